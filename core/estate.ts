@@ -1,0 +1,118 @@
+/**
+ * The read model of the world the planner reasons about: Okta truth, the AWS Organization and
+ * Identity Center state. Adapters fill these; core never fetches them.
+ */
+
+/** Okta user statuses (Okta Users API). Only ACTIVE (and the pre-activation states) keep access. */
+export type OktaUserStatus =
+  | "STAGED"
+  | "PROVISIONED"
+  | "ACTIVE"
+  | "RECOVERY"
+  | "PASSWORD_EXPIRED"
+  | "LOCKED_OUT"
+  | "SUSPENDED"
+  | "DEPROVISIONED";
+
+export interface OktaUser {
+  id: string;
+  login: string;
+  status: OktaUserStatus;
+  /** Profile attributes that matter to the policy (session-tag attributes). */
+  profile?: Record<string, string | null>;
+}
+
+export interface OktaGroup {
+  id: string;
+  name: string;
+  /** Member user ids, or `null` when the read failed (never treated as "no members"). */
+  memberIds: string[] | null;
+}
+
+export interface OktaTruth {
+  users: OktaUser[];
+  groups: OktaGroup[];
+}
+
+export interface OrgAccount {
+  id: string;
+  name: string;
+  /** The OU or root directly above the account. */
+  parentId: string;
+  tags: Record<string, string>;
+  status: "ACTIVE" | "SUSPENDED" | "PENDING_CLOSURE";
+}
+
+export interface OrgUnit {
+  id: string;
+  name: string;
+  /** `null` for the root. */
+  parentId: string | null;
+}
+
+export interface Organization {
+  rootId: string;
+  units: OrgUnit[];
+  accounts: OrgAccount[];
+}
+
+export type PrincipalType = "GROUP" | "USER";
+
+export interface Assignment {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: PrincipalType;
+  principalId: string;
+}
+
+export interface IcPermissionSet {
+  arn: string;
+  name: string;
+  sessionDuration: string;
+}
+
+export interface IcUser {
+  userId: string;
+  userName: string;
+}
+
+export interface IcGroup {
+  groupId: string;
+  displayName: string;
+}
+
+export interface IcMembership {
+  groupId: string;
+  userId: string;
+}
+
+/** A permission set provisioned to an account; `outdated` when its latest version is not provisioned. */
+export interface ProvisionedPair {
+  accountId: string;
+  permissionSetArn: string;
+  outdated: boolean;
+}
+
+/** A Deny in force against one Identity Center user. */
+export interface DenyEntry {
+  userId: string;
+  /** `all`: every session of the user; otherwise only the roles of these (permission set, account) pairs. */
+  scope: "all" | { permissionSetName: string; accountIds: string[] };
+  /** When set, only sessions issued before this instant are denied (ABAC attribute change). */
+  issuedBefore?: string;
+  reason: "leaver" | "mover" | "attribute-change";
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface IdentityCenterState {
+  instanceArn: string;
+  identityStoreId: string;
+  permissionSets: IcPermissionSet[];
+  users: IcUser[];
+  groups: IcGroup[];
+  memberships: IcMembership[];
+  provisioned: ProvisionedPair[];
+  assignments: Assignment[];
+  denies: DenyEntry[];
+}

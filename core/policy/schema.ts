@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/** A 12-digit AWS account id, kept as a string (leading zeros matter). */
+export const AccountId = z
+  .string()
+  .regex(/^\d{12}$/, 'an AWS account id is exactly 12 digits, quoted in YAML (e.g. "111111111111")');
+
+/** An Organizations root (`r-xxxx`) or organizational unit (`ou-xxxx-xxxxxxxx`) id. */
+export const OrgUnitId = z
+  .string()
+  .regex(
+    /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+    "an OU id looks like ou-ab12-cd34ef56, the root like r-ab12",
+  );
+
+/** Account tags to match: every listed key must have one of the listed values. */
+export const TagMatch = z.record(
+  z.string().min(1, "a tag key cannot be empty"),
+  z.union([z.string(), z.array(z.string()).min(1, "list at least one tag value")]),
+);
+
+export const TargetSet = z
+  .object({
+    accounts: z.array(AccountId).default([]),
+    ous: z.array(OrgUnitId).default([]),
+    tags: TagMatch.optional(),
+  })
+  .strict();
+
+/** An Okta group, by name (what SCIM pushes as the Identity Center group's DisplayName) or by id. */
+export const GroupRef = z.union([
+  z.string().min(1, "name the Okta group"),
+  z.object({ name: z.string().min(1) }).strict(),
+  z
+    .object({
+      id: z.string().regex(/^00g[0-9A-Za-z]{17}$/, "an Okta group id looks like 00g1a2b3c4d5e6f7g8h9"),
+    })
+    .strict(),
+]);
+
+export const Rule = z
+  .object({
+    /** Unique, human-readable rule id; shows up in plans and evidence. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' or '-'"),
+    group: GroupRef,
+    permissionSet: z.string().min(1, "name a permission set declared under permissionSets"),
+    targets: TargetSet,
+    exclude: TargetSet.optional(),
+  })
+  .strict();
+
+export const PermissionSetDecl = z
+  .object({
+    /** ISO-8601 duration, Identity Center allows PT1H to PT12H. @default PT1H */
+    sessionDuration: z
+      .string()
+      .regex(/^PT([1-9]|1[0-2])H$/, "sessionDuration is PT1H to PT12H")
+      .default("PT1H"),
+    description: z.string().optional(),
+  })
+  .strict();
+
+/** ISO-8601 duration in hours or minutes, e.g. PT12H, PT90M. */
+export const Duration = z
+  .string()
+  .regex(/^PT(\d+H)?(\d+M)?$/, "use an ISO-8601 duration such as PT12H or PT90M");
+
+export const Ownership = z
+  .object({
+    /**
+     * Which group assignments the tool owns (may delete):
+     * `declared`: only (group, permission set) pairs that a rule names;
+     * `permission-sets`: every group assignment of a permission set the policy declares;
+     * `all`: every group assignment in the instance.
+     * @default declared
+     */
+    scope: z.enum(["declared", "permission-sets", "all"]).default("declared"),
+    /** Direct user assignments are a finding; `delete` removes them (leavers' are always removed). @default report */
+    directUserAssignments: z.enum(["report", "delete"]).default("report"),
+    /** When true the tool adds/removes Identity Center group memberships itself (no SCIM). @default false */
+    membershipSync: z.boolean().default(false),
+  })
+  .strict();
+
+export const Revocation = z
+  .object({
+    /** `scp` puts Denies in SCPs (plus inline for the management account); `inline` uses inline policies only. @default scp */
+    method: z.enum(["scp", "inline"]).default("scp"),
+    /** How long a Deny stays in force; at least the longest session duration. @default PT12H */
+    hold: Duration.default("PT12H"),
+  })
+  .strict();
+
+export const Guards = z
+  .object({
+    /** Most deletions (assignments + memberships) one run may apply. @default 50 */
+    maxDeletes: z.number().int().min(0).default(50),
+    /** Most deletions as a percentage of the managed assignments. @default 20 */
+    maxDeletePercent: z.number().min(0).max(100).default(20),
+    /** Block the plan when an Okta group the policy names reads as empty. @default true */
+    abortOnEmptyGroup: z.boolean().default(true),
+  })
+  .strict();
+
+export const PolicyDocument = z
+  .object({
+    version: z.literal(1, "the only policy version is 1"),
+    /** The management account: SCPs never apply there, so Denies also go inline. */
+    managementAccountId: AccountId.optional(),
+    okta: z
+      .object({
+        /** Okta app instance ids that provision AWS IAM Identity Center; application.* events count only for these. */
+        provisioningAppIds: z
+          .array(z.string().regex(/^0oa[0-9A-Za-z]{17}$/, "an Okta app id looks like 0oa..."))
+          .default([]),
+      })
+      .strict()
+      .default({ provisioningAppIds: [] }),
+    /** Okta profile attributes that flow into session tags (ABAC); changing one revokes older sessions. */
+    sessionTagAttributes: z.array(z.string().min(1)).default([]),
+    permissionSets: z.record(
+      z.string().regex(/^[\w+=,.@-]{1,32}$/, "a permission set name is 1-32 of [A-Za-z0-9+=,.@_-]"),
+      PermissionSetDecl,
+    ),
+    rules: z.array(Rule).min(1, "declare at least one rule"),
+    ownership: Ownership.default({
+      scope: "declared",
+      directUserAssignments: "report",
+      membershipSync: false,
+    }),
+    revocation: Revocation.default({ method: "scp", hold: "PT12H" }),
+    guards: Guards.default({ maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true }),
+  })
+  .strict();
+
+export type Policy = z.output<typeof PolicyDocument>;
+export type PolicyRule = z.output<typeof Rule>;
+export type PolicyTargets = z.output<typeof TargetSet>;
+export type PolicyGroupRef = z.output<typeof GroupRef>;
