@@ -1,0 +1,25 @@
+import type { Assignment } from "../estate.ts";
+import type { Policy } from "../policy/schema.ts";
+import type { ResolvedRule } from "./resolve-rules.ts";
+
+/**
+ * Decides which group assignments the policy owns, and may therefore delete. Everything else is
+ * reported, never deleted (design.md principle 5).
+ */
+export function ownsGroupAssignment(
+  policy: Policy,
+  rules: readonly ResolvedRule[],
+  declaredPermissionSetArns: ReadonlySet<string>,
+): (groupAssignment: Assignment) => boolean {
+  const declaredPairs = new Set(rules.map((r) => `${r.icGroupId}|${r.permissionSetArn}`));
+  return (assignment) => {
+    switch (policy.ownership.scope) {
+      case "all":
+        return true;
+      case "permission-sets":
+        return declaredPermissionSetArns.has(assignment.permissionSetArn);
+      case "declared":
+        return declaredPairs.has(`${assignment.principalId}|${assignment.permissionSetArn}`);
+    }
+  };
+}

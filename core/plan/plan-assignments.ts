@@ -1,0 +1,97 @@
+import type { Assignment, IdentityCenterState } from "../estate.ts";
+import type { Policy } from "../policy/schema.ts";
+import { assignmentKey } from "./assignment-key.ts";
+import { ownsGroupAssignment } from "./ownership.ts";
+import type { Finding, PlanAction } from "./plan.ts";
+import type { ResolvedRule } from "./resolve-rules.ts";
+
+export interface AssignmentPlan {
+  actions: PlanAction[];
+  findings: Finding[];
+  managedAssignmentCount: number;
+}
+
+/** Desired group assignments: every resolved rule on every account it targets. */
+export function desiredAssignments(
+  rules: readonly ResolvedRule[],
+): Map<string, { assignment: Assignment; rule: string }> {
+  const desired = new Map<string, { assignment: Assignment; rule: string }>();
+  for (const r of rules) {
+    if (r.icGroupId === undefined || r.permissionSetArn === undefined) continue;
+    for (const accountId of r.accountIds) {
+      const assignment: Assignment = {
+        accountId,
+        permissionSetArn: r.permissionSetArn,
+        principalType: "GROUP",
+        principalId: r.icGroupId,
+      };
+      const key = assignmentKey(assignment);
+      if (!desired.has(key)) desired.set(key, { assignment, rule: r.rule.name });
+    }
+  }
+  return desired;
+}
+
+/**
+ * Group assignments to create and delete so Identity Center equals the policy for what it owns;
+ * unowned group assignments and direct user assignments of active users become findings.
+ * (Leavers' direct assignments are planned with the leaver, not here.)
+ */
+export function planAssignments(
+  policy: Policy,
+  rules: readonly ResolvedRule[],
+  identityCenter: IdentityCenterState,
+  leaverUserIds: ReadonlySet<string>,
+): AssignmentPlan {
+  const declaredArns = new Set(
+    identityCenter.permissionSets.filter((p) => p.name in policy.permissionSets).map((p) => p.arn),
+  );
+  const owns = ownsGroupAssignment(policy, rules, declaredArns);
+  const desired = desiredAssignments(rules);
+  const actual = new Set(identityCenter.assignments.map(assignmentKey));
+  const actions: PlanAction[] = [];
+  const findings: Finding[] = [];
+  let managedAssignmentCount = 0;
+
+  for (const [key, { assignment, rule }] of desired) {
+    if (!actual.has(key)) actions.push({ kind: "assignment.create", assignment, rule });
+  }
+  for (const assignment of identityCenter.assignments) {
+    const subject = {
+      accountId: assignment.accountId,
+      permissionSetArn: assignment.permissionSetArn,
+      principalId: assignment.principalId,
+    };
+    if (assignment.principalType === "USER") {
+      if (leaverUserIds.has(assignment.principalId)) continue;
+      findings.push({
+        kind: "direct-user-assignment",
+        message: `User ${assignment.principalId} is assigned directly on ${assignment.accountId}; grant access through a group.`,
+        subject,
+      });
+      if (policy.ownership.directUserAssignments === "delete") {
+        actions.push({
+          kind: "assignment.delete",
+          assignment,
+          why: "direct user assignment (policy: delete)",
+        });
+      }
+    } else if (owns(assignment)) {
+      managedAssignmentCount++;
+      if (!desired.has(assignmentKey(assignment))) {
+        actions.push({
+          kind: "assignment.delete",
+          assignment,
+          why: "owned by the policy but no rule grants it",
+        });
+      }
+    } else {
+      findings.push({
+        kind: "unmanaged-assignment",
+        message: `Group ${assignment.principalId} holds an assignment on ${assignment.accountId} that the policy does not own.`,
+        subject,
+      });
+    }
+  }
+  return { actions, findings, managedAssignmentCount };
+}

@@ -1,0 +1,71 @@
+import { addMs, durationMs } from "../duration.ts";
+import type { IdentityCenterState, OktaTruth, Organization } from "../estate.ts";
+import type { Policy } from "../policy/schema.ts";
+import { applyPlan } from "./apply-plan.ts";
+import { denyInForce } from "./deny-key.ts";
+import { checkGuards } from "./guards.ts";
+import { orderActions, orderFindings } from "./order-actions.ts";
+import type { Plan, PlanAction } from "./plan.ts";
+import { planAssignments } from "./plan-assignments.ts";
+import { placeDenies } from "./plan-revocation-placement.ts";
+import { leaverUserIds, planUsers } from "./plan-users.ts";
+import { resolveRules } from "./resolve-rules.ts";
+
+export interface PlanInput {
+  policy: Policy;
+  okta: OktaTruth;
+  organization: Organization;
+  identityCenter: IdentityCenterState;
+  /** The planning instant (ISO-8601), injected so planning stays deterministic. */
+  now: string;
+}
+
+/**
+ * Desired vs actual -> Plan. Pure and deterministic: the same input always gives the same plan.
+ * A plan that breaks a guard comes back `blocked` and must not be applied.
+ */
+export function planEstate(input: PlanInput): Plan {
+  const { policy, okta, organization, identityCenter: ic, now } = input;
+  const resolution = resolveRules(policy, okta, organization, ic);
+
+  // A Deny is held at least as long as the longest session any permission set allows.
+  const holdMs = Math.max(
+    durationMs(policy.revocation.hold),
+    ...ic.permissionSets.map((p) => durationMs(p.sessionDuration)),
+  );
+  const assignments = planAssignments(policy, resolution.rules, ic, leaverUserIds(okta, ic));
+  const users = planUsers({
+    policy,
+    okta,
+    identityCenter: ic,
+    rules: resolution.rules,
+    assignmentsAfter: applyPlan(ic, assignments.actions).assignments,
+    now,
+    denyExpiresAt: addMs(now, holdMs),
+  });
+
+  const expired: PlanAction[] = ic.denies
+    .filter((d) => !denyInForce(d, now))
+    .map((deny) => ({ kind: "deny.lift", deny, inlinePermissionSetArns: [], why: "expired" }));
+  const actions = orderActions(
+    placeDenies(policy, ic, [...users.actions, ...assignments.actions, ...expired]),
+  );
+
+  const icMemberCount = new Map<string, number>();
+  for (const m of ic.memberships) icMemberCount.set(m.groupId, (icMemberCount.get(m.groupId) ?? 0) + 1);
+  const violations = checkGuards({
+    policy,
+    actions,
+    rules: resolution.rules,
+    unresolvedGroupRules: resolution.unresolvedGroupRules,
+    managedAssignmentCount: assignments.managedAssignmentCount,
+    icMemberCount,
+  });
+  return {
+    status: violations.length > 0 ? "blocked" : "ready",
+    violations,
+    actions,
+    findings: orderFindings([...resolution.findings, ...users.findings, ...assignments.findings]),
+    managedAssignmentCount: assignments.managedAssignmentCount,
+  };
+}

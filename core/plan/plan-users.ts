@@ -1,0 +1,256 @@
+import type {
+  Assignment,
+  DenyEntry,
+  IdentityCenterState,
+  OktaTruth,
+  OktaUser,
+  OktaUserStatus,
+} from "../estate.ts";
+import type { Policy } from "../policy/schema.ts";
+import { denyInForce } from "./deny-key.ts";
+import type { Finding, PlanAction } from "./plan.ts";
+import type { ResolvedRule } from "./resolve-rules.ts";
+
+/** Okta statuses that end access. SCIM sends nothing for SUSPENDED, so the tool must act on it. */
+const LEAVER_STATUSES: ReadonlySet<OktaUserStatus> = new Set(["SUSPENDED", "DEPROVISIONED"]);
+
+export function isLeaverStatus(status: OktaUserStatus): boolean {
+  return LEAVER_STATUSES.has(status);
+}
+
+/** Identity Center user ids whose Okta user is a leaver (matched by userName = Okta login). */
+export function leaverUserIds(okta: OktaTruth, ic: IdentityCenterState): Set<string> {
+  const leavers = new Set(
+    okta.users.filter((u) => isLeaverStatus(u.status)).map((u) => u.login.toLowerCase()),
+  );
+  return new Set(ic.users.filter((u) => leavers.has(u.userName.toLowerCase())).map((u) => u.userId));
+}
+
+export interface UserPlanContext {
+  policy: Policy;
+  okta: OktaTruth;
+  identityCenter: IdentityCenterState;
+  rules: readonly ResolvedRule[];
+  /** Assignments as they will stand once the assignment plan is applied. */
+  assignmentsAfter: readonly Assignment[];
+  now: string;
+  /** When a new Deny expires. */
+  denyExpiresAt: string;
+}
+
+export interface UserPlan {
+  actions: PlanAction[];
+  findings: Finding[];
+}
+
+/** `permissionSetName|accountId` strings a scoped Deny covers (none for an all-sessions Deny). */
+function scopedPairs(d: DenyEntry): string[] {
+  if (d.scope === "all") return [];
+  const { permissionSetName } = d.scope;
+  return d.scope.accountIds.map((a) => `${permissionSetName}|${a}`);
+}
+
+/** `(permission set arn, account)` pairs as strings. */
+function pairsOf(assignments: readonly Assignment[]): Set<string> {
+  return new Set(assignments.map((a) => `${a.permissionSetArn}|${a.accountId}`));
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+/**
+ * Plans what each Identity Center user's Okta truth requires: leavers lose every membership and
+ * direct assignment behind a Deny on all their sessions; active users whose Identity Center
+ * membership Okta no longer has get a Deny scoped to the (permission set, account) pairs they lost;
+ * Denies of users who regained access are lifted; SCIM lag is reported (and repaired with membershipSync).
+ */
+export function planUsers(ctx: UserPlanContext): UserPlan {
+  const { policy, okta, identityCenter: ic, now } = ctx;
+  const actions: PlanAction[] = [];
+  const findings: Finding[] = [];
+  const sync = policy.ownership.membershipSync;
+
+  const oktaByLogin = new Map(okta.users.map((u) => [u.login.toLowerCase(), u]));
+  const oktaById = new Map(okta.users.map((u) => [u.id, u]));
+  const icUserByName = new Map(ic.users.map((u) => [u.userName.toLowerCase(), u]));
+  const icGroupName = new Map(ic.groups.map((g) => [g.groupId, g.displayName]));
+  const oktaGroupByName = new Map(okta.groups.map((g) => [g.name, g]));
+  const membershipsByUser = groupBy(ic.memberships, (m) => m.userId);
+  const assignmentsByPrincipal = groupBy(ic.assignments, (a) => `${a.principalType}|${a.principalId}`);
+  const afterByPrincipal = groupBy(ctx.assignmentsAfter, (a) => `${a.principalType}|${a.principalId}`);
+  const deniesByUser = groupBy(ic.denies, (d) => d.userId);
+  const permissionSetName = new Map(ic.permissionSets.map((p) => [p.arn, p.name]));
+
+  // Only Denies still in force are passed here: expired ones are lifted by the expiry pass.
+  const liftRegained = (deny: DenyEntry) =>
+    actions.push({ kind: "deny.lift", deny, inlinePermissionSetArns: [], why: "access-regained" });
+
+  // SCIM lag: Okta members of policy groups that Identity Center does not know yet. Planned first,
+  // because memberships added here count as access kept when judging what a mover lost.
+  const addedGroups = new Map<string, string[]>();
+  const policyGroups = new Map<string, { icGroupId: string; name: string; memberIds: string[] }>();
+  for (const r of ctx.rules) {
+    if (r.oktaGroup?.memberIds && r.icGroupId !== undefined) {
+      policyGroups.set(r.icGroupId, {
+        icGroupId: r.icGroupId,
+        name: r.oktaGroup.name,
+        memberIds: r.oktaGroup.memberIds,
+      });
+    }
+  }
+  for (const { icGroupId, name, memberIds } of policyGroups.values()) {
+    for (const memberId of memberIds) {
+      const member = oktaById.get(memberId);
+      if (!member || isLeaverStatus(member.status)) continue;
+      const icUser = icUserByName.get(member.login.toLowerCase());
+      if (!icUser) {
+        findings.push({
+          kind: "scim-lag",
+          message: `Okta user '${member.login}' (group '${name}') is not in Identity Center yet.`,
+          subject: { oktaUserId: member.id, group: name },
+        });
+      } else if (!ic.memberships.some((m) => m.groupId === icGroupId && m.userId === icUser.userId)) {
+        findings.push({
+          kind: "scim-lag",
+          message: `'${member.login}' is in Okta group '${name}' but not in its Identity Center group.`,
+          subject: { userId: icUser.userId, groupId: icGroupId },
+        });
+        if (sync) {
+          actions.push({
+            kind: "membership.add",
+            groupId: icGroupId,
+            userId: icUser.userId,
+            why: "member in Okta",
+          });
+          addedGroups.set(icUser.userId, [...(addedGroups.get(icUser.userId) ?? []), icGroupId]);
+        }
+      }
+    }
+  }
+  for (const user of ic.users) {
+    const oktaUser: OktaUser | undefined = oktaByLogin.get(user.userName.toLowerCase());
+    const memberships = membershipsByUser.get(user.userId) ?? [];
+    const direct = assignmentsByPrincipal.get(`USER|${user.userId}`) ?? [];
+    const denies = (deniesByUser.get(user.userId) ?? []).filter((d) => denyInForce(d, now));
+    const hasAccess = memberships.length > 0 || direct.length > 0;
+
+    if (oktaUser === undefined) {
+      if (hasAccess) {
+        findings.push({
+          kind: "orphaned-user",
+          message: `Identity Center user '${user.userName}' is not in Okta but still has access; check SCIM.`,
+          subject: { userId: user.userId, userName: user.userName },
+        });
+      }
+      continue;
+    }
+
+    if (isLeaverStatus(oktaUser.status)) {
+      const why = `leaver: Okta status ${oktaUser.status}`;
+      if (hasAccess) {
+        findings.push({
+          kind: "orphaned-user",
+          message: `'${user.userName}' is ${oktaUser.status} in Okta but still has access in Identity Center.`,
+          subject: { userId: user.userId, userName: user.userName },
+        });
+        if (!denies.some((d) => d.scope === "all" && d.issuedBefore === undefined)) {
+          actions.push({
+            kind: "deny.add",
+            deny: {
+              userId: user.userId,
+              scope: "all",
+              reason: "leaver",
+              createdAt: now,
+              expiresAt: ctx.denyExpiresAt,
+            },
+            inlinePermissionSetArns: [],
+          });
+        }
+      }
+      for (const m of memberships)
+        actions.push({ kind: "membership.remove", groupId: m.groupId, userId: user.userId, why });
+      for (const assignment of direct) actions.push({ kind: "assignment.delete", assignment, why });
+      continue;
+    }
+
+    // Active in Okta: a leaver Deny left over from before a reactivation no longer applies.
+    for (const d of denies) {
+      if (d.reason === "leaver") liftRegained(d);
+    }
+
+    const stale: string[] = [];
+    const kept: string[] = [];
+    for (const m of memberships) {
+      const oktaGroup = oktaGroupByName.get(icGroupName.get(m.groupId) ?? "");
+      if (oktaGroup?.memberIds && !oktaGroup.memberIds.includes(oktaUser.id)) stale.push(m.groupId);
+      else kept.push(m.groupId);
+    }
+    // Judge against the state after this plan: what the user keeps then, versus everything the
+    // stale groups grant before or after it (so planning again finds nothing new to deny).
+    const after = (principal: string) => afterByPrincipal.get(principal) ?? [];
+    const keptGroups = [...kept, ...(addedGroups.get(user.userId) ?? [])];
+    const keep = pairsOf([
+      ...after(`USER|${user.userId}`),
+      ...keptGroups.flatMap((g) => after(`GROUP|${g}`)),
+    ]);
+    const staleGrants = stale.flatMap((g) => [
+      ...(assignmentsByPrincipal.get(`GROUP|${g}`) ?? []),
+      ...after(`GROUP|${g}`),
+    ]);
+    const lost = [...pairsOf(staleGrants)].filter((p) => !keep.has(p));
+
+    for (const groupId of stale) {
+      findings.push({
+        kind: "stale-membership",
+        message: `'${user.userName}' is in Identity Center group '${icGroupName.get(groupId)}' but no longer in the Okta group.`,
+        subject: { userId: user.userId, groupId },
+      });
+      if (sync)
+        actions.push({
+          kind: "membership.remove",
+          groupId,
+          userId: user.userId,
+          why: "no longer in the Okta group",
+        });
+    }
+
+    const namedPair = (pair: string) => {
+      const [arn = "", accountId = ""] = pair.split("|");
+      return { name: permissionSetName.get(arn) ?? arn, accountId };
+    };
+    // A mover Deny whose pairs the user holds again would block legitimate access: lift it.
+    const keepByName = new Set([...keep].map(namedPair).map((p) => `${p.name}|${p.accountId}`));
+    const regained = denies.filter(
+      (d) => d.reason === "mover" && scopedPairs(d).some((p) => keepByName.has(p)),
+    );
+    for (const d of regained) liftRegained(d);
+    const denied = new Set(denies.filter((d) => !regained.includes(d)).flatMap(scopedPairs));
+    const lostByPermissionSet = groupBy(lost.map(namedPair), (p) => p.name);
+    for (const [name, pairs] of lostByPermissionSet) {
+      const accountIds = pairs.map((p) => p.accountId).sort();
+      if (!accountIds.every((a) => denied.has(`${name}|${a}`))) {
+        actions.push({
+          kind: "deny.add",
+          deny: {
+            userId: user.userId,
+            scope: { permissionSetName: name, accountIds },
+            reason: "mover",
+            createdAt: now,
+            expiresAt: ctx.denyExpiresAt,
+          },
+          inlinePermissionSetArns: [],
+        });
+      }
+    }
+  }
+
+  return { actions, findings };
+}

@@ -1,0 +1,66 @@
+import type { Assignment, DenyEntry } from "../estate.ts";
+
+/** One change the apply step performs. Actions are ordered: revocations before grants. */
+export type PlanAction =
+  | { kind: "deny.add"; deny: DenyEntry; inlinePermissionSetArns: string[] }
+  | {
+      kind: "deny.lift";
+      deny: DenyEntry;
+      inlinePermissionSetArns: string[];
+      why: "expired" | "access-regained";
+    }
+  | { kind: "permission-set.reprovision"; permissionSetArn: string; accountId: string; why: string }
+  | { kind: "assignment.delete"; assignment: Assignment; why: string }
+  | { kind: "membership.remove"; groupId: string; userId: string; why: string }
+  | { kind: "assignment.create"; assignment: Assignment; rule: string }
+  | { kind: "membership.add"; groupId: string; userId: string; why: string };
+
+export type PlanActionKind = PlanAction["kind"];
+
+export type FindingKind =
+  | "direct-user-assignment"
+  | "unmanaged-assignment"
+  | "orphaned-user"
+  | "scim-lag"
+  | "stale-membership"
+  | "group-not-provisioned"
+  | "permission-set-missing"
+  | "unknown-target"
+  | "okta-group-unresolved"
+  | "okta-read-failed";
+
+/** Something a human should know about; findings never change anything by themselves. */
+export interface Finding {
+  kind: FindingKind;
+  message: string;
+  /** Stable identifiers of what the finding is about (user id, account id, ...), for evidence and dedupe. */
+  subject: Record<string, string>;
+}
+
+export type GuardKind =
+  | "max-deletes"
+  | "max-delete-percent"
+  | "empty-okta-group"
+  | "empty-okta-read"
+  | "okta-group-unresolved";
+
+export interface GuardViolation {
+  guard: GuardKind;
+  message: string;
+}
+
+/** The output of planning: what to do, what was noticed, and whether a guard stopped it. */
+export interface Plan {
+  /** `blocked` plans are never applied; the violations say why. */
+  status: "ready" | "blocked";
+  violations: GuardViolation[];
+  actions: PlanAction[];
+  findings: Finding[];
+  /** Group assignments the policy owns as they stand now (the guard's percentage base). */
+  managedAssignmentCount: number;
+}
+
+/** Deletions, as the guards count them. */
+export function countDeletes(actions: readonly PlanAction[]): number {
+  return actions.filter((a) => a.kind === "assignment.delete" || a.kind === "membership.remove").length;
+}
