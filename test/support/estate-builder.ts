@@ -82,3 +82,21 @@ export function estate(change: (e: PlanInput) => void = () => {}): PlanInput {
   change(e);
   return e;
 }
+
+function found<T>(item: T | undefined, what: string): T {
+  if (item === undefined) throw new Error(`test estate has no ${what}`);
+  return item;
+}
+
+/** The base estate's Okta user with this short name (`ana`, `ben`). */
+export const oktaUser = (e: PlanInput, name: string) =>
+  found(
+    e.okta.users.find((u) => u.id === `00u${name}`),
+    name,
+  );
+/** The base estate's Okta group with this name. */
+export const oktaGroup = (e: PlanInput, name: string) =>
+  found(
+    e.okta.groups.find((g) => g.name === name),
+    name,
+  );

@@ -3,7 +3,7 @@ import { applyPlan } from "../../../core/plan/apply-plan.ts";
 import type { PlanAction } from "../../../core/plan/plan.ts";
 import { planEstate } from "../../../core/plan/plan-estate.ts";
 import { PolicyDocument } from "../../../core/policy/schema.ts";
-import { arn, DEV, estate, MGMT, NOW, PROD } from "../../support/estate-builder.ts";
+import { arn, DEV, estate, MGMT, NOW, oktaGroup, oktaUser, PROD } from "../../support/estate-builder.ts";
 
 const kinds = (actions: PlanAction[]) => actions.map((a) => a.kind);
 const hoursAfterNow = (h: number) => new Date(Date.parse(NOW) + h * 3_600_000).toISOString();
@@ -115,7 +115,7 @@ describe("planEstate", () => {
   it("revokes a leaver: Deny first (inline in the management account, re-provisioned), then memberships and direct assignments", () => {
     const plan = planEstate(
       estate((e) => {
-        (e.okta.users[0] as { status: string }).status = "SUSPENDED";
+        oktaUser(e, "ana").status = "SUSPENDED";
         e.identityCenter.provisioned.push({
           accountId: MGMT,
           permissionSetArn: arn("admin"),
@@ -159,7 +159,7 @@ describe("planEstate", () => {
     const plan = planEstate(
       estate((e) => {
         e.policy.revocation.hold = "PT2H";
-        (e.okta.users[1] as { status: string }).status = "DEPROVISIONED";
+        oktaUser(e, "ben").status = "DEPROVISIONED";
       }),
     );
     expect(plan.actions[0]).toMatchObject({ kind: "deny.add", deny: { expiresAt: hoursAfterNow(4) } });
@@ -168,16 +168,16 @@ describe("planEstate", () => {
   it("does not Deny a leaver that already has no access, nor one already under a leaver Deny", () => {
     const noAccess = planEstate(
       estate((e) => {
-        (e.okta.users[1] as { status: string }).status = "DEPROVISIONED";
+        oktaUser(e, "ben").status = "DEPROVISIONED";
         e.identityCenter.memberships = e.identityCenter.memberships.filter((m) => m.userId !== "ic-ben");
-        (e.okta.groups[0] as { memberIds: string[] }).memberIds = ["00uana"];
+        oktaGroup(e, "aws-devs").memberIds = ["00uana"];
       }),
     );
     expect(noAccess.actions).toEqual([]);
 
     const alreadyDenied = planEstate(
       estate((e) => {
-        (e.okta.users[1] as { status: string }).status = "DEPROVISIONED";
+        oktaUser(e, "ben").status = "DEPROVISIONED";
         e.identityCenter.denies.push({
           userId: "ic-ben",
           scope: "all",
@@ -194,7 +194,7 @@ describe("planEstate", () => {
     const plan = planEstate(
       estate((e) => {
         e.policy.revocation.method = "inline";
-        (e.okta.users[1] as { status: string }).status = "SUSPENDED";
+        oktaUser(e, "ben").status = "SUSPENDED";
       }),
     );
     expect(plan.actions[0]).toMatchObject({
@@ -207,7 +207,7 @@ describe("planEstate", () => {
   it("scopes a mover's Deny to the permission sets and accounts they lost, and keeps what another group still grants", () => {
     const plan = planEstate(
       estate((e) => {
-        (e.okta.groups[1] as { memberIds: string[] }).memberIds = []; // ana left aws-admins
+        oktaGroup(e, "aws-admins").memberIds = []; // ana left aws-admins
         e.policy.guards.abortOnEmptyGroup = false;
         e.identityCenter.assignments.push({
           accountId: DEV,
@@ -239,7 +239,7 @@ describe("planEstate", () => {
   it("removes a stale membership itself when the policy owns membership sync", () => {
     const plan = planEstate(
       estate((e) => {
-        (e.okta.groups[1] as { memberIds: string[] }).memberIds = ["00uben"];
+        oktaGroup(e, "aws-admins").memberIds = ["00uben"];
         e.policy.ownership.membershipSync = true;
       }),
     );
@@ -303,8 +303,8 @@ describe("planEstate", () => {
       planEstate(
         estate((e) => {
           e.okta.users.push({ id: "00ucleo", login: "cleo@example.com", status: "ACTIVE" });
-          (e.okta.groups[0] as { memberIds: string[] }).memberIds.push("00ucleo");
-          (e.okta.groups[1] as { memberIds: string[] }).memberIds.push("00uben");
+          oktaGroup(e, "aws-devs").memberIds = ["00uana", "00uben", "00ucleo"];
+          oktaGroup(e, "aws-admins").memberIds = ["00uana", "00uben"];
           e.policy.ownership.membershipSync = sync;
         }),
       );
@@ -321,7 +321,12 @@ describe("planEstate", () => {
 
   it("re-provisions a permission set that is outdated in an account", () => {
     const plan = planEstate(
-      estate((e) => void ((e.identityCenter.provisioned[0] as { outdated: boolean }).outdated = true)),
+      estate((e) => {
+        e.identityCenter.provisioned = e.identityCenter.provisioned.map((p) => ({
+          ...p,
+          outdated: p.accountId === PROD && p.permissionSetArn === arn("dev"),
+        }));
+      }),
     );
     expect(plan.actions).toEqual([
       {
@@ -421,7 +426,7 @@ describe("planEstate", () => {
           ...(e.policy.rules[1] as (typeof e.policy.rules)[number]),
           group: { id: "00gadmins0000000000" },
         };
-        (e.okta.groups[1] as { id: string }).id = "00gadmins0000000000";
+        oktaGroup(e, "aws-admins").id = "00gadmins0000000000";
       }),
     );
     expect(plan).toMatchObject({ status: "ready", actions: [] });
@@ -443,9 +448,10 @@ describe("planEstate", () => {
 
     it("blocks a plan deleting more than guards.maxDeletePercent of managed assignments", () => {
       const plan = planEstate(
-        estate(
-          (e) => void ((e.policy.rules = e.policy.rules.slice(0, 1)), (e.policy.ownership.scope = "all")),
-        ),
+        estate((e) => {
+          e.policy.rules = e.policy.rules.slice(0, 1);
+          e.policy.ownership.scope = "all";
+        }),
       );
       expect(plan.violations).toEqual([
         {
@@ -457,14 +463,20 @@ describe("planEstate", () => {
 
     it("blocks on an Okta group that reads as empty while Identity Center has members", () => {
       const plan = planEstate(
-        estate((e) => void ((e.okta.groups[0] as { memberIds: string[] }).memberIds = [])),
+        estate((e) => {
+          oktaGroup(e, "aws-devs").memberIds = [];
+        }),
       );
       expect(plan.violations.map((v) => v.guard)).toEqual(["empty-okta-group"]);
     });
 
     it("blocks when Okta returns none of the policy's groups, and when a group named by id is missing", () => {
       expect(
-        planEstate(estate((e) => void (e.okta = { users: [], groups: [] }))).violations.map((v) => v.guard),
+        planEstate(
+          estate((e) => {
+            e.okta = { users: [], groups: [] };
+          }),
+        ).violations.map((v) => v.guard),
       ).toEqual(["empty-okta-read"]);
       const byId = planEstate(
         estate((e) => {
