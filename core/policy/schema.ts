@@ -19,6 +19,7 @@ export const TagMatch = z.record(
   z.union([z.string(), z.array(z.string()).min(1, "list at least one tag value")]),
 );
 
+/** Where a rule applies (or, under `exclude`, where it does not): account ids, OU ids, tag matches. */
 export const TargetSet = z
   .object({
     accounts: z.array(AccountId).default([]),
@@ -28,16 +29,20 @@ export const TargetSet = z
   .strict();
 
 /** An Okta group, by name (what SCIM pushes as the Identity Center group's DisplayName) or by id. */
-export const GroupRef = z.union([
-  z.string().min(1, "name the Okta group"),
-  z.object({ name: z.string().min(1) }).strict(),
-  z
-    .object({
-      id: z.string().regex(/^00g[0-9A-Za-z]{17}$/, "an Okta group id looks like 00g1a2b3c4d5e6f7g8h9"),
-    })
-    .strict(),
-]);
+export const GroupRef = z.union(
+  [
+    z.string().min(1, "name the Okta group"),
+    z.object({ name: z.string().min(1, "name the Okta group") }).strict(),
+    z
+      .object({
+        id: z.string().regex(/^00g[0-9A-Za-z]{17}$/, "an Okta group id looks like 00g1a2b3c4d5e6f7g8h9"),
+      })
+      .strict(),
+  ],
+  { error: "write the Okta group's name (aws-developers), { name: aws-developers } or { id: 00g1a2b3c4d5e6f7g8h9 }" },
+);
 
+/** One grant: members of the Okta group get the permission set in every targeted account. */
 export const Rule = z
   .object({
     /** Unique, human-readable rule id; shows up in plans and evidence. */
@@ -49,6 +54,7 @@ export const Rule = z
   })
   .strict();
 
+/** A permission set the policy uses; its name is the key under `permissionSets`. */
 export const PermissionSetDecl = z
   .object({
     /** ISO-8601 duration, Identity Center allows PT1H to PT12H. @default PT1H */
@@ -63,8 +69,9 @@ export const PermissionSetDecl = z
 /** ISO-8601 duration in hours or minutes, e.g. PT12H, PT90M. */
 export const Duration = z
   .string()
-  .regex(/^PT(\d+H)?(\d+M)?$/, "use an ISO-8601 duration such as PT12H or PT90M");
+  .regex(/^PT(?=\d)(\d+H)?(\d+M)?$/, "use an ISO-8601 duration such as PT12H or PT90M");
 
+/** Which Identity Center assignments the tool manages, and what it does with the rest. */
 export const Ownership = z
   .object({
     /**
@@ -82,6 +89,7 @@ export const Ownership = z
   })
   .strict();
 
+/** How a leaver's or mover's live sessions are cut off. */
 export const Revocation = z
   .object({
     /** `scp` puts Denies in SCPs (plus inline for the management account); `inline` uses inline policies only. @default scp */
@@ -91,17 +99,27 @@ export const Revocation = z
   })
   .strict();
 
+/** Limits that stop a plan (blocked, with a finding) instead of applying it. */
 export const Guards = z
   .object({
     /** Most deletions (assignments + memberships) one run may apply. @default 50 */
-    maxDeletes: z.number().int().min(0).default(50),
+    maxDeletes: z
+      .number()
+      .int("use a whole number of deletions, e.g. 50")
+      .min(0, "use 0 (no deletions at all) or more")
+      .default(50),
     /** Most deletions as a percentage of the managed assignments. @default 20 */
-    maxDeletePercent: z.number().min(0).max(100).default(20),
+    maxDeletePercent: z
+      .number()
+      .min(0, "use a percentage from 0 to 100")
+      .max(100, "use a percentage from 0 to 100")
+      .default(20),
     /** Block the plan when an Okta group the policy names reads as empty. @default true */
     abortOnEmptyGroup: z.boolean().default(true),
   })
   .strict();
 
+/** The whole access policy file. */
 export const PolicyDocument = z
   .object({
     version: z.literal(1, "the only policy version is 1"),
@@ -117,7 +135,7 @@ export const PolicyDocument = z
       .strict()
       .default({ provisioningAppIds: [] }),
     /** Okta profile attributes that flow into session tags (ABAC); changing one revokes older sessions. */
-    sessionTagAttributes: z.array(z.string().min(1)).default([]),
+    sessionTagAttributes: z.array(z.string().min(1, "name an Okta profile attribute")).default([]),
     permissionSets: z.record(
       z.string().regex(/^[\w+=,.@-]{1,32}$/, "a permission set name is 1-32 of [A-Za-z0-9+=,.@_-]"),
       PermissionSetDecl,
