@@ -1,0 +1,245 @@
+import { type LifecycleEventType, type LifecycleKind, lifecycleRuleOf } from "./event-types.ts";
+import type { FieldError } from "./field-error.ts";
+import type {
+  Ignored,
+  IgnoredReasonCode,
+  InvalidLifecycleEvent,
+  LifecycleActor,
+  NormalizeResult,
+  OktaAppRef,
+  OktaGroupRef,
+  OktaUserRef,
+  UserLifecycleEvent,
+} from "./lifecycle-event.ts";
+import type { LogEvent, LogTarget } from "./log-event.ts";
+
+/** What `normalize` needs to know about the deployment. */
+export interface NormalizeOptions {
+  /**
+   * Okta app instance ids (`0oa...`) of the app(s) that provision AWS IAM Identity Center. Only
+   * `application.user_membership.*` events for these apps count; with none, all are ignored.
+   */
+  provisioningAppIds: readonly string[];
+}
+
+/** A target selected by type, with its id guaranteed. */
+type SelectedTarget = LogTarget & { id: string };
+
+/**
+ * Maps a validated LogEvent to a joiner / mover / leaver trigger, or says why it is ignored, or (for a
+ * lifecycle type that lacks its required target) returns an `invalid` result naming the field.
+ * Pure and deterministic; targets are selected by `type`, so their order never matters.
+ */
+export function normalize(
+  event: LogEvent,
+  options: NormalizeOptions,
+): NormalizeResult | InvalidLifecycleEvent {
+  const ids = { eventType: event.eventType, oktaEventId: event.uuid };
+  const rule = lifecycleRuleOf(event.eventType);
+  if (rule === undefined) {
+    return ignored(
+      ids,
+      "unsupported-event-type",
+      `${event.eventType} is not a joiner, mover or leaver event type, so it changes no access.`,
+    );
+  }
+  const result = event.outcome?.result ?? null;
+  if (result !== "SUCCESS") return ignored(ids, "outcome-not-success", outcomeSentence(result, event));
+
+  const targets = (event.target ?? []).filter((target) => target !== null);
+  const base = {
+    kind: rule.kind,
+    eventType: rule.eventType,
+    oktaEventId: event.uuid,
+    published: new Date(event.published).toISOString(),
+    actor: actorOf(event.actor),
+    outcome: "SUCCESS" as const,
+  };
+
+  switch (rule.targets) {
+    case "group": {
+      const group = selectTarget(targets, "UserGroup", rule.eventType);
+      if (!group.ok) return invalid(ids, group.error);
+      return {
+        kind: base.kind,
+        subject: "group",
+        eventType: base.eventType,
+        oktaEventId: base.oktaEventId,
+        published: base.published,
+        group: groupRef(group.target),
+        actor: base.actor,
+        outcome: base.outcome,
+      };
+    }
+    case "user-and-group": {
+      const group = selectTarget(targets, "UserGroup", rule.eventType);
+      if (!group.ok) return invalid(ids, group.error);
+      return userEvent(base, targets, event, { group: groupRef(group.target) });
+    }
+    case "user-and-app": {
+      const app = provisioningApp(targets, rule.eventType, options);
+      if (!app.ok) return "error" in app ? invalid(ids, app.error) : ignored(ids, app.reasonCode, app.reason);
+      return userEvent(base, targets, event, { app: app.app });
+    }
+    case "user":
+      return userEvent(base, targets, event, {});
+  }
+}
+
+interface EventBase {
+  kind: LifecycleKind;
+  eventType: LifecycleEventType;
+  oktaEventId: string;
+  published: string;
+  actor: LifecycleActor | null;
+  outcome: "SUCCESS";
+}
+
+/** Builds a `subject: "user"` event once the user target is found; key order is fixed for stable output. */
+function userEvent(
+  base: EventBase,
+  targets: readonly LogTarget[],
+  event: LogEvent,
+  via: { group?: OktaGroupRef; app?: OktaAppRef },
+): UserLifecycleEvent | InvalidLifecycleEvent {
+  const selected = selectTarget(targets, "User", base.eventType);
+  if (!selected.ok)
+    return invalid({ eventType: base.eventType, oktaEventId: base.oktaEventId }, selected.error);
+  const user: OktaUserRef = { id: selected.target.id, login: nonEmpty(selected.target.alternateId) };
+  const changed =
+    base.eventType === "user.account.update_profile" ? changedAttributesOf(event, selected.target) : [];
+  return {
+    kind: base.kind,
+    subject: "user",
+    eventType: base.eventType,
+    oktaEventId: base.oktaEventId,
+    published: base.published,
+    user,
+    ...via,
+    actor: base.actor,
+    outcome: base.outcome,
+    ...(changed.length > 0 ? { changedAttributes: changed } : {}),
+  };
+}
+
+type Selection = { ok: true; target: SelectedTarget } | { ok: false; error: FieldError };
+
+/**
+ * The one target of `type` with an id. Several entries with the same id are one target (the first in
+ * content order is used, so input order never matters); different ids are ambiguous and rejected.
+ */
+function selectTarget(targets: readonly LogTarget[], type: string, eventType: string): Selection {
+  const path = `target[type=${type}]`;
+  const candidates = targets
+    .filter((target): target is SelectedTarget => target.type === type && nonEmpty(target.id) !== null)
+    .sort(compareTargets);
+  const [first] = candidates;
+  if (first === undefined) {
+    return { ok: false, error: { path, message: `${eventType} needs a target of type ${type} with an id.` } };
+  }
+  const distinctIds = [...new Set(candidates.map((target) => target.id))];
+  if (distinctIds.length > 1) {
+    return {
+      ok: false,
+      error: {
+        path,
+        message: `${eventType} must name exactly one ${type}, found ${distinctIds.length}: ${distinctIds.join(", ")}.`,
+      },
+    };
+  }
+  return { ok: true, target: first };
+}
+
+/** Orders same-id duplicates by their whole content, so which one is used never depends on input order. */
+function compareTargets(a: SelectedTarget, b: SelectedTarget): number {
+  const left = JSON.stringify(a);
+  const right = JSON.stringify(b);
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
+}
+
+type AppSelection =
+  | { ok: true; app: OktaAppRef }
+  | { ok: false; error: FieldError }
+  | { ok: false; reasonCode: IgnoredReasonCode; reason: string };
+
+/** The event's app instance, when it is one that provisions AWS IAM Identity Center. */
+function provisioningApp(
+  targets: readonly LogTarget[],
+  eventType: string,
+  options: NormalizeOptions,
+): AppSelection {
+  if (options.provisioningAppIds.length === 0) {
+    return {
+      ok: false,
+      reasonCode: "no-provisioning-app-configured",
+      reason: `${eventType} counts only for the Okta app that provisions AWS IAM Identity Center, and no provisioning app id is configured.`,
+    };
+  }
+  const selected = selectTarget(targets, "AppInstance", eventType);
+  if (!selected.ok) return selected;
+  const app: OktaAppRef = { id: selected.target.id, name: nonEmpty(selected.target.displayName) };
+  if (!options.provisioningAppIds.includes(app.id)) {
+    const configured = [...options.provisioningAppIds].sort().join(", ");
+    return {
+      ok: false,
+      reasonCode: "app-not-provisioning-aws",
+      reason: `App ${app.id}${app.name === null ? "" : ` (${app.name})`} does not provision AWS IAM Identity Center (provisioning apps: ${configured}).`,
+    };
+  }
+  return { ok: true, app };
+}
+
+function groupRef(target: SelectedTarget): OktaGroupRef {
+  return { id: target.id, name: nonEmpty(target.displayName) };
+}
+
+function actorOf(actor: LogEvent["actor"]): LifecycleActor | null {
+  const id = nonEmpty(actor?.id);
+  const type = nonEmpty(actor?.type);
+  if (id === null || type === null) return null;
+  const login = nonEmpty(actor?.alternateId);
+  const displayName = nonEmpty(actor?.displayName);
+  return {
+    id,
+    type,
+    ...(login === null ? {} : { login }),
+    ...(displayName === null ? {} : { displayName }),
+  };
+}
+
+/**
+ * Attribute names from `debugContext.debugData.changedAttributes` (a comma-separated string or an
+ * array) and from the user target's `changeDetails` (`from` / `to` keys), trimmed, unique and sorted.
+ */
+function changedAttributesOf(event: LogEvent, user: SelectedTarget): string[] {
+  const fromDebug = event.debugContext?.debugData?.changedAttributes ?? [];
+  const names = [
+    ...(typeof fromDebug === "string" ? fromDebug.split(",") : fromDebug),
+    ...Object.keys(user.changeDetails?.from ?? {}),
+    ...Object.keys(user.changeDetails?.to ?? {}),
+  ];
+  return [...new Set(names.map((name) => name.trim()).filter((name) => name !== ""))].sort();
+}
+
+function outcomeSentence(result: string | null, event: LogEvent): string {
+  if (result === null) return "The event has no outcome.result, so the change cannot be confirmed.";
+  const reason = nonEmpty(event.outcome?.reason);
+  return `The outcome is ${result}${reason === null ? "" : ` (${reason})`}, not SUCCESS, so nothing changed in Okta.`;
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
+function ignored(
+  ids: { eventType: string; oktaEventId: string },
+  reasonCode: IgnoredReasonCode,
+  reason: string,
+): Ignored {
+  return { kind: "ignored", eventType: ids.eventType, oktaEventId: ids.oktaEventId, reasonCode, reason };
+}
+
+function invalid(ids: { eventType: string; oktaEventId: string }, error: FieldError): InvalidLifecycleEvent {
+  return { kind: "invalid", eventType: ids.eventType, oktaEventId: ids.oktaEventId, error };
+}
