@@ -39,7 +39,10 @@ export const GroupRef = z.union(
       })
       .strict(),
   ],
-  { error: "write the Okta group's name (aws-developers), { name: aws-developers } or { id: 00g1a2b3c4d5e6f7g8h9 }" },
+  {
+    error:
+      "write the Okta group's name (aws-developers), { name: aws-developers } or { id: 00g1a2b3c4d5e6f7g8h9 }",
+  },
 );
 
 /** One grant: members of the Okta group get the permission set in every targeted account. */
