@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { expecting, type FieldErrors, joinPath, type Parsed, toFieldErrors } from "./field-error.ts";
+import { expecting, type FieldErrors, joinPath, type Parsed, toFieldErrors } from "../field-error.ts";
 import { type LogEvent, parseLogEvent, rawEventId } from "./log-event.ts";
 
 /** The `eventType` of every Okta event hook delivery (the envelope's, not the LogEvents'). */

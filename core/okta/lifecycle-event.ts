@@ -1,5 +1,5 @@
+import type { FieldError } from "../field-error.ts";
 import type { LifecycleEventType, LifecycleKind } from "./event-types.ts";
-import type { FieldError } from "./field-error.ts";
 
 /** The Okta user an event is about. */
 export interface OktaUserRef {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { expecting, type Parsed, toFieldErrors } from "./field-error.ts";
+import { expecting, type Parsed, toFieldErrors } from "../field-error.ts";
 
 /*
  * The Okta System Log LogEvent, as event hooks, Log Streaming and the System Log API deliver it.

@@ -1,5 +1,5 @@
+import type { FieldError } from "../field-error.ts";
 import { type LifecycleEventType, type LifecycleKind, lifecycleRuleOf } from "./event-types.ts";
-import type { FieldError } from "./field-error.ts";
 import type {
   Ignored,
   IgnoredReasonCode,

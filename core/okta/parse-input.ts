@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type FieldError, type FieldErrors, joinPath, ROOT_PATH } from "./field-error.ts";
+import { type FieldError, type FieldErrors, joinPath, ROOT_PATH } from "../field-error.ts";
 import { EVENT_HOOK_EVENT_TYPE, parseHookBody } from "./hook-envelope.ts";
 import type { NormalizeResult } from "./lifecycle-event.ts";
 import { type LogEvent, parseLogEvent, rawEventId } from "./log-event.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { expecting, formatPath, joinPath, ROOT_PATH, toFieldErrors } from "../../../core/okta/field-error.ts";
+import { expecting, formatPath, joinPath, ROOT_PATH, toFieldErrors } from "../../core/field-error.ts";
 
 describe("formatPath", () => {
   it.each([

@@ -1,0 +1,72 @@
+import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import type { DenyEntry } from "../core/estate.ts";
+import type { StateTable } from "./state-table.ts";
+
+const PK = "deny";
+
+const denyEntrySchema = z.object({
+  userId: z.string().min(1),
+  scope: z.union([
+    z.literal("all"),
+    z.object({ permissionSetName: z.string(), accountIds: z.array(z.string()) }),
+  ]),
+  issuedBefore: z.string().optional(),
+  reason: z.enum(["leaver", "mover", "attribute-change"]),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+
+/** A Deny in the ledger, with the id that lifts it. */
+export interface LedgerDeny {
+  denyId: string;
+  deny: DenyEntry;
+}
+
+/**
+ * The Deny ledger: the Denies the tool has put in force, with their expiry. SCPs and inline
+ * policies are rendered from it, so the ledger (not the policy text) is the source of truth.
+ */
+export class DenyLedger {
+  private readonly table: StateTable;
+  constructor(table: StateTable) {
+    this.table = table;
+  }
+
+  async list(): Promise<LedgerDeny[]> {
+    const items: LedgerDeny[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": PK },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        items.push({ denyId: String(item.sk), deny: denyEntrySchema.parse(item.deny) as DenyEntry });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** Adds a Deny; the same entry added twice keeps one record (the id is derived from it). */
+  async add(deny: DenyEntry): Promise<string> {
+    const scope =
+      deny.scope === "all" ? "all" : `${deny.scope.permissionSetName}:${deny.scope.accountIds.join(",")}`;
+    const denyId = `${deny.userId}#${deny.reason}#${scope}#${deny.createdAt}`;
+    await this.table.doc.send(
+      new PutCommand({ TableName: this.table.tableName, Item: { pk: PK, sk: denyId, deny } }),
+    );
+    return denyId;
+  }
+
+  async remove(denyId: string): Promise<void> {
+    await this.table.doc.send(
+      new DeleteCommand({ TableName: this.table.tableName, Key: { pk: PK, sk: denyId } }),
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { z } from "zod";
+import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
+import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
+import { readConfig } from "../shared/read-config.ts";
+import { createOktaHookHandler } from "./create-handler.ts";
+
+const config = readConfig(
+  z.object({
+    LIFECYCLE_BUS_NAME: z.string().min(1, "the lifecycle EventBridge bus name"),
+    IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name"),
+    HOOK_SECRET_IDS: z.string().min(1, "comma-separated Secrets Manager ids of the active hook secrets"),
+    PROVISIONING_APP_IDS: z.string().default(""),
+  }),
+);
+
+const secretIds = config.HOOK_SECRET_IDS.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+/** Lambda entry for `GET|POST /okta/events`. */
+export const handler = createOktaHookHandler({
+  logger: new Logger({ serviceName: "okta-hook" }),
+  metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-hook" }),
+  // Cached for 5 minutes by Powertools Parameters; a rotation adds the next secret before removing the old.
+  hookSecrets: async () =>
+    (await Promise.all(secretIds.map((id) => getSecret<string>(id, { maxAge: 300 })))).filter(
+      (s): s is string => typeof s === "string",
+    ),
+  normalizeOptions: { provisioningAppIds: config.PROVISIONING_APP_IDS.split(",").filter(Boolean) },
+  publish: createIdempotentPublisher({
+    bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+  }),
+  now: () => new Date().toISOString(),
+});

@@ -1,0 +1,47 @@
+import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { denyInForce } from "../../core/plan/deny-key.ts";
+import { denyStatements } from "../../core/revocation/deny-statements.ts";
+import { mergeInlineDeny } from "../../core/revocation/merge-inline-deny.ts";
+import type { IdentityCenterUserPort, RevocationScpPort } from "./ports.ts";
+import type { Reprovision } from "./run-state.ts";
+
+export interface EnforceDeniesDeps {
+  ledger: DenyLedger;
+  scps: RevocationScpPort;
+  identityCenter: IdentityCenterUserPort;
+  instanceArn: string;
+  /** SCPs never apply to the management account, so its permission sets carry the Denies inline. */
+  managementAccountId: string | undefined;
+  now: () => string;
+}
+
+/**
+ * Renders the ledger's Denies in force into the revocation SCPs (sharded) and into the inline
+ * policy of every permission set provisioned to the management account, and returns the
+ * re-provisions that put the inline change in force. Denies the SCPs cannot hold (the target's
+ * 5-SCP limit) go inline too. Used both to add and to lift a Deny: the result is always the ledger.
+ */
+export async function enforceDenies(deps: EnforceDeniesDeps) {
+  const now = deps.now();
+  const inForce = (await deps.ledger.list()).map((l) => l.deny).filter((d) => denyInForce(d, now));
+  const scp = await deps.scps.writeRevocationScps(inForce);
+  const reprovisions: Reprovision[] = [];
+  if (deps.managementAccountId !== undefined) {
+    const provisioned = await deps.identityCenter.listProvisionedPermissionSets(deps.managementAccountId);
+    const statements = denyStatements(inForce);
+    for (const { permissionSetArn } of provisioned) {
+      const current = await deps.identityCenter.getInlinePolicy(permissionSetArn);
+      const next = mergeInlineDeny(current, statements);
+      if (next === current) continue;
+      if (next === null) await deps.identityCenter.deleteInlinePolicy(permissionSetArn);
+      else await deps.identityCenter.putInlinePolicy(permissionSetArn, next);
+      reprovisions.push({
+        InstanceArn: deps.instanceArn,
+        PermissionSetArn: permissionSetArn,
+        TargetId: deps.managementAccountId,
+        TargetType: "AWS_ACCOUNT",
+      });
+    }
+  }
+  return { scpPolicyIds: scp.policyIds, overflow: scp.overflow.length, reprovisions, at: deps.now() };
+}

@@ -1,0 +1,45 @@
+import type { Assignment, DenyEntry, IcGroup, IcPermissionSet, OktaUser } from "../../core/estate.ts";
+
+/** The Okta reads and writes user-reconcile needs (adapters/okta implements them). */
+export interface OktaUserPort {
+  /** `null` only when Okta answers 404. */
+  getUser(idOrLogin: string): Promise<OktaUser | null>;
+  listUserGroups(userId: string): Promise<{ id: string; name: string }[]>;
+  clearUserSessions(userId: string): Promise<void>;
+}
+
+/** The Identity Center calls user-reconcile's Lambda tasks make (the async deletes are SDK tasks). */
+export interface IdentityCenterUserPort {
+  findUserIdByUserName(userName: string): Promise<string | null>;
+  listUserGroupMemberships(userId: string): Promise<{ membershipId: string; groupId: string }[]>;
+  listAssignmentsForPrincipal(principalId: string, principalType: "USER" | "GROUP"): Promise<Assignment[]>;
+  listGroups(): Promise<IcGroup[]>;
+  listPermissionSets(): Promise<IcPermissionSet[]>;
+  listProvisionedPermissionSets(
+    accountId: string,
+  ): Promise<{ permissionSetArn: string; outdated: boolean }[]>;
+  getInlinePolicy(permissionSetArn: string): Promise<string | null>;
+  putInlinePolicy(permissionSetArn: string, document: string): Promise<void>;
+  deleteInlinePolicy(permissionSetArn: string): Promise<void>;
+}
+
+/** The revocation SCPs (adapters/organizations implements it). */
+export interface RevocationScpPort {
+  writeRevocationScps(denies: readonly DenyEntry[]): Promise<{ policyIds: string[]; overflow: unknown[] }>;
+  /** The tool's SCP documents currently attached, as JSON text. */
+  listRevocationScps(): Promise<{ policyId: string; content: string }[]>;
+}
+
+/**
+ * Proves by policy evaluation that a user's session is denied in an account (the local stack
+ * evaluates the SCPs with an IAM simulator). Absent in AWS, where verification reads the policies back.
+ */
+export interface DenyProver {
+  isDenied(request: {
+    userId: string;
+    accountId: string;
+    permissionSetName: string;
+    scps: string[];
+    inline: string[];
+  }): Promise<boolean>;
+}

@@ -1,0 +1,105 @@
+import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { denyInForce } from "../../core/plan/deny-key.ts";
+import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "./ports.ts";
+import { need, type UserRunState, type Verification } from "./run-state.ts";
+
+export interface VerifyDeps {
+  identityCenter: IdentityCenterUserPort;
+  scps: RevocationScpPort;
+  ledger: DenyLedger;
+  managementAccountId: string | undefined;
+  /** Evaluates the policies (local stack); without it, verification reads the policy text back. */
+  prover?: DenyProver;
+  now: () => string;
+}
+
+/** Whether a policy document denies every session of the user (a leaver Deny statement names them). */
+function deniesAllSessions(policyText: string, userId: string): boolean {
+  const doc = JSON.parse(policyText) as { Statement?: unknown };
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  return statements.some((s: { Effect?: string; Condition?: Record<string, Record<string, unknown>> }) => {
+    const ids = s?.Condition?.StringEquals?.["identitystore:userId"];
+    const scoped = Object.keys(s?.Condition ?? {}).some((op) => op !== "StringEquals");
+    return (
+      s?.Effect === "Deny" && !scoped && (ids === userId || (Array.isArray(ids) && ids.includes(userId)))
+    );
+  });
+}
+
+/**
+ * Task Verify: reads back what the run changed. The leaver has no membership and no direct
+ * assignment left, the Deny is in the ledger, in an attached SCP and inline in the management
+ * account's permission sets, and (where a prover is wired) evaluating the policies denies a session
+ * of the user in every account they had access to. Failed operations fail verification.
+ */
+export function verifyUserRun(deps: VerifyDeps) {
+  return async (state: UserRunState): Promise<Verification> => {
+    const truth = need(state.truth, "truth");
+    const userId = need(truth.identityCenter.userId ?? undefined, "Identity Center user id");
+    const details: Verification["details"] = [];
+    const check = (name: string, passed: boolean, detail?: string) =>
+      details.push({ check: name, passed, ...(detail ? { detail } : {}) });
+
+    const failed = [
+      ...(state.deletions ?? []),
+      ...(state.removals ?? []),
+      ...(state.denyProvisioning ?? []),
+    ].filter((o) => o.status !== "SUCCEEDED");
+    check(
+      "every operation succeeded",
+      failed.length === 0,
+      failed.length ? `${failed.length} failed` : undefined,
+    );
+
+    const [memberships, direct, ledger, scps] = await Promise.all([
+      deps.identityCenter.listUserGroupMemberships(userId),
+      deps.identityCenter.listAssignmentsForPrincipal(userId, "USER"),
+      deps.ledger.list(),
+      deps.scps.listRevocationScps(),
+    ]);
+    check("no group membership left", memberships.length === 0, memberships.map((m) => m.groupId).join(", "));
+    check("no direct assignment left", direct.length === 0, direct.map((a) => a.accountId).join(", "));
+    const now = deps.now();
+    check(
+      "Deny recorded in the ledger",
+      ledger.some((l) => l.deny.userId === userId && l.deny.scope === "all" && denyInForce(l.deny, now)),
+    );
+    const scpTexts = scps.map((s) => s.content);
+    check(
+      "Deny in an attached SCP",
+      scpTexts.some((t) => deniesAllSessions(t, userId)),
+    );
+
+    const inline: string[] = [];
+    if (deps.managementAccountId !== undefined) {
+      const provisioned = await deps.identityCenter.listProvisionedPermissionSets(deps.managementAccountId);
+      for (const p of provisioned) {
+        const text = await deps.identityCenter.getInlinePolicy(p.permissionSetArn);
+        if (text) inline.push(text);
+        check(
+          `Deny inline in ${p.permissionSetArn} (management account)`,
+          text !== null && deniesAllSessions(text, userId),
+        );
+      }
+    }
+    if (deps.prover) {
+      const names = new Map((await deps.identityCenter.listPermissionSets()).map((p) => [p.arn, p.name]));
+      const pairs = new Map<string, { accountId: string; permissionSetArn: string }>();
+      for (const a of [...truth.identityCenter.directAssignments, ...truth.identityCenter.groupAssignments]) {
+        pairs.set(`${a.accountId}|${a.permissionSetArn}`, a);
+      }
+      for (const { accountId, permissionSetArn } of pairs.values()) {
+        const permissionSetName = names.get(permissionSetArn) ?? permissionSetArn;
+        const denied = await deps.prover.isDenied({
+          userId,
+          accountId,
+          permissionSetName,
+          scps: accountId === deps.managementAccountId ? [] : scpTexts,
+          inline: accountId === deps.managementAccountId ? inline : [],
+        });
+        check(`a session in ${accountId} is denied (policy evaluation)`, denied);
+      }
+    }
+    return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };
+  };
+}

@@ -1,0 +1,128 @@
+import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-store.ts";
+import type { ActionOutcome, EvidenceDraft } from "../../core/evidence/record.ts";
+import { need, type OperationOutcome, type UserRunState } from "./run-state.ts";
+
+export interface WriteEvidenceDeps {
+  store: EvidenceStore;
+  now: () => string;
+}
+
+function outcome(kind: string, o: OperationOutcome, at: string): ActionOutcome {
+  const target: Record<string, string> = {};
+  for (const k of ["accountId", "permissionSetArn", "principalId", "membershipId"] as const) {
+    const v = o[k];
+    if (v) target[k] = v;
+  }
+  const error = o.status === "SUCCEEDED" ? null : JSON.stringify(o.error ?? o.detail ?? "failed");
+  return {
+    kind,
+    target,
+    requestId: o.requestId ?? null,
+    status: o.status,
+    error,
+    startedAt: at,
+    finishedAt: at,
+    attempts: 1,
+  };
+}
+
+/**
+ * Task WriteEvidence (and WriteLiftEvidence): one chained record of the whole run: trigger, truth,
+ * plan, every AWS operation with its request id and final status, verification and timings
+ * (Okta published -> Deny in force -> access removed). A write failure is retried by the workflow and
+ * then fails the run loudly; it never drops the revocation, which is already done.
+ */
+export function writeUserEvidence(deps: WriteEvidenceDeps) {
+  return async (state: UserRunState): Promise<StoredEvidence> => {
+    const truth = need(state.truth, "truth");
+    const plan = need(state.plan, "plan");
+    const lifting = state.lift !== undefined;
+    const now = deps.now();
+    const event = state.trigger.event;
+    const actions: ActionOutcome[] = [];
+    if (state.deny) {
+      actions.push({
+        kind: "deny.add",
+        target: { userId: truth.identityCenter.userId ?? "", scps: state.deny.scpPolicyIds.join(",") },
+        requestId: null,
+        status: "SUCCEEDED",
+        error: null,
+        startedAt: plan.startedAt,
+        finishedAt: state.deny.inForceAt,
+        attempts: 1,
+      });
+    }
+    for (const o of state.denyProvisioning ?? [])
+      actions.push(outcome("permission-set.reprovision", o, state.deny?.inForceAt ?? now));
+    for (const o of state.deletions ?? []) actions.push(outcome("assignment.delete", o, now));
+    for (const o of state.removals ?? []) actions.push(outcome("membership.remove", o, now));
+    if (state.lift) {
+      actions.push({
+        kind: "deny.lift",
+        target: { userId: truth.identityCenter.userId ?? "" },
+        requestId: null,
+        status: "SUCCEEDED",
+        error: null,
+        startedAt: state.lift.liftedAt,
+        finishedAt: state.lift.liftedAt,
+        attempts: 1,
+      });
+      for (const o of state.liftProvisioning ?? [])
+        actions.push(outcome("permission-set.reprovision", o, state.lift.liftedAt));
+    }
+    const verified = state.verification;
+    const draft: EvidenceDraft = {
+      schemaVersion: 1,
+      recordId: `${state.runId}.${lifting ? "lift" : "run"}`,
+      runId: state.runId,
+      kind: "user-run",
+      createdAt: now,
+      body: {
+        subject: {
+          oktaUserId: state.user.id,
+          login: truth.okta.login,
+          identityCenterUserId: truth.identityCenter.userId,
+        },
+        trigger: {
+          type: "events",
+          events: [
+            {
+              oktaEventId: event.oktaEventId,
+              eventType: event.eventType,
+              published: event.published,
+              kind: event.kind,
+              channel: state.trigger.channel,
+            },
+          ],
+        },
+        truth: {
+          okta: {
+            userStatus: truth.okta.found ? truth.okta.status : null,
+            groups: truth.okta.groups.map((g) => g.name),
+          },
+          identityCenter: {
+            userId: truth.identityCenter.userId,
+            memberships: truth.identityCenter.memberships.map((m) => m.groupName ?? m.groupId),
+            accountsWithAccess: plan.accountsAffected,
+            directAssignments: truth.identityCenter.directAssignments.length,
+          },
+        },
+        plan: {
+          actions: plan.actions,
+          findings: [{ kind: "decision", decision: plan.decision, reason: plan.reason }],
+          blockedReason: null,
+        },
+        actions,
+        verification: verified ? { passed: verified.passed, details: verified.details } : null,
+        timings: {
+          oktaPublished: event.published,
+          runStarted: plan.startedAt,
+          ...(state.deny ? { denyInForce: state.deny.inForceAt } : {}),
+          ...(verified?.passed ? { accessRemoved: verified.verifiedAt } : {}),
+          runFinished: now,
+        },
+      },
+    };
+    return deps.store.append(draft, draft.recordId);
+  };
+}

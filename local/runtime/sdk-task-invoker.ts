@@ -1,0 +1,57 @@
+import * as identitystore from "@aws-sdk/client-identitystore";
+import * as ssoAdmin from "@aws-sdk/client-sso-admin";
+
+/**
+ * Runs `arn:aws:states:::aws-sdk:<service>:<action>` Task states locally with the real SDK v3
+ * clients, the way Step Functions does in AWS: PascalCase parameters in, the API response out (without
+ * SDK metadata), and errors named `<Service>.<Exception>` so the definition's Retry/Catch match as
+ * they do in AWS (for example `SsoAdmin.ThrottlingException`).
+ */
+const SERVICES = {
+  ssoadmin: { errorPrefix: "SsoAdmin", module: ssoAdmin, Client: ssoAdmin.SSOAdminClient },
+  identitystore: {
+    errorPrefix: "IdentityStore",
+    module: identitystore,
+    Client: identitystore.IdentitystoreClient,
+  },
+} as const;
+
+type ServiceName = keyof typeof SERVICES;
+
+/** Thrown for a resource this invoker does not know: a definition bug, never silently ignored. */
+export class UnsupportedTaskResourceError extends Error {
+  override name = "UnsupportedTaskResourceError";
+}
+
+export type SdkTaskInvoker = (resource: string, parameters: unknown) => Promise<unknown>;
+
+export function createSdkTaskInvoker(clientConfig: Record<string, unknown>): SdkTaskInvoker {
+  const clients = new Map<ServiceName, { send(command: unknown): Promise<unknown> }>();
+  return async (resource, parameters) => {
+    const match = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/.exec(resource);
+    const service = match?.[1] as ServiceName | undefined;
+    const action = match?.[2];
+    if (!service || !action || !(service in SERVICES)) throw new UnsupportedTaskResourceError(resource);
+    const spec = SERVICES[service];
+    const commandName = `${action[0]?.toUpperCase()}${action.slice(1)}Command`;
+    const Command = (spec.module as unknown as Record<string, new (input: unknown) => unknown>)[commandName];
+    if (!Command) throw new UnsupportedTaskResourceError(`${resource}: the SDK has no ${commandName}`);
+    let client = clients.get(service);
+    if (!client) {
+      client = new spec.Client(clientConfig) as unknown as { send(command: unknown): Promise<unknown> };
+      clients.set(service, client);
+    }
+    try {
+      const { $metadata: _metadata, ...output } = (await client.send(new Command(parameters))) as Record<
+        string,
+        unknown
+      >;
+      return output;
+    } catch (error) {
+      const e = error as Error;
+      const named = new Error(e.message);
+      named.name = `${spec.errorPrefix}.${e.name}`;
+      throw named;
+    }
+  };
+}

@@ -1,0 +1,167 @@
+import { type MapState, type Retrier, type State, sdk } from "./asl.ts";
+
+/**
+ * Retry for Identity Center SDK tasks: throttling (about 20 TPS shared), conflicts (one permission-set
+ * update per account at a time) and transient 5xx, with FULL jitter so concurrent runs spread out.
+ */
+export const SSO_ADMIN_RETRY: Retrier = {
+  ErrorEquals: [
+    "SsoAdmin.ThrottlingException",
+    "SsoAdmin.ConflictException",
+    "SsoAdmin.InternalServerException",
+  ],
+  IntervalSeconds: 1,
+  BackoffRate: 2,
+  MaxDelaySeconds: 20,
+  MaxAttempts: 12,
+  JitterStrategy: "FULL",
+};
+
+export const IDENTITY_STORE_RETRY: Retrier = {
+  ErrorEquals: [
+    "IdentityStore.ThrottlingException",
+    "IdentityStore.ConflictException",
+    "IdentityStore.InternalServerException",
+  ],
+  IntervalSeconds: 1,
+  BackoffRate: 2,
+  MaxDelaySeconds: 20,
+  MaxAttempts: 12,
+  JitterStrategy: "FULL",
+};
+
+/** At most 10 asynchronous assignment operations may be outstanding (design.md). */
+export const MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS = 10;
+
+/** Seconds between status polls of an asynchronous Identity Center operation. */
+const POLL_SECONDS = 1;
+
+interface AsyncOperationSpec {
+  /** Unique prefix for the state names (ASL names are unique across the machine). */
+  prefix: string;
+  start: { action: string; parameters: Record<string, string>; requestIdPath: string };
+  describe: { action: string; requestIdParameter: string; statusRoot: string };
+  /** Fields copied from the item into the outcome, for evidence. */
+  report: Record<string, string>;
+}
+
+/**
+ * The iteration of a Map that starts one asynchronous Identity Center operation and polls it to
+ * completion (Step Functions has no `.sync` for these): Start -> Wait -> Describe -> Choice. The
+ * outcome is `{status: SUCCEEDED|FAILED, requestId, ...}`; a call that still fails after its retries
+ * is caught and reported FAILED, so one bad operation never hides the others' results.
+ */
+export function asyncOperationProcessor(spec: AsyncOperationSpec): MapState["ItemProcessor"] {
+  const p = spec.prefix;
+  const states: Record<string, State> = {
+    [`${p}Start`]: {
+      Type: "Task",
+      Resource: sdk("ssoadmin", spec.start.action),
+      Parameters: spec.start.parameters,
+      ResultSelector: { "RequestId.$": spec.start.requestIdPath },
+      ResultPath: "$.operation",
+      Retry: [SSO_ADMIN_RETRY],
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: `${p}Errored` }],
+      Next: `${p}Wait`,
+    },
+    [`${p}Wait`]: { Type: "Wait", Seconds: POLL_SECONDS, Next: `${p}Describe` },
+    [`${p}Describe`]: {
+      Type: "Task",
+      Resource: sdk("ssoadmin", spec.describe.action),
+      Parameters: {
+        "InstanceArn.$": "$.InstanceArn",
+        [`${spec.describe.requestIdParameter}.$`]: "$.operation.RequestId",
+      },
+      ResultSelector: {
+        "RequestId.$": `${spec.describe.statusRoot}.RequestId`,
+        "Status.$": `${spec.describe.statusRoot}.Status`,
+        "Detail.$": spec.describe.statusRoot,
+      },
+      ResultPath: "$.operation",
+      Retry: [SSO_ADMIN_RETRY],
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: `${p}Errored` }],
+      Next: `${p}IsDone`,
+    },
+    [`${p}IsDone`]: {
+      Type: "Choice",
+      Choices: [
+        { Variable: "$.operation.Status", StringEquals: "IN_PROGRESS", Next: `${p}Wait` },
+        { Variable: "$.operation.Status", StringEquals: "SUCCEEDED", Next: `${p}Succeeded` },
+      ],
+      Default: `${p}Failed`,
+    },
+    [`${p}Succeeded`]: {
+      Type: "Pass",
+      Parameters: { status: "SUCCEEDED", "requestId.$": "$.operation.RequestId", ...spec.report },
+      End: true,
+    },
+    [`${p}Failed`]: {
+      Type: "Pass",
+      Parameters: {
+        status: "FAILED",
+        "requestId.$": "$.operation.RequestId",
+        "detail.$": "$.operation.Detail",
+        ...spec.report,
+      },
+      End: true,
+    },
+    [`${p}Errored`]: {
+      Type: "Pass",
+      Parameters: { status: "FAILED", "error.$": "$.error", ...spec.report },
+      End: true,
+    },
+  };
+  return { ProcessorConfig: { Mode: "INLINE" }, StartAt: `${p}Start`, States: states };
+}
+
+/** Deletes account assignments (items: DeleteAccountAssignment parameters) and polls each. */
+export function deleteAssignmentsProcessor(prefix: string) {
+  return asyncOperationProcessor({
+    prefix,
+    start: {
+      action: "deleteAccountAssignment",
+      parameters: {
+        "InstanceArn.$": "$.InstanceArn",
+        "TargetId.$": "$.TargetId",
+        "TargetType.$": "$.TargetType",
+        "PermissionSetArn.$": "$.PermissionSetArn",
+        "PrincipalType.$": "$.PrincipalType",
+        "PrincipalId.$": "$.PrincipalId",
+      },
+      requestIdPath: "$.AccountAssignmentDeletionStatus.RequestId",
+    },
+    describe: {
+      action: "describeAccountAssignmentDeletionStatus",
+      requestIdParameter: "AccountAssignmentDeletionRequestId",
+      statusRoot: "$.AccountAssignmentDeletionStatus",
+    },
+    report: {
+      "accountId.$": "$.TargetId",
+      "permissionSetArn.$": "$.PermissionSetArn",
+      "principalId.$": "$.PrincipalId",
+    },
+  });
+}
+
+/** Re-provisions permission sets to accounts (items: ProvisionPermissionSet parameters) and polls each. */
+export function provisionProcessor(prefix: string) {
+  return asyncOperationProcessor({
+    prefix,
+    start: {
+      action: "provisionPermissionSet",
+      parameters: {
+        "InstanceArn.$": "$.InstanceArn",
+        "PermissionSetArn.$": "$.PermissionSetArn",
+        "TargetId.$": "$.TargetId",
+        "TargetType.$": "$.TargetType",
+      },
+      requestIdPath: "$.PermissionSetProvisioningStatus.RequestId",
+    },
+    describe: {
+      action: "describePermissionSetProvisioningStatus",
+      requestIdParameter: "ProvisionPermissionSetRequestId",
+      statusRoot: "$.PermissionSetProvisioningStatus",
+    },
+    report: { "accountId.$": "$.TargetId", "permissionSetArn.$": "$.PermissionSetArn" },
+  });
+}

@@ -1,0 +1,146 @@
+import { type Retrier, type StateMachineDefinition, sdk, type TaskState } from "./asl.ts";
+import {
+  deleteAssignmentsProcessor,
+  IDENTITY_STORE_RETRY,
+  MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS,
+  provisionProcessor,
+} from "./identity-center-operations.ts";
+
+/** The Lambda task handlers of user-reconcile, by the name each is deployed and wired under. */
+export const USER_RECONCILE_TASKS = [
+  "readUserTruth",
+  "planUserRun",
+  "applyDenies",
+  "clearOktaSessions",
+  "verifyUserRun",
+  "writeUserEvidence",
+  "liftDenies",
+] as const;
+export type UserReconcileTask = (typeof USER_RECONCILE_TASKS)[number];
+
+/** Lambda ARNs (or any Task resource) for each task handler. */
+export type UserReconcileResources = Record<UserReconcileTask, string>;
+
+/** Errors a task handler throws when a dependency is briefly unavailable: retried, then the run fails loudly. */
+export const TRANSIENT_TASK_ERRORS = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+  "DependencyUnavailableError",
+];
+
+const TASK_RETRY: Retrier = {
+  ErrorEquals: TRANSIENT_TASK_ERRORS,
+  IntervalSeconds: 1,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  MaxAttempts: 6,
+  JitterStrategy: "FULL",
+};
+
+const task = (resource: string, resultPath: string, next: string): TaskState => ({
+  Type: "Task",
+  Resource: resource,
+  ResultPath: resultPath,
+  Retry: [TASK_RETRY],
+  Next: next,
+});
+
+/**
+ * user-reconcile: read the user's truth, plan, and (for a leaver) put the Deny in force first, then
+ * remove every assignment and membership, clear Okta sessions, read back to verify, write evidence,
+ * hold the Deny for the session window and lift it. The same definition runs in AWS and locally.
+ */
+export function userReconcileDefinition(r: UserReconcileResources): StateMachineDefinition {
+  return {
+    Comment: "okta-aws-lifecycle user-reconcile: converge one user on Okta's truth (leaver branch)",
+    StartAt: "ReadTruth",
+    States: {
+      ReadTruth: task(r.readUserTruth, "$.truth", "Plan"),
+      Plan: task(r.planUserRun, "$.plan", "Decide"),
+      Decide: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.plan.decision", StringEquals: "revoke", Next: "ApplyDeny" }],
+        Default: "WriteEvidence",
+      },
+      ApplyDeny: task(r.applyDenies, "$.deny", "ReprovisionForDeny"),
+      ReprovisionForDeny: {
+        Type: "Map",
+        Comment: "Inline Denies take effect once re-provisioned; one account, so one at a time.",
+        ItemsPath: "$.deny.reprovisions",
+        MaxConcurrency: 1,
+        ItemProcessor: provisionProcessor("DenyProvision"),
+        ResultPath: "$.denyProvisioning",
+        Next: "DeleteAssignments",
+      },
+      DeleteAssignments: {
+        Type: "Map",
+        ItemsPath: "$.plan.assignmentDeletions",
+        MaxConcurrency: MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS,
+        ItemProcessor: deleteAssignmentsProcessor("Delete"),
+        ResultPath: "$.deletions",
+        Next: "RemoveMemberships",
+      },
+      RemoveMemberships: {
+        Type: "Map",
+        ItemsPath: "$.plan.membershipRemovals",
+        MaxConcurrency: 5,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "INLINE" },
+          StartAt: "RemoveMembership",
+          States: {
+            RemoveMembership: {
+              Type: "Task",
+              Resource: sdk("identitystore", "deleteGroupMembership"),
+              Parameters: { "IdentityStoreId.$": "$.IdentityStoreId", "MembershipId.$": "$.MembershipId" },
+              ResultPath: null,
+              Retry: [IDENTITY_STORE_RETRY],
+              Catch: [
+                { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MembershipRemovalFailed" },
+              ],
+              Next: "MembershipRemoved",
+            },
+            MembershipRemoved: {
+              Type: "Pass",
+              Parameters: { status: "SUCCEEDED", "membershipId.$": "$.MembershipId" },
+              End: true,
+            },
+            MembershipRemovalFailed: {
+              Type: "Pass",
+              Parameters: { status: "FAILED", "membershipId.$": "$.MembershipId", "error.$": "$.error" },
+              End: true,
+            },
+          },
+        },
+        ResultPath: "$.removals",
+        Next: "ClearOktaSessions",
+      },
+      ClearOktaSessions: task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
+      Verify: task(r.verifyUserRun, "$.verification", "WriteEvidence"),
+      WriteEvidence: task(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
+      HoldOrFinish: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.deny.denyId", IsPresent: true, Next: "Hold" }],
+        Default: "Done",
+      },
+      Hold: {
+        Type: "Wait",
+        Comment: "Keep the Deny for the longest session duration, then lift it (shortened locally).",
+        SecondsPath: "$.plan.holdSeconds",
+        Next: "LiftDeny",
+      },
+      LiftDeny: task(r.liftDenies, "$.lift", "ReprovisionForLift"),
+      ReprovisionForLift: {
+        Type: "Map",
+        ItemsPath: "$.lift.reprovisions",
+        MaxConcurrency: 1,
+        ItemProcessor: provisionProcessor("LiftProvision"),
+        ResultPath: "$.liftProvisioning",
+        Next: "WriteLiftEvidence",
+      },
+      WriteLiftEvidence: task(r.writeUserEvidence, "$.liftEvidence", "Done"),
+      Done: { Type: "Succeed" },
+    },
+  };
+}
