@@ -3,10 +3,15 @@ import type { IncomingMessage } from "node:http";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 
 /** The API Gateway HTTP API (payload 2.0) event a request becomes, as API Gateway builds it. */
-export function apiGatewayEvent(req: IncomingMessage, body: string, routeKey: string): APIGatewayProxyEventV2 {
+export function apiGatewayEvent(
+  req: IncomingMessage,
+  body: string,
+  routeKey: string,
+): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? "/", "http://localhost");
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
   const now = new Date();
   return {
     version: "2.0",

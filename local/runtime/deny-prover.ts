@@ -30,14 +30,24 @@ export function createDenyProver(rootId: string): DenyProver {
             principal,
             action: "s3:ListAllMyBuckets",
             resource: { resource: "*", accountId },
-            contextVariables: { "identitystore:userId": userId, "aws:PrincipalArn": principal, "aws:TokenIssueTime": new Date().toISOString() },
+            contextVariables: {
+              "identitystore:userId": userId,
+              "aws:PrincipalArn": principal,
+              "aws:TokenIssueTime": new Date().toISOString(),
+            },
           },
           identityPolicies: [
             { name: "PermissionSetManagedPolicy", policy: ALLOW_ALL },
             ...inline.map((text, i) => ({ name: `InlinePolicy${i}`, policy: JSON.parse(text) })),
           ],
           serviceControlPolicies: [
-            { orgIdentifier: rootId, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }, ...scps.map((text, i) => ({ name: `Revocation${i}`, policy: JSON.parse(text) }))] },
+            {
+              orgIdentifier: rootId,
+              policies: [
+                { name: "FullAWSAccess", policy: ALLOW_ALL },
+                ...scps.map((text, i) => ({ name: `Revocation${i}`, policy: JSON.parse(text) })),
+              ],
+            },
             { orgIdentifier: accountId, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
           ],
           resourceControlPolicies: [],

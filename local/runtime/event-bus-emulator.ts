@@ -10,7 +10,10 @@ export interface BusRule {
 }
 
 function matches(pattern: BusRule["pattern"], source: string, detailType: string): boolean {
-  return (!pattern.source || pattern.source.includes(source)) && (!pattern["detail-type"] || pattern["detail-type"].includes(detailType));
+  return (
+    (!pattern.source || pattern.source.includes(source)) &&
+    (!pattern["detail-type"] || pattern["detail-type"].includes(detailType))
+  );
 }
 
 /**
@@ -25,11 +28,24 @@ export function createEventBusEmulator(busName: string, rules: BusRule[]) {
   const service: AwsJsonService = {
     targetPrefix: "AWSEvents",
     operations: {
-      PutEvents: (input: { Entries?: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string; Time?: number }[] }) => {
+      PutEvents: (input: {
+        Entries?: {
+          Source?: string;
+          DetailType?: string;
+          Detail?: string;
+          EventBusName?: string;
+          Time?: number;
+        }[];
+      }) => {
         const entries = input.Entries ?? [];
-        if (entries.length === 0 || entries.length > 10) throw validationError("Entries must hold 1 to 10 entries");
+        if (entries.length === 0 || entries.length > 10)
+          throw validationError("Entries must hold 1 to 10 entries");
         const results = entries.map((entry) => {
-          if (entry.EventBusName !== busName) return { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${entry.EventBusName} does not exist.` };
+          if (entry.EventBusName !== busName)
+            return {
+              ErrorCode: "ResourceNotFoundException",
+              ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
+            };
           let detail: unknown;
           try {
             detail = JSON.parse(entry.Detail ?? "");

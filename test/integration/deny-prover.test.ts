@@ -23,8 +23,13 @@ const moverScp = policy({
 
 describe("deny prover (IAM policy evaluation)", () => {
   const prover = createDenyProver("r-root");
-  const ask = (userId: string, accountId: string, permissionSetName: string, scps: string[], inline: string[] = []) =>
-    prover.isDenied({ userId, accountId, permissionSetName, scps, inline });
+  const ask = (
+    userId: string,
+    accountId: string,
+    permissionSetName: string,
+    scps: string[],
+    inline: string[] = [],
+  ) => prover.isDenied({ userId, accountId, permissionSetName, scps, inline });
 
   it("denies every session of a leaver named in an SCP, and nobody else", async () => {
     expect(await ask("u-leaver", "111111111111", "Developer", [leaverScp])).toBe(true);

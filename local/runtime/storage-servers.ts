@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import dynalite from "dynalite";
+import S3rver from "s3rver";
+import { localClientConfig } from "../emulators/aws-json-server.ts";
+
+/** s3rver's fixed credentials, path-style addressing. */
+export function s3ClientConfig(endpoint: string) {
+  return {
+    ...localClientConfig(endpoint),
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    forcePathStyle: true,
+  };
+}
+
+export interface StorageServers {
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  s3: S3Client;
+  dynamo: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+export interface StorageOptions {
+  s3Port: number;
+  dynamoPort: number;
+  /** Where s3rver keeps objects; a fresh temporary folder by default (removed on close). */
+  directory?: string;
+  bucket: string;
+  tables: { idempotency: string; state: string };
+}
+
+/**
+ * The evidence bucket on s3rver (the real S3 protocol; no Object Lock) and the DynamoDB tables
+ * (idempotency, state) on dynalite, on loopback, created as infra/ creates them.
+ */
+export async function startStorageServers(options: StorageOptions): Promise<StorageServers> {
+  const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), "okta-aws-lifecycle-s3-")));
+  const s3rver = new S3rver({ port: options.s3Port, address: "127.0.0.1", silent: true, directory });
+  const s3Address = (await s3rver.run()) as AddressInfo;
+  const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynamoServer.listen(options.dynamoPort, "127.0.0.1", resolve));
+  const dynamoPort = (dynamoServer.address() as AddressInfo).port;
+
+  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const s3 = new S3Client({ ...s3ClientConfig(s3Endpoint), maxAttempts: 3 });
+  const dynamo = new DynamoDBClient({ ...localClientConfig(dynamoEndpoint), maxAttempts: 3 });
+  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+
+  await s3.send(new CreateBucketCommand({ Bucket: options.bucket }));
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: options.tables.idempotency,
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: options.tables.state,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  return {
+    s3Endpoint,
+    dynamoEndpoint,
+    s3,
+    dynamo,
+    doc,
+    close: async () => {
+      s3.destroy();
+      dynamo.destroy();
+      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+      await s3rver.close();
+      if (!options.directory) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
