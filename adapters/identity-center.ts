@@ -1,0 +1,498 @@
+/**
+ * IAM Identity Center through the AWS SDK v3: sso-admin for permission sets, assignments and
+ * provisioning; identitystore for users, groups and memberships. The only code that calls these
+ * APIs. Lists are followed to the end; every response field the adapter relies on is validated
+ * (UnexpectedIdentityCenterResponseError names the field). Reads are minimal: assignments are only
+ * listed for provisioned (account, permission set) pairs.
+ *
+ * The adapter does not retry: configure the injected clients' retry strategy (`maxAttempts`,
+ * `retryMode`), and retry the errors in {@link RETRYABLE_IDENTITY_CENTER_ERRORS} in the caller
+ * (ConflictException is not retried by the SDK).
+ */
+import {
+  CreateGroupMembershipCommand,
+  DeleteGroupMembershipCommand,
+  GetUserIdCommand,
+  type IdentitystoreClient,
+  ListGroupMembershipsCommand,
+  ListGroupMembershipsForMemberCommand,
+  ListGroupsCommand,
+  ListUsersCommand,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-identitystore";
+import {
+  CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
+  DeleteInlinePolicyFromPermissionSetCommand,
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  DescribePermissionSetCommand,
+  DescribePermissionSetProvisioningStatusCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  ListAccountAssignmentsCommand,
+  ListAccountAssignmentsForPrincipalCommand,
+  ListPermissionSetsCommand,
+  ListPermissionSetsProvisionedToAccountCommand,
+  type ProvisioningStatus,
+  ProvisionPermissionSetCommand,
+  PutInlinePolicyToPermissionSetCommand,
+  type SSOAdminClient,
+} from "@aws-sdk/client-sso-admin";
+import type {
+  Assignment,
+  IcGroup,
+  IcMembership,
+  IcPermissionSet,
+  IcUser,
+  IdentityCenterState,
+  PrincipalType,
+  ProvisionedPair,
+} from "../core/estate.ts";
+import { collectPages } from "./identity-center/collect-pages.ts";
+import * as schema from "./identity-center/response-schemas.ts";
+import { parseResponse } from "./identity-center/unexpected-response-error.ts";
+
+export {
+  isRetryableIdentityCenterError,
+  RETRYABLE_IDENTITY_CENTER_ERRORS,
+} from "./identity-center/retryable-errors.ts";
+export { UnexpectedIdentityCenterResponseError } from "./identity-center/unexpected-response-error.ts";
+
+export interface IdentityCenterAdapterOptions {
+  ssoAdmin: SSOAdminClient;
+  identityStore: IdentitystoreClient;
+  /** `arn:aws:sso:::instance/ssoins-...` */
+  instanceArn: string;
+  /** `d-...` */
+  identityStoreId: string;
+  /** MaxResults sent with every list call (1..100); the service's default page size when absent. */
+  pageSize?: number;
+}
+
+/** The state of an asynchronous operation (assignment creation/deletion, provisioning). */
+export interface OperationProgress {
+  status: "IN_PROGRESS" | "SUCCEEDED" | "FAILED";
+  /** Present when AWS gives one (FAILED operations). */
+  failureReason?: string;
+}
+
+export interface GroupMembershipOfUser {
+  membershipId: string;
+  groupId: string;
+}
+
+export interface GroupMember {
+  membershipId: string;
+  userId: string;
+}
+
+const byKey =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+const assignmentOrder = byKey<Assignment>(
+  (a) => `${a.accountId}|${a.permissionSetArn}|${a.principalType}|${a.principalId}`,
+);
+
+const toAssignment = (a: {
+  AccountId: string;
+  PermissionSetArn: string;
+  PrincipalType: PrincipalType;
+  PrincipalId: string;
+}): Assignment => ({
+  accountId: a.AccountId,
+  permissionSetArn: a.PermissionSetArn,
+  principalType: a.PrincipalType,
+  principalId: a.PrincipalId,
+});
+
+const progress = (s: { Status: OperationProgress["status"]; FailureReason?: string | undefined }) => {
+  const out: OperationProgress = { status: s.Status };
+  if (s.FailureReason !== undefined && s.FailureReason !== "") out.failureReason = s.FailureReason;
+  return out;
+};
+
+export class IdentityCenterAdapter {
+  private readonly ssoAdmin: SSOAdminClient;
+  private readonly identityStore: IdentitystoreClient;
+  private readonly instanceArn: string;
+  private readonly identityStoreId: string;
+  private readonly pageSize: number | undefined;
+
+  constructor(options: IdentityCenterAdapterOptions) {
+    this.ssoAdmin = options.ssoAdmin;
+    this.identityStore = options.identityStore;
+    this.instanceArn = options.instanceArn;
+    this.identityStoreId = options.identityStoreId;
+    this.pageSize = options.pageSize;
+  }
+
+  // ---- identitystore -------------------------------------------------------------------------
+
+  /** The Identity Center user id for a userName, or `null` when there is none. */
+  async findUserIdByUserName(userName: string): Promise<string | null> {
+    try {
+      const output = await this.identityStore.send(
+        new GetUserIdCommand({
+          IdentityStoreId: this.identityStoreId,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: "userName", AttributeValue: userName } },
+        }),
+      );
+      return parseResponse("GetUserId", schema.userId, output).UserId;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return null;
+      throw error;
+    }
+  }
+
+  async listUsers(): Promise<IcUser[]> {
+    const users = await collectPages("ListUsers", async (NextToken) => {
+      const output = await this.identityStore.send(
+        new ListUsersCommand({ IdentityStoreId: this.identityStoreId, MaxResults: this.pageSize, NextToken }),
+      );
+      const page = parseResponse("ListUsers", schema.usersPage, output);
+      return { items: page.Users, nextToken: page.NextToken };
+    });
+    return users.map((u) => ({ userId: u.UserId, userName: u.UserName })).sort(byKey((u) => u.userName));
+  }
+
+  async listGroups(): Promise<IcGroup[]> {
+    const groups = await collectPages("ListGroups", async (NextToken) => {
+      const output = await this.identityStore.send(
+        new ListGroupsCommand({
+          IdentityStoreId: this.identityStoreId,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListGroups", schema.groupsPage, output);
+      return { items: page.Groups, nextToken: page.NextToken };
+    });
+    return groups
+      .map((g) => ({ groupId: g.GroupId, displayName: g.DisplayName }))
+      .sort(byKey((g) => g.displayName));
+  }
+
+  /** The groups a user belongs to, with the membership ids needed to remove them. */
+  async listUserGroupMemberships(userId: string): Promise<GroupMembershipOfUser[]> {
+    const memberships = await collectPages("ListGroupMembershipsForMember", async (NextToken) => {
+      const output = await this.identityStore.send(
+        new ListGroupMembershipsForMemberCommand({
+          IdentityStoreId: this.identityStoreId,
+          MemberId: { UserId: userId },
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListGroupMembershipsForMember", schema.membershipsPage, output);
+      return { items: page.GroupMemberships, nextToken: page.NextToken };
+    });
+    return memberships
+      .map((m) => ({ membershipId: m.MembershipId, groupId: m.GroupId }))
+      .sort(byKey((m) => m.groupId));
+  }
+
+  async listGroupMemberships(groupId: string): Promise<GroupMember[]> {
+    const memberships = await collectPages("ListGroupMemberships", async (NextToken) => {
+      const output = await this.identityStore.send(
+        new ListGroupMembershipsCommand({
+          IdentityStoreId: this.identityStoreId,
+          GroupId: groupId,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListGroupMemberships", schema.membershipsPage, output);
+      return { items: page.GroupMemberships, nextToken: page.NextToken };
+    });
+    return memberships
+      .map((m) => ({ membershipId: m.MembershipId, userId: m.MemberId.UserId }))
+      .sort(byKey((m) => m.userId));
+  }
+
+  /** Adds a user to a group; returns the membership id. */
+  async createMembership(groupId: string, userId: string): Promise<string> {
+    const output = await this.identityStore.send(
+      new CreateGroupMembershipCommand({
+        IdentityStoreId: this.identityStoreId,
+        GroupId: groupId,
+        MemberId: { UserId: userId },
+      }),
+    );
+    return parseResponse("CreateGroupMembership", schema.membershipId, output).MembershipId;
+  }
+
+  async deleteMembership(membershipId: string): Promise<void> {
+    await this.identityStore.send(
+      new DeleteGroupMembershipCommand({ IdentityStoreId: this.identityStoreId, MembershipId: membershipId }),
+    );
+  }
+
+  // ---- sso-admin: permission sets ------------------------------------------------------------
+
+  /** Every permission set with its name and session duration (one Describe per set). */
+  async listPermissionSets(): Promise<IcPermissionSet[]> {
+    const arns = await collectPages("ListPermissionSets", async (NextToken) => {
+      const output = await this.ssoAdmin.send(
+        new ListPermissionSetsCommand({
+          InstanceArn: this.instanceArn,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListPermissionSets", schema.arnsPage, output);
+      return { items: page.PermissionSets, nextToken: page.NextToken };
+    });
+    const sets: IcPermissionSet[] = [];
+    for (const arn of arns) {
+      const output = await this.ssoAdmin.send(
+        new DescribePermissionSetCommand({ InstanceArn: this.instanceArn, PermissionSetArn: arn }),
+      );
+      const { PermissionSet } = parseResponse("DescribePermissionSet", schema.describePermissionSet, output);
+      sets.push({
+        arn: PermissionSet.PermissionSetArn,
+        name: PermissionSet.Name,
+        sessionDuration: PermissionSet.SessionDuration,
+      });
+    }
+    return sets.sort(byKey((s) => s.name));
+  }
+
+  /**
+   * The permission sets provisioned to an account; `outdated` when the latest version is not
+   * provisioned there. Two filtered lists (latest / not latest): the union is every provisioned set.
+   */
+  async listProvisionedPermissionSets(
+    accountId: string,
+  ): Promise<{ permissionSetArn: string; outdated: boolean }[]> {
+    const current = await this.provisionedToAccount(accountId, "LATEST_PERMISSION_SET_PROVISIONED");
+    const outdated = await this.provisionedToAccount(accountId, "LATEST_PERMISSION_SET_NOT_PROVISIONED");
+    return [
+      ...current.map((permissionSetArn) => ({ permissionSetArn, outdated: false })),
+      ...outdated.map((permissionSetArn) => ({ permissionSetArn, outdated: true })),
+    ].sort(byKey((p) => p.permissionSetArn));
+  }
+
+  /** The inline policy document of a permission set, or `null` when it has none. */
+  async getInlinePolicy(permissionSetArn: string): Promise<string | null> {
+    const output = await this.ssoAdmin.send(
+      new GetInlinePolicyForPermissionSetCommand({
+        InstanceArn: this.instanceArn,
+        PermissionSetArn: permissionSetArn,
+      }),
+    );
+    const { InlinePolicy } = parseResponse("GetInlinePolicyForPermissionSet", schema.inlinePolicy, output);
+    return InlinePolicy === undefined || InlinePolicy === "" ? null : InlinePolicy;
+  }
+
+  /** Replaces the inline policy; accounts only see it after {@link provisionPermissionSet}. */
+  async putInlinePolicy(permissionSetArn: string, document: string): Promise<void> {
+    await this.ssoAdmin.send(
+      new PutInlinePolicyToPermissionSetCommand({
+        InstanceArn: this.instanceArn,
+        PermissionSetArn: permissionSetArn,
+        InlinePolicy: document,
+      }),
+    );
+  }
+
+  /** Removes the inline policy (when no statement is left in it). */
+  async deleteInlinePolicy(permissionSetArn: string): Promise<void> {
+    await this.ssoAdmin.send(
+      new DeleteInlinePolicyFromPermissionSetCommand({
+        InstanceArn: this.instanceArn,
+        PermissionSetArn: permissionSetArn,
+      }),
+    );
+  }
+
+  /** Starts provisioning the latest version of a permission set to one account. */
+  async provisionPermissionSet(permissionSetArn: string, accountId: string): Promise<{ requestId: string }> {
+    const output = await this.ssoAdmin.send(
+      new ProvisionPermissionSetCommand({
+        InstanceArn: this.instanceArn,
+        PermissionSetArn: permissionSetArn,
+        TargetType: "AWS_ACCOUNT",
+        TargetId: accountId,
+      }),
+    );
+    return {
+      requestId: parseResponse("ProvisionPermissionSet", schema.provisioning, output)
+        .PermissionSetProvisioningStatus.RequestId,
+    };
+  }
+
+  async provisioningStatus(requestId: string): Promise<OperationProgress> {
+    const output = await this.ssoAdmin.send(
+      new DescribePermissionSetProvisioningStatusCommand({
+        InstanceArn: this.instanceArn,
+        ProvisionPermissionSetRequestId: requestId,
+      }),
+    );
+    return progress(
+      parseResponse("DescribePermissionSetProvisioningStatus", schema.provisioning, output)
+        .PermissionSetProvisioningStatus,
+    );
+  }
+
+  // ---- sso-admin: account assignments --------------------------------------------------------
+
+  /** The assignments of one (account, permission set) pair. */
+  async listAssignments(accountId: string, permissionSetArn: string): Promise<Assignment[]> {
+    const assignments = await collectPages("ListAccountAssignments", async (NextToken) => {
+      const output = await this.ssoAdmin.send(
+        new ListAccountAssignmentsCommand({
+          InstanceArn: this.instanceArn,
+          AccountId: accountId,
+          PermissionSetArn: permissionSetArn,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListAccountAssignments", schema.assignmentsPage, output);
+      return { items: page.AccountAssignments, nextToken: page.NextToken };
+    });
+    return assignments.map(toAssignment).sort(assignmentOrder);
+  }
+
+  /** A principal's direct assignments in every account (a user's group assignments are the groups'). */
+  async listAssignmentsForPrincipal(
+    principalId: string,
+    principalType: PrincipalType,
+  ): Promise<Assignment[]> {
+    const assignments = await collectPages("ListAccountAssignmentsForPrincipal", async (NextToken) => {
+      const output = await this.ssoAdmin.send(
+        new ListAccountAssignmentsForPrincipalCommand({
+          InstanceArn: this.instanceArn,
+          PrincipalId: principalId,
+          PrincipalType: principalType,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListAccountAssignmentsForPrincipal", schema.assignmentsPage, output);
+      return { items: page.AccountAssignments, nextToken: page.NextToken };
+    });
+    return assignments.map(toAssignment).sort(assignmentOrder);
+  }
+
+  /** Starts creating an assignment (which provisions the permission set to the account if needed). */
+  async createAssignment(assignment: Assignment): Promise<{ requestId: string }> {
+    const output = await this.ssoAdmin.send(
+      new CreateAccountAssignmentCommand(this.assignmentInput(assignment)),
+    );
+    const { AccountAssignmentCreationStatus } = parseResponse(
+      "CreateAccountAssignment",
+      schema.assignmentCreation,
+      output,
+    );
+    return { requestId: AccountAssignmentCreationStatus.RequestId };
+  }
+
+  /** Starts deleting an assignment. Live role sessions survive it (design.md, principle 4). */
+  async deleteAssignment(assignment: Assignment): Promise<{ requestId: string }> {
+    const output = await this.ssoAdmin.send(
+      new DeleteAccountAssignmentCommand(this.assignmentInput(assignment)),
+    );
+    const { AccountAssignmentDeletionStatus } = parseResponse(
+      "DeleteAccountAssignment",
+      schema.assignmentDeletion,
+      output,
+    );
+    return { requestId: AccountAssignmentDeletionStatus.RequestId };
+  }
+
+  async assignmentCreationStatus(requestId: string): Promise<OperationProgress> {
+    const output = await this.ssoAdmin.send(
+      new DescribeAccountAssignmentCreationStatusCommand({
+        InstanceArn: this.instanceArn,
+        AccountAssignmentCreationRequestId: requestId,
+      }),
+    );
+    return progress(
+      parseResponse("DescribeAccountAssignmentCreationStatus", schema.assignmentCreation, output)
+        .AccountAssignmentCreationStatus,
+    );
+  }
+
+  async assignmentDeletionStatus(requestId: string): Promise<OperationProgress> {
+    const output = await this.ssoAdmin.send(
+      new DescribeAccountAssignmentDeletionStatusCommand({
+        InstanceArn: this.instanceArn,
+        AccountAssignmentDeletionRequestId: requestId,
+      }),
+    );
+    return progress(
+      parseResponse("DescribeAccountAssignmentDeletionStatus", schema.assignmentDeletion, output)
+        .AccountAssignmentDeletionStatus,
+    );
+  }
+
+  // ---- the whole picture ---------------------------------------------------------------------
+
+  /**
+   * Identity Center as the planner sees it, for the given accounts. Calls: ListPermissionSets +
+   * one DescribePermissionSet per set; two ListPermissionSetsProvisionedToAccount per account;
+   * one ListAccountAssignments per *provisioned* pair (never per account x permission set);
+   * ListUsers, ListGroups and one ListGroupMemberships per group. `denies` is empty: the deny
+   * ledger lives elsewhere.
+   */
+  async readState(accountIds: readonly string[]): Promise<IdentityCenterState> {
+    const permissionSets = await this.listPermissionSets();
+    const provisioned: ProvisionedPair[] = [];
+    const assignments: Assignment[] = [];
+    for (const accountId of [...new Set(accountIds)].sort()) {
+      for (const pair of await this.listProvisionedPermissionSets(accountId)) {
+        provisioned.push({ accountId, ...pair });
+        assignments.push(...(await this.listAssignments(accountId, pair.permissionSetArn)));
+      }
+    }
+    const users = await this.listUsers();
+    const groups = await this.listGroups();
+    const memberships: IcMembership[] = [];
+    for (const group of groups) {
+      for (const member of await this.listGroupMemberships(group.groupId)) {
+        memberships.push({ groupId: group.groupId, userId: member.userId });
+      }
+    }
+    return {
+      instanceArn: this.instanceArn,
+      identityStoreId: this.identityStoreId,
+      permissionSets,
+      users,
+      groups,
+      memberships,
+      provisioned,
+      assignments: assignments.sort(assignmentOrder),
+      denies: [],
+    };
+  }
+
+  private async provisionedToAccount(accountId: string, status: ProvisioningStatus): Promise<string[]> {
+    return collectPages("ListPermissionSetsProvisionedToAccount", async (NextToken) => {
+      const output = await this.ssoAdmin.send(
+        new ListPermissionSetsProvisionedToAccountCommand({
+          InstanceArn: this.instanceArn,
+          AccountId: accountId,
+          ProvisioningStatus: status,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListPermissionSetsProvisionedToAccount", schema.arnsPage, output);
+      return { items: page.PermissionSets, nextToken: page.NextToken };
+    });
+  }
+
+  private assignmentInput(a: Assignment) {
+    return {
+      InstanceArn: this.instanceArn,
+      TargetId: a.accountId,
+      TargetType: "AWS_ACCOUNT" as const,
+      PermissionSetArn: a.permissionSetArn,
+      PrincipalType: a.principalType,
+      PrincipalId: a.principalId,
+    };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Seeding: puts an estate into the emulator directly, bypassing the API, its rate limits, its
+ * latency and its call counts (the local stack's demo estate, test fixtures, benchmarks).
+ */
+import type { Assignment } from "../../../core/estate.ts";
+import type { IdFactory } from "./ids.ts";
+import { assignmentKey, type EmulatorState, pairKey } from "./state.ts";
+
+/** A seed that refers to something the emulator does not hold (or duplicates what it holds). */
+export class SeedError extends Error {
+  override name = "SeedError";
+}
+
+export interface SeedPermissionSet {
+  name: string;
+  /** @default "PT1H" */
+  sessionDuration?: string;
+  description?: string;
+  inlinePolicy?: string;
+  managedPolicyArns?: string[];
+}
+
+export interface SeedUser {
+  userName: string;
+  displayName?: string;
+  email?: string;
+  /** e.g. the Okta user id, as SCIM provisioning records it. */
+  externalId?: { issuer: string; id: string };
+}
+
+export interface SeedHelpers {
+  /** Returns the new permission set's ARN. */
+  permissionSet(input: SeedPermissionSet): string;
+  /** Returns the new user's id. */
+  user(input: SeedUser): string;
+  /** Returns the new group's id. */
+  group(input: { displayName: string; description?: string }): string;
+  /** Returns the new membership's id. */
+  membership(groupId: string, userId: string): string;
+  /** Adds an assignment and provisions its permission set to the account (as a SUCCEEDED creation would). */
+  assignment(assignment: Assignment): void;
+  /** Provisions the latest version of a permission set to an account. */
+  provision(accountId: string, permissionSetArn: string): void;
+}
+
+export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () => number): SeedHelpers {
+  const requirePermissionSet = (arn: string) => {
+    if (!state.permissionSets.has(arn)) throw new SeedError(`No permission set ${arn}`);
+  };
+  return {
+    permissionSet(input) {
+      if ([...state.permissionSets.values()].some((ps) => ps.name === input.name)) {
+        throw new SeedError(`Permission set ${input.name} already exists`);
+      }
+      const arn = ids.permissionSetArn(state.instanceArn);
+      state.permissionSets.set(arn, {
+        arn,
+        name: input.name,
+        sessionDuration: input.sessionDuration ?? "PT1H",
+        ...(input.description === undefined ? {} : { description: input.description }),
+        createdAt: now(),
+        inlinePolicy: input.inlinePolicy ?? null,
+        managedPolicies: (input.managedPolicyArns ?? []).map((policyArn) => ({
+          Name: policyArn.slice(policyArn.lastIndexOf("/") + 1),
+          Arn: policyArn,
+        })),
+        version: 1,
+      });
+      return arn;
+    },
+
+    user(input) {
+      if (state.findUserByUserName(input.userName))
+        throw new SeedError(`User ${input.userName} already exists`);
+      const userId = ids.uuid();
+      state.users.set(userId, {
+        userId,
+        userName: input.userName,
+        ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
+        ...(input.email === undefined
+          ? {}
+          : { emails: [{ Value: input.email, Type: "work", Primary: true }] }),
+        ...(input.externalId === undefined
+          ? {}
+          : { externalIds: [{ Issuer: input.externalId.issuer, Id: input.externalId.id }] }),
+        createdAt: now(),
+      });
+      return userId;
+    },
+
+    group(input) {
+      if (state.findGroupByDisplayName(input.displayName)) {
+        throw new SeedError(`Group ${input.displayName} already exists`);
+      }
+      const groupId = ids.uuid();
+      state.groups.set(groupId, {
+        groupId,
+        displayName: input.displayName,
+        ...(input.description === undefined ? {} : { description: input.description }),
+        createdAt: now(),
+      });
+      return groupId;
+    },
+
+    membership(groupId, userId) {
+      if (!state.groups.has(groupId)) throw new SeedError(`No group ${groupId}`);
+      if (!state.users.has(userId)) throw new SeedError(`No user ${userId}`);
+      const existing = state.findMembership(groupId, userId);
+      if (existing) return existing.membershipId;
+      const membershipId = ids.uuid();
+      state.memberships.set(membershipId, { membershipId, groupId, userId, createdAt: now() });
+      return membershipId;
+    },
+
+    assignment(assignment) {
+      requirePermissionSet(assignment.permissionSetArn);
+      if (!state.principalExists(assignment.principalType, assignment.principalId)) {
+        throw new SeedError(`No ${assignment.principalType} ${assignment.principalId}`);
+      }
+      state.assignments.set(assignmentKey(assignment), { ...assignment });
+      if (!state.provisioned.has(pairKey(assignment.accountId, assignment.permissionSetArn))) {
+        state.markProvisioned(assignment.accountId, assignment.permissionSetArn);
+      }
+    },
+
+    provision(accountId, permissionSetArn) {
+      requirePermissionSet(permissionSetArn);
+      state.markProvisioned(accountId, permissionSetArn);
+    },
+  };
+}
