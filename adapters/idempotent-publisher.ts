@@ -4,6 +4,7 @@ import {
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import type { Context } from "aws-lambda";
 import type { LifecycleBus, LifecycleBusDetail } from "./lifecycle-bus.ts";
 
 /** What became of one event handed to the publisher. */
@@ -64,6 +65,10 @@ class NotPublishedError extends Error {
  */
 export function createIdempotentPublisher(options: IdempotentPublisherOptions) {
   const batcher = new PublishBatcher(options.bus, options.batchWindowMs ?? 5);
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: "event.oktaEventId",
+    expiresAfterSeconds: options.expiresAfterSeconds ?? 7 * 24 * 3600,
+  });
   const publishOnce = makeIdempotent(
     async (detail: LifecycleBusDetail, invocationId: string) => {
       if (!(await batcher.enqueue(detail))) throw new NotPublishedError(detail.event.oktaEventId);
@@ -71,16 +76,18 @@ export function createIdempotentPublisher(options: IdempotentPublisherOptions) {
     },
     {
       persistenceStore: options.persistenceStore,
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: "event.oktaEventId",
-        expiresAfterSeconds: options.expiresAfterSeconds ?? 7 * 24 * 3600,
-      }),
+      config,
     },
   );
 
-  /** Publishes the events of one invocation; `invocationId` tells a fresh publish from a replayed one. */
-  return async (details: readonly LifecycleBusDetail[], invocationId: string): Promise<PublishOutcome[]> =>
-    Promise.all(
+  /**
+   * Publishes the events of one invocation. The Lambda context bounds in-progress records by the
+   * remaining time, and its request id tells a fresh publish from a replayed one.
+   */
+  return async (details: readonly LifecycleBusDetail[], context: Context): Promise<PublishOutcome[]> => {
+    config.registerLambdaContext(context);
+    const invocationId = context.awsRequestId;
+    return Promise.all(
       details.map(async (detail): Promise<PublishOutcome> => {
         try {
           const result = await publishOnce(detail, invocationId);
@@ -92,4 +99,5 @@ export function createIdempotentPublisher(options: IdempotentPublisherOptions) {
         }
       }),
     );
+  };
 }

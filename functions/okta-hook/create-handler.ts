@@ -43,6 +43,7 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
     if (method === "GET") {
       const challenge = event.headers["x-okta-verification-challenge"];
       if (!challenge) return json(400, { error: "missing X-Okta-Verification-Challenge header" });
+      metrics.addMetric("HookVerifications", MetricUnit.Count, 1);
       logger.info("answered Okta's verification challenge");
       return json(200, { verification: challenge });
     }
@@ -64,7 +65,7 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
     } catch (error) {
       return json(400, { error: `body is not valid JSON: ${(error as Error).message}` });
     }
-    const result = await ingestDelivery(body, context.awsRequestId, deps);
+    const result = await ingestDelivery(body, context, deps);
     if ("received" in result.body) {
       const s = result.body;
       metrics.addMetric("EventsReceived", MetricUnit.Count, s.received);

@@ -1,3 +1,4 @@
+import type { Context } from "aws-lambda";
 import type { PublishOutcome } from "../../adapters/idempotent-publisher.ts";
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import { parseHookBody } from "../../core/okta/hook-envelope.ts";
@@ -21,7 +22,7 @@ export interface IngestResult {
 
 export interface IngestDeps {
   normalizeOptions: NormalizeOptions;
-  publish: (details: readonly LifecycleBusDetail[], invocationId: string) => Promise<PublishOutcome[]>;
+  publish: (details: readonly LifecycleBusDetail[], context: Context) => Promise<PublishOutcome[]>;
   now: () => string;
 }
 
@@ -33,7 +34,7 @@ export interface IngestDeps {
  */
 export async function ingestDelivery(
   json: unknown,
-  invocationId: string,
+  context: Context,
   deps: IngestDeps,
 ): Promise<IngestResult> {
   const parsed = parseHookBody(json);
@@ -80,7 +81,7 @@ export async function ingestDelivery(
   const receivedAt = deps.now();
   const outcomes = await deps.publish(
     accepted.map((event) => ({ event, channel: "hook", receivedAt })),
-    invocationId,
+    context,
   );
   accepted.forEach((event, i) => {
     const outcome = outcomes[i] ?? "failed";

@@ -97,7 +97,7 @@ export function verifyUserRun(deps: VerifyDeps) {
           scps: accountId === deps.managementAccountId ? [] : scpTexts,
           inline: accountId === deps.managementAccountId ? inline : [],
         });
-        check(`a session in ${accountId} is denied (policy evaluation)`, denied);
+        check(`a ${permissionSetName} session in ${accountId} is denied (policy evaluation)`, denied);
       }
     }
     return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };

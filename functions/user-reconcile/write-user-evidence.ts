@@ -70,7 +70,8 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
       for (const o of state.liftProvisioning ?? [])
         actions.push(outcome("permission-set.reprovision", o, state.lift.liftedAt));
     }
-    const verified = state.verification;
+    // A lift record stands on its own: the revoke record carries the read-back of the revocation.
+    const verified = lifting ? undefined : state.verification;
     const draft: EvidenceDraft = {
       schemaVersion: 1,
       recordId: `${state.runId}.${lifting ? "lift" : "run"}`,

@@ -1,0 +1,278 @@
+import type { z } from "zod";
+import { formatPath } from "../../core/field-error.ts";
+import {
+  OktaAuthenticationError,
+  type OktaErrorContext,
+  OktaNetworkError,
+  OktaNotFoundError,
+  OktaRateLimitError,
+  OktaRequestRejectedError,
+  OktaResponseValidationError,
+  OktaServerError,
+  OktaUntrustedLinkError,
+} from "./errors.ts";
+import { linkTarget } from "./link-header.ts";
+import { oktaErrorBodySchema } from "./schemas.ts";
+
+/** How the client talks to Okta. */
+export interface OktaHttpOptions {
+  /** `https://{yourOktaDomain}` (no trailing path). */
+  orgUrl: string;
+  /** An SSWS API token. */
+  token: string;
+  /** @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Retries after a 429, and after a 5xx or connection failure on a call that is safe to repeat. @default 3 */
+  maxRetries?: number;
+  /** Waits between attempts (injectable so tests never sleep). @default setTimeout-based */
+  sleep?: (ms: number) => Promise<void>;
+  /** Epoch milliseconds, to turn `X-Rate-Limit-Reset` into a wait. @default Date.now */
+  now?: () => number;
+  /** Never wait longer than this for a rate-limit window, whatever the reset header says. @default 60000 */
+  maxRateLimitWaitMs?: number;
+  /** First backoff after a 5xx / connection failure; doubles per attempt, full jitter. @default 200 */
+  retryBaseDelayMs?: number;
+  /** Jitter source in [0, 1). @default Math.random */
+  random?: () => number;
+  /** Per-attempt timeout. @default 30000 (the System Log's own query timeout) */
+  timeoutMs?: number;
+}
+
+/** A successful answer, its body parsed and validated. */
+export interface OktaAnswer<T> {
+  status: number;
+  body: T;
+  /** The `rel="next"` link, absolute, or `null`. */
+  next: string | null;
+}
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+const USER_AGENT = "okta-aws-lifecycle/0.1";
+/** Added to the wait until `X-Rate-Limit-Reset`, so a slightly fast local clock does not retry early. */
+export const RATE_LIMIT_RESET_MARGIN_MS = 100;
+/** Waiting when a 429 carries no usable reset header. */
+const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * One Okta org over HTTPS with SSWS auth: retries a 429 after the window resets (bounded), retries a 5xx
+ * or a connection failure with exponential backoff on GET / PUT / DELETE only (a lifecycle POST is not
+ * idempotent: repeating one that Okta applied before failing would come back as a misleading 400/403),
+ * validates bodies with zod, and refuses to follow links that leave the org.
+ */
+export class OktaHttpClient {
+  readonly orgUrl: string;
+  private readonly origin: string;
+  private readonly token: string;
+  private readonly fetch: typeof globalThis.fetch;
+  private readonly maxRetries: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly maxRateLimitWaitMs: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+
+  constructor(options: OktaHttpOptions) {
+    const org = new URL(options.orgUrl);
+    this.origin = org.origin;
+    this.orgUrl = org.origin;
+    this.token = options.token;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 60_000;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 200;
+    this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** A request whose answer carries no body the caller needs (204 or `{}`). */
+  async send(method: Method, pathOrUrl: string): Promise<void> {
+    await this.exchange(method, pathOrUrl);
+  }
+
+  /** A request whose JSON body must match `schema`. */
+  async read<S extends z.ZodType>(
+    method: Method,
+    pathOrUrl: string,
+    schema: S,
+  ): Promise<OktaAnswer<z.output<S>>> {
+    const { response, text, url } = await this.exchange(method, pathOrUrl);
+    const body = parseJson(text, { method, url, status: response.status });
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => ({
+        path: formatPath(issue.path),
+        message: issue.message,
+      }));
+      const [first] = problems;
+      throw new OktaResponseValidationError(
+        `Okta answered ${method} ${url} with an unexpected body: ${first?.path ?? "(body)"}: ${first?.message ?? "invalid"}`,
+        { method, url, status: response.status, problems },
+      );
+    }
+    const next = linkTarget(response.headers.get("link"), "next");
+    return {
+      status: response.status,
+      body: parsed.data,
+      next: next === null ? null : this.trusted(next, method),
+    };
+  }
+
+  /** Resolves a path or a link to an absolute URL on the org; any other origin is refused. */
+  trusted(pathOrUrl: string, method: string): string {
+    const url = new URL(pathOrUrl, this.origin);
+    if (url.origin !== this.origin) {
+      throw new OktaUntrustedLinkError(
+        `Refusing to send the Okta token to ${url.origin} (the org is ${this.origin})`,
+        {
+          method,
+          url: url.href,
+        },
+      );
+    }
+    return url.href;
+  }
+
+  private async exchange(
+    method: Method,
+    pathOrUrl: string,
+  ): Promise<{ response: Response; text: string; url: string }> {
+    const url = this.trusted(pathOrUrl, method);
+    const idempotent = method !== "POST";
+    for (let attempt = 1; ; attempt += 1) {
+      const context: OktaErrorContext = { method, url, attempts: attempt };
+      const retriesLeft = attempt <= this.maxRetries;
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.fetch(url, {
+          method,
+          headers: {
+            Accept: "application/json",
+            Authorization: `SSWS ${this.token}`,
+            "User-Agent": USER_AGENT,
+            ...(method === "POST" || method === "PUT" ? { "Content-Type": "application/json" } : {}),
+          },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        text = await response.text();
+      } catch (cause) {
+        if (idempotent && retriesLeft) {
+          await this.sleep(this.backoff(attempt));
+          continue;
+        }
+        throw new OktaNetworkError(`${method} ${url} got no answer from Okta after ${attempt} attempt(s)`, {
+          ...context,
+          cause,
+        });
+      }
+      if (response.ok) return { response, text, url };
+      const error = { ...context, status: response.status, ...errorFields(text) };
+      if (response.status === 429) {
+        const resetAt = resetTime(response.headers.get("x-rate-limit-reset"));
+        if (retriesLeft) {
+          await this.sleep(this.rateLimitWait(resetAt, attempt));
+          continue;
+        }
+        throw new OktaRateLimitError(`${method} ${url} is still rate limited after ${attempt} attempt(s)`, {
+          ...error,
+          resetAt: resetAt === null ? null : new Date(resetAt).toISOString(),
+        });
+      }
+      if (response.status >= 500) {
+        if (idempotent && retriesLeft) {
+          await this.sleep(this.backoff(attempt));
+          continue;
+        }
+        throw new OktaServerError(
+          `${method} ${url} failed with HTTP ${response.status}${summary(error)}`,
+          error,
+        );
+      }
+      throw clientError(method, url, response.status, error);
+    }
+  }
+
+  /** Until the window resets (plus a little for clock skew), never more than the configured bound. */
+  private rateLimitWait(resetAtMs: number | null, attempt: number): number {
+    if (resetAtMs === null)
+      return Math.min(FALLBACK_RATE_LIMIT_WAIT_MS * 2 ** (attempt - 1), this.maxRateLimitWaitMs);
+    return Math.min(
+      Math.max(0, resetAtMs - this.now()) + RATE_LIMIT_RESET_MARGIN_MS,
+      this.maxRateLimitWaitMs,
+    );
+  }
+
+  private backoff(attempt: number): number {
+    return Math.floor(this.random() * Math.min(MAX_BACKOFF_MS, this.retryBaseDelayMs * 2 ** (attempt - 1)));
+  }
+}
+
+function clientError(
+  method: string,
+  url: string,
+  status: number,
+  error: OktaErrorContext & { causes: string[] },
+): Error {
+  const message = `${method} ${url} failed with HTTP ${status}${summary(error)}`;
+  if (status === 401) return new OktaAuthenticationError(message, error);
+  if (status === 404) return new OktaNotFoundError(message, error);
+  return new OktaRequestRejectedError(message, error);
+}
+
+function summary(error: { errorCode?: string; errorSummary?: string }): string {
+  if (error.errorCode === undefined && error.errorSummary === undefined) return "";
+  return ` (${[error.errorCode, error.errorSummary].filter(Boolean).join(": ")})`;
+}
+
+/** The Okta error object's fields, when the body is one. */
+function errorFields(text: string): {
+  errorCode?: string;
+  errorSummary?: string;
+  errorId?: string;
+  causes: string[];
+} {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { causes: [] };
+  }
+  const parsed = oktaErrorBodySchema.safeParse(body);
+  if (!parsed.success) return { causes: [] };
+  const { errorCode, errorSummary, errorId, errorCauses } = parsed.data;
+  return {
+    ...(errorCode === undefined ? {} : { errorCode }),
+    ...(errorSummary === undefined ? {} : { errorSummary }),
+    ...(errorId === undefined ? {} : { errorId }),
+    causes: (errorCauses ?? []).flatMap((cause) =>
+      cause.errorSummary === undefined ? [] : [cause.errorSummary],
+    ),
+  };
+}
+
+/** `X-Rate-Limit-Reset` is UTC epoch seconds; returns epoch milliseconds. */
+function resetTime(header: string | null): number | null {
+  if (header === null) return null;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+}
+
+function parseJson(text: string, context: OktaErrorContext): unknown {
+  try {
+    return text === "" ? undefined : JSON.parse(text);
+  } catch (cause) {
+    throw new OktaResponseValidationError(
+      `Okta answered ${context.method} ${context.url} with a body that is not JSON`,
+      {
+        ...context,
+        cause,
+        problems: [{ path: "(body)", message: "not JSON" }],
+      },
+    );
+  }
+}

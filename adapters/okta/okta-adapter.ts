@@ -1,0 +1,237 @@
+import { z } from "zod";
+import type { OktaGroup, OktaTruth, OktaUser } from "../../core/estate.ts";
+import {
+  OktaAdapterError,
+  OktaAuthenticationError,
+  OktaNotFoundError,
+  OktaResponseValidationError,
+} from "./errors.ts";
+import { OktaHttpClient, type OktaHttpOptions } from "./http-client.ts";
+import {
+  logPageSchema,
+  oktaGroupSchema,
+  oktaUserSchema,
+  type RawOktaGroup,
+  type RawOktaUser,
+} from "./schemas.ts";
+
+/** The user lifecycle operations the adapter can run. */
+export type OktaLifecycleOperation = "activate" | "reactivate" | "deactivate" | "suspend" | "unsuspend";
+
+/** A group by id and name. */
+export interface OktaGroupRef {
+  id: string;
+  name: string;
+}
+
+/** The first System Log request of a poll; later ones follow the `next` link. */
+export interface SystemLogQuery {
+  /** Lower bound of `published` (ISO-8601 or a Date): the poller's look-back on its first run. */
+  since: string | Date;
+  /** A SCIM filter, usually `eventTypeFilter()`. */
+  filter?: string;
+  /** Events per page (Okta: 0 to 1000). @default 1000 */
+  limit?: number;
+}
+
+/** One System Log page: raw events (validated one by one by core/okta) and the link to persist. */
+export interface SystemLogPage {
+  events: unknown[];
+  /** The `rel="next"` link, absolute. A polling query always has one; `null` only for bounded queries. */
+  nextUrl: string | null;
+}
+
+/** Options of `OktaAdapter` (see `OktaHttpOptions` for retries, sleep and clock). */
+export type OktaAdapterOptions = OktaHttpOptions;
+
+/** Page sizes: the maximum each list endpoint serves, to keep the number of calls down. */
+const PAGE = { users: 200, groups: 200, members: 1000, logs: 1000 } as const;
+/** A paginated listing that never ends is a bug or a hostile server: stop well past any real org. */
+const MAX_PAGES = 10_000;
+
+/**
+ * Okta's Management API as the pipeline needs it: users, groups, memberships, lifecycle operations,
+ * sessions and the System Log. Lists follow the `Link: rel="next"` header to the end (never crafting a
+ * cursor); 429 and 5xx are retried by `OktaHttpClient`; every response is validated.
+ */
+export class OktaAdapter {
+  private readonly http: OktaHttpClient;
+
+  constructor(options: OktaAdapterOptions) {
+    this.http = new OktaHttpClient(options);
+  }
+
+  /** A user by id or login; `null` when Okta says 404. */
+  async getUser(idOrLogin: string): Promise<OktaUser | null> {
+    try {
+      const { body } = await this.http.read(
+        "GET",
+        `/api/v1/users/${encodeURIComponent(idOrLogin)}`,
+        oktaUserSchema,
+      );
+      return toOktaUser(body);
+    } catch (error) {
+      if (error instanceof OktaNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Every user, DEPROVISIONED ones included: Okta's plain listing leaves them out, so they are read with
+   * a second, filtered listing. A leaver then shows as DEPROVISIONED instead of silently missing.
+   */
+  async listUsers(): Promise<OktaUser[]> {
+    const [current, deprovisioned] = await Promise.all([
+      this.listAll(`/api/v1/users?limit=${PAGE.users}`, oktaUserSchema),
+      this.listAll(
+        `/api/v1/users?${new URLSearchParams({ filter: 'status eq "DEPROVISIONED"', limit: String(PAGE.users) })}`,
+        oktaUserSchema,
+      ),
+    ]);
+    const byId = new Map([...current, ...deprovisioned].map((user) => [user.id, toOktaUser(user)]));
+    return [...byId.values()];
+  }
+
+  /** The groups a user belongs to. */
+  async listUserGroups(userId: string): Promise<OktaGroupRef[]> {
+    const groups = await this.listAll(`/api/v1/users/${encodeURIComponent(userId)}/groups`, oktaGroupSchema);
+    return groups.map(toGroupRef);
+  }
+
+  /** Every group. */
+  async listGroups(): Promise<OktaGroupRef[]> {
+    return (await this.listAll(`/api/v1/groups?limit=${PAGE.groups}`, oktaGroupSchema)).map(toGroupRef);
+  }
+
+  /**
+   * The group with exactly this name, `null` if none. Okta's `q` is a case-insensitive prefix search, so
+   * the results are filtered to the exact name (a case-insensitive match only when it is unique).
+   */
+  async findGroupByName(name: string): Promise<OktaGroupRef | null> {
+    const query = new URLSearchParams({ q: name, limit: String(PAGE.groups) });
+    const groups = (await this.listAll(`/api/v1/groups?${query}`, oktaGroupSchema)).map(toGroupRef);
+    const exact = groups.find((group) => group.name === name);
+    if (exact !== undefined) return exact;
+    const folded = groups.filter((group) => group.name.toLowerCase() === name.toLowerCase());
+    return folded.length === 1 ? (folded[0] ?? null) : null;
+  }
+
+  /** The ids of a group's members, every page followed. */
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    const path = `/api/v1/groups/${encodeURIComponent(groupId)}/users?limit=${PAGE.members}`;
+    return (await this.listAll(path, oktaUserSchema)).map((user) => user.id);
+  }
+
+  /**
+   * The truth the planner needs: every user, and each named group with its members. A group whose member
+   * read fails gets `memberIds: null` (never "no members", design principle 5); a name Okta does not
+   * know is left out. An authentication failure fails the whole read.
+   */
+  async readTruth(groupNames: readonly string[]): Promise<OktaTruth> {
+    const users = await this.listUsers();
+    const groups: OktaGroup[] = [];
+    for (const name of groupNames) {
+      const group = await this.findGroupByName(name);
+      if (group === null) continue;
+      groups.push({ ...group, memberIds: await this.membersOrNull(group.id) });
+    }
+    return { users, groups };
+  }
+
+  /** Ends the user's Okta sessions (not their AWS sessions: that takes the Deny). */
+  async clearUserSessions(userId: string): Promise<void> {
+    await this.http.send("DELETE", `/api/v1/users/${encodeURIComponent(userId)}/sessions`);
+  }
+
+  /** Runs a lifecycle operation; Okta's status rules answer 400/403 (`OktaRequestRejectedError`). */
+  async lifecycle(userId: string, operation: OktaLifecycleOperation): Promise<void> {
+    // No emails from automation: activation hands back a link instead, deactivation tells no admin.
+    const quiet = operation === "suspend" || operation === "unsuspend" ? "" : "?sendEmail=false";
+    await this.http.send(
+      "POST",
+      `/api/v1/users/${encodeURIComponent(userId)}/lifecycle/${operation}${quiet}`,
+    );
+  }
+
+  async addToGroup(groupId: string, userId: string): Promise<void> {
+    await this.http.send(
+      "PUT",
+      `/api/v1/groups/${encodeURIComponent(groupId)}/users/${encodeURIComponent(userId)}`,
+    );
+  }
+
+  async removeFromGroup(groupId: string, userId: string): Promise<void> {
+    await this.http.send(
+      "DELETE",
+      `/api/v1/groups/${encodeURIComponent(groupId)}/users/${encodeURIComponent(userId)}`,
+    );
+  }
+
+  /**
+   * One System Log page. Given a URL (a persisted `next` link), follows it as is; given a query, starts a
+   * polling request (`sortOrder=ASCENDING`, no `until`), whose `next` link Okta always returns.
+   */
+  async systemLogPage(from: string | SystemLogQuery): Promise<SystemLogPage> {
+    const url = typeof from === "string" ? from : firstLogUrl(from);
+    const { body, next } = await this.http.read("GET", url, logPageSchema);
+    return { events: body, nextUrl: next };
+  }
+
+  private async membersOrNull(groupId: string): Promise<string[] | null> {
+    try {
+      return await this.listGroupMembers(groupId);
+    } catch (error) {
+      if (error instanceof OktaAdapterError && !(error instanceof OktaAuthenticationError)) return null;
+      throw error;
+    }
+  }
+
+  private async listAll<S extends z.ZodType>(firstPath: string, item: S): Promise<z.output<S>[]> {
+    const schema = z.array(item);
+    const items: z.output<S>[] = [];
+    const seen = new Set<string>();
+    let url: string | null = firstPath;
+    while (url !== null) {
+      if (seen.has(url) || seen.size >= MAX_PAGES) {
+        throw new OktaResponseValidationError(
+          `Okta pagination did not end: ${url} came back or too many pages`,
+          {
+            method: "GET",
+            url,
+            problems: [{ path: "headers.link", message: "the next link repeats or never ends" }],
+          },
+        );
+      }
+      seen.add(url);
+      const page: { body: z.output<S>[]; next: string | null } = await this.http.read("GET", url, schema);
+      items.push(...page.body);
+      url = page.next;
+    }
+    return items;
+  }
+}
+
+function firstLogUrl(query: SystemLogQuery): string {
+  const since = query.since instanceof Date ? query.since.toISOString() : query.since;
+  const params = new URLSearchParams({
+    since,
+    sortOrder: "ASCENDING",
+    limit: String(query.limit ?? PAGE.logs),
+  });
+  if (query.filter !== undefined) params.set("filter", query.filter);
+  return `/api/v1/logs?${params}`;
+}
+
+/** Profile values as strings: numbers and booleans are stringified, arrays and objects left out. */
+function toOktaUser(user: RawOktaUser): OktaUser {
+  const profile: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(user.profile)) {
+    if (value === null || typeof value === "string") profile[key] = value;
+    else if (typeof value === "number" || typeof value === "boolean") profile[key] = String(value);
+  }
+  return { id: user.id, login: user.profile.login, status: user.status, profile };
+}
+
+function toGroupRef(group: RawOktaGroup): OktaGroupRef {
+  return { id: group.id, name: group.profile.name };
+}

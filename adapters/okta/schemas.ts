@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/** Okta user statuses (Users API). */
+export const oktaUserStatusSchema = z.enum([
+  "STAGED",
+  "PROVISIONED",
+  "ACTIVE",
+  "RECOVERY",
+  "PASSWORD_EXPIRED",
+  "LOCKED_OUT",
+  "SUSPENDED",
+  "DEPROVISIONED",
+]);
+
+/** The fields of a User object the adapter relies on; everything else is tolerated. */
+export const oktaUserSchema = z.looseObject({
+  id: z.string().min(1),
+  status: oktaUserStatusSchema,
+  profile: z.looseObject({ login: z.string().min(1) }),
+});
+
+/** The fields of a Group object the adapter relies on. */
+export const oktaGroupSchema = z.looseObject({
+  id: z.string().min(1),
+  profile: z.looseObject({ name: z.string().min(1) }),
+});
+
+/** A System Log page: an array; each LogEvent is validated later, one by one, by core/okta. */
+export const logPageSchema = z.array(z.unknown());
+
+/** Okta's error object, read leniently (error bodies are for messages, never for control flow but the code). */
+export const oktaErrorBodySchema = z.looseObject({
+  errorCode: z.string().optional().catch(undefined),
+  errorSummary: z.string().optional().catch(undefined),
+  errorId: z.string().optional().catch(undefined),
+  errorCauses: z
+    .array(z.looseObject({ errorSummary: z.string().optional().catch(undefined) }))
+    .optional()
+    .catch(undefined),
+});
+
+export type RawOktaUser = z.output<typeof oktaUserSchema>;
+export type RawOktaGroup = z.output<typeof oktaGroupSchema>;

@@ -1,0 +1,49 @@
+import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { EvidenceStore } from "../../adapters/evidence-store.ts";
+import type { UserReconcileTask } from "../../workflows/user-reconcile.ts";
+import { applyDenies } from "./apply-denies.ts";
+import { clearOktaSessions } from "./clear-okta-sessions.ts";
+import { liftDenies } from "./lift-denies.ts";
+import { planUserRunTask } from "./plan-user-run-task.ts";
+import type { DenyProver, IdentityCenterUserPort, OktaUserPort, RevocationScpPort } from "./ports.ts";
+import { readUserTruth } from "./read-user-truth.ts";
+import type { UserRunState } from "./run-state.ts";
+import { verifyUserRun } from "./verify-user-run.ts";
+import { writeUserEvidence } from "./write-user-evidence.ts";
+
+export interface UserReconcileDeps {
+  okta: OktaUserPort;
+  identityCenter: IdentityCenterUserPort;
+  scps: RevocationScpPort;
+  ledger: DenyLedger;
+  evidence: EvidenceStore;
+  instanceArn: string;
+  identityStoreId: string;
+  managementAccountId: string | undefined;
+  holdMs: number;
+  prover?: DenyProver;
+  now: () => string;
+}
+
+/** Every user-reconcile Task handler, bound to its dependencies, by task name. */
+export function userReconcileTasks(
+  deps: UserReconcileDeps,
+): Record<UserReconcileTask, (state: UserRunState) => Promise<unknown>> {
+  const enforce = {
+    ledger: deps.ledger,
+    scps: deps.scps,
+    identityCenter: deps.identityCenter,
+    instanceArn: deps.instanceArn,
+    managementAccountId: deps.managementAccountId,
+    now: deps.now,
+  };
+  return {
+    readUserTruth: readUserTruth(deps),
+    planUserRun: planUserRunTask(deps),
+    applyDenies: applyDenies(enforce),
+    clearOktaSessions: clearOktaSessions(deps),
+    verifyUserRun: verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) }),
+    writeUserEvidence: writeUserEvidence({ store: deps.evidence, now: deps.now }),
+    liftDenies: liftDenies(enforce),
+  };
+}

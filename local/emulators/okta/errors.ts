@@ -1,0 +1,96 @@
+/**
+ * Okta's error responses (developer.okta.com "Error codes" and "Core Okta API > Errors"): every error is
+ * a JSON object `{errorCode, errorSummary, errorLink, errorId, errorCauses}`; `errorLink` repeats the
+ * code and `errorId` identifies the request. Routes throw `OktaApiError`; the router renders it.
+ */
+
+/** One entry of `errorCauses`. */
+export interface OktaErrorCause {
+  errorSummary: string;
+}
+
+/** The JSON body of an Okta error response. */
+export interface OktaErrorBody {
+  errorCode: string;
+  errorSummary: string;
+  errorLink: string;
+  errorId: string;
+  errorCauses: OktaErrorCause[];
+}
+
+/** An error that reaches the client exactly as Okta answers it. */
+export class OktaApiError extends Error {
+  override name = "OktaApiError";
+  readonly status: number;
+  readonly errorCode: string;
+  readonly errorCauses: OktaErrorCause[];
+
+  constructor(status: number, errorCode: string, errorSummary: string, errorCauses: OktaErrorCause[] = []) {
+    super(errorSummary);
+    this.status = status;
+    this.errorCode = errorCode;
+    this.errorCauses = errorCauses;
+  }
+
+  /** The response body, with the request's `errorId`. */
+  body(errorId: string): OktaErrorBody {
+    return {
+      errorCode: this.errorCode,
+      errorSummary: this.message,
+      errorLink: this.errorCode,
+      errorId,
+      errorCauses: this.errorCauses,
+    };
+  }
+}
+
+/** 400 E0000001: an endpoint precondition failed (for example suspending a user who is not ACTIVE). */
+export function validationFailed(summary: string, causes: string[] = []): OktaApiError {
+  return new OktaApiError(
+    400,
+    "E0000001",
+    `Api validation failed: ${summary}`,
+    causes.map((errorSummary) => ({ errorSummary })),
+  );
+}
+
+/** 400 E0000003: the body is not JSON. */
+export const malformedBody = () => new OktaApiError(400, "E0000003", "The request body was not well-formed.");
+
+/** 401 E0000011: missing or wrong `Authorization: SSWS <token>`. */
+export const invalidToken = () => new OktaApiError(401, "E0000011", "Invalid token provided");
+
+/** 404 E0000007: `Not found: Resource not found: <id> (<Type>)`, Okta's wording. */
+export const resourceNotFound = (id: string, type: "User" | "UserGroup" | "EventHook" | "Resource") =>
+  new OktaApiError(404, "E0000007", `Not found: Resource not found: ${id} (${type})`);
+
+/** 404 E0000022: the path exists but not with this method. */
+export const methodNotSupported = () =>
+  new OktaApiError(404, "E0000022", "The endpoint does not support the provided HTTP method");
+
+/** 403 E0000016: activating a user who is already ACTIVE. */
+export const alreadyActive = () =>
+  new OktaApiError(403, "E0000016", "Activation failed because the user is already active");
+
+/** 403 E0000038: a lifecycle operation the user's status does not allow (documented for reactivate). */
+export const notAllowedInStatus = () =>
+  new OktaApiError(403, "E0000038", "This operation is not allowed in the user's current status.");
+
+/** 400 E0000029: an `after` cursor that was altered or crafted. */
+export const invalidCursor = () =>
+  new OktaApiError(
+    400,
+    "E0000029",
+    "Invalid paging request. Ensure the pagination cursor has not been altered",
+  );
+
+/** 400 E0000053: a SCIM filter the System Log cannot parse (Okta quotes the filter and the problem). */
+export const invalidFilter = (filter: string, problem: string) =>
+  new OktaApiError(400, "E0000053", `Invalid filter '${filter}': ${problem}`);
+
+/** 429 E0000047: the endpoint family's rate limit is exhausted. */
+export const rateLimited = () =>
+  new OktaApiError(429, "E0000047", "API call exceeded rate limit due to too many requests.");
+
+/** 500 E0000009: Okta's internal server error. */
+export const internalError = () => new OktaApiError(500, "E0000009", "Internal Server Error");

@@ -1,0 +1,266 @@
+import type { IdFactory } from "./deterministic.ts";
+import type { EventHook, EventHookRegistry } from "./event-hooks.ts";
+
+/** The envelope `eventType` of every delivery. */
+export const EVENT_HOOK_ENVELOPE_TYPE = "com.okta.event_hook";
+
+/** How the emulator calls hook endpoints. */
+export interface HookDeliveryOptions {
+  /** Okta waits this long for a response (Event Hooks concept page: "a default timeout of 3 seconds"). @default 3000 */
+  timeoutMs: number;
+  /** Events that occur within this window are delivered together in one POST. @default 75 */
+  batchWindowMs: number;
+  /** At most this many events per delivery (the emulator's choice; Okta documents no figure). @default 50 */
+  maxBatchSize: number;
+  /** Pause before the one retry. @default 0 */
+  retryDelayMs: number;
+  fetch: typeof globalThis.fetch;
+  /** Epoch milliseconds (timestamps in records and envelopes). */
+  clock: () => number;
+  /** Monotonic milliseconds (attempt durations). */
+  monotonic: () => number;
+}
+
+/** One HTTP attempt of a delivery or verification. */
+export interface HookAttempt {
+  startedAt: string;
+  durationMs: number;
+  /** The response status, or `null` when no response arrived in time or the connection failed. */
+  status: number | null;
+  error: "timeout" | "network" | null;
+}
+
+/** What happened to one batch of events for one hook. */
+export interface DeliveryRecord {
+  hookId: string;
+  /** The envelope's `eventId` (the same on the retry). */
+  eventId: string;
+  url: string;
+  eventUuids: string[];
+  eventTypes: string[];
+  /**
+   * `pending` while attempts are under way; `dropped` when deliveries were switched off and nothing was
+   * sent (only the System Log has the events).
+   */
+  outcome: "pending" | "delivered" | "failed" | "dropped";
+  attempts: HookAttempt[];
+}
+
+/** What happened to one verification call. */
+export interface VerificationRecord {
+  hookId: string;
+  url: string;
+  verified: boolean;
+  /** Why verification failed, in words. */
+  reason: string | null;
+  attempts: HookAttempt[];
+}
+
+interface PendingBatch {
+  events: Record<string, unknown>[];
+  timer: NodeJS.Timeout | null;
+  /** Settles the work entry that stands for this batch while it waits. */
+  release: () => void;
+}
+
+type AttemptOutcome = { attempt: HookAttempt; body: string | null };
+
+/**
+ * Delivers System Log events to verified hooks the way Okta does (Event Hooks concept page): POSTs with
+ * `Accept` / `Content-Type: application/json`, the configured auth header and custom headers; a 3 s
+ * timeout; at most one retry, on a timeout, a connection failure or a 5xx, never on a 4xx; events that
+ * occur together batched into one envelope. Delivery runs off the request path: the API call that caused
+ * the events has already been answered.
+ */
+export class HookDelivery {
+  /** Switch on to record deliveries as dropped without calling the hook (only the poller can catch them). */
+  dropDeliveries = false;
+  readonly deliveries: DeliveryRecord[] = [];
+  readonly verifications: VerificationRecord[] = [];
+  readonly options: HookDeliveryOptions;
+  private readonly registry: EventHookRegistry;
+  private readonly ids: IdFactory;
+  private readonly pending = new Map<string, PendingBatch>();
+  private readonly work = new Set<Promise<void>>();
+  private readonly controllers = new Set<AbortController>();
+
+  constructor(registry: EventHookRegistry, ids: IdFactory, options: HookDeliveryOptions) {
+    this.registry = registry;
+    this.ids = ids;
+    this.options = options;
+  }
+
+  /** Queues a freshly logged event for every verified hook subscribed to its type. */
+  enqueue(event: Record<string, unknown>): void {
+    const eventType = typeof event.eventType === "string" ? event.eventType : "";
+    for (const hook of this.registry.subscribers(eventType)) {
+      let batch = this.pending.get(hook.id);
+      if (batch === undefined) {
+        const created: PendingBatch = { events: [], timer: null, release: () => {} };
+        // The batch counts as work from now on, so idle() also waits for batches still in their window.
+        this.track(new Promise<void>((resolve) => (created.release = resolve)));
+        created.timer = setTimeout(() => this.flush(hook), this.options.batchWindowMs);
+        this.pending.set(hook.id, created);
+        batch = created;
+      }
+      batch.events.push(event);
+      if (batch.events.length >= this.options.maxBatchSize) this.flush(hook);
+    }
+  }
+
+  /**
+   * The one-time verification GET: sends `X-Okta-Verification-Challenge` and expects
+   * `{"verification": "<the value>"}` back, with the same timeout and single retry as deliveries.
+   */
+  async verify(hook: EventHook): Promise<VerificationRecord> {
+    const challenge = this.ids.token(32);
+    const attempts: HookAttempt[] = [];
+    let outcome = await this.call(hook, "GET", { "X-Okta-Verification-Challenge": challenge }, undefined);
+    attempts.push(outcome.attempt);
+    if (retryable(outcome.attempt)) {
+      outcome = await this.call(hook, "GET", { "X-Okta-Verification-Challenge": challenge }, undefined);
+      attempts.push(outcome.attempt);
+    }
+    const reason = verificationProblem(outcome, challenge);
+    const record: VerificationRecord = {
+      hookId: hook.id,
+      url: hook.uri,
+      verified: reason === null,
+      reason,
+      attempts,
+    };
+    this.verifications.push(record);
+    return record;
+  }
+
+  /** Resolves once no batch is waiting and no delivery is in flight. */
+  async idle(): Promise<void> {
+    while (this.work.size > 0) await Promise.allSettled([...this.work]);
+  }
+
+  /** Cancels waiting batches and in-flight calls (server shutdown). */
+  close(): void {
+    for (const batch of this.pending.values()) {
+      if (batch.timer !== null) clearTimeout(batch.timer);
+      batch.release();
+    }
+    this.pending.clear();
+    for (const controller of this.controllers) controller.abort();
+  }
+
+  private flush(hook: EventHook): void {
+    const batch = this.pending.get(hook.id);
+    if (batch === undefined) return;
+    this.pending.delete(hook.id);
+    if (batch.timer !== null) clearTimeout(batch.timer);
+    this.track(this.deliver(hook, batch.events));
+    batch.release();
+  }
+
+  private async deliver(hook: EventHook, events: Record<string, unknown>[]): Promise<void> {
+    const record: DeliveryRecord = {
+      hookId: hook.id,
+      eventId: this.ids.uuid(),
+      url: hook.uri,
+      eventUuids: events.map((event) => String(event.uuid)),
+      eventTypes: events.map((event) => String(event.eventType)),
+      outcome: this.dropDeliveries ? "dropped" : "pending",
+      attempts: [],
+    };
+    this.deliveries.push(record);
+    if (record.outcome === "dropped") return;
+    const body = JSON.stringify({
+      eventType: EVENT_HOOK_ENVELOPE_TYPE,
+      eventTypeVersion: "1.0",
+      cloudEventsVersion: "0.1",
+      source: `${hook.orgUrl}/api/v1/eventHooks/${hook.id}`,
+      eventId: record.eventId,
+      data: { events },
+      eventTime: new Date(this.options.clock()).toISOString(),
+      contentType: "application/json",
+    });
+    let outcome = await this.call(hook, "POST", { "Content-Type": "application/json" }, body);
+    record.attempts.push(outcome.attempt);
+    if (retryable(outcome.attempt)) {
+      await sleep(this.options.retryDelayMs);
+      outcome = await this.call(hook, "POST", { "Content-Type": "application/json" }, body);
+      record.attempts.push(outcome.attempt);
+    }
+    record.outcome = succeeded(outcome.attempt) ? "delivered" : "failed";
+  }
+
+  private async call(
+    hook: EventHook,
+    method: "GET" | "POST",
+    extraHeaders: Record<string, string>,
+    body: string | undefined,
+  ): Promise<AttemptOutcome> {
+    const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
+    for (const header of hook.headers) headers[header.key] = header.value;
+    if (hook.authScheme !== null) headers[hook.authScheme.key] = hook.authScheme.value;
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error("timeout")), this.options.timeoutMs);
+    const startedAt = new Date(this.options.clock()).toISOString();
+    const started = this.options.monotonic();
+    const finish = (status: number | null, error: HookAttempt["error"]): HookAttempt => ({
+      startedAt,
+      durationMs: Math.round((this.options.monotonic() - started) * 1000) / 1000,
+      status,
+      error,
+    });
+    try {
+      const response = await this.options.fetch(hook.uri, {
+        method,
+        headers,
+        body,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      return { attempt: finish(response.status, null), body: text };
+    } catch {
+      return { attempt: finish(null, controller.signal.aborted ? "timeout" : "network"), body: null };
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(controller);
+    }
+  }
+
+  private track(promise: Promise<void>): void {
+    const tracked = promise.finally(() => this.work.delete(tracked));
+    this.work.add(tracked);
+  }
+}
+
+function succeeded(attempt: HookAttempt): boolean {
+  return attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
+}
+
+/** Okta retries once on a timeout, a connection failure or a 5xx; never on a 4xx. */
+function retryable(attempt: HookAttempt): boolean {
+  return attempt.status === null || attempt.status >= 500;
+}
+
+function verificationProblem(outcome: AttemptOutcome, challenge: string): string | null {
+  const { attempt, body } = outcome;
+  if (attempt.error !== null) return `the endpoint did not answer (${attempt.error})`;
+  if (!succeeded(attempt)) return `the endpoint answered HTTP ${attempt.status}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? "");
+  } catch {
+    return "the response is not JSON";
+  }
+  const verification =
+    typeof parsed === "object" && parsed !== null
+      ? (parsed as { verification?: unknown }).verification
+      : undefined;
+  return verification === challenge
+    ? null
+    : 'the response does not echo the challenge in {"verification": ...}';
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+}

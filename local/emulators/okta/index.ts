@@ -1,0 +1,204 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { OktaUserStatus } from "../../../core/estate.ts";
+import { ChangeFeed, type ChangeListener } from "./changes.ts";
+import { ID_PREFIX, IdFactory } from "./deterministic.ts";
+import { OktaDirectory, type OktaProfile } from "./directory.ts";
+import { EventHookRegistry } from "./event-hooks.ts";
+import { OktaFaults } from "./faults.ts";
+import { HookDelivery, type HookDeliveryOptions } from "./hook-delivery.ts";
+import type { OktaAdmin, RequestContext } from "./log-event-factory.ts";
+import { OktaOperations } from "./operations.ts";
+import { RateLimiter, type RateLimitFamily } from "./rate-limits.ts";
+import { routeRequest } from "./router.ts";
+import { eventHookRoutes } from "./routes/event-hooks.ts";
+import { groupRoutes } from "./routes/groups.ts";
+import { logRoutes } from "./routes/logs.ts";
+import type { OktaServices } from "./routes/route.ts";
+import { userRoutes } from "./routes/users.ts";
+import { SystemLog } from "./system-log.ts";
+
+export type { OktaChange } from "./changes.ts";
+export type { DirectoryGroup, DirectorySnapshot, DirectoryUser, OktaProfile } from "./directory.ts";
+export type { DeliveryRecord, HookAttempt, VerificationRecord } from "./hook-delivery.ts";
+export type { LifecycleOperation } from "./lifecycle-rules.ts";
+export type { SessionClear } from "./operations.ts";
+export type { RateLimitFamily } from "./rate-limits.ts";
+
+/** A user of the initial estate (no System Log events are written for it). */
+export interface EstateUser {
+  id?: string;
+  /** @default "ACTIVE" */
+  status?: OktaUserStatus;
+  profile: OktaProfile;
+}
+
+/** A group of the initial estate; `members` are user ids or logins. */
+export interface EstateGroup {
+  id?: string;
+  name: string;
+  description?: string | null;
+  members?: string[];
+}
+
+/** Options of `createOktaEmulator`; every one has a default suited to the local stack. */
+export interface OktaEmulatorOptions {
+  /** The SSWS API token clients must send. @default "00local-okta-api-token" */
+  apiToken?: string;
+  /** The admin the token belongs to (the LogEvent `actor`). @default id from the seed, admin@example.com, "Okta Admin" */
+  admin?: Partial<OktaAdmin>;
+  /** The org URL used in links and the delivery `source`. @default the scheme and host the client used */
+  orgUrl?: string;
+  /** Seed of the id and fault streams. @default 1 */
+  seed?: number;
+  /** Epoch milliseconds: LogEvent `published`, rate-limit windows, timestamps. @default Date.now */
+  clock?: () => number;
+  /** Monotonic milliseconds for delivery durations. @default performance.now */
+  monotonic?: () => number;
+  /** Requests per minute per endpoint family (see `DEFAULT_RATE_LIMITS`). */
+  rateLimits?: Partial<Record<RateLimitFamily, number>>;
+  /** Event hook delivery timing. @default timeoutMs 3000, batchWindowMs 75, maxBatchSize 50, retryDelayMs 0 */
+  hookDelivery?: Partial<
+    Pick<HookDeliveryOptions, "timeoutMs" | "batchWindowMs" | "maxBatchSize" | "retryDelayMs">
+  >;
+  /** The fetch used to call hook endpoints. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** The org's users and groups at start. */
+  estate?: { users?: EstateUser[]; groups?: EstateGroup[] };
+  /** Where unexpected exceptions go (they are answered 500 E0000009). @default console.error */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+/** A running Okta emulator, to mount on an HTTP server. */
+export interface OktaEmulator {
+  /** Answers the request when its path is under `/api/v1`; resolves `false` (untouched) otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Users, groups and memberships; its `add*` methods seed without writing events. */
+  state: OktaDirectory;
+  /** Every state change, with Okta's rules, events and notifications (what the routes call). */
+  operations: OktaOperations;
+  /** The System Log. */
+  systemLog: SystemLog;
+  /** Runtime fault switches. */
+  faults: OktaFaults;
+  /** Per-family limits (mutable: `rateLimits.limits["/api/v1/logs"] = 2`) and window reset. */
+  rateLimits: RateLimiter;
+  /** Event hook delivery: records, the drop switch, `idle()`. */
+  hooks: HookDelivery;
+  /** Registered event hooks. */
+  hookRegistry: EventHookRegistry;
+  /** The token clients must present and the admin it acts as. */
+  apiToken: string;
+  admin: OktaAdmin;
+  /** A request context for changes made without HTTP (demo scripts), acting as the admin. */
+  internalContext(): RequestContext;
+  /** Subscribes to changes (user status, memberships...); returns the unsubscribe function. */
+  on(event: "change", listener: ChangeListener): () => void;
+  /** Stops pending deliveries. */
+  close(): void;
+}
+
+/** Builds an Okta emulator (no server: mount `handle` on one, or use `startOktaEmulatorServer`). */
+export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmulator {
+  const seed = options.seed ?? 1;
+  const clock = options.clock ?? Date.now;
+  const nowIso = () => new Date(clock()).toISOString();
+  const ids = new IdFactory(seed);
+  const onUnexpectedError = options.onUnexpectedError ?? ((error: unknown) => console.error(error));
+  const admin: OktaAdmin = {
+    id: options.admin?.id ?? ids.objectId(ID_PREFIX.user),
+    login: options.admin?.login ?? "admin@example.com",
+    displayName: options.admin?.displayName ?? "Okta Admin",
+  };
+  const apiToken = options.apiToken ?? "00local-okta-api-token";
+  const tokenId = ids.objectId(ID_PREFIX.apiToken);
+  const directory = new OktaDirectory(ids, nowIso);
+  const log = new SystemLog(`okta-emulator-${seed}-${ids.token(16)}`);
+  const changes = new ChangeFeed(onUnexpectedError);
+  const operations = new OktaOperations({ directory, log, ids, clock, changes });
+  const hookRegistry = new EventHookRegistry(ids, nowIso);
+  const hooks = new HookDelivery(hookRegistry, ids, {
+    timeoutMs: 3000,
+    batchWindowMs: 75,
+    maxBatchSize: 50,
+    retryDelayMs: 0,
+    ...options.hookDelivery,
+    fetch: options.fetch ?? globalThis.fetch,
+    clock,
+    monotonic: options.monotonic ?? (() => performance.now()),
+  });
+  log.onAppend((event) => hooks.enqueue(event));
+  const faults = new OktaFaults(seed + 1);
+  const limiter = new RateLimiter(options.rateLimits);
+  seedEstate(directory, options.estate);
+
+  const services: OktaServices = {
+    directory,
+    operations,
+    log,
+    hooks: hookRegistry,
+    delivery: hooks,
+    faults,
+    ids,
+    clock,
+  };
+  const routes = [
+    ...userRoutes(services),
+    ...groupRoutes(services),
+    ...logRoutes(services),
+    ...eventHookRoutes(services),
+  ];
+  const config = {
+    routes,
+    services,
+    limiter,
+    tokens: new Map([[apiToken, { admin, tokenId }]]),
+    orgUrl: options.orgUrl,
+    onUnexpectedError,
+  };
+
+  return {
+    handle: (req, res) => routeRequest(config, req, res),
+    state: directory,
+    operations,
+    systemLog: log,
+    faults,
+    rateLimits: limiter,
+    hooks,
+    hookRegistry,
+    apiToken,
+    admin,
+    internalContext: () => ({
+      requestId: ids.requestId(),
+      requestUri: "/admin",
+      url: "/admin?",
+      ipAddress: "127.0.0.1",
+      userAgent: "okta-emulator",
+      apiTokenId: null,
+      actor: admin,
+    }),
+    on: (_event, listener) => changes.subscribe(listener),
+    close: () => hooks.close(),
+  };
+}
+
+function seedEstate(directory: OktaDirectory, estate: OktaEmulatorOptions["estate"]): void {
+  for (const user of estate?.users ?? []) {
+    directory.addUser({
+      ...(user.id === undefined ? {} : { id: user.id }),
+      status: user.status ?? "ACTIVE",
+      profile: user.profile,
+    });
+  }
+  for (const input of estate?.groups ?? []) {
+    const group = directory.addGroup({
+      ...(input.id === undefined ? {} : { id: input.id }),
+      name: input.name,
+      description: input.description ?? null,
+    });
+    for (const member of input.members ?? []) {
+      const user = directory.user(member);
+      if (user === undefined) throw new Error(`estate group ${input.name}: no user ${member}`);
+      directory.addMember(group, user);
+    }
+  }
+}

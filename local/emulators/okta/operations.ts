@@ -1,0 +1,224 @@
+import type { ChangeFeed } from "./changes.ts";
+import type { IdFactory } from "./deterministic.ts";
+import type { DirectoryGroup, DirectoryUser, OktaDirectory, OktaProfile } from "./directory.ts";
+import { type OktaApiError, validationFailed } from "./errors.ts";
+import { type LifecycleOperation, lifecycleTransition } from "./lifecycle-rules.ts";
+import {
+  buildLogEvent,
+  groupTarget,
+  type LogTarget,
+  type RequestContext,
+  userTarget,
+} from "./log-event-factory.ts";
+import type { SystemLog } from "./system-log.ts";
+
+/** A `DELETE /api/v1/users/{id}/sessions` call, kept so tests and the local stack can see it happened. */
+export interface SessionClear {
+  userId: string;
+  login: string;
+  at: string;
+  oauthTokens: boolean;
+}
+
+export interface OperationsDeps {
+  directory: OktaDirectory;
+  log: SystemLog;
+  ids: IdFactory;
+  /** Epoch milliseconds. */
+  clock: () => number;
+  changes: ChangeFeed;
+}
+
+/**
+ * Every state change the Management API can make, with Okta's rules: each change is applied to the
+ * directory, written to the System Log as a realistic LogEvent (which also feeds event hooks), and
+ * announced on the change feed. Routes parse HTTP and call these; nothing else mutates the org.
+ */
+export class OktaOperations {
+  readonly sessionClears: SessionClear[] = [];
+  private readonly deps: OperationsDeps;
+
+  constructor(deps: OperationsDeps) {
+    this.deps = deps;
+  }
+
+  /** `POST /api/v1/users`: creates the user (STAGED, or ACTIVE with `activate`) and adds it to `groupIds`. */
+  createUser(
+    context: RequestContext,
+    input: { profile: OktaProfile; groupIds: string[]; activate: boolean },
+  ): DirectoryUser | OktaApiError {
+    const { directory } = this.deps;
+    const groups: DirectoryGroup[] = [];
+    for (const groupId of input.groupIds) {
+      const group = directory.group(groupId);
+      if (group === undefined) return validationFailed("groupIds", [`groupIds: Group ${groupId} not found`]);
+      groups.push(group);
+    }
+    if (directory.loginTaken(input.profile.login)) {
+      return validationFailed("login", [
+        "login: An object with this field already exists in the current organization",
+      ]);
+    }
+    const user = directory.addUser({ status: "STAGED", profile: input.profile });
+    this.write(context, "user.lifecycle.create", [userTarget(user)]);
+    this.deps.changes.emit({
+      kind: "user-created",
+      userId: user.id,
+      login: user.profile.login,
+      status: user.status,
+    });
+    if (input.activate) this.applyStatus(context, user, "ACTIVE", "user.lifecycle.activate");
+    for (const group of groups) this.addMember(context, group, user);
+    return user;
+  }
+
+  /** `POST /api/v1/users/{id}`: partial profile update; writes `user.account.update_profile` when something changed. */
+  updateProfile(
+    context: RequestContext,
+    user: DirectoryUser,
+    patch: Record<string, unknown>,
+  ): OktaApiError | undefined {
+    const login = patch.login;
+    if (typeof login === "string" && login.toLowerCase() !== user.profile.login.toLowerCase()) {
+      if (this.deps.directory.loginTaken(login)) {
+        return validationFailed("login", [
+          "login: An object with this field already exists in the current organization",
+        ]);
+      }
+    }
+    const changed = this.deps.directory.updateProfile(user, patch);
+    if (changed.length === 0) return undefined;
+    this.write(context, "user.account.update_profile", [userTarget(user)], {
+      changedAttributes: changed.join(","),
+    });
+    this.deps.changes.emit({
+      kind: "user-profile",
+      userId: user.id,
+      login: user.profile.login,
+      changedAttributes: changed,
+    });
+    return undefined;
+  }
+
+  /** `POST /api/v1/users/{id}/lifecycle/{operation}` under Okta's status rules. */
+  lifecycle(
+    context: RequestContext,
+    user: DirectoryUser,
+    operation: LifecycleOperation,
+  ): OktaApiError | undefined {
+    const transition = lifecycleTransition(user.status, operation);
+    if ("errorCode" in transition) return transition;
+    this.applyStatus(context, user, transition.to, transition.eventType);
+    return undefined;
+  }
+
+  /**
+   * `DELETE /api/v1/users/{id}`: like Okta, a user who is not DEPROVISIONED is deactivated first; a
+   * second delete removes the user (`user.lifecycle.delete.initiated`).
+   */
+  deleteUser(context: RequestContext, user: DirectoryUser): "deactivated" | "deleted" {
+    if (user.status !== "DEPROVISIONED") {
+      this.applyStatus(context, user, "DEPROVISIONED", "user.lifecycle.deactivate");
+      return "deactivated";
+    }
+    this.write(context, "user.lifecycle.delete.initiated", [userTarget(user)]);
+    this.deps.directory.removeUser(user);
+    this.deps.changes.emit({ kind: "user-deleted", userId: user.id, login: user.profile.login });
+    return "deleted";
+  }
+
+  /** `DELETE /api/v1/users/{id}/sessions`: recorded and logged as `user.session.clear`. */
+  clearSessions(context: RequestContext, user: DirectoryUser, oauthTokens: boolean): void {
+    this.sessionClears.push({ userId: user.id, login: user.profile.login, at: this.nowIso(), oauthTokens });
+    this.write(context, "user.session.clear", [userTarget(user)]);
+  }
+
+  /** `POST /api/v1/groups`: group names are unique (case-insensitive). */
+  createGroup(
+    context: RequestContext,
+    input: { name: string; description: string | null },
+  ): DirectoryGroup | OktaApiError {
+    if (this.deps.directory.groupNamed(input.name) !== undefined) {
+      return validationFailed("name", [
+        "name: An object with this field already exists in the current organization",
+      ]);
+    }
+    const group = this.deps.directory.addGroup(input);
+    this.write(context, "group.lifecycle.create", [groupTarget(group)]);
+    this.deps.changes.emit({ kind: "group-created", groupId: group.id, groupName: group.name });
+    return group;
+  }
+
+  /** `DELETE /api/v1/groups/{id}`: the event names only the group; its memberships go with it. */
+  deleteGroup(context: RequestContext, group: DirectoryGroup): void {
+    this.write(context, "group.lifecycle.delete", [groupTarget(group)]);
+    const formerMemberIds = this.deps.directory.removeGroup(group);
+    this.deps.changes.emit({
+      kind: "group-deleted",
+      groupId: group.id,
+      groupName: group.name,
+      formerMemberIds,
+    });
+  }
+
+  /** `PUT /api/v1/groups/{groupId}/users/{userId}`: idempotent; only a real change is logged. */
+  addMember(context: RequestContext, group: DirectoryGroup, user: DirectoryUser): void {
+    if (!this.deps.directory.addMember(group, user)) return;
+    this.write(context, "group.user_membership.add", [userTarget(user), groupTarget(group)]);
+    this.deps.changes.emit({
+      kind: "membership-added",
+      groupId: group.id,
+      groupName: group.name,
+      userId: user.id,
+      login: user.profile.login,
+    });
+  }
+
+  /** `DELETE /api/v1/groups/{groupId}/users/{userId}`: idempotent; only a real change is logged. */
+  removeMember(context: RequestContext, group: DirectoryGroup, user: DirectoryUser): void {
+    if (!this.deps.directory.removeMember(group, user)) return;
+    this.write(context, "group.user_membership.remove", [userTarget(user), groupTarget(group)]);
+    this.deps.changes.emit({
+      kind: "membership-removed",
+      groupId: group.id,
+      groupName: group.name,
+      userId: user.id,
+      login: user.profile.login,
+    });
+  }
+
+  private applyStatus(
+    context: RequestContext,
+    user: DirectoryUser,
+    to: DirectoryUser["status"],
+    eventType: string,
+  ): void {
+    const from = user.status;
+    this.deps.directory.setStatus(user, to);
+    this.write(context, eventType, [userTarget(user)]);
+    if (from !== to)
+      this.deps.changes.emit({ kind: "user-status", userId: user.id, login: user.profile.login, from, to });
+  }
+
+  private write(
+    context: RequestContext,
+    eventType: string,
+    targets: LogTarget[],
+    debugData?: Record<string, string>,
+  ) {
+    const publishedMs = this.deps.clock();
+    const event = buildLogEvent({
+      uuid: this.deps.ids.uuid(),
+      published: new Date(publishedMs).toISOString(),
+      eventType,
+      targets,
+      context,
+      ...(debugData === undefined ? {} : { debugData }),
+    });
+    this.deps.log.append(event, publishedMs);
+  }
+
+  private nowIso(): string {
+    return new Date(this.deps.clock()).toISOString();
+  }
+}

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import type { DirectoryUser, OktaProfile } from "../directory.ts";
+import { OktaApiError, resourceNotFound, validationFailed } from "../errors.ts";
+import { json, noContent } from "../http.ts";
+import { isLifecycleOperation } from "../lifecycle-rules.ts";
+import { listLinks, pageAfter, readLimit } from "../pagination.ts";
+import { groupResource, userResource } from "../resources.ts";
+import { parseFilterParam } from "./filter-param.ts";
+import { type OktaServices, path, type Route, type RouteRequest } from "./route.ts";
+
+/** Users API page size: 200 by default and at most (Users API, "List Users"). */
+const USER_PAGES = { defaultLimit: 200, maxLimit: 200 };
+
+const REQUIRED_PROFILE = ["login", "email", "firstName", "lastName"] as const;
+
+const createUserBody = z.object({
+  profile: z.record(z.string(), z.unknown()),
+  groupIds: z.array(z.string()).optional(),
+  credentials: z.unknown().optional(),
+});
+
+const updateUserBody = z.object({ profile: z.record(z.string(), z.unknown()).optional() });
+
+/** The Users API subset: list, get, create, partial update, lifecycle, delete, groups, sessions. */
+export function userRoutes(services: OktaServices): Route[] {
+  const { directory, operations } = services;
+  const userOr404 = (request: RouteRequest): DirectoryUser => {
+    const id = request.params.id ?? "";
+    const user = directory.user(id);
+    if (user === undefined) throw resourceNotFound(id, "User");
+    return user;
+  };
+
+  return [
+    {
+      method: "GET",
+      pattern: path("/api/v1/users"),
+      handle: ({ url, baseUrl }) => {
+        const limit = readLimit(url, USER_PAGES);
+        const filter = parseFilterParam(url, "filter") ?? parseFilterParam(url, "search");
+        const q = url.searchParams.get("q")?.toLowerCase() ?? null;
+        // List All Users (no filter) leaves out DEPROVISIONED users, as Okta does.
+        const candidates = directory
+          .users()
+          .filter((user) => filter !== undefined || user.status !== "DEPROVISIONED")
+          .filter((user) => filter === undefined || filter(userResource(user, baseUrl)))
+          .filter((user) => q === null || matchesQuery(user, q));
+        const { page, nextAfter } = pageAfter(candidates, url.searchParams.get("after"), limit);
+        const next = nextAfter === null ? null : { after: nextAfter, limit };
+        return json(
+          page.map((user) => userResource(user, baseUrl)),
+          { link: listLinks(baseUrl, url, next) },
+        );
+      },
+    },
+    {
+      method: "POST",
+      pattern: path("/api/v1/users"),
+      handle: async ({ url, baseUrl, body, context }) => {
+        const parsed = createUserBody.safeParse((await body()) ?? {});
+        if (!parsed.success) throw validationFailed("profile", ["profile: The field cannot be left blank"]);
+        const profile = requireProfile(parsed.data.profile);
+        const activate = url.searchParams.get("activate") !== "false";
+        const created = operations.createUser(context, {
+          profile,
+          groupIds: parsed.data.groupIds ?? [],
+          activate,
+        });
+        if (created instanceof OktaApiError) throw created;
+        return json(userResource(created, baseUrl));
+      },
+    },
+    {
+      method: "GET",
+      pattern: path("/api/v1/users/:id"),
+      handle: (request) => json(userResource(userOr404(request), request.baseUrl)),
+    },
+    {
+      method: "POST",
+      pattern: path("/api/v1/users/:id"),
+      handle: async (request) => {
+        const user = userOr404(request);
+        const parsed = updateUserBody.safeParse((await request.body()) ?? {});
+        if (!parsed.success) throw validationFailed("profile", ["profile: must be an object"]);
+        const patch = parsed.data.profile ?? {};
+        for (const field of REQUIRED_PROFILE) {
+          if (field in patch && (typeof patch[field] !== "string" || patch[field] === "")) {
+            throw validationFailed(field, [`${field}: The field cannot be left blank`]);
+          }
+        }
+        const error = operations.updateProfile(request.context, user, patch);
+        if (error !== undefined) throw error;
+        return json(userResource(user, request.baseUrl));
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: path("/api/v1/users/:id"),
+      handle: (request) => {
+        operations.deleteUser(request.context, userOr404(request));
+        return noContent();
+      },
+    },
+    {
+      method: "POST",
+      pattern: path("/api/v1/users/:id/lifecycle/:operation"),
+      handle: (request) => {
+        const operation = request.params.operation ?? "";
+        if (!isLifecycleOperation(operation)) throw resourceNotFound(request.url.pathname, "Resource");
+        const user = userOr404(request);
+        const error = operations.lifecycle(request.context, user, operation);
+        if (error !== undefined) throw error;
+        const sendEmail = request.url.searchParams.get("sendEmail");
+        // Activation without an email hands back the activation link instead (Users API, "Activate User").
+        if ((operation === "activate" || operation === "reactivate") && sendEmail === "false") {
+          const token = services.ids.token();
+          return json({ activationUrl: `${request.baseUrl}/welcome/${token}`, activationToken: token });
+        }
+        return json({});
+      },
+    },
+    {
+      method: "GET",
+      pattern: path("/api/v1/users/:id/groups"),
+      handle: (request) => {
+        const user = userOr404(request);
+        return json(directory.groupsOf(user.id).map((group) => groupResource(group, request.baseUrl)));
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: path("/api/v1/users/:id/sessions"),
+      handle: (request) => {
+        const user = userOr404(request);
+        operations.clearSessions(
+          request.context,
+          user,
+          request.url.searchParams.get("oauthTokens") === "true",
+        );
+        return noContent();
+      },
+    },
+  ];
+}
+
+/** The base profile attributes must be non-empty strings (Okta's default user schema). */
+function requireProfile(profile: Record<string, unknown>): OktaProfile {
+  const blank = REQUIRED_PROFILE.filter(
+    (field) => typeof profile[field] !== "string" || profile[field] === "",
+  );
+  if (blank.length > 0) {
+    throw validationFailed(
+      blank.join(", "),
+      blank.map((field) => `${field}: The field cannot be left blank`),
+    );
+  }
+  return profile as OktaProfile;
+}
+
+/** `q`: a prefix of the first name, last name, email or login (Users API, "Find Users"). */
+function matchesQuery(user: DirectoryUser, q: string): boolean {
+  return [user.profile.firstName, user.profile.lastName, user.profile.email, user.profile.login].some(
+    (value) => value.toLowerCase().startsWith(q),
+  );
+}

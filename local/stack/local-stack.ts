@@ -1,0 +1,340 @@
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
+import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import {
+  LIFECYCLE_DETAIL_TYPE,
+  LIFECYCLE_SOURCE,
+  LifecycleBus,
+  type LifecycleBusDetail,
+} from "../../adapters/lifecycle-bus.ts";
+import { OktaAdapter } from "../../adapters/okta.ts";
+import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { durationMs } from "../../core/duration.ts";
+import { loadPolicy } from "../../core/policy/load-policy.ts";
+import type { Policy } from "../../core/policy/schema.ts";
+import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
+import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
+import { userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
+import type { State } from "../../workflows/asl.ts";
+import {
+  USER_RECONCILE_TASKS,
+  type UserReconcileResources,
+  userReconcileDefinition,
+} from "../../workflows/user-reconcile.ts";
+import { localClientConfig } from "../emulators/aws-json-server.ts";
+import {
+  createIdentityCenterEmulator,
+  type IdentityCenterEmulator,
+} from "../emulators/identity-center/index.ts";
+import { createOktaEmulator, type OktaEmulator } from "../emulators/okta/index.ts";
+import { createOrganizationsEmulator, type OrganizationsEmulator } from "../emulators/organizations/index.ts";
+import { demoEstate, demoPolicyYaml } from "../estate/demo-estate.ts";
+import { withOktaIds } from "../estate/okta-ids.ts";
+import type { EstateFile } from "../estate/schema.ts";
+import { createDenyProver } from "../runtime/deny-prover.ts";
+import { createEventBusEmulator } from "../runtime/event-bus-emulator.ts";
+import { lambdaContext } from "../runtime/lambda-context.ts";
+import { createSdkTaskInvoker } from "../runtime/sdk-task-invoker.ts";
+import { createStepFunctionsEmulator } from "../runtime/step-functions-emulator.ts";
+import { type StorageServers, startStorageServers } from "../runtime/storage-servers.ts";
+import { startGateway } from "./gateway.ts";
+import { registerEventHook } from "./register-hook.ts";
+import { startScimSync } from "./scim-sync.ts";
+import { seedAwsEmulators } from "./seed-estate.ts";
+
+/** Emulator speed: `fast` for tests and the demo, `aws` for AWS-like latency and limits (benchmarks). */
+export type LatencyProfile = "fast" | "aws";
+
+export interface LocalStackOptions {
+  /** The gateway port; S3 and DynamoDB take the next two. 0 picks free ports (tests). @default 8787 */
+  port?: number;
+  /** @default the built-in demo estate */
+  estate?: EstateFile;
+  /** The access policy YAML. @default the demo estate's policy */
+  policyYaml?: string;
+  /** The Authorization header value Okta sends and the hook expects. */
+  hookSecret: string;
+  /** Local shortening of the user-reconcile `Hold` wait (seconds); AWS waits the policy's hold. @default 60 */
+  holdSeconds?: number;
+  /** Local shortening of the status-poll waits (ms); AWS waits 1 s. @default 200 */
+  pollMs?: number;
+  /** @default "fast" */
+  latency?: LatencyProfile;
+  /** Delay before an Okta change reaches Identity Center through SCIM (ms). @default 0 */
+  scimLagMs?: number;
+  /** Where the stack reports what it does. */
+  log?: (line: string) => void;
+}
+
+const LAMBDA_ARN = (task: string) =>
+  `arn:aws:lambda:us-east-1:000000000000:function:okta-aws-lifecycle-${task}`;
+export const USER_RECONCILE_ARN =
+  "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-user-reconcile";
+const BUS = "okta-aws-lifecycle-lifecycle";
+const BUCKET = "okta-aws-lifecycle-evidence";
+const TABLES = { idempotency: "okta-aws-lifecycle-idempotency", state: "okta-aws-lifecycle-state" };
+
+/** Wait states of a definition (Map processors included), for local shortening. */
+function waitStates(states: Record<string, State>): string[] {
+  return Object.entries(states).flatMap(([name, s]) =>
+    s.Type === "Wait" ? [name] : s.Type === "Map" ? waitStates(s.ItemProcessor.States) : [],
+  );
+}
+
+export class LocalStackConfigError extends Error {
+  override name = "LocalStackConfigError";
+}
+
+/**
+ * The whole pipeline on loopback, with no AWS or Okta account: emulators that speak the real
+ * protocols, the very Lambda handlers and Step Functions definition that deploy to AWS, an in-process
+ * bus with the deployed rule pattern, s3rver and dynalite. Used by `npm start`, the demo, the
+ * end-to-end tests and the benchmarks.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const log = options.log ?? (() => {});
+  const estate = withOktaIds(options.estate ?? demoEstate());
+  const loaded = loadPolicy(options.policyYaml ?? demoPolicyYaml(), "policy.yaml");
+  if (!loaded.ok) {
+    throw new LocalStackConfigError(
+      `the access policy is invalid:\n${loaded.errors.map((e) => `  ${e.file}:${e.line}:${e.column} ${e.path} ${e.message}`).join("\n")}`,
+    );
+  }
+  const policy: Policy = loaded.policy;
+  const port = options.port ?? 8787;
+  const latencyMs = options.latency === "aws" ? 1_000 : 5;
+
+  const storage: StorageServers = await startStorageServers({
+    s3Port: port === 0 ? 0 : port + 1,
+    dynamoPort: port === 0 ? 0 : port + 2,
+    bucket: BUCKET,
+    tables: TABLES,
+  });
+
+  const identityCenterEmulator: IdentityCenterEmulator = createIdentityCenterEmulator({
+    limits: {
+      latencyMs,
+      ...(options.latency === "aws" ? {} : { ssoAdminTps: 1_000, identityStoreTps: 1_000 }),
+    },
+  });
+  const organizationsEmulator: OrganizationsEmulator = createOrganizationsEmulator({
+    rootId: estate.organization.rootId,
+    managementAccount: {
+      id: estate.organization.managementAccountId,
+      name: "management",
+      email: "aws-management@example.com",
+    },
+  });
+  const okta: OktaEmulator = createOktaEmulator({
+    estate: {
+      users: estate.okta.users.map((u) => ({
+        id: u.id,
+        status: u.status,
+        profile: {
+          login: u.login,
+          email: u.login,
+          firstName: u.firstName,
+          lastName: u.lastName,
+          ...(u.profile ?? {}),
+        },
+      })),
+      groups: estate.okta.groups.map((g) => ({
+        id: g.id,
+        name: g.name,
+        description: g.description ?? null,
+        members: estate.okta.memberships.filter((m) => m.group === g.name).map((m) => m.user),
+      })),
+    },
+    onUnexpectedError: (error) => log(`okta emulator error: ${(error as Error).message}`),
+  });
+  seedAwsEmulators(estate, { organizations: organizationsEmulator, identityCenter: identityCenterEmulator });
+
+  // The gateway must exist before clients point at it; services are bound below.
+  const services: import("../emulators/aws-json-protocol.ts").AwsJsonService[] = [];
+  let onHook: Parameters<typeof startGateway>[1]["oktaHook"] = async () => ({
+    statusCode: 503,
+    body: "starting",
+  });
+  let stateProvider: () => Promise<unknown> = async () => ({});
+  let pageProvider: () => Promise<string> = async () => "starting";
+  const gateway = await startGateway(port, {
+    oktaHook: (event, context) => onHook(event, context),
+    okta: (req, res) => okta.handle(req, res),
+    aws: services,
+    state: () => stateProvider(),
+    page: () => pageProvider(),
+  });
+  const aws = { ...localClientConfig(gateway.url), maxAttempts: 3 };
+  const ssoAdmin = new SSOAdminClient(aws);
+  const identityStore = new IdentitystoreClient(aws);
+  const identityCenter = new IdentityCenterAdapter({
+    ssoAdmin,
+    identityStore,
+    instanceArn: identityCenterEmulator.instanceArn,
+    identityStoreId: identityCenterEmulator.identityStoreId,
+  });
+  const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(aws) });
+  const oktaAdapter = new OktaAdapter({ orgUrl: gateway.url, token: okta.apiToken });
+  const table = { doc: storage.doc, tableName: TABLES.state };
+  const ledger = new DenyLedger(table);
+  const evidence = new EvidenceStore({ s3: storage.s3, bucket: BUCKET, table });
+  const now = () => new Date().toISOString();
+  const holdMs = Math.max(
+    durationMs(policy.revocation.hold),
+    ...estate.identityCenter.permissionSets.map((p) => durationMs(p.sessionDuration)),
+  );
+
+  const tasks = userReconcileTasks({
+    okta: oktaAdapter,
+    identityCenter,
+    scps: {
+      writeRevocationScps: (denies) =>
+        organizations.writeRevocationScps(denies, { targetId: estate.organization.rootId }),
+      listRevocationScps: () => organizations.listRevocationScps(),
+    },
+    ledger,
+    evidence,
+    instanceArn: identityCenterEmulator.instanceArn,
+    identityStoreId: identityCenterEmulator.identityStoreId,
+    managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
+    holdMs,
+    prover: createDenyProver(estate.organization.rootId),
+    now,
+  });
+  const resources = Object.fromEntries(
+    USER_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)]),
+  ) as UserReconcileResources;
+  const definition = userReconcileDefinition(resources);
+  const pollMs = options.pollMs ?? 200;
+  const waitOverridesMs = Object.fromEntries(
+    waitStates(definition.States).map((name) => [
+      name,
+      name === "Hold" ? (options.holdSeconds ?? 60) * 1000 : pollMs,
+    ]),
+  );
+  const stepFunctions = createStepFunctionsEmulator(
+    [
+      {
+        arn: USER_RECONCILE_ARN,
+        definition,
+        lambdas: Object.fromEntries(
+          USER_RECONCILE_TASKS.map((t) => [resources[t], tasks[t] as (input: unknown) => Promise<unknown>]),
+        ),
+        waitOverridesMs,
+      },
+    ],
+    createSdkTaskInvoker({ ...localClientConfig(gateway.url) }),
+  );
+
+  const dispatch = createDispatchHandler({
+    logger: new Logger({ serviceName: "dispatch", logLevel: "WARN" }),
+    sfn: new SFNClient(aws),
+    userReconcileArn: USER_RECONCILE_ARN,
+  });
+  const bus = createEventBusEmulator(BUS, [
+    {
+      name: "lifecycle-to-dispatch",
+      pattern: { source: [LIFECYCLE_SOURCE], "detail-type": [LIFECYCLE_DETAIL_TYPE] },
+      target: async (event) => {
+        const result = await dispatch(event as never, lambdaContext("dispatch"));
+        const detail = event.detail as LifecycleBusDetail;
+        log(`dispatch: ${detail.event.kind} ${detail.event.eventType} -> ${JSON.stringify(result)}`);
+        return result;
+      },
+    },
+  ]);
+  services.push(
+    ...identityCenterEmulator.services,
+    organizationsEmulator.service,
+    bus.service,
+    stepFunctions.service,
+  );
+
+  onHook = createOktaHookHandler({
+    logger: new Logger({ serviceName: "okta-hook", logLevel: "WARN" }),
+    metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-hook" }),
+    hookSecrets: async () => [options.hookSecret],
+    normalizeOptions: { provisioningAppIds: policy.okta.provisioningAppIds },
+    publish: createIdempotentPublisher({
+      bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: TABLES.idempotency,
+        awsSdkV3Client: storage.dynamo,
+      }),
+    }),
+    now,
+  }) as never;
+
+  const scim = startScimSync({
+    okta,
+    identityStore,
+    identityStoreId: identityCenterEmulator.identityStoreId,
+    identityCenter,
+    pushedGroups: estate.identityCenter.scim.provisionedGroups,
+    lagMs: options.scimLagMs ?? 0,
+    onError: (error) => log(`scim sync error: ${(error as Error).message}`),
+  });
+  const hook = await registerEventHook({
+    orgUrl: gateway.url,
+    apiToken: okta.apiToken,
+    hookUrl: `${gateway.url}/okta/events`,
+    secret: options.hookSecret,
+  });
+  log(`event hook ${hook.id} ${hook.verificationStatus}`);
+
+  const stack = {
+    url: gateway.url,
+    endpoints: {
+      hook: { url: `${gateway.url}/okta/events`, secret: options.hookSecret },
+      okta: { orgUrl: gateway.url, apiToken: okta.apiToken },
+      aws: { endpoint: gateway.url, region: "us-east-1" },
+      evidence: {
+        bucket: BUCKET,
+        endpoint: storage.s3Endpoint,
+        accessKeyId: "S3RVER",
+        secretAccessKey: "S3RVER",
+      },
+      dynamodb: { endpoint: storage.dynamoEndpoint, tables: TABLES },
+      state: { url: `${gateway.url}/local/state` },
+      stepFunctions: { userReconcileArn: USER_RECONCILE_ARN },
+    },
+    estate,
+    policy,
+    emulators: { okta, identityCenter: identityCenterEmulator, organizations: organizationsEmulator },
+    adapters: { identityCenter, organizations, okta: oktaAdapter, ledger, evidence },
+    storage,
+    stepFunctions,
+    bus,
+    /** Resolves when deliveries, SCIM pushes, bus targets and workflow runs started so far are done. */
+    async idle() {
+      for (let round = 0; round < 3; round++) {
+        await okta.hooks.idle();
+        await scim.idle();
+        await bus.idle();
+        await stepFunctions.idle();
+      }
+    },
+    async stop() {
+      scim.stop();
+      okta.close();
+      await gateway.close();
+      await storage.close();
+    },
+    setPages(state: () => Promise<unknown>, page: () => Promise<string>) {
+      stateProvider = state;
+      pageProvider = page;
+    },
+  };
+  return stack;
+}
+
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;

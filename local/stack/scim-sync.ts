@@ -1,0 +1,111 @@
+import {
+  CreateGroupCommand,
+  CreateUserCommand,
+  type IdentitystoreClient,
+} from "@aws-sdk/client-identitystore";
+import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import type { OktaChange, OktaEmulator } from "../emulators/okta/index.ts";
+
+export interface ScimSyncOptions {
+  okta: OktaEmulator;
+  identityStore: IdentitystoreClient;
+  identityStoreId: string;
+  identityCenter: IdentityCenterAdapter;
+  /** Okta groups pushed to Identity Center (`all`, or names). */
+  pushedGroups: "all" | readonly string[];
+  /** Delay before each change reaches Identity Center (SCIM lag). @default 0 */
+  lagMs?: number;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Plays Okta's SCIM provisioning into the Identity Center emulator, through the identitystore API:
+ * ACTIVE members of pushed groups get a user and memberships, and membership removals follow. Like
+ * the real integration it sends nothing when a user is suspended, and deactivation only disables
+ * the user (invisible to the API), so their memberships and assignments stay: revoking is the
+ * pipeline's job.
+ */
+export function startScimSync(options: ScimSyncOptions): { idle(): Promise<void>; stop(): void } {
+  const { okta, identityCenter } = options;
+  const pending = new Set<Promise<void>>();
+  const pushed = (groupName: string) =>
+    options.pushedGroups === "all" || options.pushedGroups.includes(groupName);
+
+  const ensureUser = async (login: string): Promise<string> => {
+    const existing = await identityCenter.findUserIdByUserName(login);
+    if (existing) return existing;
+    const user = okta.state.user(login);
+    const first = String(user?.profile.firstName ?? login);
+    const last = String(user?.profile.lastName ?? "");
+    const created = await options.identityStore.send(
+      new CreateUserCommand({
+        IdentityStoreId: options.identityStoreId,
+        UserName: login,
+        DisplayName: `${first} ${last}`.trim(),
+        Name: { GivenName: first, FamilyName: last || first },
+        Emails: [{ Value: login, Primary: true, Type: "work" }],
+      }),
+    );
+    return String(created.UserId);
+  };
+  const ensureGroup = async (name: string): Promise<string> => {
+    const found = (await identityCenter.listGroups()).find((g) => g.displayName === name);
+    if (found) return found.groupId;
+    const created = await options.identityStore.send(
+      new CreateGroupCommand({ IdentityStoreId: options.identityStoreId, DisplayName: name }),
+    );
+    return String(created.GroupId);
+  };
+  const addMembership = async (groupName: string, login: string) => {
+    const [groupId, userId] = await Promise.all([ensureGroup(groupName), ensureUser(login)]);
+    const current = await identityCenter.listUserGroupMemberships(userId);
+    if (!current.some((m) => m.groupId === groupId)) await identityCenter.createMembership(groupId, userId);
+  };
+
+  const apply = async (change: OktaChange) => {
+    switch (change.kind) {
+      case "membership-added": {
+        const user = okta.state.user(change.userId);
+        if (pushed(change.groupName) && user?.status === "ACTIVE")
+          await addMembership(change.groupName, change.login);
+        return;
+      }
+      case "membership-removed": {
+        if (!pushed(change.groupName)) return;
+        const userId = await identityCenter.findUserIdByUserName(change.login);
+        const groupId = (await identityCenter.listGroups()).find(
+          (g) => g.displayName === change.groupName,
+        )?.groupId;
+        if (!userId || !groupId) return;
+        const membership = (await identityCenter.listUserGroupMemberships(userId)).find(
+          (m) => m.groupId === groupId,
+        );
+        if (membership) await identityCenter.deleteMembership(membership.membershipId);
+        return;
+      }
+      case "user-status": {
+        if (change.to !== "ACTIVE") return; // suspend: SCIM sends nothing; deactivate: disabled only
+        for (const group of okta.state.groupsOf(change.userId)) {
+          if (pushed(group.name)) await addMembership(group.name, change.login);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const unsubscribe = okta.on("change", (change) => {
+    const work = new Promise<void>((resolve) => setTimeout(resolve, options.lagMs ?? 0))
+      .then(() => apply(change))
+      .catch(options.onError);
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  });
+  return {
+    idle: async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    stop: unsubscribe,
+  };
+}

@@ -1,0 +1,58 @@
+import type { IdentityCenterEmulator } from "../emulators/identity-center/index.ts";
+import type { OrganizationsEmulator } from "../emulators/organizations/index.ts";
+import { estateOrganization, expandAssignments } from "../estate/expand-assignments.ts";
+import type { EstateWithOktaIds } from "../estate/okta-ids.ts";
+import { scimProjection } from "../estate/scim-projection.ts";
+
+/**
+ * Puts the estate into the AWS emulators the way a settled real world looks: the organization, the
+ * permission sets, what Okta's SCIM provisioning has pushed (groups, ACTIVE members), and the group
+ * assignments (provisioning their permission sets). Okta's own directory is seeded by the Okta emulator.
+ */
+export function seedAwsEmulators(
+  estate: EstateWithOktaIds,
+  emulators: { organizations: OrganizationsEmulator; identityCenter: IdentityCenterEmulator },
+) {
+  emulators.organizations.seed.organization(estateOrganization(estate));
+  const ic = emulators.identityCenter.seed;
+  const permissionSets = new Map<string, string>();
+  for (const ps of estate.identityCenter.permissionSets) {
+    permissionSets.set(
+      ps.name,
+      ic.permissionSet({
+        name: ps.name,
+        sessionDuration: ps.sessionDuration,
+        ...(ps.description ? { description: ps.description } : {}),
+        ...(ps.inlinePolicy ? { inlinePolicy: JSON.stringify(ps.inlinePolicy) } : {}),
+        managedPolicyArns: ps.managedPolicies ?? [],
+      }),
+    );
+  }
+  const scim = scimProjection(estate);
+  const groups = new Map<string, string>();
+  for (const g of scim.groups) groups.set(g.displayName, ic.group({ displayName: g.displayName }));
+  const users = new Map<string, string>();
+  for (const u of scim.users) {
+    users.set(
+      u.userName,
+      ic.user({
+        userName: u.userName,
+        displayName: u.displayName,
+        email: u.email,
+        externalId: { issuer: "okta", id: u.externalId },
+      }),
+    );
+  }
+  for (const m of scim.memberships) {
+    const groupId = groups.get(m.group);
+    const userId = users.get(m.userName);
+    if (groupId && userId) ic.membership(groupId, userId);
+  }
+  for (const a of expandAssignments(estate)) {
+    const groupId = groups.get(a.group);
+    const permissionSetArn = permissionSets.get(a.permissionSet);
+    if (!groupId || !permissionSetArn) continue; // a group SCIM does not push has no assignments
+    ic.assignment({ accountId: a.accountId, permissionSetArn, principalType: "GROUP", principalId: groupId });
+  }
+  return { permissionSets, groups, users };
+}

@@ -1,0 +1,121 @@
+// `npm start`: boots the whole pipeline on loopback with the demo estate (or --estate FILE), prints
+// every URL and credential, and writes them to .local/endpoints.json for scripts.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { loadEstateFile } from "./estate/load-estate-file.ts";
+import { renderStatePage } from "./estate/state-page.ts";
+import { startLocalStack } from "./stack/local-stack.ts";
+import { localStateSnapshot } from "./stack/local-state-snapshot.ts";
+
+const DEFAULT_SECRET = "Bearer local-okta-hook-secret";
+
+const HELP = `Usage: npm start -- [options]
+
+Runs okta-aws-lifecycle locally: Okta, IAM Identity Center and Organizations emulators, the event
+hook endpoint, the lifecycle bus, the user-reconcile workflow, and the evidence bucket.
+
+Options:
+  --port N            gateway port (also PORT); S3 uses N+1 and DynamoDB N+2 (default 8787)
+  --estate FILE       load another estate (format: docs/estate.schema.json) instead of the demo
+  --hold-seconds N    how long a leaver's Deny is held locally before it is lifted (default 60;
+                      in AWS the policy's hold applies, 12 h by default)
+  --latency fast|aws  emulator speed: fast (default) or AWS-like latency and rate limits
+  -h, --help          this help
+
+Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default printed).`;
+
+const Args = z.object({
+  port: z.coerce.number().int().min(1, "--port must be 1-65533").max(65533, "--port must be 1-65533"),
+  holdSeconds: z.coerce.number().int().min(0, "--hold-seconds must be 0 or more"),
+  latency: z.enum(["fast", "aws"], "--latency is fast or aws"),
+  hookSecret: z.string().min(8, "OKTA_HOOK_SECRET must be at least 8 characters"),
+});
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      options: {
+        port: { type: "string" },
+        estate: { type: "string" },
+        "hold-seconds": { type: "string" },
+        latency: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 1;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const args = Args.safeParse({
+    port: v.port ?? process.env.PORT ?? 8787,
+    holdSeconds: v["hold-seconds"] ?? 60,
+    latency: v.latency ?? "fast",
+    hookSecret: process.env.OKTA_HOOK_SECRET ?? DEFAULT_SECRET,
+  });
+  if (!args.success) {
+    console.error(args.error.issues.map((i) => i.message).join("\n"));
+    return 1;
+  }
+  let estate: Parameters<typeof startLocalStack>[0]["estate"];
+  let policyYaml: string | undefined;
+  if (typeof v.estate === "string") {
+    const loaded = await loadEstateFile(v.estate);
+    if (!loaded.ok) {
+      console.error(loaded.error.message);
+      return 1;
+    }
+    estate = loaded.estate;
+    if (loaded.policyPath) policyYaml = await readFile(loaded.policyPath, "utf8");
+  }
+  const stack = await startLocalStack({
+    port: args.data.port,
+    hookSecret: args.data.hookSecret,
+    holdSeconds: args.data.holdSeconds,
+    latency: args.data.latency,
+    ...(estate ? { estate } : {}),
+    ...(policyYaml ? { policyYaml } : {}),
+    log: (line) => console.log(`  ${new Date().toISOString().slice(11, 23)} ${line}`),
+  });
+  stack.setPages(
+    () => localStateSnapshot(stack),
+    async () => renderStatePage(await localStateSnapshot(stack)),
+  );
+  const e = stack.endpoints;
+  await mkdir(".local", { recursive: true });
+  await writeFile(".local/endpoints.json", `${JSON.stringify(e, null, 2)}\n`);
+  const s = stack.emulators;
+  console.log(`
+okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.length} accounts, ${stack.estate.okta.users.length} Okta users, ${stack.estate.okta.groups.length} groups)
+
+  State page        ${e.state.url.replace("/local/state", "/")}   (JSON: ${e.state.url})
+  Event hook        ${e.hook.url}
+  Hook secret       Authorization: ${e.hook.secret}
+  Okta org          ${e.okta.orgUrl}   (Authorization: SSWS ${e.okta.apiToken})
+  AWS endpoint      ${e.aws.endpoint}   (region ${e.aws.region}; sso-admin, identitystore, organizations, events, states)
+  Evidence bucket   s3://${e.evidence.bucket} at ${e.evidence.endpoint} (access key ${e.evidence.accessKeyId})
+  Endpoints file    .local/endpoints.json
+
+Try a leaver: in another terminal run
+  npx okta-aws-lifecycle demo
+or deactivate anyone yourself:
+  curl -s -X POST -H "Authorization: SSWS ${s.okta.apiToken}" ${e.okta.orgUrl}/api/v1/users/jane.doe@example.com/lifecycle/deactivate
+
+Press Ctrl+C to stop.
+`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  console.log("stopping...");
+  await stack.stop();
+  return 0;
+}
+
+process.exitCode = await main();
