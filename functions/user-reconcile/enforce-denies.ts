@@ -1,4 +1,5 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { mergeInlineDeny } from "../../core/revocation/merge-inline-deny.ts";
@@ -22,8 +23,32 @@ export interface EnforceDeniesDeps {
  * 5-SCP limit) go inline too. Used both to add and to lift a Deny: the result is always the ledger.
  */
 export async function enforceDenies(deps: EnforceDeniesDeps) {
-  const now = deps.now();
-  const inForce = (await deps.ledger.list()).map((l) => l.deny).filter((d) => denyInForce(d, now));
+  // Runs for different users may enforce at the same time and each writes the whole set: write, read
+  // the ledger again, and write once more if it changed meanwhile, so the last write always holds
+  // every Deny recorded before it (a run records its Deny before enforcing).
+  let written = "";
+  let result = { scpPolicyIds: [] as string[], overflow: 0, reprovisions: [] as Reprovision[] };
+  for (let round = 0; round < 5; round++) {
+    const now = deps.now();
+    const inForce = (await deps.ledger.list()).map((l) => l.deny).filter((d) => denyInForce(d, now));
+    const key = JSON.stringify(inForce);
+    if (key === written) break;
+    const pass = await writeDenies(deps, inForce);
+    result = {
+      scpPolicyIds: pass.scpPolicyIds,
+      overflow: pass.overflow,
+      reprovisions: dedupe([...result.reprovisions, ...pass.reprovisions]),
+    };
+    written = key;
+  }
+  return { ...result, at: deps.now() };
+}
+
+function dedupe(reprovisions: Reprovision[]): Reprovision[] {
+  return [...new Map(reprovisions.map((r) => [`${r.PermissionSetArn}|${r.TargetId}`, r])).values()];
+}
+
+async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[]) {
   const scp = await deps.scps.writeRevocationScps(inForce);
   const reprovisions: Reprovision[] = [];
   if (deps.managementAccountId !== undefined) {
@@ -43,5 +68,5 @@ export async function enforceDenies(deps: EnforceDeniesDeps) {
       });
     }
   }
-  return { scpPolicyIds: scp.policyIds, overflow: scp.overflow.length, reprovisions, at: deps.now() };
+  return { scpPolicyIds: scp.policyIds, overflow: scp.overflow.length, reprovisions };
 }

@@ -47,6 +47,7 @@ function taskStates(states: Record<string, State>): [string, string][] {
  */
 export function createStepFunctionsEmulator(machines: LocalStateMachine[], sdkTasks: SdkTaskInvoker) {
   const executions = new Map<string, ExecutionRecord>();
+  const aborts = new Map<string, () => void>();
 
   const start = (machine: LocalStateMachine, name: string, input: string): ExecutionRecord => {
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -62,7 +63,9 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], sdkTa
         ...(machine.waitOverridesMs ? { waitTimeOverrides: machine.waitOverridesMs } : {}),
       },
       context: { Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString() } } as never,
+      noThrowOnAbort: true,
     });
+    aborts.set(executionArn, execution.abort);
     const record: ExecutionRecord = {
       executionArn,
       stateMachineArn: machine.arn,
@@ -155,6 +158,10 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], sdkTa
   return {
     service,
     executions: () => [...executions.values()],
+    /** Aborts every running execution (stopping the local stack mid-hold). */
+    abortAll: () => {
+      for (const e of executions.values()) if (e.status === "RUNNING") aborts.get(e.executionArn)?.();
+    },
     /** Resolves once every execution started so far has finished. */
     idle: async () => {
       let pending = [...executions.values()].filter((e) => e.status === "RUNNING");

@@ -314,6 +314,34 @@ export async function startLocalStack(options: LocalStackOptions) {
     storage,
     stepFunctions,
     bus,
+    /**
+     * Resolves once the workflow run for `runNamePart` has written the record of `phase` (a run
+     * holding its Deny is still RUNNING, so waiting for runs to end would wait out the hold).
+     */
+    async waitForEvidence(runNamePart: string, phase: "run" | "lift" = "run", timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const key = (await evidence.list("v1/runs/")).find(
+          (k) => k.includes(runNamePart) && k.endsWith(`.${phase}.json`),
+        );
+        if (key) return key;
+        const failed = stepFunctions
+          .executions()
+          .find((e) => e.name.includes(runNamePart) && e.status === "FAILED");
+        if (failed) throw new Error(`run ${failed.name} failed: ${failed.error}: ${failed.cause}`);
+        if (Date.now() > deadline)
+          throw new Error(`no ${phase} evidence for ${runNamePart} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    /** Resolves when deliveries, SCIM pushes and bus targets started so far are done (not workflow runs). */
+    async settle() {
+      for (let round = 0; round < 3; round++) {
+        await okta.hooks.idle();
+        await scim.idle();
+        await bus.idle();
+      }
+    },
     /** Resolves when deliveries, SCIM pushes, bus targets and workflow runs started so far are done. */
     async idle() {
       for (let round = 0; round < 3; round++) {
@@ -324,6 +352,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       }
     },
     async stop() {
+      stepFunctions.abortAll();
       scim.stop();
       okta.close();
       await gateway.close();

@@ -1,0 +1,35 @@
+/**
+ * Ids in the formats Organizations uses (AWS Organizations API Reference, the patterns of each
+ * request parameter), drawn from the emulator's random source so a fixed seed gives fixed ids.
+ */
+import type { RandomSource } from "../identity-center/seeded-random.ts";
+
+const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const DIGITS = "0123456789";
+
+export class IdFactory {
+  private readonly random: RandomSource;
+  constructor(random: RandomSource) {
+    this.random = random;
+  }
+
+  private draw(alphabet: string, length: number): string {
+    let text = "";
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(this.random() * alphabet.length)];
+    return text;
+  }
+
+  /** `o-` + 10 lowercase letters or digits. */
+  organizationId = () => `o-${this.draw(LOWER_ALNUM, 10)}`;
+  /** `r-` + 4 lowercase letters or digits. */
+  rootId = () => `r-${this.draw(LOWER_ALNUM, 4)}`;
+  /** `ou-<root suffix>-` + 8 lowercase letters or digits. */
+  organizationalUnitId = (rootId: string) => `ou-${rootId.slice(2)}-${this.draw(LOWER_ALNUM, 8)}`;
+  /** 12 digits, not starting with 0. */
+  accountId = () => `${this.draw("123456789", 1)}${this.draw(DIGITS, 11)}`;
+  /** `p-` + 8 letters or digits. */
+  policyId = () => `p-${this.draw(ALNUM, 8)}`;
+  /** `car-` + 32 lowercase letters or digits (CreateAccount request id). */
+  createAccountRequestId = () => `car-${this.draw(LOWER_ALNUM, 32)}`;
+}

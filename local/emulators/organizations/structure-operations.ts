@@ -1,0 +1,194 @@
+/**
+ * The organization's structure: the organization, its root, OUs and accounts, and moving or
+ * creating accounts (CreateAccount completes at once here; AWS takes minutes).
+ */
+import type { AwsOperation } from "../aws-json-protocol.ts";
+import { epochSeconds, type OperationContext } from "./context.ts";
+import {
+  accountNotFound,
+  childNotFound,
+  destinationParentNotFound,
+  duplicateAccount,
+  duplicateOrganizationalUnit,
+  invalidInput,
+  organizationalUnitNotFound,
+  parentNotFound,
+  sourceParentNotFound,
+} from "./errors.ts";
+import { paginate } from "./pagination.ts";
+import { requiredString, tagList } from "./request.ts";
+import type { AccountRecord, UnitRecord } from "./state.ts";
+
+const SCP_ENABLED = [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }];
+
+export function structureOperations(ctx: OperationContext): Record<string, AwsOperation> {
+  const { state, limits, ids, now } = ctx;
+
+  const accountJson = (a: AccountRecord) => ({
+    Id: a.id,
+    Arn: state.accountArn(a.id),
+    Email: a.email,
+    Name: a.name,
+    Status: a.status,
+    State: a.status,
+    JoinedMethod: a.joinedMethod,
+    JoinedTimestamp: epochSeconds(a.joinedAt),
+  });
+  const unitJson = (u: UnitRecord) => ({ Id: u.id, Arn: state.unitArn(u.id), Name: u.name });
+  const parentOf = (input: unknown, name: string, notFound: () => Error) => {
+    const id = requiredString(input, name, 100);
+    if (!state.isParent(id)) throw notFound();
+    return id;
+  };
+  const accountsIn = (parentId: string) =>
+    [...state.accounts.values()].filter((a) => a.parentId === parentId);
+  const unitsIn = (parentId: string) => [...state.units.values()].filter((u) => u.parentId === parentId);
+  const account = (input: unknown) => {
+    const found = state.accounts.get(requiredString(input, "AccountId", 12));
+    if (!found) throw accountNotFound();
+    return found;
+  };
+
+  return {
+    DescribeOrganization: () => ({
+      Organization: {
+        Id: state.organizationId,
+        Arn: state.organizationArn(),
+        FeatureSet: "ALL",
+        MasterAccountArn: state.accountArn(state.managementAccountId),
+        MasterAccountId: state.managementAccountId,
+        MasterAccountEmail: state.managementAccountEmail,
+        AvailablePolicyTypes: SCP_ENABLED,
+      },
+    }),
+
+    ListRoots: (input) => {
+      const page = paginate([state.rootId], input, "roots", limits.pageSize);
+      return {
+        Roots: page.items.map((id) => ({
+          Id: id,
+          Arn: state.rootArn(),
+          Name: "Root",
+          PolicyTypes: SCP_ENABLED,
+        })),
+        NextToken: page.nextToken,
+      };
+    },
+
+    ListOrganizationalUnitsForParent: (input) => {
+      const parentId = parentOf(input, "ParentId", parentNotFound);
+      const page = paginate(unitsIn(parentId), input, `ous:${parentId}`, limits.pageSize);
+      return { OrganizationalUnits: page.items.map(unitJson), NextToken: page.nextToken };
+    },
+
+    DescribeOrganizationalUnit: (input) => {
+      const unit = state.units.get(requiredString(input, "OrganizationalUnitId", 68));
+      if (!unit) throw organizationalUnitNotFound();
+      return { OrganizationalUnit: unitJson(unit) };
+    },
+
+    CreateOrganizationalUnit: (input) => {
+      const parentId = parentOf(input, "ParentId", parentNotFound);
+      const name = requiredString(input, "Name", 128);
+      const tags = tagList(input);
+      if (unitsIn(parentId).some((u) => u.name === name)) throw duplicateOrganizationalUnit();
+      const unit = { id: ids.organizationalUnitId(state.rootId), name, parentId };
+      state.addUnit(unit);
+      for (const t of tags) state.tagsOf(unit.id).set(t.Key, t.Value);
+      return { OrganizationalUnit: unitJson(unit) };
+    },
+
+    ListAccounts: (input) => {
+      const page = paginate([...state.accounts.values()], input, "accounts", limits.pageSize);
+      return { Accounts: page.items.map(accountJson), NextToken: page.nextToken };
+    },
+
+    ListAccountsForParent: (input) => {
+      const parentId = parentOf(input, "ParentId", parentNotFound);
+      const page = paginate(accountsIn(parentId), input, `accounts:${parentId}`, limits.pageSize);
+      return { Accounts: page.items.map(accountJson), NextToken: page.nextToken };
+    },
+
+    ListChildren: (input) => {
+      const parentId = parentOf(input, "ParentId", parentNotFound);
+      const childType = requiredString(input, "ChildType", 30);
+      if (childType !== "ACCOUNT" && childType !== "ORGANIZATIONAL_UNIT") {
+        throw invalidInput("INVALID_ENUM", "ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT.");
+      }
+      const children = childType === "ACCOUNT" ? accountsIn(parentId) : unitsIn(parentId);
+      const page = paginate(children, input, `children:${parentId}:${childType}`, limits.pageSize);
+      return { Children: page.items.map((c) => ({ Id: c.id, Type: childType })), NextToken: page.nextToken };
+    },
+
+    ListParents: (input) => {
+      const childId = requiredString(input, "ChildId", 100);
+      const parentId = state.accounts.get(childId)?.parentId ?? state.units.get(childId)?.parentId;
+      if (parentId === undefined) throw childNotFound();
+      const type = parentId === state.rootId ? "ROOT" : "ORGANIZATIONAL_UNIT";
+      const page = paginate([{ Id: parentId, Type: type }], input, `parents:${childId}`, limits.pageSize);
+      return { Parents: page.items, NextToken: page.nextToken };
+    },
+
+    DescribeAccount: (input) => ({ Account: accountJson(account(input)) }),
+
+    MoveAccount: (input) => {
+      const moved = account(input);
+      const source = parentOf(input, "SourceParentId", sourceParentNotFound);
+      const destination = parentOf(input, "DestinationParentId", destinationParentNotFound);
+      if (moved.parentId !== source) throw accountNotFound();
+      if (source === destination) throw duplicateAccount();
+      moved.parentId = destination;
+      return {};
+    },
+
+    CreateAccount: (input) => {
+      const email = requiredString(input, "Email", 64);
+      const accountName = requiredString(input, "AccountName", 50);
+      const tags = tagList(input);
+      const at = now();
+      const created: AccountRecord = {
+        id: ids.accountId(),
+        name: accountName,
+        email,
+        parentId: state.rootId,
+        status: "ACTIVE",
+        joinedMethod: "CREATED",
+        joinedAt: at,
+      };
+      state.addAccount(created);
+      for (const t of tags) state.tagsOf(created.id).set(t.Key, t.Value);
+      const status = {
+        id: ids.createAccountRequestId(),
+        accountName,
+        accountId: created.id,
+        requestedAt: at,
+        completedAt: at,
+      };
+      state.createAccountStatuses.set(status.id, status);
+      return { CreateAccountStatus: createAccountStatusJson(status) };
+    },
+
+    DescribeCreateAccountStatus: (input) => {
+      const status = state.createAccountStatuses.get(requiredString(input, "CreateAccountRequestId", 36));
+      if (!status) throw invalidInput("INVALID_INPUT", "We can't find a CreateAccount request with that id.");
+      return { CreateAccountStatus: createAccountStatusJson(status) };
+    },
+  };
+}
+
+function createAccountStatusJson(s: {
+  id: string;
+  accountName: string;
+  accountId: string;
+  requestedAt: number;
+  completedAt: number;
+}) {
+  return {
+    Id: s.id,
+    AccountName: s.accountName,
+    State: "SUCCEEDED",
+    RequestedTimestamp: epochSeconds(s.requestedAt),
+    CompletedTimestamp: epochSeconds(s.completedAt),
+    AccountId: s.accountId,
+  };
+}
