@@ -27,20 +27,46 @@ export function evidenceKey(record: Pick<EvidenceRecord, "kind" | "createdAt" | 
   return `v1/${folder}/${date.replaceAll("-", "/")}/${time.replace(/[:.Z]/g, "")}-${record.recordId}.json`;
 }
 
+/** Reads the evidence bucket: what auditors and the CLI need (no write access). */
+export class EvidenceBucket {
+  protected readonly s3: S3Client;
+  protected readonly bucket: string;
+
+  constructor(options: { s3: S3Client; bucket: string }) {
+    this.s3 = options.s3;
+    this.bucket = options.bucket;
+  }
+
+  async get(key: string): Promise<string> {
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return (await object.Body?.transformToString("utf8")) ?? "";
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }),
+      );
+      keys.push(...(page.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])));
+      ContinuationToken = page.NextContinuationToken;
+    } while (ContinuationToken);
+    return keys.sort();
+  }
+}
+
 /**
  * Appends evidence records to the hash chain and stores each as canonical JSON in the evidence
  * bucket. The chain is sequenced in DynamoDB: a record claims `record#<sequence>` with a conditional
  * write, so concurrent runs never fork the chain; a retried write (same `writerKey`) stores the record
  * it already claimed instead of appending a second one.
  */
-export class EvidenceStore {
-  private readonly s3: S3Client;
-  private readonly bucket: string;
+export class EvidenceStore extends EvidenceBucket {
   private readonly table: StateTable;
 
   constructor(options: { s3: S3Client; bucket: string; table: StateTable }) {
-    this.s3 = options.s3;
-    this.bucket = options.bucket;
+    super(options);
     this.table = options.table;
   }
 
@@ -65,24 +91,6 @@ export class EvidenceStore {
         },
       );
     }
-  }
-
-  async get(key: string): Promise<string> {
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    return (await object.Body?.transformToString("utf8")) ?? "";
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let ContinuationToken: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }),
-      );
-      keys.push(...(page.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])));
-      ContinuationToken = page.NextContinuationToken;
-    } while (ContinuationToken);
-    return keys.sort();
   }
 
   private async getItem(sk: string) {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerDemo } from "./commands/demo.ts";
 import { registerExplain } from "./commands/explain.ts";
 import { registerPolicy } from "./commands/policy.ts";
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerExplain(program);
   registerPolicy(program);
+  registerDemo(program);
   return program;
 }
 
