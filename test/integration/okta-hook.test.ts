@@ -137,7 +137,7 @@ describe("okta-hook handler (Powertools Idempotency on dynalite, EventBridge emu
   });
 
   it("rejects a wrong or missing Authorization header with 401 and publishes nothing", async () => {
-    for (const headers of [{ authorization: "Bearer nope" }, {}]) {
+    for (const headers of [{ authorization: "Bearer nope" }, {}] as Record<string, string>[]) {
       const res = await invoke(request("POST", envelope([deactivate]), headers));
       expect(res.statusCode).toBe(401);
     }

@@ -1,0 +1,51 @@
+import { Document } from "yaml";
+import { DEMO_GRANTS, DEMO_PERMISSION_SETS } from "./demo-access.ts";
+import { DEMO_OKTA_APP } from "./demo-okta.ts";
+import { DEMO_ACCOUNT } from "./demo-organization.ts";
+
+const HEADER = [
+  " Access policy of the demo estate (local/estate/demo-estate.ts), generated from the same grants",
+  " as its Identity Center assignments, so a reconcile of the untouched demo changes nothing.",
+  " Format: examples/policy.yaml. Check it with: npx okta-aws-lifecycle policy validate FILE",
+].join("\n");
+
+/**
+ * The demo estate's access policy as YAML, in the format of core/policy/schema.ts: one rule per
+ * demo grant (the same group, permission set, accounts and OUs as the estate's assignments), the
+ * permission sets with their session durations, and the Deny held 12 hours (longer than the longest
+ * session, ReadOnly's 8 hours).
+ */
+export function demoPolicyYaml(): string {
+  const doc = new Document({
+    version: 1,
+    managementAccountId: DEMO_ACCOUNT.management,
+    okta: { provisioningAppIds: [DEMO_OKTA_APP.id] },
+    permissionSets: Object.fromEntries(
+      DEMO_PERMISSION_SETS.map((set) => [
+        set.name,
+        {
+          sessionDuration: set.sessionDuration,
+          description: set.description, // yaml leaves out a key whose value is undefined
+        },
+      ]),
+    ),
+    rules: DEMO_GRANTS.map((grant) => ({
+      name: grant.rule,
+      group: grant.group,
+      permissionSet: grant.permissionSet,
+      targets: {
+        ...(grant.accounts.length > 0 ? { accounts: [...grant.accounts] } : {}),
+        ...(grant.ous.length > 0 ? { ous: [...grant.ous] } : {}),
+      },
+    })),
+    ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
+    revocation: { method: "scp", hold: "PT12H" },
+    guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
+  });
+  doc.commentBefore = HEADER;
+  for (const [index, grant] of DEMO_GRANTS.entries()) {
+    const rule = doc.getIn(["rules", index], true) as { commentBefore?: string };
+    rule.commentBefore = ` ${grant.why}`;
+  }
+  return doc.toString({ lineWidth: 0 });
+}

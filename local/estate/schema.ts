@@ -1,0 +1,287 @@
+import { z } from "zod";
+
+/**
+ * The estate file: one JSON document describing the whole world the local stack emulates (the AWS
+ * Organization, Okta, and IAM Identity Center's permission sets and group assignments). Identity
+ * Center users, groups and memberships are not listed: the local stack derives them from Okta the
+ * way SCIM provisioning would (see `scimProjection`). docs/estate.schema.json is generated from this.
+ *
+ * The schema checks each value on its own; `parseEstate` then checks the references between them.
+ */
+
+/** A 12-digit AWS account id, as a JSON string (a number would lose leading zeros). */
+export const EstateAccountId = z
+  .string()
+  .regex(/^\d{12}$/, 'an AWS account id is exactly 12 digits, as a string: "123456789012"')
+  .describe("A 12-digit AWS account id, as a string.");
+
+/** The Organizations root id, `r-` and 4 to 32 lowercase letters or digits. */
+export const EstateRootId = z
+  .string()
+  .regex(/^r-[0-9a-z]{4,32}$/, "a root id looks like r-ab12")
+  .describe("The organization's root id, e.g. r-ab12.");
+
+/** An organizational unit id, `ou-<root part>-<8 to 32 characters>`. */
+export const EstateOuId = z
+  .string()
+  .regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, "an OU id looks like ou-ab12-cd34ef56")
+  .describe("An organizational unit id, e.g. ou-ab12-cd34ef56.");
+
+/** What an OU or account sits in: the root or an OU. */
+const ParentId = z
+  .string()
+  .regex(
+    /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})$/,
+    "use the root id (r-ab12) or an OU id (ou-ab12-cd34ef56)",
+  )
+  .describe("The root id or the id of an OU declared under organization.units.");
+
+/** An organizational unit. */
+export const EstateUnit = z
+  .object({
+    id: EstateOuId,
+    name: z.string().min(1, "name the OU").max(128, "an OU name is at most 128 characters"),
+    parentId: ParentId,
+  })
+  .strict();
+
+/** A member account of the organization. */
+export const EstateAccount = z
+  .object({
+    id: EstateAccountId,
+    name: z.string().min(1, "name the account").max(50, "an account name is at most 50 characters"),
+    parentId: ParentId,
+    email: z.email("write the account's root email address, e.g. aws+prod@example.com").optional(),
+    /** Account tags; policies can target accounts by tag. @default {} */
+    tags: z
+      .record(
+        z.string().min(1, "a tag key cannot be empty").max(128, "a tag key is at most 128 characters"),
+        z.string().max(256, "a tag value is at most 256 characters"),
+      )
+      .default({})
+      .describe('Account tags, e.g. { "env": "prod", "team": "payments" }.'),
+    /** Only ACTIVE accounts receive assignments. @default ACTIVE */
+    status: z
+      .enum(["ACTIVE", "SUSPENDED"])
+      .default("ACTIVE")
+      .describe("ACTIVE (default) or SUSPENDED; only ACTIVE accounts receive assignments."),
+  })
+  .strict();
+
+/** The AWS Organization. */
+export const EstateOrganization = z
+  .object({
+    /** The management account; it must also be listed under `accounts`. */
+    managementAccountId: EstateAccountId.describe(
+      "The management account's id; list the account under accounts too. SCPs never apply to it.",
+    ),
+    rootId: EstateRootId,
+    /** @default [] */
+    units: z.array(EstateUnit).default([]).describe("Organizational units, nested through parentId."),
+    accounts: z.array(EstateAccount).min(1, "list at least the management account"),
+  })
+  .strict();
+
+/** Okta user statuses the local stack models (Okta Users API). */
+export const EstateOktaUserStatus = z.enum(["ACTIVE", "SUSPENDED", "DEPROVISIONED", "STAGED", "PROVISIONED"]);
+
+/** An Okta user. */
+export const EstateOktaUser = z
+  .object({
+    /** Okta's user id; derived from the login when omitted. */
+    id: z
+      .string()
+      .regex(/^00u[0-9A-Za-z]{17}$/, "an Okta user id looks like 00u1a2b3c4d5e6f7g8h9")
+      .optional()
+      .describe("Okta user id (00u + 17 letters or digits); derived from the login when omitted."),
+    login: z
+      .string()
+      .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an Okta login is an email address, e.g. jane.doe@example.com")
+      .describe("The Okta login (an email address); Identity Center's userName."),
+    firstName: z.string().min(1, "write the user's first name"),
+    lastName: z.string().min(1, "write the user's last name"),
+    status: EstateOktaUserStatus.describe(
+      "Okta status; only ACTIVE users are provisioned to Identity Center.",
+    ),
+    profile: z
+      .object({
+        team: z.string().optional(),
+        costCenter: z.string().optional(),
+      })
+      .catchall(z.string())
+      .optional()
+      .describe("Further profile attributes, all strings (team, costCenter, department...)."),
+  })
+  .strict();
+
+/** An Okta group. */
+export const EstateOktaGroup = z
+  .object({
+    id: z
+      .string()
+      .regex(/^00g[0-9A-Za-z]{17}$/, "an Okta group id looks like 00g1a2b3c4d5e6f7g8h9")
+      .optional()
+      .describe("Okta group id (00g + 17 letters or digits); derived from the name when omitted."),
+    name: z
+      .string()
+      .min(1, "name the group")
+      .max(255, "a group name is at most 255 characters")
+      .describe("The group's name; SCIM pushes it to Identity Center as the group's DisplayName."),
+    description: z.string().optional(),
+  })
+  .strict();
+
+/** One user in one group, both by name. */
+export const EstateMembership = z
+  .object({
+    group: z.string().min(1, "name a group declared under okta.groups").describe("An okta.groups[].name."),
+    user: z.string().min(1, "name a user by login").describe("An okta.users[].login."),
+  })
+  .strict();
+
+/** An Okta app instance (e.g. the AWS IAM Identity Center app that provisions by SCIM). */
+export const EstateOktaApp = z
+  .object({
+    id: z.string().regex(/^0oa[0-9A-Za-z]{17}$/, "an Okta app id looks like 0oa1a2b3c4d5e6f7g8h9"),
+    label: z.string().min(1, "label the app"),
+  })
+  .strict();
+
+/** The Okta org: the truth about people. */
+export const EstateOkta = z
+  .object({
+    users: z.array(EstateOktaUser),
+    groups: z.array(EstateOktaGroup),
+    /** @default [] */
+    memberships: z
+      .array(EstateMembership)
+      .default([])
+      .describe("Group memberships, by group name and login."),
+    /** @default [] */
+    apps: z
+      .array(EstateOktaApp)
+      .default([])
+      .describe("Okta app instances, e.g. the AWS IAM Identity Center app."),
+  })
+  .strict();
+
+/** An IAM policy statement: only its effect is checked here. */
+const PolicyStatement = z.looseObject({
+  Effect: z.enum(["Allow", "Deny"], "a statement's Effect is Allow or Deny"),
+});
+
+/** An IAM policy document, kept as written. */
+export const EstateIamPolicy = z
+  .looseObject({
+    Version: z.string().optional(),
+    Statement: z.union([PolicyStatement, z.array(PolicyStatement).min(1, "list at least one statement")], {
+      error: 'write a statement ({ "Effect": ..., "Action": ..., "Resource": ... }) or a list of them',
+    }),
+  })
+  .describe("An IAM policy document (Version, Statement).");
+
+/** An AWS managed policy ARN (customer managed policies are not modelled). */
+const ManagedPolicyArn = z
+  .string()
+  .regex(
+    /^arn:aws:iam::aws:policy\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/,
+    "an AWS managed policy ARN looks like arn:aws:iam::aws:policy/ReadOnlyAccess",
+  );
+
+/** A permission set of the Identity Center instance. */
+export const EstatePermissionSet = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,32}$/, "a permission set name is 1-32 of [A-Za-z0-9+=,.@_-]")
+      .describe("The permission set's name, unique in the instance."),
+    description: z.string().max(700, "a description is at most 700 characters").optional(),
+    /** How long a role session lasts. @default PT1H */
+    sessionDuration: z
+      .string()
+      .regex(/^PT([1-9]|1[0-2])H$/, "sessionDuration is PT1H to PT12H")
+      .default("PT1H")
+      .describe("Role session length, PT1H (default) to PT12H."),
+    /** @default [] */
+    managedPolicies: z.array(ManagedPolicyArn).default([]).describe("AWS managed policy ARNs to attach."),
+    inlinePolicy: EstateIamPolicy.optional().describe(
+      "The inline policy, as a JSON object (at most 10,240 non-whitespace characters).",
+    ),
+  })
+  .strict();
+
+/** One group assignment: the group gets the permission set in the listed accounts and every account under the OUs. */
+export const EstateAssignment = z
+  .object({
+    group: z.string().min(1, "name an Okta group").describe("An okta.groups[].name provisioned by SCIM."),
+    permissionSet: z
+      .string()
+      .min(1, "name a permission set")
+      .describe("An identityCenter.permissionSets[].name."),
+    /** @default [] */
+    accounts: z.array(EstateAccountId).default([]).describe("Account ids."),
+    /** @default [] */
+    ous: z
+      .array(ParentId)
+      .default([])
+      .describe(
+        "OU ids (nested OUs included); the root id means every account. Only ACTIVE accounts are assigned.",
+      ),
+  })
+  .strict();
+
+/** Which Okta groups the AWS IAM Identity Center app pushes (SCIM Push Groups). */
+export const EstateScim = z
+  .object({
+    /** @default all */
+    provisionedGroups: z
+      .union([z.literal("all"), z.array(z.string().min(1, "name an Okta group"))], {
+        error: 'write "all" or a list of Okta group names',
+      })
+      .default("all")
+      .describe('"all" (default) or the names of the Okta groups pushed to Identity Center.'),
+  })
+  .strict();
+
+/** IAM Identity Center: what is configured in it (its users, groups and memberships come from Okta). */
+export const EstateIdentityCenter = z
+  .object({
+    permissionSets: z.array(EstatePermissionSet),
+    /** @default [] */
+    assignments: z.array(EstateAssignment).default([]),
+    /** @default { provisionedGroups: "all" } */
+    scim: EstateScim.default({ provisionedGroups: "all" }),
+  })
+  .strict();
+
+/** The whole estate file. */
+export const EstateFile = z
+  .object({
+    $schema: z.string().optional().describe("Path or URL of this JSON Schema, for editors."),
+    organization: EstateOrganization,
+    okta: EstateOkta,
+    identityCenter: EstateIdentityCenter,
+    policy: z
+      .string()
+      .min(1, "write the path of an access policy YAML file")
+      .optional()
+      .describe("Path of the access policy YAML to run with, relative to this file."),
+  })
+  .strict()
+  .meta({
+    title: "okta-aws-lifecycle local estate",
+    description:
+      "The world the local stack emulates: an AWS Organization, an Okta org, and IAM Identity Center's " +
+      "permission sets and group assignments. Identity Center users, groups and memberships are derived " +
+      "from Okta as SCIM would provision them: the provisioned groups and their ACTIVE members.",
+  });
+
+/** A validated estate, defaults filled in. */
+export type EstateFile = z.output<typeof EstateFile>;
+export type EstateOrganizationData = EstateFile["organization"];
+export type EstateOktaData = EstateFile["okta"];
+export type EstateOktaUserData = EstateOktaData["users"][number];
+export type EstateOktaGroupData = EstateOktaData["groups"][number];
+export type EstateIdentityCenterData = EstateFile["identityCenter"];
+export type EstatePermissionSetData = EstateIdentityCenterData["permissionSets"][number];
+export type EstateAssignmentData = EstateIdentityCenterData["assignments"][number];

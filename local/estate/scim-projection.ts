@@ -1,0 +1,79 @@
+import type { EstateWithOktaIds } from "./okta-ids.ts";
+
+/** An Identity Center user as Okta's SCIM provisioning creates it. */
+export interface ScimUser {
+  /** The Okta login. */
+  userName: string;
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+  /** The Okta user id (SCIM `externalId`). */
+  externalId: string;
+}
+
+/** An Identity Center group as Okta's SCIM Push Groups creates it. */
+export interface ScimGroup {
+  /** The Okta group's name. */
+  displayName: string;
+  description?: string;
+  /** The Okta group id (SCIM `externalId`). */
+  externalId: string;
+}
+
+/** One membership, by group display name and user name. */
+export interface ScimMembership {
+  group: string;
+  userName: string;
+}
+
+/** The Identity Center users, groups and memberships SCIM would have provisioned from Okta. */
+export interface ScimProjection {
+  users: ScimUser[];
+  groups: ScimGroup[];
+  memberships: ScimMembership[];
+}
+
+/**
+ * What Identity Center holds once SCIM has synced the estate's Okta org: the provisioned groups
+ * (`identityCenter.scim.provisionedGroups`, all groups by default), the ACTIVE users who are members of
+ * at least one of them, and those memberships. Users in any other status are left out: the estate
+ * describes a settled world, not one where SCIM lags behind Okta. Lists keep the file's order.
+ */
+export function scimProjection(estate: EstateWithOktaIds): ScimProjection {
+  const provisioned = estate.identityCenter.scim.provisionedGroups;
+  const groups = estate.okta.groups.filter(
+    (group) => provisioned === "all" || provisioned.includes(group.name),
+  );
+  const groupNames = new Set(groups.map((group) => group.name));
+  const activeLogins = new Set(
+    estate.okta.users.filter((user) => user.status === "ACTIVE").map((user) => user.login),
+  );
+  const memberships: ScimMembership[] = [];
+  const seen = new Set<string>();
+  for (const { group, user } of estate.okta.memberships) {
+    const key = `${group}\n${user}`;
+    if (!groupNames.has(group) || !activeLogins.has(user) || seen.has(key)) continue;
+    seen.add(key);
+    memberships.push({ group, userName: user });
+  }
+  const members = new Set(memberships.map((membership) => membership.userName));
+  return {
+    users: estate.okta.users
+      .filter((user) => members.has(user.login))
+      .map((user) => ({
+        userName: user.login,
+        displayName: `${user.firstName} ${user.lastName}`,
+        givenName: user.firstName,
+        familyName: user.lastName,
+        email: user.login,
+        externalId: user.id,
+      })),
+    groups: groups.map((group) => ({
+      displayName: group.name,
+      ...(group.description === undefined ? {} : { description: group.description }),
+      externalId: group.id,
+    })),
+    memberships,
+  };
+}
