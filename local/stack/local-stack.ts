@@ -110,6 +110,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     );
   }
   const policy: Policy = loaded.policy;
+  // CloudWatch EMF has nowhere to go on a laptop: metrics stay off unless asked for.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const port = options.port ?? 8787;
   const latencyMs = options.latency === "aws" ? 1_000 : 5;
 
