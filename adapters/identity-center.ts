@@ -9,6 +9,7 @@
  * `retryMode`), and retry the errors in {@link RETRYABLE_IDENTITY_CENTER_ERRORS} in the caller
  * (ConflictException is not retried by the SDK).
  */
+
 import {
   CreateGroupMembershipCommand,
   DeleteGroupMembershipCommand,
@@ -48,6 +49,7 @@ import type {
   PrincipalType,
   ProvisionedPair,
 } from "../core/estate.ts";
+import type { IdentityCenterUserPort } from "../core/ports.ts";
 import { collectPages } from "./identity-center/collect-pages.ts";
 import * as schema from "./identity-center/response-schemas.ts";
 import { parseResponse } from "./identity-center/unexpected-response-error.ts";
@@ -113,7 +115,7 @@ const progress = (s: { Status: OperationProgress["status"]; FailureReason?: stri
   return out;
 };
 
-export class IdentityCenterAdapter {
+export class IdentityCenterAdapter implements IdentityCenterUserPort {
   private readonly ssoAdmin: SSOAdminClient;
   private readonly identityStore: IdentitystoreClient;
   private readonly instanceArn: string;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OktaGroup, OktaTruth, OktaUser } from "../../core/estate.ts";
+import type { OktaUserPort } from "../../core/ports.ts";
 import {
   OktaAdapterError,
   OktaAuthenticationError,
@@ -54,7 +55,7 @@ const MAX_PAGES = 10_000;
  * sessions and the System Log. Lists follow the `Link: rel="next"` header to the end (never crafting a
  * cursor); 429 and 5xx are retried by `OktaHttpClient`; every response is validated.
  */
-export class OktaAdapter {
+export class OktaAdapter implements OktaUserPort {
   private readonly http: OktaHttpClient;
 
   constructor(options: OktaAdapterOptions) {

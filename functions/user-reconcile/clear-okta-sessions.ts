@@ -1,4 +1,4 @@
-import type { OktaUserPort } from "./ports.ts";
+import type { OktaUserPort } from "../../core/ports.ts";
 import { need, type UserRunState } from "./run-state.ts";
 
 /**

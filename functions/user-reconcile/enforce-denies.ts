@@ -1,9 +1,9 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
+import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { mergeInlineDeny } from "../../core/revocation/merge-inline-deny.ts";
-import type { IdentityCenterUserPort, RevocationScpPort } from "./ports.ts";
 import type { Reprovision } from "./run-state.ts";
 
 export interface EnforceDeniesDeps {

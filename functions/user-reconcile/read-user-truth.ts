@@ -2,7 +2,7 @@ import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { Assignment } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
-import type { IdentityCenterUserPort, OktaUserPort } from "./ports.ts";
+import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
 import type { UserRunState } from "./run-state.ts";
 
 export interface ReadUserTruthDeps {

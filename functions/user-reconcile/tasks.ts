@@ -1,11 +1,16 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore } from "../../adapters/evidence-store.ts";
+import type {
+  DenyProver,
+  IdentityCenterUserPort,
+  OktaUserPort,
+  RevocationScpPort,
+} from "../../core/ports.ts";
 import type { UserReconcileTask } from "../../workflows/user-reconcile.ts";
 import { applyDenies } from "./apply-denies.ts";
 import { clearOktaSessions } from "./clear-okta-sessions.ts";
 import { liftDenies } from "./lift-denies.ts";
 import { planUserRunTask } from "./plan-user-run-task.ts";
-import type { DenyProver, IdentityCenterUserPort, OktaUserPort, RevocationScpPort } from "./ports.ts";
 import { readUserTruth } from "./read-user-truth.ts";
 import type { UserRunState } from "./run-state.ts";
 import { verifyUserRun } from "./verify-user-run.ts";

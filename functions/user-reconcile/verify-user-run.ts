@@ -1,6 +1,6 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
-import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "./ports.ts";
+import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { need, type UserRunState, type Verification } from "./run-state.ts";
 
 export interface VerifyDeps {
