@@ -59,7 +59,15 @@ interface Case {
 
 async function measure(accounts: number): Promise<Case> {
   const estate = benchEstate(accounts);
-  const stack = await startLocalStack({ port: 0, estate, policyYaml: POLICY, hookSecret: "Bearer bench-secret", holdSeconds: 3600, pollMs: POLL_MS, latency: "aws" });
+  const stack = await startLocalStack({
+    port: 0,
+    estate,
+    policyYaml: POLICY,
+    hookSecret: "Bearer bench-secret",
+    holdSeconds: 3600,
+    pollMs: POLL_MS,
+    latency: "aws",
+  });
   try {
     const ic = stack.emulators.identityCenter;
     ic.limits.latencyMs = OPERATION_LATENCY_MS;
@@ -67,7 +75,12 @@ async function measure(accounts: number): Promise<Case> {
     const userId = ic.snapshot().users.find((u) => u.userName === "leaver@example.com")?.userId ?? "";
     const permissionSetArn = ic.snapshot().permissionSets[0]?.arn ?? "";
     for (const account of estate.organization.accounts.slice(1)) {
-      ic.seed.assignment({ accountId: account.id, permissionSetArn, principalType: "USER", principalId: userId });
+      ic.seed.assignment({
+        accountId: account.id,
+        permissionSetArn,
+        principalType: "USER",
+        principalId: userId,
+      });
     }
     const okta = stack.emulators.okta;
     const user = okta.state.user("leaver@example.com");

@@ -18,13 +18,18 @@ export type Parsed<T> = { success: true; data: T } | { success: false; errors: F
 export const ROOT_PATH = "(root)";
 
 const identifier = /^[A-Za-z_$][\w$]*$/;
+const dashedIdentifier = /^[A-Za-z_$][\w$-]*$/;
 
-/** Formats path segments as `data.events[2].published` (`["detail-type"]` for keys that need quoting). */
-export function formatPath(segments: readonly PropertyKey[]): string {
+/**
+ * Formats path segments as `data.events[2].published` (`["detail-type"]` for keys that need quoting).
+ * With `dashedKeys` (file formats people write: policy YAML, estate JSON), `tags.cost-center` stays unquoted.
+ */
+export function formatPath(segments: readonly PropertyKey[], options: { dashedKeys?: boolean } = {}): string {
+  const plain = options.dashedKeys ? dashedIdentifier : identifier;
   let path = "";
   for (const segment of segments) {
     if (typeof segment === "number") path += `[${segment}]`;
-    else if (identifier.test(String(segment))) path += path === "" ? String(segment) : `.${String(segment)}`;
+    else if (plain.test(String(segment))) path += path === "" ? String(segment) : `.${String(segment)}`;
     else path += `[${JSON.stringify(String(segment))}]`;
   }
   return path === "" ? ROOT_PATH : path;
@@ -53,4 +58,13 @@ export function toFieldErrors(error: z.ZodError, base = ""): FieldErrors {
  */
 export function expecting(what: string): (issue: { input?: unknown }) => string {
   return (issue) => (issue.input === undefined ? "required" : `expected ${what}`);
+}
+
+const MAX_SHOWN = 60;
+
+/** A value as an error message shows it: quoted, clipped to 60 characters, control characters escaped. */
+export function quoteValue(value: unknown): string {
+  const text = String(value);
+  const clipped = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}...` : text;
+  return `'${JSON.stringify(clipped).slice(1, -1)}'`;
 }

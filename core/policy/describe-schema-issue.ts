@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { quoteValue } from "../field-error.ts";
 import { allowedKeys } from "./allowed-keys.ts";
 import { closestName } from "./closest-name.ts";
 import { formatPolicyPath, type PolicyPath, type PolicyProblem } from "./policy-error.ts";
@@ -53,7 +54,9 @@ export function describeSchemaIssue(issue: Issue, context: IssueContext): Policy
     case "invalid_value":
       return [describeValue(path, issue)];
     case "invalid_format":
-      return [{ path, message: `malformed ${formatNoun(path)} ${quote(issue.input)}`, fix: issue.message }];
+      return [
+        { path, message: `malformed ${formatNoun(path)} ${quoteValue(issue.input)}`, fix: issue.message },
+      ];
     case "too_small":
     case "too_big":
       return [describeSize(path, issue)];
@@ -107,7 +110,7 @@ function unknownKey(path: PolicyPath, key: string, context: IssueContext): Polic
   return {
     path: [...path, key],
     at: "key",
-    message: `unknown key ${quote(key)}`,
+    message: `unknown key ${quoteValue(key)}`,
     fix: guess === undefined ? `remove it; ${listed}` : `did you mean '${guess}'? ${listed}`,
   };
 }
@@ -117,7 +120,7 @@ function describeKey(path: PolicyPath, issue: z.core.$ZodIssueInvalidKey): Polic
   return {
     path,
     at: "key",
-    message: `invalid ${noun} ${quote(path.at(-1))}`,
+    message: `invalid ${noun} ${quoteValue(path.at(-1))}`,
     fix: issue.issues.map((inner) => inner.message).join("; "),
   };
 }
@@ -152,23 +155,14 @@ function formatNoun(path: PolicyPath): string {
   return FORMAT_NOUNS.get(String(path.findLast((s) => typeof s === "string"))) ?? label(path);
 }
 
-const MAX_SHOWN = 60;
-
-/** A value as an error shows it: strings quoted and clipped, with control characters escaped. */
-function quote(value: unknown): string {
-  const text = String(value);
-  const clipped = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}...` : text;
-  return `'${JSON.stringify(clipped).slice(1, -1)}'`;
-}
-
 /** What was found instead of the expected value. */
 function found(value: unknown): string {
   if (value === null) return "nothing";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") {
     const keys = Object.keys(value);
-    return keys.length === 0 ? "an empty mapping" : `a mapping with keys ${quote(keys.join(", "))}`;
+    return keys.length === 0 ? "an empty mapping" : `a mapping with keys ${quoteValue(keys.join(", "))}`;
   }
-  if (typeof value === "string") return quote(value);
+  if (typeof value === "string") return quoteValue(value);
   return `the ${typeof value} ${String(value)}`;
 }

@@ -1,3 +1,5 @@
+import { formatPath } from "../field-error.ts";
+
 /** A path into the policy document: mapping keys and list indexes, outermost first. */
 export type PolicyPath = readonly (string | number)[];
 
@@ -26,16 +28,7 @@ export interface PolicyError {
   fix: string;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
 /** `["rules", 2, "targets"]` -> `rules[2].targets`; keys that are not identifiers are quoted: `tags["a:b"]`. */
 export function formatPolicyPath(path: PolicyPath): string {
-  if (path.length === 0) return "(root)";
-  return path
-    .map((segment, index) => {
-      if (typeof segment === "number") return `[${segment}]`;
-      if (!IDENTIFIER.test(segment)) return `[${JSON.stringify(segment)}]`;
-      return index === 0 ? segment : `.${segment}`;
-    })
-    .join("");
+  return formatPath(path, { dashedKeys: true });
 }

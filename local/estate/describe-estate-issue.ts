@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { quoteValue } from "../../core/field-error.ts";
 import { allowedKeys } from "../../core/policy/allowed-keys.ts";
 import { closestName } from "../../core/policy/closest-name.ts";
 import { type EstatePath, type EstateProblemAt, formatEstatePath } from "./estate-error.ts";
@@ -29,7 +30,7 @@ export function describeEstateIssue(issue: Issue): EstateProblemAt[] {
     case "invalid_value":
       return [describeValue(path, issue)];
     case "invalid_format":
-      return [{ path, message: `malformed ${label(path)} ${quote(issue.input)}`, fix: issue.message }];
+      return [{ path, message: `malformed ${label(path)} ${quoteValue(issue.input)}`, fix: issue.message }];
     case "too_small":
     case "too_big":
       return [describeSize(path, issue)];
@@ -40,7 +41,7 @@ export function describeEstateIssue(issue: Issue): EstateProblemAt[] {
         {
           path: [...path],
           at: "key",
-          message: `invalid key ${quote(path.at(-1))}`,
+          message: `invalid key ${quoteValue(path.at(-1))}`,
           fix: issue.issues.map((inner) => inner.message).join("; "),
         },
       ];
@@ -87,7 +88,7 @@ function unknownKey(path: EstatePath, key: string): EstateProblemAt {
   return {
     path: [...path, key],
     at: "key",
-    message: `unknown key ${quote(key)}`,
+    message: `unknown key ${quoteValue(key)}`,
     fix: guess === undefined ? `remove it; ${listed}` : `did you mean '${guess}'? ${listed}`,
   };
 }
@@ -116,23 +117,14 @@ function label(path: EstatePath): string {
   );
 }
 
-const MAX_SHOWN = 60;
-
-/** A value as an error shows it: strings quoted and clipped, with control characters escaped. */
-function quote(value: unknown): string {
-  const text = String(value);
-  const clipped = text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}...` : text;
-  return `'${JSON.stringify(clipped).slice(1, -1)}'`;
-}
-
 /** What was found instead of the expected value. */
 function found(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") {
     const keys = Object.keys(value);
-    return keys.length === 0 ? "an empty object" : `an object with keys ${quote(keys.join(", "))}`;
+    return keys.length === 0 ? "an empty object" : `an object with keys ${quoteValue(keys.join(", "))}`;
   }
-  if (typeof value === "string") return quote(value);
+  if (typeof value === "string") return quoteValue(value);
   return `the ${typeof value} ${String(value)}`;
 }

@@ -1,3 +1,5 @@
+import { formatPath } from "../../core/field-error.ts";
+
 /** A path into the estate document: object keys and array indexes, outermost first. */
 export type EstatePath = readonly (string | number)[];
 
@@ -54,18 +56,9 @@ export class EstateInvalidError extends EstateError {
   override name = "EstateInvalidError";
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
 /** `["okta", "memberships", 12, "group"]` -> `okta.memberships[12].group`; odd keys are quoted: `tags["a b"]`. */
 export function formatEstatePath(path: EstatePath): string {
-  if (path.length === 0) return "(root)";
-  return path
-    .map((segment, index) => {
-      if (typeof segment === "number") return `[${segment}]`;
-      if (!IDENTIFIER.test(segment)) return `[${JSON.stringify(segment)}]`;
-      return index === 0 ? segment : `.${segment}`;
-    })
-    .join("");
+  return formatPath(path, { dashedKeys: true });
 }
 
 /**

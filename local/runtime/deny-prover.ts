@@ -1,5 +1,5 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import type { DenyProver } from "../../functions/user-reconcile/ports.ts";
+import type { DenyProver } from "../../core/ports.ts";
 
 const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 

@@ -78,7 +78,9 @@ describe("planUserRun", () => {
 
   it("treats a suspended user as a leaver (SCIM sends nothing for suspend)", () => {
     const plan = planUserRun(
-      truth((t) => void (t.okta.status = "SUSPENDED")),
+      truth((t) => {
+        t.okta.status = "SUSPENDED";
+      }),
       { holdMs: HOLD, now: NOW },
     );
     expect(plan.decision).toBe("revoke");
@@ -96,7 +98,9 @@ describe("planUserRun", () => {
 
   it("does not revoke a user who is still ACTIVE in Okta, and says why", () => {
     const plan = planUserRun(
-      truth((t) => void (t.okta.status = "ACTIVE")),
+      truth((t) => {
+        t.okta.status = "ACTIVE";
+      }),
       { holdMs: HOLD, now: NOW },
     );
     expect(plan).toMatchObject({
