@@ -45,7 +45,11 @@ function taskStates(states: Record<string, State>): [string, string][] {
  * Task states run the same handlers in-process; SDK integration tasks call the emulators through the
  * real SDK. A reused execution name fails with ExecutionAlreadyExists, as in AWS.
  */
-export function createStepFunctionsEmulator(machines: LocalStateMachine[], sdkTasks: SdkTaskInvoker) {
+export function createStepFunctionsEmulator(
+  machines: LocalStateMachine[],
+  sdkTasks: SdkTaskInvoker,
+  onFinished: (execution: ExecutionRecord) => void = () => {},
+) {
   const executions = new Map<string, ExecutionRecord>();
   const aborts = new Map<string, () => void>();
 
@@ -80,12 +84,14 @@ export function createStepFunctionsEmulator(machines: LocalStateMachine[], sdkTa
         record.status = "SUCCEEDED";
         record.output = JSON.stringify(output);
         record.stopDate = new Date();
+        onFinished(record);
       },
       (error: Error & { cause?: unknown }) => {
         record.status = "FAILED";
         record.error = error.name;
         record.cause = error.message;
         record.stopDate = new Date();
+        onFinished(record);
       },
     );
     executions.set(executionArn, record);

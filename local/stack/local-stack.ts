@@ -212,6 +212,17 @@ export async function startLocalStack(options: LocalStackOptions) {
     prover: createDenyProver(estate.organization.rootId),
     now,
   });
+  // Say on the console when a run records its evidence: the moment a leaver's access is gone.
+  const logEvidence =
+    (task: string, handler: (input: unknown) => Promise<unknown>) =>
+    async (input: unknown): Promise<unknown> => {
+      const result = await handler(input);
+      if (task === "writeUserEvidence") {
+        const plan = (input as { plan?: { decision: string; reason: string } }).plan;
+        log(`evidence ${(result as { key: string }).key} (${plan?.decision}: ${plan?.reason})`);
+      }
+      return result;
+    };
   const resources = Object.fromEntries(
     USER_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)]),
   ) as UserReconcileResources;
@@ -229,12 +240,21 @@ export async function startLocalStack(options: LocalStackOptions) {
         arn: USER_RECONCILE_ARN,
         definition,
         lambdas: Object.fromEntries(
-          USER_RECONCILE_TASKS.map((t) => [resources[t], tasks[t] as (input: unknown) => Promise<unknown>]),
+          USER_RECONCILE_TASKS.map((t) => [
+            resources[t],
+            logEvidence(t, tasks[t] as (input: unknown) => Promise<unknown>),
+          ]),
         ),
         waitOverridesMs,
       },
     ],
     createSdkTaskInvoker({ ...localClientConfig(gateway.url) }),
+    (run) => {
+      const seconds = ((run.stopDate?.getTime() ?? Date.now()) - run.startDate.getTime()) / 1000;
+      log(
+        `user-reconcile ${run.name}: ${run.status}${run.error ? ` (${run.error}: ${run.cause})` : ""} after ${seconds.toFixed(1)} s`,
+      );
+    },
   );
 
   const dispatch = createDispatchHandler({

@@ -52,7 +52,10 @@ describe("npm start (local/start.ts)", () => {
       evidence: { bucket: expect.any(String), endpoint: `http://127.0.0.1:${port + 1}` },
       state: { url: `http://127.0.0.1:${port}/local/state` },
     });
-    const state = await (await fetch(endpoints.state.url)).json();
+    const state = (await (await fetch(endpoints.state.url)).json()) as {
+      okta: { users: unknown[] };
+      organization: { accounts: unknown[] };
+    };
     expect(state.okta.users).toHaveLength(400);
     expect(state.organization.accounts).toHaveLength(35);
     const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
