@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { canonicalize } from "../core/evidence/canonical-json.ts";
@@ -18,6 +19,18 @@ export class EvidenceWriteError extends Error {
 }
 
 const CHAIN = "chain";
+/** DynamoDB items hold at most 400 KB; keep the compressed body in the claim only below this. */
+const MAX_CLAIMED_BODY_BYTES = 300_000;
+
+/**
+ * The gzipped record kept with its chain claim, so a retried write stores exactly the record the
+ * chain already links to. A record too large for an item (a huge snapshot) is not kept: if its S3
+ * write never succeeds, `evidence verify` reports the gap at its sequence.
+ */
+function recoverableBody(body: string): { body?: Uint8Array } {
+  const zipped = gzipSync(body);
+  return zipped.byteLength <= MAX_CLAIMED_BODY_BYTES ? { body: zipped } : {};
+}
 const pad = (n: number) => String(n).padStart(10, "0");
 
 /** `v1/runs/YYYY/MM/DD/<HHMMSSmmm>-<recordId>.json`: by kind and date, so auditors can list a period. */
@@ -104,10 +117,10 @@ export class EvidenceStore extends EvidenceBucket {
     const writer = await this.getItem(`writer#${writerKey}`);
     if (!writer) return null;
     const item = await this.getItem(`record#${pad(Number(writer.sequence))}`);
-    if (!item) return null;
+    if (!item?.body) return null; // a record too large to keep in its claim: the retry appends anew
     return {
       key: String(item.key),
-      body: String(item.body),
+      body: gunzipSync(item.body as Uint8Array).toString("utf8"),
       hash: String(item.hash),
       sequence: Number(writer.sequence),
     };
@@ -127,9 +140,9 @@ export class EvidenceStore extends EvidenceBucket {
               pk: CHAIN,
               sk: `record#${pad(next.sequence)}`,
               key,
-              body,
               hash: sha256Hex(body),
               writerKey,
+              ...recoverableBody(body),
             },
             ConditionExpression: "attribute_not_exists(sk)",
           }),

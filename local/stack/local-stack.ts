@@ -22,6 +22,8 @@ import { durationMs } from "../../core/duration.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
+import type { EstateReconcileDeps } from "../../functions/estate-reconcile/reconcile-estate.ts";
+import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
 import { userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
 import type { State } from "../../workflows/asl.ts";
@@ -313,8 +315,36 @@ export async function startLocalStack(options: LocalStackOptions) {
   });
   log(`event hook ${hook.id} ${hook.verificationStatus}`);
 
+  const enforceDeps = {
+    ledger,
+    scps: {
+      writeRevocationScps: (denies: Parameters<typeof organizations.writeRevocationScps>[0]) =>
+        organizations.writeRevocationScps(denies, { targetId: estate.organization.rootId }),
+      listRevocationScps: () => organizations.listRevocationScps(),
+    },
+    identityCenter,
+    instanceArn: identityCenterEmulator.instanceArn,
+    managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
+    now,
+  };
   const stack = {
     url: gateway.url,
+    /** What an estate reconcile needs on this stack (the CLI and the estate workflow build the same). */
+    estateDeps(runId: string, overrides: { policy?: Policy; pollMs?: number } = {}): EstateReconcileDeps {
+      return {
+        policy: overrides.policy ?? policy,
+        okta: oktaAdapter,
+        organizations,
+        identityCenter,
+        ledger,
+        enforce: enforceDeps,
+        budget: new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 }),
+        evidence,
+        pollMs: overrides.pollMs ?? pollMs,
+        now,
+        runId,
+      };
+    },
     endpoints: {
       hook: { url: `${gateway.url}/okta/events`, secret: options.hookSecret },
       okta: { orgUrl: gateway.url, apiToken: okta.apiToken },

@@ -1,0 +1,294 @@
+import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import type { ActionOutcome } from "../../core/evidence/record.ts";
+import { denyKey } from "../../core/plan/deny-key.ts";
+import type { PlanAction } from "../../core/plan/plan.ts";
+import { type EnforceDeniesDeps, enforceDenies } from "../user-reconcile/enforce-denies.ts";
+import type { ThrottleBudget } from "./throttle-budget.ts";
+
+/** The Identity Center calls the executor makes. */
+export type ExecutorIdentityCenter = Pick<
+  IdentityCenterAdapter,
+  | "createAssignment"
+  | "deleteAssignment"
+  | "assignmentCreationStatus"
+  | "assignmentDeletionStatus"
+  | "provisionPermissionSet"
+  | "provisioningStatus"
+  | "createMembership"
+  | "deleteMembership"
+  | "listUserGroupMemberships"
+>;
+
+export interface PlanExecutorDeps {
+  identityCenter: ExecutorIdentityCenter;
+  ledger: DenyLedger;
+  enforce: EnforceDeniesDeps;
+  budget: ThrottleBudget;
+  /** Between status polls of an asynchronous operation. @default 1000 */
+  pollMs?: number;
+  /** Attempts per call on throttling / conflict / 5xx. @default 8 */
+  maxAttempts?: number;
+  onProgress?: (done: number, total: number, action: PlanAction) => void;
+  now: () => string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE = new Set([
+  "ThrottlingException",
+  "ConflictException",
+  "InternalServerException",
+  "TooManyRequestsException",
+]);
+
+/** Thrown when an asynchronous operation ends FAILED. */
+class OperationFailedError extends Error {
+  override name = "OperationFailedError";
+}
+
+function target(action: PlanAction): Record<string, string> {
+  switch (action.kind) {
+    case "deny.add":
+    case "deny.lift":
+      return {
+        userId: action.deny.userId,
+        scope: action.deny.scope === "all" ? "all" : action.deny.scope.permissionSetName,
+      };
+    case "permission-set.reprovision":
+      return { accountId: action.accountId, permissionSetArn: action.permissionSetArn };
+    case "assignment.create":
+    case "assignment.delete":
+      return {
+        accountId: action.assignment.accountId,
+        permissionSetArn: action.assignment.permissionSetArn,
+        principalType: action.assignment.principalType,
+        principalId: action.assignment.principalId,
+      };
+    case "membership.add":
+    case "membership.remove":
+      return { groupId: action.groupId, userId: action.userId };
+  }
+}
+
+/**
+ * Applies a plan's actions in their order (revocations first) through one throttle budget: each
+ * asynchronous operation holds an operation slot and its account's lock until it is polled to
+ * SUCCEEDED or FAILED; throttling and conflicts are retried with jittered backoff. Every action gets an
+ * outcome with the AWS request id, for evidence. One failed action never stops the others.
+ */
+export class PlanExecutor {
+  private readonly deps: PlanExecutorDeps;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private attempts = 0;
+
+  constructor(deps: PlanExecutorDeps) {
+    this.deps = deps;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /**
+   * Applies the actions; the result has one outcome per action, in the same order, followed by the
+   * re-provisions the Deny write made necessary that the plan did not list.
+   */
+  async execute(actions: readonly PlanAction[]): Promise<ActionOutcome[]> {
+    const byAction = new Map<PlanAction, ActionOutcome>();
+    const extra: ActionOutcome[] = [];
+    let done = 0;
+    const report = (action: PlanAction, outcome: ActionOutcome) => {
+      byAction.set(action, outcome);
+      this.deps.onProgress?.(++done, actions.length, action);
+    };
+    // Denies (adds and lifts) are one policy write: apply them to the ledger, then enforce once.
+    const denyActions = actions.filter((a) => a.kind === "deny.add" || a.kind === "deny.lift");
+    const reprovisions = new Map<string, { permissionSetArn: string; accountId: string }>();
+    if (denyActions.length > 0) {
+      const startedAt = this.deps.now();
+      const ledger = await this.deps.ledger.list();
+      for (const a of denyActions) {
+        if (a.kind === "deny.add") await this.deps.ledger.add(a.deny);
+        else {
+          const entry = ledger.find((l) => denyKey(l.deny) === denyKey(a.deny));
+          if (entry) await this.deps.ledger.remove(entry.denyId);
+        }
+      }
+      const enforced = await enforceDenies(this.deps.enforce);
+      for (const r of enforced.reprovisions)
+        reprovisions.set(`${r.PermissionSetArn}|${r.TargetId}`, {
+          permissionSetArn: r.PermissionSetArn,
+          accountId: r.TargetId,
+        });
+      for (const a of denyActions) {
+        report(a, {
+          kind: a.kind,
+          target: target(a),
+          requestId: null,
+          status: "SUCCEEDED",
+          error: null,
+          startedAt,
+          finishedAt: enforced.at,
+          attempts: 1,
+        });
+      }
+    }
+    for (const a of actions) {
+      if (a.kind === "permission-set.reprovision")
+        reprovisions.set(`${a.permissionSetArn}|${a.accountId}`, a);
+    }
+    const reprovisionActions = actions.filter((a) => a.kind === "permission-set.reprovision");
+    await Promise.all(
+      [...reprovisions.values()].map(async (r) => {
+        const action = reprovisionActions.find(
+          (a) => a.permissionSetArn === r.permissionSetArn && a.accountId === r.accountId,
+        );
+        const outcome = await this.asyncOperation(
+          r.accountId,
+          "permission-set.reprovision",
+          { accountId: r.accountId, permissionSetArn: r.permissionSetArn },
+          () => this.deps.identityCenter.provisionPermissionSet(r.permissionSetArn, r.accountId),
+          (id) => this.deps.identityCenter.provisioningStatus(id),
+        );
+        if (action) report(action, outcome);
+        else extra.push(outcome);
+      }),
+    );
+    // Deletions before grants; within a phase, everything runs concurrently through the budget.
+    for (const phase of [
+      ["assignment.delete", "membership.remove"],
+      ["assignment.create", "membership.add"],
+    ]) {
+      await Promise.all(
+        actions.filter((a) => phase.includes(a.kind)).map(async (a) => report(a, await this.apply(a))),
+      );
+    }
+    return [...actions.flatMap((a) => byAction.get(a) ?? []), ...extra];
+  }
+
+  private async apply(a: PlanAction): Promise<ActionOutcome> {
+    const ic = this.deps.identityCenter;
+    switch (a.kind) {
+      case "assignment.create":
+        return this.asyncOperation(
+          a.assignment.accountId,
+          a.kind,
+          target(a),
+          () => ic.createAssignment(a.assignment),
+          (id) => ic.assignmentCreationStatus(id),
+        );
+      case "assignment.delete":
+        return this.asyncOperation(
+          a.assignment.accountId,
+          a.kind,
+          target(a),
+          () => ic.deleteAssignment(a.assignment),
+          (id) => ic.assignmentDeletionStatus(id),
+        );
+      case "membership.add":
+        return this.syncCall(a.kind, target(a), () =>
+          ic.createMembership(a.groupId, a.userId).then(() => undefined),
+        );
+      case "membership.remove":
+        return this.syncCall(a.kind, target(a), async () => {
+          const membership = (await ic.listUserGroupMemberships(a.userId)).find(
+            (m) => m.groupId === a.groupId,
+          );
+          if (membership) await ic.deleteMembership(membership.membershipId);
+        });
+      default:
+        throw new Error(`${a.kind} is applied with the Deny write`);
+    }
+  }
+
+  /** One call with the budget's pacing and retries on throttling, conflicts and 5xx. */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    const max = this.deps.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      await this.deps.budget.call();
+      this.attempts++;
+      try {
+        return await work();
+      } catch (error) {
+        const name = (error as Error).name;
+        if (!RETRYABLE.has(name) || attempt >= max) throw error;
+        await this.sleep(Math.random() * Math.min(20_000, 250 * 2 ** attempt)); // FULL jitter
+      }
+    }
+  }
+
+  private async syncCall(
+    kind: string,
+    t: Record<string, string>,
+    work: () => Promise<void>,
+  ): Promise<ActionOutcome> {
+    const startedAt = this.deps.now();
+    const before = this.attempts;
+    try {
+      await this.call(work);
+      return {
+        kind,
+        target: t,
+        requestId: null,
+        status: "SUCCEEDED",
+        error: null,
+        startedAt,
+        finishedAt: this.deps.now(),
+        attempts: this.attempts - before,
+      };
+    } catch (error) {
+      return {
+        kind,
+        target: t,
+        requestId: null,
+        status: "FAILED",
+        error: String((error as Error).message),
+        startedAt,
+        finishedAt: this.deps.now(),
+        attempts: this.attempts - before,
+      };
+    }
+  }
+
+  private async asyncOperation(
+    accountId: string,
+    kind: string,
+    t: Record<string, string>,
+    start: () => Promise<{ requestId: string }>,
+    status: (requestId: string) => Promise<{ status: string; failureReason?: string }>,
+  ): Promise<ActionOutcome> {
+    return this.deps.budget.operation(accountId, async () => {
+      const startedAt = this.deps.now();
+      const before = this.attempts;
+      let requestId: string | null = null;
+      try {
+        requestId = (await this.call(start)).requestId;
+        const id = requestId;
+        for (;;) {
+          await this.sleep(this.deps.pollMs ?? 1000);
+          const s = await this.call(() => status(id));
+          if (s.status === "SUCCEEDED") break;
+          if (s.status === "FAILED") throw new OperationFailedError(s.failureReason ?? "FAILED");
+        }
+        return {
+          kind,
+          target: t,
+          requestId,
+          status: "SUCCEEDED",
+          error: null,
+          startedAt,
+          finishedAt: this.deps.now(),
+          attempts: this.attempts - before,
+        };
+      } catch (error) {
+        return {
+          kind,
+          target: t,
+          requestId,
+          status: "FAILED",
+          error: String((error as Error).message),
+          startedAt,
+          finishedAt: this.deps.now(),
+          attempts: this.attempts - before,
+        };
+      }
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-store.ts";
+import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import type { OktaAdapter } from "../../adapters/okta.ts";
+import type { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import type { ActionOutcome, EvidenceDraft, SnapshotRow, Trigger } from "../../core/evidence/record.ts";
+import { applyPlan } from "../../core/plan/apply-plan.ts";
+import type { Plan, PlanAction } from "../../core/plan/plan.ts";
+import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
+import type { Policy } from "../../core/policy/schema.ts";
+import type { EnforceDeniesDeps } from "../user-reconcile/enforce-denies.ts";
+import { PlanExecutor } from "./plan-executor.ts";
+import type { ThrottleBudget } from "./throttle-budget.ts";
+
+export interface EstateReconcileDeps {
+  policy: Policy;
+  okta: Pick<OktaAdapter, "readTruth" | "listGroups">;
+  organizations: Pick<OrganizationsAdapter, "readOrganization">;
+  identityCenter: IdentityCenterAdapter;
+  ledger: DenyLedger;
+  enforce: EnforceDeniesDeps;
+  budget: ThrottleBudget;
+  evidence?: EvidenceStore;
+  pollMs?: number;
+  now: () => string;
+  runId: string;
+}
+
+/** The names of the Okta groups the policy's rules name (ids are looked up). */
+async function policyGroupNames(deps: EstateReconcileDeps): Promise<string[]> {
+  const byId = deps.policy.rules.flatMap((r) =>
+    typeof r.group !== "string" && "id" in r.group ? [r.group.id] : [],
+  );
+  const idNames =
+    byId.length === 0
+      ? []
+      : (await deps.okta.listGroups()).filter((g) => byId.includes(g.id)).map((g) => g.name);
+  const named = deps.policy.rules.flatMap((r) =>
+    typeof r.group === "string" ? [r.group] : "name" in r.group ? [r.group.name] : [],
+  );
+  return [...new Set([...named, ...idNames])].sort();
+}
+
+/**
+ * Reads the estate's truth with the fewest calls: the organization, Okta's users and the policy's
+ * groups with their members, and Identity Center's provisioned (account, permission set) pairs only.
+ */
+export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> {
+  const organization = await deps.organizations.readOrganization();
+  const [okta, identityCenter, ledger] = await Promise.all([
+    policyGroupNames(deps).then((names) => deps.okta.readTruth(names)),
+    deps.identityCenter.readState(
+      organization.accounts.filter((a) => a.status === "ACTIVE").map((a) => a.id),
+    ),
+    deps.ledger.list(),
+  ]);
+  return {
+    policy: deps.policy,
+    okta,
+    organization,
+    identityCenter: { ...identityCenter, denies: ledger.map((l) => l.deny) },
+    now: deps.now(),
+  };
+}
+
+export interface EstateRunResult {
+  input: PlanInput;
+  plan: Plan;
+  outcomes: ActionOutcome[];
+  applied: boolean;
+  evidence: StoredEvidence[];
+}
+
+/** Every (user, group, permission set, account) an Identity Center state grants: the access-review rows. */
+export function snapshotRows(state: PlanInput["identityCenter"]): SnapshotRow[] {
+  const users = new Map(state.users.map((u) => [u.userId, u.userName]));
+  const groups = new Map(state.groups.map((g) => [g.groupId, g.displayName]));
+  const sets = new Map(state.permissionSets.map((p) => [p.arn, p.name]));
+  const rows: SnapshotRow[] = [];
+  for (const a of state.assignments) {
+    const permissionSetName = sets.get(a.permissionSetArn) ?? a.permissionSetArn;
+    const members =
+      a.principalType === "USER"
+        ? [{ userId: a.principalId, groupName: "(direct assignment)" }]
+        : state.memberships
+            .filter((m) => m.groupId === a.principalId)
+            .map((m) => ({ userId: m.userId, groupName: groups.get(m.groupId) ?? m.groupId }));
+    for (const m of members) {
+      rows.push({
+        userId: m.userId,
+        userName: users.get(m.userId) ?? m.userId,
+        groupName: m.groupName,
+        permissionSetName,
+        accountId: a.accountId,
+      });
+    }
+  }
+  return rows.sort((x, y) =>
+    `${x.userName}|${x.accountId}|${x.permissionSetName}`.localeCompare(
+      `${y.userName}|${y.accountId}|${y.permissionSetName}`,
+    ),
+  );
+}
+
+/**
+ * One estate reconcile: read, plan with core/plan, check the guards, apply (unless `apply` is false or
+ * the plan is blocked: a blocked plan applies nothing and becomes a finding), and write an evidence
+ * record for the run plus an access snapshot.
+ */
+export async function reconcileEstate(
+  deps: EstateReconcileDeps,
+  options: {
+    apply: boolean;
+    trigger: Trigger;
+    allowDeletes?: number;
+    onProgress?: (done: number, total: number, action: PlanAction) => void;
+  },
+): Promise<EstateRunResult> {
+  const runStarted = deps.now();
+  const input = await readEstate(deps);
+  const plan = planEstate(input);
+  const overridden =
+    plan.status === "blocked" &&
+    options.allowDeletes !== undefined &&
+    plan.violations.every((v) => v.guard === "max-deletes" || v.guard === "max-delete-percent") &&
+    plan.actions.filter((a) => a.kind === "assignment.delete" || a.kind === "membership.remove").length <=
+      options.allowDeletes;
+  const apply = options.apply && (plan.status === "ready" || overridden);
+  const outcomes = apply
+    ? await new PlanExecutor({
+        identityCenter: deps.identityCenter,
+        ledger: deps.ledger,
+        enforce: deps.enforce,
+        budget: deps.budget,
+        ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        now: deps.now,
+      }).execute(plan.actions)
+    : [];
+  const evidence: StoredEvidence[] = [];
+  if (deps.evidence && options.apply) {
+    const succeeded = plan.actions.filter((_, i) => outcomes[i]?.status === "SUCCEEDED");
+    const after = applyPlan(input.identityCenter, apply ? succeeded : []);
+    const createdAt = deps.now();
+    const blockedReason =
+      plan.status === "blocked" && !overridden ? plan.violations.map((v) => v.message).join(" ") : null;
+    const run: EvidenceDraft = {
+      schemaVersion: 1,
+      recordId: `${deps.runId}.estate`,
+      runId: deps.runId,
+      kind: "estate-run",
+      createdAt,
+      body: {
+        trigger: options.trigger,
+        truth: {
+          okta: { groups: input.okta.groups.map((g) => g.name), users: input.okta.users.length },
+          identityCenter: {
+            assignments: input.identityCenter.assignments.length,
+            memberships: input.identityCenter.memberships.length,
+            users: input.identityCenter.users.length,
+          },
+          organization: { accounts: input.organization.accounts.length },
+        },
+        plan: { actions: plan.actions, findings: plan.findings.map((f) => ({ ...f })), blockedReason },
+        actions: outcomes,
+        verification: null,
+        timings: { runStarted, runFinished: deps.now() },
+      },
+    };
+    evidence.push(await deps.evidence.append(run, run.recordId));
+    const snapshot: EvidenceDraft = {
+      schemaVersion: 1,
+      recordId: `${deps.runId}.snapshot`,
+      runId: deps.runId,
+      kind: "snapshot",
+      createdAt: deps.now(),
+      body: { rows: snapshotRows(after) },
+    };
+    evidence.push(await deps.evidence.append(snapshot, snapshot.recordId));
+  }
+  return { input, plan, outcomes, applied: apply, evidence };
+}

@@ -1,0 +1,75 @@
+/**
+ * The one budget every Identity Center writer in a process shares (design.md): about 20 calls per
+ * second, at most 10 asynchronous assignment operations outstanding, and one permission-set update
+ * per account at a time. Callers take a call slot before each API call and hold an operation slot and
+ * the account's lock for the whole life of an asynchronous operation.
+ */
+export interface ThrottleBudgetOptions {
+  /** @default 20 */
+  callsPerSecond?: number;
+  /** @default 10 */
+  maxOutstandingOperations?: number;
+  /** Injectable for tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class ThrottleBudget {
+  private readonly interval: number;
+  private next = 0;
+  private outstanding = 0;
+  private readonly maxOutstanding: number;
+  private readonly waiters: (() => void)[] = [];
+  private readonly accounts = new Map<string, Promise<void>>();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: ThrottleBudgetOptions = {}) {
+    this.interval = 1000 / (options.callsPerSecond ?? 20);
+    this.maxOutstanding = options.maxOutstandingOperations ?? 10;
+    this.now = options.now ?? (() => performance.now());
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Waits for the next call slot (calls are spaced evenly at the rate). */
+  async call(): Promise<void> {
+    const t = this.now();
+    const at = Math.max(t, this.next);
+    this.next = at + this.interval;
+    if (at > t) await this.sleep(at - t);
+  }
+
+  /** Runs `work` holding an operation slot and the account's lock. */
+  async operation<T>(accountId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.accounts.get(accountId) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
+    const chain = previous.then(() => mine);
+    this.accounts.set(accountId, chain);
+    await previous;
+    await this.acquire();
+    try {
+      return await work();
+    } finally {
+      this.releaseSlot();
+      release();
+      if (this.accounts.get(accountId) === chain) this.accounts.delete(accountId);
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.outstanding < this.maxOutstanding) {
+      this.outstanding++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.outstanding--;
+  }
+}
