@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo.ts";
 import { registerExplain } from "./commands/explain.ts";
 import { registerPolicy } from "./commands/policy.ts";
+import { registerReconcile } from "./commands/reconcile.ts";
 
 /** Builds the command tree; each command module registers itself. */
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerPolicy(program);
   registerDemo(program);
+  registerReconcile(program);
   return program;
 }
 

@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { demoPolicyYaml } from "./estate/demo-estate.ts";
 import { loadEstateFile } from "./estate/load-estate-file.ts";
 import { renderStatePage } from "./estate/state-page.ts";
 import { startLocalStack } from "./stack/local-stack.ts";
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
   const e = stack.endpoints;
   await mkdir(".local", { recursive: true });
   await writeFile(".local/endpoints.json", `${JSON.stringify(e, null, 2)}\n`);
+  await writeFile(".local/policy.yaml", policyYaml ?? demoPolicyYaml());
   const s = stack.emulators;
   console.log(`
 okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.length} accounts, ${stack.estate.okta.users.length} Okta users, ${stack.estate.okta.groups.length} groups)
@@ -101,6 +103,7 @@ okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.leng
   AWS endpoint      ${e.aws.endpoint}   (region ${e.aws.region}; sso-admin, identitystore, organizations, events, states)
   Evidence bucket   s3://${e.evidence.bucket} at ${e.evidence.endpoint} (access key ${e.evidence.accessKeyId})
   Endpoints file    .local/endpoints.json
+  Access policy     .local/policy.yaml   (try: npx okta-aws-lifecycle plan --policy .local/policy.yaml)
 
 Try a leaver: in another terminal run
   npx okta-aws-lifecycle demo

@@ -14,6 +14,9 @@ import type { ResolvedRule } from "./resolve-rules.ts";
 /** Okta statuses that end access. SCIM sends nothing for SUSPENDED, so the tool must act on it. */
 const LEAVER_STATUSES: ReadonlySet<OktaUserStatus> = new Set(["SUSPENDED", "DEPROVISIONED"]);
 
+/** Okta statuses before activation: SCIM has nothing to push yet. */
+const NOT_YET_ACTIVE: ReadonlySet<OktaUserStatus> = new Set(["STAGED", "PROVISIONED"]);
+
 export function isLeaverStatus(status: OktaUserStatus): boolean {
   return LEAVER_STATUSES.has(status);
 }
@@ -109,7 +112,8 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
   for (const { icGroupId, name, memberIds } of policyGroups.values()) {
     for (const memberId of memberIds) {
       const member = oktaById.get(memberId);
-      if (!member || isLeaverStatus(member.status)) continue;
+      // Okta provisions users to apps once they are activated: STAGED and PROVISIONED are not lagging.
+      if (!member || isLeaverStatus(member.status) || NOT_YET_ACTIVE.has(member.status)) continue;
       const icUser = icUserByName.get(member.login.toLowerCase());
       if (!icUser) {
         findings.push({

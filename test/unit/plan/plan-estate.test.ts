@@ -319,6 +319,19 @@ describe("planEstate", () => {
     ]);
   });
 
+  it("does not report users Okta has not activated yet (STAGED, PROVISIONED) as SCIM lag", () => {
+    const plan = planEstate(
+      estate((e) => {
+        e.okta.users.push(
+          { id: "00unew", login: "new@example.com", status: "STAGED" },
+          { id: "00uwait", login: "wait@example.com", status: "PROVISIONED" },
+        );
+        oktaGroup(e, "aws-devs").memberIds = ["00uana", "00uben", "00unew", "00uwait"];
+      }),
+    );
+    expect(plan.findings).toEqual([]);
+  });
+
   it("re-provisions a permission set that is outdated in an account", () => {
     const plan = planEstate(
       estate((e) => {

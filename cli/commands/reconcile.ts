@@ -1,0 +1,222 @@
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { Plan } from "../../core/plan/plan.ts";
+import { loadPolicy } from "../../core/policy/load-policy.ts";
+import type { Policy } from "../../core/policy/schema.ts";
+import { reconcileEstate } from "../../functions/estate-reconcile/reconcile-estate.ts";
+import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
+import { type ConnectOptions, connect } from "../connect.ts";
+
+interface EstateCommandOptions extends ConnectOptions {
+  policy: string;
+  json?: boolean;
+  allowDeletes?: string;
+  tps?: string;
+}
+
+/** Thrown for a policy file that does not load. */
+class PolicyFileError extends Error {
+  override name = "PolicyFileError";
+}
+
+async function readPolicy(file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new PolicyFileError(`cannot read the policy file ${file}`);
+  }
+  const loaded = loadPolicy(text, file);
+  if (!loaded.ok) {
+    throw new PolicyFileError(
+      `${file} is invalid (run \`okta-aws-lifecycle policy validate ${file}\`):\n${loaded.errors.map((e) => `  ${e.file}:${e.line}:${e.column} ${e.path} ${e.message}`).join("\n")}`,
+    );
+  }
+  return loaded.policy;
+}
+
+/** A plan as people read it: counts by kind, the first few of each, findings, and why it is blocked. */
+export function formatPlan(plan: Plan, where: string, names: Map<string, string> = new Map()): string {
+  const name = (id: string) => names.get(id) ?? id;
+  const lines = [
+    `Plan against ${where}: ${plan.actions.length} change(s), ${plan.findings.length} finding(s)`,
+  ];
+  const count = <T extends { kind: string }>(items: readonly T[]) => {
+    const by = new Map<string, T[]>();
+    for (const i of items) by.set(i.kind, [...(by.get(i.kind) ?? []), i]);
+    return by;
+  };
+  for (const [kind, items] of count(plan.actions)) {
+    lines.push(`  ${String(items.length).padStart(5)}  ${kind}`);
+    for (const a of items.slice(0, 5)) {
+      const d =
+        a.kind === "assignment.create" || a.kind === "assignment.delete"
+          ? `${a.assignment.principalType.toLowerCase()} ${name(a.assignment.principalId)} -> ${name(a.assignment.permissionSetArn)} @ ${name(a.assignment.accountId)}`
+          : a.kind === "deny.add" || a.kind === "deny.lift"
+            ? `user ${name(a.deny.userId)} (${a.deny.reason})`
+            : a.kind === "permission-set.reprovision"
+              ? `${name(a.permissionSetArn)} @ ${name(a.accountId)}`
+              : `user ${name(a.userId)} in group ${name(a.groupId)}`;
+      lines.push(`           ${d}`);
+    }
+    if (items.length > 5) lines.push(`           ... and ${items.length - 5} more`);
+  }
+  if (plan.findings.length > 0) lines.push("Findings:");
+  for (const [kind, items] of count(plan.findings)) {
+    lines.push(
+      `  ${String(items.length).padStart(5)}  ${kind}: ${items[0]?.message}${items.length > 1 ? " ..." : ""}`,
+    );
+  }
+  if (plan.status === "blocked") {
+    lines.push("BLOCKED: nothing will be applied:");
+    for (const v of plan.violations) lines.push(`  ${v.guard}: ${v.message}`);
+  }
+  return lines.join("\n");
+}
+
+async function run(options: EstateCommandOptions, apply: boolean): Promise<number> {
+  const policy = await readPolicy(options.policy);
+  const c = await connect(options);
+  if (apply && !c.table)
+    throw new PolicyFileError("reconcile needs --state-table (the Deny ledger and evidence chain)");
+  // Without the state table (a read-only plan against real AWS) the Deny ledger reads as empty.
+  const ledger = c.table ? new DenyLedger(c.table) : ({ list: async () => [] } as unknown as DenyLedger);
+  const organization = await c.organizations.readOrganization();
+  const bar =
+    apply && !options.json
+      ? new cliProgress.SingleBar(
+          { format: "  applying [{bar}] {value}/{total} {kind}", noTTYOutput: true, notTTYSchedule: 2000 },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  let started = false;
+  const result = await reconcileEstate(
+    {
+      policy,
+      okta: c.okta,
+      organizations: c.organizations,
+      identityCenter: c.identityCenter,
+      ledger,
+      enforce: {
+        ledger,
+        scps: {
+          writeRevocationScps: (d) =>
+            c.organizations.writeRevocationScps(d, { targetId: organization.rootId }),
+          listRevocationScps: () => c.organizations.listRevocationScps(),
+        },
+        identityCenter: c.identityCenter,
+        instanceArn: c.instanceArn,
+        managementAccountId: policy.managementAccountId,
+        now: () => new Date().toISOString(),
+      },
+      budget: new ThrottleBudget({ callsPerSecond: Number(options.tps ?? 20) }),
+      ...(apply && c.evidence ? { evidence: c.evidence } : {}),
+      now: () => new Date().toISOString(),
+      runId: `cli-${new Date()
+        .toISOString()
+        .replace(/[^0-9]/g, "")
+        .slice(0, 14)}-${randomUUID().slice(0, 8)}`,
+    },
+    {
+      apply,
+      trigger: { type: "manual", requestedBy: process.env.USER ?? "cli" },
+      ...(options.allowDeletes === undefined ? {} : { allowDeletes: Number(options.allowDeletes) }),
+      onProgress: (done, total, action) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, 0, { kind: "" });
+          started = true;
+        }
+        bar.update(done, { kind: action.kind });
+      },
+    },
+  );
+  bar?.stop();
+  if (options.json) {
+    console.log(
+      JSON.stringify(
+        { plan: result.plan, applied: result.applied, outcomes: result.outcomes, evidence: result.evidence },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const ic = result.input.identityCenter;
+    const names = new Map<string, string>([
+      ...ic.users.map((u): [string, string] => [u.userId, u.userName]),
+      ...ic.groups.map((g): [string, string] => [g.groupId, g.displayName]),
+      ...ic.permissionSets.map((p): [string, string] => [p.arn, p.name]),
+      ...result.input.organization.accounts.map((a): [string, string] => [a.id, `${a.name} (${a.id})`]),
+    ]);
+    console.log(formatPlan(result.plan, c.where, names));
+    if (apply) {
+      const failed = result.outcomes.filter((o) => o.status !== "SUCCEEDED");
+      console.log(
+        result.applied
+          ? `Applied ${result.outcomes.length - failed.length}/${result.outcomes.length} action(s)${failed.length ? `; ${failed.length} FAILED (see the evidence record)` : ""}.`
+          : result.plan.status === "blocked"
+            ? "Nothing applied: the plan is blocked. Re-run with --allow-deletes N after checking the deletions."
+            : "Nothing to apply.",
+      );
+      for (const e of result.evidence) console.log(`Evidence: ${e.key}`);
+      return result.outcomes.some((o) => o.status !== "SUCCEEDED") ||
+        (result.plan.status === "blocked" && !result.applied)
+        ? 1
+        : 0;
+    }
+  }
+  return result.plan.actions.length > 0 ? 2 : 0;
+}
+
+function connectionOptions(command: Command): Command {
+  return command
+    .requiredOption("--policy <file>", "the access policy YAML")
+    .option(
+      "--endpoints <file>",
+      "the local stack's endpoints file (default when no --okta-org-url)",
+      ".local/endpoints.json",
+    )
+    .option("--okta-org-url <url>", "real Okta org, e.g. https://example.okta.com")
+    .option("--okta-token-env <name>", "environment variable holding the Okta API token", "OKTA_API_TOKEN")
+    .option("--profile <name>", "AWS profile (else the standard credential chain)")
+    .option("--region <region>", "Identity Center's home region")
+    .option("--instance-arn <arn>", "Identity Center instance (discovered when there is one)")
+    .option("--identity-store-id <id>", "identity store (discovered with the instance)")
+    .option("--state-table <name>", "DynamoDB state table (Deny ledger, evidence chain)")
+    .option("--evidence-bucket <name>", "evidence bucket")
+    .option("--json", "machine-readable output");
+}
+
+/** `plan` (read-only, exit 2 when there are changes) and `reconcile` (applies, with a progress bar). */
+export function registerReconcile(program: Command): void {
+  connectionOptions(
+    program
+      .command("plan")
+      .description("show what a reconcile would change (read-only; exit 2 when there are changes)"),
+  ).action(async (opts: EstateCommandOptions) => {
+    try {
+      process.exitCode = await run(opts, false);
+    } catch (error) {
+      console.error(`plan: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  });
+  connectionOptions(
+    program
+      .command("reconcile")
+      .description("apply the policy: create and delete assignments, with evidence"),
+  )
+    .option("--allow-deletes <n>", "apply a plan blocked by the delete guards if it deletes at most N")
+    .option("--tps <n>", "sso-admin calls per second to stay under", "20")
+    .action(async (opts: EstateCommandOptions) => {
+      try {
+        process.exitCode = await run(opts, true);
+      } catch (error) {
+        console.error(`reconcile: ${(error as Error).message}`);
+        process.exitCode = 1;
+      }
+    });
+}

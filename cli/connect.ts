@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
+import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { fromIni } from "@aws-sdk/credential-providers";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { EvidenceStore } from "../adapters/evidence-store.ts";
+import { IdentityCenterAdapter } from "../adapters/identity-center.ts";
+import { OktaAdapter } from "../adapters/okta.ts";
+import { OrganizationsAdapter } from "../adapters/organizations.ts";
+import type { StateTable } from "../adapters/state-table.ts";
+
+/** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */
+export class ConnectionError extends Error {
+  override name = "ConnectionError";
+}
+
+/** How a command reaches Okta and AWS: the running local stack, or real services. */
+export interface ConnectOptions {
+  /** `.local/endpoints.json` of a running `npm start` (used when no --okta-org-url is given). */
+  endpoints?: string;
+  oktaOrgUrl?: string;
+  /** Environment variable holding the Okta API token. @default OKTA_API_TOKEN */
+  oktaTokenEnv?: string;
+  profile?: string;
+  region?: string;
+  instanceArn?: string;
+  identityStoreId?: string;
+  /** DynamoDB state table (Deny ledger, evidence chain); without it Denies are read as none and nothing is recorded. */
+  stateTable?: string;
+  evidenceBucket?: string;
+}
+
+const LocalEndpoints = z.object({
+  okta: z.object({ orgUrl: z.url(), apiToken: z.string().min(1) }),
+  aws: z.object({ endpoint: z.url(), region: z.string() }),
+  evidence: z.object({
+    bucket: z.string(),
+    endpoint: z.url(),
+    accessKeyId: z.string(),
+    secretAccessKey: z.string(),
+  }),
+  dynamodb: z.object({ endpoint: z.url(), tables: z.object({ state: z.string() }) }),
+  managementAccountId: z.string().optional(),
+});
+
+export interface Connection {
+  where: string;
+  okta: OktaAdapter;
+  organizations: OrganizationsAdapter;
+  identityCenter: IdentityCenterAdapter;
+  instanceArn: string;
+  identityStoreId: string;
+  table: StateTable | undefined;
+  evidence: EvidenceStore | undefined;
+}
+
+async function identityCenterIds(ssoAdmin: SSOAdminClient, options: ConnectOptions) {
+  if (options.instanceArn && options.identityStoreId)
+    return { instanceArn: options.instanceArn, identityStoreId: options.identityStoreId };
+  const instances = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances ?? [];
+  const instance = instances[0];
+  if (!instance?.InstanceArn || !instance.IdentityStoreId || instances.length > 1) {
+    throw new ConnectionError(
+      instances.length > 1
+        ? "several Identity Center instances: pass --instance-arn and --identity-store-id"
+        : "no IAM Identity Center instance found: run in the Identity Center administration account and region, or pass --instance-arn and --identity-store-id",
+    );
+  }
+  return { instanceArn: instance.InstanceArn, identityStoreId: instance.IdentityStoreId };
+}
+
+/** Builds the adapters a command needs, validating every input first. */
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  if (!options.oktaOrgUrl) {
+    const file = options.endpoints ?? ".local/endpoints.json";
+    if (!existsSync(file)) {
+      throw new ConnectionError(
+        `no --okta-org-url and no ${file}: start the local stack (npm start) or point at real Okta and AWS (see --help)`,
+      );
+    }
+    const parsed = LocalEndpoints.safeParse(JSON.parse(await readFile(file, "utf8")));
+    if (!parsed.success)
+      throw new ConnectionError(
+        `${file}: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`,
+      );
+    const e = parsed.data;
+    const aws = {
+      endpoint: e.aws.endpoint,
+      region: e.aws.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    };
+    const ssoAdmin = new SSOAdminClient(aws);
+    const ids = await identityCenterIds(ssoAdmin, options);
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...aws, endpoint: e.dynamodb.endpoint }), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const table = { doc, tableName: e.dynamodb.tables.state };
+    const s3 = new S3Client({
+      endpoint: e.evidence.endpoint,
+      region: e.aws.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: e.evidence.accessKeyId, secretAccessKey: e.evidence.secretAccessKey },
+    });
+    return {
+      where: `the local stack at ${e.aws.endpoint}`,
+      okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, token: e.okta.apiToken }),
+      organizations: new OrganizationsAdapter({ client: new OrganizationsClient(aws) }),
+      identityCenter: new IdentityCenterAdapter({
+        ssoAdmin,
+        identityStore: new IdentitystoreClient(aws),
+        ...ids,
+      }),
+      ...ids,
+      table,
+      evidence: new EvidenceStore({ s3, bucket: e.evidence.bucket, table }),
+    };
+  }
+  const tokenEnv = options.oktaTokenEnv ?? "OKTA_API_TOKEN";
+  const token = process.env[tokenEnv];
+  if (!token)
+    throw new ConnectionError(`set ${tokenEnv} to an Okta API token (read-only admin is enough for plan)`);
+  const aws = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { credentials: fromIni({ profile: options.profile }) } : {}),
+  };
+  const ssoAdmin = new SSOAdminClient(aws);
+  const ids = await identityCenterIds(ssoAdmin, options);
+  const table = options.stateTable
+    ? {
+        doc: DynamoDBDocumentClient.from(new DynamoDBClient(aws), {
+          marshallOptions: { removeUndefinedValues: true },
+        }),
+        tableName: options.stateTable,
+      }
+    : undefined;
+  return {
+    where: `Okta ${options.oktaOrgUrl} and AWS${options.profile ? ` (profile ${options.profile})` : ""}`,
+    okta: new OktaAdapter({ orgUrl: options.oktaOrgUrl, token }),
+    // Organizations is a global service homed in us-east-1.
+    organizations: new OrganizationsAdapter({
+      client: new OrganizationsClient({ ...aws, region: "us-east-1" }),
+    }),
+    identityCenter: new IdentityCenterAdapter({
+      ssoAdmin,
+      identityStore: new IdentitystoreClient(aws),
+      ...ids,
+    }),
+    ...ids,
+    table,
+    evidence:
+      table && options.evidenceBucket
+        ? new EvidenceStore({ s3: new S3Client(aws), bucket: options.evidenceBucket, table })
+        : undefined,
+  };
+}
