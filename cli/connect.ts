@@ -8,6 +8,7 @@ import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin"
 import { fromIni } from "@aws-sdk/credential-providers";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
+import type { ThrottleBudget } from "../functions/estate-reconcile/throttle-budget.ts";
 import { EvidenceStore } from "../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../adapters/identity-center.ts";
 import { OktaAdapter } from "../adapters/okta.ts";
@@ -75,7 +76,8 @@ async function identityCenterIds(ssoAdmin: SSOAdminClient, options: ConnectOptio
 }
 
 /** Builds the adapters a command needs, validating every input first. */
-export async function connect(options: ConnectOptions): Promise<Connection> {
+export async function connect(options: ConnectOptions, budget?: ThrottleBudget): Promise<Connection> {
+  const pace = (client: SSOAdminClient) => (budget ? budget.pace(client) : client);
   if (!options.oktaOrgUrl) {
     const file = options.endpoints ?? ".local/endpoints.json";
     if (!existsSync(file)) {
@@ -94,7 +96,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       region: e.aws.region,
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     };
-    const ssoAdmin = new SSOAdminClient(aws);
+    const ssoAdmin = pace(new SSOAdminClient(aws));
     const ids = await identityCenterIds(ssoAdmin, options);
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...aws, endpoint: e.dynamodb.endpoint }), {
       marshallOptions: { removeUndefinedValues: true },
@@ -128,7 +130,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { credentials: fromIni({ profile: options.profile }) } : {}),
   };
-  const ssoAdmin = new SSOAdminClient(aws);
+  const ssoAdmin = pace(new SSOAdminClient(aws));
   const ids = await identityCenterIds(ssoAdmin, options);
   const table = options.stateTable
     ? {

@@ -79,7 +79,8 @@ export function formatPlan(plan: Plan, where: string, names: Map<string, string>
 
 async function run(options: EstateCommandOptions, apply: boolean): Promise<number> {
   const policy = await readPolicy(options.policy);
-  const c = await connect(options);
+  const budget = new ThrottleBudget({ callsPerSecond: Number(options.tps ?? 20) });
+  const c = await connect(options, budget);
   if (apply && !c.table)
     throw new PolicyFileError("reconcile needs --state-table (the Deny ledger and evidence chain)");
   // Without the state table (a read-only plan against real AWS) the Deny ledger reads as empty.
@@ -112,7 +113,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
         managementAccountId: policy.managementAccountId,
         now: () => new Date().toISOString(),
       },
-      budget: new ThrottleBudget({ callsPerSecond: Number(options.tps ?? 20) }),
+      budget,
       ...(apply && c.evidence ? { evidence: c.evidence } : {}),
       now: () => new Date().toISOString(),
       runId: `cli-${new Date()

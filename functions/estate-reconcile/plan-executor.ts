@@ -198,11 +198,10 @@ export class PlanExecutor {
     }
   }
 
-  /** One call with the budget's pacing and retries on throttling, conflicts and 5xx. */
+  /** One call with retries on throttling, conflicts and 5xx (the paced client spaces the calls). */
   private async call<T>(work: () => Promise<T>): Promise<T> {
     const max = this.deps.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      await this.deps.budget.call();
       this.attempts++;
       try {
         return await work();

@@ -31,6 +31,26 @@ export class ThrottleBudget {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
+  /**
+   * Makes every call of an SDK client wait for a call slot first, so reads and writes of one process
+   * share the rate (add it to the sso-admin client; identitystore has its own, higher limit).
+   */
+  pace<C extends { middlewareStack: { add: (...args: never[]) => void } }>(client: C): C {
+    const add = client.middlewareStack.add as unknown as (
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: { step: "initialize"; name: string },
+    ) => void;
+    add.call(
+      client.middlewareStack,
+      (next) => async (args) => {
+        await this.call();
+        return next(args);
+      },
+      { step: "initialize", name: "okta-aws-lifecycle-throttle-budget" },
+    );
+    return client;
+  }
+
   /** Waits for the next call slot (calls are spaced evenly at the rate). */
   async call(): Promise<void> {
     const t = this.now();

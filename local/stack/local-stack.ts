@@ -331,14 +331,21 @@ export async function startLocalStack(options: LocalStackOptions) {
     url: gateway.url,
     /** What an estate reconcile needs on this stack (the CLI and the estate workflow build the same). */
     estateDeps(runId: string, overrides: { policy?: Policy; pollMs?: number } = {}): EstateReconcileDeps {
+      const budget = new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 });
+      const paced = new IdentityCenterAdapter({
+        ssoAdmin: budget.pace(new SSOAdminClient(aws)),
+        identityStore,
+        instanceArn: identityCenterEmulator.instanceArn,
+        identityStoreId: identityCenterEmulator.identityStoreId,
+      });
       return {
         policy: overrides.policy ?? policy,
         okta: oktaAdapter,
         organizations,
-        identityCenter,
+        identityCenter: paced,
         ledger,
-        enforce: enforceDeps,
-        budget: new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 }),
+        enforce: { ...enforceDeps, identityCenter: paced },
+        budget,
         evidence,
         pollMs: overrides.pollMs ?? pollMs,
         now,
