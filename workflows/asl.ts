@@ -34,7 +34,8 @@ export type TaskState = Paths &
 
 export type PassState = Paths &
   Flow & { Type: "Pass"; Result?: unknown; Parameters?: Record<string, unknown>; ResultPath?: string | null };
-export type WaitState = Paths & Flow & { Type: "Wait"; Seconds?: number; SecondsPath?: string };
+export type WaitState = Paths &
+  Flow & { Type: "Wait"; Seconds?: number; SecondsPath?: string; Timestamp?: string; TimestampPath?: string };
 
 export interface ChoiceRule {
   Variable: string;

@@ -55,13 +55,23 @@ const task = (resource: string, resultPath: string, next: string): TaskState => 
 export function userReconcileDefinition(r: UserReconcileResources): StateMachineDefinition {
   return {
     Comment: "okta-aws-lifecycle user-reconcile: converge one user on Okta's truth (leaver branch)",
-    StartAt: "ReadTruth",
+    StartAt: "CoalescingWindow",
     States: {
+      // A coalesced (trailing) run reads the truth only after its window closed (core/dispatch/coalesce.ts).
+      CoalescingWindow: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.notBefore", IsPresent: true, Next: "AwaitWindowEnd" }],
+        Default: "ReadTruth",
+      },
+      AwaitWindowEnd: { Type: "Wait", TimestampPath: "$.notBefore", Next: "ReadTruth" },
       ReadTruth: task(r.readUserTruth, "$.truth", "Plan"),
       Plan: task(r.planUserRun, "$.plan", "Decide"),
       Decide: {
         Type: "Choice",
-        Choices: [{ Variable: "$.plan.decision", StringEquals: "revoke", Next: "ApplyDeny" }],
+        Choices: [
+          { Variable: "$.plan.decision", StringEquals: "revoke", Next: "ApplyDeny" },
+          { Variable: "$.plan.decision", StringEquals: "adjust", Next: "ApplyDeny" },
+        ],
         Default: "WriteEvidence",
       },
       ApplyDeny: task(r.applyDenies, "$.deny", "ReprovisionForDeny"),
@@ -114,6 +124,45 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
           },
         },
         ResultPath: "$.removals",
+        Next: "AddMemberships",
+      },
+      AddMemberships: {
+        Type: "Map",
+        Comment: "Only when the policy owns membership sync (SCIM lag repair for a joiner or mover).",
+        ItemsPath: "$.plan.membershipAdditions",
+        MaxConcurrency: 5,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "INLINE" },
+          StartAt: "AddMembership",
+          States: {
+            AddMembership: {
+              Type: "Task",
+              Resource: sdk("identitystore", "createGroupMembership"),
+              Parameters: {
+                "IdentityStoreId.$": "$.IdentityStoreId",
+                "GroupId.$": "$.GroupId",
+                "MemberId.$": "$.MemberId",
+              },
+              ResultPath: null,
+              Retry: [IDENTITY_STORE_RETRY],
+              Catch: [
+                { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MembershipAdditionFailed" },
+              ],
+              Next: "MembershipAdded",
+            },
+            MembershipAdded: {
+              Type: "Pass",
+              Parameters: { status: "SUCCEEDED", "groupId.$": "$.GroupId" },
+              End: true,
+            },
+            MembershipAdditionFailed: {
+              Type: "Pass",
+              Parameters: { status: "FAILED", "groupId.$": "$.GroupId", "error.$": "$.error" },
+              End: true,
+            },
+          },
+        },
+        ResultPath: "$.additions",
         Next: "ClearOktaSessions",
       },
       ClearOktaSessions: task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
@@ -121,7 +170,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
       WriteEvidence: task(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
       HoldOrFinish: {
         Type: "Choice",
-        Choices: [{ Variable: "$.deny.denyId", IsPresent: true, Next: "Hold" }],
+        Choices: [{ Variable: "$.deny.denyIds[0]", IsPresent: true, Next: "Hold" }],
         Default: "Done",
       },
       Hold: {

@@ -10,3 +10,10 @@ export function denyKey(d: DenyEntry): string {
 export function denyInForce(d: DenyEntry, now: string): boolean {
   return Date.parse(d.expiresAt) > Date.parse(now);
 }
+
+/** `permissionSetName|accountId` strings a scoped Deny covers (none for an all-sessions Deny). */
+export function scopedPairs(d: DenyEntry): string[] {
+  if (d.scope === "all") return [];
+  const { permissionSetName } = d.scope;
+  return d.scope.accountIds.map((a) => `${permissionSetName}|${a}`);
+}

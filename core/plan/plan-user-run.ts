@@ -1,7 +1,8 @@
 import { addMs } from "../duration.ts";
 import type { DenyEntry } from "../estate.ts";
 import { denyInForce } from "./deny-key.ts";
-import type { PlanAction } from "./plan.ts";
+import type { Finding, PlanAction } from "./plan.ts";
+import { planUserChange, type UserChangeOptions } from "./plan-user-change.ts";
 import { isLeaverStatus } from "./plan-users.ts";
 import type { UserTruth } from "./user-truth.ts";
 
@@ -22,14 +23,28 @@ export interface MembershipRemoval {
 }
 
 /** What a user run will do, in the shapes the workflow states consume. */
+/** `CreateGroupMembership` parameters, as the workflow's SDK task passes them. */
+export interface MembershipAddition {
+  IdentityStoreId: string;
+  GroupId: string;
+  MemberId: { UserId: string };
+}
+
 export interface UserRunPlan {
-  decision: "revoke" | "none";
+  /** `revoke`: a leaver; `adjust`: an active user whose access or Denies change; `none`: nothing to do. */
+  decision: "revoke" | "adjust" | "none";
   /** Why, in words, for evidence. */
   reason: string;
-  /** The Deny to add; `null` when none is needed (not a leaver, or one is already in force). */
-  deny: DenyEntry | null;
+  /** Denies to add (a leaver's on all sessions, a mover's scoped ones, an attribute change's). */
+  denies: DenyEntry[];
+  /** Denies in force to lift now (the user regained the access, or is active again). */
+  lifts: DenyEntry[];
   assignmentDeletions: AssignmentDeletion[];
   membershipRemovals: MembershipRemoval[];
+  membershipAdditions: MembershipAddition[];
+  findings: Finding[];
+  /** Session-tag values to remember for the next run of this user. */
+  sessionTags: Record<string, string | null>;
   /** Accounts where the user had access when the run read the truth. */
   accountsAffected: string[];
   /** How long the workflow holds the Deny before lifting it. */
@@ -42,6 +57,8 @@ export interface UserRunOptions {
   /** How long a Deny stays (policy hold, at least the longest session). */
   holdMs: number;
   now: string;
+  /** For active users: what the joiner / mover branch needs; without it, active users change nothing. */
+  change?: Omit<UserChangeOptions, "now" | "holdMs">;
 }
 
 /**
@@ -59,10 +76,14 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
   const base = {
     assignmentDeletions: [],
     membershipRemovals: [],
+    membershipAdditions: [],
     accountsAffected,
     holdSeconds: 0,
     actions: [],
-    deny: null,
+    denies: [],
+    lifts: [],
+    findings: [],
+    sessionTags: {},
   };
 
   const leaverBecause = !truth.okta.found
@@ -71,11 +92,14 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
       ? `Okta status is ${truth.okta.status}`
       : null;
   if (leaverBecause === null) {
-    return {
-      ...base,
-      decision: "none",
-      reason: `Okta status is ${truth.okta.status}: the user keeps their access`,
-    };
+    const keeps = `Okta status is ${truth.okta.status}: the user keeps their access`;
+    if (!options.change) return { ...base, decision: "none", reason: keeps };
+    return planActiveUser(
+      truth,
+      { ...options.change, now: options.now, holdMs: options.holdMs },
+      base,
+      keeps,
+    );
   }
   if (ic.userId === null) {
     return {
@@ -104,9 +128,10 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     ...ic.memberships.map((m) => ({ kind: "membership.remove" as const, groupId: m.groupId, userId, why })),
   ];
   return {
+    ...base,
     decision: "revoke",
     reason: why,
-    deny,
+    denies: deny ? [deny] : [],
     assignmentDeletions: ic.directAssignments.map((a) => ({
       InstanceArn: ic.instanceArn,
       TargetId: a.accountId,
@@ -122,5 +147,42 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     accountsAffected,
     holdSeconds: Math.ceil(options.holdMs / 1000),
     actions,
+  };
+}
+
+/** The joiner / mover branch, in the shapes the workflow's states consume. */
+function planActiveUser(
+  truth: UserTruth,
+  options: UserChangeOptions,
+  base: Omit<UserRunPlan, "decision" | "reason">,
+  keeps: string,
+): UserRunPlan {
+  const ic = truth.identityCenter;
+  const change = planUserChange(truth, options);
+  const denies = change.actions.flatMap((a) => (a.kind === "deny.add" ? [a.deny] : []));
+  const lifts = change.actions.flatMap((a) => (a.kind === "deny.lift" ? [a.deny] : []));
+  const removals = change.actions.flatMap((a) => (a.kind === "membership.remove" ? [a.groupId] : []));
+  const additions = change.actions.flatMap((a) => (a.kind === "membership.add" ? [a] : []));
+  return {
+    ...base,
+    decision: change.actions.length > 0 ? "adjust" : "none",
+    reason:
+      change.actions.length > 0
+        ? `${keeps}; their access changes`
+        : `${keeps}, exactly as the policy grants it`,
+    denies,
+    lifts,
+    membershipRemovals: ic.memberships
+      .filter((m) => removals.includes(m.groupId))
+      .map((m) => ({ IdentityStoreId: ic.identityStoreId, MembershipId: m.membershipId })),
+    membershipAdditions: additions.map((a) => ({
+      IdentityStoreId: ic.identityStoreId,
+      GroupId: a.groupId,
+      MemberId: { UserId: a.userId },
+    })),
+    findings: change.findings,
+    sessionTags: change.sessionTags,
+    holdSeconds: denies.length > 0 ? Math.ceil(options.holdMs / 1000) : 0,
+    actions: change.actions,
   };
 }

@@ -7,7 +7,7 @@ import type {
   OktaUserStatus,
 } from "../estate.ts";
 import type { Policy } from "../policy/schema.ts";
-import { denyInForce } from "./deny-key.ts";
+import { denyInForce, scopedPairs } from "./deny-key.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import type { ResolvedRule } from "./resolve-rules.ts";
 
@@ -44,13 +44,6 @@ export interface UserPlanContext {
 export interface UserPlan {
   actions: PlanAction[];
   findings: Finding[];
-}
-
-/** `permissionSetName|accountId` strings a scoped Deny covers (none for an all-sessions Deny). */
-function scopedPairs(d: DenyEntry): string[] {
-  if (d.scope === "all") return [];
-  const { permissionSetName } = d.scope;
-  return d.scope.accountIds.map((a) => `${permissionSetName}|${a}`);
 }
 
 /** `(permission set arn, account)` pairs as strings. */

@@ -27,7 +27,8 @@ export type FindingKind =
   | "permission-set-missing"
   | "unknown-target"
   | "okta-group-unresolved"
-  | "okta-read-failed";
+  | "okta-read-failed"
+  | "session-tags-changed";
 
 /** Something a human should know about; findings never change anything by themselves. */
 export interface Finding {

@@ -18,7 +18,20 @@ export interface UserTruth {
     status: OktaUserStatus | null;
     login: string | null;
     groups: { id: string; name: string }[];
+    /** The session-tag attributes' current values (policy.sessionTagAttributes). */
+    sessionTags?: Record<string, string | null>;
   };
+  /** Session-tag values recorded by the previous run for this user; absent the first time. */
+  previousSessionTags?: Record<string, string | null>;
+  /**
+   * Group assignments of every Identity Center group that matters to this user: the groups they are
+   * in, the groups their Okta groups map to, and a group the triggering event says they left.
+   */
+  groupAssignments?: Record<string, Assignment[]>;
+  /** Permission set names by ARN (Denies name the permission set's roles). */
+  permissionSetNames?: Record<string, string>;
+  /** Identity Center groups by display name (Okta group name, as SCIM pushes it). */
+  icGroupsByName?: Record<string, string>;
   identityCenter: {
     instanceArn: string;
     identityStoreId: string;

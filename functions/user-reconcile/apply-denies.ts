@@ -1,14 +1,24 @@
+import { denyKey } from "../../core/plan/deny-key.ts";
 import { type EnforceDeniesDeps, enforceDenies } from "./enforce-denies.ts";
 import { type DenyApplied, need, type UserRunState } from "./run-state.ts";
 
-/** Task ApplyDeny: records the leaver's Deny in the ledger and puts it in force before anything else. */
+/**
+ * Task ApplyDeny: records the run's Denies in the ledger (and removes the ones it lifts), then puts
+ * the ledger in force before anything else changes.
+ */
 export function applyDenies(deps: EnforceDeniesDeps) {
   return async (state: UserRunState): Promise<DenyApplied> => {
     const plan = need(state.plan, "plan");
-    const denyId = plan.deny ? await deps.ledger.add(plan.deny) : undefined;
+    const denyIds: string[] = [];
+    for (const deny of plan.denies) denyIds.push(await deps.ledger.add(deny));
+    if (plan.lifts.length > 0) {
+      const lifting = new Set(plan.lifts.map(denyKey));
+      for (const entry of await deps.ledger.list())
+        if (lifting.has(denyKey(entry.deny))) await deps.ledger.remove(entry.denyId);
+    }
     const enforced = await enforceDenies(deps);
     return {
-      ...(denyId ? { denyId } : {}),
+      ...(denyIds.length > 0 ? { denyIds } : {}),
       inForceAt: enforced.at,
       scpPolicyIds: enforced.scpPolicyIds,
       overflow: enforced.overflow,

@@ -7,6 +7,7 @@ import { need, type UserRunState } from "./run-state.ts";
  */
 export function clearOktaSessions(deps: { okta: OktaUserPort; now: () => string }) {
   return async (state: UserRunState) => {
+    if (need(state.plan, "plan").decision !== "revoke") return { skipped: "not a leaver" };
     if (!need(state.truth, "truth").okta.found) return { skipped: "the user no longer exists in Okta" };
     await deps.okta.clearUserSessions(state.user.id);
     return { clearedAt: deps.now() };

@@ -4,14 +4,37 @@ import { need, type UserRunState } from "./run-state.ts";
 export interface PlanTaskDeps {
   /** How long a Deny is held (the policy's hold, at least the longest session duration). */
   holdMs: number;
+  /** The policy owns group membership (policy.ownership.membershipSync). */
+  membershipSync: boolean;
+  /** policy.sessionTagAttributes */
+  sessionTagAttributes: readonly string[];
   now: () => string;
 }
 
-/** Task Plan: core/plan decides from the truth; the run id and start instant go along for evidence. */
+/**
+ * Task Plan: core/plan decides from the truth (leaver, or the joiner / mover branch for an active
+ * user); the run id and start instant go along for evidence.
+ */
 export function planUserRunTask(deps: PlanTaskDeps) {
   return async (state: UserRunState): Promise<UserRunPlan & { runId: string; startedAt: string }> => {
     const now = deps.now();
-    const plan = planUserRun(need(state.truth, "truth"), { holdMs: deps.holdMs, now });
+    const truth = need(state.truth, "truth");
+    const event = state.trigger.event;
+    const leftGroupNames =
+      event.subject === "user" && event.eventType === "group.user_membership.remove" && event.group?.name
+        ? [event.group.name]
+        : [];
+    const plan = planUserRun(truth, {
+      holdMs: deps.holdMs,
+      now,
+      change: {
+        membershipSync: deps.membershipSync,
+        sessionTagAttributes: deps.sessionTagAttributes,
+        leftGroupNames,
+        permissionSetNames: truth.permissionSetNames ?? {},
+        changedAt: event.published,
+      },
+    });
     return { ...plan, runId: state.runId, startedAt: now };
   };
 }

@@ -1,4 +1,5 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { Assignment } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
@@ -6,6 +7,9 @@ import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
 import type { UserRunState } from "./run-state.ts";
 
 export interface ReadUserTruthDeps {
+  /** Okta profile attributes that flow into session tags (policy.sessionTagAttributes). */
+  sessionTagAttributes: readonly string[];
+  sessionTags: SessionTagStore;
   okta: OktaUserPort;
   identityCenter: IdentityCenterUserPort;
   ledger: DenyLedger;
@@ -28,20 +32,38 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     ]);
     let memberships: UserTruth["identityCenter"]["memberships"] = [];
     let directAssignments: Assignment[] = [];
-    let groupAssignments: Assignment[] = [];
+    const [icGroups, permissionSets, previousSessionTags] = await Promise.all([
+      deps.identityCenter.listGroups(),
+      deps.identityCenter.listPermissionSets(),
+      deps.sessionTags.get(state.user.id),
+    ]);
+    const icGroupsByName = Object.fromEntries(icGroups.map((g) => [g.displayName, g.groupId]));
+    const names = new Map(icGroups.map((g) => [g.groupId, g.displayName]));
     if (userId !== null) {
-      const [raw, direct, icGroups] = await Promise.all([
+      const [raw, direct] = await Promise.all([
         deps.identityCenter.listUserGroupMemberships(userId),
         deps.identityCenter.listAssignmentsForPrincipal(userId, "USER"),
-        deps.identityCenter.listGroups(),
       ]);
-      const names = new Map(icGroups.map((g) => [g.groupId, g.displayName]));
       memberships = raw.map((m) => ({ ...m, groupName: names.get(m.groupId) ?? null }));
       directAssignments = direct;
-      groupAssignments = (
-        await Promise.all(raw.map((m) => deps.identityCenter.listAssignmentsForPrincipal(m.groupId, "GROUP")))
-      ).flat();
     }
+    // Every group that matters: the user's, the ones their Okta groups map to, one the event says they left.
+    const event = state.trigger.event;
+    const left = event.subject === "user" && event.group?.name ? [event.group.name] : [];
+    const relevant = new Set([
+      ...memberships.map((m) => m.groupId),
+      ...[...groups.map((g) => g.name), ...left].flatMap((n) =>
+        icGroupsByName[n] ? [icGroupsByName[n]] : [],
+      ),
+    ]);
+    const groupAssignments = Object.fromEntries(
+      await Promise.all(
+        [...relevant].map(
+          async (g) => [g, await deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP")] as const,
+        ),
+      ),
+    );
+    const memberOf = new Set(memberships.map((m) => m.groupId));
     const now = deps.now();
     const denies =
       userId === null
@@ -51,7 +73,15 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
             .filter((d) => d.userId === userId && denyInForce(d, now));
     return {
       observedAt: now,
-      okta: { found: oktaUser !== null, status: oktaUser?.status ?? null, login, groups },
+      okta: {
+        found: oktaUser !== null,
+        status: oktaUser?.status ?? null,
+        login,
+        groups,
+        sessionTags: Object.fromEntries(
+          deps.sessionTagAttributes.map((k) => [k, oktaUser?.profile?.[k] ?? null]),
+        ),
+      },
       identityCenter: {
         instanceArn: deps.instanceArn,
         identityStoreId: deps.identityStoreId,
@@ -59,9 +89,15 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         userName: userId === null ? null : login,
         memberships,
         directAssignments,
-        groupAssignments,
+        groupAssignments: Object.entries(groupAssignments).flatMap(([g, list]) =>
+          memberOf.has(g) ? list : [],
+        ),
         denies,
       },
+      groupAssignments,
+      icGroupsByName,
+      permissionSetNames: Object.fromEntries(permissionSets.map((p) => [p.arn, p.name])),
+      ...(previousSessionTags ? { previousSessionTags } : {}),
     };
   };
 }

@@ -19,13 +19,14 @@ export interface OperationOutcome {
   permissionSetArn?: string;
   principalId?: string;
   membershipId?: string;
+  groupId?: string;
   detail?: unknown;
   error?: { Error?: string; Cause?: string };
 }
 
 export interface DenyApplied {
-  /** Set when this run added a Deny (and must lift it after the hold). */
-  denyId?: string;
+  /** The Denies this run added (it lifts them after the hold); absent when it added none. */
+  denyIds?: string[];
   inForceAt: string;
   scpPolicyIds: string[];
   /** Deny statements that fit in no SCP (the target's 5-SCP limit); they went inline everywhere. */
@@ -47,6 +48,7 @@ export interface UserRunState extends UserReconcileInput {
   denyProvisioning?: OperationOutcome[];
   deletions?: OperationOutcome[];
   removals?: OperationOutcome[];
+  additions?: OperationOutcome[];
   oktaSessions?: { clearedAt?: string; skipped?: string };
   verification?: Verification;
   evidence?: StoredEvidence;

@@ -1,5 +1,6 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore } from "../../adapters/evidence-store.ts";
+import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type {
   DenyProver,
   IdentityCenterUserPort,
@@ -26,6 +27,9 @@ export interface UserReconcileDeps {
   identityStoreId: string;
   managementAccountId: string | undefined;
   holdMs: number;
+  membershipSync: boolean;
+  sessionTagAttributes: readonly string[];
+  sessionTags: SessionTagStore;
   prover?: DenyProver;
   now: () => string;
 }
@@ -48,7 +52,11 @@ export function userReconcileTasks(
     applyDenies: applyDenies(enforce),
     clearOktaSessions: clearOktaSessions(deps),
     verifyUserRun: verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) }),
-    writeUserEvidence: writeUserEvidence({ store: deps.evidence, now: deps.now }),
+    writeUserEvidence: writeUserEvidence({
+      store: deps.evidence,
+      sessionTags: deps.sessionTags,
+      now: deps.now,
+    }),
     liftDenies: liftDenies(enforce),
   };
 }

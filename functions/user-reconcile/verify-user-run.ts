@@ -1,5 +1,5 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
-import { denyInForce } from "../../core/plan/deny-key.ts";
+import { denyInForce, denyKey } from "../../core/plan/deny-key.ts";
 import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { need, type UserRunState, type Verification } from "./run-state.ts";
 
@@ -39,6 +39,8 @@ export function verifyUserRun(deps: VerifyDeps) {
     const details: Verification["details"] = [];
     const check = (name: string, passed: boolean, detail?: string) =>
       details.push({ check: name, passed, ...(detail ? { detail } : {}) });
+    if (need(state.plan, "plan").decision === "adjust")
+      return verifyAdjustment(deps, state, userId, details, check);
 
     const failed = [
       ...(state.deletions ?? []),
@@ -102,4 +104,43 @@ export function verifyUserRun(deps: VerifyDeps) {
     }
     return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };
   };
+}
+
+/** Read-back of a joiner / mover run: memberships as planned, Denies in force or lifted as planned. */
+async function verifyAdjustment(
+  deps: VerifyDeps,
+  state: UserRunState,
+  userId: string,
+  details: Verification["details"],
+  check: (name: string, passed: boolean, detail?: string) => void,
+): Promise<Verification> {
+  const plan = need(state.plan, "plan");
+  const failed = [
+    ...(state.removals ?? []),
+    ...(state.additions ?? []),
+    ...(state.denyProvisioning ?? []),
+  ].filter((o) => o.status !== "SUCCEEDED");
+  check(
+    "every operation succeeded",
+    failed.length === 0,
+    failed.length ? `${failed.length} failed` : undefined,
+  );
+  const [memberships, ledger, scps] = await Promise.all([
+    deps.identityCenter.listUserGroupMemberships(userId),
+    deps.ledger.list(),
+    deps.scps.listRevocationScps(),
+  ]);
+  const groups = new Set(memberships.map((m) => m.groupId));
+  for (const a of plan.membershipAdditions) check(`member of ${a.GroupId}`, groups.has(a.GroupId));
+  const removed = new Set(plan.membershipRemovals.map((r) => r.MembershipId));
+  check("stale memberships removed", !memberships.some((m) => removed.has(m.membershipId)));
+  const inLedger = new Set(ledger.map((l) => denyKey(l.deny)));
+  for (const d of plan.denies) check(`${d.reason} Deny recorded`, inLedger.has(denyKey(d)));
+  for (const d of plan.lifts) check(`${d.reason} Deny lifted`, !inLedger.has(denyKey(d)));
+  if (plan.denies.length > 0)
+    check(
+      "Deny in an attached SCP",
+      scps.some((s) => s.content.includes(userId)),
+    );
+  return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };
 }

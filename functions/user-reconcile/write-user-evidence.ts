@@ -1,15 +1,18 @@
 import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-store.ts";
+import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { ActionOutcome, EvidenceDraft } from "../../core/evidence/record.ts";
 import { need, type OperationOutcome, type UserRunState } from "./run-state.ts";
 
 export interface WriteEvidenceDeps {
   store: EvidenceStore;
+  /** Remembers the session-tag values this run saw, for the next run's comparison. */
+  sessionTags: SessionTagStore;
   now: () => string;
 }
 
 function outcome(kind: string, o: OperationOutcome, at: string): ActionOutcome {
   const target: Record<string, string> = {};
-  for (const k of ["accountId", "permissionSetArn", "principalId", "membershipId"] as const) {
+  for (const k of ["accountId", "permissionSetArn", "principalId", "membershipId", "groupId"] as const) {
     const v = o[k];
     if (v) target[k] = v;
   }
@@ -40,22 +43,37 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
     const now = deps.now();
     const event = state.trigger.event;
     const actions: ActionOutcome[] = [];
-    if (state.deny) {
-      actions.push({
-        kind: "deny.add",
-        target: { userId: truth.identityCenter.userId ?? "", scps: state.deny.scpPolicyIds.join(",") },
-        requestId: null,
-        status: "SUCCEEDED",
-        error: null,
-        startedAt: plan.startedAt,
-        finishedAt: state.deny.inForceAt,
-        attempts: 1,
-      });
+    const denyWrite = state.deny;
+    if (denyWrite) {
+      for (const [kind, denies] of [
+        ["deny.add", plan.denies],
+        ["deny.lift", plan.lifts],
+      ] as const) {
+        for (const d of denies) {
+          actions.push({
+            kind,
+            target: {
+              userId: d.userId,
+              scope:
+                d.scope === "all" ? "all" : `${d.scope.permissionSetName}:${d.scope.accountIds.join(",")}`,
+              reason: d.reason,
+              scps: denyWrite.scpPolicyIds.join(","),
+            },
+            requestId: null,
+            status: "SUCCEEDED",
+            error: null,
+            startedAt: plan.startedAt,
+            finishedAt: denyWrite.inForceAt,
+            attempts: 1,
+          });
+        }
+      }
     }
     for (const o of state.denyProvisioning ?? [])
       actions.push(outcome("permission-set.reprovision", o, state.deny?.inForceAt ?? now));
     for (const o of state.deletions ?? []) actions.push(outcome("assignment.delete", o, now));
     for (const o of state.removals ?? []) actions.push(outcome("membership.remove", o, now));
+    for (const o of state.additions ?? []) actions.push(outcome("membership.add", o, now));
     if (state.lift) {
       actions.push({
         kind: "deny.lift",
@@ -93,6 +111,7 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
               published: event.published,
               kind: event.kind,
               channel: state.trigger.channel,
+              ...(state.trigger.stale ? { stale: state.trigger.stale } : {}),
             },
           ],
         },
@@ -110,7 +129,10 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         },
         plan: {
           actions: plan.actions,
-          findings: [{ kind: "decision", decision: plan.decision, reason: plan.reason }],
+          findings: [
+            { kind: "decision", decision: plan.decision, reason: plan.reason },
+            ...plan.findings.map((f) => ({ ...f })),
+          ],
           blockedReason: null,
         },
         actions,
@@ -124,6 +146,9 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         },
       },
     };
-    return deps.store.append(draft, draft.recordId);
+    const stored = await deps.store.append(draft, draft.recordId);
+    if (!lifting && Object.keys(plan.sessionTags).length > 0)
+      await deps.sessionTags.put(state.user.id, plan.sessionTags);
+    return stored;
   };
 }

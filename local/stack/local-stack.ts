@@ -18,6 +18,7 @@ import {
 } from "../../adapters/lifecycle-bus.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { durationMs } from "../../core/duration.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -211,6 +212,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityStoreId: identityCenterEmulator.identityStoreId,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
     holdMs,
+    membershipSync: policy.ownership.membershipSync,
+    sessionTagAttributes: policy.sessionTagAttributes,
+    sessionTags: new SessionTagStore(table),
     prover: createDenyProver(estate.organization.rootId),
     now,
   });

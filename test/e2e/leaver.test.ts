@@ -200,7 +200,11 @@ describe("a leaver, end to end on the local stack", () => {
     );
     const record = JSON.parse(await stack.adapters.evidence.get(String(key)));
     expect(record.body.plan.findings).toEqual([
-      { kind: "decision", decision: "none", reason: "Okta status is ACTIVE: the user keeps their access" },
+      {
+        kind: "decision",
+        decision: "none",
+        reason: "Okta status is ACTIVE: the user keeps their access, exactly as the policy grants it",
+      },
     ]);
     expect(record.body.actions).toEqual([]);
   });

@@ -52,13 +52,15 @@ describe("planUserRun", () => {
     expect(plan).toMatchObject({
       decision: "revoke",
       reason: "leaver: Okta status is DEPROVISIONED",
-      deny: {
-        userId: "ic-jane",
-        scope: "all",
-        reason: "leaver",
-        createdAt: NOW,
-        expiresAt: "2026-06-02T00:00:00.000Z",
-      },
+      denies: [
+        {
+          userId: "ic-jane",
+          scope: "all",
+          reason: "leaver",
+          createdAt: NOW,
+          expiresAt: "2026-06-02T00:00:00.000Z",
+        },
+      ],
       assignmentDeletions: [
         {
           InstanceArn: "arn:aws:sso:::instance/ssoins-1",
@@ -106,7 +108,7 @@ describe("planUserRun", () => {
     expect(plan).toMatchObject({
       decision: "none",
       reason: "Okta status is ACTIVE: the user keeps their access",
-      deny: null,
+      denies: [],
       assignmentDeletions: [],
       membershipRemovals: [],
     });
@@ -138,7 +140,7 @@ describe("planUserRun", () => {
       }),
       { holdMs: HOLD, now: NOW },
     );
-    expect(plan.deny).toBeNull();
+    expect(plan.denies).toEqual([]);
     expect(plan.actions.map((a) => a.kind)).toEqual(["assignment.delete", "membership.remove"]);
   });
 });
