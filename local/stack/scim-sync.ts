@@ -25,7 +25,7 @@ export interface ScimSyncOptions {
  * the user (invisible to the API), so their memberships and assignments stay: revoking is the
  * pipeline's job.
  */
-export function startScimSync(options: ScimSyncOptions): { idle(): Promise<void>; stop(): void } {
+export function startScimSync(options: ScimSyncOptions): { idle(): Promise<void>; stop(): void; setLag(ms: number): void } {
   const { okta, identityCenter } = options;
   const pending = new Set<Promise<void>>();
   const pushed = (groupName: string) =>
@@ -95,8 +95,9 @@ export function startScimSync(options: ScimSyncOptions): { idle(): Promise<void>
     }
   };
 
+  let lagMs = options.lagMs ?? 0;
   const unsubscribe = okta.on("change", (change) => {
-    const work = new Promise<void>((resolve) => setTimeout(resolve, options.lagMs ?? 0))
+    const work = new Promise<void>((resolve) => setTimeout(resolve, lagMs))
       .then(() => apply(change))
       .catch(options.onError);
     pending.add(work);
@@ -107,5 +108,9 @@ export function startScimSync(options: ScimSyncOptions): { idle(): Promise<void>
       while (pending.size > 0) await Promise.all([...pending]);
     },
     stop: unsubscribe,
+    /** Changes the SCIM lag for the changes that follow (tests of SCIM lag). */
+    setLag: (ms: number) => {
+      lagMs = ms;
+    },
   };
 }
