@@ -22,6 +22,7 @@ Options:
   --hold-seconds N    how long a leaver's Deny is held locally before it is lifted (default 60;
                       in AWS the policy's hold applies, 12 h by default)
   --latency fast|aws  emulator speed: fast (default) or AWS-like latency and rate limits
+  --reconcile-every M run the estate-reconcile workflow every M minutes (default 60, 0 = never)
   -h, --help          this help
 
 Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default printed).`;
@@ -31,6 +32,7 @@ const Args = z.object({
   holdSeconds: z.coerce.number().int().min(0, "--hold-seconds must be 0 or more"),
   latency: z.enum(["fast", "aws"], "--latency is fast or aws"),
   hookSecret: z.string().min(8, "OKTA_HOOK_SECRET must be at least 8 characters"),
+  reconcileEvery: z.coerce.number().min(0, "--reconcile-every is minutes, 0 or more"),
 });
 
 async function main(): Promise<number> {
@@ -42,6 +44,7 @@ async function main(): Promise<number> {
         estate: { type: "string" },
         "hold-seconds": { type: "string" },
         latency: { type: "string" },
+        "reconcile-every": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -59,6 +62,7 @@ async function main(): Promise<number> {
     holdSeconds: v["hold-seconds"] ?? 60,
     latency: v.latency ?? "fast",
     hookSecret: process.env.OKTA_HOOK_SECRET ?? DEFAULT_SECRET,
+    reconcileEvery: v["reconcile-every"] ?? 60,
   });
   if (!args.success) {
     console.error(args.error.issues.map((i) => i.message).join("\n"));
@@ -112,10 +116,16 @@ or deactivate anyone yourself:
 
 Press Ctrl+C to stop.
 `);
+  // The schedule that triggers estate-reconcile in AWS (EventBridge Scheduler), locally.
+  const schedule =
+    args.data.reconcileEvery > 0
+      ? setInterval(() => void stack.runEstateReconcile().catch(() => {}), args.data.reconcileEvery * 60_000)
+      : undefined;
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  clearInterval(schedule);
   console.log("stopping...");
   await stack.stop();
   return 0;

@@ -137,46 +137,75 @@ export async function reconcileEstate(
         now: deps.now,
       }).execute(plan.actions)
     : [];
-  const evidence: StoredEvidence[] = [];
-  if (deps.evidence && options.apply) {
-    const succeeded = plan.actions.filter((_, i) => outcomes[i]?.status === "SUCCEEDED");
-    const after = applyPlan(input.identityCenter, apply ? succeeded : []);
-    const createdAt = deps.now();
-    const blockedReason =
-      plan.status === "blocked" && !overridden ? plan.violations.map((v) => v.message).join(" ") : null;
-    const run: EvidenceDraft = {
-      schemaVersion: 1,
-      recordId: `${deps.runId}.estate`,
-      runId: deps.runId,
-      kind: "estate-run",
-      createdAt,
-      body: {
-        trigger: options.trigger,
-        truth: {
-          okta: { groups: input.okta.groups.map((g) => g.name), users: input.okta.users.length },
-          identityCenter: {
-            assignments: input.identityCenter.assignments.length,
-            memberships: input.identityCenter.memberships.length,
-            users: input.identityCenter.users.length,
-          },
-          organization: { accounts: input.organization.accounts.length },
-        },
-        plan: { actions: plan.actions, findings: plan.findings.map((f) => ({ ...f })), blockedReason },
-        actions: outcomes,
-        verification: null,
-        timings: { runStarted, runFinished: deps.now() },
-      },
-    };
-    evidence.push(await deps.evidence.append(run, run.recordId));
-    const snapshot: EvidenceDraft = {
-      schemaVersion: 1,
-      recordId: `${deps.runId}.snapshot`,
-      runId: deps.runId,
-      kind: "snapshot",
-      createdAt: deps.now(),
-      body: { rows: snapshotRows(after) },
-    };
-    evidence.push(await deps.evidence.append(snapshot, snapshot.recordId));
-  }
+  const evidence =
+    deps.evidence && options.apply
+      ? await writeEstateEvidenceRecords(deps, {
+          input,
+          plan,
+          outcomes,
+          applied: apply,
+          trigger: options.trigger,
+          runStarted,
+        })
+      : [];
   return { input, plan, outcomes, applied: apply, evidence };
+}
+
+/**
+ * The estate run's evidence: one record of the run (trigger, truth summary, plan, per-action
+ * outcomes, why a blocked plan was not applied) and the access snapshot after it (the state read,
+ * plus the actions that succeeded).
+ */
+export async function writeEstateEvidenceRecords(
+  deps: Pick<EstateReconcileDeps, "evidence" | "now" | "runId">,
+  run: {
+    input: PlanInput;
+    plan: Plan;
+    outcomes: ActionOutcome[];
+    applied: boolean;
+    trigger: Trigger;
+    runStarted: string;
+  },
+): Promise<StoredEvidence[]> {
+  if (!deps.evidence) return [];
+  const { input, plan, outcomes } = run;
+  const succeeded = plan.actions.filter((_, i) => outcomes[i]?.status === "SUCCEEDED");
+  const after = applyPlan(input.identityCenter, run.applied ? succeeded : []);
+  const blockedReason =
+    plan.status === "blocked" && !run.applied ? plan.violations.map((v) => v.message).join(" ") : null;
+  const record: EvidenceDraft = {
+    schemaVersion: 1,
+    recordId: `${deps.runId}.estate`,
+    runId: deps.runId,
+    kind: "estate-run",
+    createdAt: deps.now(),
+    body: {
+      trigger: run.trigger,
+      truth: {
+        okta: { groups: input.okta.groups.map((g) => g.name), users: input.okta.users.length },
+        identityCenter: {
+          assignments: input.identityCenter.assignments.length,
+          memberships: input.identityCenter.memberships.length,
+          users: input.identityCenter.users.length,
+        },
+        organization: { accounts: input.organization.accounts.length },
+      },
+      plan: { actions: plan.actions, findings: plan.findings.map((f) => ({ ...f })), blockedReason },
+      actions: outcomes,
+      verification: null,
+      timings: { runStarted: run.runStarted, runFinished: deps.now() },
+    },
+  };
+  const snapshot: EvidenceDraft = {
+    schemaVersion: 1,
+    recordId: `${deps.runId}.snapshot`,
+    runId: deps.runId,
+    kind: "snapshot",
+    createdAt: deps.now(),
+    body: { rows: snapshotRows(after) },
+  };
+  return [
+    await deps.evidence.append(record, record.recordId),
+    await deps.evidence.append(snapshot, snapshot.recordId),
+  ];
 }

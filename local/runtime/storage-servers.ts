@@ -34,6 +34,8 @@ export interface StorageOptions {
   /** Where s3rver keeps objects; a fresh temporary folder by default (removed on close). */
   directory?: string;
   bucket: string;
+  /** Further buckets (the workflows' work bucket). */
+  extraBuckets?: string[];
   tables: { idempotency: string; state: string };
 }
 
@@ -55,7 +57,7 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
   const dynamo = new DynamoDBClient({ ...localClientConfig(dynamoEndpoint), maxAttempts: 3 });
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
 
-  await s3.send(new CreateBucketCommand({ Bucket: options.bucket }));
+  for (const Bucket of [options.bucket, ...(options.extraBuckets ?? [])]) await s3.send(new CreateBucketCommand({ Bucket }));
   await dynamo.send(
     new CreateTableCommand({
       TableName: options.tables.idempotency,

@@ -1,12 +1,14 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
-import { SFNClient } from "@aws-sdk/client-sfn";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { WorkStore } from "../../adapters/work-store.ts";
+import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
+import { ESTATE_RECONCILE_TASKS, type EstateReconcileResources, estateReconcileDefinition } from "../../workflows/estate-reconcile.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
@@ -47,9 +49,11 @@ import { createDenyProver } from "../runtime/deny-prover.ts";
 import { createEventBusEmulator } from "../runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../runtime/lambda-context.ts";
 import { createSdkTaskInvoker } from "../runtime/sdk-task-invoker.ts";
+import { type LogSink, localLogger } from "../runtime/sink-logger.ts";
 import { createStepFunctionsEmulator } from "../runtime/step-functions-emulator.ts";
 import { type StorageServers, startStorageServers } from "../runtime/storage-servers.ts";
 import { startGateway } from "./gateway.ts";
+import { IngressLedger, recordDispatch, recordHook, startIngressChannels } from "./ingress-channels.ts";
 import { registerEventHook } from "./register-hook.ts";
 import { startScimSync } from "./scim-sync.ts";
 import { seedAwsEmulators } from "./seed-estate.ts";
@@ -76,6 +80,14 @@ export interface LocalStackOptions {
   scimLagMs?: number;
   /** Where the stack reports what it does. */
   log?: (line: string) => void;
+  /** The System Log poller's interval (ms); 0: only `pollNow()` polls. @default 300000 (5 minutes, as deployed) */
+  pollIntervalMs?: number;
+  /** Forward each System Log event to the Log Streaming handler after this many ms. @default off */
+  logStreamingLagMs?: number;
+  /** Per-user coalescing window of joiner/mover runs (ms). @default 10000 */
+  coalesceWindowMs?: number;
+  /** Receives every Powertools log line of the stack's functions (at DEBUG). @default quiet (WARN, stdout) */
+  logSink?: LogSink;
 }
 
 const LAMBDA_ARN = (task: string) =>
@@ -84,6 +96,8 @@ export const USER_RECONCILE_ARN =
   "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-user-reconcile";
 const BUS = "okta-aws-lifecycle-lifecycle";
 const BUCKET = "okta-aws-lifecycle-evidence";
+const WORK_BUCKET = "okta-aws-lifecycle-work";
+export const ESTATE_RECONCILE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-estate-reconcile";
 const TABLES = { idempotency: "okta-aws-lifecycle-idempotency", state: "okta-aws-lifecycle-state" };
 
 /** Wait states of a definition (Map processors included), for local shortening. */
@@ -122,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     s3Port: port === 0 ? 0 : port + 1,
     dynamoPort: port === 0 ? 0 : port + 2,
     bucket: BUCKET,
+    extraBuckets: [WORK_BUCKET],
     tables: TABLES,
   });
 
@@ -235,13 +250,23 @@ export async function startLocalStack(options: LocalStackOptions) {
   const definition = userReconcileDefinition(resources);
   const pollMs = options.pollMs ?? 200;
   const waitOverridesMs = Object.fromEntries(
-    waitStates(definition.States).map((name) => [
-      name,
-      name === "Hold" ? (options.holdSeconds ?? 60) * 1000 : pollMs,
-    ]),
+    waitStates(definition.States)
+      // A coalesced run must really wait for its window to close (core/dispatch/coalesce.ts).
+      .filter((name) => name !== "AwaitWindowEnd")
+      .map((name) => [name, name === "Hold" ? (options.holdSeconds ?? 60) * 1000 : pollMs]),
   );
+  const machines: Parameters<typeof createStepFunctionsEmulator>[0] = [];
   const stepFunctions = createStepFunctionsEmulator(
-    [
+    machines,
+    createSdkTaskInvoker({ ...localClientConfig(gateway.url) }),
+    (run) => {
+      const seconds = ((run.stopDate?.getTime() ?? Date.now()) - run.startDate.getTime()) / 1000;
+      log(
+        `${run.stateMachineArn.split(":").pop()} ${run.name}: ${run.status}${run.error ? ` (${run.error}: ${run.cause})` : ""} after ${seconds.toFixed(1)} s`,
+      );
+    },
+  );
+  machines.push(
       {
         arn: USER_RECONCILE_ARN,
         definition,
@@ -253,20 +278,14 @@ export async function startLocalStack(options: LocalStackOptions) {
         ),
         waitOverridesMs,
       },
-    ],
-    createSdkTaskInvoker({ ...localClientConfig(gateway.url) }),
-    (run) => {
-      const seconds = ((run.stopDate?.getTime() ?? Date.now()) - run.startDate.getTime()) / 1000;
-      log(
-        `user-reconcile ${run.name}: ${run.status}${run.error ? ` (${run.error}: ${run.cause})` : ""} after ${seconds.toFixed(1)} s`,
-      );
-    },
   );
 
+  const ingress = new IngressLedger();
   const dispatch = createDispatchHandler({
-    logger: new Logger({ serviceName: "dispatch", logLevel: "WARN" }),
+    logger: localLogger("dispatch", options.logSink),
     sfn: new SFNClient(aws),
     userReconcileArn: USER_RECONCILE_ARN,
+    ...(options.coalesceWindowMs === undefined ? {} : { coalescing: { windowMs: options.coalesceWindowMs } }),
   });
   const bus = createEventBusEmulator(BUS, [
     {
@@ -275,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       target: async (event) => {
         const result = await dispatch(event as never, lambdaContext("dispatch"));
         const detail = event.detail as LifecycleBusDetail;
+        recordDispatch(ingress, detail, result);
         log(`dispatch: ${detail.event.kind} ${detail.event.eventType} -> ${JSON.stringify(result)}`);
         return result;
       },
@@ -287,10 +307,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     stepFunctions.service,
   );
 
-  onHook = createOktaHookHandler({
-    logger: new Logger({ serviceName: "okta-hook", logLevel: "WARN" }),
-    metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-hook" }),
-    hookSecrets: async () => [options.hookSecret],
+  // One publisher and idempotency store for the three ingress channels, as deployed.
+  const ingest = {
     normalizeOptions: { provisioningAppIds: policy.okta.provisioningAppIds },
     publish: createIdempotentPublisher({
       bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
@@ -300,7 +318,27 @@ export async function startLocalStack(options: LocalStackOptions) {
       }),
     }),
     now,
-  }) as never;
+  };
+  onHook = recordHook(
+    ingress,
+    createOktaHookHandler({
+      ...ingest,
+      logger: localLogger("okta-hook", options.logSink),
+      metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-hook" }),
+      hookSecrets: async () => [options.hookSecret],
+    }) as never,
+  );
+  const channels = startIngressChannels({
+    okta,
+    oktaAdapter,
+    table,
+    ingest,
+    ledger: ingress,
+    pollIntervalMs: options.pollIntervalMs ?? 300_000,
+    logStreamingLagMs: options.logStreamingLagMs ?? null,
+    logSink: options.logSink,
+    log,
+  });
 
   const scim = startScimSync({
     okta,
@@ -331,8 +369,51 @@ export async function startLocalStack(options: LocalStackOptions) {
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
     now,
   };
+  // estate-reconcile: the same definition, its Lambda tasks in-process.
+  const budgetedIdentityCenter = (budget: ThrottleBudget) =>
+    new IdentityCenterAdapter({
+      ssoAdmin: budget.pace(new SSOAdminClient(aws)),
+      identityStore,
+      instanceArn: identityCenterEmulator.instanceArn,
+      identityStoreId: identityCenterEmulator.identityStoreId,
+    });
+  const estateResources = Object.fromEntries(ESTATE_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)])) as EstateReconcileResources;
+  const estateTasks = estateReconcileTasks({
+    policy,
+    okta: oktaAdapter,
+    organizations,
+    identityCenter: budgetedIdentityCenter(new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 })),
+    ledger,
+    enforce: enforceDeps,
+    evidence,
+    pollMs,
+    now,
+    work: new WorkStore({ s3: storage.s3, bucket: WORK_BUCKET }),
+    callsPerSecond: options.latency === "aws" ? 20 : 1_000,
+    batchBudget: budgetedIdentityCenter,
+  });
+  machines.push({
+    arn: ESTATE_RECONCILE_ARN,
+    definition: estateReconcileDefinition(estateResources),
+    lambdas: Object.fromEntries(ESTATE_RECONCILE_TASKS.map((t) => [estateResources[t], estateTasks[t]])),
+  });
+  const sfn = new SFNClient(aws);
+
   const stack = {
     url: gateway.url,
+    /** Starts an estate-reconcile run (as the schedule does) and resolves with its execution record. */
+    async runEstateReconcile(runId = `estate-${Date.now()}`) {
+      const started = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: ESTATE_RECONCILE_ARN,
+          name: runId,
+          input: JSON.stringify({ runId, trigger: { type: "manual", requestedBy: "local" } }),
+        }),
+      );
+      const execution = stepFunctions.executions().find((e) => e.executionArn === started.executionArn);
+      await execution?.done;
+      return execution;
+    },
     /** What an estate reconcile needs on this stack (the CLI and the estate workflow build the same). */
     estateDeps(runId: string, overrides: { policy?: Policy; pollMs?: number } = {}): EstateReconcileDeps {
       const budget = new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 });
@@ -375,8 +456,15 @@ export async function startLocalStack(options: LocalStackOptions) {
     emulators: { okta, identityCenter: identityCenterEmulator, organizations: organizationsEmulator },
     adapters: { identityCenter, organizations, okta: oktaAdapter, ledger, evidence },
     storage,
+    scim,
     stepFunctions,
     bus,
+    /** What became of each Okta event at ingress (per channel) and at dispatch. */
+    ingress,
+    /** Runs the System Log poller now (the same handler the schedule runs), after any poll under way. */
+    pollNow: channels.pollNow,
+    /** Hands one LogEvent to the Log Streaming handler, wrapped as Okta's partner event source does. */
+    streamLogEvent: channels.streamEvent,
     /**
      * Resolves once the workflow run for `runNamePart` has written the record of `phase` (a run
      * holding its Deny is still RUNNING, so waiting for runs to end would wait out the hold).
@@ -401,6 +489,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     async settle() {
       for (let round = 0; round < 3; round++) {
         await okta.hooks.idle();
+        await channels.idle();
         await scim.idle();
         await bus.idle();
       }
@@ -409,12 +498,14 @@ export async function startLocalStack(options: LocalStackOptions) {
     async idle() {
       for (let round = 0; round < 3; round++) {
         await okta.hooks.idle();
+        await channels.idle();
         await scim.idle();
         await bus.idle();
         await stepFunctions.idle();
       }
     },
     async stop() {
+      channels.stop();
       stepFunctions.abortAll();
       scim.stop();
       okta.close();

@@ -137,3 +137,36 @@ describe("estate reconcile on the local stack", () => {
     expect(after.memberships).toEqual(before.memberships);
   });
 });
+
+describe("the estate-reconcile workflow (Step Functions definition) on the local stack", () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, hookSecret: "Bearer estate-wf-secret", pollMs: 5 });
+  });
+  afterAll(() => stack.stop());
+
+  it("repairs a deleted assignment in batches and writes the run record and snapshot", async () => {
+    // Prepare: drift
+    const ic = stack.emulators.identityCenter;
+    const victim = ic.snapshot().assignments.find((a) => a.principalType === "GROUP");
+    if (!victim) throw new Error("no assignment");
+    await stack.adapters.identityCenter.deleteAssignment(victim);
+    await new Promise((r) => setTimeout(r, 20));
+    // Act
+    const run = await stack.runEstateReconcile("estate-wf-1");
+    // Assess
+    expect(run?.status).toBe("SUCCEEDED");
+    expect(ic.snapshot().assignments).toContainEqual(victim);
+    const keys = await stack.adapters.evidence.list("v1/");
+    expect(keys.filter((k) => k.includes("estate-wf-1"))).toEqual([
+      expect.stringMatching(/^v1\/runs\/.*estate-wf-1\.estate\.json$/),
+      expect.stringMatching(/^v1\/snapshots\/.*estate-wf-1\.snapshot\.json$/),
+    ]);
+    const record = JSON.parse(
+      await stack.adapters.evidence.get(String(keys.find((k) => k.endsWith("estate-wf-1.estate.json")))),
+    );
+    expect(record.body.actions).toEqual([
+      expect.objectContaining({ kind: "assignment.create", status: "SUCCEEDED" }),
+    ]);
+  });
+});

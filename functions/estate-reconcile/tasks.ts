@@ -1,0 +1,139 @@
+import type { StoredEvidence } from "../../adapters/evidence-store.ts";
+import type { WorkStore } from "../../adapters/work-store.ts";
+import type { ActionOutcome, Trigger } from "../../core/evidence/record.ts";
+import type { PlanAction } from "../../core/plan/plan.ts";
+import type { PlanInput } from "../../core/plan/plan-estate.ts";
+import { planEstate } from "../../core/plan/plan-estate.ts";
+import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
+import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
+import { PlanExecutor } from "./plan-executor.ts";
+import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
+import { ThrottleBudget } from "./throttle-budget.ts";
+
+/** Actions per Map iteration. */
+export const BATCH_SIZE = 50;
+
+export interface EstateRunInput {
+  runId: string;
+  trigger: Trigger;
+}
+
+interface StoredPlan {
+  input: PlanInput;
+  plan: ReturnType<typeof planEstate>;
+  runStarted: string;
+}
+
+export interface EstateRunState extends EstateRunInput {
+  plan?: {
+    planKey: string;
+    status: "ready" | "blocked";
+    hasActions: boolean;
+    deleteBatches: number[];
+    createBatches: number[];
+  };
+}
+
+const DELETES = new Set<PlanAction["kind"]>(["assignment.delete", "membership.remove"]);
+const CREATES = new Set<PlanAction["kind"]>(["assignment.create", "membership.add"]);
+const batches = (n: number) => Array.from({ length: Math.ceil(n / BATCH_SIZE) }, (_, i) => i);
+const outcomesKey = (planKey: string, name: string) =>
+  planKey.replace(/plan\.json$/, `outcomes-${name}.json`);
+
+/**
+ * The estate-reconcile Task handlers, bound to their dependencies. Each batch executor gets its share
+ * of the budget: the Map runs ESTATE_MAP_CONCURRENCY batches at once, each with one operation in
+ * flight and 1/ESTATE_MAP_CONCURRENCY of the call rate.
+ */
+export function estateReconcileTasks(
+  deps: Omit<EstateReconcileDeps, "runId" | "budget"> & {
+    work: WorkStore;
+    callsPerSecond: number;
+    batchBudget: (b: ThrottleBudget) => EstateReconcileDeps["identityCenter"];
+  },
+): Record<EstateReconcileTask, (state: unknown) => Promise<unknown>> {
+  const load = (key: string) => deps.work.get<StoredPlan>(key);
+  const executor = (budget: ThrottleBudget) =>
+    new PlanExecutor({
+      identityCenter: deps.batchBudget(budget),
+      ledger: deps.ledger,
+      enforce: deps.enforce,
+      budget,
+      ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
+      now: deps.now,
+    });
+  return {
+    planEstateRun: async (raw) => {
+      const state = raw as EstateRunState;
+      const runStarted = deps.now();
+      const input = await readEstate({
+        ...deps,
+        runId: state.runId,
+        budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
+      });
+      const plan = planEstate(input);
+      const planKey = `work/estate/${state.runId}/plan.json`;
+      await deps.work.put(planKey, { input, plan, runStarted } satisfies StoredPlan);
+      return {
+        planKey,
+        status: plan.status,
+        hasActions: plan.actions.length > 0,
+        deleteBatches: batches(plan.actions.filter((a) => DELETES.has(a.kind)).length),
+        createBatches: batches(plan.actions.filter((a) => CREATES.has(a.kind)).length),
+      };
+    },
+    applyEstateDenies: async (raw) => {
+      const state = raw as EstateRunState;
+      const planKey = String(state.plan?.planKey);
+      const { plan } = await load(planKey);
+      const first = plan.actions.filter((a) => !DELETES.has(a.kind) && !CREATES.has(a.kind));
+      const outcomes = await executor(new ThrottleBudget({ callsPerSecond: deps.callsPerSecond })).execute(
+        first,
+      );
+      await deps.work.put(outcomesKey(planKey, "denies"), outcomes);
+      return { applied: outcomes.length };
+    },
+    applyEstateBatch: async (raw) => {
+      const { planKey, batch, phase } = raw as { planKey: string; batch: number; phase: "delete" | "create" };
+      const stored = await load(planKey);
+      const actions = stored.plan.actions
+        .filter((a) => (phase === "delete" ? DELETES : CREATES).has(a.kind))
+        .slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
+      const budget = new ThrottleBudget({
+        callsPerSecond: deps.callsPerSecond / ESTATE_MAP_CONCURRENCY,
+        maxOutstandingOperations: 1,
+      });
+      const outcomes = await executor(budget).execute(actions);
+      await deps.work.put(outcomesKey(planKey, `${phase}-${batch}`), outcomes);
+      return {
+        phase,
+        batch,
+        applied: outcomes.length,
+        failed: outcomes.filter((o) => o.status !== "SUCCEEDED").length,
+      };
+    },
+    writeEstateEvidence: async (raw): Promise<StoredEvidence[]> => {
+      const state = raw as EstateRunState;
+      const planKey = String(state.plan?.planKey);
+      const stored = await load(planKey);
+      const read = (name: string) =>
+        deps.work.get<ActionOutcome[]>(outcomesKey(planKey, name)).catch(() => [] as ActionOutcome[]);
+      const outcomes = [
+        ...(await read("denies")),
+        ...(await Promise.all((state.plan?.deleteBatches ?? []).map((b) => read(`delete-${b}`)))).flat(),
+        ...(await Promise.all((state.plan?.createBatches ?? []).map((b) => read(`create-${b}`)))).flat(),
+      ];
+      return writeEstateEvidenceRecords(
+        { ...deps, runId: state.runId },
+        {
+          input: stored.input,
+          plan: stored.plan,
+          outcomes,
+          applied: stored.plan.status === "ready",
+          trigger: state.trigger,
+          runStarted: stored.runStarted,
+        },
+      );
+    },
+  };
+}
