@@ -156,11 +156,13 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
     if (apply) {
       const failed = result.outcomes.filter((o) => o.status !== "SUCCEEDED");
       console.log(
-        result.applied
-          ? `Applied ${result.outcomes.length - failed.length}/${result.outcomes.length} action(s)${failed.length ? `; ${failed.length} FAILED (see the evidence record)` : ""}.`
-          : result.plan.status === "blocked"
-            ? "Nothing applied: the plan is blocked. Re-run with --allow-deletes N after checking the deletions."
-            : "Nothing to apply.",
+        result.applied && result.outcomes.length === 0
+          ? "Nothing to apply."
+          : result.applied
+            ? `Applied ${result.outcomes.length - failed.length}/${result.outcomes.length} action(s)${failed.length ? `; ${failed.length} FAILED (see the evidence record)` : ""}.`
+            : result.plan.status === "blocked"
+              ? "Nothing applied: the plan is blocked. Re-run with --allow-deletes N after checking the deletions."
+              : "Nothing to apply.",
       );
       for (const e of result.evidence) console.log(`Evidence: ${e.key}`);
       return result.outcomes.some((o) => o.status !== "SUCCEEDED") ||
