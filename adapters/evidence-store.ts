@@ -1,10 +1,16 @@
-import { gunzipSync, gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
+import { createGzip, gunzipSync, gzipSync } from "node:zlib";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { canonicalize } from "../core/evidence/canonical-json.ts";
 import { appendToChain, type ChainHead, sha256Hex } from "../core/evidence/hash-chain.ts";
-import type { EvidenceDraft, EvidenceRecord } from "../core/evidence/record.ts";
+import { type Day, dayOfRecordKey, evidenceKey } from "../core/evidence/layout.ts";
+import type { EvidenceDraft, SnapshotObject, SnapshotRow } from "../core/evidence/record.ts";
+import type { EvidenceSigner } from "../core/ports.ts";
+import { DailyManifests, type WrittenManifest } from "./daily-manifests.ts";
 import type { StateTable } from "./state-table.ts";
+
+export { evidenceKey } from "../core/evidence/layout.ts";
 
 /** Where a record landed in the bucket and the chain. */
 export interface StoredEvidence {
@@ -33,13 +39,6 @@ function recoverableBody(body: string): { body?: Uint8Array } {
 }
 const pad = (n: number) => String(n).padStart(10, "0");
 
-/** `v1/runs/YYYY/MM/DD/<HHMMSSmmm>-<recordId>.json`: by kind and date, so auditors can list a period. */
-export function evidenceKey(record: Pick<EvidenceRecord, "kind" | "createdAt" | "recordId">): string {
-  const [date = "", time = ""] = record.createdAt.split("T");
-  const folder = record.kind === "snapshot" ? "snapshots" : "runs";
-  return `v1/${folder}/${date.replaceAll("-", "/")}/${time.replace(/[:.Z]/g, "")}-${record.recordId}.json`;
-}
-
 /** Reads the evidence bucket: what auditors and the CLI need (no write access). */
 export class EvidenceBucket {
   protected readonly s3: S3Client;
@@ -48,6 +47,30 @@ export class EvidenceBucket {
   constructor(options: { s3: S3Client; bucket: string }) {
     this.s3 = options.s3;
     this.bucket = options.bucket;
+  }
+
+  /**
+   * Streams snapshot rows into one gzipped JSON Lines object (a 1,000-account estate has millions of
+   * rows: far too many for one JSON record) and returns what the chained snapshot record carries.
+   */
+  async putSnapshotObject(key: string, rows: Iterable<SnapshotRow>): Promise<SnapshotObject> {
+    const gzip = createGzip();
+    const chunks: Buffer[] = [];
+    gzip.on("data", (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => gzip.on("end", resolve));
+    let count = 0;
+    for (const row of rows) {
+      count++;
+      if (!gzip.write(`${JSON.stringify(row)}\n`)) await new Promise((r) => gzip.once("drain", r));
+    }
+    gzip.end();
+    await ended;
+    const body = Buffer.concat(chunks);
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: "application/gzip", Metadata: { sha256, rows: String(count) } }),
+    );
+    return { key, format: "jsonl.gz", rows: count, sha256 };
   }
 
   async get(key: string): Promise<string> {
@@ -73,28 +96,42 @@ export class EvidenceBucket {
  * Appends evidence records to the hash chain and stores each as canonical JSON in the evidence
  * bucket. The chain is sequenced in DynamoDB: a record claims `record#<sequence>` with a conditional
  * write, so concurrent runs never fork the chain; a retried write (same `writerKey`) stores the record
- * it already claimed instead of appending a second one.
+ * it already claimed instead of appending a second one. With a `signer`, each append then refreshes
+ * the signed manifest of the record's day (daily-manifests.ts), so a day's manifest is complete as
+ * soon as its last record is stored; a failure there fails the append, which the workflow retries.
  */
 export class EvidenceStore extends EvidenceBucket {
   private readonly table: StateTable;
+  private readonly manifests: DailyManifests;
 
-  constructor(options: { s3: S3Client; bucket: string; table: StateTable }) {
+  constructor(options: {
+    s3: S3Client;
+    bucket: string;
+    table: StateTable;
+    /** Signs the daily manifests; without one, records are indexed but no manifest is written. */
+    signer?: EvidenceSigner;
+    /** Clock of the manifests' `generatedAt`. @default the system clock */
+    now?: () => string;
+  }) {
     super(options);
     this.table = options.table;
+    this.manifests = new DailyManifests(options);
   }
 
   async append(draft: EvidenceDraft, writerKey: string): Promise<StoredEvidence> {
     try {
       const claimed = (await this.findClaim(writerKey)) ?? (await this.claim(draft, writerKey));
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: claimed.key,
-          Body: claimed.body,
-          ContentType: "application/json",
-          Metadata: { sha256: claimed.hash, sequence: String(claimed.sequence) },
-        }),
-      );
+      const day = dayOfRecordKey(claimed.key) as Day;
+      // Indexed before it is stored: a record claimed but never stored is then listed by the manifest,
+      // and `evidence verify` names it as missing instead of the chain silently skipping it.
+      await this.manifests.index(day, {
+        key: claimed.key,
+        sequence: claimed.sequence,
+        sha256: claimed.hash,
+        previousHash: claimed.previousHash,
+      });
+      await this.putOnce(claimed);
+      if (this.manifests.signs) await this.manifests.writeDailyManifest(day);
       return { key: claimed.key, sequence: claimed.sequence, hash: claimed.hash };
     } catch (error) {
       throw new EvidenceWriteError(
@@ -103,6 +140,40 @@ export class EvidenceStore extends EvidenceBucket {
           cause: error,
         },
       );
+    }
+  }
+
+  /**
+   * (Re)writes the signed manifest of `day` from the records stored so far: for a schedule that seals
+   * yesterday, or after an estate run. `null` for a day without records.
+   * @throws ManifestWriteError when it cannot be written.
+   */
+  async writeDailyManifest(day: Day): Promise<WrittenManifest | null> {
+    return this.manifests.writeDailyManifest(day);
+  }
+
+  /**
+   * Stores a record once: `If-None-Match: *` (the bucket policy refuses record uploads without it), so
+   * an existing object is never replaced. A retry that finds its own record already there succeeds.
+   */
+  private async putOnce(claimed: { key: string; body: string; hash: string; sequence: number }) {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: claimed.key,
+          Body: claimed.body,
+          ContentType: "application/json",
+          IfNoneMatch: "*",
+          Metadata: { sha256: claimed.hash, sequence: String(claimed.sequence) },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "PreconditionFailed") throw error;
+      const stored = await this.get(claimed.key);
+      if (sha256Hex(stored) !== claimed.hash) {
+        throw new Error(`${claimed.key} already holds a different object than the record chained there`);
+      }
     }
   }
 
@@ -118,11 +189,13 @@ export class EvidenceStore extends EvidenceBucket {
     if (!writer) return null;
     const item = await this.getItem(`record#${pad(Number(writer.sequence))}`);
     if (!item?.body) return null; // a record too large to keep in its claim: the retry appends anew
+    const body = gunzipSync(item.body as Uint8Array).toString("utf8");
     return {
       key: String(item.key),
-      body: gunzipSync(item.body as Uint8Array).toString("utf8"),
+      body,
       hash: String(item.hash),
       sequence: Number(writer.sequence),
+      previousHash: (JSON.parse(body) as { previousHash: string | null }).previousHash,
     };
   }
 
@@ -169,7 +242,7 @@ export class EvidenceStore extends EvidenceBucket {
           }),
         )
         .catch(() => undefined); // a later record already moved the head: fine
-      return { key, body, hash: next.hash, sequence: next.sequence };
+      return { key, body, hash: next.hash, sequence: next.sequence, previousHash: record.previousHash };
     }
     throw new Error("could not claim a chain position after 50 attempts");
   }

@@ -39,6 +39,16 @@ export const triggerEventSchema = z.strictObject({
   published: isoInstantSchema,
   kind: z.enum(["joiner", "mover", "leaver"]),
   channel: triggerChannelSchema,
+  /**
+   * Present when the event reached the pipeline later than the configured age after Okta published
+   * it: accepted (the run read the truth), but possibly a replay or a long Okta delay.
+   */
+  stale: z
+    .strictObject({
+      ageSeconds: z.number().int().nonnegative(),
+      maxAgeSeconds: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 /** What started a run: Okta events, or a schedule, a person, a policy change, an Organizations event. */
@@ -171,10 +181,21 @@ export const estateRunRecordSchema = z.strictObject({
   body: z.strictObject(runBodyShape),
 });
 
+/**
+ * A large snapshot lives in its own object (gzipped JSON Lines, one row per line); the chained record
+ * carries its key, row count and SHA-256, so the chain vouches for it all the same.
+ */
+export const snapshotObjectSchema = z.strictObject({
+  key: nonEmpty,
+  format: z.literal("jsonl.gz"),
+  rows: z.number().int().nonnegative(),
+  sha256: sha256HexSchema,
+});
+
 export const snapshotRecordSchema = z.strictObject({
   ...headerShape,
   kind: z.literal("snapshot"),
-  body: z.strictObject({ rows: z.array(snapshotRowSchema) }),
+  body: z.union([z.strictObject({ rows: z.array(snapshotRowSchema) }), z.strictObject({ object: snapshotObjectSchema })]),
 });
 
 /** Any evidence record, as stored. */
@@ -194,6 +215,7 @@ export type Verification = z.infer<typeof verificationSchema>;
 export type RunTimings = z.infer<typeof runTimingsSchema>;
 export type RunSubject = z.infer<typeof runSubjectSchema>;
 export type SnapshotRow = z.infer<typeof snapshotRowSchema>;
+export type SnapshotObject = z.infer<typeof snapshotObjectSchema>;
 export type UserRunRecord = z.infer<typeof userRunRecordSchema>;
 export type EstateRunRecord = z.infer<typeof estateRunRecordSchema>;
 export type SnapshotRecord = z.infer<typeof snapshotRecordSchema>;

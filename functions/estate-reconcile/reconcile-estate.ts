@@ -71,35 +71,29 @@ export interface EstateRunResult {
   evidence: StoredEvidence[];
 }
 
-/** Every (user, group, permission set, account) an Identity Center state grants: the access-review rows. */
-export function snapshotRows(state: PlanInput["identityCenter"]): SnapshotRow[] {
+/**
+ * Every (user, group, permission set, account) an Identity Center state grants: the access-review
+ * rows, generated in a deterministic order (accounts, permission sets, then users) without holding
+ * them all in memory.
+ */
+export function* snapshotRows(state: PlanInput["identityCenter"]): Generator<SnapshotRow> {
   const users = new Map(state.users.map((u) => [u.userId, u.userName]));
   const groups = new Map(state.groups.map((g) => [g.groupId, g.displayName]));
   const sets = new Map(state.permissionSets.map((p) => [p.arn, p.name]));
-  const rows: SnapshotRow[] = [];
-  for (const a of state.assignments) {
+  const members = new Map<string, string[]>();
+  for (const m of state.memberships) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.userId]);
+  const byUserName = (a: string, b: string) => (users.get(a) ?? a).localeCompare(users.get(b) ?? b);
+  const ordered = [...state.assignments].sort((x, y) =>
+    `${x.accountId}|${sets.get(x.permissionSetArn)}|${x.principalId}`.localeCompare(`${y.accountId}|${sets.get(y.permissionSetArn)}|${y.principalId}`),
+  );
+  for (const a of ordered) {
     const permissionSetName = sets.get(a.permissionSetArn) ?? a.permissionSetArn;
-    const members =
-      a.principalType === "USER"
-        ? [{ userId: a.principalId, groupName: "(direct assignment)" }]
-        : state.memberships
-            .filter((m) => m.groupId === a.principalId)
-            .map((m) => ({ userId: m.userId, groupName: groups.get(m.groupId) ?? m.groupId }));
-    for (const m of members) {
-      rows.push({
-        userId: m.userId,
-        userName: users.get(m.userId) ?? m.userId,
-        groupName: m.groupName,
-        permissionSetName,
-        accountId: a.accountId,
-      });
+    const userIds = a.principalType === "USER" ? [a.principalId] : [...(members.get(a.principalId) ?? [])].sort(byUserName);
+    const groupName = a.principalType === "USER" ? "(direct assignment)" : (groups.get(a.principalId) ?? a.principalId);
+    for (const userId of userIds) {
+      yield { userId, userName: users.get(userId) ?? userId, groupName, permissionSetName, accountId: a.accountId };
     }
   }
-  return rows.sort((x, y) =>
-    `${x.userName}|${x.accountId}|${x.permissionSetName}`.localeCompare(
-      `${y.userName}|${y.accountId}|${y.permissionSetName}`,
-    ),
-  );
 }
 
 /**
@@ -151,6 +145,13 @@ export async function reconcileEstate(
   return { input, plan, outcomes, applied: apply, evidence };
 }
 
+/** Above this many rows a snapshot is written as its own gzipped JSON Lines object. */
+export const INLINE_SNAPSHOT_ROWS = 5_000;
+
+/** `v1/snapshots/YYYY/MM/DD/<run id>.jsonl.gz` */
+export const snapshotObjectKey = (runId: string, createdAt: string) =>
+  `v1/snapshots/${createdAt.slice(0, 10).replaceAll("-", "/")}/${runId}.jsonl.gz`;
+
 /**
  * The estate run's evidence: one record of the run (trigger, truth summary, plan, per-action
  * outcomes, why a blocked plan was not applied) and the access snapshot after it (the state read,
@@ -196,13 +197,23 @@ export async function writeEstateEvidenceRecords(
       timings: { runStarted: run.runStarted, runFinished: deps.now() },
     },
   };
+  // Small snapshots stay inline; large ones go to their own object, which the record vouches for.
+  const createdAt = deps.now();
+  const inline: SnapshotRow[] = [];
+  for (const row of snapshotRows(after)) {
+    if (inline.push(row) > INLINE_SNAPSHOT_ROWS) break;
+  }
+  const body =
+    inline.length <= INLINE_SNAPSHOT_ROWS
+      ? { rows: inline }
+      : { object: await deps.evidence.putSnapshotObject(snapshotObjectKey(deps.runId, createdAt), snapshotRows(after)) };
   const snapshot: EvidenceDraft = {
     schemaVersion: 1,
     recordId: `${deps.runId}.snapshot`,
     runId: deps.runId,
     kind: "snapshot",
-    createdAt: deps.now(),
-    body: { rows: snapshotRows(after) },
+    createdAt,
+    body,
   };
   return [
     await deps.evidence.append(record, record.recordId),

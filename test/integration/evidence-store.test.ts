@@ -71,3 +71,50 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     await expect(attempt).rejects.toMatchObject({ name: "DependencyUnavailableError" });
   });
 });
+
+describe("large snapshots", () => {
+  it("streams rows into one gzipped JSON Lines object and returns its row count and SHA-256", async () => {
+    const servers = await startStorageServers({
+      s3Port: 0,
+      dynamoPort: 0,
+      bucket: "evidence",
+      tables: { idempotency: "idem", state: "state" },
+    });
+    try {
+      const store = new EvidenceStore({
+        s3: servers.s3,
+        bucket: "evidence",
+        table: { doc: servers.doc, tableName: "state" },
+      });
+      function* rows() {
+        for (let i = 0; i < 20_000; i++) {
+          yield {
+            userId: `u${i}`,
+            userName: `user${i}@example.com`,
+            groupName: "g",
+            permissionSetName: "ReadOnly",
+            accountId: "111111111111",
+          };
+        }
+      }
+      const object = await store.putSnapshotObject("v1/snapshots/2026/11/23/run.jsonl.gz", rows());
+      const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+      const { gunzipSync } = await import("node:zlib");
+      const { createHash } = await import("node:crypto");
+      const got = await servers.s3.send(new GetObjectCommand({ Bucket: "evidence", Key: object.key }));
+      const bytes = Buffer.from(
+        await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
+      expect(object).toMatchObject({
+        format: "jsonl.gz",
+        rows: 20_000,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+      });
+      const lines = gunzipSync(bytes).toString("utf8").trim().split("\n");
+      expect(lines).toHaveLength(20_000);
+      expect(JSON.parse(lines[19_999] ?? "")).toMatchObject({ userId: "u19999" });
+    } finally {
+      await servers.close();
+    }
+  });
+});
