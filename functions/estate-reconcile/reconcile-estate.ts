@@ -69,6 +69,8 @@ export interface EstateRunResult {
   outcomes: ActionOutcome[];
   applied: boolean;
   evidence: StoredEvidence[];
+  /** Milliseconds spent reading and planning, applying, and writing evidence. */
+  timings: { readMs: number; applyMs: number; evidenceMs: number };
 }
 
 /**
@@ -84,14 +86,24 @@ export function* snapshotRows(state: PlanInput["identityCenter"]): Generator<Sna
   for (const m of state.memberships) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.userId]);
   const byUserName = (a: string, b: string) => (users.get(a) ?? a).localeCompare(users.get(b) ?? b);
   const ordered = [...state.assignments].sort((x, y) =>
-    `${x.accountId}|${sets.get(x.permissionSetArn)}|${x.principalId}`.localeCompare(`${y.accountId}|${sets.get(y.permissionSetArn)}|${y.principalId}`),
+    `${x.accountId}|${sets.get(x.permissionSetArn)}|${x.principalId}`.localeCompare(
+      `${y.accountId}|${sets.get(y.permissionSetArn)}|${y.principalId}`,
+    ),
   );
   for (const a of ordered) {
     const permissionSetName = sets.get(a.permissionSetArn) ?? a.permissionSetArn;
-    const userIds = a.principalType === "USER" ? [a.principalId] : [...(members.get(a.principalId) ?? [])].sort(byUserName);
-    const groupName = a.principalType === "USER" ? "(direct assignment)" : (groups.get(a.principalId) ?? a.principalId);
+    const userIds =
+      a.principalType === "USER" ? [a.principalId] : [...(members.get(a.principalId) ?? [])].sort(byUserName);
+    const groupName =
+      a.principalType === "USER" ? "(direct assignment)" : (groups.get(a.principalId) ?? a.principalId);
     for (const userId of userIds) {
-      yield { userId, userName: users.get(userId) ?? userId, groupName, permissionSetName, accountId: a.accountId };
+      yield {
+        userId,
+        userName: users.get(userId) ?? userId,
+        groupName,
+        permissionSetName,
+        accountId: a.accountId,
+      };
     }
   }
 }
@@ -111,6 +123,7 @@ export async function reconcileEstate(
   },
 ): Promise<EstateRunResult> {
   const runStarted = deps.now();
+  const t0 = performance.now();
   const input = await readEstate(deps);
   const plan = planEstate(input);
   const overridden =
@@ -120,6 +133,7 @@ export async function reconcileEstate(
     plan.actions.filter((a) => a.kind === "assignment.delete" || a.kind === "membership.remove").length <=
       options.allowDeletes;
   const apply = options.apply && (plan.status === "ready" || overridden);
+  const t1 = performance.now();
   const outcomes = apply
     ? await new PlanExecutor({
         identityCenter: deps.identityCenter,
@@ -131,6 +145,7 @@ export async function reconcileEstate(
         now: deps.now,
       }).execute(plan.actions)
     : [];
+  const t2 = performance.now();
   const evidence =
     deps.evidence && options.apply
       ? await writeEstateEvidenceRecords(deps, {
@@ -142,7 +157,8 @@ export async function reconcileEstate(
           runStarted,
         })
       : [];
-  return { input, plan, outcomes, applied: apply, evidence };
+  const timings = { readMs: t1 - t0, applyMs: t2 - t1, evidenceMs: performance.now() - t2 };
+  return { input, plan, outcomes, applied: apply, evidence, timings };
 }
 
 /** Above this many rows a snapshot is written as its own gzipped JSON Lines object. */
@@ -206,7 +222,12 @@ export async function writeEstateEvidenceRecords(
   const body =
     inline.length <= INLINE_SNAPSHOT_ROWS
       ? { rows: inline }
-      : { object: await deps.evidence.putSnapshotObject(snapshotObjectKey(deps.runId, createdAt), snapshotRows(after)) };
+      : {
+          object: await deps.evidence.putSnapshotObject(
+            snapshotObjectKey(deps.runId, createdAt),
+            snapshotRows(after),
+          ),
+        };
   const snapshot: EvidenceDraft = {
     schemaVersion: 1,
     recordId: `${deps.runId}.snapshot`,
