@@ -164,9 +164,11 @@ export async function reconcileEstate(
 /** Above this many rows a snapshot is written as its own gzipped JSON Lines object. */
 export const INLINE_SNAPSHOT_ROWS = 5_000;
 
-/** `v1/snapshots/YYYY/MM/DD/<run id>.jsonl.gz` */
-export const snapshotObjectKey = (runId: string, createdAt: string) =>
-  `v1/snapshots/${createdAt.slice(0, 10).replaceAll("-", "/")}/${runId}.jsonl.gz`;
+/** `v1/snapshots/YYYY/MM/DD/<HHMMSSmmm>-<run id>.jsonl.gz`, next to its chained record. */
+export const snapshotObjectKey = (runId: string, createdAt: string) => {
+  const [date = "", time = ""] = createdAt.split("T");
+  return `v1/snapshots/${date.replaceAll("-", "/")}/${time.replace(/[:.Z]/g, "")}-${runId}.jsonl.gz`;
+};
 
 /**
  * The estate run's evidence: one record of the run (trigger, truth summary, plan, per-action

@@ -158,8 +158,10 @@ describe("the estate-reconcile workflow (Step Functions definition) on the local
     expect(run?.status).toBe("SUCCEEDED");
     expect(ic.snapshot().assignments).toContainEqual(victim);
     const keys = await stack.adapters.evidence.list("v1/");
+    // The demo's access snapshot is large enough to go to its own gzipped JSON Lines object.
     expect(keys.filter((k) => k.includes("estate-wf-1"))).toEqual([
       expect.stringMatching(/^v1\/runs\/.*estate-wf-1\.estate\.json$/),
+      expect.stringMatching(/^v1\/snapshots\/.*estate-wf-1\.jsonl\.gz$/),
       expect.stringMatching(/^v1\/snapshots\/.*estate-wf-1\.snapshot\.json$/),
     ]);
     const record = JSON.parse(
