@@ -7,11 +7,32 @@ export default $config({
       home: "aws",
       removal: input?.stage === "prod" ? "retain" : "remove",
       protect: input?.stage === "prod",
+      // Deploy in Identity Center's home region (docs/deploy.md); unset: the AWS profile's region.
+      ...(process.env.OAL_HOME_REGION
+        ? { providers: { aws: { region: process.env.OAL_HOME_REGION as aws.Region } } }
+        : {}),
     };
   },
   async run() {
     const { evidenceBucket } = await import("./infra/evidence-bucket");
-    const bucket = evidenceBucket();
-    return { evidenceBucket: bucket.name };
+    const { readEvidenceSettings } = await import("./infra/evidence-settings");
+    const evidence = evidenceBucket(readEvidenceSettings(process.env));
+    const { lifecycleStack } = await import("./infra/lifecycle-stack");
+    const { estateWorkflow } = await import("./infra/estate-workflow");
+    const pipeline = lifecycleStack({
+      evidence: {
+        bucketName: evidence.bucket.name,
+        encryptionKeyArn: evidence.encryptionKey.arn,
+        signingKeyArn: evidence.signingKey.arn,
+        writerEnvironment: { EVIDENCE_SIGNING_KEY_ID: evidence.signingKey.arn },
+      },
+      estateWorkflow: estateWorkflow(),
+    });
+    return {
+      ...pipeline,
+      evidenceBucket: evidence.bucket.name,
+      evidenceAccessLogBucket: evidence.accessLogs.name,
+      evidenceSigningKey: evidence.signingKey.arn,
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createGzip, gunzipSync, gzipSync } from "node:zlib";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { canonicalize } from "../core/evidence/canonical-json.ts";
 import { appendToChain, type ChainHead, sha256Hex } from "../core/evidence/hash-chain.ts";
@@ -8,6 +8,7 @@ import { type Day, dayOfRecordKey, evidenceKey } from "../core/evidence/layout.t
 import type { EvidenceDraft, SnapshotObject, SnapshotRow } from "../core/evidence/record.ts";
 import type { EvidenceSigner } from "../core/ports.ts";
 import { DailyManifests, type WrittenManifest } from "./daily-manifests.ts";
+import { listKeys } from "./list-keys.ts";
 import type { StateTable } from "./state-table.ts";
 
 export { evidenceKey } from "../core/evidence/layout.ts";
@@ -67,10 +68,32 @@ export class EvidenceBucket {
     await ended;
     const body = Buffer.concat(chunks);
     const sha256 = createHash("sha256").update(body).digest("hex");
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: "application/gzip", Metadata: { sha256, rows: String(count) } }),
-    );
+    try {
+      // Write once, like records (the bucket policy refuses v1/snapshots/ uploads without If-None-Match).
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: "application/gzip",
+          IfNoneMatch: "*",
+          Metadata: { sha256, rows: String(count) },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "PreconditionFailed") throw error;
+      const stored = createHash("sha256")
+        .update(await this.getBytes(key))
+        .digest("hex");
+      if (stored !== sha256) throw new Error(`${key} already holds a different snapshot`);
+    }
     return { key, format: "jsonl.gz", rows: count, sha256 };
+  }
+
+  /** An object's bytes (a gzipped snapshot). */
+  async getBytes(key: string): Promise<Uint8Array> {
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
   }
 
   async get(key: string): Promise<string> {
@@ -78,17 +101,9 @@ export class EvidenceBucket {
     return (await object.Body?.transformToString("utf8")) ?? "";
   }
 
+  /** Every key under `prefix`, sorted. */
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let ContinuationToken: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken }),
-      );
-      keys.push(...(page.Contents ?? []).flatMap((c) => (c.Key ? [c.Key] : [])));
-      ContinuationToken = page.NextContinuationToken;
-    } while (ContinuationToken);
-    return keys.sort();
+    return listKeys(this.s3, this.bucket, prefix);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
 import type { LifecycleEvent } from "../core/okta/lifecycle-event.ts";
+import type { StaleFlag } from "../core/okta/staleness.ts";
 
 /** The EventBridge `source` of every event the ingress publishes; rules match on it. */
 export const LIFECYCLE_SOURCE = "okta-aws-lifecycle.ingress";
@@ -18,6 +19,8 @@ export interface LifecycleBusDetail {
   event: LifecycleEvent;
   channel: IngressChannel;
   receivedAt: string;
+  /** Set when the event arrived later than the configured age after Okta published it (maybe a replay). */
+  stale?: StaleFlag;
 }
 
 /** An entry EventBridge still rejected after the retries, with its error code. */

@@ -8,12 +8,13 @@ import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin"
 import { fromIni } from "@aws-sdk/credential-providers";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import type { ThrottleBudget } from "../functions/estate-reconcile/throttle-budget.ts";
 import { EvidenceStore } from "../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../adapters/identity-center.ts";
+import { LocalEvidenceSigner } from "../adapters/local-evidence-signer.ts";
 import { OktaAdapter } from "../adapters/okta.ts";
 import { OrganizationsAdapter } from "../adapters/organizations.ts";
 import type { StateTable } from "../adapters/state-table.ts";
+import type { ThrottleBudget } from "../functions/estate-reconcile/throttle-budget.ts";
 
 /** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */
 export class ConnectionError extends Error {
@@ -44,6 +45,7 @@ const LocalEndpoints = z.object({
     endpoint: z.url(),
     accessKeyId: z.string(),
     secretAccessKey: z.string(),
+    signingPrivateKeyPem: z.string().optional(),
   }),
   dynamodb: z.object({ endpoint: z.url(), tables: z.object({ state: z.string() }) }),
   managementAccountId: z.string().optional(),
@@ -119,7 +121,15 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
       }),
       ...ids,
       table,
-      evidence: new EvidenceStore({ s3, bucket: e.evidence.bucket, table }),
+      evidence: new EvidenceStore({
+        s3,
+        bucket: e.evidence.bucket,
+        table,
+        // Sign the day's manifest with the stack's key, as the stack's own runs do.
+        ...(e.evidence.signingPrivateKeyPem
+          ? { signer: LocalEvidenceSigner.fromPrivateKeyPem(e.evidence.signingPrivateKeyPem) }
+          : {}),
+      }),
     };
   }
   const tokenEnv = options.oktaTokenEnv ?? "OKTA_API_TOKEN";

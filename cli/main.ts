@@ -1,6 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo.ts";
+import { registerDoctor } from "./commands/doctor.ts";
+import { registerEvidence } from "./commands/evidence.ts";
 import { registerExplain } from "./commands/explain.ts";
+import { registerOkta } from "./commands/okta.ts";
 import { registerPolicy } from "./commands/policy.ts";
 import { registerReconcile } from "./commands/reconcile.ts";
 
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerDemo(program);
   registerReconcile(program);
+  registerEvidence(program);
+  registerOkta(program);
+  registerDoctor(program);
   return program;
 }
 

@@ -47,3 +47,16 @@ export interface DenyProver {
     inline: string[];
   }): Promise<boolean>;
 }
+
+/**
+ * Signs evidence manifests (ECDSA P-256 with SHA-256): KMS asymmetric key in AWS, a key pair the local
+ * stack generates on a laptop. Anyone with `publicKeyPem` verifies a signature offline.
+ */
+export interface EvidenceSigner {
+  /** Names the key in every signature it makes (a KMS key ARN, or `local:<fingerprint>`). */
+  readonly keyId: string;
+  /** The DER-encoded ECDSA signature of SHA-256(`bytes`). */
+  sign(bytes: Uint8Array): Promise<Uint8Array>;
+  /** The public key (SubjectPublicKeyInfo, PEM) that verifies the signatures. */
+  publicKeyPem(): Promise<string>;
+}

@@ -90,8 +90,8 @@ export class OktaHttpClient {
   }
 
   /** A request whose answer carries no body the caller needs (204 or `{}`). */
-  async send(method: Method, pathOrUrl: string): Promise<void> {
-    await this.exchange(method, pathOrUrl);
+  async send(method: Method, pathOrUrl: string, body?: unknown): Promise<void> {
+    await this.exchange(method, pathOrUrl, body);
   }
 
   /** A request whose JSON body must match `schema`. */
@@ -99,8 +99,10 @@ export class OktaHttpClient {
     method: Method,
     pathOrUrl: string,
     schema: S,
+    /** A JSON request body (POST / PUT). */
+    requestBody?: unknown,
   ): Promise<OktaAnswer<z.output<S>>> {
-    const { response, text, url } = await this.exchange(method, pathOrUrl);
+    const { response, text, url } = await this.exchange(method, pathOrUrl, requestBody);
     const body = parseJson(text, { method, url, status: response.status });
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -140,6 +142,7 @@ export class OktaHttpClient {
   private async exchange(
     method: Method,
     pathOrUrl: string,
+    body?: unknown,
   ): Promise<{ response: Response; text: string; url: string }> {
     const url = this.trusted(pathOrUrl, method);
     const idempotent = method !== "POST";
@@ -157,6 +160,7 @@ export class OktaHttpClient {
             "User-Agent": USER_AGENT,
             ...(method === "POST" || method === "PUT" ? { "Content-Type": "application/json" } : {}),
           },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         text = await response.text();

@@ -7,6 +7,7 @@ import type {
   EvidenceRecord,
   RunRecord,
   SnapshotRecord,
+  SnapshotRow,
   UserRunRecord,
 } from "./record.ts";
 import { timeToRevoke } from "./time-to-revoke.ts";
@@ -30,6 +31,11 @@ export interface ExportOptions {
   period: Period;
   /** Okta's event to every access removed, at most. @default DEFAULT_SLA_MS (1 hour) */
   slaMs?: number;
+  /**
+   * Rows of large snapshots, which live in their own gzipped JSON Lines object, by that object's key
+   * (the CLI reads the latest snapshot's object, checked against the SHA-256 the record carries).
+   */
+  snapshotRows?: ReadonlyMap<string, readonly SnapshotRow[]>;
 }
 
 /** How a leaver run ended. */
@@ -189,7 +195,7 @@ export function buildExportModel(records: readonly KeyedRecord[], options: Expor
     .map((r) => userChangeRow(r, lifts.get(r.record.runId)));
   const drift = [...estateRuns, ...runs].flatMap(driftRows).sort(byDetectedAt);
   const latest = snapshots.at(-1);
-  const accessReview = latest === undefined ? [] : accessReviewRows(latest);
+  const accessReview = latest === undefined ? [] : accessReviewRows(latest, options.snapshotRows);
 
   const joiners = changes.filter((r) => r.lifecycle === "joiner");
   const movers = changes.filter((r) => r.lifecycle === "mover");
@@ -394,9 +400,11 @@ function driftRows({ key, record }: Keyed<RunRecord>): DriftRow[] {
   return rows;
 }
 
-function accessReviewRows({ key, record }: Keyed<SnapshotRecord>): AccessReviewRow[] {
-  // A large snapshot's rows live in their own object: the export loads them into `rows` first.
-  const rows = "rows" in record.body ? record.body.rows : [];
+function accessReviewRows(
+  { key, record }: Keyed<SnapshotRecord>,
+  external: ExportOptions["snapshotRows"],
+): AccessReviewRow[] {
+  const rows = "rows" in record.body ? record.body.rows : (external?.get(record.body.object.key) ?? []);
   return rows.map((row) => ({
     userId: row.userId,
     userName: row.userName,

@@ -195,7 +195,10 @@ export const snapshotObjectSchema = z.strictObject({
 export const snapshotRecordSchema = z.strictObject({
   ...headerShape,
   kind: z.literal("snapshot"),
-  body: z.union([z.strictObject({ rows: z.array(snapshotRowSchema) }), z.strictObject({ object: snapshotObjectSchema })]),
+  body: z.union([
+    z.strictObject({ rows: z.array(snapshotRowSchema) }),
+    z.strictObject({ object: snapshotObjectSchema }),
+  ]),
 });
 
 /** Any evidence record, as stored. */

@@ -1,11 +1,18 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { z } from "zod";
+import { DEFAULT_COALESCING } from "../../core/dispatch/coalesce.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createDispatchHandler } from "./create-handler.ts";
 
 const config = readConfig(
-  z.object({ USER_RECONCILE_ARN: z.string().startsWith("arn:", "the user-reconcile state machine ARN") }),
+  z.object({
+    USER_RECONCILE_ARN: z.string().startsWith("arn:", "the user-reconcile state machine ARN"),
+    COALESCE_WINDOW_SECONDS: z.coerce
+      .number()
+      .positive("the per-user coalescing window, in seconds")
+      .default(DEFAULT_COALESCING.windowMs / 1000),
+  }),
 );
 
 /** Lambda entry: target of the lifecycle bus rule. */
@@ -13,4 +20,5 @@ export const handler = createDispatchHandler({
   logger: new Logger({ serviceName: "dispatch" }),
   sfn: new SFNClient({}),
   userReconcileArn: config.USER_RECONCILE_ARN,
+  coalescing: { windowMs: config.COALESCE_WINDOW_SECONDS * 1000 },
 });

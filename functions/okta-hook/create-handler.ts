@@ -6,16 +6,19 @@ import { parser } from "@aws-lambda-powertools/parser/middleware";
 import { APIGatewayProxyEventV2Schema } from "@aws-lambda-powertools/parser/schemas";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../../core/ingress/json-limits.ts";
 import { isAuthorized } from "./authorize.ts";
 import { type IngestDeps, ingestDelivery } from "./ingest.ts";
 
 export interface OktaHookDeps extends IngestDeps {
   logger: Logger;
   metrics: Metrics;
-  /** The active hook secrets (current and, during a rotation, next). */
+  /** The active hook secrets (current and, during a rotation, next); rejects when none can be read. */
   hookSecrets: () => Promise<string[]>;
   /** Largest body accepted, in bytes. @default 1 MiB */
   maxBodyBytes?: number;
+  /** Nesting and array-length limits checked before the body is parsed. @default DEFAULT_JSON_LIMITS */
+  jsonLimits?: Partial<JsonLimits>;
 }
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
@@ -24,13 +27,20 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResul
   body: JSON.stringify(body),
 });
 
+/** `application/json` or any `+json` media type, with or without parameters (`; charset=utf-8`). */
+const isJsonMediaType = (value: string | undefined) =>
+  /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(value?.trim() ?? "");
+
 /**
  * The API Gateway (HTTP API) handler behind `GET|POST /okta/events`. GET answers Okta's one-time
- * verification; POST authenticates, validates, normalizes, deduplicates and publishes.
+ * verification; POST authenticates, checks the media type, size and JSON shape limits, validates,
+ * normalizes, deduplicates and publishes. Every refusal of a bad request is a 4xx (Okta never retries
+ * those); a 5xx only ever means we could not check the secret or publish an accepted event.
  */
 export function createOktaHookHandler(deps: OktaHookDeps) {
   const { logger, metrics } = deps;
   const maxBodyBytes = deps.maxBodyBytes ?? 1024 * 1024;
+  const limits: JsonLimits = { ...DEFAULT_JSON_LIMITS, ...deps.jsonLimits };
 
   const handle = async (
     parsed: { success: true; data: APIGatewayProxyEventV2 } | { success: false; error: Error },
@@ -49,15 +59,33 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
     }
     if (method !== "POST") return json(405, { error: `${method} is not supported; Okta uses GET and POST` });
 
-    if (!isAuthorized(event.headers.authorization, await deps.hookSecrets())) {
+    let secrets: string[];
+    try {
+      secrets = await deps.hookSecrets();
+    } catch (error) {
+      // Never the error's text: it could quote what the secret store returned.
+      logger.error("could not read the hook secrets", { errorName: (error as Error).name });
+      return json(503, { error: "the hook secrets could not be read; retry later" });
+    }
+    if (!isAuthorized(event.headers.authorization, secrets)) {
       metrics.addMetric("HookUnauthorized", MetricUnit.Count, 1);
       logger.warn("rejected a delivery with a wrong or missing Authorization header");
       return json(401, { error: "the Authorization header does not match the configured hook secret" });
     }
+    if (!isJsonMediaType(event.headers["content-type"])) {
+      metrics.addMetric("HookRejected", MetricUnit.Count, 1);
+      return json(415, { error: "Content-Type must be application/json" });
+    }
     const raw = event.body ?? "";
     const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
     if (Buffer.byteLength(text, "utf8") > maxBodyBytes) {
+      metrics.addMetric("HookRejected", MetricUnit.Count, 1);
       return json(413, { error: `body exceeds ${maxBodyBytes} bytes` });
+    }
+    const violation = checkJsonLimits(text, limits);
+    if (violation !== null) {
+      metrics.addMetric("HookRejected", MetricUnit.Count, 1);
+      return json(400, { error: `body exceeds a JSON limit: ${violation.message}`, limit: violation.limit });
     }
     let body: unknown;
     try {
@@ -73,15 +101,19 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
       metrics.addMetric("EventsDuplicate", MetricUnit.Count, s.duplicates.length);
       metrics.addMetric("EventsIgnored", MetricUnit.Count, s.ignored.length);
       metrics.addMetric("EventsInvalid", MetricUnit.Count, s.invalid.length);
+      metrics.addMetric("EventsStale", MetricUnit.Count, s.stale.length);
       metrics.addMetric("EventsPublishFailed", MetricUnit.Count, s.failed.length);
       logger.info("delivery processed", { summary: s });
     }
     return json(result.status, result.body);
   };
 
-  return middy<unknown, APIGatewayProxyStructuredResultV2>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .use(parser({ schema: APIGatewayProxyEventV2Schema, safeParse: true }))
-    .handler(handle as never);
+  return (
+    middy<unknown, APIGatewayProxyStructuredResultV2>()
+      // logEvent stays off whatever POWERTOOLS_LOGGER_LOG_EVENT says: the event carries the secret.
+      .use(injectLambdaContext(logger, { logEvent: false }))
+      .use(logMetrics(metrics))
+      .use(parser({ schema: APIGatewayProxyEventV2Schema, safeParse: true }))
+      .handler(handle as never)
+  );
 }

@@ -6,8 +6,10 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
+import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaHookHandler } from "./create-handler.ts";
+import { readHookSecrets } from "./hook-secrets.ts";
 
 const config = readConfig(
   z.object({
@@ -15,21 +17,26 @@ const config = readConfig(
     IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name"),
     HOOK_SECRET_IDS: z.string().min(1, "comma-separated Secrets Manager ids of the active hook secrets"),
     PROVISIONING_APP_IDS: z.string().default(""),
+    MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_MAX_EVENT_AGE_SECONDS),
   }),
 );
 
 const secretIds = config.HOOK_SECRET_IDS.split(",")
   .map((s) => s.trim())
   .filter(Boolean);
+const logger = new Logger({ serviceName: "okta-hook" });
 
 /** Lambda entry for `GET|POST /okta/events`. */
 export const handler = createOktaHookHandler({
-  logger: new Logger({ serviceName: "okta-hook" }),
+  logger,
   metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-hook" }),
-  // Cached for 5 minutes by Powertools Parameters; a rotation adds the next secret before removing the old.
-  hookSecrets: async () =>
-    (await Promise.all(secretIds.map((id) => getSecret<string>(id, { maxAge: 300 })))).filter(
-      (s): s is string => typeof s === "string",
+  // Cached for 5 minutes by Powertools Parameters: a rotation waits that long between its steps (README).
+  hookSecrets: () =>
+    readHookSecrets(
+      secretIds,
+      (id) => getSecret<string>(id, { maxAge: 300 }),
+      (secretId, error) =>
+        logger.warn("a hook secret could not be read", { secretId, errorName: (error as Error).name }),
     ),
   normalizeOptions: { provisioningAppIds: config.PROVISIONING_APP_IDS.split(",").filter(Boolean) },
   publish: createIdempotentPublisher({
@@ -37,4 +44,5 @@ export const handler = createOktaHookHandler({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
   }),
   now: () => new Date().toISOString(),
+  maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,
 });

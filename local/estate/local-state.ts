@@ -109,6 +109,8 @@ export interface LocalEvidence {
   baseUrl: string;
   /** Object keys, in lexicographic order. */
   keys: string[];
+  /** The key that signs the daily manifests: `evidence verify` checks them with this public key. */
+  signing?: { keyId: string; publicKeyPem: string };
 }
 
 export interface LocalHookDelivery {

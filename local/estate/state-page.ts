@@ -135,10 +135,15 @@ function deliveriesSection(deliveries: LocalHookDelivery[]): string {
 }
 
 function evidenceSection(state: LocalState): string {
-  const { bucket, baseUrl, keys } = state.evidence;
+  const { bucket, baseUrl, keys, signing } = state.evidence;
   const items = keys.map((key) => `<li>${objectLink(baseUrl, key)}</li>`).join("\n");
+  const signer =
+    signing === undefined
+      ? ""
+      : `<p>Daily manifests (v1/chain/) are signed by <code>${e(signing.keyId)}</code>; verify offline with this public key:</p>\n<pre>${e(signing.publicKeyPem)}</pre>\n`;
   const body =
-    keys.length === 0 ? `<p class="muted">No evidence yet.</p>` : `<ul class="keys">\n${items}\n</ul>`;
+    signer +
+    (keys.length === 0 ? `<p class="muted">No evidence yet.</p>` : `<ul class="keys">\n${items}\n</ul>`);
   return section("evidence", `Evidence in s3://${e(bucket)} (${keys.length})`, body);
 }
 

@@ -10,6 +10,7 @@ import { WorkStore } from "../../adapters/work-store.ts";
 import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
 import { ESTATE_RECONCILE_TASKS, type EstateReconcileResources, estateReconcileDefinition } from "../../workflows/estate-reconcile.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { LocalEvidenceSigner } from "../../adapters/local-evidence-signer.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import {
@@ -53,7 +54,13 @@ import { type LogSink, localLogger } from "../runtime/sink-logger.ts";
 import { createStepFunctionsEmulator } from "../runtime/step-functions-emulator.ts";
 import { type StorageServers, startStorageServers } from "../runtime/storage-servers.ts";
 import { startGateway } from "./gateway.ts";
-import { IngressLedger, recordDispatch, recordHook, startIngressChannels } from "./ingress-channels.ts";
+import {
+  IngressLedger,
+  recordDispatch,
+  recordHook,
+  recordPublishes,
+  startIngressChannels,
+} from "./ingress-channels.ts";
 import { registerEventHook } from "./register-hook.ts";
 import { startScimSync } from "./scim-sync.ts";
 import { seedAwsEmulators } from "./seed-estate.ts";
@@ -74,6 +81,8 @@ export interface LocalStackOptions {
   holdSeconds?: number;
   /** Local shortening of the status-poll waits (ms); AWS waits 1 s. @default 200 */
   pollMs?: number;
+  /** Local shortening of every Task retry interval (ms); AWS backs off with full jitter. @default the definition's */
+  retryIntervalMs?: number;
   /** @default "fast" */
   latency?: LatencyProfile;
   /** Delay before an Okta change reaches Identity Center through SCIM (ms). @default 0 */
@@ -206,7 +215,9 @@ export async function startLocalStack(options: LocalStackOptions) {
   const oktaAdapter = new OktaAdapter({ orgUrl: gateway.url, token: okta.apiToken });
   const table = { doc: storage.doc, tableName: TABLES.state };
   const ledger = new DenyLedger(table);
-  const evidence = new EvidenceStore({ s3: storage.s3, bucket: BUCKET, table });
+  // The manifests' signing key: a fresh key pair per start (in AWS, a KMS asymmetric key).
+  const evidenceSigner = LocalEvidenceSigner.generate();
+  const evidence = new EvidenceStore({ s3: storage.s3, bucket: BUCKET, table, signer: evidenceSigner });
   const now = () => new Date().toISOString();
   const holdMs = Math.max(
     durationMs(policy.revocation.hold),
@@ -277,6 +288,7 @@ export async function startLocalStack(options: LocalStackOptions) {
           ]),
         ),
         waitOverridesMs,
+        ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
       },
   );
 
@@ -310,13 +322,16 @@ export async function startLocalStack(options: LocalStackOptions) {
   // One publisher and idempotency store for the three ingress channels, as deployed.
   const ingest = {
     normalizeOptions: { provisioningAppIds: policy.okta.provisioningAppIds },
-    publish: createIdempotentPublisher({
-      bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: TABLES.idempotency,
-        awsSdkV3Client: storage.dynamo,
+    publish: recordPublishes(
+      ingress,
+      createIdempotentPublisher({
+        bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: TABLES.idempotency,
+          awsSdkV3Client: storage.dynamo,
+        }),
       }),
-    }),
+    ),
     now,
   };
   onHook = recordHook(
@@ -446,6 +461,9 @@ export async function startLocalStack(options: LocalStackOptions) {
         endpoint: storage.s3Endpoint,
         accessKeyId: "S3RVER",
         secretAccessKey: "S3RVER",
+        signing: { keyId: evidenceSigner.keyId, publicKeyPem: await evidenceSigner.publicKeyPem() },
+        /** The throwaway local signing key, so CLI runs (reconcile) sign manifests like the stack does. */
+        signingPrivateKeyPem: evidenceSigner.privateKeyPem(),
       },
       dynamodb: { endpoint: storage.dynamoEndpoint, tables: TABLES },
       state: { url: `${gateway.url}/local/state` },

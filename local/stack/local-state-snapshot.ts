@@ -102,6 +102,7 @@ export async function localStateSnapshot(stack: LocalStack): Promise<LocalState>
       bucket: stack.endpoints.evidence.bucket,
       baseUrl: `${stack.endpoints.evidence.endpoint}/${stack.endpoints.evidence.bucket}`,
       keys,
+      signing: stack.endpoints.evidence.signing,
     },
     hookDeliveries: okta.hooks.deliveries.flatMap((d) =>
       d.attempts.map((a, i) => ({

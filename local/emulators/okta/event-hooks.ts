@@ -71,6 +71,29 @@ export class EventHookRegistry {
     return [...this.hooks.values()];
   }
 
+  /**
+   * Replaces a hook's name, events and channel (`PUT /api/v1/eventHooks/{id}`). A new URI or secret
+   * must be verified again before deliveries resume (the emulator's reading; register-hook verifies
+   * after every replace anyway).
+   */
+  replace(hook: EventHook, input: NewEventHook): void {
+    const changed =
+      hook.uri !== input.uri || JSON.stringify(hook.authScheme) !== JSON.stringify(input.authScheme);
+    hook.name = input.name;
+    hook.events = [...input.events];
+    hook.uri = input.uri;
+    hook.headers = input.headers.map((header) => ({ ...header }));
+    hook.authScheme = input.authScheme === null ? null : { ...input.authScheme };
+    if (changed) hook.verificationStatus = "UNVERIFIED";
+    hook.lastUpdated = this.now();
+  }
+
+  /** `POST .../lifecycle/activate` and `.../deactivate`. */
+  setStatus(hook: EventHook, status: EventHook["status"]): void {
+    hook.status = status;
+    hook.lastUpdated = this.now();
+  }
+
   markVerified(hook: EventHook): void {
     hook.verificationStatus = "VERIFIED";
     hook.lastUpdated = this.now();

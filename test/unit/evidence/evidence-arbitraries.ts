@@ -11,19 +11,23 @@ const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
 const withKind = fc.tuple(text, jsonObject).map(([kind, rest]) => ({ ...rest, kind }));
 
-const triggerEvent = fc.record({
-  oktaEventId: text,
-  eventType: text,
-  published: instant,
-  kind: fc.constantFrom("joiner" as const, "mover" as const, "leaver" as const),
-  channel: fc.constantFrom(
-    "hook" as const,
-    "log-stream" as const,
-    "poller" as const,
-    "schedule" as const,
-    "manual" as const,
-  ),
-});
+const triggerEvent = fc.record(
+  {
+    oktaEventId: text,
+    eventType: text,
+    published: instant,
+    kind: fc.constantFrom("joiner" as const, "mover" as const, "leaver" as const),
+    channel: fc.constantFrom(
+      "hook" as const,
+      "log-stream" as const,
+      "poller" as const,
+      "schedule" as const,
+      "manual" as const,
+    ),
+    stale: fc.record({ ageSeconds: fc.nat(), maxAgeSeconds: fc.nat() }),
+  },
+  { requiredKeys: ["oktaEventId", "eventType", "published", "kind", "channel"] },
+);
 
 const trigger = fc.oneof(
   fc.record({

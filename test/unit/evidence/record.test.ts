@@ -116,6 +116,30 @@ describe("evidence record schema", () => {
     expect(errorsOf(anonymous).map((e) => e.path)).toEqual(["body.trigger.requestedBy"]);
   });
 
+  it("records a stale trigger event with its age, and rejects a malformed stale flag", () => {
+    // Prepare
+    const flagged = chained(userRunDraft());
+    const event = { ...flagged.body.trigger, events: [] as unknown[] };
+    const base = (userRunDraft().body.trigger as { events: Record<string, unknown>[] }).events[0];
+    event.events = [{ ...base, stale: { ageSeconds: 3600, maxAgeSeconds: 900 } }];
+    Object.assign(flagged.body, { trigger: event });
+    const malformed = chained(userRunDraft());
+    Object.assign(malformed.body, {
+      trigger: {
+        type: "events",
+        events: [{ ...base, stale: { ageSeconds: -1, maxAgeSeconds: 900, why: "x" } }],
+      },
+    });
+
+    // Act
+    const accepted = parseEvidenceRecord(flagged);
+    const rejected = errorsOf(malformed).map((e) => e.path);
+
+    // Assess
+    expect(accepted).toEqual({ success: true, data: flagged });
+    expect(rejected).toEqual(["body.trigger.events[0].stale.ageSeconds", "body.trigger.events[0].stale"]);
+  });
+
   it("rejects a snapshot row with a malformed account id", () => {
     const record = chained(snapshotDraft());
     Object.assign(record.body, {

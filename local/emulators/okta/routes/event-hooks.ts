@@ -20,7 +20,7 @@ const createHookBody = z.object({
   }),
 });
 
-/** The Event Hooks Management API subset: create, list, get, verify. */
+/** The Event Hooks Management API subset: create, list, get, replace, verify, activate, deactivate. */
 export function eventHookRoutes(services: OktaServices): Route[] {
   const { hooks, delivery } = services;
   const hookOr404 = (request: RouteRequest) => {
@@ -30,30 +30,49 @@ export function eventHookRoutes(services: OktaServices): Route[] {
     return hook;
   };
 
+  const hookInput = async (body: RouteRequest["body"]) => {
+    const parsed = createHookBody.safeParse((await body()) ?? {});
+    if (!parsed.success) {
+      const causes = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+      throw validationFailed("eventHook", causes);
+    }
+    const { config } = parsed.data.channel;
+    return {
+      name: parsed.data.name,
+      events: parsed.data.events.items,
+      uri: config.uri,
+      headers: config.headers ?? [],
+      authScheme: config.authScheme ?? null,
+    };
+  };
+  const lifecycle = (action: "activate" | "deactivate"): Route => ({
+    method: "POST",
+    pattern: path(`/api/v1/eventHooks/:id/lifecycle/${action}`),
+    handle: (request) => {
+      const hook = hookOr404(request);
+      hooks.setStatus(hook, action === "activate" ? "ACTIVE" : "INACTIVE");
+      return json(eventHookResource(hook, request.baseUrl));
+    },
+  });
+
   return [
     {
       method: "POST",
       pattern: path("/api/v1/eventHooks"),
-      handle: async ({ body, baseUrl }) => {
-        const parsed = createHookBody.safeParse((await body()) ?? {});
-        if (!parsed.success) {
-          const causes = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-          throw validationFailed("eventHook", causes);
-        }
-        const { config } = parsed.data.channel;
-        const hook = hooks.create(
-          {
-            name: parsed.data.name,
-            events: parsed.data.events.items,
-            uri: config.uri,
-            headers: config.headers ?? [],
-            authScheme: config.authScheme ?? null,
-          },
-          baseUrl,
-        );
-        return json(eventHookResource(hook, baseUrl));
+      handle: async ({ body, baseUrl }) =>
+        json(eventHookResource(hooks.create(await hookInput(body), baseUrl), baseUrl)),
+    },
+    {
+      method: "PUT",
+      pattern: path("/api/v1/eventHooks/:id"),
+      handle: async (request) => {
+        const hook = hookOr404(request);
+        hooks.replace(hook, await hookInput(request.body));
+        return json(eventHookResource(hook, request.baseUrl));
       },
     },
+    lifecycle("activate"),
+    lifecycle("deactivate"),
     {
       method: "GET",
       pattern: path("/api/v1/eventHooks"),

@@ -1,0 +1,73 @@
+import {
+  ListPoliciesCommand,
+  ListRootsCommand,
+  type OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { attachedPolicyIds } from "../../adapters/organizations/revocation-scps.ts";
+import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { denyInForce } from "../../core/plan/deny-key.ts";
+import { SCP_MAX_PER_TARGET } from "../../core/revocation/shard-scps.ts";
+import { type CheckResult, guarded, ok, problem } from "./check.ts";
+
+export interface ScpTarget {
+  organizations: OrganizationsClient;
+  /** The Deny ledger, to tell whether SCPs should exist. */
+  ledger?: DenyLedger;
+  now: () => string;
+}
+
+const CHECK = "Revocation SCPs";
+
+/**
+ * SCPs are enabled on the root, the credentials can list them, the root has room for the tool's
+ * revocation SCPs, and every Deny in force is held by an attached revocation SCP.
+ */
+export function checkScps(target: ScpTarget): Promise<CheckResult> {
+  return guarded(
+    CHECK,
+    "run in the management account, or make this account a delegated administrator for Organizations policies",
+    async () => {
+      const root = (await target.organizations.send(new ListRootsCommand({}))).Roots?.[0];
+      if (root?.Id === undefined)
+        return problem(CHECK, "no organization root is visible", "run inside an AWS Organization");
+      const scpType = root.PolicyTypes?.find((t) => t.Type === "SERVICE_CONTROL_POLICY");
+      if (scpType?.Status !== "ENABLED") {
+        return problem(
+          CHECK,
+          `service control policies are not enabled on ${root.Id}`,
+          `aws organizations enable-policy-type --root-id ${root.Id} --policy-type SERVICE_CONTROL_POLICY`,
+        );
+      }
+      const all = (
+        await target.organizations.send(new ListPoliciesCommand({ Filter: "SERVICE_CONTROL_POLICY" }))
+      ).Policies;
+      const adapter = new OrganizationsAdapter({ client: target.organizations });
+      const tool = await adapter.listRevocationScps({ targetId: root.Id });
+      const attached = await attachedPolicyIds(target.organizations, root.Id);
+      const free = SCP_MAX_PER_TARGET - attached.length + tool.length;
+      const denies = target.ledger
+        ? (await target.ledger.list()).filter((l) => denyInForce(l.deny, target.now()))
+        : [];
+      if (denies.length > 0 && tool.length === 0) {
+        return problem(
+          CHECK,
+          `${denies.length} Deny(s) are in force but no revocation SCP is attached to ${root.Id}`,
+          "re-run the estate reconcile (it re-renders the SCPs from the ledger) and check the apply-denies logs",
+        );
+      }
+      if (free <= 0) {
+        return problem(
+          CHECK,
+          `the root already has ${attached.length} SCPs attached (at most ${SCP_MAX_PER_TARGET}): no room for a revocation SCP`,
+          "detach or merge one of your SCPs; until then Denies go only into inline policies",
+        );
+      }
+      return ok(
+        CHECK,
+        `SCPs enabled on ${root.Id}; ${all?.length ?? 0} SCP(s) listed; ${tool.length} revocation SCP(s) attached` +
+          ` for ${denies.length} Deny(s) in force; room for ${free} at the root`,
+      );
+    },
+  );
+}

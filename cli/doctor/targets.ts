@@ -1,0 +1,193 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
+import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { DEFAULT_HOOK_NAME, OktaEventHooks } from "../../adapters/okta-event-hooks.ts";
+import type { DoctorTargets } from "./run-doctor.ts";
+
+/** Thrown when the doctor cannot tell what to check (no local stack, no deployment outputs). */
+export class DoctorTargetError extends Error {
+  override name = "DoctorTargetError";
+}
+
+export interface DoctorOptions {
+  /** `.local/endpoints.json` of `npm start`; used when no --okta-org-url is given. */
+  endpoints: string;
+  oktaOrgUrl?: string;
+  /** @default OKTA_API_TOKEN */
+  oktaTokenEnv: string;
+  /** `sst deploy`'s outputs (hookUrl, stateTable, evidenceBucket, instanceArn, identityStoreId). */
+  outputs: string;
+  region?: string;
+  hookName: string;
+  hookUrl?: string;
+  stateTable?: string;
+  evidenceBucket?: string;
+  instanceArn?: string;
+  identityStoreId?: string;
+  /** @default 5 */
+  pollMinutes: number;
+}
+
+export const DEFAULT_DOCTOR_OPTIONS = {
+  endpoints: ".local/endpoints.json",
+  oktaTokenEnv: "OKTA_API_TOKEN",
+  outputs: ".sst/outputs.json",
+  hookName: DEFAULT_HOOK_NAME,
+  pollMinutes: 5,
+} as const;
+
+const LocalEndpoints = z.object({
+  hook: z.object({ url: z.url() }),
+  okta: z.object({ orgUrl: z.url(), apiToken: z.string().min(1) }),
+  aws: z.object({ endpoint: z.url(), region: z.string() }),
+  evidence: z.object({
+    bucket: z.string(),
+    endpoint: z.url(),
+    accessKeyId: z.string(),
+    secretAccessKey: z.string(),
+  }),
+  dynamodb: z.object({ endpoint: z.url(), tables: z.object({ state: z.string() }) }),
+});
+
+const SstOutputs = z
+  .object({
+    hookUrl: z.string(),
+    stateTable: z.string(),
+    evidenceBucket: z.string(),
+    instanceArn: z.string(),
+    identityStoreId: z.string(),
+  })
+  .partial();
+
+const now = () => new Date().toISOString();
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new DoctorTargetError(`${file} is not readable JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The local stack (`npm start`): every emulator and store from its endpoints file. */
+async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
+  if (!existsSync(options.endpoints)) {
+    throw new DoctorTargetError(
+      `no --okta-org-url and no ${options.endpoints}: start the local stack (npm start), or point the doctor at a deployment (see --help)`,
+    );
+  }
+  const parsed = LocalEndpoints.safeParse(await readJson(options.endpoints));
+  if (!parsed.success) {
+    throw new DoctorTargetError(
+      `${options.endpoints} is not what npm start writes: ${parsed.error.issues[0]?.message}`,
+    );
+  }
+  const e = parsed.data;
+  const aws = {
+    endpoint: e.aws.endpoint,
+    region: e.aws.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  };
+  const ssoAdmin = new SSOAdminClient(aws);
+  const instance = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
+  if (!instance?.InstanceArn || !instance.IdentityStoreId)
+    throw new DoctorTargetError("the local stack has no Identity Center instance");
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...aws, endpoint: e.dynamodb.endpoint }));
+  const s3 = new S3Client({
+    endpoint: e.evidence.endpoint,
+    region: e.aws.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: e.evidence.accessKeyId, secretAccessKey: e.evidence.secretAccessKey },
+    maxAttempts: 1,
+  });
+  return {
+    where: `the local stack (${e.aws.endpoint})`,
+    hook: {
+      hooks: new OktaEventHooks({ orgUrl: e.okta.orgUrl, token: e.okta.apiToken }),
+      name: options.hookName,
+      expectedUrl: options.hookUrl ?? e.hook.url,
+      fetch: globalThis.fetch,
+    },
+    identityCenter: {
+      ssoAdmin,
+      identityStore: new IdentitystoreClient(aws),
+      instanceArn: instance.InstanceArn,
+      identityStoreId: instance.IdentityStoreId,
+    },
+    scps: {
+      organizations: new OrganizationsClient(aws),
+      ledger: new DenyLedger({ doc, tableName: e.dynamodb.tables.state }),
+      now,
+    },
+    evidence: { s3, bucket: e.evidence.bucket },
+    poller: { doc, stateTable: e.dynamodb.tables.state, pollMinutes: options.pollMinutes, now },
+  };
+}
+
+/** A deployment: Okta from --okta-org-url and the token variable, AWS from the default credential chain. */
+async function deployedTargets(
+  options: DoctorOptions,
+  env: Record<string, string | undefined>,
+): Promise<DoctorTargets> {
+  const token = env[options.oktaTokenEnv];
+  if (!token)
+    throw new DoctorTargetError(
+      `set ${options.oktaTokenEnv} to an Okta API token (read-only admin is enough)`,
+    );
+  const outputs = existsSync(options.outputs) ? SstOutputs.safeParse(await readJson(options.outputs)) : null;
+  const fromOutputs = outputs?.success ? outputs.data : {};
+  const need = (flag: string, value: string | undefined) => {
+    if (value === undefined || value === "") {
+      throw new DoctorTargetError(
+        `pass --${flag} (or run after \`npx sst deploy\`, which writes ${options.outputs})`,
+      );
+    }
+    return value;
+  };
+  const aws = { ...(options.region ? { region: options.region } : {}) };
+  const stateTable = need("state-table", options.stateTable ?? fromOutputs.stateTable);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
+  const hookUrl = options.hookUrl ?? fromOutputs.hookUrl;
+  return {
+    where: `Okta ${options.oktaOrgUrl} and AWS${options.region ? ` (${options.region})` : ""}`,
+    hook: {
+      hooks: new OktaEventHooks({ orgUrl: need("okta-org-url", options.oktaOrgUrl), token }),
+      name: options.hookName,
+      ...(hookUrl ? { expectedUrl: hookUrl } : {}),
+      fetch: globalThis.fetch,
+    },
+    identityCenter: {
+      ssoAdmin: new SSOAdminClient(aws),
+      identityStore: new IdentitystoreClient(aws),
+      instanceArn: need("instance-arn", options.instanceArn ?? fromOutputs.instanceArn),
+      identityStoreId: need("identity-store-id", options.identityStoreId ?? fromOutputs.identityStoreId),
+    },
+    // Organizations is a global service; the SDK signs for its home region.
+    scps: {
+      organizations: new OrganizationsClient(aws),
+      ledger: new DenyLedger({ doc, tableName: stateTable }),
+      now,
+    },
+    evidence: {
+      s3: new S3Client(aws),
+      bucket: need("evidence-bucket", options.evidenceBucket ?? fromOutputs.evidenceBucket),
+    },
+    poller: { doc, stateTable, pollMinutes: options.pollMinutes, now },
+  };
+}
+
+/** What to check: the deployment when --okta-org-url is given, otherwise the running local stack. */
+export function resolveDoctorTargets(
+  options: DoctorOptions,
+  env: Record<string, string | undefined> = process.env,
+): Promise<DoctorTargets> {
+  return options.oktaOrgUrl ? deployedTargets(options, env) : localTargets(options);
+}

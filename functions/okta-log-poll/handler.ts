@@ -1,0 +1,68 @@
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
+import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
+import { OktaAdapter, type SystemLogQuery } from "../../adapters/okta.ts";
+import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
+import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
+import { readConfig } from "../shared/read-config.ts";
+import { createOktaLogPollHandler } from "./create-handler.ts";
+import { DEFAULT_POLL_LIMITS } from "./poll-system-log.ts";
+
+const count = (what: string, fallback: number) => z.coerce.number().int().positive(what).default(fallback);
+
+const config = readConfig(
+  z.object({
+    OKTA_ORG_URL: z.url("https://{yourOktaDomain}"),
+    OKTA_API_TOKEN_SECRET_ID: z.string().min(1, "the Secrets Manager id of the Okta API token"),
+    LIFECYCLE_BUS_NAME: z.string().min(1, "the lifecycle EventBridge bus name"),
+    IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name"),
+    STATE_TABLE: z.string().min(1, "the DynamoDB state table name (holds the System Log cursor)"),
+    PROVISIONING_APP_IDS: z.string().default(""),
+    MAX_EVENT_AGE_SECONDS: count("seconds", DEFAULT_MAX_EVENT_AGE_SECONDS),
+    LOOKBACK_MINUTES: count("minutes of look-back on the first run", DEFAULT_POLL_LIMITS.lookbackMs / 60_000),
+    MAX_PAGES: count("pages per run", DEFAULT_POLL_LIMITS.maxPages),
+    MAX_EVENTS: count("events per run", DEFAULT_POLL_LIMITS.maxEvents),
+  }),
+);
+
+// The token is read through Powertools Parameters (cached 5 min); a rotated token gets a new adapter.
+let okta: { token: string; adapter: OktaAdapter } | undefined;
+const systemLog = {
+  async systemLogPage(from: string | SystemLogQuery) {
+    const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
+    if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
+    if (okta?.token !== token)
+      okta = { token, adapter: new OktaAdapter({ orgUrl: config.OKTA_ORG_URL, token }) };
+    return okta.adapter.systemLogPage(from);
+  },
+};
+
+/** Lambda entry: the scheduled System Log poller. */
+export const handler = createOktaLogPollHandler({
+  logger: new Logger({ serviceName: "okta-log-poll" }),
+  metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-log-poll" }),
+  systemLog,
+  cursor: new SystemLogCursor({
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+    tableName: config.STATE_TABLE,
+  }),
+  limits: {
+    lookbackMs: config.LOOKBACK_MINUTES * 60_000,
+    maxPages: config.MAX_PAGES,
+    maxEvents: config.MAX_EVENTS,
+  },
+  normalizeOptions: { provisioningAppIds: config.PROVISIONING_APP_IDS.split(",").filter(Boolean) },
+  publish: createIdempotentPublisher({
+    bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+  }),
+  now: () => new Date().toISOString(),
+  maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,
+});

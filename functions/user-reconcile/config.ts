@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/**
+ * The environment of the user-reconcile task functions (set by infra/user-reconcile.ts). Every task
+ * function gets the same variables; each builds only the adapters its task uses.
+ */
+export const userReconcileConfigSchema = z.object({
+  OKTA_ORG_URL: z.url("https://{yourOktaDomain}"),
+  OKTA_API_TOKEN_SECRET_ID: z.string().min(1, "the Secrets Manager id of the Okta API token"),
+  STATE_TABLE: z.string().min(1, "the DynamoDB state table name"),
+  EVIDENCE_BUCKET: z.string().min(1, "the evidence bucket name"),
+  INSTANCE_ARN: z.string().startsWith("arn:", "the Identity Center instance ARN"),
+  IDENTITY_STORE_ID: z.string().startsWith("d-", "the identity store id (d-...)"),
+  MANAGEMENT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "the management account id (12 digits)"),
+  HOLD_SECONDS: z.coerce.number().int().positive("seconds a Deny is held, at least the longest session"),
+  POLICY_LOCATION: z.string().regex(/^(file:|s3:\/\/)/, "file:<path> or s3://<bucket>/<key>"),
+  /** The KMS key that signs the daily evidence manifests; unset: records are indexed, not signed. */
+  EVIDENCE_SIGNING_KEY_ID: z.string().min(1).optional(),
+});
+
+export type UserReconcileConfig = z.output<typeof userReconcileConfigSchema>;

@@ -1,0 +1,139 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import type { KMSClient } from "@aws-sdk/client-kms";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
+import { OktaAdapter } from "../../adapters/okta.ts";
+import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import { durationMs } from "../../core/duration.ts";
+import type { Policy } from "../../core/policy/schema.ts";
+import type { OktaUserPort } from "../../core/ports.ts";
+import { USER_RECONCILE_TASKS, type UserReconcileTask } from "../../workflows/user-reconcile.ts";
+import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
+import type { UserReconcileConfig } from "./config.ts";
+import { revocationTimings } from "./revocation-timing.ts";
+import type { UserRunState } from "./run-state.ts";
+import { userReconcileTasks } from "./tasks.ts";
+
+/** The AWS clients the tasks use (created once per function instance, on first use). */
+export interface UserReconcileClients {
+  ssoAdmin: SSOAdminClient;
+  identityStore: IdentitystoreClient;
+  organizations: OrganizationsClient;
+  doc: DynamoDBDocumentClient;
+  s3: S3Client;
+  kms: KMSClient;
+}
+
+export interface UserReconcileHandlerDeps {
+  config: UserReconcileConfig;
+  clients: () => UserReconcileClients;
+  /** The Okta API token, read when Okta is first called (Secrets Manager, cached, in AWS). */
+  oktaToken: () => Promise<string>;
+  /** The access policy (its hold, membership sync and session-tag attributes). */
+  policy: () => Promise<Policy>;
+  logger: Pick<Logger, "info">;
+  metrics: Pick<Metrics, "addMetric" | "publishStoredMetrics">;
+  /** @default the system clock */
+  now?: () => string;
+}
+
+export type UserReconcileHandlers = Record<UserReconcileTask, (state: UserRunState) => Promise<unknown>>;
+
+/**
+ * The Lambda handlers of the user-reconcile tasks, built on first use from the validated config with
+ * the real adapters (functions/user-reconcile/handler.ts passes the SDK clients). Each handler:
+ * - rethrows a transient failure (throttling, 5xx, Okta's rate limit) as DependencyUnavailableError,
+ *   which the workflow retries with jitter; anything else fails the run loudly;
+ * - for the evidence task of a revoking run, emits the time-to-revoke as an EMF metric.
+ * The Okta token is only read by the tasks that call Okta; a rotated token gets a new adapter.
+ */
+export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): UserReconcileHandlers {
+  const now = deps.now ?? (() => new Date().toISOString());
+  let okta: { token: string; adapter: OktaAdapter } | undefined;
+  const oktaAdapter = async () => {
+    const token = await deps.oktaToken();
+    if (okta?.token !== token)
+      okta = { token, adapter: new OktaAdapter({ orgUrl: deps.config.OKTA_ORG_URL, token }) };
+    return okta.adapter;
+  };
+  const lazyOkta: OktaUserPort = {
+    getUser: async (id) => (await oktaAdapter()).getUser(id),
+    listUserGroups: async (id) => (await oktaAdapter()).listUserGroups(id),
+    clearUserSessions: async (id) => (await oktaAdapter()).clearUserSessions(id),
+  };
+
+  let built: Promise<ReturnType<typeof userReconcileTasks>> | undefined;
+  const build = async () => {
+    const c = deps.clients();
+    const { config } = deps;
+    const policy = await deps.policy();
+    const table = { doc: c.doc, tableName: config.STATE_TABLE };
+    const identityCenter = new IdentityCenterAdapter({
+      ssoAdmin: c.ssoAdmin,
+      identityStore: c.identityStore,
+      instanceArn: config.INSTANCE_ARN,
+      identityStoreId: config.IDENTITY_STORE_ID,
+    });
+    const organizations = new OrganizationsAdapter({ client: c.organizations });
+    return userReconcileTasks({
+      okta: lazyOkta,
+      identityCenter,
+      scps: {
+        writeRevocationScps: (denies) => organizations.writeRevocationScps(denies),
+        listRevocationScps: () => organizations.listRevocationScps(),
+      },
+      ledger: new DenyLedger(table),
+      evidence: new EvidenceStore({
+        s3: c.s3,
+        bucket: config.EVIDENCE_BUCKET,
+        table,
+        ...(config.EVIDENCE_SIGNING_KEY_ID
+          ? { signer: new KmsEvidenceSigner({ kms: c.kms, keyId: config.EVIDENCE_SIGNING_KEY_ID }) }
+          : {}),
+      }),
+      instanceArn: config.INSTANCE_ARN,
+      identityStoreId: config.IDENTITY_STORE_ID,
+      managementAccountId: config.MANAGEMENT_ACCOUNT_ID,
+      // The policy's hold, never shorter than the deployment's (at least the longest session).
+      holdMs: Math.max(durationMs(policy.revocation.hold), config.HOLD_SECONDS * 1000),
+      membershipSync: policy.ownership.membershipSync,
+      sessionTagAttributes: policy.sessionTagAttributes,
+      sessionTags: new SessionTagStore(table),
+      now,
+    });
+  };
+  const tasks = () => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined; // a failed build (policy read) is retried by the next invocation
+      throw error;
+    });
+    return built;
+  };
+
+  const handler =
+    (task: UserReconcileTask) =>
+    (state: UserRunState): Promise<unknown> =>
+      retryableByWorkflow(`user-reconcile ${task}`, async () => {
+        const result = await (await tasks())[task](state);
+        if (task === "writeUserEvidence") {
+          for (const timing of revocationTimings(state)) {
+            deps.metrics.addMetric(timing.name, MetricUnit.Seconds, timing.seconds);
+            deps.logger.info("time to revoke", { runId: state.runId, [timing.name]: timing.seconds });
+          }
+          deps.metrics.publishStoredMetrics();
+        }
+        return result;
+      });
+  return Object.fromEntries(
+    USER_RECONCILE_TASKS.map((task) => [task, handler(task)]),
+  ) as UserReconcileHandlers;
+}

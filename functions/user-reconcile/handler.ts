@@ -1,0 +1,58 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { readPolicy } from "../shared/policy-location.ts";
+import { readConfig } from "../shared/read-config.ts";
+import { userReconcileConfigSchema } from "./config.ts";
+import { createUserReconcileHandlers, type UserReconcileClients } from "./create-task-handlers.ts";
+
+const config = readConfig(userReconcileConfigSchema);
+
+// sso-admin shares ~20 TPS across the instance: let the SDK back off a little before the workflow does.
+const retries = { maxAttempts: 5 };
+let clients: UserReconcileClients | undefined;
+const awsClients = () => {
+  clients ??= {
+    ssoAdmin: new SSOAdminClient(retries),
+    identityStore: new IdentitystoreClient(retries),
+    organizations: new OrganizationsClient(retries),
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    s3: new S3Client({}),
+    kms: new KMSClient({}),
+  };
+  return clients;
+};
+
+const handlers = createUserReconcileHandlers({
+  config,
+  clients: awsClients,
+  // Cached for 5 minutes by Powertools Parameters, so a rotated token is picked up without a deploy.
+  oktaToken: async () => {
+    const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
+    if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
+    return token;
+  },
+  policy: () => readPolicy(config.POLICY_LOCATION, { s3: () => awsClients().s3 }),
+  logger: new Logger({ serviceName: "user-reconcile" }),
+  metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "user-reconcile" }),
+});
+
+/** Lambda entries of the user-reconcile Task states (workflows/user-reconcile.ts), one function each. */
+export const {
+  readUserTruth,
+  planUserRun,
+  applyDenies,
+  clearOktaSessions,
+  verifyUserRun,
+  writeUserEvidence,
+  liftDenies,
+} = handlers;

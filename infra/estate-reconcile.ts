@@ -1,0 +1,105 @@
+/**
+ * The estate reconcile (the hourly third net) as a Standard state machine with Lambda tasks, started
+ * by EventBridge Scheduler. Its definition comes from workflows/estate-reconcile.ts through the typed
+ * hook {@link EstateReconcileWorkflow} (sst.config.ts builds it); without one, no estate resources are
+ * created. The task functions are `functions/estate-reconcile/handler.<task>`, with the user-reconcile
+ * environment plus `WORK_BUCKET` (the scratch bucket, infra/work-bucket.ts).
+ */
+import type { StateMachineDefinition } from "../workflows/asl.ts";
+import { deadLetterQueue } from "./dead-letter-queue.ts";
+import { lambdaFunction } from "./lambda-function.ts";
+import type { ResourceNames } from "./names.ts";
+import type { DeploymentParameters } from "./parameters.ts";
+import type { PermissionFacts } from "./permissions.ts";
+import { leastPrivilegeRole } from "./roles.ts";
+import type { Secrets } from "./secrets.ts";
+import type { Tables } from "./tables.ts";
+
+/** What workflows/estate-reconcile.ts provides for the stack to deploy the estate reconcile. */
+export interface EstateReconcileWorkflow {
+  /**
+   * The Lambda task names (camelCase). Each deploys as `<app>-<stage>-estate-<kebab-name>` from
+   * `functions/estate-reconcile/handler.<name>`, with the estate task role of infra/permissions.ts.
+   */
+  tasks: readonly string[];
+  /** The ASL definition, given each task's Lambda ARN by task name. */
+  definition(resources: Record<string, string>): StateMachineDefinition;
+  /**
+   * The execution input of a scheduled run, given the schedule expression. EventBridge Scheduler fills
+   * `<aws.scheduler.execution-id>` and `<aws.scheduler.scheduled-time>` placeholders in it.
+   */
+  scheduledInput(schedule: string): unknown;
+}
+
+export interface EstateReconcileDeps {
+  names: ResourceNames;
+  parameters: DeploymentParameters;
+  facts: $util.Output<PermissionFacts>;
+  tables: Tables;
+  secrets: Secrets;
+  evidenceBucketName: $util.Input<string>;
+  /** Environment the task functions share with user-reconcile (infra/user-reconcile.ts). */
+  environment: Record<string, $util.Input<string>>;
+}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateReconcileWorkflow | undefined) {
+  if (workflow === undefined) return undefined;
+  const { names, parameters } = deps;
+  const policy = parameters.policy;
+  const role = leastPrivilegeRole("estate-reconcile-task", deps.facts);
+  const functions = Object.fromEntries(
+    workflow.tasks.map((task) => [
+      task,
+      lambdaFunction(`EstateReconcile${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
+        name: `${names.prefix}-estate-${kebab(task)}`,
+        handler: `functions/estate-reconcile/handler.${task}`,
+        role,
+        timeout: "15 minutes",
+        memory: "1024 MB",
+        environment: {
+          ...deps.environment,
+          POWERTOOLS_SERVICE_NAME: "estate-reconcile",
+        },
+        ...(policy.kind === "bundled" ? { copyFiles: [{ from: policy.path }] } : {}),
+      }),
+    ]),
+  );
+  const logGroup = new aws.cloudwatch.LogGroup("EstateReconcileLogs", {
+    name: names.stateMachineLogGroups.estateReconcile,
+    retentionInDays: 90,
+  });
+  const stateMachine = new aws.sfn.StateMachine("EstateReconcile", {
+    name: names.stateMachines.estateReconcile,
+    type: "STANDARD",
+    roleArn: leastPrivilegeRole("estate-reconcile-workflow", deps.facts).arn,
+    definition: $resolve(Object.fromEntries(Object.entries(functions).map(([t, fn]) => [t, fn.arn]))).apply(
+      (arns) => JSON.stringify(workflow.definition(arns as Record<string, string>)),
+    ),
+    loggingConfiguration: {
+      logDestination: $interpolate`${logGroup.arn}:*`,
+      includeExecutionData: true,
+      level: "ERROR",
+    },
+    tracingConfiguration: { enabled: true },
+  });
+  const deadLetters = deadLetterQueue("EstateScheduleDeadLetters", names.queues.estateSchedule, deps.facts, {
+    forEventBridgeRule: false,
+  });
+  const schedule = new aws.scheduler.Schedule("EstateReconcileSchedule", {
+    name: names.schedules.estateReconcile,
+    scheduleExpression: parameters.estateSchedule,
+    flexibleTimeWindow: { mode: "OFF" },
+    target: {
+      arn: stateMachine.arn,
+      roleArn: leastPrivilegeRole("estate-schedule", deps.facts).arn,
+      input: JSON.stringify(workflow.scheduledInput(parameters.estateSchedule)),
+      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      deadLetterConfig: { arn: deadLetters.arn },
+    },
+  });
+  return { functions, stateMachine, deadLetters, schedule };
+}
+
+export type EstateReconcile = ReturnType<typeof estateReconcile>;

@@ -1,0 +1,136 @@
+/**
+ * The lifecycle pipeline of issue 7, one call from sst.config.ts: parameters and discovery, secrets,
+ * tables, the bus, the three ingress nets, the workflows, alarms and the dashboard. Every role comes
+ * from infra/permissions.ts. The evidence bucket and its keys (infra/evidence-bucket.ts) are passed in.
+ */
+import { alarms } from "./alarms.ts";
+import { dashboard } from "./dashboard.ts";
+import { discoverFacts } from "./discovery.ts";
+import { type EstateReconcileWorkflow, estateReconcile } from "./estate-reconcile.ts";
+import { hookApi } from "./hook-api.ts";
+import { dispatch, lifecycleBus } from "./lifecycle-bus.ts";
+import { logPoller } from "./log-poller.ts";
+import { logStreaming } from "./log-streaming.ts";
+import { resourceNames } from "./names.ts";
+import { readDeploymentParameters } from "./parameters.ts";
+import type { PermissionFacts } from "./permissions.ts";
+import { secrets as createSecrets } from "./secrets.ts";
+import { tables as createTables } from "./tables.ts";
+import { userReconcile, userReconcileEnvironment } from "./user-reconcile.ts";
+import { workBucket } from "./work-bucket.ts";
+
+/** What the evidence storage (infra/evidence-bucket.ts) gives the pipeline. */
+export interface EvidenceOutputs {
+  bucketName: $util.Input<string>;
+  /** The bucket's SSE-KMS key: writers need kms:GenerateDataKey on it. */
+  encryptionKeyArn?: $util.Input<string>;
+  /** The manifest signing key, when a function of this stack signs. */
+  signingKeyArn?: $util.Input<string>;
+  /** Extra environment for the evidence writers. */
+  writerEnvironment?: Record<string, $util.Input<string>>;
+}
+
+export function lifecycleStack(options: {
+  evidence: EvidenceOutputs;
+  /** workflows/estate-reconcile.ts, once it exists (infra/estate-reconcile.ts). */
+  estateWorkflow?: EstateReconcileWorkflow;
+  env?: Record<string, string | undefined>;
+}) {
+  const parameters = readDeploymentParameters(options.env ?? process.env);
+  const names = resourceNames($app.name, $app.stage);
+  const discovered = discoverFacts(parameters);
+  const work = options.estateWorkflow ? workBucket() : undefined;
+  const facts: $util.Output<PermissionFacts> = $resolve({
+    partition: discovered.partition,
+    region: discovered.region,
+    accountId: discovered.accountId,
+    organization: discovered.organization,
+    identityCenter: discovered.identityCenter,
+    evidenceBucket: $output(options.evidence.bucketName),
+    encryptionKey: $output(options.evidence.encryptionKeyArn),
+    signingKey: $output(options.evidence.signingKeyArn),
+    workBucket: $output(work?.name),
+  }).apply((d) => ({
+    partition: d.partition,
+    region: d.region,
+    accountId: d.accountId,
+    managementAccountId: d.organization.managementAccountId,
+    organizationId: d.organization.organizationId,
+    instanceArn: d.identityCenter.instanceArn,
+    identityStoreId: d.identityCenter.identityStoreId,
+    names,
+    evidenceBucket: d.evidenceBucket,
+    ...(d.encryptionKey ? { evidenceEncryptionKeyArn: d.encryptionKey } : {}),
+    ...(d.signingKey ? { evidenceSigningKeyArn: d.signingKey } : {}),
+    ...(d.workBucket ? { workBucket: d.workBucket } : {}),
+    ...(parameters.policy.kind === "s3"
+      ? { policyObject: { bucket: parameters.policy.bucket, key: parameters.policy.key } }
+      : {}),
+    ...(parameters.logStreamingSource ? { logStreamingSource: parameters.logStreamingSource } : {}),
+  }));
+
+  const secrets = createSecrets(names);
+  const tables = createTables(names);
+  const bus = lifecycleBus(names);
+  const common = { names, parameters, facts, tables, secrets };
+  const evidenceDeps = {
+    evidenceBucketName: options.evidence.bucketName,
+    ...(options.evidence.writerEnvironment
+      ? { evidenceEnvironment: options.evidence.writerEnvironment }
+      : {}),
+  };
+  const users = userReconcile({ ...common, ...evidenceDeps });
+  const dispatcher = dispatch({ names, facts, bus, userReconcileArn: users.stateMachine.arn });
+  const hook = hookApi({ ...common, bus });
+  const streaming = logStreaming({ names, parameters, facts, tables, bus });
+  const poller = logPoller({ ...common, bus });
+  const estate = estateReconcile(
+    {
+      ...common,
+      evidenceBucketName: options.evidence.bucketName,
+      environment: {
+        ...userReconcileEnvironment({ ...common, ...evidenceDeps }),
+        ...(work ? { WORK_BUCKET: work.name } : {}),
+      },
+    },
+    options.estateWorkflow,
+  );
+
+  const stateMachines: Record<string, $util.Input<string>> = {
+    "user-reconcile": users.stateMachine.arn,
+    ...(estate ? { "estate-reconcile": estate.stateMachine.arn } : {}),
+  };
+  const deadLetterQueues = {
+    dispatch: dispatcher.deadLetters,
+    poller: poller.deadLetters,
+    ...(streaming ? { logstream: streaming.deadLetters } : {}),
+    ...(estate ? { "estate-schedule": estate.deadLetters } : {}),
+  };
+  const { topic } = alarms({
+    names,
+    parameters,
+    hookApiId: hook.api.nodes.api.id,
+    stateMachines,
+    deadLetterQueues,
+  });
+  dashboard({
+    names,
+    parameters,
+    region: discovered.region,
+    hookApiId: hook.api.nodes.api.id,
+    stateMachines,
+    deadLetterQueueNames: Object.values(deadLetterQueues).map((q) => q.name),
+  });
+
+  return {
+    hookUrl: hook.hookUrl,
+    userReconcile: users.stateMachine.arn,
+    estateReconcile: estate?.stateMachine.arn ?? "not deployed (workflows/estate-reconcile.ts not wired)",
+    lifecycleBus: bus.name,
+    stateTable: tables.state.name,
+    idempotencyTable: tables.idempotency.name,
+    alarmTopic: topic.arn,
+    instanceArn: discovered.identityCenter.apply((ic) => ic.instanceArn),
+    identityStoreId: discovered.identityCenter.apply((ic) => ic.identityStoreId),
+  };
+}

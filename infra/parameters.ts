@@ -1,0 +1,160 @@
+/**
+ * Deployment parameters, read once from the environment of `sst deploy` and validated (design.md: no
+ * placeholder defaults for anything that identifies the customer's Okta or AWS). Pure: the infra
+ * passes `process.env`, tests pass a plain object. Secrets are not parameters: they are `sst secret`s
+ * (infra/secrets.ts). docs/deploy.md lists every variable.
+ */
+
+/** Where the access policy comes from: bundled with the functions, or an S3 object read at run time. */
+export type PolicyLocation = { kind: "bundled"; path: string } | { kind: "s3"; bucket: string; key: string };
+
+export interface DeploymentParameters {
+  /** `https://<org>.okta.com` */
+  oktaOrgUrl: string;
+  /** Identity Center's home region; the stack deploys there. Unset: the AWS profile's region. */
+  homeRegion?: string;
+  /** Unset: discovered with organizations:DescribeOrganization at deploy. */
+  managementAccountId?: string;
+  /** Unset: discovered with organizations:DescribeOrganization at deploy. */
+  organizationId?: string;
+  /** Both or neither. Unset: discovered with sso:ListInstances at deploy (exactly one instance). */
+  identityCenter?: { instanceArn: string; identityStoreId: string };
+  /** @default bundled `policy.yaml` */
+  policy: PolicyLocation;
+  /** Time-to-revoke SLA (Okta published -> Deny in force); the alarm fires above it. @default 300 */
+  slaSeconds: number;
+  /** How long a leaver's Deny is held: at least the longest session duration. @default 43200 (12 h) */
+  holdSeconds: number;
+  /** Minutes between System Log polls. @default 5 */
+  pollMinutes: number;
+  /** The estate reconcile's schedule expression. @default "rate(1 hour)" */
+  estateSchedule: string;
+  /** Okta Log Streaming partner event source; the partner bus rule exists only when set. */
+  logStreamingSource?: string;
+  /** Subscribed to the alarm topic when set. */
+  alarmEmail?: string;
+  /** API Gateway steady-state requests per second for the hook route. @default 50 */
+  hookRateLimit: number;
+  /** API Gateway burst for the hook route. @default 100 */
+  hookBurstLimit: number;
+  /** Okta app instance ids that provision Identity Center (application.* events count only for them). */
+  provisioningAppIds: string[];
+}
+
+/** Thrown when the deploy environment is incomplete or malformed; names every problem and its fix. */
+export class DeploymentParameterError extends Error {
+  override name = "DeploymentParameterError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the `OAL_*` variables; throws one error naming every bad variable. */
+export function readDeploymentParameters(env: Env): DeploymentParameters {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const matching = (name: string, pattern: RegExp, what: string) => {
+    const value = get(name);
+    if (value !== undefined && !pattern.test(value)) problems.push(`${name}: "${value}" is not ${what}`);
+    return value;
+  };
+  const positive = (name: string, fallback: number, max: number) => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0 || n > max) {
+      problems.push(`${name}: "${value}" is not a whole number between 1 and ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const oktaOrgUrl = matching(
+    "OAL_OKTA_ORG_URL",
+    /^https:\/\/[^/\s]+$/,
+    "an https origin like https://acme.okta.com",
+  );
+  if (oktaOrgUrl === undefined)
+    problems.push("OAL_OKTA_ORG_URL: required (your Okta org, https://<org>.okta.com)");
+  const instanceArn = matching(
+    "OAL_INSTANCE_ARN",
+    /^arn:aws[a-z-]*:sso:::instance\/ssoins-[0-9a-f]{16}$/,
+    "an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-...)",
+  );
+  const identityStoreId = matching(
+    "OAL_IDENTITY_STORE_ID",
+    /^d-[0-9a-f]{10}$/,
+    "an identity store id (d-...)",
+  );
+  if ((instanceArn === undefined) !== (identityStoreId === undefined)) {
+    problems.push("OAL_INSTANCE_ARN and OAL_IDENTITY_STORE_ID: set both or neither (neither: discovered)");
+  }
+  const policy = parsePolicyLocation(get("OAL_POLICY") ?? "policy.yaml", problems);
+  const hold = positive("OAL_HOLD_SECONDS", 43_200, 7 * 86_400);
+  if (hold < 3_600)
+    problems.push(`OAL_HOLD_SECONDS: ${hold} is below one hour, the shortest session duration`);
+
+  const homeRegion = matching("OAL_HOME_REGION", /^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region like eu-west-1");
+  const managementAccountId = matching("OAL_MANAGEMENT_ACCOUNT_ID", /^\d{12}$/, "a 12-digit account id");
+  const organizationId = matching("OAL_ORGANIZATION_ID", /^o-[a-z0-9]{10,32}$/, "an organization id (o-...)");
+  const logStreamingSource = matching(
+    "OAL_LOG_STREAMING_SOURCE",
+    /^aws\.partner\/okta\.com\/\S+$/,
+    "an Okta partner event source name (aws.partner/okta.com/...)",
+  );
+  const alarmEmail = matching("OAL_ALARM_EMAIL", /^[^@\s]+@[^@\s]+$/, "an email address");
+  const estateSchedule = matching(
+    "OAL_ESTATE_SCHEDULE",
+    /^(rate|cron)\(.+\)$/,
+    "an EventBridge Scheduler expression like rate(1 hour)",
+  );
+  const parameters: DeploymentParameters = {
+    oktaOrgUrl: oktaOrgUrl ?? "",
+    ...(homeRegion ? { homeRegion } : {}),
+    ...(managementAccountId ? { managementAccountId } : {}),
+    ...(organizationId ? { organizationId } : {}),
+    ...(instanceArn && identityStoreId ? { identityCenter: { instanceArn, identityStoreId } } : {}),
+    policy,
+    slaSeconds: positive("OAL_SLA_SECONDS", 300, 86_400),
+    holdSeconds: hold,
+    pollMinutes: positive("OAL_POLL_MINUTES", 5, 60),
+    estateSchedule: estateSchedule ?? "rate(1 hour)",
+    ...(logStreamingSource ? { logStreamingSource } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
+    hookRateLimit: positive("OAL_HOOK_RATE_LIMIT", 50, 10_000),
+    hookBurstLimit: positive("OAL_HOOK_BURST_LIMIT", 100, 5_000),
+    provisioningAppIds: (get("OAL_PROVISIONING_APP_IDS") ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter(Boolean),
+  };
+  if (problems.length > 0) {
+    throw new DeploymentParameterError(
+      `invalid deployment parameters (see docs/deploy.md):\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
+  }
+  return parameters;
+}
+
+function parsePolicyLocation(value: string, problems: string[]): PolicyLocation {
+  if (value.startsWith("s3://")) {
+    const [bucket = "", ...key] = value.slice("s3://".length).split("/");
+    if (bucket === "" || key.join("/") === "") {
+      problems.push(`OAL_POLICY: "${value}" is not s3://<bucket>/<key>`);
+    }
+    return { kind: "s3", bucket, key: key.join("/") };
+  }
+  if (value.includes("..") || value.startsWith("/")) {
+    problems.push(
+      `OAL_POLICY: "${value}" must be a path inside the project (bundled) or s3://<bucket>/<key>`,
+    );
+  }
+  return { kind: "bundled", path: value };
+}
+
+/** The value of the functions' `POLICY_LOCATION` variable. */
+export function policyLocationValue(policy: PolicyLocation): string {
+  return policy.kind === "s3" ? `s3://${policy.bucket}/${policy.key}` : `file:${policy.path}`;
+}

@@ -1,0 +1,750 @@
+/**
+ * Every IAM permission the deployment grants, as data: one role per function, state machine and
+ * schedule, each with only the actions its code calls on only the resources it touches. Pure (no sst
+ * globals): infra/ turns it into roles, test/unit/infra-permissions.test.ts checks it against AWS's
+ * service authorization data and a policy simulator, and scripts/permissions-table.ts renders the
+ * README table from it.
+ *
+ * A `*` never appears in an action. It appears in a resource only where AWS leaves no narrower choice,
+ * and then the grant says why in `wildcard` (the test refuses a wildcard without a reason, and a bare
+ * `"*"` resource unless every action in the grant is one AWS authorizes on no resource type).
+ */
+import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
+import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
+
+/** A condition block as IAM spells it: operator -> key -> value(s). */
+export type Conditions = Record<string, Record<string, string | string[]>>;
+
+/** One statement of a role policy, with the reason for any wildcard in its resources. */
+export interface Grant {
+  /** Statement id (letters and digits): what the grant is for. */
+  sid: string;
+  actions: string[];
+  resources: string[];
+  conditions?: Conditions;
+  /** Why a resource holds a `*`; required when one does. */
+  wildcard?: string;
+}
+
+export type Principal = "lambda.amazonaws.com" | "states.amazonaws.com" | "scheduler.amazonaws.com";
+
+export interface RolePermissions {
+  /** Which service assumes the role. */
+  principal: Principal;
+  /** What the role belongs to, for the README. */
+  purpose: string;
+  /** When the role is only deployed under a condition (optional features). */
+  deployedWhen?: string;
+  grants: Grant[];
+}
+
+/** A resource-based policy statement (queue policies that let EventBridge dead-letter). */
+export interface ResourcePolicyGrant extends Grant {
+  service: "events.amazonaws.com";
+}
+
+/** What the policies are written against. Discovered or configured at deploy time (infra/parameters.ts). */
+export interface PermissionFacts {
+  partition: string;
+  region: string;
+  /** The account the stack is deployed to (the Identity Center administration account). */
+  accountId: string;
+  managementAccountId: string;
+  /** `o-...` */
+  organizationId: string;
+  /** `arn:aws:sso:::instance/ssoins-...` */
+  instanceArn: string;
+  /** `d-...` */
+  identityStoreId: string;
+  names: ResourceNames;
+  evidenceBucket: string;
+  /** The customer managed key the evidence bucket encrypts with (SSE-KMS), when there is one. */
+  evidenceEncryptionKeyArn?: string;
+  /** The asymmetric KMS key that signs evidence records, when evidence is signed. */
+  evidenceSigningKeyArn?: string;
+  /** The workflows' scratch bucket (infra/work-bucket.ts), when the estate reconcile is deployed. */
+  workBucket?: string;
+  /** The access policy, when it is read from S3 rather than bundled with the functions. */
+  policyObject?: { bucket: string; key: string };
+  /** The Okta Log Streaming partner event source (`aws.partner/okta.com/...`), when configured. */
+  logStreamingSource?: string;
+}
+
+/** Role keys: Lambda roles are keyed like their function (infra/names.ts). */
+export type RoleKey =
+  | "okta-hook"
+  | "dispatch"
+  | "okta-logstream"
+  | "okta-log-poll"
+  | (typeof USER_TASK_FUNCTIONS)[UserTaskName]
+  | "user-reconcile-workflow"
+  | "estate-reconcile-task"
+  | "estate-reconcile-workflow"
+  | "poller-schedule"
+  | "estate-schedule";
+
+const X_RAY_WHY =
+  "X-Ray's PutTraceSegments, PutTelemetryRecords and sampling calls authorize on no resource type: AWS requires `*`.";
+const LOG_STREAMS_WHY =
+  "`:*` is the log streams of the function's own log group (`/aws/lambda/<function name>`).";
+const SECRET_SUFFIX_WHY =
+  "Secrets Manager appends `-` and six random characters to a secret's name; `??????` matches exactly those.";
+const ACCOUNTS_WHY =
+  "Any account of the organization can hold an assignment; accounts are created after deploy (`account/*`).";
+const PERMISSION_SETS_WHY =
+  "Permission sets are created by administrators after deploy; the pattern is confined to this instance.";
+const IDENTITY_STORE_WHY =
+  "identitystore user, group and membership ARNs carry no store id (`user/*`, `group/*`, `membership/*`); every " +
+  "identitystore action also requires the identity store resource, pinned here to the one store id (its owning " +
+  "account is left as `*`: the store id is unique).";
+const SCP_WHY =
+  "Policy ids (`p-*`) are only known once created; the tag condition confines the grant to the tool's revocation SCPs.";
+const ROOT_WHY = "The organization's root id (`r-*`) is read with ListRoots at run time.";
+const EVIDENCE_WHY =
+  "Object keys are per record (`v1/runs/...`, `v1/snapshots/...`); only the evidence prefix.";
+
+/** The ARN parts most grants use. */
+function arns(f: PermissionFacts) {
+  const { partition: p, region: r, accountId: a } = f;
+  const instanceId = f.instanceArn.split("/").pop() ?? f.instanceArn;
+  const org = `arn:${p}:organizations::${f.managementAccountId}`;
+  return {
+    lambda: (name: string) => `arn:${p}:lambda:${r}:${a}:function:${name}`,
+    logStreams: (fn: string) => `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${fn}:*`,
+    table: (name: string) => `arn:${p}:dynamodb:${r}:${a}:table/${name}`,
+    bus: `arn:${p}:events:${r}:${a}:event-bus/${f.names.bus}`,
+    secret: (name: string) => `arn:${p}:secretsmanager:${r}:${a}:secret:${name}-??????`,
+    queue: (name: string) => `arn:${p}:sqs:${r}:${a}:${name}`,
+    stateMachine: (name: string) => `arn:${p}:states:${r}:${a}:stateMachine:${name}`,
+    instance: f.instanceArn,
+    permissionSets: `arn:${p}:sso:::permissionSet/${instanceId}/*`,
+    allAccounts: `arn:${p}:sso:::account/*`,
+    account: (id: string) => `arn:${p}:sso:::account/${id}`,
+    identityStore: `arn:${p}:identitystore::*:identitystore/${f.identityStoreId}`,
+    users: `arn:${p}:identitystore:::user/*`,
+    groups: `arn:${p}:identitystore:::group/*`,
+    memberships: `arn:${p}:identitystore:::membership/*`,
+    scps: `${org}:policy/${f.organizationId}/service_control_policy/p-*`,
+    root: `${org}:root/${f.organizationId}/r-*`,
+    ous: `${org}:ou/${f.organizationId}/ou-*`,
+    orgAccounts: `${org}:account/${f.organizationId}/*`,
+    evidenceObjects: `arn:${p}:s3:::${f.evidenceBucket}/${RUNTIME_CONTRACT.evidencePrefix}*`,
+    rule: (bus: string, rule: string) => `arn:${p}:events:${r}:${a}:rule/${bus}/${rule}`,
+  };
+}
+
+const SCP_TYPE = { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" };
+const TOOL_TAG = `${RUNTIME_CONTRACT.managedByTag.key}`;
+
+/** Grants every Lambda role carries: its own log streams and X-Ray segments. */
+function lambdaBasics(f: PermissionFacts, functionName: string): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "WriteOwnLogs",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [a.logStreams(functionName)],
+      wildcard: LOG_STREAMS_WHY,
+    },
+    {
+      sid: "WriteTraces",
+      actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      resources: ["*"],
+      wildcard: X_RAY_WHY,
+    },
+  ];
+}
+
+/** DynamoDB actions on the state table, confined to the partitions (`pk` values) the role owns. */
+function statePartition(f: PermissionFacts, sid: string, actions: string[], partitions: string[]): Grant {
+  return {
+    sid,
+    actions,
+    resources: [arns(f).table(f.names.tables.state)],
+    conditions: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": partitions } },
+  };
+}
+
+function readOktaToken(f: PermissionFacts): Grant {
+  return {
+    sid: "ReadOktaToken",
+    actions: ["secretsmanager:GetSecretValue"],
+    resources: [arns(f).secret(f.names.secrets.oktaToken)],
+    wildcard: SECRET_SUFFIX_WHY,
+  };
+}
+
+function deduplicate(f: PermissionFacts): Grant {
+  return {
+    sid: "DeduplicateEvents",
+    actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    resources: [arns(f).table(f.names.tables.idempotency)],
+  };
+}
+
+function publish(f: PermissionFacts): Grant {
+  return { sid: "PublishLifecycleEvents", actions: ["events:PutEvents"], resources: [arns(f).bus] };
+}
+
+function deadLetter(f: PermissionFacts, queue: string): Grant {
+  return { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [arns(f).queue(queue)] };
+}
+
+const { denyLedger, evidenceChain, pollerCursor, sessionTags } = RUNTIME_CONTRACT.statePartitions;
+
+/** Reading the tool's revocation SCPs and the root they are attached to. */
+function readRevocationScps(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "ListOrganizationRootsAndPolicies",
+      actions: ["organizations:ListRoots", "organizations:ListPolicies"],
+      resources: ["*"],
+      wildcard: "ListRoots and ListPolicies authorize on no resource type: AWS requires `*`.",
+    },
+    {
+      sid: "ListPoliciesOnRoot",
+      actions: ["organizations:ListPoliciesForTarget"],
+      resources: [a.root],
+      wildcard: ROOT_WHY,
+    },
+    {
+      sid: "ReadRevocationScps",
+      actions: ["organizations:DescribePolicy", "organizations:ListTargetsForPolicy"],
+      resources: [a.scps],
+      conditions: { StringEquals: { [`aws:ResourceTag/${TOOL_TAG}`]: RUNTIME_CONTRACT.managedByTag.value } },
+      wildcard: SCP_WHY,
+    },
+  ];
+}
+
+/** Creating, rewriting, attaching and deleting the tool's revocation SCPs, and nothing else. */
+function writeRevocationScps(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  const tagged = { [`aws:ResourceTag/${TOOL_TAG}`]: RUNTIME_CONTRACT.managedByTag.value };
+  return [
+    ...readRevocationScps(f),
+    {
+      sid: "CreateTaggedRevocationScps",
+      // CreatePolicy with Tags also needs TagResource (Organizations API reference, CreatePolicy).
+      actions: ["organizations:CreatePolicy", "organizations:TagResource"],
+      resources: [a.scps],
+      conditions: {
+        StringEquals: { [`aws:RequestTag/${TOOL_TAG}`]: RUNTIME_CONTRACT.managedByTag.value, ...SCP_TYPE },
+        "ForAllValues:StringEquals": { "aws:TagKeys": [TOOL_TAG] },
+      },
+      wildcard: SCP_WHY,
+    },
+    {
+      sid: "ChangeRevocationScps",
+      actions: [
+        "organizations:UpdatePolicy",
+        "organizations:DeletePolicy",
+        "organizations:AttachPolicy",
+        "organizations:DetachPolicy",
+      ],
+      resources: [a.scps],
+      conditions: { StringEquals: { ...tagged, ...SCP_TYPE } },
+      wildcard: SCP_WHY,
+    },
+    {
+      // Attach/Detach authorize on the policy and on the target: the policy side is the grant above.
+      sid: "AttachScpsToRoot",
+      actions: ["organizations:AttachPolicy", "organizations:DetachPolicy"],
+      resources: [a.root],
+      conditions: { StringEquals: SCP_TYPE },
+      wildcard: ROOT_WHY,
+    },
+  ];
+}
+
+/** Reading and rewriting the inline policies of the permission sets provisioned to the management account. */
+function managementAccountInlinePolicies(f: PermissionFacts, write: boolean): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "ListManagementAccountPermissionSets",
+      actions: ["sso:ListPermissionSetsProvisionedToAccount"],
+      resources: [a.instance, a.account(f.managementAccountId)],
+    },
+    {
+      sid: write ? "EditInlinePolicies" : "ReadInlinePolicies",
+      actions: [
+        "sso:GetInlinePolicyForPermissionSet",
+        ...(write ? ["sso:PutInlinePolicyToPermissionSet", "sso:DeleteInlinePolicyFromPermissionSet"] : []),
+      ],
+      resources: [a.instance, a.permissionSets],
+      wildcard: PERMISSION_SETS_WHY,
+    },
+  ];
+}
+
+function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
+  return [
+    statePartition(f, "UseDenyLedger", ledgerActions, [denyLedger]),
+    ...writeRevocationScps(f),
+    ...managementAccountInlinePolicies(f, true),
+  ];
+}
+
+/**
+ * Appending to the evidence chain (adapters/evidence-store.ts): claim a sequence and index the day in
+ * the `chain` partition, store the record once under `v1/`, read back its own record on a retried
+ * write, and (with the signing key) refresh the day's signed manifest under `v1/chain/`.
+ */
+function writeEvidence(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  const grants: Grant[] = [
+    statePartition(
+      f,
+      "SequenceEvidenceChain",
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+      [evidenceChain],
+    ),
+    {
+      sid: "PutAndReadEvidenceObjects",
+      actions: ["s3:PutObject", "s3:GetObject"],
+      resources: [a.evidenceObjects],
+      wildcard: EVIDENCE_WHY,
+    },
+    {
+      sid: "ListDailyManifests",
+      actions: ["s3:ListBucket"],
+      resources: [`arn:${f.partition}:s3:::${f.evidenceBucket}`],
+      conditions: { StringLike: { "s3:prefix": [`${RUNTIME_CONTRACT.evidencePrefix}chain/*`] } },
+    },
+  ];
+  if (f.evidenceEncryptionKeyArn) {
+    grants.push({
+      sid: "EncryptAndDecryptEvidence",
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: [f.evidenceEncryptionKeyArn],
+      conditions: { StringEquals: { "kms:ViaService": `s3.${f.region}.amazonaws.com` } },
+    });
+  }
+  if (f.evidenceSigningKeyArn) {
+    grants.push({
+      sid: "SignEvidenceManifests",
+      actions: ["kms:Sign"],
+      resources: [f.evidenceSigningKeyArn],
+    });
+  }
+  return grants;
+}
+
+function identityCenterUserReads(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "ReadIdentityStoreUser",
+      actions: [
+        "identitystore:GetUserId",
+        "identitystore:ListGroupMembershipsForMember",
+        "identitystore:ListGroups",
+      ],
+      resources: [a.identityStore, a.users, a.groups, a.memberships],
+      wildcard: IDENTITY_STORE_WHY,
+    },
+    {
+      sid: "ReadPrincipalAssignments",
+      actions: ["sso:ListAccountAssignmentsForPrincipal"],
+      resources: [a.instance],
+    },
+  ];
+}
+
+/** The permissions of one user-reconcile Task function. */
+function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
+  const a = arns(f);
+  switch (task) {
+    case "readUserTruth":
+      return [
+        readOktaToken(f),
+        ...identityCenterUserReads(f),
+        {
+          sid: "ReadPermissionSets",
+          actions: ["sso:ListPermissionSets", "sso:DescribePermissionSet"],
+          resources: [a.instance, a.permissionSets],
+          wildcard: PERMISSION_SETS_WHY,
+        },
+        statePartition(f, "ReadDenyLedger", ["dynamodb:Query"], [denyLedger]),
+        statePartition(f, "ReadSessionTags", ["dynamodb:GetItem"], [sessionTags]),
+      ];
+    case "planUserRun":
+      return [];
+    case "applyDenies":
+      // Adds this run's Denies and removes the ones the user's regained access lifts.
+      return denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]);
+    case "liftDenies":
+      return denyEnforcement(f, ["dynamodb:DeleteItem", "dynamodb:Query"]);
+    case "clearOktaSessions":
+      return [readOktaToken(f)];
+    case "verifyUserRun":
+      return [
+        {
+          sid: "ReadRemainingMemberships",
+          actions: ["identitystore:ListGroupMembershipsForMember"],
+          resources: [a.identityStore, a.users, a.memberships],
+          wildcard: IDENTITY_STORE_WHY,
+        },
+        {
+          sid: "ReadPrincipalAssignments",
+          actions: ["sso:ListAccountAssignmentsForPrincipal"],
+          resources: [a.instance],
+        },
+        statePartition(f, "ReadDenyLedger", ["dynamodb:Query"], [denyLedger]),
+        ...readRevocationScps(f),
+        ...managementAccountInlinePolicies(f, false),
+      ];
+    case "writeUserEvidence":
+      return [
+        ...writeEvidence(f),
+        statePartition(f, "RememberSessionTags", ["dynamodb:PutItem"], [sessionTags]),
+      ];
+  }
+}
+
+/** The user-reconcile state machine: its Lambda tasks, its SDK tasks, logging and tracing. */
+function userReconcileWorkflow(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "InvokeTaskFunctions",
+      actions: ["lambda:InvokeFunction"],
+      resources: Object.values(f.names.userTasks).map(a.lambda),
+    },
+    {
+      sid: "DeleteAccountAssignments",
+      actions: ["sso:DeleteAccountAssignment"],
+      resources: [a.instance, a.permissionSets, a.allAccounts],
+      wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+    },
+    {
+      sid: "ReprovisionInManagementAccount",
+      actions: ["sso:ProvisionPermissionSet"],
+      resources: [a.instance, a.permissionSets, a.account(f.managementAccountId)],
+      wildcard: PERMISSION_SETS_WHY,
+    },
+    {
+      sid: "PollAsyncOperations",
+      actions: ["sso:DescribeAccountAssignmentDeletionStatus", "sso:DescribePermissionSetProvisioningStatus"],
+      resources: [a.instance],
+    },
+    {
+      sid: "RemoveGroupMemberships",
+      actions: ["identitystore:DeleteGroupMembership"],
+      resources: [a.identityStore, a.users, a.groups, a.memberships],
+      wildcard: IDENTITY_STORE_WHY,
+    },
+    {
+      // Membership sync (SCIM lag repair), only when the policy owns it.
+      sid: "AddGroupMemberships",
+      actions: ["identitystore:CreateGroupMembership"],
+      resources: [a.identityStore, a.users, a.groups],
+      wildcard: IDENTITY_STORE_WHY,
+    },
+    ...workflowObservability(),
+  ];
+}
+
+/** Step Functions' CloudWatch Logs delivery and X-Ray tracing (AWS documents both with `*`). */
+function workflowObservability(): Grant[] {
+  return [
+    {
+      sid: "DeliverExecutionLogs",
+      actions: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      resources: ["*"],
+      wildcard:
+        "Step Functions delivers logs through CloudWatch Logs vended-log deliveries; these actions authorize on no " +
+        "resource type and the Step Functions guide requires `*` for them.",
+    },
+    {
+      sid: "WriteTraces",
+      actions: [
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+      ],
+      resources: ["*"],
+      wildcard: X_RAY_WHY,
+    },
+  ];
+}
+
+/** The estate reconcile's task functions: read the whole estate, apply the guarded plan, write evidence. */
+function estateReconcileTask(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  const grants: Grant[] = [
+    readOktaToken(f),
+    {
+      sid: "ReadOrganizationTree",
+      actions: ["organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"],
+      resources: [a.root, a.ous],
+      wildcard: `${ROOT_WHY} OUs are created by administrators after deploy (\`ou-*\`).`,
+    },
+    {
+      sid: "ReadAccountTags",
+      actions: ["organizations:ListTagsForResource"],
+      resources: [a.orgAccounts],
+      wildcard: "Account tags select policy targets; accounts are created after deploy.",
+    },
+    {
+      sid: "ReadIdentityStore",
+      actions: [
+        "identitystore:ListUsers",
+        "identitystore:ListGroups",
+        "identitystore:ListGroupMemberships",
+        "identitystore:ListGroupMembershipsForMember",
+      ],
+      resources: [a.identityStore, a.users, a.groups, a.memberships],
+      wildcard: IDENTITY_STORE_WHY,
+    },
+    {
+      sid: "ChangeGroupMemberships",
+      actions: ["identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership"],
+      resources: [a.identityStore, a.users, a.groups, a.memberships],
+      wildcard: IDENTITY_STORE_WHY,
+    },
+    {
+      sid: "ReadPermissionSets",
+      actions: ["sso:ListPermissionSets", "sso:DescribePermissionSet"],
+      resources: [a.instance, a.permissionSets],
+      wildcard: PERMISSION_SETS_WHY,
+    },
+    {
+      sid: "ReadAndChangeAssignments",
+      actions: [
+        "sso:ListPermissionSetsProvisionedToAccount",
+        "sso:ListAccountAssignments",
+        "sso:CreateAccountAssignment",
+        "sso:DeleteAccountAssignment",
+        "sso:ProvisionPermissionSet",
+      ],
+      resources: [a.instance, a.permissionSets, a.allAccounts],
+      wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+    },
+    {
+      sid: "PollAsyncOperations",
+      actions: [
+        "sso:DescribeAccountAssignmentCreationStatus",
+        "sso:DescribeAccountAssignmentDeletionStatus",
+        "sso:DescribePermissionSetProvisioningStatus",
+      ],
+      resources: [a.instance],
+    },
+    ...denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]).filter(
+      // ListPermissionSetsProvisionedToAccount is granted on every account above.
+      (g) => g.sid !== "ListManagementAccountPermissionSets",
+    ),
+    ...writeEvidence(f),
+  ];
+  if (f.workBucket) {
+    grants.push({
+      sid: "UseWorkBucket",
+      actions: ["s3:GetObject", "s3:PutObject"],
+      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}*`],
+      wildcard: "Run scratch objects are keyed per run (`work/estate/<run id>/...`); only the work prefix.",
+    });
+  }
+  return [...grants, ...readAccessPolicy(f)];
+}
+
+/** The access policy object, when it is read from S3 (bundled, it needs no permission). */
+function readAccessPolicy(f: PermissionFacts): Grant[] {
+  if (!f.policyObject) return [];
+  return [
+    {
+      sid: "ReadAccessPolicy",
+      actions: ["s3:GetObject"],
+      resources: [`arn:${f.partition}:s3:::${f.policyObject.bucket}/${f.policyObject.key}`],
+    },
+  ];
+}
+
+/** Every role of the deployment, keyed like the resource that assumes it. */
+export function rolePermissions(f: PermissionFacts): Record<RoleKey, RolePermissions> {
+  const a = arns(f);
+  const n = f.names;
+  const lambdaRole = (fn: string, purpose: string, grants: Grant[], deployedWhen?: string) => ({
+    principal: "lambda.amazonaws.com" as const,
+    purpose,
+    ...(deployedWhen ? { deployedWhen } : {}),
+    grants: [...lambdaBasics(f, fn), ...grants],
+  });
+  const tasks = Object.fromEntries(
+    (Object.keys(USER_TASK_FUNCTIONS) as UserTaskName[]).map((task) => [
+      USER_TASK_FUNCTIONS[task],
+      // Every task function reads the policy at cold start (its hold, membership sync, session tags).
+      lambdaRole(n.userTasks[task], `user-reconcile task ${task}`, [
+        ...userTask(f, task),
+        ...readAccessPolicy(f),
+      ]),
+    ]),
+  ) as Record<(typeof USER_TASK_FUNCTIONS)[UserTaskName], RolePermissions>;
+  const estateWhen = "the estate-reconcile workflow is wired (workflows/estate-reconcile.ts)";
+  return {
+    "okta-hook": lambdaRole(n.functions["okta-hook"], "Okta event hook ingress (API Gateway)", [
+      {
+        sid: "ReadHookSecrets",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [a.secret(n.secrets.hookCurrent), a.secret(n.secrets.hookNext)],
+        wildcard: SECRET_SUFFIX_WHY,
+      },
+      deduplicate(f),
+      publish(f),
+    ]),
+    dispatch: lambdaRole(n.functions.dispatch, "lifecycle bus -> user-reconcile", [
+      {
+        sid: "StartUserReconcile",
+        actions: ["states:StartExecution"],
+        resources: [a.stateMachine(n.stateMachines.userReconcile)],
+      },
+      deadLetter(f, n.queues.dispatch),
+    ]),
+    "okta-logstream": lambdaRole(
+      n.functions["okta-logstream"],
+      "Okta Log Streaming ingress (partner event bus)",
+      [deduplicate(f), publish(f), deadLetter(f, n.queues.logstream)],
+      "OAL_LOG_STREAMING_SOURCE is set",
+    ),
+    "okta-log-poll": lambdaRole(n.functions["okta-log-poll"], "System Log poller (schedule)", [
+      readOktaToken(f),
+      statePartition(f, "KeepPollerCursor", ["dynamodb:GetItem", "dynamodb:PutItem"], [pollerCursor]),
+      deduplicate(f),
+      publish(f),
+      deadLetter(f, n.queues.poller),
+    ]),
+    ...tasks,
+    "user-reconcile-workflow": {
+      principal: "states.amazonaws.com",
+      purpose: "user-reconcile state machine (SDK tasks and Lambda tasks)",
+      grants: userReconcileWorkflow(f),
+    },
+    "estate-reconcile-task": lambdaRole(
+      `${n.prefix}-estate-*`,
+      "estate-reconcile task functions",
+      estateReconcileTask(f),
+      estateWhen,
+    ),
+    "estate-reconcile-workflow": {
+      principal: "states.amazonaws.com",
+      purpose: "estate-reconcile state machine",
+      deployedWhen: estateWhen,
+      grants: [
+        {
+          sid: "InvokeTaskFunctions",
+          actions: ["lambda:InvokeFunction"],
+          resources: [a.lambda(`${n.prefix}-estate-*`)],
+          wildcard: "The estate workflow's task functions are all named `<app>-<stage>-estate-<task>`.",
+        },
+        ...workflowObservability(),
+      ],
+    },
+    "poller-schedule": {
+      principal: "scheduler.amazonaws.com",
+      purpose: "EventBridge Scheduler -> System Log poller",
+      grants: [
+        {
+          sid: "InvokePoller",
+          actions: ["lambda:InvokeFunction"],
+          resources: [a.lambda(n.functions["okta-log-poll"])],
+        },
+        deadLetter(f, n.queues.poller),
+      ],
+    },
+    "estate-schedule": {
+      principal: "scheduler.amazonaws.com",
+      purpose: "EventBridge Scheduler -> estate-reconcile (hourly)",
+      deployedWhen: estateWhen,
+      grants: [
+        {
+          sid: "StartEstateReconcile",
+          actions: ["states:StartExecution"],
+          resources: [a.stateMachine(n.stateMachines.estateReconcile)],
+        },
+        deadLetter(f, n.queues.estateSchedule),
+      ],
+    },
+  };
+}
+
+/** Queue policies that let an EventBridge rule dead-letter into its queue (and no other rule). */
+export function deadLetterQueuePolicies(f: PermissionFacts): Record<string, ResourcePolicyGrant> {
+  const a = arns(f);
+  const n = f.names;
+  const rule = (queue: string, ruleArn: string): ResourcePolicyGrant => ({
+    sid: "EventBridgeRuleDeadLetters",
+    service: "events.amazonaws.com",
+    actions: ["sqs:SendMessage"],
+    resources: [a.queue(queue)],
+    conditions: { ArnEquals: { "aws:SourceArn": ruleArn } },
+  });
+  return {
+    [n.queues.dispatch]: rule(n.queues.dispatch, a.rule(n.bus, n.rules.lifecycle)),
+    ...(f.logStreamingSource
+      ? { [n.queues.logstream]: rule(n.queues.logstream, a.rule(f.logStreamingSource, n.rules.logStreaming)) }
+      : {}),
+  };
+}
+
+/** An IAM policy document (JSON-ready) from grants. */
+export function policyDocument(grants: readonly Grant[]) {
+  return {
+    Version: "2012-10-17" as const,
+    Statement: grants.map((g) => ({
+      Sid: g.sid,
+      Effect: "Allow" as const,
+      Action: g.actions,
+      Resource: g.resources,
+      ...(g.conditions ? { Condition: g.conditions } : {}),
+    })),
+  };
+}
+
+/** The queue policy document for a resource-policy grant. */
+export function resourcePolicyDocument(grant: ResourcePolicyGrant) {
+  return {
+    Version: "2012-10-17" as const,
+    Statement: [
+      {
+        Sid: grant.sid,
+        Effect: "Allow" as const,
+        Principal: { Service: grant.service },
+        Action: grant.actions,
+        Resource: grant.resources,
+        ...(grant.conditions ? { Condition: grant.conditions } : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * The trust policy letting the role's service assume it. Step Functions and EventBridge Scheduler are
+ * confined to this account (confused-deputy protection, as their guides recommend); Lambda does not
+ * send `aws:SourceAccount` when it assumes an execution role, so its trust carries no condition.
+ */
+export function trustPolicyDocument(principal: Principal, accountId: string) {
+  return {
+    Version: "2012-10-17" as const,
+    Statement: [
+      {
+        Effect: "Allow" as const,
+        Principal: { Service: principal },
+        Action: "sts:AssumeRole",
+        ...(principal === "lambda.amazonaws.com"
+          ? {}
+          : { Condition: { StringEquals: { "aws:SourceAccount": accountId } } }),
+      },
+    ],
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * user-reconcile: the very ASL definition the local stack runs (workflows/user-reconcile.ts), deployed
+ * as a Standard state machine (a run holds a leaver's Deny for hours), with one Lambda per Task
+ * handler (functions/user-reconcile/handler.ts), each with its own least-privilege role. Logs at
+ * ERROR level with execution data (each run's full record is the evidence), X-Ray tracing on.
+ */
+import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../workflows/user-reconcile.ts";
+import { lambdaFunction } from "./lambda-function.ts";
+import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
+import { type DeploymentParameters, policyLocationValue } from "./parameters.ts";
+import type { PermissionFacts } from "./permissions.ts";
+import { leastPrivilegeRole } from "./roles.ts";
+import type { Secrets } from "./secrets.ts";
+import type { Tables } from "./tables.ts";
+
+export interface UserReconcileDeps {
+  names: ResourceNames;
+  parameters: DeploymentParameters;
+  facts: $util.Output<PermissionFacts>;
+  tables: Tables;
+  secrets: Secrets;
+  evidenceBucketName: $util.Input<string>;
+  /** Extra environment for the evidence writer (the evidence issue's signing key, for example). */
+  evidenceEnvironment?: Record<string, $util.Input<string>>;
+}
+
+const pascal = (task: string) => task.charAt(0).toUpperCase() + task.slice(1);
+
+/** The environment functions/user-reconcile/handler.ts validates at cold start. */
+export function userReconcileEnvironment(deps: UserReconcileDeps): Record<string, $util.Input<string>> {
+  return {
+    OKTA_ORG_URL: deps.parameters.oktaOrgUrl,
+    OKTA_API_TOKEN_SECRET_ID: deps.secrets.oktaTokenSecretId,
+    STATE_TABLE: deps.tables.state.name,
+    EVIDENCE_BUCKET: deps.evidenceBucketName,
+    INSTANCE_ARN: deps.facts.apply((f) => f.instanceArn),
+    IDENTITY_STORE_ID: deps.facts.apply((f) => f.identityStoreId),
+    MANAGEMENT_ACCOUNT_ID: deps.facts.apply((f) => f.managementAccountId),
+    HOLD_SECONDS: String(deps.parameters.holdSeconds),
+    POLICY_LOCATION: policyLocationValue(deps.parameters.policy),
+    POWERTOOLS_SERVICE_NAME: "user-reconcile",
+    ...deps.evidenceEnvironment,
+  };
+}
+
+export function userReconcile(deps: UserReconcileDeps) {
+  const { names } = deps;
+  const environment = userReconcileEnvironment(deps);
+  const functions = Object.fromEntries(
+    USER_RECONCILE_TASKS.map((task: UserTaskName) => [
+      task,
+      lambdaFunction(`UserReconcile${pascal(task)}`, {
+        name: names.userTasks[task],
+        handler: `functions/user-reconcile/handler.${task}`,
+        role: leastPrivilegeRole(USER_TASK_FUNCTIONS[task], deps.facts),
+        // Enforcing a Deny rewrites SCPs and inline policies; everything else is a few reads.
+        timeout: task === "applyDenies" || task === "liftDenies" ? "5 minutes" : "60 seconds",
+        environment,
+        ...(deps.parameters.policy.kind === "bundled"
+          ? { copyFiles: [{ from: deps.parameters.policy.path }] }
+          : {}),
+      }),
+    ]),
+  ) as Record<UserTaskName, sst.aws.Function>;
+
+  const logGroup = new aws.cloudwatch.LogGroup("UserReconcileLogs", {
+    name: names.stateMachineLogGroups.userReconcile,
+    retentionInDays: 90,
+  });
+  const stateMachine = new aws.sfn.StateMachine("UserReconcile", {
+    name: names.stateMachines.userReconcile,
+    type: "STANDARD",
+    roleArn: leastPrivilegeRole("user-reconcile-workflow", deps.facts).arn,
+    definition: $resolve(
+      Object.fromEntries(USER_RECONCILE_TASKS.map((task) => [task, functions[task].arn])) as Record<
+        UserTaskName,
+        $util.Output<string>
+      >,
+    ).apply((arns) => JSON.stringify(userReconcileDefinition(arns))),
+    loggingConfiguration: {
+      logDestination: $interpolate`${logGroup.arn}:*`,
+      includeExecutionData: true,
+      level: "ERROR",
+    },
+    tracingConfiguration: { enabled: true },
+  });
+  return { functions, stateMachine };
+}
+
+export type UserReconcile = ReturnType<typeof userReconcile>;

@@ -1,0 +1,173 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readPolicy } from "../../functions/shared/policy-location.ts";
+import { ConfigError, readConfig } from "../../functions/shared/read-config.ts";
+import { userReconcileConfigSchema } from "../../functions/user-reconcile/config.ts";
+import {
+  createUserReconcileHandlers,
+  type UserReconcileHandlers,
+} from "../../functions/user-reconcile/create-task-handlers.ts";
+import { TIME_TO_REVOKE_METRIC } from "../../functions/user-reconcile/revocation-timing.ts";
+import type { UserRunState } from "../../functions/user-reconcile/run-state.ts";
+import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
+import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+
+/**
+ * The Lambda entries of the user-reconcile tasks (functions/user-reconcile/handler.ts) built from the
+ * deployed environment, with the real adapters and SDK clients, against the local stack.
+ */
+const USER = "jane.doe@example.com";
+let stack: LocalStack;
+let dir: string;
+let handlers: UserReconcileHandlers;
+const metrics: { name: string; value: number }[] = [];
+let flushes = 0;
+let tokenReads = 0;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, hookSecret: "Bearer handlers-test-secret", pollIntervalMs: 0 });
+  dir = await mkdtemp(join(tmpdir(), "oal-task-root-"));
+  await writeFile(join(dir, "policy.yaml"), demoPolicyYaml());
+  const env = {
+    OKTA_ORG_URL: stack.endpoints.okta.orgUrl,
+    OKTA_API_TOKEN_SECRET_ID: "okta-aws-lifecycle-test/okta-api-token",
+    STATE_TABLE: stack.endpoints.dynamodb.tables.state,
+    EVIDENCE_BUCKET: stack.endpoints.evidence.bucket,
+    INSTANCE_ARN: stack.emulators.identityCenter.instanceArn,
+    IDENTITY_STORE_ID: stack.emulators.identityCenter.identityStoreId,
+    MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
+    HOLD_SECONDS: "43200",
+    POLICY_LOCATION: "file:policy.yaml",
+  };
+  const config = readConfig(userReconcileConfigSchema, env);
+  const aws = localClientConfig(stack.url);
+  handlers = createUserReconcileHandlers({
+    config,
+    clients: () => ({
+      ssoAdmin: new SSOAdminClient(aws),
+      identityStore: new IdentitystoreClient(aws),
+      organizations: new OrganizationsClient(aws),
+      doc: stack.storage.doc,
+      s3: stack.storage.s3,
+      kms: new KMSClient(aws),
+    }),
+    oktaToken: async () => {
+      tokenReads++;
+      return stack.endpoints.okta.apiToken;
+    },
+    policy: () => readPolicy(config.POLICY_LOCATION, { s3: () => stack.storage.s3, taskRoot: dir }),
+    logger: { info: () => undefined } as never,
+    metrics: {
+      addMetric: (name: string, _unit: unknown, value: number) => metrics.push({ name, value }),
+      publishStoredMetrics: () => {
+        flushes++;
+      },
+    } as never,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function okta(method: string, path: string) {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `SSWS ${stack.endpoints.okta.apiToken}`, accept: "application/json" },
+  });
+  return (await res.json().catch(() => null)) as { id: string; status: string } | null;
+}
+
+describe("user-reconcile Lambda handlers built from the deployed environment", () => {
+  it("refuses an incomplete environment, naming every missing variable", () => {
+    // Act
+    const read = () => readConfig(userReconcileConfigSchema, { OKTA_ORG_URL: "https://acme.okta.com" });
+
+    // Assess
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(/STATE_TABLE[\s\S]*EVIDENCE_BUCKET[\s\S]*POLICY_LOCATION/);
+  });
+
+  it("reads a leaver's truth, plans the revocation, and records its time-to-revoke with the evidence", async () => {
+    // Prepare: the leaver is deactivated in Okta; the run starts from the event that said so.
+    const user = await okta("GET", `/api/v1/users/${encodeURIComponent(USER)}`);
+    if (!user?.id) throw new Error(`the demo estate has ${USER}`);
+    const published = new Date(Date.now() - 2_000).toISOString();
+    await okta("POST", `/api/v1/users/${user.id}/lifecycle/deactivate`);
+    let state = {
+      runId: "user-handlers-test-leaver",
+      user: { id: user.id, login: USER },
+      trigger: {
+        event: {
+          kind: "leaver",
+          subject: "user",
+          eventType: "user.lifecycle.deactivate",
+          oktaEventId: "handlers-test-event",
+          published,
+          actor: null,
+          outcome: "SUCCESS",
+          user: { id: user.id, login: USER },
+        },
+        channel: "hook",
+        receivedAt: published,
+      },
+    } as unknown as UserRunState;
+
+    // Act
+    state = { ...state, truth: (await handlers.readUserTruth(state)) as UserRunState["truth"] };
+    state = { ...state, plan: (await handlers.planUserRun(state)) as UserRunState["plan"] };
+    const deny = { inForceAt: new Date().toISOString(), scpPolicyIds: [], overflow: 0, reprovisions: [] };
+    const stored = (await handlers.writeUserEvidence({ ...state, deny })) as { key: string };
+
+    // Assess
+    expect(state.truth?.okta.status).toBe("DEPROVISIONED");
+    expect(state.truth?.identityCenter.userId).toBeTruthy();
+    expect(state.plan?.decision).toBe("revoke");
+    expect(state.plan?.holdSeconds).toBe(43_200);
+    expect(stored.key).toMatch(/^v1\/runs\/.*user-handlers-test-leaver\.run\.json$/);
+    const timing = metrics.find((m) => m.name === TIME_TO_REVOKE_METRIC);
+    expect(timing?.value).toBeGreaterThanOrEqual(2);
+    expect(timing?.value).toBeLessThan(60);
+    expect(flushes).toBeGreaterThan(0);
+    expect(tokenReads).toBeGreaterThan(0);
+  });
+
+  it("does not read the Okta token for a task that never calls Okta", async () => {
+    // Prepare
+    const before = tokenReads;
+    const state = {
+      runId: "user-handlers-test-plan-only",
+      user: { id: "00u-none", login: null },
+      trigger: { event: { published: new Date().toISOString() }, channel: "hook", receivedAt: "" },
+      truth: {
+        observedAt: new Date().toISOString(),
+        okta: { found: false, status: null, login: null, groups: [] },
+        identityCenter: {
+          instanceArn: stack.emulators.identityCenter.instanceArn,
+          identityStoreId: stack.emulators.identityCenter.identityStoreId,
+          userId: null,
+          userName: null,
+          memberships: [],
+          directAssignments: [],
+          groupAssignments: [],
+          denies: [],
+        },
+      },
+    } as unknown as UserRunState;
+
+    // Act
+    const plan = (await handlers.planUserRun(state)) as { decision?: string };
+
+    // Assess
+    expect(tokenReads).toBe(before);
+    expect(plan.decision).toBe("none");
+  });
+});

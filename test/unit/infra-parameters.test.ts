@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { ResourceNameError, resourceNames } from "../../infra/names.ts";
+import {
+  DeploymentParameterError,
+  policyLocationValue,
+  readDeploymentParameters,
+} from "../../infra/parameters.ts";
+
+const ORG = { OAL_OKTA_ORG_URL: "https://acme.okta.com" };
+
+describe("infra/parameters: readDeploymentParameters", () => {
+  it("applies the documented defaults and leaves discoverable values unset", () => {
+    // Act
+    const p = readDeploymentParameters(ORG);
+
+    // Assess
+    expect(p).toEqual({
+      oktaOrgUrl: "https://acme.okta.com",
+      policy: { kind: "bundled", path: "policy.yaml" },
+      slaSeconds: 300,
+      holdSeconds: 43_200,
+      pollMinutes: 5,
+      estateSchedule: "rate(1 hour)",
+      hookRateLimit: 50,
+      hookBurstLimit: 100,
+      provisioningAppIds: [],
+    });
+  });
+
+  it("reads every parameter given", () => {
+    // Act
+    const p = readDeploymentParameters({
+      ...ORG,
+      OAL_HOME_REGION: "eu-west-1",
+      OAL_MANAGEMENT_ACCOUNT_ID: "123456789012",
+      OAL_ORGANIZATION_ID: "o-abcdef1234",
+      OAL_INSTANCE_ARN: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+      OAL_IDENTITY_STORE_ID: "d-1234567890",
+      OAL_POLICY: "s3://acme-config/lifecycle/policy.yaml",
+      OAL_SLA_SECONDS: "120",
+      OAL_HOLD_SECONDS: "7200",
+      OAL_LOG_STREAMING_SOURCE: "aws.partner/okta.com/acme/lifecycle",
+      OAL_ALARM_EMAIL: "iam@acme.com",
+      OAL_PROVISIONING_APP_IDS: "0oa1, 0oa2",
+    });
+
+    // Assess
+    expect(p).toMatchObject({
+      homeRegion: "eu-west-1",
+      managementAccountId: "123456789012",
+      organizationId: "o-abcdef1234",
+      identityCenter: {
+        instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+        identityStoreId: "d-1234567890",
+      },
+      policy: { kind: "s3", bucket: "acme-config", key: "lifecycle/policy.yaml" },
+      slaSeconds: 120,
+      holdSeconds: 7200,
+      logStreamingSource: "aws.partner/okta.com/acme/lifecycle",
+      alarmEmail: "iam@acme.com",
+      provisioningAppIds: ["0oa1", "0oa2"],
+    });
+    expect(policyLocationValue(p.policy)).toBe("s3://acme-config/lifecycle/policy.yaml");
+    expect(policyLocationValue({ kind: "bundled", path: "policy.yaml" })).toBe("file:policy.yaml");
+  });
+
+  it("names every bad variable in one error", () => {
+    // Act
+    const read = () =>
+      readDeploymentParameters({
+        OAL_INSTANCE_ARN: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+        OAL_SLA_SECONDS: "soon",
+        OAL_HOLD_SECONDS: "60",
+        OAL_POLICY: "../secrets/policy.yaml",
+        OAL_LOG_STREAMING_SOURCE: "okta",
+      });
+
+    // Assess
+    expect(read).toThrow(DeploymentParameterError);
+    const message = (() => {
+      try {
+        read();
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    for (const name of [
+      "OAL_OKTA_ORG_URL: required",
+      "OAL_INSTANCE_ARN and OAL_IDENTITY_STORE_ID: set both or neither",
+      "OAL_SLA_SECONDS",
+      "OAL_HOLD_SECONDS: 60 is below one hour",
+      "OAL_POLICY",
+      "OAL_LOG_STREAMING_SOURCE",
+    ]) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it("refuses an Okta URL that is not an https origin and an S3 location without a key", () => {
+    // Act
+    const http = () => readDeploymentParameters({ OAL_OKTA_ORG_URL: "http://acme.okta.com" });
+    const s3 = () => readDeploymentParameters({ ...ORG, OAL_POLICY: "s3://bucket-only" });
+
+    // Assess
+    expect(http).toThrow(/OAL_OKTA_ORG_URL/);
+    expect(s3).toThrow(/s3:\/\/<bucket>\/<key>/);
+  });
+});
+
+describe("infra/names: resourceNames", () => {
+  it("prefixes every name with the app and stage", () => {
+    // Act
+    const names = resourceNames("okta-aws-lifecycle", "prod");
+
+    // Assess
+    expect(names.functions["okta-hook"]).toBe("okta-aws-lifecycle-prod-okta-hook");
+    expect(names.userTasks.writeUserEvidence).toBe("okta-aws-lifecycle-prod-write-user-evidence");
+    expect(names.tables).toEqual({
+      idempotency: "okta-aws-lifecycle-prod-idempotency",
+      state: "okta-aws-lifecycle-prod-state",
+    });
+  });
+
+  it("refuses a stage that would make a Lambda name longer than 64 characters, or an invalid stage", () => {
+    // Act
+    const long = () => resourceNames("okta-aws-lifecycle", "a-very-long-stage-name-for-pr");
+    const invalid = () => resourceNames("okta-aws-lifecycle", "Prod_1");
+
+    // Assess
+    expect(long).toThrow(ResourceNameError);
+    expect(long).toThrow(/64/);
+    expect(invalid).toThrow(/lower-case/);
+  });
+});

