@@ -1,7 +1,7 @@
 // Renders the tables of every IAM action the deployment grants (README.md) and of every wildcard
 // resource with its reason (docs/deploy.md) from infra/permissions.ts, between marker comments.
-//   node scripts/permissions-table.ts          rewrite both files
-//   node scripts/permissions-table.ts --check  exit 1 when a file is out of date (CI runs the test instead)
+//   npm run permissions:table              rewrite both files
+//   npm run permissions:table -- --check   exit 1 when a file is out of date (CI runs the test instead)
 import { readFileSync, writeFileSync } from "node:fs";
 import { resourceNames } from "../infra/names.ts";
 import { type Grant, type PermissionFacts, type RoleKey, rolePermissions } from "../infra/permissions.ts";
@@ -139,7 +139,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const next = replaceBlock(text, target.markers, target.render());
     if (next === text) continue;
     stale = true;
-    if (check) process.stderr.write(`${target.file} is out of date: run node scripts/permissions-table.ts\n`);
+    if (check) process.stderr.write(`${target.file} is out of date: run npm run permissions:table\n`);
     else writeFileSync(target.file, next);
   }
   if (check && stale) process.exitCode = 1;

@@ -10,7 +10,7 @@ describe("scripts/permissions-table", () => {
     // Act
     const regenerated = replaceBlock(text, target.markers, target.render());
 
-    // Assess (on failure: node scripts/permissions-table.ts)
+    // Assess (on failure: npm run permissions:table)
     expect(regenerated).toBe(text);
   });
 
