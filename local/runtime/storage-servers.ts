@@ -57,7 +57,8 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
   const dynamo = new DynamoDBClient({ ...localClientConfig(dynamoEndpoint), maxAttempts: 3 });
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
 
-  for (const Bucket of [options.bucket, ...(options.extraBuckets ?? [])]) await s3.send(new CreateBucketCommand({ Bucket }));
+  for (const Bucket of [options.bucket, ...(options.extraBuckets ?? [])])
+    await s3.send(new CreateBucketCommand({ Bucket }));
   await dynamo.send(
     new CreateTableCommand({
       TableName: options.tables.idempotency,

@@ -6,11 +6,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
-import { WorkStore } from "../../adapters/work-store.ts";
-import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
-import { ESTATE_RECONCILE_TASKS, type EstateReconcileResources, estateReconcileDefinition } from "../../workflows/estate-reconcile.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
-import { LocalEvidenceSigner } from "../../adapters/local-evidence-signer.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import {
@@ -19,18 +15,26 @@ import {
   LifecycleBus,
   type LifecycleBusDetail,
 } from "../../adapters/lifecycle-bus.ts";
+import { LocalEvidenceSigner } from "../../adapters/local-evidence-signer.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import { WorkStore } from "../../adapters/work-store.ts";
 import { durationMs } from "../../core/duration.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
 import type { EstateReconcileDeps } from "../../functions/estate-reconcile/reconcile-estate.ts";
+import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
 import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
 import { userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
 import type { State } from "../../workflows/asl.ts";
+import {
+  ESTATE_RECONCILE_TASKS,
+  type EstateReconcileResources,
+  estateReconcileDefinition,
+} from "../../workflows/estate-reconcile.ts";
 import {
   USER_RECONCILE_TASKS,
   type UserReconcileResources,
@@ -106,7 +110,8 @@ export const USER_RECONCILE_ARN =
 const BUS = "okta-aws-lifecycle-lifecycle";
 const BUCKET = "okta-aws-lifecycle-evidence";
 const WORK_BUCKET = "okta-aws-lifecycle-work";
-export const ESTATE_RECONCILE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-estate-reconcile";
+export const ESTATE_RECONCILE_ARN =
+  "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-estate-reconcile";
 const TABLES = { idempotency: "okta-aws-lifecycle-idempotency", state: "okta-aws-lifecycle-state" };
 
 /** Wait states of a definition (Map processors included), for local shortening. */
@@ -277,20 +282,18 @@ export async function startLocalStack(options: LocalStackOptions) {
       );
     },
   );
-  machines.push(
-      {
-        arn: USER_RECONCILE_ARN,
-        definition,
-        lambdas: Object.fromEntries(
-          USER_RECONCILE_TASKS.map((t) => [
-            resources[t],
-            logEvidence(t, tasks[t] as (input: unknown) => Promise<unknown>),
-          ]),
-        ),
-        waitOverridesMs,
-        ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
-      },
-  );
+  machines.push({
+    arn: USER_RECONCILE_ARN,
+    definition,
+    lambdas: Object.fromEntries(
+      USER_RECONCILE_TASKS.map((t) => [
+        resources[t],
+        logEvidence(t, tasks[t] as (input: unknown) => Promise<unknown>),
+      ]),
+    ),
+    waitOverridesMs,
+    ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+  });
 
   const ingress = new IngressLedger();
   const dispatch = createDispatchHandler({
@@ -392,12 +395,16 @@ export async function startLocalStack(options: LocalStackOptions) {
       instanceArn: identityCenterEmulator.instanceArn,
       identityStoreId: identityCenterEmulator.identityStoreId,
     });
-  const estateResources = Object.fromEntries(ESTATE_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)])) as EstateReconcileResources;
+  const estateResources = Object.fromEntries(
+    ESTATE_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)]),
+  ) as EstateReconcileResources;
   const estateTasks = estateReconcileTasks({
     policy,
     okta: oktaAdapter,
     organizations,
-    identityCenter: budgetedIdentityCenter(new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 })),
+    identityCenter: budgetedIdentityCenter(
+      new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 }),
+    ),
     ledger,
     enforce: enforceDeps,
     evidence,

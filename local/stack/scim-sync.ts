@@ -25,7 +25,11 @@ export interface ScimSyncOptions {
  * the user (invisible to the API), so their memberships and assignments stay: revoking is the
  * pipeline's job.
  */
-export function startScimSync(options: ScimSyncOptions): { idle(): Promise<void>; stop(): void; setLag(ms: number): void } {
+export function startScimSync(options: ScimSyncOptions): {
+  idle(): Promise<void>;
+  stop(): void;
+  setLag(ms: number): void;
+} {
   const { okta, identityCenter } = options;
   const pending = new Set<Promise<void>>();
   const pushed = (groupName: string) =>

@@ -1,0 +1,105 @@
+import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
+import { OktaAdapter } from "../../adapters/okta.ts";
+import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { WorkStore } from "../../adapters/work-store.ts";
+import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
+import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
+import { readPolicy } from "../shared/policy-location.ts";
+import { readConfig } from "../shared/read-config.ts";
+import { userReconcileConfigSchema } from "../user-reconcile/config.ts";
+import { estateReconcileTasks } from "./tasks.ts";
+import type { ThrottleBudget } from "./throttle-budget.ts";
+
+/** The user-reconcile environment plus the work bucket (set by infra/estate-reconcile.ts). */
+const config = readConfig(
+  userReconcileConfigSchema.extend({
+    WORK_BUCKET: z.string().min(1, "the scratch bucket for plans and batch outcomes"),
+    SSO_ADMIN_TPS: z.coerce.number().positive().default(20),
+  }),
+);
+
+let built: Promise<ReturnType<typeof estateReconcileTasks>> | undefined;
+/** Built on first use: the policy and the Okta token are read then (cached by Powertools Parameters). */
+async function build() {
+  const retries = { maxAttempts: 5 };
+  const s3 = new S3Client({});
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const table = { doc, tableName: config.STATE_TABLE };
+  const identityStore = new IdentitystoreClient(retries);
+  const identityCenterWith = (budget?: ThrottleBudget) => {
+    const ssoAdmin = new SSOAdminClient(retries);
+    return new IdentityCenterAdapter({
+      ssoAdmin: budget ? budget.pace(ssoAdmin) : ssoAdmin,
+      identityStore,
+      instanceArn: config.INSTANCE_ARN,
+      identityStoreId: config.IDENTITY_STORE_ID,
+    });
+  };
+  const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
+  if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
+  const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(retries) });
+  const ledger = new DenyLedger(table);
+  const identityCenter = identityCenterWith();
+  const now = () => new Date().toISOString();
+  return estateReconcileTasks({
+    policy: await readPolicy(config.POLICY_LOCATION, { s3: () => s3 }),
+    okta: new OktaAdapter({ orgUrl: config.OKTA_ORG_URL, token }),
+    organizations,
+    identityCenter,
+    ledger,
+    enforce: {
+      ledger,
+      scps: {
+        writeRevocationScps: (denies) => organizations.writeRevocationScps(denies),
+        listRevocationScps: () => organizations.listRevocationScps(),
+      },
+      identityCenter,
+      instanceArn: config.INSTANCE_ARN,
+      managementAccountId: config.MANAGEMENT_ACCOUNT_ID,
+      now,
+    },
+    evidence: new EvidenceStore({
+      s3,
+      bucket: config.EVIDENCE_BUCKET,
+      table,
+      ...(config.EVIDENCE_SIGNING_KEY_ID
+        ? { signer: new KmsEvidenceSigner({ kms: new KMSClient({}), keyId: config.EVIDENCE_SIGNING_KEY_ID }) }
+        : {}),
+    }),
+    now,
+    work: new WorkStore({ s3, bucket: config.WORK_BUCKET }),
+    callsPerSecond: config.SSO_ADMIN_TPS,
+    batchBudget: identityCenterWith,
+  });
+}
+
+const handler =
+  (task: EstateReconcileTask) =>
+  (state: unknown): Promise<unknown> =>
+    retryableByWorkflow(`estate-reconcile ${task}`, async () => {
+      built ??= build().catch((error: unknown) => {
+        built = undefined;
+        throw error;
+      });
+      return (await built)[task](state);
+    });
+
+/** Lambda entries of the estate-reconcile Task states (workflows/estate-reconcile.ts), one function each. */
+export const planEstateRun = handler("planEstateRun");
+export const applyEstateDenies = handler("applyEstateDenies");
+export const applyEstateBatch = handler("applyEstateBatch");
+export const writeEstateEvidence = handler("writeEstateEvidence");
