@@ -46,7 +46,9 @@ describe("infra: the evidence bucket (issue 5 settings)", () => {
     // A computed specifier: infra/ is type-checked against SST's platform types (tsconfig.infra.json),
     // not with the application, so the test loads it at run time only.
     const infraModule = "../../infra/evidence-bucket.ts";
-    const { evidenceBucket } = (await import(infraModule)) as { evidenceBucket: (settings: unknown) => unknown };
+    const { evidenceBucket } = (await import(infraModule)) as {
+      evidenceBucket: (settings: unknown) => unknown;
+    };
     evidenceBucket({ retentionDays: 400, accessLogDays: 400 });
     const bucket = declared.find((d) => d.type === "sst.aws.Bucket" && d.name === "Evidence");
     transforms = (bucket?.args.transform ?? {}) as typeof transforms;
