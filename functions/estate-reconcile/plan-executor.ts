@@ -213,81 +213,62 @@ export class PlanExecutor {
     }
   }
 
-  private async syncCall(
+  /** Runs one action's calls and reports its outcome: request id, final status, timing, attempts. */
+  private async measured(
+    kind: string,
+    t: Record<string, string>,
+    work: (setRequestId: (id: string) => void) => Promise<void>,
+  ): Promise<ActionOutcome> {
+    const startedAt = this.deps.now();
+    const before = this.attempts;
+    let requestId: string | null = null;
+    const done = (status: "SUCCEEDED" | "FAILED", error: string | null): ActionOutcome => ({
+      kind,
+      target: t,
+      requestId,
+      status,
+      error,
+      startedAt,
+      finishedAt: this.deps.now(),
+      attempts: this.attempts - before,
+    });
+    try {
+      await work((id) => {
+        requestId = id;
+      });
+      return done("SUCCEEDED", null);
+    } catch (error) {
+      return done("FAILED", String((error as Error).message));
+    }
+  }
+
+  private syncCall(
     kind: string,
     t: Record<string, string>,
     work: () => Promise<void>,
   ): Promise<ActionOutcome> {
-    const startedAt = this.deps.now();
-    const before = this.attempts;
-    try {
-      await this.call(work);
-      return {
-        kind,
-        target: t,
-        requestId: null,
-        status: "SUCCEEDED",
-        error: null,
-        startedAt,
-        finishedAt: this.deps.now(),
-        attempts: this.attempts - before,
-      };
-    } catch (error) {
-      return {
-        kind,
-        target: t,
-        requestId: null,
-        status: "FAILED",
-        error: String((error as Error).message),
-        startedAt,
-        finishedAt: this.deps.now(),
-        attempts: this.attempts - before,
-      };
-    }
+    return this.measured(kind, t, () => this.call(work));
   }
 
-  private async asyncOperation(
+  /** Starts an asynchronous operation and polls it to SUCCEEDED or FAILED, holding its budget slot. */
+  private asyncOperation(
     accountId: string,
     kind: string,
     t: Record<string, string>,
     start: () => Promise<{ requestId: string }>,
     status: (requestId: string) => Promise<{ status: string; failureReason?: string }>,
   ): Promise<ActionOutcome> {
-    return this.deps.budget.operation(accountId, async () => {
-      const startedAt = this.deps.now();
-      const before = this.attempts;
-      let requestId: string | null = null;
-      try {
-        requestId = (await this.call(start)).requestId;
-        const id = requestId;
+    return this.deps.budget.operation(accountId, () =>
+      this.measured(kind, t, async (setRequestId) => {
+        const { requestId } = await this.call(start);
+        setRequestId(requestId);
         for (;;) {
           await this.sleep(this.deps.pollMs ?? 1000);
-          const s = await this.call(() => status(id));
-          if (s.status === "SUCCEEDED") break;
+          const s = await this.call(() => status(requestId));
+          if (s.status === "SUCCEEDED") return;
           if (s.status === "FAILED") throw new OperationFailedError(s.failureReason ?? "FAILED");
         }
-        return {
-          kind,
-          target: t,
-          requestId,
-          status: "SUCCEEDED",
-          error: null,
-          startedAt,
-          finishedAt: this.deps.now(),
-          attempts: this.attempts - before,
-        };
-      } catch (error) {
-        return {
-          kind,
-          target: t,
-          requestId,
-          status: "FAILED",
-          error: String((error as Error).message),
-          startedAt,
-          finishedAt: this.deps.now(),
-          attempts: this.attempts - before,
-        };
-      }
-    });
+      }),
+    );
   }
 }

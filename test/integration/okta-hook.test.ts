@@ -17,6 +17,7 @@ import {
 import { createEventBusEmulator } from "../../local/runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
+import { hookRequest } from "../support/hook-request.ts";
 
 const SECRET = "Bearer test-hook-secret";
 const fixture = (name: string) =>
@@ -37,41 +38,6 @@ const envelope = (events: unknown[]) => ({
   contentType: "application/json",
   data: { events },
 });
-
-function request(
-  method: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyEventV2 {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return {
-    version: "2.0",
-    routeKey: `${method} /okta/events`,
-    rawPath: "/okta/events",
-    rawQueryString: "",
-    headers: { "content-type": "application/json", ...headers },
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "local",
-      domainName: "localhost",
-      domainPrefix: "localhost",
-      http: {
-        method,
-        path: "/okta/events",
-        protocol: "HTTP/1.1",
-        sourceIp: "127.0.0.1",
-        userAgent: "Okta Event Hook",
-      },
-      requestId: "r",
-      routeKey: `${method} /okta/events`,
-      stage: "$default",
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body: text,
-    isBase64Encoded: false,
-  };
-}
 
 describe("okta-hook handler (Powertools Idempotency on dynalite, EventBridge emulator)", () => {
   let storage: StorageServers;
@@ -131,28 +97,28 @@ describe("okta-hook handler (Powertools Idempotency on dynalite, EventBridge emu
   });
 
   it("answers Okta's verification challenge", async () => {
-    const res = await invoke(request("GET", "", { "x-okta-verification-challenge": "abc123" }));
+    const res = await invoke(hookRequest("GET", "", { "x-okta-verification-challenge": "abc123" }));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(String(res.body))).toEqual({ verification: "abc123" });
   });
 
   it("rejects a wrong or missing Authorization header with 401 and publishes nothing", async () => {
     for (const headers of [{ authorization: "Bearer nope" }, {}] as Record<string, string>[]) {
-      const res = await invoke(request("POST", envelope([deactivate]), headers));
+      const res = await invoke(hookRequest("POST", envelope([deactivate]), headers));
       expect(res.statusCode).toBe(401);
     }
     expect(published).toEqual([]);
   });
 
   it("accepts either active secret during a rotation", async () => {
-    const res = await invoke(request("POST", envelope([]), { authorization: "Bearer old-secret" }));
+    const res = await invoke(hookRequest("POST", envelope([]), { authorization: "Bearer old-secret" }));
     expect(res.statusCode).toBe(200);
   });
 
   it("publishes a leaver once, and answers a second delivery of the same event as a duplicate", async () => {
     const event = { ...deactivate, uuid: "dup-test-uuid-1" };
-    const first = await invoke(request("POST", envelope([event]), { authorization: SECRET }));
-    const second = await invoke(request("POST", envelope([event]), { authorization: SECRET }));
+    const first = await invoke(hookRequest("POST", envelope([event]), { authorization: SECRET }));
+    const second = await invoke(hookRequest("POST", envelope([event]), { authorization: SECRET }));
     expect(first.statusCode).toBe(200);
     expect(JSON.parse(String(first.body))).toMatchObject({
       received: 1,
@@ -174,7 +140,7 @@ describe("okta-hook handler (Powertools Idempotency on dynalite, EventBridge emu
     const body = fixture("batched-delivery.hook.json");
     const broken = { ...deactivate, uuid: "broken-1", published: "yesterday" };
     body.data.events.push(broken, { ...deactivate, uuid: "valid-extra-1" });
-    const res = await invoke(request("POST", body, { authorization: SECRET }));
+    const res = await invoke(hookRequest("POST", body, { authorization: SECRET }));
     const summary = JSON.parse(String(res.body));
     expect(res.statusCode).toBe(200);
     expect(summary.invalid).toContainEqual(
@@ -187,27 +153,27 @@ describe("okta-hook handler (Powertools Idempotency on dynalite, EventBridge emu
   });
 
   it("answers 400 naming the problem for a body that is not JSON or not a hook envelope", async () => {
-    const notJson = await invoke(request("POST", "{nope", { authorization: SECRET }));
+    const notJson = await invoke(hookRequest("POST", "{nope", { authorization: SECRET }));
     expect(notJson.statusCode).toBe(400);
     expect(JSON.parse(String(notJson.body)).error).toMatch(/not valid JSON/);
-    const notHook = await invoke(request("POST", { hello: "world" }, { authorization: SECRET }));
+    const notHook = await invoke(hookRequest("POST", { hello: "world" }, { authorization: SECRET }));
     expect(notHook.statusCode).toBe(400);
     expect(JSON.parse(String(notHook.body)).error).toMatch(/not an Okta event hook body/);
   });
 
   it("answers 413 past the size limit", async () => {
-    const res = await invoke(request("POST", "x".repeat(1024 * 1024 + 1), { authorization: SECRET }));
+    const res = await invoke(hookRequest("POST", "x".repeat(1024 * 1024 + 1), { authorization: SECRET }));
     expect(res.statusCode).toBe(413);
   });
 
   it("answers 503 when an accepted event cannot be published, and publishes it on Okta's retry", async () => {
     const event = { ...deactivate, uuid: "retry-after-outage-1" };
     busFailure = true;
-    const failed = await invoke(request("POST", envelope([event]), { authorization: SECRET }));
+    const failed = await invoke(hookRequest("POST", envelope([event]), { authorization: SECRET }));
     expect(failed.statusCode).toBe(503);
     expect(JSON.parse(String(failed.body)).failed).toEqual(["retry-after-outage-1"]);
     busFailure = false;
-    const retried = await invoke(request("POST", envelope([event]), { authorization: SECRET }));
+    const retried = await invoke(hookRequest("POST", envelope([event]), { authorization: SECRET }));
     expect(retried.statusCode).toBe(200);
     expect(JSON.parse(String(retried.body)).published).toEqual(["retry-after-outage-1"]);
   });
