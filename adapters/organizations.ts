@@ -7,6 +7,7 @@
  */
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { DenyEntry, Organization } from "../core/estate.ts";
+import type { RevocationScpPort } from "../core/ports.ts";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../core/revocation/shard-scps.ts";
 import { findRootId, readOrganization } from "./organizations/read-organization.ts";
 import {
@@ -109,5 +110,13 @@ export class OrganizationsAdapter {
       scps.push({ policyId: t.id, name: t.name, content: await policyContent(this.client, t.id) });
     }
     return scps;
+  }
+
+  /** The revocation SCPs of one target as the workflows' port (fixed options, e.g. the root). */
+  revocationScpPort(options: RevocationScpOptions = {}): RevocationScpPort {
+    return {
+      writeRevocationScps: (denies) => this.writeRevocationScps(denies, options),
+      listRevocationScps: () => this.listRevocationScps(options),
+    };
   }
 }

@@ -103,11 +103,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       ledger,
       enforce: {
         ledger,
-        scps: {
-          writeRevocationScps: (d) =>
-            c.organizations.writeRevocationScps(d, { targetId: organization.rootId }),
-          listRevocationScps: () => c.organizations.listRevocationScps(),
-        },
+        scps: c.organizations.revocationScpPort({ targetId: organization.rootId }),
         identityCenter: c.identityCenter,
         instanceArn: c.instanceArn,
         managementAccountId: policy.managementAccountId,

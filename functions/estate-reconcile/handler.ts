@@ -63,10 +63,7 @@ async function build() {
     ledger,
     enforce: {
       ledger,
-      scps: {
-        writeRevocationScps: (denies) => organizations.writeRevocationScps(denies),
-        listRevocationScps: () => organizations.listRevocationScps(),
-      },
+      scps: organizations.revocationScpPort(),
       identityCenter,
       instanceArn: config.INSTANCE_ARN,
       managementAccountId: config.MANAGEMENT_ACCOUNT_ID,

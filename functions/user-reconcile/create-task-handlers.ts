@@ -87,10 +87,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
     return userReconcileTasks({
       okta: lazyOkta,
       identityCenter,
-      scps: {
-        writeRevocationScps: (denies) => organizations.writeRevocationScps(denies),
-        listRevocationScps: () => organizations.listRevocationScps(),
-      },
+      scps: organizations.revocationScpPort(),
       ledger: new DenyLedger(table),
       evidence: new EvidenceStore({
         s3: c.s3,

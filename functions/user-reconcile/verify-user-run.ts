@@ -39,12 +39,11 @@ export function verifyUserRun(deps: VerifyDeps) {
     const details: Verification["details"] = [];
     const check = (name: string, passed: boolean, detail?: string) =>
       details.push({ check: name, passed, ...(detail ? { detail } : {}) });
-    if (need(state.plan, "plan").decision === "adjust")
-      return verifyAdjustment(deps, state, userId, details, check);
-
+    // Any operation that did not succeed fails the run, whichever branch planned it.
     const failed = [
       ...(state.deletions ?? []),
       ...(state.removals ?? []),
+      ...(state.additions ?? []),
       ...(state.denyProvisioning ?? []),
     ].filter((o) => o.status !== "SUCCEEDED");
     check(
@@ -52,6 +51,8 @@ export function verifyUserRun(deps: VerifyDeps) {
       failed.length === 0,
       failed.length ? `${failed.length} failed` : undefined,
     );
+    if (need(state.plan, "plan").decision === "adjust")
+      return verifyAdjustment(deps, state, userId, details, check);
 
     const [memberships, direct, ledger, scps] = await Promise.all([
       deps.identityCenter.listUserGroupMemberships(userId),
@@ -115,16 +116,6 @@ async function verifyAdjustment(
   check: (name: string, passed: boolean, detail?: string) => void,
 ): Promise<Verification> {
   const plan = need(state.plan, "plan");
-  const failed = [
-    ...(state.removals ?? []),
-    ...(state.additions ?? []),
-    ...(state.denyProvisioning ?? []),
-  ].filter((o) => o.status !== "SUCCEEDED");
-  check(
-    "every operation succeeded",
-    failed.length === 0,
-    failed.length ? `${failed.length} failed` : undefined,
-  );
   const [memberships, ledger, scps] = await Promise.all([
     deps.identityCenter.listUserGroupMemberships(userId),
     deps.ledger.list(),

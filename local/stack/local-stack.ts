@@ -145,6 +145,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const port = options.port ?? 8787;
   const latencyMs = options.latency === "aws" ? 1_000 : 5;
+  // AWS allows about 20 sso-admin calls a second; the fast profile lifts the limit.
+  const ssoAdminTps = options.latency === "aws" ? 20 : 1_000;
 
   const storage: StorageServers = await startStorageServers({
     s3Port: port === 0 ? 0 : port + 1,
@@ -157,7 +159,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   const identityCenterEmulator: IdentityCenterEmulator = createIdentityCenterEmulator({
     limits: {
       latencyMs,
-      ...(options.latency === "aws" ? {} : { ssoAdminTps: 1_000, identityStoreTps: 1_000 }),
+      ssoAdminTps,
+      ...(options.latency === "aws" ? {} : { identityStoreTps: 1_000 }),
     },
   });
   const organizationsEmulator: OrganizationsEmulator = createOrganizationsEmulator({
@@ -217,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityStoreId: identityCenterEmulator.identityStoreId,
   });
   const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(aws) });
+  const revocationScps = organizations.revocationScpPort({ targetId: estate.organization.rootId });
   const oktaAdapter = new OktaAdapter({ orgUrl: gateway.url, token: okta.apiToken });
   const table = { doc: storage.doc, tableName: TABLES.state };
   const ledger = new DenyLedger(table);
@@ -232,11 +236,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const tasks = userReconcileTasks({
     okta: oktaAdapter,
     identityCenter,
-    scps: {
-      writeRevocationScps: (denies) =>
-        organizations.writeRevocationScps(denies, { targetId: estate.organization.rootId }),
-      listRevocationScps: () => organizations.listRevocationScps(),
-    },
+    scps: revocationScps,
     ledger,
     evidence,
     instanceArn: identityCenterEmulator.instanceArn,
@@ -377,11 +377,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const enforceDeps = {
     ledger,
-    scps: {
-      writeRevocationScps: (denies: Parameters<typeof organizations.writeRevocationScps>[0]) =>
-        organizations.writeRevocationScps(denies, { targetId: estate.organization.rootId }),
-      listRevocationScps: () => organizations.listRevocationScps(),
-    },
+    scps: revocationScps,
     identityCenter,
     instanceArn: identityCenterEmulator.instanceArn,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
@@ -402,16 +398,14 @@ export async function startLocalStack(options: LocalStackOptions) {
     policy,
     okta: oktaAdapter,
     organizations,
-    identityCenter: budgetedIdentityCenter(
-      new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 }),
-    ),
+    identityCenter: budgetedIdentityCenter(new ThrottleBudget({ callsPerSecond: ssoAdminTps })),
     ledger,
     enforce: enforceDeps,
     evidence,
     pollMs,
     now,
     work: new WorkStore({ s3: storage.s3, bucket: WORK_BUCKET }),
-    callsPerSecond: options.latency === "aws" ? 20 : 1_000,
+    callsPerSecond: ssoAdminTps,
     batchBudget: budgetedIdentityCenter,
   });
   machines.push({
@@ -438,13 +432,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     /** What an estate reconcile needs on this stack (the CLI and the estate workflow build the same). */
     estateDeps(runId: string, overrides: { policy?: Policy; pollMs?: number } = {}): EstateReconcileDeps {
-      const budget = new ThrottleBudget({ callsPerSecond: options.latency === "aws" ? 20 : 1_000 });
-      const paced = new IdentityCenterAdapter({
-        ssoAdmin: budget.pace(new SSOAdminClient(aws)),
-        identityStore,
-        instanceArn: identityCenterEmulator.instanceArn,
-        identityStoreId: identityCenterEmulator.identityStoreId,
-      });
+      const budget = new ThrottleBudget({ callsPerSecond: ssoAdminTps });
+      const paced = budgetedIdentityCenter(budget);
       return {
         policy: overrides.policy ?? policy,
         okta: oktaAdapter,
