@@ -1,6 +1,9 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce, denyKey } from "../../core/plan/deny-key.ts";
 import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
+import { atomKey, policyAtoms, statementAtoms } from "../../core/revocation/deny-atoms.ts";
+import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { need, type UserRunState, type Verification } from "./run-state.ts";
 
 export interface VerifyDeps {
@@ -13,17 +16,15 @@ export interface VerifyDeps {
   now: () => string;
 }
 
-/** Whether a policy document denies every session of the user (a leaver Deny statement names them). */
+/** Whether the tool's statements in a policy document deny every session of the user. */
 function deniesAllSessions(policyText: string, userId: string): boolean {
-  const doc = JSON.parse(policyText) as { Statement?: unknown };
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  return statements.some((s: { Effect?: string; Condition?: Record<string, Record<string, unknown>> }) => {
-    const ids = s?.Condition?.StringEquals?.["identitystore:userId"];
-    const scoped = Object.keys(s?.Condition ?? {}).some((op) => op !== "StringEquals");
-    return (
-      s?.Effect === "Deny" && !scoped && (ids === userId || (Array.isArray(ids) && ids.includes(userId)))
-    );
-  });
+  return policyAtoms(policyText).has(atomKey(userId, "", "*"));
+}
+
+/** Whether the stored documents together deny everything a Deny entry covers. */
+function enforced(deny: DenyEntry, documents: readonly string[]): boolean {
+  const inForce = new Set(documents.flatMap((d) => [...policyAtoms(d)]));
+  return [...statementAtoms(denyStatements([deny]))].every((atom) => inForce.has(atom));
 }
 
 /**
@@ -131,7 +132,12 @@ async function verifyAdjustment(
   if (plan.denies.length > 0)
     check(
       "Deny in an attached SCP",
-      scps.some((s) => s.content.includes(userId)),
+      plan.denies.every((d) =>
+        enforced(
+          d,
+          scps.map((s) => s.content),
+        ),
+      ),
     );
   return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };
 }
