@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { quoteValue } from "../field-error.ts";
+import { describeFound, lastKeyPath, unknownKeyText, YAML_WORDS } from "../schema-issue-text.ts";
 import { allowedKeys } from "./allowed-keys.ts";
-import { closestName } from "./closest-name.ts";
 import { formatPolicyPath, type PolicyPath, type PolicyProblem } from "./policy-error.ts";
 
 /** What `describeSchemaIssue` needs besides the issue. */
@@ -65,7 +65,13 @@ export function describeSchemaIssue(issue: Issue, context: IssueContext): Policy
     case "invalid_key":
       return [describeKey(path, issue)];
     case "invalid_union":
-      return [{ path, message: `invalid ${label(path)}: found ${found(issue.input)}`, fix: issue.message }];
+      return [
+        {
+          path,
+          message: `invalid ${label(path)}: found ${describeFound(issue.input, YAML_WORDS)}`,
+          fix: issue.message,
+        },
+      ];
     default:
       return [{ path, message: issue.message, fix: "see the access policy reference in the README" }];
   }
@@ -87,7 +93,7 @@ function describeType(
   }
   return {
     path,
-    message: `expected ${expected}, found ${found(issue.input)}`,
+    message: `expected ${expected}, found ${describeFound(issue.input, YAML_WORDS)}`,
     fix: `write ${expected} here`,
   };
 }
@@ -95,7 +101,11 @@ function describeType(
 function describeValue(path: PolicyPath, issue: z.core.$ZodIssueInvalidValue): PolicyProblem {
   const expected = issue.values.length === 1 ? String(issue.values[0]) : `one of ${issue.values.join(", ")}`;
   if (issue.input === undefined) return missingKey(path, expected);
-  return { path, message: `expected ${expected}, found ${found(issue.input)}`, fix: `set it to ${expected}` };
+  return {
+    path,
+    message: `expected ${expected}, found ${describeFound(issue.input, YAML_WORDS)}`,
+    fix: `set it to ${expected}`,
+  };
 }
 
 function missingKey(path: PolicyPath, expected: string): PolicyProblem {
@@ -105,14 +115,7 @@ function missingKey(path: PolicyPath, expected: string): PolicyProblem {
 
 function unknownKey(path: PolicyPath, key: string, context: IssueContext): PolicyProblem {
   const allowed = allowedKeys(context.schema, path);
-  const guess = closestName(key, allowed);
-  const listed = `keys allowed here: ${allowed.join(", ")}`;
-  return {
-    path: [...path, key],
-    at: "key",
-    message: `unknown key ${quoteValue(key)}`,
-    fix: guess === undefined ? `remove it; ${listed}` : `did you mean '${guess}'? ${listed}`,
-  };
+  return { path: [...path, key], at: "key", ...unknownKeyText(key, allowed) };
 }
 
 function describeKey(path: PolicyPath, issue: z.core.$ZodIssueInvalidKey): PolicyProblem {
@@ -141,28 +144,9 @@ function describeSize(
 
 /** The path from its last key on, e.g. `sessionTagAttributes[0]`: enough to name the value in a message. */
 function label(path: PolicyPath): string {
-  return formatPolicyPath(
-    path.slice(
-      Math.max(
-        0,
-        path.findLastIndex((s) => typeof s === "string"),
-      ),
-    ),
-  );
+  return formatPolicyPath(lastKeyPath(path));
 }
 
 function formatNoun(path: PolicyPath): string {
   return FORMAT_NOUNS.get(String(path.findLast((s) => typeof s === "string"))) ?? label(path);
-}
-
-/** What was found instead of the expected value. */
-function found(value: unknown): string {
-  if (value === null) return "nothing";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") {
-    const keys = Object.keys(value);
-    return keys.length === 0 ? "an empty mapping" : `a mapping with keys ${quoteValue(keys.join(", "))}`;
-  }
-  if (typeof value === "string") return quoteValue(value);
-  return `the ${typeof value} ${String(value)}`;
 }

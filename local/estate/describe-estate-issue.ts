@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { quoteValue } from "../../core/field-error.ts";
 import { allowedKeys } from "../../core/policy/allowed-keys.ts";
-import { closestName } from "../../core/policy/closest-name.ts";
+import { describeFound, JSON_WORDS, lastKeyPath, unknownKeyText } from "../../core/schema-issue-text.ts";
 import { type EstatePath, type EstateProblemAt, formatEstatePath } from "./estate-error.ts";
 import { EstateFile } from "./schema.ts";
 
@@ -46,7 +46,13 @@ export function describeEstateIssue(issue: Issue): EstateProblemAt[] {
         },
       ];
     case "invalid_union":
-      return [{ path, message: `invalid ${label(path)}: found ${found(issue.input)}`, fix: issue.message }];
+      return [
+        {
+          path,
+          message: `invalid ${label(path)}: found ${describeFound(issue.input, JSON_WORDS)}`,
+          fix: issue.message,
+        },
+      ];
     default:
       return [{ path, message: issue.message, fix: "see docs/estate.schema.json" }];
   }
@@ -64,7 +70,7 @@ function describeType(path: EstatePath, issue: z.core.$ZodIssueInvalidType): Est
   }
   return {
     path,
-    message: `expected ${expected}, found ${found(issue.input)}`,
+    message: `expected ${expected}, found ${describeFound(issue.input, JSON_WORDS)}`,
     fix: `write ${expected} here`,
   };
 }
@@ -73,7 +79,11 @@ function describeValue(path: EstatePath, issue: z.core.$ZodIssueInvalidValue): E
   const values = issue.values.map((value) => JSON.stringify(value));
   const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(", ")}`;
   if (issue.input === undefined) return missingKey(path, expected);
-  return { path, message: `expected ${expected}, found ${found(issue.input)}`, fix: `use ${expected}` };
+  return {
+    path,
+    message: `expected ${expected}, found ${describeFound(issue.input, JSON_WORDS)}`,
+    fix: `use ${expected}`,
+  };
 }
 
 function missingKey(path: EstatePath, expected: string): EstateProblemAt {
@@ -83,14 +93,7 @@ function missingKey(path: EstatePath, expected: string): EstateProblemAt {
 
 function unknownKey(path: EstatePath, key: string): EstateProblemAt {
   const allowed = allowedKeys(EstateFile, path);
-  const guess = closestName(key, allowed);
-  const listed = `keys allowed here: ${allowed.join(", ")}`;
-  return {
-    path: [...path, key],
-    at: "key",
-    message: `unknown key ${quoteValue(key)}`,
-    fix: guess === undefined ? `remove it; ${listed}` : `did you mean '${guess}'? ${listed}`,
-  };
+  return { path: [...path, key], at: "key", ...unknownKeyText(key, allowed) };
 }
 
 function describeSize(
@@ -107,24 +110,5 @@ function describeSize(
 
 /** The path from its last key on, e.g. `accounts[3]`: enough to name the value in a message. */
 function label(path: EstatePath): string {
-  return formatEstatePath(
-    path.slice(
-      Math.max(
-        0,
-        path.findLastIndex((s) => typeof s === "string"),
-      ),
-    ),
-  );
-}
-
-/** What was found instead of the expected value. */
-function found(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") {
-    const keys = Object.keys(value);
-    return keys.length === 0 ? "an empty object" : `an object with keys ${quoteValue(keys.join(", "))}`;
-  }
-  if (typeof value === "string") return quoteValue(value);
-  return `the ${typeof value} ${String(value)}`;
+  return formatEstatePath(lastKeyPath(path));
 }
