@@ -31,7 +31,7 @@ const config = readConfig(
 );
 
 let built: Promise<ReturnType<typeof estateReconcileTasks>> | undefined;
-/** Built on first use: the policy and the Okta token are read then (cached by Powertools Parameters). */
+/** Built on first use: the Okta token is read then (cached by Powertools Parameters); the policy per run. */
 async function build() {
   const retries = { maxAttempts: 5 };
   const s3 = new S3Client({});
@@ -56,7 +56,8 @@ async function build() {
   const identityCenter = identityCenterWith();
   const now = () => new Date().toISOString();
   return estateReconcileTasks({
-    policy: await readPolicy(config.POLICY_LOCATION, { s3: () => s3 }),
+    // Read per run (a policy-change run must see the new version); the object is a few kilobytes.
+    policy: () => readPolicy(config.POLICY_LOCATION, { s3: () => s3 }),
     okta: new OktaAdapter({ orgUrl: config.OKTA_ORG_URL, token }),
     organizations,
     identityCenter,

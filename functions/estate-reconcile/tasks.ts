@@ -1,22 +1,19 @@
 import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { WorkStore } from "../../adapters/work-store.ts";
-import type { ActionOutcome, Trigger } from "../../core/evidence/record.ts";
+import type { ActionOutcome } from "../../core/evidence/record.ts";
 import type { PlanAction } from "../../core/plan/plan.ts";
 import type { PlanInput } from "../../core/plan/plan-estate.ts";
 import { planEstate } from "../../core/plan/plan-estate.ts";
+import type { Policy } from "../../core/policy/schema.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
+import { type EstateRunInput, parseEstateRunInput } from "./run-input.ts";
 import { ThrottleBudget } from "./throttle-budget.ts";
 
 /** Actions per Map iteration. */
 export const BATCH_SIZE = 50;
-
-export interface EstateRunInput {
-  runId: string;
-  trigger: Trigger;
-}
 
 interface StoredPlan {
   input: PlanInput;
@@ -46,7 +43,12 @@ const outcomesKey = (planKey: string, name: string) =>
  * flight and 1/ESTATE_MAP_CONCURRENCY of the call rate.
  */
 export function estateReconcileTasks(
-  deps: Omit<EstateReconcileDeps, "runId" | "budget"> & {
+  deps: Omit<EstateReconcileDeps, "runId" | "budget" | "policy"> & {
+    /**
+     * Reads the access policy. Called at the start of every run, so a run started by a policy change
+     * plans with the new version even in a warm function.
+     */
+    policy: () => Promise<Policy>;
     work: WorkStore;
     callsPerSecond: number;
     batchBudget: (b: ThrottleBudget) => EstateReconcileDeps["identityCenter"];
@@ -64,10 +66,11 @@ export function estateReconcileTasks(
     });
   return {
     planEstateRun: async (raw) => {
-      const state = raw as EstateRunState;
+      const state = parseEstateRunInput(raw);
       const runStarted = deps.now();
       const input = await readEstate({
         ...deps,
+        policy: await deps.policy(),
         runId: state.runId,
         budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
       });

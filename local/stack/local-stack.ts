@@ -395,7 +395,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ESTATE_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)]),
   ) as EstateReconcileResources;
   const estateTasks = estateReconcileTasks({
-    policy,
+    policy: async () => policy,
     okta: oktaAdapter,
     organizations,
     identityCenter: budgetedIdentityCenter(new ThrottleBudget({ callsPerSecond: ssoAdminTps })),
