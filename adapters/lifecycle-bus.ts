@@ -3,6 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
+import type { TriggerEvent } from "../core/evidence/record.ts";
 import type { LifecycleEvent } from "../core/okta/lifecycle-event.ts";
 import type { StaleFlag } from "../core/okta/staleness.ts";
 
@@ -21,6 +22,19 @@ export interface LifecycleBusDetail {
   receivedAt: string;
   /** Set when the event arrived later than the configured age after Okta published it (maybe a replay). */
   stale?: StaleFlag;
+}
+
+/** The event as a run's evidence names it (core/evidence/record.ts `triggerEventSchema`). */
+export function triggerEventOf(detail: LifecycleBusDetail): TriggerEvent {
+  const { event } = detail;
+  return {
+    oktaEventId: event.oktaEventId,
+    eventType: event.eventType,
+    published: event.published,
+    kind: event.kind,
+    channel: detail.channel,
+    ...(detail.stale ? { stale: detail.stale } : {}),
+  };
 }
 
 /** An entry EventBridge still rejected after the retries, with its error code. */

@@ -351,7 +351,10 @@ const LAMBDAS: Record<string, { entry: string; env: Record<string, string> }> = 
   },
   dispatch: {
     entry: "functions/dispatch/handler.ts",
-    env: { USER_RECONCILE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:user-reconcile" },
+    env: {
+      USER_RECONCILE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:user-reconcile",
+      STATE_TABLE: "state",
+    },
   },
 };
 

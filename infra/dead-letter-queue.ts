@@ -1,6 +1,8 @@
 /**
- * Dead-letter queues: one per asynchronous path (bus rule or schedule -> function), holding what
- * EventBridge could not deliver and what the function still failed after Lambda's async retries.
+ * Dead-letter queues: one per asynchronous path (bus rule or schedule -> function or state machine),
+ * holding what EventBridge could not deliver and what the function still failed after Lambda's async
+ * retries. A queue that takes rules' dead letters (`forEventBridgeRule`) gets the queue policy
+ * infra/permissions.ts lists for it, admitting exactly those rules; schedules send through their role.
  * Kept 14 days (the SQS maximum), encrypted; infra/alarms.ts alarms on any message in one.
  */
 import { deadLetterQueuePolicies, type PermissionFacts, resourcePolicyDocument } from "./permissions.ts";

@@ -1,14 +1,15 @@
 /**
  * The estate reconcile (the hourly third net) as a Standard state machine with Lambda tasks, started
- * by EventBridge Scheduler. Its definition comes from workflows/estate-reconcile.ts through the typed
- * hook {@link EstateReconcileWorkflow} (sst.config.ts builds it); without one, no estate resources are
- * created. The task functions are `functions/estate-reconcile/handler.<task>`, with the user-reconcile
- * environment plus `WORK_BUCKET` (the scratch bucket, infra/work-bucket.ts).
+ * by EventBridge Scheduler (and by the event triggers of infra/estate-triggers.ts). Its definition
+ * comes from workflows/estate-reconcile.ts through the typed hook {@link EstateReconcileWorkflow}
+ * (sst.config.ts builds it); without one, no estate resources are created. The task functions are
+ * `functions/estate-reconcile/handler.<task>`, with the user-reconcile environment plus `WORK_BUCKET`
+ * (the scratch bucket, infra/work-bucket.ts).
  */
 import type { StateMachineDefinition } from "../workflows/asl.ts";
 import { deadLetterQueue } from "./dead-letter-queue.ts";
 import { lambdaFunction } from "./lambda-function.ts";
-import type { ResourceNames } from "./names.ts";
+import { estateTaskFunctionName, type ResourceNames } from "./names.ts";
 import type { DeploymentParameters } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
 import { leastPrivilegeRole } from "./roles.ts";
@@ -42,8 +43,6 @@ export interface EstateReconcileDeps {
   environment: Record<string, $util.Input<string>>;
 }
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
 export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateReconcileWorkflow | undefined) {
   if (workflow === undefined) return undefined;
   const { names, parameters } = deps;
@@ -53,7 +52,7 @@ export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateRecon
     workflow.tasks.map((task) => [
       task,
       lambdaFunction(`EstateReconcile${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
-        name: `${names.prefix}-estate-${kebab(task)}`,
+        name: estateTaskFunctionName(names.prefix, task),
         handler: `functions/estate-reconcile/handler.${task}`,
         role,
         timeout: "15 minutes",
@@ -84,8 +83,10 @@ export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateRecon
     },
     tracingConfiguration: { enabled: true },
   });
-  const deadLetters = deadLetterQueue("EstateScheduleDeadLetters", names.queues.estateSchedule, deps.facts, {
-    forEventBridgeRule: false,
+  // The schedule's and the event triggers' dead letters (infra/estate-triggers.ts); the id is kept
+  // from when only the schedule used it, so the queue is not replaced.
+  const deadLetters = deadLetterQueue("EstateScheduleDeadLetters", names.queues.estateReconcile, deps.facts, {
+    forEventBridgeRule: true,
   });
   const schedule = new aws.scheduler.Schedule("EstateReconcileSchedule", {
     name: names.schedules.estateReconcile,

@@ -10,6 +10,7 @@ import type { ResourceNames } from "./names.ts";
 import type { PermissionFacts } from "./permissions.ts";
 import { leastPrivilegeRole } from "./roles.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
+import type { Tables } from "./tables.ts";
 
 export function lifecycleBus(names: ResourceNames) {
   return new aws.cloudwatch.EventBus("LifecycleBus", { name: names.bus });
@@ -56,6 +57,7 @@ export function dispatch(deps: {
   facts: $util.Output<PermissionFacts>;
   bus: aws.cloudwatch.EventBus;
   userReconcileArn: $util.Input<string>;
+  tables: Tables;
 }) {
   const { names } = deps;
   const fn = lambdaFunction("Dispatch", {
@@ -63,7 +65,11 @@ export function dispatch(deps: {
     handler: "functions/dispatch/handler.handler",
     role: leastPrivilegeRole("dispatch", deps.facts),
     timeout: "30 seconds",
-    environment: { USER_RECONCILE_ARN: deps.userReconcileArn, POWERTOOLS_SERVICE_NAME: "dispatch" },
+    environment: {
+      USER_RECONCILE_ARN: deps.userReconcileArn,
+      STATE_TABLE: deps.tables.state.name,
+      POWERTOOLS_SERVICE_NAME: "dispatch",
+    },
   });
   const deadLetters = deadLetterQueue("DispatchDeadLetters", names.queues.dispatch, deps.facts, {
     forEventBridgeRule: true,

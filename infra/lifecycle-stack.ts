@@ -7,12 +7,14 @@ import { alarms } from "./alarms.ts";
 import { dashboard } from "./dashboard.ts";
 import { discoverFacts } from "./discovery.ts";
 import { type EstateReconcileWorkflow, estateReconcile } from "./estate-reconcile.ts";
+import { estateTriggers } from "./estate-triggers.ts";
 import { hookApi } from "./hook-api.ts";
 import { dispatch, lifecycleBus } from "./lifecycle-bus.ts";
 import { logPoller } from "./log-poller.ts";
 import { logStreaming } from "./log-streaming.ts";
 import { resourceNames } from "./names.ts";
-import { readDeploymentParameters } from "./parameters.ts";
+import { organizationsForwarding } from "./organizations-forwarding.ts";
+import { policyLocationValue, readDeploymentParameters } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
 import { secrets as createSecrets } from "./secrets.ts";
 import { tables as createTables } from "./tables.ts";
@@ -80,7 +82,7 @@ export function lifecycleStack(options: {
       : {}),
   };
   const users = userReconcile({ ...common, ...evidenceDeps });
-  const dispatcher = dispatch({ names, facts, bus, userReconcileArn: users.stateMachine.arn });
+  const dispatcher = dispatch({ names, facts, bus, tables, userReconcileArn: users.stateMachine.arn });
   const hook = hookApi({ ...common, bus });
   const streaming = logStreaming({ names, parameters, facts, tables, bus });
   const poller = logPoller({ ...common, bus });
@@ -95,6 +97,11 @@ export function lifecycleStack(options: {
     },
     options.estateWorkflow,
   );
+  // Account and policy events start estate runs too (Organizations events via the lifecycle bus).
+  if (estate) {
+    estateTriggers({ names, parameters, facts, bus, estate });
+    organizationsForwarding({ names, parameters, facts, bus });
+  }
 
   const stateMachines: Record<string, $util.Input<string>> = {
     "user-reconcile": users.stateMachine.arn,
@@ -104,7 +111,7 @@ export function lifecycleStack(options: {
     dispatch: dispatcher.deadLetters,
     poller: poller.deadLetters,
     ...(streaming ? { logstream: streaming.deadLetters } : {}),
-    ...(estate ? { "estate-schedule": estate.deadLetters } : {}),
+    ...(estate ? { "estate-reconcile": estate.deadLetters } : {}),
   };
   const { topic } = alarms({
     names,
@@ -127,6 +134,8 @@ export function lifecycleStack(options: {
     userReconcile: users.stateMachine.arn,
     estateReconcile: estate?.stateMachine.arn ?? "not deployed (workflows/estate-reconcile.ts not wired)",
     lifecycleBus: bus.name,
+    /** The access policy (`OAL_POLICY`), for `doctor`'s policy-change check. */
+    policyLocation: policyLocationValue(parameters.policy),
     stateTable: tables.state.name,
     idempotencyTable: tables.idempotency.name,
     alarmTopic: topic.arn,

@@ -5,6 +5,9 @@
  * the README generator use it too.
  */
 
+import { ESTATE_RECONCILE_TASKS, type EstateReconcileTask } from "../workflows/estate-reconcile.ts";
+import type { EstateEventTrigger } from "../workflows/estate-triggers.ts";
+
 /** The user-reconcile Task handlers (workflows/user-reconcile.ts `USER_RECONCILE_TASKS`), kebab-cased. */
 export const USER_TASK_FUNCTIONS = {
   readUserTruth: "read-user-truth",
@@ -17,12 +20,26 @@ export const USER_TASK_FUNCTIONS = {
 } as const;
 export type UserTaskName = keyof typeof USER_TASK_FUNCTIONS;
 
+/** An estate-reconcile task's function name, `<prefix>-estate-<kebab-cased task>`. */
+export function estateTaskFunctionName(prefix: string, task: string): string {
+  return `${prefix}-estate-${task.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The estate-reconcile event triggers (workflows/estate-triggers.ts), each deployed as its own rule. */
+export type EstateTriggerKey = EstateEventTrigger["key"];
+
 /** Lambda functions other than the user-reconcile tasks. */
 export const INGRESS_FUNCTIONS = ["okta-hook", "dispatch", "okta-logstream", "okta-log-poll"] as const;
 export type IngressFunction = (typeof INGRESS_FUNCTIONS)[number];
 
-/** Lambda function names are at most 64 characters. */
-const MAX_FUNCTION_NAME = 64;
+/** AWS's name limits: functions, rules and schedules 64 characters; queues and state machines 80. */
+const NAME_LIMITS = {
+  function: { max: 64, label: "Lambda function" },
+  rule: { max: 64, label: "EventBridge rule" },
+  schedule: { max: 64, label: "schedule" },
+  queue: { max: 80, label: "SQS queue" },
+  stateMachine: { max: 80, label: "state machine" },
+} as const;
 
 /** Thrown when the app and stage make a name AWS would refuse. */
 export class ResourceNameError extends Error {
@@ -34,6 +51,8 @@ export interface ResourceNames {
   prefix: string;
   functions: Record<IngressFunction, string>;
   userTasks: Record<UserTaskName, string>;
+  /** The estate-reconcile task functions (workflows/estate-reconcile.ts `ESTATE_RECONCILE_TASKS`). */
+  estateTasks: Record<EstateReconcileTask, string>;
   stateMachines: { userReconcile: string; estateReconcile: string };
   tables: { idempotency: string; state: string };
   bus: string;
@@ -43,8 +62,15 @@ export interface ResourceNames {
    * Dead-letter queues, one per asynchronous path: each takes both what EventBridge (rule or
    * schedule) could not deliver and what the function still failed after Lambda's async retries.
    */
-  queues: { dispatch: string; logstream: string; poller: string; estateSchedule: string };
-  rules: { lifecycle: string; logStreaming: string };
+  queues: { dispatch: string; logstream: string; poller: string; estateReconcile: string };
+  rules: {
+    lifecycle: string;
+    logStreaming: string;
+    /** `<prefix>-estate-on-<key>`: one rule per estate trigger, on the trigger's bus. */
+    estateTriggers: Record<EstateTriggerKey, string>;
+    /** The us-east-1 default-bus rule forwarding Organizations events to the lifecycle bus. */
+    organizationsForwarder: string;
+  };
   schedules: { poller: string; estateReconcile: string };
   alarmTopic: string;
   dashboard: string;
@@ -53,22 +79,27 @@ export interface ResourceNames {
 }
 
 /**
- * Every physical name for one stage. The stage must keep the longest Lambda name within 64 characters.
+ * Every physical name for one stage. The stage must keep every name within AWS's limit for its kind
+ * (the longest is the estate task function `<prefix>-estate-write-estate-evidence`: a stage of up to
+ * 16 characters fits with the app name `okta-aws-lifecycle`).
  */
 export function resourceNames(app: string, stage: string): ResourceNames {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(stage)) {
     throw new ResourceNameError(`stage "${stage}" must be lower-case letters, digits and dashes`);
   }
   const prefix = `${app}-${stage}`;
-  const fn = (key: string) => {
-    const name = `${prefix}-${key}`;
-    if (name.length > MAX_FUNCTION_NAME) {
+  const limited = (kind: keyof typeof NAME_LIMITS, name: string) => {
+    const { max, label } = NAME_LIMITS[kind];
+    if (name.length > max) {
       throw new ResourceNameError(
-        `function name ${name} is ${name.length} characters; AWS allows ${MAX_FUNCTION_NAME}: use a shorter stage`,
+        `${label} name ${name} is ${name.length} characters; AWS allows ${max}: use a shorter stage`,
       );
     }
     return name;
   };
+  const fn = (key: string) => limited("function", `${prefix}-${key}`);
+  const rule = (key: string) => limited("rule", `${prefix}-${key}`);
+  const estateTrigger = (key: EstateTriggerKey) => rule(`estate-on-${key}`);
   const functions = Object.fromEntries(INGRESS_FUNCTIONS.map((f) => [f, fn(f)])) as Record<
     IngressFunction,
     string
@@ -80,9 +111,12 @@ export function resourceNames(app: string, stage: string): ResourceNames {
     prefix,
     functions,
     userTasks,
+    estateTasks: Object.fromEntries(
+      ESTATE_RECONCILE_TASKS.map((task) => [task, limited("function", estateTaskFunctionName(prefix, task))]),
+    ) as Record<EstateReconcileTask, string>,
     stateMachines: {
-      userReconcile: `${prefix}-user-reconcile`,
-      estateReconcile: `${prefix}-estate-reconcile`,
+      userReconcile: limited("stateMachine", `${prefix}-user-reconcile`),
+      estateReconcile: limited("stateMachine", `${prefix}-estate-reconcile`),
     },
     tables: { idempotency: `${prefix}-idempotency`, state: `${prefix}-state` },
     bus: `${prefix}-lifecycle`,
@@ -92,13 +126,27 @@ export function resourceNames(app: string, stage: string): ResourceNames {
       oktaToken: `${prefix}/okta-api-token`,
     },
     queues: {
-      dispatch: `${prefix}-dispatch-dlq`,
-      logstream: `${prefix}-okta-logstream-dlq`,
-      poller: `${prefix}-okta-log-poll-dlq`,
-      estateSchedule: `${prefix}-estate-reconcile-dlq`,
+      dispatch: limited("queue", `${prefix}-dispatch-dlq`),
+      logstream: limited("queue", `${prefix}-okta-logstream-dlq`),
+      poller: limited("queue", `${prefix}-okta-log-poll-dlq`),
+      // The schedule's and the estate trigger rules' dead letters.
+      estateReconcile: limited("queue", `${prefix}-estate-reconcile-dlq`),
     },
-    rules: { lifecycle: `${prefix}-lifecycle-to-dispatch`, logStreaming: `${prefix}-okta-log-streaming` },
-    schedules: { poller: `${prefix}-okta-log-poll`, estateReconcile: `${prefix}-estate-reconcile` },
+    rules: {
+      lifecycle: rule("lifecycle-to-dispatch"),
+      logStreaming: rule("okta-log-streaming"),
+      estateTriggers: {
+        "account-created": estateTrigger("account-created"),
+        "account-moved": estateTrigger("account-moved"),
+        "account-tagged": estateTrigger("account-tagged"),
+        "policy-changed": estateTrigger("policy-changed"),
+      },
+      organizationsForwarder: rule("forward-org-events"),
+    },
+    schedules: {
+      poller: limited("schedule", `${prefix}-okta-log-poll`),
+      estateReconcile: limited("schedule", `${prefix}-estate-reconcile`),
+    },
     alarmTopic: `${prefix}-alarms`,
     dashboard: `${prefix}`,
     stateMachineLogGroups: {

@@ -8,6 +8,22 @@
 /** Where the access policy comes from: bundled with the functions, or an S3 object read at run time. */
 export type PolicyLocation = { kind: "bundled"; path: string } | { kind: "s3"; bucket: string; key: string };
 
+/**
+ * How Organizations account events (created, moved, tagged) reach the lifecycle bus, where the estate
+ * triggers match them. Organizations sends them to EventBridge only in us-east-1 of the management
+ * account (docs/deploy.md, "What starts an estate run").
+ */
+export const ORGANIZATIONS_EVENTS_MODES = [
+  /** The stack is in the management account: it creates the us-east-1 forwarding rule itself. */
+  "forward",
+  /** The stack is in a delegated administrator account: the lifecycle bus accepts the management
+   * account's Organizations events, and an administrator creates the forwarding rule there. */
+  "external",
+  /** No account events: new or moved accounts wait for the scheduled run. */
+  "off",
+] as const;
+export type OrganizationsEventsMode = (typeof ORGANIZATIONS_EVENTS_MODES)[number];
+
 export interface DeploymentParameters {
   /** `https://<org>.okta.com` */
   oktaOrgUrl: string;
@@ -29,6 +45,8 @@ export interface DeploymentParameters {
   pollMinutes: number;
   /** The estate reconcile's schedule expression. @default "rate(1 hour)" */
   estateSchedule: string;
+  /** How Organizations account events reach the estate triggers. @default "forward" */
+  organizationsEvents: OrganizationsEventsMode;
   /** Okta Log Streaming partner event source; the partner bus rule exists only when set. */
   logStreamingSource?: string;
   /** Subscribed to the alarm topic when set. */
@@ -69,6 +87,13 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
       return fallback;
     }
     return n;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = get(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name}: "${value}" is not one of ${allowed.join(", ")}`);
+    return fallback;
   };
 
   const oktaOrgUrl = matching(
@@ -121,6 +146,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     holdSeconds: hold,
     pollMinutes: positive("OAL_POLL_MINUTES", 5, 60),
     estateSchedule: estateSchedule ?? "rate(1 hour)",
+    organizationsEvents: oneOf("OAL_ORGANIZATIONS_EVENTS", ORGANIZATIONS_EVENTS_MODES, "forward"),
     ...(logStreamingSource ? { logStreamingSource } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     hookRateLimit: positive("OAL_HOOK_RATE_LIMIT", 50, 10_000),

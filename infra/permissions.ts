@@ -1,14 +1,15 @@
 /**
- * Every IAM permission the deployment grants, as data: one role per function, state machine and
- * schedule, each with only the actions its code calls on only the resources it touches. Pure (no sst
- * globals): infra/ turns it into roles, test/unit/infra-permissions.test.ts checks it against AWS's
- * service authorization data and a policy simulator, and scripts/permissions-table.ts renders the
- * README table from it.
+ * Every IAM permission the deployment grants, as data: one role per function, state machine,
+ * schedule and rule target, each with only the actions its code calls on only the resources it
+ * touches. Pure (no sst globals): infra/ turns it into roles, test/unit/infra-permissions.test.ts
+ * checks it against AWS's service authorization data and a policy simulator, and
+ * scripts/permissions-table.ts renders the README table from it.
  *
  * A `*` never appears in an action. It appears in a resource only where AWS leaves no narrower choice,
  * and then the grant says why in `wildcard` (the test refuses a wildcard without a reason, and a bare
  * `"*"` resource unless every action in the grant is one AWS authorizes on no resource type).
  */
+import { estateEventTriggers, ORGANIZATIONS_SOURCE } from "../workflows/estate-triggers.ts";
 import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
 
@@ -26,7 +27,12 @@ export interface Grant {
   wildcard?: string;
 }
 
-export type Principal = "lambda.amazonaws.com" | "states.amazonaws.com" | "scheduler.amazonaws.com";
+export type Principal =
+  | "lambda.amazonaws.com"
+  | "states.amazonaws.com"
+  | "scheduler.amazonaws.com"
+  /** EventBridge rules with a role: state machine targets and event bus targets. */
+  | "events.amazonaws.com";
 
 export interface RolePermissions {
   /** Which service assumes the role. */
@@ -38,9 +44,12 @@ export interface RolePermissions {
   grants: Grant[];
 }
 
-/** A resource-based policy statement (queue policies that let EventBridge dead-letter). */
+/**
+ * A resource-based policy statement: queue policies that let EventBridge dead-letter (a service
+ * principal), and the lifecycle bus policy that lets the management account forward (an account).
+ */
 export interface ResourcePolicyGrant extends Grant {
-  service: "events.amazonaws.com";
+  principal: { Service: "events.amazonaws.com" } | { AWS: string };
 }
 
 /** What the policies are written against. Discovered or configured at deploy time (infra/parameters.ts). */
@@ -81,7 +90,9 @@ export type RoleKey =
   | "estate-reconcile-task"
   | "estate-reconcile-workflow"
   | "poller-schedule"
-  | "estate-schedule";
+  | "estate-schedule"
+  | "estate-events"
+  | "org-events-forwarder";
 
 const X_RAY_WHY =
   "X-Ray's PutTraceSegments, PutTelemetryRecords and sampling calls authorize on no resource type: AWS requires `*`.";
@@ -129,7 +140,11 @@ function arns(f: PermissionFacts) {
     ous: `${org}:ou/${f.organizationId}/ou-*`,
     orgAccounts: `${org}:account/${f.organizationId}/*`,
     evidenceObjects: `arn:${p}:s3:::${f.evidenceBucket}/${RUNTIME_CONTRACT.evidencePrefix}*`,
-    rule: (bus: string, rule: string) => `arn:${p}:events:${r}:${a}:rule/${bus}/${rule}`,
+    /** A rule's ARN: rules on the default bus carry no bus name in it. */
+    rule: (bus: string, rule: string) =>
+      bus === "default"
+        ? `arn:${p}:events:${r}:${a}:rule/${rule}`
+        : `arn:${p}:events:${r}:${a}:rule/${bus}/${rule}`,
   };
 }
 
@@ -190,7 +205,8 @@ function deadLetter(f: PermissionFacts, queue: string): Grant {
   return { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [arns(f).queue(queue)] };
 }
 
-const { denyLedger, evidenceChain, pollerCursor, sessionTags } = RUNTIME_CONTRACT.statePartitions;
+const { coalescedEvents, denyLedger, evidenceChain, pollerCursor, sessionTags } =
+  RUNTIME_CONTRACT.statePartitions;
 
 /** Reading the tool's revocation SCPs and the root they are attached to. */
 function readRevocationScps(f: PermissionFacts): Grant[] {
@@ -400,6 +416,7 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
       return [
         ...writeEvidence(f),
         statePartition(f, "RememberSessionTags", ["dynamodb:PutItem"], [sessionTags]),
+        statePartition(f, "ReadCoalescedEvents", ["dynamodb:Query"], [coalescedEvents]),
       ];
   }
 }
@@ -609,6 +626,7 @@ export function rolePermissions(f: PermissionFacts): Record<RoleKey, RolePermiss
         actions: ["states:StartExecution"],
         resources: [a.stateMachine(n.stateMachines.userReconcile)],
       },
+      statePartition(f, "RecordCoalescedEvents", ["dynamodb:PutItem"], [coalescedEvents]),
       deadLetter(f, n.queues.dispatch),
     ]),
     "okta-logstream": lambdaRole(
@@ -672,19 +690,45 @@ export function rolePermissions(f: PermissionFacts): Record<RoleKey, RolePermiss
           actions: ["states:StartExecution"],
           resources: [a.stateMachine(n.stateMachines.estateReconcile)],
         },
-        deadLetter(f, n.queues.estateSchedule),
+        deadLetter(f, n.queues.estateReconcile),
       ],
     },
+    "estate-events": {
+      principal: "events.amazonaws.com",
+      purpose: "EventBridge rules (account and policy events) -> estate-reconcile",
+      deployedWhen: estateWhen,
+      grants: [
+        {
+          sid: "StartEstateReconcile",
+          actions: ["states:StartExecution"],
+          resources: [a.stateMachine(n.stateMachines.estateReconcile)],
+        },
+      ],
+    },
+    "org-events-forwarder": {
+      principal: "events.amazonaws.com",
+      purpose: "us-east-1 default bus -> lifecycle bus (Organizations account events)",
+      deployedWhen: `${estateWhen} and OAL_ORGANIZATIONS_EVENTS=forward (the default)`,
+      grants: [{ sid: "ForwardOrganizationsEvents", actions: ["events:PutEvents"], resources: [a.bus] }],
+    },
   };
+}
+
+/** The deployed estate trigger rules' ARNs (the policy rule only when the policy is an S3 object). */
+export function estateTriggerRuleArns(f: PermissionFacts): string[] {
+  const a = arns(f);
+  return estateEventTriggers(f.policyObject).map((trigger) =>
+    a.rule(trigger.bus === "lifecycle" ? f.names.bus : "default", f.names.rules.estateTriggers[trigger.key]),
+  );
 }
 
 /** Queue policies that let an EventBridge rule dead-letter into its queue (and no other rule). */
 export function deadLetterQueuePolicies(f: PermissionFacts): Record<string, ResourcePolicyGrant> {
   const a = arns(f);
   const n = f.names;
-  const rule = (queue: string, ruleArn: string): ResourcePolicyGrant => ({
+  const rule = (queue: string, ruleArn: string | string[]): ResourcePolicyGrant => ({
     sid: "EventBridgeRuleDeadLetters",
-    service: "events.amazonaws.com",
+    principal: { Service: "events.amazonaws.com" },
     actions: ["sqs:SendMessage"],
     resources: [a.queue(queue)],
     conditions: { ArnEquals: { "aws:SourceArn": ruleArn } },
@@ -694,6 +738,28 @@ export function deadLetterQueuePolicies(f: PermissionFacts): Record<string, Reso
     ...(f.logStreamingSource
       ? { [n.queues.logstream]: rule(n.queues.logstream, a.rule(f.logStreamingSource, n.rules.logStreaming)) }
       : {}),
+    // The schedule dead-letters through its role; the trigger rules need the queue policy.
+    [n.queues.estateReconcile]: rule(n.queues.estateReconcile, estateTriggerRuleArns(f)),
+  };
+}
+
+/**
+ * The lifecycle bus policy of a stack in a delegated administrator account
+ * (`OAL_ORGANIZATIONS_EVENTS=external`): the management account may put Organizations events on it,
+ * and nothing else. Sources starting with `aws.` cannot be sent with PutEvents, only forwarded by a
+ * rule, so these are the management account's genuine Organizations events.
+ */
+export function organizationsEventsBusPolicy(f: PermissionFacts): ResourcePolicyGrant {
+  return {
+    sid: "ManagementAccountForwardsOrganizationsEvents",
+    principal: { AWS: `arn:${f.partition}:iam::${f.managementAccountId}:root` },
+    actions: ["events:PutEvents"],
+    resources: [arns(f).bus],
+    conditions: {
+      // PutEvents carries several entries: every one must be an Organizations event.
+      "ForAllValues:StringEquals": { "events:source": [ORGANIZATIONS_SOURCE] },
+      Null: { "events:source": "false" },
+    },
   };
 }
 
@@ -711,7 +777,7 @@ export function policyDocument(grants: readonly Grant[]) {
   };
 }
 
-/** The queue policy document for a resource-policy grant. */
+/** The queue or bus policy document for a resource-policy grant. */
 export function resourcePolicyDocument(grant: ResourcePolicyGrant) {
   return {
     Version: "2012-10-17" as const,
@@ -719,7 +785,7 @@ export function resourcePolicyDocument(grant: ResourcePolicyGrant) {
       {
         Sid: grant.sid,
         Effect: "Allow" as const,
-        Principal: { Service: grant.service },
+        Principal: grant.principal,
         Action: grant.actions,
         Resource: grant.resources,
         ...(grant.conditions ? { Condition: grant.conditions } : {}),
@@ -729,8 +795,9 @@ export function resourcePolicyDocument(grant: ResourcePolicyGrant) {
 }
 
 /**
- * The trust policy letting the role's service assume it. Step Functions and EventBridge Scheduler are
- * confined to this account (confused-deputy protection, as their guides recommend); Lambda does not
+ * The trust policy letting the role's service assume it. Step Functions, EventBridge rules and
+ * EventBridge Scheduler are confined to this account (confused-deputy protection, as their guides
+ * recommend); Lambda does not
  * send `aws:SourceAccount` when it assumes an execution role, so its trust carries no condition.
  */
 export function trustPolicyDocument(principal: Principal, accountId: string) {

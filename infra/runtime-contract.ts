@@ -19,6 +19,8 @@ export const RUNTIME_CONTRACT = {
     evidenceChain: "chain",
     pollerCursor: "cursor",
     sessionTags: "session-tags",
+    /** adapters/coalesced-events.ts: events dispatch folded into a waiting run. */
+    coalescedEvents: "coalesced",
   },
   /** Powertools Idempotency's DynamoDB defaults. */
   idempotencyTable: { partitionKey: "id", ttlAttribute: "expiration" },

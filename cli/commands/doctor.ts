@@ -22,7 +22,7 @@ export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "Check a deployment end to end: Okta hook active and verified, Identity Center reachable, SCPs, evidence Object Lock, poller cursor fresh.",
+      "Check a deployment end to end: Okta hook active and verified, Identity Center reachable, SCPs, evidence Object Lock, poller cursor fresh, and policy change events when the policy is in S3.",
     )
     .option(
       "--okta-org-url <url>",
@@ -41,6 +41,10 @@ export function registerDoctor(program: Command): void {
     .option("--evidence-bucket <name>", "the evidence bucket (default: evidenceBucket from the outputs)")
     .option("--instance-arn <arn>", "Identity Center instance (default: instanceArn from the outputs)")
     .option("--identity-store-id <id>", "identity store (default: identityStoreId from the outputs)")
+    .option(
+      "--policy <location>",
+      "the deployment's OAL_POLICY, s3://bucket/key or file:path (default: policyLocation from the outputs)",
+    )
     .option(
       "--poll-minutes <n>",
       "minutes between System Log polls (OAL_POLL_MINUTES)",

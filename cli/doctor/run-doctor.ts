@@ -2,6 +2,7 @@ import type { CheckResult } from "./check.ts";
 import { checkEvidenceLock, type EvidenceLockTarget } from "./evidence-lock-check.ts";
 import { checkHook, type HookCheckTarget } from "./hook-check.ts";
 import { checkIdentityCenter, type IdentityCenterTarget } from "./identity-center-check.ts";
+import { checkPolicyEvents, type PolicyEventsTarget } from "./policy-events-check.ts";
 import { checkPollerCursor, type PollerTarget } from "./poller-check.ts";
 import { checkScps, type ScpTarget } from "./scp-check.ts";
 
@@ -14,6 +15,8 @@ export interface DoctorTargets {
   scps: ScpTarget;
   evidence: EvidenceLockTarget;
   poller: PollerTarget;
+  /** Only when the deployment's policy is an S3 object: its changes start estate runs. */
+  policyEvents?: PolicyEventsTarget;
 }
 
 export interface DoctorReport {
@@ -33,6 +36,7 @@ export async function runDoctor(targets: DoctorTargets): Promise<DoctorReport> {
     checkScps(targets.scps),
     checkEvidenceLock(targets.evidence),
     checkPollerCursor(targets.poller),
+    ...(targets.policyEvents ? [checkPolicyEvents(targets.policyEvents)] : []),
   ]);
   const width = Math.max(...results.map((r) => r.check.length));
   const lines = [`okta-aws-lifecycle doctor: ${targets.where}`, ""];

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { DEFAULT_HOOK_NAME, OktaEventHooks } from "../../adapters/okta-event-hooks.ts";
+import { parseS3PolicyLocation } from "./policy-events-check.ts";
 import type { DoctorTargets } from "./run-doctor.ts";
 
 /** Thrown when the doctor cannot tell what to check (no local stack, no deployment outputs). */
@@ -31,6 +32,8 @@ export interface DoctorOptions {
   evidenceBucket?: string;
   instanceArn?: string;
   identityStoreId?: string;
+  /** The deployment's `OAL_POLICY` as `s3://bucket/key` or `file:path` (default: policyLocation from the outputs). */
+  policy?: string;
   /** @default 5 */
   pollMinutes: number;
 }
@@ -63,6 +66,7 @@ const SstOutputs = z
     evidenceBucket: z.string(),
     instanceArn: z.string(),
     identityStoreId: z.string(),
+    policyLocation: z.string(),
   })
   .partial();
 
@@ -156,6 +160,8 @@ async function deployedTargets(
   const stateTable = need("state-table", options.stateTable ?? fromOutputs.stateTable);
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
   const hookUrl = options.hookUrl ?? fromOutputs.hookUrl;
+  const s3 = new S3Client(aws);
+  const policyObject = parseS3PolicyLocation(options.policy ?? fromOutputs.policyLocation ?? "");
   return {
     where: `Okta ${options.oktaOrgUrl} and AWS${options.region ? ` (${options.region})` : ""}`,
     hook: {
@@ -177,10 +183,11 @@ async function deployedTargets(
       now,
     },
     evidence: {
-      s3: new S3Client(aws),
+      s3,
       bucket: need("evidence-bucket", options.evidenceBucket ?? fromOutputs.evidenceBucket),
     },
     poller: { doc, stateTable, pollMinutes: options.pollMinutes, now },
+    ...(policyObject ? { policyEvents: { s3, ...policyObject } } : {}),
   };
 }
 

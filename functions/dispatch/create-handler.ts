@@ -3,7 +3,8 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
-import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
+import type { CoalescedEvents } from "../../adapters/coalesced-events.ts";
+import { type LifecycleBusDetail, triggerEventOf } from "../../adapters/lifecycle-bus.ts";
 import { type CoalescingOptions, coalescingSlots, DEFAULT_COALESCING } from "../../core/dispatch/coalesce.ts";
 import { userExecutionName } from "../../core/dispatch/execution-name.ts";
 
@@ -11,6 +12,8 @@ export interface DispatchDeps {
   logger: Logger;
   sfn: SFNClient;
   userReconcileArn: string;
+  /** Where events folded into a waiting run are recorded, so that run's evidence names them. */
+  coalesced: CoalescedEvents;
   /** Per-user coalescing of joiner and mover runs. @default DEFAULT_COALESCING (10 s windows) */
   coalescing?: Partial<CoalescingOptions>;
   /** Epoch milliseconds. @default Date.now */
@@ -100,6 +103,7 @@ export function createDispatchHandler(deps: DispatchDeps) {
       deps.logger.info("started a trailing user-reconcile", { name: trailing.runId, kind: lifecycle.kind });
       return { started: trailing.runId };
     }
+    await deps.coalesced.record(trailing.runId, triggerEventOf(trigger));
     deps.logger.info("coalesced into a waiting run", { name: trailing.runId, event: lifecycle.oktaEventId });
     return { coalesced: trailing.runId };
   };

@@ -6,6 +6,7 @@ import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
@@ -105,6 +106,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       membershipSync: policy.ownership.membershipSync,
       sessionTagAttributes: policy.sessionTagAttributes,
       sessionTags: new SessionTagStore(table),
+      coalesced: new CoalescedEvents(table),
       now,
     });
   };

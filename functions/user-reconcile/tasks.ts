@@ -1,3 +1,4 @@
+import type { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore } from "../../adapters/evidence-store.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
@@ -30,6 +31,8 @@ export interface UserReconcileDeps {
   membershipSync: boolean;
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
+  /** The events dispatch folded into a run, named in its evidence. */
+  coalesced: CoalescedEvents;
   prover?: DenyProver;
   now: () => string;
 }
@@ -55,6 +58,7 @@ export function userReconcileTasks(
     writeUserEvidence: writeUserEvidence({
       store: deps.evidence,
       sessionTags: deps.sessionTags,
+      coalesced: deps.coalesced,
       now: deps.now,
     }),
     liftDenies: liftDenies(enforce),

@@ -1,4 +1,6 @@
+import type { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-store.ts";
+import { triggerEventOf } from "../../adapters/lifecycle-bus.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { ActionOutcome, EvidenceDraft } from "../../core/evidence/record.ts";
 import { need, type OperationOutcome, type UserRunState } from "./run-state.ts";
@@ -7,6 +9,8 @@ export interface WriteEvidenceDeps {
   store: EvidenceStore;
   /** Remembers the session-tag values this run saw, for the next run's comparison. */
   sessionTags: SessionTagStore;
+  /** The events dispatch folded into a run (they are named in its evidence). */
+  coalesced: CoalescedEvents;
   now: () => string;
 }
 
@@ -104,15 +108,10 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         },
         trigger: {
           type: "events",
+          // The event that started the run, then every event dispatch folded into it.
           events: [
-            {
-              oktaEventId: event.oktaEventId,
-              eventType: event.eventType,
-              published: event.published,
-              kind: event.kind,
-              channel: state.trigger.channel,
-              ...(state.trigger.stale ? { stale: state.trigger.stale } : {}),
-            },
+            triggerEventOf(state.trigger),
+            ...(await deps.coalesced.list(state.runId)).filter((e) => e.oktaEventId !== event.oktaEventId),
           ],
         },
         truth: {

