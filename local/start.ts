@@ -8,8 +8,10 @@ import { loadEstateFile } from "./estate/load-estate-file.ts";
 import { renderStatePage } from "./estate/state-page.ts";
 import { startLocalStack } from "./stack/local-stack.ts";
 import { localStateSnapshot } from "./stack/local-state-snapshot.ts";
+import { watchPolicyFile } from "./stack/policy-file-watch.ts";
 
 const DEFAULT_SECRET = "Bearer local-okta-hook-secret";
+const POLICY_FILE = ".local/policy.yaml";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -95,7 +97,8 @@ async function main(): Promise<number> {
   const e = stack.endpoints;
   await mkdir(".local", { recursive: true });
   await writeFile(".local/endpoints.json", `${JSON.stringify(e, null, 2)}\n`);
-  await writeFile(".local/policy.yaml", policyYaml ?? demoPolicyYaml());
+  const startPolicy = policyYaml ?? demoPolicyYaml();
+  await writeFile(POLICY_FILE, startPolicy);
   const s = stack.emulators;
   console.log(`
 okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.length} accounts, ${stack.estate.okta.users.length} Okta users, ${stack.estate.okta.groups.length} groups)
@@ -107,7 +110,10 @@ okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.leng
   AWS endpoint      ${e.aws.endpoint}   (region ${e.aws.region}; sso-admin, identitystore, organizations, events, states)
   Evidence bucket   s3://${e.evidence.bucket} at ${e.evidence.endpoint} (access key ${e.evidence.accessKeyId})
   Endpoints file    .local/endpoints.json
-  Access policy     .local/policy.yaml   (try: npx okta-aws-lifecycle plan --policy .local/policy.yaml)
+  Access policy     ${POLICY_FILE}   (try: npx okta-aws-lifecycle plan --policy ${POLICY_FILE})
+
+Save a change to ${POLICY_FILE} and the estate is reconciled to it at once (a policy-change run);
+an account created, moved or tagged in the Organizations emulator is reconciled too.
 
 Try a leaver: in another terminal run
   npx okta-aws-lifecycle demo
@@ -121,11 +127,25 @@ Press Ctrl+C to stop.
     args.data.reconcileEvery > 0
       ? setInterval(() => void stack.runEstateReconcile().catch(() => {}), args.data.reconcileEvery * 60_000)
       : undefined;
+  // A policy edit starts a policy-change run, as a new version of the policy object does in AWS.
+  const policyWatch = watchPolicyFile(POLICY_FILE, {
+    initial: startPolicy,
+    onChange: async (yaml) => {
+      try {
+        const run = await stack.setPolicy(yaml, POLICY_FILE);
+        console.log(`  ${POLICY_FILE} revision ${run.revision}: estate run ${run.runId} started`);
+      } catch (error) {
+        console.error(`  ${(error as Error).message}`);
+      }
+    },
+    onError: (error) => console.error(`  ${POLICY_FILE}: ${error.message}`),
+  });
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
   clearInterval(schedule);
+  policyWatch.close();
   console.log("stopping...");
   await stack.stop();
   return 0;

@@ -1,29 +1,62 @@
 import { randomUUID } from "node:crypto";
 import type { EventBridgeEvent } from "aws-lambda";
 import { type AwsJsonService, validationError } from "../emulators/aws-json-protocol.ts";
+import { compileEventPattern, type EventPattern } from "./event-pattern.ts";
+import { compileInputTransformer, type InputTransformer } from "./input-transformer.ts";
 
-/** An EventBridge rule: the same pattern shape the infra deploys (`source` / `detail-type` lists). */
+/**
+ * An EventBridge rule with one target: the same pattern (local/runtime/event-pattern.ts) and input
+ * transformer (local/runtime/input-transformer.ts) the infra deploys.
+ */
 export interface BusRule {
   name: string;
-  pattern: { source?: string[]; "detail-type"?: string[] };
-  target: (event: EventBridgeEvent<string, unknown>) => Promise<unknown>;
+  pattern: EventPattern;
+  /** What the target receives instead of the event, as the deployed target's InputTransformer says. */
+  inputTransformer?: InputTransformer;
+  /**
+   * The target. `input` is the text EventBridge would send it: the transformer's output, or the event
+   * as JSON when the rule has no transformer.
+   */
+  target: (event: EventBridgeEvent<string, unknown>, input: string) => Promise<unknown>;
 }
 
-function matches(pattern: BusRule["pattern"], source: string, detailType: string): boolean {
-  return (
-    (!pattern.source || pattern.source.includes(source)) &&
-    (!pattern["detail-type"] || pattern["detail-type"].includes(detailType))
-  );
+/** One delivery of an event to a rule's target; `ok: false` when the target or the transformer failed. */
+export interface BusDelivery {
+  id: string;
+  rule: string;
+  ok: boolean;
+  error?: string;
 }
 
 /**
  * The lifecycle bus on the laptop: `PutEvents` over AWS JSON 1.1 (so ingress uses the real
  * EventBridge client), routing each entry to the rules whose pattern matches, as EventBridge does.
+ * Events from elsewhere (a forwarding rule of another bus) come in whole through `publish`. Patterns
+ * and transformers are compiled when the bus is created: a bad or unsupported one throws then.
  * Target failures are recorded (EventBridge would retry, then send to the rule's DLQ).
  */
 export function createEventBusEmulator(busName: string, rules: BusRule[]) {
-  const delivered: { id: string; rule: string; ok: boolean; error?: string }[] = [];
+  const delivered: BusDelivery[] = [];
   const inFlight = new Set<Promise<unknown>>();
+  const compiled = rules.map((rule) => {
+    const transform = rule.inputTransformer ? compileInputTransformer(rule.inputTransformer) : undefined;
+    return { rule, matches: compileEventPattern(rule.pattern), transform };
+  });
+
+  /** Hands an event to every matching rule's target; returns the names of the rules that matched. */
+  const publish = (event: EventBridgeEvent<string, unknown>): string[] => {
+    const matched = compiled.filter((c) => c.matches(event));
+    for (const { rule, transform } of matched) {
+      const delivery = (async () =>
+        rule.target(event, transform ? transform(event) : JSON.stringify(event)))().then(
+        () => delivered.push({ id: event.id, rule: rule.name, ok: true }),
+        (error: Error) => delivered.push({ id: event.id, rule: rule.name, ok: false, error: error.message }),
+      );
+      inFlight.add(delivery);
+      void delivery.finally(() => inFlight.delete(delivery));
+    }
+    return matched.map((c) => c.rule.name);
+  };
 
   const service: AwsJsonService = {
     targetPrefix: "AWSEvents",
@@ -53,7 +86,7 @@ export function createEventBusEmulator(busName: string, rules: BusRule[]) {
             return { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." };
           }
           const id = randomUUID();
-          const event: EventBridgeEvent<string, unknown> = {
+          publish({
             version: "0",
             id,
             "detail-type": entry.DetailType ?? "",
@@ -63,15 +96,7 @@ export function createEventBusEmulator(busName: string, rules: BusRule[]) {
             region: "us-east-1",
             resources: [],
             detail,
-          };
-          for (const rule of rules.filter((r) => matches(r.pattern, event.source, event["detail-type"]))) {
-            const delivery = rule.target(event).then(
-              () => delivered.push({ id, rule: rule.name, ok: true }),
-              (error: Error) => delivered.push({ id, rule: rule.name, ok: false, error: error.message }),
-            );
-            inFlight.add(delivery);
-            void delivery.finally(() => inFlight.delete(delivery));
-          }
+          });
           return { EventId: id };
         });
         return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
@@ -80,6 +105,7 @@ export function createEventBusEmulator(busName: string, rules: BusRule[]) {
   };
   return {
     service,
+    publish,
     delivered: () => [...delivered],
     /** Resolves when every target invocation started so far has finished. */
     idle: async () => {
@@ -87,3 +113,5 @@ export function createEventBusEmulator(busName: string, rules: BusRule[]) {
     },
   };
 }
+
+export type EventBusEmulator = ReturnType<typeof createEventBusEmulator>;

@@ -3,6 +3,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import type { State, StateMachineDefinition } from "../../workflows/asl.ts";
 import { type AwsJsonService, AwsServiceError } from "../emulators/aws-json-protocol.ts";
 import type { SdkTaskInvoker } from "./sdk-task-invoker.ts";
+import { TaskCrashFaults } from "./task-crash-faults.ts";
 
 /** A local stand-in for a Lambda function: the handler the Task's Resource ARN names. */
 export type LocalTaskHandler = (input: unknown) => Promise<unknown>;
@@ -56,7 +57,8 @@ function retryOverrides(machine: LocalStateMachine): { retryIntervalOverrides?: 
  * Step Functions on the laptop: `StartExecution` / `DescribeExecution` / `ListExecutions` over AWS
  * JSON 1.1, running the very ASL definitions from workflows/ with aws-local-stepfunctions. Lambda
  * Task states run the same handlers in-process; SDK integration tasks call the emulators through the
- * real SDK. A reused execution name fails with ExecutionAlreadyExists, as in AWS.
+ * real SDK. A reused execution name fails with ExecutionAlreadyExists, as in AWS. `faults.crashTasks()`
+ * makes Lambda Task invocations crash as a dead function does (task-crash-faults.ts).
  */
 export function createStepFunctionsEmulator(
   machines: LocalStateMachine[],
@@ -65,15 +67,19 @@ export function createStepFunctionsEmulator(
 ) {
   const executions = new Map<string, ExecutionRecord>();
   const aborts = new Map<string, () => void>();
+  const faults = new TaskCrashFaults();
 
   const runners = new Map<LocalStateMachine, StateMachine>();
   const start = (machine: LocalStateMachine, name: string, input: string): ExecutionRecord => {
+    const executionArn = `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`;
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, resource] of taskStates(machine.definition.States)) {
       const lambda = machine.lambdas[resource];
-      overrides[stateName] = lambda ?? ((parameters: unknown) => sdkTasks(resource, parameters));
+      overrides[stateName] =
+        lambda === undefined
+          ? (parameters: unknown) => sdkTasks(resource, parameters)
+          : faults.wrap(lambda, { stateMachineArn: machine.arn, executionArn, stateName, resource });
     }
-    const executionArn = `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`;
     // Validating a definition compiles JSON schemas (~40 ms of CPU): once per machine, not per run.
     let runner = runners.get(machine);
     if (runner === undefined) {
@@ -187,6 +193,8 @@ export function createStepFunctionsEmulator(
   return {
     service,
     executions: () => [...executions.values()],
+    /** Crash switch for Lambda Task invocations: `faults.crashTasks({ count, when, taskNames?, error? })`. */
+    faults,
     /** Aborts every running execution (stopping the local stack mid-hold). */
     abortAll: () => {
       for (const e of executions.values()) if (e.status === "RUNNING") aborts.get(e.executionArn)?.();

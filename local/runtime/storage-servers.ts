@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
+import { type S3Outage, startS3OutageProxy } from "./s3-outage-proxy.ts";
 
 /** s3rver's fixed credentials, path-style addressing. */
 export function s3ClientConfig(endpoint: string) {
@@ -20,11 +21,14 @@ export function s3ClientConfig(endpoint: string) {
 }
 
 export interface StorageServers {
+  /** The S3 endpoint clients use: a pass-through proxy in front of s3rver that can take buckets down. */
   s3Endpoint: string;
   dynamoEndpoint: string;
   s3: S3Client;
   dynamo: DynamoDBClient;
   doc: DynamoDBDocumentClient;
+  /** The 503 outage switch of a bucket (s3-outage-proxy.ts); DynamoDB stays up. */
+  bucketOutage(bucket: string): S3Outage;
   close(): Promise<void>;
 }
 
@@ -41,17 +45,23 @@ export interface StorageOptions {
 
 /**
  * The evidence bucket on s3rver (the real S3 protocol; no Object Lock) and the DynamoDB tables
- * (idempotency, state) on dynalite, on loopback, created as infra/ creates them.
+ * (idempotency, state) on dynalite, on loopback, created as infra/ creates them. S3 clients reach s3rver
+ * through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown.
  */
 export async function startStorageServers(options: StorageOptions): Promise<StorageServers> {
   const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), "okta-aws-lifecycle-s3-")));
-  const s3rver = new S3rver({ port: options.s3Port, address: "127.0.0.1", silent: true, directory });
+  // s3rver on a free port behind the outage proxy, which takes the S3 port clients are given.
+  const s3rver = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
   const s3Address = (await s3rver.run()) as AddressInfo;
+  const s3Proxy = await startS3OutageProxy({
+    port: options.s3Port,
+    upstream: `http://127.0.0.1:${s3Address.port}`,
+  });
   const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(options.dynamoPort, "127.0.0.1", resolve));
   const dynamoPort = (dynamoServer.address() as AddressInfo).port;
 
-  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+  const s3Endpoint = s3Proxy.endpoint;
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const s3 = new S3Client({ ...s3ClientConfig(s3Endpoint), maxAttempts: 3 });
   const dynamo = new DynamoDBClient({ ...localClientConfig(dynamoEndpoint), maxAttempts: 3 });
@@ -87,9 +97,11 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
     s3,
     dynamo,
     doc,
+    bucketOutage: (bucket) => s3Proxy.outage(bucket),
     close: async () => {
       s3.destroy();
       dynamo.destroy();
+      await s3Proxy.close();
       await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
       await s3rver.close();
       if (!options.directory) await rm(directory, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
@@ -28,7 +29,7 @@ import type { EstateReconcileDeps } from "../../functions/estate-reconcile/recon
 import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
 import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
-import { userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
+import { type UserReconcileDeps, userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
 import type { State } from "../../workflows/asl.ts";
 import {
   ESTATE_RECONCILE_TASKS,
@@ -51,12 +52,13 @@ import { demoEstate, demoPolicyYaml } from "../estate/demo-estate.ts";
 import { withOktaIds } from "../estate/okta-ids.ts";
 import type { EstateFile } from "../estate/schema.ts";
 import { createDenyProver } from "../runtime/deny-prover.ts";
-import { createEventBusEmulator } from "../runtime/event-bus-emulator.ts";
+import { createEventBusEmulator, type EventBusEmulator } from "../runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../runtime/lambda-context.ts";
 import { createSdkTaskInvoker } from "../runtime/sdk-task-invoker.ts";
 import { type LogSink, localLogger } from "../runtime/sink-logger.ts";
 import { createStepFunctionsEmulator } from "../runtime/step-functions-emulator.ts";
 import { type StorageServers, startStorageServers } from "../runtime/storage-servers.ts";
+import { estateTriggerRules, organizationsEventsBus } from "./estate-trigger-rules.ts";
 import { startGateway } from "./gateway.ts";
 import {
   IngressLedger,
@@ -65,9 +67,11 @@ import {
   recordPublishes,
   startIngressChannels,
 } from "./ingress-channels.ts";
+import { parsePolicyUpdate } from "./policy-update.ts";
 import { registerEventHook } from "./register-hook.ts";
 import { startScimSync } from "./scim-sync.ts";
 import { seedAwsEmulators } from "./seed-estate.ts";
+import { createStackFaults } from "./stack-faults.ts";
 
 /** Emulator speed: `fast` for tests and the demo, `aws` for AWS-like latency and limits (benchmarks). */
 export type LatencyProfile = "fast" | "aws";
@@ -141,6 +145,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     );
   }
   const policy: Policy = loaded.policy;
+  // What every run reads; `setPolicy` swaps it. Deployment settings (management account, provisioning
+  // app ids) stay those of the start policy, as AWS reads them from the stack's configuration.
+  let livePolicy: Policy = policy;
   // CloudWatch EMF has nowhere to go on a laptop: metrics stay off unless asked for.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const port = options.port ?? 8787;
@@ -163,7 +170,10 @@ export async function startLocalStack(options: LocalStackOptions) {
       ...(options.latency === "aws" ? {} : { identityStoreTps: 1_000 }),
     },
   });
+  // Organizations events reach the default bus of us-east-1 (bound below, before any call can arrive).
+  let organizationsEvents: EventBusEmulator | undefined;
   const organizationsEmulator: OrganizationsEmulator = createOrganizationsEmulator({
+    onCloudTrailEvent: (event) => organizationsEvents?.publish(event),
     rootId: estate.organization.rootId,
     managementAccount: {
       id: estate.organization.managementAccountId,
@@ -228,12 +238,16 @@ export async function startLocalStack(options: LocalStackOptions) {
   const evidenceSigner = LocalEvidenceSigner.generate();
   const evidence = new EvidenceStore({ s3: storage.s3, bucket: BUCKET, table, signer: evidenceSigner });
   const now = () => new Date().toISOString();
-  const holdMs = Math.max(
-    durationMs(policy.revocation.hold),
-    ...estate.identityCenter.permissionSets.map((p) => durationMs(p.sessionDuration)),
-  );
-
-  const tasks = userReconcileTasks({
+  // The user-reconcile settings the policy decides; the tasks are rebuilt with them on `setPolicy`.
+  const policySettings = (current: Policy) => ({
+    holdMs: Math.max(
+      durationMs(current.revocation.hold),
+      ...estate.identityCenter.permissionSets.map((p) => durationMs(p.sessionDuration)),
+    ),
+    membershipSync: current.ownership.membershipSync,
+    sessionTagAttributes: current.sessionTagAttributes,
+  });
+  const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
     okta: oktaAdapter,
     identityCenter,
     scps: revocationScps,
@@ -242,13 +256,14 @@ export async function startLocalStack(options: LocalStackOptions) {
     instanceArn: identityCenterEmulator.instanceArn,
     identityStoreId: identityCenterEmulator.identityStoreId,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
-    holdMs,
-    membershipSync: policy.ownership.membershipSync,
-    sessionTagAttributes: policy.sessionTagAttributes,
     sessionTags: new SessionTagStore(table),
+    coalesced: new CoalescedEvents(table),
     prover: createDenyProver(estate.organization.rootId),
     now,
-  });
+  };
+  const userTasksFor = (current: Policy) =>
+    userReconcileTasks({ ...userTaskDeps, ...policySettings(current) });
+  let tasks = userTasksFor(policy);
   // Say on the console when a run records its evidence: the moment a leaver's access is gone.
   const logEvidence =
     (task: string, handler: (input: unknown) => Promise<unknown>) =>
@@ -288,7 +303,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     lambdas: Object.fromEntries(
       USER_RECONCILE_TASKS.map((t) => [
         resources[t],
-        logEvidence(t, tasks[t] as (input: unknown) => Promise<unknown>),
+        // Through `tasks` at call time: a policy swap reaches the next task that runs.
+        logEvidence(t, (input) => (tasks[t] as (input: unknown) => Promise<unknown>)(input)),
       ]),
     ),
     waitOverridesMs,
@@ -300,6 +316,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     logger: localLogger("dispatch", options.logSink),
     sfn: new SFNClient(aws),
     userReconcileArn: USER_RECONCILE_ARN,
+    coalesced: new CoalescedEvents(table),
     ...(options.coalesceWindowMs === undefined ? {} : { coalescing: { windowMs: options.coalesceWindowMs } }),
   });
   const bus = createEventBusEmulator(BUS, [
@@ -314,7 +331,10 @@ export async function startLocalStack(options: LocalStackOptions) {
         return result;
       },
     },
+    // The estate triggers (workflows/estate-triggers.ts) as deployed: each starts an estate run.
+    ...estateTriggerRules({ sfn: new SFNClient(aws), estateReconcileArn: ESTATE_RECONCILE_ARN, log }),
   ]);
+  organizationsEvents = organizationsEventsBus(bus);
   services.push(
     ...identityCenterEmulator.services,
     organizationsEmulator.service,
@@ -395,7 +415,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ESTATE_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)]),
   ) as EstateReconcileResources;
   const estateTasks = estateReconcileTasks({
-    policy: async () => policy,
+    policy: async () => livePolicy,
     okta: oktaAdapter,
     organizations,
     identityCenter: budgetedIdentityCenter(new ThrottleBudget({ callsPerSecond: ssoAdminTps })),
@@ -414,6 +434,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     lambdas: Object.fromEntries(ESTATE_RECONCILE_TASKS.map((t) => [estateResources[t], estateTasks[t]])),
   });
   const sfn = new SFNClient(aws);
+  let policyChanges = 0;
 
   const stack = {
     url: gateway.url,
@@ -430,12 +451,35 @@ export async function startLocalStack(options: LocalStackOptions) {
       await execution?.done;
       return execution;
     },
+    /**
+     * Swaps the access policy (estate runs and user-reconcile tasks read the new one from their next
+     * step) and starts a `policy-change` estate run with `revision` = the first 12 hex digits of the
+     * YAML's SHA-256, as a new version of the policy object does in AWS. Resolves once the run has
+     * started (`execution.done` resolves when it ends). Invalid YAML throws InvalidPolicyError listing
+     * `file:line:column path message`, and changes nothing.
+     */
+    async setPolicy(yaml: string, file = "policy.yaml") {
+      const update = parsePolicyUpdate(yaml, file);
+      livePolicy = update.policy;
+      tasks = userTasksFor(update.policy);
+      const runId = `policy-change-${update.revision}-${++policyChanges}`;
+      const started = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: ESTATE_RECONCILE_ARN,
+          name: runId,
+          input: JSON.stringify({ runId, trigger: { type: "policy-change", revision: update.revision } }),
+        }),
+      );
+      const execution = stepFunctions.executions().find((e) => e.executionArn === started.executionArn);
+      if (!execution) throw new Error(`the policy-change run ${runId} did not start`);
+      return { runId, revision: update.revision, execution };
+    },
     /** What an estate reconcile needs on this stack (the CLI and the estate workflow build the same). */
     estateDeps(runId: string, overrides: { policy?: Policy; pollMs?: number } = {}): EstateReconcileDeps {
       const budget = new ThrottleBudget({ callsPerSecond: ssoAdminTps });
       const paced = budgetedIdentityCenter(budget);
       return {
-        policy: overrides.policy ?? policy,
+        policy: overrides.policy ?? livePolicy,
         okta: oktaAdapter,
         organizations,
         identityCenter: paced,
@@ -466,8 +510,19 @@ export async function startLocalStack(options: LocalStackOptions) {
       stepFunctions: { userReconcileArn: USER_RECONCILE_ARN },
     },
     estate,
-    policy,
+    /** The access policy runs read now (the start policy until `setPolicy` swaps it). */
+    get policy() {
+      return livePolicy;
+    },
     emulators: { okta, identityCenter: identityCenterEmulator, organizations: organizationsEmulator },
+    /** Fault switches beyond `emulators.*.faults` (hook chaos, task crashes, evidence outage) and `clear()` of all. */
+    faults: createStackFaults({
+      okta,
+      identityCenter: identityCenterEmulator,
+      organizations: organizationsEmulator,
+      tasks: stepFunctions.faults,
+      evidence: storage.bucketOutage(BUCKET),
+    }),
     adapters: { identityCenter, organizations, okta: oktaAdapter, ledger, evidence },
     storage,
     scim,

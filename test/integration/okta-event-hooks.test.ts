@@ -404,3 +404,132 @@ describe("Okta emulator event hooks: delivery", () => {
     ]);
   });
 });
+
+describe("Okta emulator event hooks: seeded chaos (drop, duplicate, delay)", () => {
+  /** One batch per event, so each lifecycle call below is its own delivery. */
+  const oneEventPerBatch = { hookDelivery: { maxBatchSize: 1, batchWindowMs: 5 } };
+  const postedEventIds = (receiver: Receiver) =>
+    receiver.posts().map((post) => (JSON.parse(post.body) as { eventId: string }).eventId);
+  const postedTypes = (receiver: Receiver) =>
+    receiver
+      .posts()
+      .map((post) => (JSON.parse(post.body) as { data: { events: { eventType: string }[] } }).data.events)
+      .map((events) => events.map((event) => event.eventType).join(","));
+
+  it("records a seeded share of batches as dropped and never sends them; the System Log still has them", async () => {
+    // Prepare: with seed 3 and dropRate 0.5, the third of four batches is dropped
+    const receiver = await startReceiver();
+    const { okta, call, userId } = await startOkta(oneEventPerBatch);
+    await registerHook(call, receiver.url);
+    okta.emulator.hooks.chaos.reseed(3);
+    okta.emulator.hooks.chaos.dropRate = 0.5;
+
+    // Act
+    await call("POST", `/api/v1/users/${userId("ana")}/lifecycle/deactivate`);
+    await call("POST", `/api/v1/users/${userId("ben")}/lifecycle/suspend`);
+    await call("POST", `/api/v1/users/${userId("cy")}/lifecycle/deactivate`);
+    await call("POST", `/api/v1/users/${userId("dee")}/lifecycle/suspend`);
+    await okta.emulator.hooks.idle();
+
+    // Assess
+    const records = okta.emulator.hooks.deliveries;
+    expect(records.map((record) => [record.outcome, record.chaos])).toEqual([
+      ["delivered", []],
+      ["delivered", []],
+      ["dropped", ["dropped"]],
+      ["delivered", []],
+    ]);
+    const dropped = records[2];
+    expect(dropped?.attempts).toEqual([]);
+    expect(postedEventIds(receiver)).toEqual(
+      records.filter((record) => record.outcome === "delivered").map((record) => record.eventId),
+    );
+    const bodies = receiver.posts().map((post) => post.body);
+    expect(bodies.some((body) => body.includes(dropped?.eventUuids[0] ?? "none"))).toBe(false);
+    expect(okta.emulator.systemLog.all().map((event) => event.uuid)).toContain(dropped?.eventUuids[0]);
+  });
+
+  it("delivers a duplicated batch twice, as a second POST of the same envelope, and idle() waits for it", async () => {
+    // Prepare: every batch is duplicated 150 ms after its (100 ms delayed) first send
+    const receiver = await startReceiver();
+    const { okta, call, userId } = await startOkta(oneEventPerBatch);
+    await registerHook(call, receiver.url);
+    const { chaos } = okta.emulator.hooks;
+    chaos.duplicateRate = 1;
+    chaos.delayMs = { min: 100, max: 100 };
+    chaos.duplicateGapMs = { min: 150, max: 150 };
+
+    // Act
+    await call("POST", `/api/v1/users/${userId("ana")}/lifecycle/deactivate`);
+    await okta.emulator.hooks.idle();
+
+    // Assess: both sendings arrived before idle() resolved
+    const posts = receiver.posts();
+    expect(posts).toHaveLength(2);
+    expect(posts[0]?.body).toBe(posts[1]?.body);
+    expect(
+      okta.emulator.hooks.deliveries.map((record) => [record.outcome, record.chaos, record.delayMs]),
+    ).toEqual([
+      ["delivered", ["delayed"], 100],
+      ["delivered", ["duplicate"], 250],
+    ]);
+    expect(new Set(okta.emulator.hooks.deliveries.map((record) => record.eventId)).size).toBe(1);
+  });
+
+  it("holds each batch back a seeded delay, so batches can arrive in another order than they occurred", async () => {
+    // Prepare: with seed 6 and delays in [0, 300] ms, the first batch waits 199 ms and the second 1 ms
+    const receiver = await startReceiver();
+    const { okta, call, userId } = await startOkta(oneEventPerBatch);
+    await registerHook(call, receiver.url);
+    okta.emulator.hooks.chaos.reseed(6);
+    okta.emulator.hooks.chaos.delayMs = { min: 0, max: 300 };
+
+    // Act
+    await call("POST", `/api/v1/users/${userId("ana")}/lifecycle/deactivate`);
+    await call("POST", `/api/v1/users/${userId("ben")}/lifecycle/suspend`);
+    await okta.emulator.hooks.idle();
+
+    // Assess: occurrence order (records) and arrival order (receiver) differ
+    const records = okta.emulator.hooks.deliveries;
+    expect(records.map((record) => [record.eventTypes.join(","), record.delayMs, record.chaos])).toEqual([
+      ["user.lifecycle.deactivate", 199, ["delayed"]],
+      ["user.lifecycle.suspend", 1, ["delayed"]],
+    ]);
+    expect(postedTypes(receiver)).toEqual(["user.lifecycle.suspend", "user.lifecycle.deactivate"]);
+    expect(records.map((record) => record.outcome)).toEqual(["delivered", "delivered"]);
+  });
+
+  it("the emulator seed fixes the fates, and switching chaos on changes no id", async () => {
+    // Prepare: the same seed twice with chaos on, once with it off
+    const runs: { fates: string[]; eventIds: string[]; logged: string[] }[] = [];
+    for (const chaosOn of [true, true, false]) {
+      const receiver = await startReceiver();
+      const { okta, call, userId } = await startOkta({ ...oneEventPerBatch, seed: 3 });
+      await registerHook(call, receiver.url);
+      if (chaosOn) {
+        okta.emulator.hooks.chaos.dropRate = 0.4;
+        okta.emulator.hooks.chaos.duplicateRate = 0.4;
+        okta.emulator.hooks.chaos.duplicateGapMs = { min: 1, max: 5 };
+      }
+
+      // Act
+      for (const name of ["ana", "ben", "cy", "dee"])
+        await call("POST", `/api/v1/users/${userId(name)}/lifecycle/deactivate`);
+      await okta.emulator.hooks.idle();
+      const records = okta.emulator.hooks.deliveries;
+      runs.push({
+        fates: records.map((record) => record.chaos.join("+") || "plain"),
+        eventIds: [...new Set(records.map((record) => record.eventId))],
+        logged: okta.emulator.systemLog.all().map((event) => String(event.uuid)),
+      });
+    }
+
+    // Assess
+    const [first, second, calm] = runs;
+    expect(first?.fates).toEqual(second?.fates);
+    expect(first?.fates).toEqual(["plain", "dropped", "plain", "duplicate", "plain", "duplicate"]);
+    expect(calm?.fates).toEqual(["plain", "plain", "plain", "plain"]);
+    expect(first?.eventIds).toEqual(calm?.eventIds);
+    expect(first?.logged).toEqual(calm?.logged);
+  });
+});

@@ -1,5 +1,6 @@
 import type { IdFactory } from "./deterministic.ts";
 import type { EventHook, EventHookRegistry } from "./event-hooks.ts";
+import { type DeliveryChaos, HookChaos } from "./hook-chaos.ts";
 
 /** The envelope `eventType` of every delivery. */
 export const EVENT_HOOK_ENVELOPE_TYPE = "com.okta.event_hook";
@@ -19,6 +20,8 @@ export interface HookDeliveryOptions {
   clock: () => number;
   /** Monotonic milliseconds (attempt durations). */
   monotonic: () => number;
+  /** Seed of the chaos stream ({@link HookChaos}), separate from the id stream. @default 1 */
+  chaosSeed?: number;
 }
 
 /** One HTTP attempt of a delivery or verification. */
@@ -33,7 +36,7 @@ export interface HookAttempt {
 /** What happened to one batch of events for one hook. */
 export interface DeliveryRecord {
   hookId: string;
-  /** The envelope's `eventId` (the same on the retry). */
+  /** The envelope's `eventId` (the same on the retry, and on a duplicate). */
   eventId: string;
   url: string;
   eventUuids: string[];
@@ -44,6 +47,14 @@ export interface DeliveryRecord {
    */
   outcome: "pending" | "delivered" | "failed" | "dropped";
   attempts: HookAttempt[];
+  /**
+   * What fault injection did to this delivery, empty when nothing: `dropped` (by `dropDeliveries` or the
+   * chaos `dropRate`; the outcome is then `dropped`), `delayed` (held back `delayMs` before its POST),
+   * `duplicate` (this record is the second sending of the batch recorded just before it, same `eventId`).
+   */
+  chaos: DeliveryChaos[];
+  /** How long this delivery waited before its first POST (for a duplicate: counted from the batch's end). */
+  delayMs: number;
 }
 
 /** What happened to one verification call. */
@@ -70,11 +81,14 @@ type AttemptOutcome = { attempt: HookAttempt; body: string | null };
  * `Accept` / `Content-Type: application/json`, the configured auth header and custom headers; a 3 s
  * timeout; at most one retry, on a timeout, a connection failure or a 5xx, never on a 4xx; events that
  * occur together batched into one envelope. Delivery runs off the request path: the API call that caused
- * the events has already been answered.
+ * the events has already been answered. Faults: `dropDeliveries` drops everything; `chaos` drops,
+ * delays (and so reorders) and duplicates batches from a seeded stream.
  */
 export class HookDelivery {
   /** Switch on to record deliveries as dropped without calling the hook (only the poller can catch them). */
   dropDeliveries = false;
+  /** Seeded drop / duplicate / delay settings, all off by default. */
+  readonly chaos: HookChaos;
   readonly deliveries: DeliveryRecord[] = [];
   readonly verifications: VerificationRecord[] = [];
   readonly options: HookDeliveryOptions;
@@ -83,11 +97,15 @@ export class HookDelivery {
   private readonly pending = new Map<string, PendingBatch>();
   private readonly work = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
+  /** Wakes every delivery waiting out a delay (shutdown). */
+  private readonly waits = new Set<() => void>();
+  private closed = false;
 
   constructor(registry: EventHookRegistry, ids: IdFactory, options: HookDeliveryOptions) {
     this.registry = registry;
     this.ids = ids;
     this.options = options;
+    this.chaos = new HookChaos(options.chaosSeed ?? 1);
   }
 
   /** Queues a freshly logged event for every verified hook subscribed to its type. */
@@ -133,13 +151,15 @@ export class HookDelivery {
     return record;
   }
 
-  /** Resolves once no batch is waiting and no delivery is in flight. */
+  /** Resolves once no batch is waiting and no delivery is in flight, delayed and duplicate ones included. */
   async idle(): Promise<void> {
     while (this.work.size > 0) await Promise.allSettled([...this.work]);
   }
 
-  /** Cancels waiting batches and in-flight calls (server shutdown). */
+  /** Cancels waiting batches, delayed deliveries and in-flight calls (server shutdown). */
   close(): void {
+    this.closed = true;
+    for (const wake of this.waits) wake();
     for (const batch of this.pending.values()) {
       if (batch.timer !== null) clearTimeout(batch.timer);
       batch.release();
@@ -153,40 +173,93 @@ export class HookDelivery {
     if (batch === undefined) return;
     this.pending.delete(hook.id);
     if (batch.timer !== null) clearTimeout(batch.timer);
-    this.track(this.deliver(hook, batch.events));
+    this.dispatch(hook, batch.events);
     batch.release();
   }
 
-  private async deliver(hook: EventHook, events: Record<string, unknown>[]): Promise<void> {
-    const record: DeliveryRecord = {
-      hookId: hook.id,
-      eventId: this.ids.uuid(),
-      url: hook.uri,
-      eventUuids: events.map((event) => String(event.uuid)),
-      eventTypes: events.map((event) => String(event.eventType)),
-      outcome: this.dropDeliveries ? "dropped" : "pending",
-      attempts: [],
-    };
-    this.deliveries.push(record);
-    if (record.outcome === "dropped") return;
+  /** Records the batch and starts its sending (and a duplicate's), or records it dropped. */
+  private dispatch(hook: EventHook, events: Record<string, unknown>[]): void {
+    const fate = this.chaos.drawBatch();
+    const eventId = this.ids.uuid();
+    if (this.dropDeliveries || fate.drop) {
+      this.record(hook, eventId, events, "dropped", ["dropped"], 0);
+      return;
+    }
     const body = JSON.stringify({
       eventType: EVENT_HOOK_ENVELOPE_TYPE,
       eventTypeVersion: "1.0",
       cloudEventsVersion: "0.1",
       source: `${hook.orgUrl}/api/v1/eventHooks/${hook.id}`,
-      eventId: record.eventId,
+      eventId,
       data: { events },
       eventTime: new Date(this.options.clock()).toISOString(),
       contentType: "application/json",
     });
+    const first = this.record(
+      hook,
+      eventId,
+      events,
+      "pending",
+      fate.delayMs > 0 ? ["delayed"] : [],
+      fate.delayMs,
+    );
+    this.track(this.send(hook, first, body));
+    if (fate.duplicateAfterMs !== null) {
+      // An at-least-once sender's second copy: a separate POST of the same envelope, a little later.
+      const delayMs = fate.delayMs + fate.duplicateAfterMs;
+      const duplicate = this.record(hook, eventId, events, "pending", ["duplicate"], delayMs);
+      this.track(this.send(hook, duplicate, body));
+    }
+  }
+
+  private record(
+    hook: EventHook,
+    eventId: string,
+    events: Record<string, unknown>[],
+    outcome: DeliveryRecord["outcome"],
+    chaos: DeliveryChaos[],
+    delayMs: number,
+  ): DeliveryRecord {
+    const record: DeliveryRecord = {
+      hookId: hook.id,
+      eventId,
+      url: hook.uri,
+      eventUuids: events.map((event) => String(event.uuid)),
+      eventTypes: events.map((event) => String(event.eventType)),
+      outcome,
+      attempts: [],
+      chaos,
+      delayMs,
+    };
+    this.deliveries.push(record);
+    return record;
+  }
+
+  private async send(hook: EventHook, record: DeliveryRecord, body: string): Promise<void> {
+    await this.wait(record.delayMs);
+    if (this.closed) return;
     let outcome = await this.call(hook, "POST", { "Content-Type": "application/json" }, body);
     record.attempts.push(outcome.attempt);
     if (retryable(outcome.attempt)) {
-      await sleep(this.options.retryDelayMs);
+      await this.wait(this.options.retryDelayMs);
       outcome = await this.call(hook, "POST", { "Content-Type": "application/json" }, body);
       record.attempts.push(outcome.attempt);
     }
     record.outcome = succeeded(outcome.attempt) ? "delivered" : "failed";
+  }
+
+  /** Sleeps `ms`; close() cuts every wait short. */
+  private wait(ms: number): Promise<void> {
+    if (ms <= 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waits.add(wake);
+    });
   }
 
   private async call(
@@ -259,8 +332,4 @@ function verificationProblem(outcome: AttemptOutcome, challenge: string): string
   return verification === challenge
     ? null
     : 'the response does not echo the challenge in {"verification": ...}';
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -19,6 +19,7 @@ import { SystemLog } from "./system-log.ts";
 
 export type { OktaChange } from "./changes.ts";
 export type { DirectoryGroup, DirectorySnapshot, DirectoryUser, OktaProfile } from "./directory.ts";
+export type { BatchFate, DelayRange, DeliveryChaos, HookChaos } from "./hook-chaos.ts";
 export type { DeliveryRecord, HookAttempt, VerificationRecord } from "./hook-delivery.ts";
 export type { LifecycleOperation } from "./lifecycle-rules.ts";
 export type { SessionClear } from "./operations.ts";
@@ -82,7 +83,7 @@ export interface OktaEmulator {
   faults: OktaFaults;
   /** Per-family limits (mutable: `rateLimits.limits["/api/v1/logs"] = 2`) and window reset. */
   rateLimits: RateLimiter;
-  /** Event hook delivery: records, the drop switch, `idle()`. */
+  /** Event hook delivery: records, the drop switch, the seeded `chaos` settings, `idle()`. */
   hooks: HookDelivery;
   /** Registered event hooks. */
   hookRegistry: EventHookRegistry;
@@ -125,6 +126,8 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     fetch: options.fetch ?? globalThis.fetch,
     clock,
     monotonic: options.monotonic ?? (() => performance.now()),
+    // Its own stream: switching chaos on changes no id and no other fault draw.
+    chaosSeed: seed + 2,
   });
   log.onAppend((event) => hooks.enqueue(event));
   const faults = new OktaFaults(seed + 1);

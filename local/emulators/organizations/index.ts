@@ -3,7 +3,8 @@
  * `@aws-sdk/client-organizations` talks to it through an endpoint override. It models the structure
  * (root, OUs, accounts, tags) and SCPs with the limits that bite: 5,120 characters per SCP, 5 SCPs per
  * target (FullAWSAccess included, attached to the root by default), no deleting an attached policy,
- * pagination (MaxResults up to 20, NextToken), TooManyRequestsException, and switchable faults.
+ * pagination (MaxResults up to 20, NextToken), TooManyRequestsException, and switchable faults. With
+ * `onCloudTrailEvent`, each mutating call also produces the CloudTrail event EventBridge would get.
  *
  * ```ts
  * const org = createOrganizationsEmulator({ limits: { pageSize: 3 } });
@@ -14,6 +15,7 @@
  */
 import type { AwsJsonService } from "../aws-json-protocol.ts";
 import { seededRandom } from "../identity-center/seeded-random.ts";
+import { recordInCloudTrail } from "./cloudtrail-events.ts";
 import type { OperationContext } from "./context.ts";
 import { createGate } from "./gate.ts";
 import { IdFactory } from "./ids.ts";
@@ -32,6 +34,7 @@ import { OrganizationsState } from "./state.ts";
 import { structureOperations } from "./structure-operations.ts";
 import { tagOperations } from "./tag-operations.ts";
 
+export type { CloudTrailEvent, CloudTrailListener } from "./cloudtrail-events.ts";
 export type {
   OrganizationsEmulatorOptions,
   OrganizationsFaults,
@@ -80,10 +83,13 @@ export function createOrganizationsEmulator(
     now: now(),
   });
   const ctx: OperationContext = { state, limits, ids, now };
+  const operations = { ...structureOperations(ctx), ...tagOperations(ctx), ...policyOperations(ctx) };
   return {
     service: {
       targetPrefix: ORGANIZATIONS_TARGET,
-      operations: { ...structureOperations(ctx), ...tagOperations(ctx), ...policyOperations(ctx) },
+      operations: options.onCloudTrailEvent
+        ? recordInCloudTrail(operations, ctx, options.onCloudTrailEvent)
+        : operations,
       beforeOperation: createGate({ state, limits, faults, random, now }),
     },
     state,

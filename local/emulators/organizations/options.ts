@@ -3,6 +3,7 @@
  * tests, benchmarks and the local stack can change them while the emulator runs.
  */
 import type { RandomSource } from "../identity-center/seeded-random.ts";
+import type { CloudTrailListener } from "./cloudtrail-events.ts";
 
 /** Limits that bite in production; change them at any time. */
 export interface OrganizationsLimits {
@@ -95,6 +96,12 @@ export interface OrganizationsEmulatorOptions {
    * @default { id: "111111111111", name: "management", email: "aws-management@example.com" }
    */
   managementAccount?: { id: string; name: string; email: string };
+  /**
+   * Receives the CloudTrail event of every mutating call, as EventBridge gets it in us-east-1 (and a
+   * successful CreateAccount's `CreateAccountResult`), synchronously once the call is answered.
+   * See cloudtrail-events.ts. @default none: no events are built
+   */
+  onCloudTrailEvent?: CloudTrailListener;
 }
 
 export const DEFAULT_LIMITS: OrganizationsLimits = {

@@ -1,0 +1,63 @@
+/**
+ * The estate-reconcile event triggers on the laptop, built from the very data the infra deploys:
+ * - Organizations events go, as in AWS, to the default bus of us-east-1, where the forwarding rule
+ *   (infra/organizations-events.ts `organizationsForwardingPattern`) sends them on to the lifecycle bus;
+ * - on the lifecycle bus, each account trigger of workflows/estate-triggers.ts is a rule whose target
+ *   starts the estate state machine through the Step Functions API with the trigger's transformed input
+ *   (no execution name: EventBridge's Step Functions target lets Step Functions name the execution).
+ * The policy trigger (S3 "Object Created" of the policy object) has no local counterpart: the local
+ * policy is a file, and `stack.setPolicy` starts its policy-change run directly.
+ */
+import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { organizationsForwardingPattern } from "../../infra/organizations-events.ts";
+import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
+import {
+  type BusRule,
+  createEventBusEmulator,
+  type EventBusEmulator,
+} from "../runtime/event-bus-emulator.ts";
+
+export interface EstateTriggerRuleDeps {
+  sfn: SFNClient;
+  estateReconcileArn: string;
+  log: (line: string) => void;
+}
+
+/** The lifecycle-bus rules of the estate triggers, each starting an estate run. */
+export function estateTriggerRules(deps: EstateTriggerRuleDeps): BusRule[] {
+  return estateEventTriggers()
+    .filter((trigger) => trigger.bus === "lifecycle")
+    .map((trigger) => ({
+      name: `estate-on-${trigger.key}`,
+      pattern: trigger.pattern,
+      inputTransformer: { inputPathsMap: trigger.inputPathsMap, inputTemplate: trigger.inputTemplate },
+      target: async (event, input) => {
+        const started = await deps.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: deps.estateReconcileArn, input }),
+        );
+        const { runId, trigger: runTrigger } = JSON.parse(input) as {
+          runId?: string;
+          trigger?: { accountId?: string };
+        };
+        deps.log(
+          `estate-on-${trigger.key}: ${(event.detail as { eventName?: string }).eventName} of ${runTrigger?.accountId} -> estate run ${runId} (execution ${started.executionArn?.split(":").pop()})`,
+        );
+        return started;
+      },
+    }));
+}
+
+/**
+ * The default bus of us-east-1 with only the forwarding rule: what reaches it (the Organizations
+ * emulator's CloudTrail events) and matches the forwarding pattern is published, unchanged, on
+ * `lifecycleBus`.
+ */
+export function organizationsEventsBus(lifecycleBus: EventBusEmulator): EventBusEmulator {
+  return createEventBusEmulator("default", [
+    {
+      name: "forward-organizations-events",
+      pattern: organizationsForwardingPattern(),
+      target: async (event) => lifecycleBus.publish(event),
+    },
+  ]);
+}
