@@ -6,6 +6,7 @@ import { registerExplain } from "./commands/explain.ts";
 import { registerOkta } from "./commands/okta.ts";
 import { registerPolicy } from "./commands/policy.ts";
 import { registerReconcile } from "./commands/reconcile.ts";
+import { registerReplayScenario } from "./commands/replay-scenario.ts";
 
 /** Builds the command tree; each command module registers itself. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerEvidence(program);
   registerOkta(program);
   registerDoctor(program);
+  registerReplayScenario(program);
   return program;
 }
 
