@@ -39,6 +39,8 @@ export interface ScenarioResult {
   /** Slowest Okta event -> Deny in force of the leaver runs (ms), or null when there was none. */
   slowestTimeToRevokeMs: number | null;
   failedExecutions: number;
+  /** Each failed execution: name, error and cause (a failure is not a divergence by itself). */
+  failures: string[];
   seconds: number;
 }
 
@@ -284,6 +286,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ...checkEventsAccounted(acceptedUserEvents(stack), evidence.eventIds),
       ...evidence.chainProblems,
     );
+    const failed = stack.stepFunctions.executions().filter((e) => e.status === "FAILED");
     return {
       divergences,
       steps: scenario.steps.length,
@@ -293,7 +296,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ).size,
       faults: faults.injected,
       slowestTimeToRevokeMs: evidence.slowestTimeToRevokeMs,
-      failedExecutions: stack.stepFunctions.executions().filter((e) => e.status === "FAILED").length,
+      failedExecutions: failed.length,
+      failures: failed.map((e) => `${e.name}: ${e.error}: ${String(e.cause).slice(0, 300)}`),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -205,7 +205,7 @@ function deadLetter(f: PermissionFacts, queue: string): Grant {
   return { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [arns(f).queue(queue)] };
 }
 
-const { coalescedEvents, denyLedger, evidenceChain, pollerCursor, sessionTags } =
+const { coalescedEvents, denyLedger, evidenceChain, locks, pollerCursor, sessionTags } =
   RUNTIME_CONTRACT.statePartitions;
 
 /** Reading the tool's revocation SCPs and the root they are attached to. */
@@ -298,6 +298,8 @@ function managementAccountInlinePolicies(f: PermissionFacts, write: boolean): Gr
 function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
   return [
     statePartition(f, "UseDenyLedger", ledgerActions, [denyLedger]),
+    // adapters/lease-lock.ts: one revocation writer at a time.
+    statePartition(f, "HoldRevocationLease", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [locks]),
     ...writeRevocationScps(f),
     ...managementAccountInlinePolicies(f, true),
   ];

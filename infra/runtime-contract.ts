@@ -21,6 +21,8 @@ export const RUNTIME_CONTRACT = {
     sessionTags: "session-tags",
     /** adapters/coalesced-events.ts: events dispatch folded into a waiting run. */
     coalescedEvents: "coalesced",
+    /** adapters/lease-lock.ts: the lease that serializes the revocation writers. */
+    locks: "locks",
   },
   /** Powertools Idempotency's DynamoDB defaults. */
   idempotencyTable: { partitionKey: "id", ttlAttribute: "expiration" },

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { Plan } from "../../core/plan/plan.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -85,6 +86,14 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
     throw new PolicyFileError("reconcile needs --state-table (the Deny ledger and evidence chain)");
   // Without the state table (a read-only plan against real AWS) the Deny ledger reads as empty.
   const ledger = c.table ? new DenyLedger(c.table) : ({ list: async () => [] } as unknown as DenyLedger);
+  // A plan enforces nothing; should anything try without the state table, it fails loudly.
+  const lock = c.table
+    ? new LeaseLock(c.table)
+    : ({
+        withLease: async () => {
+          throw new PolicyFileError("enforcing Denies needs --state-table");
+        },
+      } as unknown as LeaseLock);
   const organization = await c.organizations.readOrganization();
   const bar =
     apply && !options.json
@@ -103,6 +112,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       ledger,
       enforce: {
         ledger,
+        lock,
         scps: c.organizations.revocationScpPort({ targetId: organization.rootId }),
         identityCenter: c.identityCenter,
         instanceArn: c.instanceArn,

@@ -22,6 +22,11 @@ export function formatReplay(file: string, result: ScenarioResult): string {
     `${file}: ${result.steps} steps, ${result.events} Okta events (${result.acceptedEvents} accepted), faults: ${faults || "none"}, ${result.seconds.toFixed(1)} s`,
     `slowest time to revoke: ${result.slowestTimeToRevokeMs === null ? "n/a" : `${(result.slowestTimeToRevokeMs / 1000).toFixed(2)} s`}`,
   ];
+  if (result.failures.length > 0)
+    lines.push(
+      `failed workflow executions: ${result.failures.length}`,
+      ...result.failures.map((f) => `  - ${f}`),
+    );
   if (result.divergences.length === 0) lines.push("divergences: 0 (the pipeline converged to the oracle)");
   else lines.push(`divergences: ${result.divergences.length}`, ...result.divergences.map((d) => `  - ${d}`));
   return `${lines.join("\n")}\n`;

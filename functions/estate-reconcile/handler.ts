@@ -11,6 +11,7 @@ import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
+import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
@@ -64,6 +65,7 @@ async function build() {
     ledger,
     enforce: {
       ledger,
+      lock: new LeaseLock(table),
       scps: organizations.revocationScpPort(),
       identityCenter,
       instanceArn: config.INSTANCE_ARN,

@@ -36,6 +36,8 @@ export function isTransient(error: unknown): boolean {
       "ProvisionedThroughputExceededException",
       "RequestLimitExceeded",
       "SlowDown",
+      // adapters/lease-lock.ts: another run held the revocation lease for the whole wait.
+      "LeaseBusyError",
     ].includes(e.name)
   );
 }

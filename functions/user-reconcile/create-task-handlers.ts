@@ -11,6 +11,7 @@ import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
+import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
@@ -90,6 +91,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       identityCenter,
       scps: organizations.revocationScpPort(),
       ledger: new DenyLedger(table),
+      lock: new LeaseLock(table),
       evidence: new EvidenceStore({
         s3: c.s3,
         bucket: config.EVIDENCE_BUCKET,

@@ -1,4 +1,5 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
@@ -8,6 +9,8 @@ import type { Reprovision } from "./run-state.ts";
 
 export interface EnforceDeniesDeps {
   ledger: DenyLedger;
+  /** Serializes the revocation writers of concurrent runs (the `revocation` lease). */
+  lock: LeaseLock;
   scps: RevocationScpPort;
   identityCenter: IdentityCenterUserPort;
   instanceArn: string;
@@ -23,9 +26,14 @@ export interface EnforceDeniesDeps {
  * 5-SCP limit) go inline too. Used both to add and to lift a Deny: the result is always the ledger.
  */
 export async function enforceDenies(deps: EnforceDeniesDeps) {
-  // Runs for different users may enforce at the same time and each writes the whole set: write, read
-  // the ledger again, and write once more if it changed meanwhile, so the last write always holds
-  // every Deny recorded before it (a run records its Deny before enforcing).
+  // Runs for different users enforce at the same time and each writes the whole set: the lease keeps
+  // one writer at a time, and each writer renders the ledger it reads under the lease, so it holds
+  // every Deny recorded before it (a run records its Deny before enforcing). Within the lease, write
+  // again if the ledger changed meanwhile: a run may have recorded a Deny while this one wrote.
+  return deps.lock.withLease("revocation", () => enforceUnderLease(deps));
+}
+
+async function enforceUnderLease(deps: EnforceDeniesDeps) {
   let written = "";
   let result = { scpPolicyIds: [] as string[], overflow: 0, reprovisions: [] as Reprovision[] };
   for (let round = 0; round < 5; round++) {

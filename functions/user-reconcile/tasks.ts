@@ -1,6 +1,7 @@
 import type { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore } from "../../adapters/evidence-store.ts";
+import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type {
   DenyProver,
@@ -23,6 +24,8 @@ export interface UserReconcileDeps {
   identityCenter: IdentityCenterUserPort;
   scps: RevocationScpPort;
   ledger: DenyLedger;
+  /** Serializes the revocation writers of concurrent runs. */
+  lock: LeaseLock;
   evidence: EvidenceStore;
   instanceArn: string;
   identityStoreId: string;
@@ -43,6 +46,7 @@ export function userReconcileTasks(
 ): Record<UserReconcileTask, (state: UserRunState) => Promise<unknown>> {
   const enforce = {
     ledger: deps.ledger,
+    lock: deps.lock,
     scps: deps.scps,
     identityCenter: deps.identityCenter,
     instanceArn: deps.instanceArn,

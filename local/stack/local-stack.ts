@@ -10,6 +10,7 @@ import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { LeaseLock } from "../../adapters/lease-lock.ts";
 import {
   LIFECYCLE_DETAIL_TYPE,
   LIFECYCLE_SOURCE,
@@ -234,6 +235,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const oktaAdapter = new OktaAdapter({ orgUrl: gateway.url, token: okta.apiToken });
   const table = { doc: storage.doc, tableName: TABLES.state };
   const ledger = new DenyLedger(table);
+  const lock = new LeaseLock(table);
   // The manifests' signing key: a fresh key pair per start (in AWS, a KMS asymmetric key).
   const evidenceSigner = LocalEvidenceSigner.generate();
   const evidence = new EvidenceStore({ s3: storage.s3, bucket: BUCKET, table, signer: evidenceSigner });
@@ -250,6 +252,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
     okta: oktaAdapter,
     identityCenter,
+    lock,
     scps: revocationScps,
     ledger,
     evidence,
@@ -397,6 +400,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const enforceDeps = {
     ledger,
+    lock,
     scps: revocationScps,
     identityCenter,
     instanceArn: identityCenterEmulator.instanceArn,

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DailyManifests } from "../../adapters/daily-manifests.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { LIFECYCLE_DETAIL_TYPE, LIFECYCLE_SOURCE } from "../../adapters/lifecycle-bus.ts";
 import { DEFAULT_REVOCATION_SCP_PREFIX, MANAGED_BY_TAG } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
@@ -728,6 +729,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     await new SystemLogCursor(table).read();
     await new SessionTagStore(table).get("00u1");
     await new CoalescedEvents(table).list("run-1");
+    await new LeaseLock(table).withLease("revocation", async () => {});
     await new DailyManifests({ s3: {} as never, bucket: "b", table }).index("2026-11-23" as never, {
       key: "v1/runs/2026/11/23/000000000-r.json",
       sequence: 0,
@@ -745,6 +747,8 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
       p.pollerCursor,
       p.sessionTags,
       p.coalescedEvents,
+      p.locks,
+      p.locks,
       p.evidenceChain,
     ]);
   });

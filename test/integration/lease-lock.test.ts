@@ -1,0 +1,70 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LeaseBusyError, LeaseLock } from "../../adapters/lease-lock.ts";
+import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
+
+describe("the lease that serializes revocation writers (dynalite)", () => {
+  let storage: StorageServers;
+  let table: { doc: StorageServers["doc"]; tableName: string };
+  beforeAll(async () => {
+    storage = await startStorageServers({
+      s3Port: 0,
+      dynamoPort: 0,
+      bucket: "lease-evidence",
+      tables: { idempotency: "idem-l", state: "state-l" },
+    });
+    table = { doc: storage.doc, tableName: "state-l" };
+  });
+  afterAll(() => storage.close());
+
+  it("lets one holder at a time work, whatever the number of concurrent writers", async () => {
+    // Prepare
+    const lock = new LeaseLock(table, { pollMs: 5 });
+    let inside = 0;
+    let most = 0;
+    const order: number[] = [];
+
+    // Act: eight writers at once
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        lock.withLease("revocation", async () => {
+          inside++;
+          most = Math.max(most, inside);
+          await new Promise((r) => setTimeout(r, 10));
+          order.push(i);
+          inside--;
+        }),
+      ),
+    );
+
+    // Assess
+    expect(most).toBe(1);
+    expect(order.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("frees the lease when the work fails", async () => {
+    const lock = new LeaseLock(table, { pollMs: 5, waitMs: 200 });
+    await expect(lock.withLease("fails", async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
+    await expect(lock.withLease("fails", async () => "next")).resolves.toBe("next");
+  });
+
+  it("takes over a lease whose holder crashed once it has ended, and gives up on a live one", async () => {
+    // Prepare: a crashed holder's lease, ending 50 ms from now; and a live one far in the future
+    const now = Date.now();
+    for (const [sk, expiresAt] of [
+      ["crashed", now + 50],
+      ["live", now + 3_600_000],
+    ] as const) {
+      await table.doc.send(
+        new PutCommand({ TableName: table.tableName, Item: { pk: "locks", sk, owner: "gone", expiresAt } }),
+      );
+    }
+    const lock = new LeaseLock(table, { pollMs: 5, waitMs: 300 });
+
+    // Act + Assess
+    await expect(lock.withLease("crashed", async () => "taken over")).resolves.toBe("taken over");
+    await expect(lock.withLease("live", async () => "never")).rejects.toBeInstanceOf(LeaseBusyError);
+  });
+});
