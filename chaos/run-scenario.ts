@@ -23,6 +23,8 @@ export interface RunOptions {
   holdSeconds?: number;
   /** Upper bound of each quiescence wait (ms); past it the history diverges ("did not settle"). @default 90000 */
   quiescenceTimeoutMs?: number;
+  /** Receives the local stack's log (runs, evidence, dispatch): replay's --verbose. */
+  log?: (line: string) => void;
   /** Called with each step as it is applied (replay prints them). */
   onStep?: (index: number, step: Step, outcome: string) => void;
 }
@@ -38,6 +40,8 @@ export interface ScenarioResult {
   faults: Partial<Record<FaultKind, number>>;
   /** Slowest Okta event -> Deny in force of the leaver runs (ms), or null when there was none. */
   slowestTimeToRevokeMs: number | null;
+  /** Whose revocation that was, and how its event arrived (`login via channel`). */
+  slowestRevocation: string | null;
   failedExecutions: number;
   /** Each failed execution: name, error and cause (a failure is not a divergence by itself). */
   failures: string[];
@@ -203,6 +207,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     // The poller is the net under dropped hooks: poll often so a history's leavers are caught.
     pollIntervalMs: 500,
     coalesceWindowMs: 300,
+    ...(options.log ? { log: options.log } : {}),
   });
   const faults = new FaultSwitchboard(stack);
   const divergences: string[] = [];
@@ -296,6 +301,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ).size,
       faults: faults.injected,
       slowestTimeToRevokeMs: evidence.slowestTimeToRevokeMs,
+      slowestRevocation: evidence.slowestRevocation,
       failedExecutions: failed.length,
       failures: failed.map((e) => `${e.name}: ${e.error}: ${String(e.cause).slice(0, 300)}`),
       seconds: (Date.now() - started) / 1000,
@@ -343,13 +349,19 @@ async function readEvidence(stack: LocalStack, startedMs: number) {
   const loaded = await loadEvidencePeriod(stack.adapters.evidence, period);
   const eventIds = new Set<string>();
   let slowest: number | null = null;
+  let slowestRevocation: string | null = null;
   for (const { text } of loaded.records) {
     const record = JSON.parse(text);
     const trigger = record?.body?.trigger;
     if (trigger?.type === "events") for (const e of trigger.events) eventIds.add(e.oktaEventId);
     const t = record?.body?.timings;
     if (record?.kind === "user-run" && t?.oktaPublished && t?.denyInForce) {
-      slowest = Math.max(slowest ?? 0, Date.parse(t.denyInForce) - Date.parse(t.oktaPublished));
+      const ms = Date.parse(t.denyInForce) - Date.parse(t.oktaPublished);
+      if (ms > (slowest ?? -1)) {
+        slowest = ms;
+        const channels = (trigger?.events ?? []).map((e: { channel: string }) => e.channel).join("+");
+        slowestRevocation = `${record.body.subject.login} via ${channels}`;
+      }
     }
   }
   const verification = verifyEvidence({
@@ -359,5 +371,5 @@ async function readEvidence(stack: LocalStack, startedMs: number) {
   });
   const chainProblems = verification.problems.map((p) => `evidence does not verify: ${p.kind}: ${p.message}`);
   if (verification.records === 0) chainProblems.push("no evidence record was written");
-  return { eventIds, chainProblems, slowestTimeToRevokeMs: slowest };
+  return { eventIds, chainProblems, slowestTimeToRevokeMs: slowest, slowestRevocation };
 }

@@ -28,6 +28,12 @@ export const TRANSIENT_TASK_ERRORS = [
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
   "DependencyUnavailableError",
+  // A crashed or timed-out function (direct Lambda ARN tasks report the runtime's error type). Every
+  // task is safe to run again: they read the truth, write idempotently, and the evidence store
+  // returns the record a retried write already claimed. Found by the chaos harness (issue 8).
+  "Runtime.ExitError",
+  "Sandbox.Timedout",
+  "Lambda.Unknown",
 ];
 
 const TASK_RETRY: Retrier = {

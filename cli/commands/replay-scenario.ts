@@ -11,6 +11,8 @@ export interface ReplayOptions {
   progress?: (line: string) => void;
   /** The local Deny hold (seconds). @default 4 */
   holdSeconds?: number;
+  /** Where the local stack's log goes (runs, dispatch, evidence). @default nowhere */
+  log?: (line: string) => void;
 }
 
 /** The result in words: what ran, and each divergence (or that there was none). */
@@ -20,7 +22,7 @@ export function formatReplay(file: string, result: ScenarioResult): string {
     .join(", ");
   const lines = [
     `${file}: ${result.steps} steps, ${result.events} Okta events (${result.acceptedEvents} accepted), faults: ${faults || "none"}, ${result.seconds.toFixed(1)} s`,
-    `slowest time to revoke: ${result.slowestTimeToRevokeMs === null ? "n/a" : `${(result.slowestTimeToRevokeMs / 1000).toFixed(2)} s`}`,
+    `slowest time to revoke: ${result.slowestTimeToRevokeMs === null ? "n/a" : `${(result.slowestTimeToRevokeMs / 1000).toFixed(2)} s (${result.slowestRevocation})`}`,
   ];
   if (result.failures.length > 0)
     lines.push(
@@ -58,6 +60,7 @@ export async function runReplay(file: string, options: ReplayOptions = {}): Prom
   }
   const result = await runScenario(scenario, {
     ...(options.holdSeconds === undefined ? {} : { holdSeconds: options.holdSeconds }),
+    ...(options.log ? { log: options.log } : {}),
     onStep: (i, step, outcome) =>
       options.progress?.(`step ${i + 1}/${scenario.steps.length} ${JSON.stringify(step)}: ${outcome}`),
   });
@@ -79,9 +82,14 @@ export function registerReplayScenario(program: Command): void {
         throw new InvalidArgumentError(`--hold-seconds must be a whole number of seconds >= 1, got ${v}`);
       return n;
     })
-    .action(async (file: string, opts: { holdSeconds?: number }) => {
+    .option("--verbose", "print the local stack's log (workflow runs, dispatch, evidence) with timestamps")
+    .action(async (file: string, opts: { holdSeconds?: number; verbose?: boolean }) => {
+      const started = Date.now();
+      const stamp = (line: string) =>
+        process.stderr.write(`${((Date.now() - started) / 1000).toFixed(2).padStart(7)} s  ${line}\n`);
       const out = await runReplay(file, {
-        progress: (line) => process.stderr.write(`${line}\n`),
+        progress: stamp,
+        ...(opts.verbose ? { log: stamp } : {}),
         ...(opts.holdSeconds === undefined ? {} : { holdSeconds: opts.holdSeconds }),
       });
       process.stdout.write(out.stdout);

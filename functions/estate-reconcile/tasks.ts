@@ -7,6 +7,7 @@ import { planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
+import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
 import { type EstateRunInput, parseEstateRunInput } from "./run-input.ts";
@@ -64,8 +65,8 @@ export function estateReconcileTasks(
       ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
       now: deps.now,
     });
-  return {
-    planEstateRun: async (raw) => {
+  return retryableTasks("estate-reconcile", {
+    planEstateRun: async (raw: unknown) => {
       const state = parseEstateRunInput(raw);
       const runStarted = deps.now();
       const input = await readEstate({
@@ -138,5 +139,5 @@ export function estateReconcileTasks(
         },
       );
     },
-  };
+  });
 }

@@ -42,6 +42,24 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
+/**
+ * Every handler of a workflow, each rethrowing transient failures as DependencyUnavailableError. The
+ * task factories return their handlers through this, so the deployed functions and the local stack
+ * classify failures alike.
+ */
+export function retryableTasks<K extends string, I>(
+  workflow: string,
+  tasks: Record<K, (input: I) => Promise<unknown>>,
+): Record<K, (input: I) => Promise<unknown>> {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, task]) => [
+      name,
+      (input: I) =>
+        retryableByWorkflow(`${workflow} ${name}`, () => (task as (input: I) => Promise<unknown>)(input)),
+    ]),
+  ) as Record<K, (input: I) => Promise<unknown>>;
+}
+
 /** Runs `task`; a transient failure is rethrown as DependencyUnavailableError so the workflow retries it. */
 export async function retryableByWorkflow<T>(what: string, task: () => Promise<T>): Promise<T> {
   try {

@@ -10,6 +10,7 @@ import type {
   RevocationScpPort,
 } from "../../core/ports.ts";
 import type { UserReconcileTask } from "../../workflows/user-reconcile.ts";
+import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { applyDenies } from "./apply-denies.ts";
 import { clearOktaSessions } from "./clear-okta-sessions.ts";
 import { liftDenies } from "./lift-denies.ts";
@@ -53,7 +54,7 @@ export function userReconcileTasks(
     managementAccountId: deps.managementAccountId,
     now: deps.now,
   };
-  return {
+  return retryableTasks("user-reconcile", {
     readUserTruth: readUserTruth(deps),
     planUserRun: planUserRunTask(deps),
     applyDenies: applyDenies(enforce),
@@ -66,5 +67,5 @@ export function userReconcileTasks(
       now: deps.now,
     }),
     liftDenies: liftDenies(enforce),
-  };
+  });
 }
