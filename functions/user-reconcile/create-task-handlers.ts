@@ -58,6 +58,9 @@ export type UserReconcileHandlers = Record<UserReconcileTask, (state: UserRunSta
  * - for the evidence task of a revoking run, emits the time-to-revoke as an EMF metric.
  * The Okta token is only read by the tasks that call Okta; a rotated token gets a new adapter.
  */
+/** How long a warm function keeps an S3 policy before reading it again. */
+const POLICY_MAX_AGE_MS = 60_000;
+
 export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): UserReconcileHandlers {
   const now = deps.now ?? (() => new Date().toISOString());
   let okta: { token: string; adapter: OktaAdapter } | undefined;
@@ -112,11 +115,19 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       now,
     });
   };
+  // An S3 policy can change under a warm function: rebuild (re-read it) once the build is a minute
+  // old, so a user run sees a policy edit within a minute (a bundled policy changes only by deploy).
+  let builtAt = 0;
   const tasks = () => {
-    built ??= build().catch((error: unknown) => {
-      built = undefined; // a failed build (policy read) is retried by the next invocation
-      throw error;
-    });
+    const at = Date.parse(now());
+    const stale = deps.config.POLICY_LOCATION.startsWith("s3://") && at - builtAt > POLICY_MAX_AGE_MS;
+    if (built === undefined || stale) {
+      builtAt = at;
+      built = build().catch((error: unknown) => {
+        built = undefined; // a failed build (policy read) is retried by the next invocation
+        throw error;
+      });
+    }
     return built;
   };
 

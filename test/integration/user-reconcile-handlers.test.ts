@@ -170,4 +170,65 @@ describe("user-reconcile Lambda handlers built from the deployed environment", (
     expect(tokenReads).toBe(before);
     expect(plan.decision).toBe("none");
   });
+  it("re-reads an S3 policy once a warm function's copy is a minute old (a bundled one never)", async () => {
+    // Prepare: the same environment with the policy in S3, a clock we move, and a counted policy read
+    let clock = Date.parse("2026-11-24T00:00:00Z");
+    let policyReads = 0;
+    const make = (location: string) =>
+      createUserReconcileHandlers({
+        config: {
+          ...readConfig(userReconcileConfigSchema, {
+            OKTA_ORG_URL: stack.endpoints.okta.orgUrl,
+            OKTA_API_TOKEN_SECRET_ID: "t",
+            STATE_TABLE: stack.endpoints.dynamodb.tables.state,
+            EVIDENCE_BUCKET: stack.endpoints.evidence.bucket,
+            INSTANCE_ARN: stack.emulators.identityCenter.instanceArn,
+            IDENTITY_STORE_ID: stack.emulators.identityCenter.identityStoreId,
+            MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
+            HOLD_SECONDS: "43200",
+            POLICY_LOCATION: location,
+          }),
+        },
+        clients: () => ({ doc: stack.storage.doc, s3: stack.storage.s3 }) as never,
+        oktaToken: async () => stack.endpoints.okta.apiToken,
+        policy: async () => {
+          policyReads++;
+          return readPolicy("file:policy.yaml", { s3: () => stack.storage.s3, taskRoot: dir });
+        },
+        logger: { info: () => undefined } as never,
+        metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined } as never,
+        now: () => new Date(clock).toISOString(),
+      });
+    const state = {
+      runId: "user-handlers-test-policy-age",
+      user: { id: "00u-none", login: null },
+      trigger: { event: { published: new Date(clock).toISOString() }, channel: "hook", receivedAt: "" },
+      truth: {
+        observedAt: new Date(clock).toISOString(),
+        okta: { found: false, status: null, login: null, groups: [] },
+        identityCenter: {
+          userId: null,
+          userName: null,
+          memberships: [],
+          directAssignments: [],
+          groupAssignments: [],
+          denies: [],
+        },
+      },
+    } as unknown as UserRunState;
+    const fromS3 = make("s3://policies/policy.yaml");
+    const bundled = make("file:policy.yaml");
+
+    // Act + Assess
+    await fromS3.planUserRun(state);
+    await fromS3.planUserRun(state);
+    expect(policyReads).toBe(1);
+    clock += 61_000;
+    await fromS3.planUserRun(state);
+    expect(policyReads).toBe(2);
+    await bundled.planUserRun(state);
+    clock += 3_600_000;
+    await bundled.planUserRun(state);
+    expect(policyReads).toBe(3);
+  });
 });
