@@ -18,6 +18,7 @@ describe("chaos: the pipeline converges to the oracle under faults", () => {
 
     // Act
     const out = await runReplay(file);
+    console.log(out.stdout);
 
     // Assess
     expect(out.stderr).toBe("");
