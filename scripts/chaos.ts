@@ -92,6 +92,7 @@ async function main(): Promise<number> {
   });
   console.log(formatSummary(summary));
   if (summary.counterexample) {
+    console.log(`\n${formatScenario(summary.counterexample)}`);
     await mkdir(dirname(a.out), { recursive: true });
     await writeFile(a.out, formatScenario(summary.counterexample));
     console.log(

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { formatSummary, runCampaign } from "../../chaos/campaign.ts";
-import { faultSchema } from "../../chaos/scenario.ts";
+import { faultSchema, formatScenario } from "../../chaos/scenario.ts";
 import { runReplay } from "../../cli/commands/replay-scenario.ts";
 
 /**
@@ -34,6 +34,8 @@ describe("chaos: the pipeline converges to the oracle under faults", () => {
     // Act
     const summary = await runCampaign({ seed: 20261124, runs: 6, timeBudgetMs: 180_000, maxSteps: 12 });
     console.log(formatSummary(summary));
+    // A divergence prints its shrunk history: save it and run `okta-aws-lifecycle replay-scenario FILE`.
+    if (summary.counterexample) console.log(formatScenario(summary.counterexample));
 
     // Assess
     expect(summary.counterexample).toBeNull();
