@@ -99,17 +99,34 @@ export function checkDenyInForce(input: {
   return problems;
 }
 
-/** After every hold has passed: no Deny left in the ledger past its expiry, none in the SCPs without one. */
+/** A Deny's identity across the ledger and the evidence: user and scope (`all` or a permission set). */
+export const denyIdentity = (userId: string, scope: "all" | { permissionSetName: string }) =>
+  `${userId}|${scope === "all" ? "all" : scope.permissionSetName}`;
+
+/**
+ * After every run has ended: no Deny left in the ledger past its hold, none in the SCPs without a
+ * ledger entry. A user run holds its Deny for the local Hold (`holdMs`: the local stack shortens the
+ * workflow's wait, not the expiry it records) and then lifts it; an estate run's Deny (`estateDenies`,
+ * by {@link denyIdentity}) stays until its recorded expiry, when a later estate run lifts it.
+ */
 export function checkNoDenyOutlivesHold(input: {
   org: OrganizationsSnapshot;
   ledger: LedgerDeny[];
+  holdMs: number;
+  estateDenies: Set<string>;
   now: number;
 }): string[] {
+  const ends = (d: LedgerDeny) => {
+    const expiry = Date.parse(d.deny.expiresAt);
+    return input.estateDenies.has(denyIdentity(d.deny.userId, d.deny.scope))
+      ? expiry
+      : Math.min(expiry, Date.parse(d.deny.createdAt) + input.holdMs);
+  };
   const problems = input.ledger
-    .filter((d) => Date.parse(d.deny.expiresAt) <= input.now)
+    .filter((d) => ends(d) <= input.now)
     .map(
       (d) =>
-        `Deny ${d.denyId} (${d.deny.reason}, user ${d.deny.userId}) outlived its hold (${d.deny.expiresAt})`,
+        `Deny ${d.denyId} (${d.deny.reason}, user ${d.deny.userId}, since ${d.deny.createdAt}) outlived its hold`,
     );
   const ledgerUsers = new Set(input.ledger.map((d) => d.deny.userId));
   for (const atom of scpAtoms(input.org)) {

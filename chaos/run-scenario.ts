@@ -13,6 +13,7 @@ import {
   checkEventsAccounted,
   checkNoAccess,
   checkNoDenyOutlivesHold,
+  denyIdentity,
 } from "./invariants.ts";
 import { computeOracle } from "./oracle.ts";
 import type { Fault, FaultKind, Scenario, Step } from "./scenario.ts";
@@ -287,7 +288,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     divergences.push(
       ...checkAssignments(ic, oracle),
       ...checkNoAccess(ic, oracle),
-      ...checkNoDenyOutlivesHold({ org: orgSnapshot, ledger, now: Date.now() }),
+      ...checkNoDenyOutlivesHold({
+        org: orgSnapshot,
+        ledger,
+        holdMs,
+        estateDenies: evidence.estateDenies,
+        now: Date.now(),
+      }),
       ...checkEventsAccounted(acceptedUserEvents(stack), evidence.eventIds),
       ...evidence.chainProblems,
     );
@@ -350,9 +357,16 @@ async function readEvidence(stack: LocalStack, startedMs: number) {
   const eventIds = new Set<string>();
   let slowest: number | null = null;
   let slowestRevocation: string | null = null;
+  const estateDenies = new Set<string>();
   for (const { text } of loaded.records) {
     const record = JSON.parse(text);
     const trigger = record?.body?.trigger;
+    if (record?.kind === "estate-run") {
+      for (const a of record.body.actions ?? []) {
+        const scope = a.target?.scope === "all" ? "all" : { permissionSetName: String(a.target?.scope) };
+        if (a.kind === "deny.add") estateDenies.add(denyIdentity(String(a.target?.userId), scope));
+      }
+    }
     if (trigger?.type === "events") for (const e of trigger.events) eventIds.add(e.oktaEventId);
     const t = record?.body?.timings;
     if (record?.kind === "user-run" && t?.oktaPublished && t?.denyInForce) {
@@ -371,5 +385,5 @@ async function readEvidence(stack: LocalStack, startedMs: number) {
   });
   const chainProblems = verification.problems.map((p) => `evidence does not verify: ${p.kind}: ${p.message}`);
   if (verification.records === 0) chainProblems.push("no evidence record was written");
-  return { eventIds, chainProblems, slowestTimeToRevokeMs: slowest, slowestRevocation };
+  return { eventIds, chainProblems, slowestTimeToRevokeMs: slowest, slowestRevocation, estateDenies };
 }

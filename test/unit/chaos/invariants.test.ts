@@ -114,18 +114,63 @@ describe("chaos invariants", () => {
     ).toEqual([]);
   });
 
-  it("reports a Deny past its expiry and an SCP Deny with no ledger entry", () => {
+  it("reports a Deny past its hold or its expiry, and an SCP Deny with no ledger entry", () => {
     const now = Date.parse("2026-06-01T00:00:00Z");
+    const base = ledgerDeny("u-1", "2026-07-01T00:00:00Z");
+    const recent = { ...base, deny: { ...base.deny, createdAt: new Date(now - 1_000).toISOString() } };
+    const old = { ...base, deny: { ...base.deny, createdAt: new Date(now - 5_000).toISOString() } };
     expect(
-      checkNoDenyOutlivesHold({ org: org([]), ledger: [ledgerDeny("u-1", "2026-05-01T00:00:00Z")], now }),
+      checkNoDenyOutlivesHold({
+        org: org([]),
+        ledger: [recent],
+        holdMs: 4_000,
+        estateDenies: new Set<string>(),
+        now,
+      }),
+    ).toEqual([]);
+    expect(
+      checkNoDenyOutlivesHold({
+        org: org([]),
+        ledger: [old],
+        holdMs: 4_000,
+        estateDenies: new Set<string>(),
+        now,
+      }),
     ).toHaveLength(1);
-    expect(checkNoDenyOutlivesHold({ org: org([denyScp("u-2")]), ledger: [], now })).toEqual([
-      "SCP Deny for user u-2 has no ledger entry",
-    ]);
+    // An estate run's Deny is held until its recorded expiry, not the user runs' hold
+    expect(
+      checkNoDenyOutlivesHold({
+        org: org([]),
+        ledger: [old],
+        holdMs: 4_000,
+        estateDenies: new Set(["u-1|all"]),
+        now,
+      }),
+    ).toEqual([]);
+    expect(
+      checkNoDenyOutlivesHold({
+        org: org([]),
+        ledger: [ledgerDeny("u-1", "2026-05-01T00:00:00Z")],
+        holdMs: 1e12,
+        estateDenies: new Set<string>(),
+        now,
+      }),
+    ).toHaveLength(1);
+    expect(
+      checkNoDenyOutlivesHold({
+        org: org([denyScp("u-2")]),
+        ledger: [],
+        holdMs: 1e12,
+        estateDenies: new Set<string>(),
+        now,
+      }),
+    ).toEqual(["SCP Deny for user u-2 has no ledger entry"]);
     expect(
       checkNoDenyOutlivesHold({
         org: org([denyScp("u-1")]),
-        ledger: [ledgerDeny("u-1", "2026-07-01T00:00:00Z")],
+        ledger: [recent],
+        holdMs: 4_000,
+        estateDenies: new Set<string>(),
         now,
       }),
     ).toEqual([]);
