@@ -2,7 +2,11 @@ import fc from "fast-check";
 import { CHAOS_GROUPS, CHAOS_JOINERS, CHAOS_POLICY_VARIANTS, CHAOS_USERS } from "./chaos-estate.ts";
 import type { Fault, Step } from "./scenario.ts";
 
-const user = fc.constantFrom(...CHAOS_USERS, ...CHAOS_JOINERS);
+// Mostly the people who exist from the start; sometimes a joiner (refused until hired, like Okta would).
+const user = fc.oneof(
+  { arbitrary: fc.constantFrom(...CHAOS_USERS), weight: 4 },
+  { arbitrary: fc.constantFrom(...CHAOS_JOINERS), weight: 1 },
+);
 const group = fc.constantFrom(...CHAOS_GROUPS);
 const rate = fc.constantFrom(0.3, 0.6, 1);
 const forMs = fc.integer({ min: 100, max: 2_500 });
@@ -70,6 +74,6 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-/** A history: a handful to a couple of dozen steps. */
+/** A history: one to `maxSteps` steps. */
 export const historyArbitrary = (maxSteps = 16): fc.Arbitrary<Step[]> =>
   fc.array(stepArbitrary, { minLength: 1, maxLength: maxSteps });
