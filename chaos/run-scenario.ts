@@ -26,6 +26,8 @@ export interface RunOptions {
   quiescenceTimeoutMs?: number;
   /** Receives the local stack's log (runs, evidence, dispatch): replay's --verbose. */
   log?: (line: string) => void;
+  /** Called once the stack is up (the soak samples what the emulators retain). */
+  onStack?: (stack: LocalStack) => void;
   /** Called with each step as it is applied (replay prints them). */
   onStep?: (index: number, step: Step, outcome: string) => void;
 }
@@ -210,6 +212,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     coalesceWindowMs: 300,
     ...(options.log ? { log: options.log } : {}),
   });
+  options.onStack?.(stack);
   const faults = new FaultSwitchboard(stack);
   const divergences: string[] = [];
   const joined = new Set<string>();

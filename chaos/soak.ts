@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import type { LocalStack } from "../local/stack/local-stack.ts";
 import { CHAOS_GROUPS, CHAOS_USERS } from "./chaos-estate.ts";
 import { runScenario } from "./run-scenario.ts";
 import type { Step } from "./scenario.ts";
@@ -10,7 +11,12 @@ export interface SoakSample {
   heapUsedMb: number;
   /** Active handles and requests (sockets, timers, servers...). */
   handles: number;
+  /** Buffers and other memory outside the V8 heap (sockets, zlib, s3rver streams). */
+  externalMb: number;
   stepsDone: number;
+  /** What the emulators keep by design: workflow executions and Okta System Log events. */
+  executions: number;
+  logEvents: number;
 }
 
 const user = fc.constantFrom(...CHAOS_USERS);
@@ -37,6 +43,7 @@ export async function runSoak(options: { seed: number; minutes: number; progress
   const samples: SoakSample[] = [];
   const started = Date.now();
   let stepsDone = 0;
+  let stack: LocalStack | undefined;
   const sample = () => {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
@@ -45,11 +52,14 @@ export async function runSoak(options: { seed: number; minutes: number; progress
       rssMb: mb(m.rss),
       heapUsedMb: mb(m.heapUsed),
       handles: process.getActiveResourcesInfo().length,
+      externalMb: mb(m.external),
       stepsDone,
+      executions: stack?.stepFunctions.executions().length ?? 0,
+      logEvents: stack?.emulators.okta.systemLog.all().length ?? 0,
     });
     const s = samples.at(-1);
     options.progress(
-      `soak ${s?.atSeconds} s: ${stepsDone}/${steps.length} steps, rss ${s?.rssMb} MB, heap ${s?.heapUsedMb} MB, handles ${s?.handles}`,
+      `soak ${s?.atSeconds} s: ${stepsDone}/${steps.length} steps, rss ${s?.rssMb} MB, heap ${s?.heapUsedMb} MB, external ${s?.externalMb} MB, handles ${s?.handles}, executions ${s?.executions}, log events ${s?.logEvents}`,
     );
   };
   const timer = setInterval(sample, 10_000);
@@ -58,6 +68,9 @@ export async function runSoak(options: { seed: number; minutes: number; progress
     result = await runScenario(
       { version: 1, seed: options.seed, steps },
       {
+        onStack: (s) => {
+          stack = s;
+        },
         onStep: () => {
           stepsDone++;
         },
@@ -76,6 +89,10 @@ export async function runSoak(options: { seed: number; minutes: number; progress
     `soak: seed ${options.seed}, ${options.minutes} min, ${changes.length} lifecycle changes, ${result.events} Okta events (${result.acceptedEvents} accepted)`,
     `memory: rss ${warm?.rssMb} -> ${last?.rssMb} MB (${growth((s) => s.rssMb)} MB/h), heap ${warm?.heapUsedMb} -> ${last?.heapUsedMb} MB (${growth((s) => s.heapUsedMb)} MB/h)`,
     `handles: ${warm?.handles} -> ${last?.handles} (${growth((s) => s.handles)}/h)`,
+    `retained by the emulators: ${warm?.executions} -> ${last?.executions} workflow executions, ${warm?.logEvents} -> ${last?.logEvents} System Log events` +
+      (last && warm && last.executions > warm.executions
+        ? ` (heap ${Math.round(((last.heapUsedMb - warm.heapUsedMb) * 1024) / (last.executions - warm.executions))} KB per execution)`
+        : ""),
     `slowest time to revoke: ${result.slowestTimeToRevokeMs === null ? "n/a" : `${(result.slowestTimeToRevokeMs / 1000).toFixed(2)} s`}`,
     `divergences: ${result.divergences.length}`,
     ...result.divergences.slice(0, 20).map((d) => `  - ${d}`),
