@@ -29,7 +29,7 @@ export interface CampaignOptions extends RunOptions {
   timeBudgetMs: number;
   maxSteps?: number;
   /** Called after each history (progress). */
-  onHistory?: (result: ScenarioResult, summary: CampaignSummary) => void;
+  onHistory?: (result: ScenarioResult, summary: CampaignSummary, scenario: Scenario) => void;
 }
 
 /**
@@ -72,7 +72,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     }
     summary.divergences += result.divergences.length;
     summary.seconds = (Date.now() - started) / 1000;
-    options.onHistory?.(result, summary);
+    options.onHistory?.(result, summary, scenario);
     if (result.divergences.length > 0) found.set(JSON.stringify(steps), result.divergences);
     return result.divergences.length === 0;
   });

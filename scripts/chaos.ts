@@ -82,12 +82,14 @@ async function main(): Promise<number> {
     runs: a.runs,
     timeBudgetMs: a.budget * 60_000,
     maxSteps: a.maxSteps,
-    onHistory: (result, s) => {
+    onHistory: (result, s, scenario) => {
       const mark = result.divergences.length === 0 ? "ok" : `DIVERGED (${result.divergences.length})`;
       console.log(
         `history ${s.histories}: ${result.steps} steps, ${result.events} events, ${result.seconds.toFixed(1)} s: ${mark}`,
       );
       for (const d of result.divergences.slice(0, 5)) console.log(`  - ${d}`);
+      // Every diverging history as it ran, before shrinking: a race may not survive the shrink.
+      if (result.divergences.length > 0) console.log(formatScenario(scenario));
     },
   });
   console.log(formatSummary(summary));

@@ -18,6 +18,8 @@ export interface PlanInput {
   identityCenter: IdentityCenterState;
   /** The planning instant (ISO-8601), injected so planning stays deterministic. */
   now: string;
+  /** When Okta's truth was requested (plan-users.ts: later Denies are never lifted). @default now */
+  oktaReadAt?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function planEstate(input: PlanInput): Plan {
     rules: resolution.rules,
     assignmentsAfter: applyPlan(ic, assignments.actions).assignments,
     now,
+    ...(input.oktaReadAt === undefined ? {} : { oktaReadAt: input.oktaReadAt }),
     denyExpiresAt: addMs(now, holdMs),
   });
 

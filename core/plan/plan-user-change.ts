@@ -111,7 +111,10 @@ export function planUserChange(truth: UserTruth, o: UserChangeOptions): UserChan
     lifted.add(deny);
     actions.push({ kind: "deny.lift", deny, inlinePermissionSetArns: [], why: "access-regained" });
   };
-  for (const d of inForce) {
+  // Only Denies recorded before Okta was read: a later one (a leaver run that saw the user suspended
+  // while this run was still reading Identity Center) rests on newer truth than this read.
+  const oktaReadAt = Date.parse(truth.okta.readAt ?? truth.observedAt);
+  for (const d of inForce.filter((d) => Date.parse(d.createdAt) <= oktaReadAt)) {
     if (d.reason === "leaver")
       lift(d); // active again in Okta
     else if (d.reason === "mover" && scopedPairs(d).some((p) => keepNamed.has(p))) lift(d);

@@ -37,6 +37,11 @@ export interface UserPlanContext {
   /** Assignments as they will stand once the assignment plan is applied. */
   assignmentsAfter: readonly Assignment[];
   now: string;
+  /**
+   * When Okta's truth was requested. A Deny recorded after it (by a leaver run that saw newer truth
+   * while this read was under way) is never lifted on this read's word. @default now
+   */
+  oktaReadAt?: string;
   /** When a new Deny expires. */
   denyExpiresAt: string;
 }
@@ -88,6 +93,8 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
   // Only Denies still in force are passed here: expired ones are lifted by the expiry pass.
   const liftRegained = (deny: DenyEntry) =>
     actions.push({ kind: "deny.lift", deny, inlinePermissionSetArns: [], why: "access-regained" });
+  const oktaReadAt = Date.parse(ctx.oktaReadAt ?? now);
+  const recordedBeforeRead = (d: DenyEntry) => Date.parse(d.createdAt) <= oktaReadAt;
 
   // SCIM lag: Okta members of policy groups that Identity Center does not know yet. Planned first,
   // because memberships added here count as access kept when judging what a mover lost.
@@ -180,7 +187,7 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
 
     // Active in Okta: a leaver Deny left over from before a reactivation no longer applies.
     for (const d of denies) {
-      if (d.reason === "leaver") liftRegained(d);
+      if (d.reason === "leaver" && recordedBeforeRead(d)) liftRegained(d);
     }
 
     const stale: string[] = [];
@@ -226,7 +233,7 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
     // A mover Deny whose pairs the user holds again would block legitimate access: lift it.
     const keepByName = new Set([...keep].map(namedPair).map((p) => `${p.name}|${p.accountId}`));
     const regained = denies.filter(
-      (d) => d.reason === "mover" && scopedPairs(d).some((p) => keepByName.has(p)),
+      (d) => d.reason === "mover" && recordedBeforeRead(d) && scopedPairs(d).some((p) => keepByName.has(p)),
     );
     for (const d of regained) liftRegained(d);
     const denied = new Set(denies.filter((d) => !regained.includes(d)).flatMap(scopedPairs));

@@ -14,6 +14,11 @@ export interface UserMembership {
 export interface UserTruth {
   observedAt: string;
   okta: {
+    /**
+     * When Okta's answer was requested: a Deny recorded after it may rest on newer truth than this
+     * read (a leaver run's), so it is never lifted on this read's word. @default observedAt
+     */
+    readAt?: string;
     found: boolean;
     status: OktaUserStatus | null;
     login: string | null;

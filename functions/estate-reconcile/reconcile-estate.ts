@@ -47,6 +47,7 @@ async function policyGroupNames(deps: EstateReconcileDeps): Promise<string[]> {
  */
 export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> {
   const organization = await deps.organizations.readOrganization();
+  const oktaReadAt = deps.now();
   const [okta, identityCenter, ledger] = await Promise.all([
     policyGroupNames(deps).then((names) => deps.okta.readTruth(names)),
     deps.identityCenter.readState(
@@ -60,6 +61,7 @@ export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> 
     organization,
     identityCenter: { ...identityCenter, denies: ledger.map((l) => l.deny) },
     now: deps.now(),
+    oktaReadAt,
   };
 }
 

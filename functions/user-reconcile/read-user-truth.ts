@@ -24,6 +24,7 @@ export interface ReadUserTruthDeps {
  */
 export function readUserTruth(deps: ReadUserTruthDeps) {
   return async (state: UserRunState): Promise<UserTruth> => {
+    const oktaReadAt = deps.now();
     const oktaUser = await deps.okta.getUser(state.user.id);
     const login = oktaUser?.login ?? state.user.login;
     const [groups, userId] = await Promise.all([
@@ -74,6 +75,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     return {
       observedAt: now,
       okta: {
+        readAt: oktaReadAt,
         found: oktaUser !== null,
         status: oktaUser?.status ?? null,
         login,

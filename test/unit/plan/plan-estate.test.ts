@@ -278,6 +278,29 @@ describe("planEstate", () => {
     ]);
   });
 
+  it("never lifts a Deny recorded after Okta was read: a leaver run saw newer truth than this read", () => {
+    // Prepare: Okta said ACTIVE at readAt; both Denies were recorded a second later
+    const readAt = new Date(Date.parse(NOW) - 1_000).toISOString();
+    const plan = planEstate({
+      ...estate((e) => {
+        e.identityCenter.denies.push(
+          { userId: "ic-ana", scope: "all", reason: "leaver", createdAt: NOW, expiresAt: hoursAfterNow(3) },
+          {
+            userId: "ic-ana",
+            scope: { permissionSetName: "Admin", accountIds: [PROD] },
+            reason: "mover",
+            createdAt: NOW,
+            expiresAt: hoursAfterNow(3),
+          },
+        );
+      }),
+      oktaReadAt: readAt,
+    });
+
+    // Assess
+    expect(plan.actions.filter((a) => a.kind === "deny.lift")).toEqual([]);
+  });
+
   it("lifts expired Denies of any kind", () => {
     const expired = {
       userId: "ic-ben",

@@ -162,6 +162,39 @@ describe("planUserChange (joiner / mover)", () => {
     ]);
   });
 
+  it("never lifts a Deny recorded after Okta was read (a leaver run saw newer truth than this run)", () => {
+    // Prepare: this run read Okta (ACTIVE) before a leaver run recorded its Deny; Identity Center and
+    // the ledger were read after it (a slow, throttled read)
+    const readAt = "2026-06-01T11:59:59.000Z";
+    const newer: DenyEntry = {
+      userId: "ic-ben",
+      scope: "all",
+      reason: "leaver",
+      createdAt: NOW,
+      expiresAt: LATER,
+    };
+    const older: DenyEntry = {
+      ...newer,
+      reason: "mover",
+      scope: { permissionSetName: "Dev", accountIds: ["111111111111"] },
+      createdAt: "2026-06-01T11:00:00.000Z",
+    };
+
+    // Act
+    const plan = planUserChange(
+      truth((t) => {
+        t.okta.readAt = readAt;
+        t.identityCenter.denies = [newer, older];
+      }),
+      options(),
+    );
+
+    // Assess: the older mover Deny (access came back) is lifted; the newer leaver Deny stays
+    expect(plan.actions.filter((a) => a.kind === "deny.lift")).toEqual([
+      { kind: "deny.lift", deny: older, inlinePermissionSetArns: [], why: "access-regained" },
+    ]);
+  });
+
   it("denies sessions issued before a session-tag attribute changed, once", () => {
     const moved = (t: UserTruth) => {
       t.okta.sessionTags = { team: "payments" };
