@@ -38,14 +38,23 @@ export function checkAssignments(ic: IdentityCenterSnapshot, oracle: Oracle): st
   ];
 }
 
-/** No user who must have no access keeps a membership or a direct assignment. */
-export function checkNoAccess(ic: IdentityCenterSnapshot, oracle: Oracle): string[] {
+/**
+ * No user who must have no access keeps a membership or a direct assignment. While Denies are held,
+ * `denied` names the Identity Center users whose every session is denied (ledger and SCPs): a
+ * membership SCIM pushed after their leaver run (a push queued before the deactivation, delayed)
+ * grants them nothing then, and the estate reconcile removes it; after the holds, nothing is excused.
+ */
+export function checkNoAccess(
+  ic: IdentityCenterSnapshot,
+  oracle: Oracle,
+  denied: ReadonlySet<string> = new Set(),
+): string[] {
   const problems: string[] = [];
   const byName = new Map(ic.users.map((u) => [u.userName, u.userId]));
   const groupName = new Map(ic.groups.map((g) => [g.groupId, g.displayName ?? g.groupId]));
   for (const login of oracle.noAccess) {
     const userId = byName.get(login);
-    if (userId === undefined) continue;
+    if (userId === undefined || denied.has(userId)) continue;
     for (const m of ic.memberships.filter((m) => m.userId === userId)) {
       problems.push(`inactive user ${login} is still in ${groupName.get(m.groupId) ?? m.groupId}`);
     }
@@ -54,6 +63,17 @@ export function checkNoAccess(ic: IdentityCenterSnapshot, oracle: Oracle): strin
     }
   }
   return problems;
+}
+
+/** Identity Center users with a Deny of all their sessions in the ledger and in the SCPs. */
+export function fullyDenied(org: OrganizationsSnapshot, ledger: readonly LedgerDeny[]): Set<string> {
+  const atoms = scpAtoms(org);
+  return new Set(
+    ledger
+      .filter((d) => d.deny.scope === "all" && d.deny.issuedBefore === undefined)
+      .map((d) => d.deny.userId)
+      .filter((userId) => atoms.has(atomKey(userId, "", "*"))),
+  );
 }
 
 /** The atoms (user | issued-before | role pattern) of the tool's revocation SCPs. */

@@ -14,6 +14,7 @@ import {
   checkNoAccess,
   checkNoDenyOutlivesHold,
   denyIdentity,
+  fullyDenied,
 } from "./invariants.ts";
 import { computeOracle } from "./oracle.ts";
 import type { Fault, FaultKind, Scenario, Step } from "./scenario.ts";
@@ -259,12 +260,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const org = estateOrganization(chaosEstate());
     const oracle = computeOracle(policy, oktaTruth, org, everKnown);
     const lifted = await liftedLogins(stack);
+    const heldOrg = stack.emulators.organizations.snapshot();
+    const heldLedger = await stack.adapters.ledger.list();
     divergences.push(
-      ...checkNoAccess(stack.emulators.identityCenter.snapshot(), oracle).map((d) => `while held: ${d}`),
+      ...checkNoAccess(
+        stack.emulators.identityCenter.snapshot(),
+        oracle,
+        fullyDenied(heldOrg, heldLedger),
+      ).map((d) => `while held: ${d}`),
       ...checkDenyInForce({
         ic: stack.emulators.identityCenter.snapshot(),
-        org: stack.emulators.organizations.snapshot(),
-        ledger: await stack.adapters.ledger.list(),
+        org: heldOrg,
+        ledger: heldLedger,
         oracle,
         inactiveSince,
         lifted,

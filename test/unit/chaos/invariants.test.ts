@@ -5,6 +5,7 @@ import {
   checkEventsAccounted,
   checkNoAccess,
   checkNoDenyOutlivesHold,
+  fullyDenied,
 } from "../../../chaos/invariants.ts";
 import type { Oracle } from "../../../chaos/oracle.ts";
 import type { IdentityCenterSnapshot } from "../../../local/emulators/identity-center/snapshot.ts";
@@ -82,6 +83,8 @@ describe("chaos invariants", () => {
       ],
     });
     expect(checkNoAccess(snapshot, oracle([], ["gone@example.com"]))).toHaveLength(2);
+    // While their every session is denied, a late membership grants nothing: excused until the holds end
+    expect(checkNoAccess(snapshot, oracle([], ["gone@example.com"]), new Set(["u-1"]))).toEqual([]);
     expect(checkNoAccess(snapshot, oracle([], []))).toEqual([]);
   });
 
@@ -112,6 +115,13 @@ describe("chaos invariants", () => {
         lifted: new Set(["gone@example.com"]),
       }),
     ).toEqual([]);
+  });
+
+  it("counts as fully denied only a user with an all-sessions Deny in both the ledger and the SCPs", () => {
+    const deny = ledgerDeny("u-1", "2099-01-01T00:00:00Z");
+    expect([...fullyDenied(org([denyScp("u-1")]), [deny])]).toEqual(["u-1"]);
+    expect([...fullyDenied(org([]), [deny])]).toEqual([]);
+    expect([...fullyDenied(org([denyScp("u-1")]), [])]).toEqual([]);
   });
 
   it("reports a Deny past its hold or its expiry, and an SCP Deny with no ledger entry", () => {
