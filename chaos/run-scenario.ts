@@ -249,7 +249,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         await stack.settle();
         await waitForRunRecords(stack);
       })(),
-    ).catch((e: Error) => divergences.push(e.message));
+    ).catch((e: Error) => divergences.push(`${e.message}${runningWork(stack)}`));
 
     const everKnown = [...CHAOS_USERS, ...joined];
     const truth = stack.emulators.okta.state.snapshot();
@@ -282,13 +282,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     // Quiescence 2: every hold passed and lifted; then the estate reconcile, the third net.
     await withTimeout("workflow runs", quiescenceMs + holdMs, stack.idle()).catch((e: Error) =>
-      divergences.push(e.message),
+      divergences.push(`${e.message}${runningWork(stack)}`),
     );
     const estate = await stack.runEstateReconcile(`chaos-final-${Date.now()}`);
     if (estate?.status !== "SUCCEEDED")
       divergences.push(`final estate reconcile ${estate?.status}: ${estate?.error}`);
     await withTimeout("final runs", quiescenceMs, stack.idle()).catch((e: Error) =>
-      divergences.push(e.message),
+      divergences.push(`${e.message}${runningWork(stack)}`),
     );
 
     const ic = stack.emulators.identityCenter.snapshot();
@@ -327,6 +327,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     faults.clear();
     await stack.stop();
   }
+}
+
+/** What is still running when a quiescence wait gives up, for the divergence's text. */
+function runningWork(stack: LocalStack): string {
+  const running = stack.stepFunctions.executions().filter((e) => e.status === "RUNNING");
+  const pending = stack.emulators.okta.hooks.deliveries.filter((d) => d.outcome === "pending").length;
+  const names = running
+    .slice(0, 3)
+    .map((e) => e.name)
+    .join(", ");
+  return `: ${running.length} execution(s) running${running.length > 0 ? ` (${names})` : ""}, ${pending} hook delivery(ies) pending`;
 }
 
 /** Waits until every user-reconcile run has written its run record or ended. */
