@@ -64,11 +64,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     for (const [kind, n] of Object.entries(result.faults)) {
       summary.faults[kind as FaultKind] = (summary.faults[kind as FaultKind] ?? 0) + (n ?? 0);
     }
-    if (result.slowestTimeToRevokeMs !== null) {
-      summary.slowestTimeToRevokeMs = Math.max(
-        summary.slowestTimeToRevokeMs ?? 0,
-        result.slowestTimeToRevokeMs,
-      );
+    const revoke = result.slowestTimeToRevokeMs;
+    if (revoke !== null) {
+      summary.slowestTimeToRevokeMs = Math.max(summary.slowestTimeToRevokeMs ?? 0, revoke);
+      if (!result.faults["okta-429"] && !result.faults["okta-5xx"]) {
+        summary.slowestTimeToRevokeWithoutOktaFaultsMs = Math.max(
+          summary.slowestTimeToRevokeWithoutOktaFaultsMs ?? 0,
+          revoke,
+        );
+      }
     }
     summary.divergences += result.divergences.length;
     summary.seconds = (Date.now() - started) / 1000;

@@ -85,7 +85,8 @@ async function main(): Promise<number> {
     onHistory: (result, s, scenario) => {
       const mark = result.divergences.length === 0 ? "ok" : `DIVERGED (${result.divergences.length})`;
       console.log(
-        `history ${s.histories}: ${result.steps} steps, ${result.events} events, ${result.seconds.toFixed(1)} s: ${mark}`,
+        `history ${s.histories}: ${result.steps} steps, ${result.events} events, ${result.seconds.toFixed(1)} s` +
+          `${result.slowestTimeToRevokeMs === null ? "" : `, slowest revoke ${(result.slowestTimeToRevokeMs / 1000).toFixed(2)} s (${result.slowestRevocation})`}: ${mark}`,
       );
       for (const d of result.divergences.slice(0, 5)) console.log(`  - ${d}`);
       // Every diverging history as it ran, before shrinking: a race may not survive the shrink.
