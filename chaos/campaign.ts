@@ -32,14 +32,10 @@ export interface CampaignOptions extends RunOptions {
   onHistory?: (result: ScenarioResult, summary: CampaignSummary, scenario: Scenario) => void;
 }
 
-/**
- * Runs generated histories against fresh local stacks until `runs` or the time budget is used; a
- * history that diverges is shrunk by fast-check to a minimal one, returned as a scenario.
- */
-export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
-  const started = Date.now();
-  const summary: CampaignSummary = {
-    seed: options.seed,
+/** A summary before any history ran. */
+export function emptySummary(seed: number): CampaignSummary {
+  return {
+    seed,
     histories: 0,
     steps: 0,
     events: 0,
@@ -52,29 +48,43 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     seconds: 0,
     counterexample: null,
   };
+}
+
+/** Adds one history's result to the campaign's summary. */
+export function addToSummary(summary: CampaignSummary, result: ScenarioResult): void {
+  summary.histories += 1;
+  summary.steps += result.steps;
+  summary.events += result.events;
+  summary.acceptedEvents += result.acceptedEvents;
+  summary.failedExecutions += result.failedExecutions;
+  for (const [kind, n] of Object.entries(result.faults)) {
+    summary.faults[kind as FaultKind] = (summary.faults[kind as FaultKind] ?? 0) + (n ?? 0);
+  }
+  const revoke = result.slowestTimeToRevokeMs;
+  if (revoke !== null) {
+    summary.slowestTimeToRevokeMs = Math.max(summary.slowestTimeToRevokeMs ?? 0, revoke);
+    if (!result.faults["okta-429"] && !result.faults["okta-5xx"]) {
+      summary.slowestTimeToRevokeWithoutOktaFaultsMs = Math.max(
+        summary.slowestTimeToRevokeWithoutOktaFaultsMs ?? 0,
+        revoke,
+      );
+    }
+  }
+  summary.divergences += result.divergences.length;
+}
+
+/**
+ * Runs generated histories against fresh local stacks until `runs` or the time budget is used; a
+ * history that diverges is shrunk by fast-check to a minimal one, returned as a scenario.
+ */
+export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  const started = Date.now();
+  const summary = emptySummary(options.seed);
   const found = new Map<string, string[]>();
   const property = fc.asyncProperty(historyArbitrary(options.maxSteps), async (steps) => {
     const scenario: Scenario = { version: 1, seed: options.seed, steps };
     const result = await runScenario(scenario, options);
-    summary.histories += 1;
-    summary.steps += result.steps;
-    summary.events += result.events;
-    summary.acceptedEvents += result.acceptedEvents;
-    summary.failedExecutions += result.failedExecutions;
-    for (const [kind, n] of Object.entries(result.faults)) {
-      summary.faults[kind as FaultKind] = (summary.faults[kind as FaultKind] ?? 0) + (n ?? 0);
-    }
-    const revoke = result.slowestTimeToRevokeMs;
-    if (revoke !== null) {
-      summary.slowestTimeToRevokeMs = Math.max(summary.slowestTimeToRevokeMs ?? 0, revoke);
-      if (!result.faults["okta-429"] && !result.faults["okta-5xx"]) {
-        summary.slowestTimeToRevokeWithoutOktaFaultsMs = Math.max(
-          summary.slowestTimeToRevokeWithoutOktaFaultsMs ?? 0,
-          revoke,
-        );
-      }
-    }
-    summary.divergences += result.divergences.length;
+    addToSummary(summary, result);
     summary.seconds = (Date.now() - started) / 1000;
     options.onHistory?.(result, summary, scenario);
     if (result.divergences.length > 0) found.set(JSON.stringify(steps), result.divergences);
