@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { formatSummary, runCampaign } from "../../chaos/campaign.ts";
 import { faultSchema, formatScenario } from "../../chaos/scenario.ts";
@@ -28,6 +28,15 @@ describe("chaos: the pipeline converges to the oracle under faults", () => {
       (s: { fault?: { kind: string } }) => (s.fault ? [s.fault.kind] : []),
     );
     expect(new Set(scripted)).toEqual(new Set(kinds));
+  });
+
+  it("survives the histories that once found bugs (test/chaos/found/)", { timeout: 180_000 }, async () => {
+    const files = (await readdir("test/chaos/found")).filter((f) => f.endsWith(".json"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const out = await runReplay(`test/chaos/found/${file}`);
+      expect(out.stdout, file).toContain("divergences: 0");
+    }
   });
 
   it("converges on every generated history of a bounded campaign", { timeout: 300_000 }, async () => {
