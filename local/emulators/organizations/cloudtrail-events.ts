@@ -123,7 +123,8 @@ export function recordInCloudTrail(
         principalId: "AIDALOCALEMULATOR0001",
         arn: `arn:aws:iam::${managementAccountId}:user/local-admin`,
         accountId: managementAccountId,
-        accessKeyId: "AKIALOCALEMULATOR001",
+        // The dummy key local clients sign with (aws-json-server.ts); never a key-shaped value.
+        accessKeyId: "local",
         userName: "local-admin",
       },
       eventTime: isoSeconds(at),
