@@ -9,7 +9,12 @@ import {
 } from "../core/evidence/layout.ts";
 import { addDays, inPeriod, isDay, monthFoldersOf, type Period } from "../core/evidence/period.ts";
 import type { SnapshotRow } from "../core/evidence/record.ts";
-import { type StoredObject, snapshotObjectOf } from "../core/evidence/verify-evidence.ts";
+import {
+  type EvidenceVerification,
+  type StoredObject,
+  snapshotObjectOf,
+  verifyEvidence,
+} from "../core/evidence/verify-evidence.ts";
 import type { EvidenceBucket } from "./evidence-store.ts";
 
 /** What a period's verification and export read from the bucket (see `VerifyEvidenceInput`). */
@@ -121,6 +126,20 @@ export async function loadEvidencePeriod(
     () => {},
   );
   return { records, manifests, snapshotObjects };
+}
+
+/**
+ * Reads a period's evidence and verifies it as `evidence verify` does (chain, signed manifests,
+ * snapshot objects): the one path the CLI's verify and export and the chaos harness share.
+ */
+export async function loadAndVerifyPeriod(
+  bucket: EvidenceBucket,
+  period: Period,
+  publicKeysPem: readonly string[],
+  options: LoadOptions = {},
+): Promise<LoadedPeriod & { verification: EvidenceVerification }> {
+  const loaded = await loadEvidencePeriod(bucket, period, options);
+  return { ...loaded, verification: verifyEvidence({ period, ...loaded, publicKeysPem }) };
 }
 
 /** The rows of a large snapshot's gzipped JSON Lines object. */

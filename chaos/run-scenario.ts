@@ -1,6 +1,5 @@
-import { loadEvidencePeriod } from "../adapters/evidence-reader.ts";
+import { loadAndVerifyPeriod } from "../adapters/evidence-reader.ts";
 import type { Period } from "../core/evidence/period.ts";
-import { verifyEvidence } from "../core/evidence/verify-evidence.ts";
 import { loadPolicy } from "../core/policy/load-policy.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { OktaApiError } from "../local/emulators/okta/errors.ts";
@@ -374,12 +373,14 @@ function acceptedUserEvents(stack: LocalStack): Set<string> {
 async function readEvidence(stack: LocalStack, startedMs: number) {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const period = { from: day(startedMs), to: day(Date.now()) } as Period;
-  const loaded = await loadEvidencePeriod(stack.adapters.evidence, period);
+  const { records, verification } = await loadAndVerifyPeriod(stack.adapters.evidence, period, [
+    stack.endpoints.evidence.signing.publicKeyPem,
+  ]);
   const eventIds = new Set<string>();
   let slowest: number | null = null;
   let slowestRevocation: string | null = null;
   const estateDenies = new Set<string>();
-  for (const { text } of loaded.records) {
+  for (const { text } of records) {
     const record = JSON.parse(text);
     const trigger = record?.body?.trigger;
     if (record?.kind === "estate-run") {
@@ -399,11 +400,6 @@ async function readEvidence(stack: LocalStack, startedMs: number) {
       }
     }
   }
-  const verification = verifyEvidence({
-    period,
-    ...loaded,
-    publicKeysPem: [stack.endpoints.evidence.signing.publicKeyPem],
-  });
   const chainProblems = verification.problems.map((p) => `evidence does not verify: ${p.kind}: ${p.message}`);
   if (verification.records === 0) chainProblems.push("no evidence record was written");
   return { eventIds, chainProblems, slowestTimeToRevokeMs: slowest, slowestRevocation, estateDenies };

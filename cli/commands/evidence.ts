@@ -3,7 +3,12 @@ import path from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { zipSync } from "fflate";
-import { type LoadProgress, loadEvidencePeriod, readSnapshotRows } from "../../adapters/evidence-reader.ts";
+import {
+  type LoadProgress,
+  loadAndVerifyPeriod,
+  loadEvidencePeriod,
+  readSnapshotRows,
+} from "../../adapters/evidence-reader.ts";
 import { durationMs } from "../../core/duration.ts";
 import { buildExportModel, DEFAULT_SLA_MS, type KeyedRecord } from "../../core/evidence/export-model.ts";
 import { buildExportPackage } from "../../core/evidence/export-package.ts";
@@ -17,7 +22,6 @@ import {
   type EvidenceVerification,
   type StoredObject,
   snapshotObjectOf,
-  verifyEvidence,
 } from "../../core/evidence/verify-evidence.ts";
 import { type EvidenceSource, type EvidenceSourceOptions, openEvidenceSource } from "../evidence-source.ts";
 
@@ -51,10 +55,19 @@ function periodOf(options: PeriodOptions, today: string): Period {
   return parsePeriod(options.from ?? to, to);
 }
 
-async function load(options: EvidenceCommandOptions, period: Period, needsKeys: boolean) {
+async function load(options: EvidenceCommandOptions, period: Period) {
   const source = await openEvidenceSource(options);
-  if (needsKeys) requireKeys(source);
   const loaded = await loadEvidencePeriod(source.bucket, period, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { source, ...loaded };
+}
+
+/** Loads and verifies the period (verify and export), with the keys the manifests must verify with. */
+async function loadVerified(options: EvidenceCommandOptions, period: Period) {
+  const source = await openEvidenceSource(options);
+  requireKeys(source);
+  const loaded = await loadAndVerifyPeriod(source.bucket, period, source.publicKeysPem, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return { source, ...loaded };
@@ -109,7 +122,7 @@ export async function runEvidenceList(
   if (options.kind !== undefined && !(LIST_KINDS as readonly string[]).includes(options.kind)) {
     throw new EvidenceOptionError(`--kind must be one of ${LIST_KINDS.join(", ")}, got "${options.kind}"`);
   }
-  const { source, records } = await load(options, period, false);
+  const { source, records } = await load(options, period);
   const listed = listRecords(validRecords(records), {
     period,
     ...(options.user ? { user: options.user } : {}),
@@ -165,14 +178,7 @@ export async function runEvidenceVerify(
   today: string,
 ): Promise<CommandResult> {
   const period = periodOf(options, today);
-  const { source, records, manifests, snapshotObjects } = await load(options, period, true);
-  const verification = verifyEvidence({
-    period,
-    records,
-    manifests,
-    snapshotObjects,
-    publicKeysPem: source.publicKeysPem,
-  });
+  const { source, verification } = await loadVerified(options, period);
   return {
     stdout: options.json
       ? `${JSON.stringify(verification, null, 2)}\n`
@@ -232,14 +238,7 @@ export async function runEvidenceExport(options: ExportOptions, now: string): Pr
     }
   }
   const period = periodOf(options, now.slice(0, 10));
-  const { source, records, manifests, snapshotObjects } = await load(options, period, true);
-  const verification = verifyEvidence({
-    period,
-    records,
-    manifests,
-    snapshotObjects,
-    publicKeysPem: source.publicKeysPem,
-  });
+  const { source, records, manifests, snapshotObjects, verification } = await loadVerified(options, period);
   const valid = validRecords(records);
   const model = buildExportModel(valid, {
     period,
