@@ -31,11 +31,9 @@ const metrics: { name: string; value: number }[] = [];
 let flushes = 0;
 let tokenReads = 0;
 
-beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, hookSecret: "Bearer handlers-test-secret", pollIntervalMs: 0 });
-  dir = await mkdtemp(join(tmpdir(), "oal-task-root-"));
-  await writeFile(join(dir, "policy.yaml"), demoPolicyYaml());
-  const env = {
+/** The task functions' configuration as infra/user-reconcile.ts sets it, for the local stack. */
+function configFor(policyLocation: string) {
+  return readConfig(userReconcileConfigSchema, {
     OKTA_ORG_URL: stack.endpoints.okta.orgUrl,
     OKTA_API_TOKEN_SECRET_ID: "okta-aws-lifecycle-test/okta-api-token",
     STATE_TABLE: stack.endpoints.dynamodb.tables.state,
@@ -44,9 +42,38 @@ beforeAll(async () => {
     IDENTITY_STORE_ID: stack.emulators.identityCenter.identityStoreId,
     MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
     HOLD_SECONDS: "43200",
-    POLICY_LOCATION: "file:policy.yaml",
-  };
-  const config = readConfig(userReconcileConfigSchema, env);
+    POLICY_LOCATION: policyLocation,
+  });
+}
+
+/** A run whose truth is already read: a user Okta no longer has, so planning calls nothing. */
+function goneUserState(runId: string, at: string): UserRunState {
+  return {
+    runId,
+    user: { id: "00u-none", login: null },
+    trigger: { event: { published: at }, channel: "hook", receivedAt: "" },
+    truth: {
+      observedAt: at,
+      okta: { found: false, status: null, login: null, groups: [] },
+      identityCenter: {
+        instanceArn: stack.emulators.identityCenter.instanceArn,
+        identityStoreId: stack.emulators.identityCenter.identityStoreId,
+        userId: null,
+        userName: null,
+        memberships: [],
+        directAssignments: [],
+        groupAssignments: [],
+        denies: [],
+      },
+    },
+  } as unknown as UserRunState;
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, hookSecret: "Bearer handlers-test-secret", pollIntervalMs: 0 });
+  dir = await mkdtemp(join(tmpdir(), "oal-task-root-"));
+  await writeFile(join(dir, "policy.yaml"), demoPolicyYaml());
+  const config = configFor("file:policy.yaml");
   const aws = localClientConfig(stack.url);
   handlers = createUserReconcileHandlers({
     config,
@@ -143,25 +170,7 @@ describe("user-reconcile Lambda handlers built from the deployed environment", (
   it("does not read the Okta token for a task that never calls Okta", async () => {
     // Prepare
     const before = tokenReads;
-    const state = {
-      runId: "user-handlers-test-plan-only",
-      user: { id: "00u-none", login: null },
-      trigger: { event: { published: new Date().toISOString() }, channel: "hook", receivedAt: "" },
-      truth: {
-        observedAt: new Date().toISOString(),
-        okta: { found: false, status: null, login: null, groups: [] },
-        identityCenter: {
-          instanceArn: stack.emulators.identityCenter.instanceArn,
-          identityStoreId: stack.emulators.identityCenter.identityStoreId,
-          userId: null,
-          userName: null,
-          memberships: [],
-          directAssignments: [],
-          groupAssignments: [],
-          denies: [],
-        },
-      },
-    } as unknown as UserRunState;
+    const state = goneUserState("user-handlers-test-plan-only", new Date().toISOString());
 
     // Act
     const plan = (await handlers.planUserRun(state)) as { decision?: string };
@@ -176,19 +185,7 @@ describe("user-reconcile Lambda handlers built from the deployed environment", (
     let policyReads = 0;
     const make = (location: string) =>
       createUserReconcileHandlers({
-        config: {
-          ...readConfig(userReconcileConfigSchema, {
-            OKTA_ORG_URL: stack.endpoints.okta.orgUrl,
-            OKTA_API_TOKEN_SECRET_ID: "t",
-            STATE_TABLE: stack.endpoints.dynamodb.tables.state,
-            EVIDENCE_BUCKET: stack.endpoints.evidence.bucket,
-            INSTANCE_ARN: stack.emulators.identityCenter.instanceArn,
-            IDENTITY_STORE_ID: stack.emulators.identityCenter.identityStoreId,
-            MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
-            HOLD_SECONDS: "43200",
-            POLICY_LOCATION: location,
-          }),
-        },
+        config: configFor(location),
         clients: () => ({ doc: stack.storage.doc, s3: stack.storage.s3 }) as never,
         oktaToken: async () => stack.endpoints.okta.apiToken,
         policy: async () => {
@@ -199,23 +196,7 @@ describe("user-reconcile Lambda handlers built from the deployed environment", (
         metrics: { addMetric: () => undefined, publishStoredMetrics: () => undefined } as never,
         now: () => new Date(clock).toISOString(),
       });
-    const state = {
-      runId: "user-handlers-test-policy-age",
-      user: { id: "00u-none", login: null },
-      trigger: { event: { published: new Date(clock).toISOString() }, channel: "hook", receivedAt: "" },
-      truth: {
-        observedAt: new Date(clock).toISOString(),
-        okta: { found: false, status: null, login: null, groups: [] },
-        identityCenter: {
-          userId: null,
-          userName: null,
-          memberships: [],
-          directAssignments: [],
-          groupAssignments: [],
-          denies: [],
-        },
-      },
-    } as unknown as UserRunState;
+    const state = goneUserState("user-handlers-test-policy-age", new Date(clock).toISOString());
     const fromS3 = make("s3://policies/policy.yaml");
     const bundled = make("file:policy.yaml");
 
