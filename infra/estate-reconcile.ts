@@ -9,6 +9,7 @@
 import type { StateMachineDefinition } from "../workflows/asl.ts";
 import { deadLetterQueue } from "./dead-letter-queue.ts";
 import { lambdaFunction } from "./lambda-function.ts";
+import { loggedStateMachine } from "./logged-state-machine.ts";
 import { estateTaskFunctionName, type ResourceNames } from "./names.ts";
 import type { DeploymentParameters } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
@@ -65,23 +66,13 @@ export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateRecon
       }),
     ]),
   );
-  const logGroup = new aws.cloudwatch.LogGroup("EstateReconcileLogs", {
-    name: names.stateMachineLogGroups.estateReconcile,
-    retentionInDays: 90,
-  });
-  const stateMachine = new aws.sfn.StateMachine("EstateReconcile", {
+  const stateMachine = loggedStateMachine("EstateReconcile", {
     name: names.stateMachines.estateReconcile,
-    type: "STANDARD",
+    logGroupName: names.stateMachineLogGroups.estateReconcile,
     roleArn: leastPrivilegeRole("estate-reconcile-workflow", deps.facts).arn,
     definition: $resolve(Object.fromEntries(Object.entries(functions).map(([t, fn]) => [t, fn.arn]))).apply(
       (arns) => JSON.stringify(workflow.definition(arns as Record<string, string>)),
     ),
-    loggingConfiguration: {
-      logDestination: $interpolate`${logGroup.arn}:*`,
-      includeExecutionData: true,
-      level: "ERROR",
-    },
-    tracingConfiguration: { enabled: true },
   });
   // The schedule's and the event triggers' dead letters (infra/estate-triggers.ts); the id is kept
   // from when only the schedule used it, so the queue is not replaced.

@@ -6,6 +6,7 @@
  */
 import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../workflows/user-reconcile.ts";
 import { lambdaFunction } from "./lambda-function.ts";
+import { loggedStateMachine } from "./logged-state-machine.ts";
 import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
 import { type DeploymentParameters, policyLocationValue } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
@@ -63,13 +64,9 @@ export function userReconcile(deps: UserReconcileDeps) {
     ]),
   ) as Record<UserTaskName, sst.aws.Function>;
 
-  const logGroup = new aws.cloudwatch.LogGroup("UserReconcileLogs", {
-    name: names.stateMachineLogGroups.userReconcile,
-    retentionInDays: 90,
-  });
-  const stateMachine = new aws.sfn.StateMachine("UserReconcile", {
+  const stateMachine = loggedStateMachine("UserReconcile", {
     name: names.stateMachines.userReconcile,
-    type: "STANDARD",
+    logGroupName: names.stateMachineLogGroups.userReconcile,
     roleArn: leastPrivilegeRole("user-reconcile-workflow", deps.facts).arn,
     definition: $resolve(
       Object.fromEntries(USER_RECONCILE_TASKS.map((task) => [task, functions[task].arn])) as Record<
@@ -77,12 +74,6 @@ export function userReconcile(deps: UserReconcileDeps) {
         $util.Output<string>
       >,
     ).apply((arns) => JSON.stringify(userReconcileDefinition(arns))),
-    loggingConfiguration: {
-      logDestination: $interpolate`${logGroup.arn}:*`,
-      includeExecutionData: true,
-      level: "ERROR",
-    },
-    tracingConfiguration: { enabled: true },
   });
   return { functions, stateMachine };
 }
