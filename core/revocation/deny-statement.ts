@@ -15,9 +15,14 @@
  *   arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<suffix>
  * Roles of instances in us-east-1 are widely reported without the `<region>/` segment
  * (arn:...:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_<set>_<suffix>), so the pattern is
- * `sso.amazonaws.com*` + `/AWSReservedSSO_<set>_*`: in ArnLike `*` also matches `/`, so one pattern
- * covers both shapes (proven with iam-simulate in the tests), where `sso.amazonaws.com/*` would miss
- * the region-less one. The partition is `*` so the same Deny holds in aws-cn and aws-us-gov.
+ * `sso.amazonaws.com*` + `/AWSReservedSSO_<set>_<suffix>`: in ArnLike `*` also matches `/`, so one
+ * pattern covers both shapes (proven with iam-simulate in the tests), where `sso.amazonaws.com/*`
+ * would miss the region-less one. The partition is `*` so the same Deny holds in aws-cn and aws-us-gov.
+ *
+ * The suffix Identity Center appends is 16 hexadecimal characters (the documented example role
+ * `AWSReservedSSO_AWSAdministratorAccess_1234567890abcdef`, same page), so it is matched with exactly
+ * 16 `?`: a trailing `*` would make the Deny on `Dev` also deny `Dev_Admin` and `Dev_ReadOnly`
+ * sessions, whose role names start with `AWSReservedSSO_Dev_` too.
  *
  * Attribute changes (ABAC) deny only sessions issued before the change: `DateLessThan
  * aws:TokenIssueTime` (IAM User Guide, "Revoke IAM role temporary security credentials").
@@ -57,8 +62,11 @@ export interface PolicyDocument<S = unknown> {
  * one account, with or without the region segment in the role path (see the comment at the top).
  */
 export function identityCenterRolePattern(accountId: string, permissionSetName: string): string {
-  return `arn:*:iam::${accountId}:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_${permissionSetName}_*`;
+  return `arn:*:iam::${accountId}:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_${permissionSetName}_${ROLE_SUFFIX_PATTERN}`;
 }
+
+/** Identity Center's role-name suffix: 16 characters, one `?` each in ArnLike. */
+export const ROLE_SUFFIX_PATTERN = "?".repeat(16);
 
 /** Whether a statement found in a policy is one this tool wrote (and may therefore replace). */
 export function isToolStatement(statement: unknown): boolean {

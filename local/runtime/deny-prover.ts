@@ -1,11 +1,17 @@
+import { createHash } from "node:crypto";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { DenyProver } from "../../core/ports.ts";
 
 const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
-/** The role a permission set creates in an account, as Identity Center names it. */
+/**
+ * The role a permission set creates in an account, as Identity Center names it: its suffix is 16 hex
+ * characters that differ per account and permission set (derived here, never one fixed value, so a
+ * Deny that matched a fixed suffix, or any suffix length, could not pass the proof by accident).
+ */
 export function identityCenterRoleArn(accountId: string, permissionSetName: string): string {
-  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSetName}_0123456789abcdef`;
+  const suffix = createHash("sha256").update(`${accountId}/${permissionSetName}`).digest("hex").slice(0, 16);
+  return `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSetName}_${suffix}`;
 }
 
 /** Thrown when the simulator could not evaluate a request (bad policy or request): never read as "denied". */

@@ -93,6 +93,20 @@ describe("rendered Denies under IAM evaluation", () => {
     expect(await evaluate({ user: "u-other", permissionSet: "Developer" }, scps)).toBe("Allowed");
   });
 
+  it("denies a mover exactly the lost permission set's role, not sets whose names extend it", async () => {
+    // Prepare: `Dev` lost; `Dev_Admin` and `Dev_ReadOnly` roles also start with `AWSReservedSSO_Dev_`
+    const scps = scpsFor([mover("u-mover", "Dev", [ACCOUNT])]);
+    // Act / Assess
+    expect(await evaluate({ user: "u-mover", permissionSet: "Dev" }, scps)).toBe("ExplicitlyDenied");
+    expect(await evaluate({ user: "u-mover", permissionSet: "Dev", region: "" }, scps)).toBe(
+      "ExplicitlyDenied",
+    );
+    expect(await evaluate({ user: "u-mover", permissionSet: "Dev_Admin" }, scps)).toBe("Allowed");
+    expect(await evaluate({ user: "u-mover", permissionSet: "Dev_ReadOnly", region: "" }, scps)).toBe(
+      "Allowed",
+    );
+  });
+
   it("denies sessions issued before an attribute change and allows the ones issued after", async () => {
     // Prepare
     const scps = scpsFor([attributeChange("u-abac", ISSUED_BEFORE)]);

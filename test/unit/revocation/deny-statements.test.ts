@@ -42,8 +42,8 @@ describe("denyStatements: movers", () => {
       StringEquals: { "identitystore:userId": ["u-1"] },
       ArnLike: {
         "aws:PrincipalArn": [
-          "arn:*:iam::100000000001:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_Developer_*",
-          "arn:*:iam::100000000002:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_Developer_*",
+          "arn:*:iam::100000000001:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_Developer_????????????????",
+          "arn:*:iam::100000000002:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_Developer_????????????????",
         ],
       },
     });
