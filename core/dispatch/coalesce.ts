@@ -1,3 +1,5 @@
+import { digestedExecutionName, isPlainOktaId, MAX_EXECUTION_NAME } from "./execution-name.ts";
+
 /**
  * Coalescing of per-user runs (joiners and movers; leavers are never coalesced).
  *
@@ -36,9 +38,6 @@ export interface CoalescingSlots {
   trailing: { name: string; notBefore: string };
 }
 
-/** Step Functions execution names: 1-80 characters of `[A-Za-z0-9_-]`. */
-const MAX_NAME = 80;
-
 /** Deterministic, well-spread 32-bit hash (FNV-1a) of a string. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -52,7 +51,9 @@ function fnv1a(text: string): number {
 /**
  * The leading and trailing execution names for `oktaUserId` in the window containing `nowMs`
  * (`user-<id>-<window start, UTC>-lead|trail`), and the trailing run's `notBefore`: the window's end,
- * plus `settleMs`, plus a per-user offset below `spreadMs`.
+ * plus `settleMs`, plus a per-user offset below `spreadMs`. An id that is not a plain Okta id gets a
+ * `user_<id, sanitized>-<digest>-...` name (core/dispatch/execution-name.ts), so distinct ids never
+ * share a slot.
  */
 export function coalescingSlots(
   oktaUserId: string,
@@ -66,8 +67,9 @@ export function coalescingSlots(
     .replace(/\.(\d{3})Z$/, "$1Z");
   const name = (slot: string) => {
     const suffix = `-${stamp}-${slot}`;
-    const user = `user-${oktaUserId}`.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, MAX_NAME - suffix.length);
-    return `${user}${suffix}`;
+    const plain = `user-${oktaUserId}${suffix}`;
+    if (isPlainOktaId(oktaUserId) && plain.length <= MAX_EXECUTION_NAME) return plain;
+    return digestedExecutionName("user_", oktaUserId, JSON.stringify(oktaUserId), suffix);
   };
   const offset = options.spreadMs > 0 ? fnv1a(oktaUserId) % options.spreadMs : 0;
   const notBefore = new Date(windowStart + options.windowMs + options.settleMs + offset).toISOString();

@@ -58,3 +58,25 @@ describe("coalescingSlots", () => {
     );
   });
 });
+
+describe("coalescingSlots for odd user ids", () => {
+  it("gives distinct user ids distinct slots even when they sanitize alike or are cut", () => {
+    // Prepare
+    const long = "u".repeat(90);
+    const pairs = [
+      ["00u.1", "00u/1"],
+      ["00u 1", "00u_1"],
+      [`${long}a`, `${long}b`],
+    ];
+
+    // Act
+    const slots = pairs.map(([a, b]) => [coalescingSlots(a ?? "", T), coalescingSlots(b ?? "", T)]);
+
+    // Assess
+    for (const [a, b] of slots) {
+      expect(a?.leading).not.toBe(b?.leading);
+      expect(a?.trailing.name).not.toBe(b?.trailing.name);
+      expect(a?.leading).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    }
+  });
+});
