@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { expecting, type Parsed, toFieldErrors } from "../field-error.ts";
+import { isWellFormedText, wellFormedString } from "./well-formed-text.ts";
 
 /*
  * The Okta System Log LogEvent, as event hooks, Log Streaming and the System Log API deliver it.
@@ -11,9 +12,13 @@ import { expecting, type Parsed, toFieldErrors } from "../field-error.ts";
  * and unknown fields are kept. Context fields that never drive a decision (`actor`, `client`,
  * `request`, `debugContext`, a target's `changeDetails`) fall back to `null` when malformed, so a
  * surprise there never hides a leaver.
+ *
+ * Every string the schema reads must be well-formed Unicode: a lone surrogate in a strict field makes
+ * the event invalid (with the field's path), and in a tolerant one it becomes `null` like any other
+ * malformed context.
  */
 
-const text = z.string().nullish();
+const text = wellFormedString().nullish();
 /** A string that becomes `null` instead of failing when the payload has something else there. */
 const lenientText = text.catch(null);
 
@@ -36,8 +41,8 @@ export const logActorSchema = z.looseObject({
 
 /** Okta's before/after view of a modified target (only some event types fill it). */
 export const changeDetailsSchema = z.looseObject({
-  from: z.record(z.string(), z.unknown()).nullish().catch(null),
-  to: z.record(z.string(), z.unknown()).nullish().catch(null),
+  from: z.record(wellFormedString(), z.unknown()).nullish().catch(null),
+  to: z.record(wellFormedString(), z.unknown()).nullish().catch(null),
 });
 
 /** An entity the action was performed on: `User`, `UserGroup`, `AppInstance`, `AppUser`... */
@@ -71,7 +76,7 @@ export const logDebugContextSchema = z.looseObject({
   debugData: z
     .looseObject({
       changedAttributes: z
-        .union([z.string(), z.array(z.string())])
+        .union([wellFormedString(), z.array(wellFormedString())])
         .nullish()
         .catch(null),
     })
@@ -82,8 +87,10 @@ export const logDebugContextSchema = z.looseObject({
 /** The Okta System Log LogEvent schema (see the file comment for what is strict and what is tolerant). */
 export const logEventSchema = z.looseObject(
   {
-    uuid: z.string({ error: expecting("a string") }).min(1, { error: "expected a non-empty string" }),
-    eventType: z.string({ error: expecting("a string") }).min(1, { error: "expected a non-empty string" }),
+    uuid: wellFormedString({ error: expecting("a string") }).min(1, { error: "expected a non-empty string" }),
+    eventType: wellFormedString({ error: expecting("a string") }).min(1, {
+      error: "expected a non-empty string",
+    }),
     published: z.iso.datetime({
       offset: true,
       error: expecting("an ISO-8601 date-time such as 2024-05-01T12:00:00.000Z"),
@@ -121,8 +128,11 @@ export function ipChainOf(event: LogEvent): IpChainEntry[] {
   return event.client?.ipChain ?? event.request?.ipChain ?? [];
 }
 
-/** The `uuid` of a value that may not be a valid LogEvent, when it has a usable one (for logs and dedupe). */
+/**
+ * The `uuid` of a value that may not be a valid LogEvent, when it has a usable one (for logs and
+ * dedupe): a non-empty, well-formed string.
+ */
 export function rawEventId(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null || !("uuid" in value)) return undefined;
-  return typeof value.uuid === "string" && value.uuid !== "" ? value.uuid : undefined;
+  return isWellFormedText(value.uuid) && value.uuid !== "" ? value.uuid : undefined;
 }
