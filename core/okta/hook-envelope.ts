@@ -1,11 +1,22 @@
 import { z } from "zod";
 import { expecting, type FieldErrors, joinPath, type Parsed, toFieldErrors } from "../field-error.ts";
 import { type LogEvent, parseLogEvent, rawEventId } from "./log-event.ts";
+import { wellFormedString } from "./well-formed-text.ts";
 
 /** The `eventType` of every Okta event hook delivery (the envelope's, not the LogEvents'). */
 export const EVENT_HOOK_EVENT_TYPE = "com.okta.event_hook";
 
-const lenientText = z.string().nullish().catch(null);
+/**
+ * Most events one delivery may carry. Okta's Event Hooks concept page ("Ongoing event delivery",
+ * https://developer.okta.com/docs/concepts/event-hooks/) says only that "events that occur within a
+ * short time of each other are amalgamated" into `data.events`, and documents no maximum; the local
+ * Okta emulator batches at most 50 (local/emulators/okta/hook-delivery.ts). 100 leaves that margin
+ * while a forged body can no longer carry a thousand leavers. A bigger delivery is refused whole
+ * (400, which Okta does not retry): its events still arrive by Log Streaming and the System Log poller.
+ */
+export const MAX_EVENTS_PER_DELIVERY = 100;
+
+const lenientText = wellFormedString().nullish().catch(null);
 
 /**
  * The event hook POST body. Only `eventType` and `data.events` (an array) are required; the events
@@ -44,13 +55,25 @@ export interface ParsedHookBody {
   events: HookEventParse[];
 }
 
+/** Limits on one delivery. */
+export interface HookBodyOptions {
+  /** Most events in `data.events`. @default MAX_EVENTS_PER_DELIVERY (100) */
+  maxEvents?: number;
+}
+
 /**
- * Validates an event hook POST body: the envelope first (its errors fail the whole body), then each
- * event on its own. Never throws.
+ * Validates an event hook POST body: the envelope first (its errors, and more events than
+ * `maxEvents`, fail the whole body), then each event on its own. Never throws.
  */
-export function parseHookBody(body: unknown): Parsed<ParsedHookBody> {
+export function parseHookBody(body: unknown, options: HookBodyOptions = {}): Parsed<ParsedHookBody> {
   const envelope = hookEnvelopeSchema.safeParse(body);
   if (!envelope.success) return { success: false, errors: toFieldErrors(envelope.error) };
+  const maxEvents = options.maxEvents ?? MAX_EVENTS_PER_DELIVERY;
+  const count = envelope.data.data.events.length;
+  if (count > maxEvents) {
+    const message = `expected at most ${maxEvents} events in one delivery, found ${count}`;
+    return { success: false, errors: [{ path: "data.events", message }] };
+  }
   const events = envelope.data.data.events.map((value, index): HookEventParse => {
     const parsed = parseLogEvent(value, joinPath("data.events", `[${index}]`));
     if (parsed.success) return { index, success: true, event: parsed.data };

@@ -8,9 +8,9 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../../core/ingress/json-limits.ts";
 import { isAuthorized } from "./authorize.ts";
-import { type IngestDeps, ingestDelivery } from "./ingest.ts";
+import { type HookIngestDeps, ingestDelivery } from "./ingest.ts";
 
-export interface OktaHookDeps extends IngestDeps {
+export interface OktaHookDeps extends HookIngestDeps {
   logger: Logger;
   metrics: Metrics;
   /** The active hook secrets (current and, during a rotation, next); rejects when none can be read. */
@@ -21,9 +21,16 @@ export interface OktaHookDeps extends IngestDeps {
   jsonLimits?: Partial<JsonLimits>;
 }
 
+/**
+ * Longest `X-Okta-Verification-Challenge` answered. Okta's challenge is a short random token (tens of
+ * characters); the value is echoed back, so a long one is refused rather than reflected.
+ */
+export const MAX_CHALLENGE_LENGTH = 256;
+
+/** Every answer is JSON, and says so firmly: `nosniff` stops a browser from reading it as anything else. */
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
-  headers: { "content-type": "application/json" },
+  headers: { "content-type": "application/json", "x-content-type-options": "nosniff" },
   body: JSON.stringify(body),
 });
 
@@ -53,6 +60,12 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
     if (method === "GET") {
       const challenge = event.headers["x-okta-verification-challenge"];
       if (!challenge) return json(400, { error: "missing X-Okta-Verification-Challenge header" });
+      if (challenge.length > MAX_CHALLENGE_LENGTH) {
+        metrics.addMetric("HookRejected", MetricUnit.Count, 1);
+        return json(400, {
+          error: `X-Okta-Verification-Challenge must be at most ${MAX_CHALLENGE_LENGTH} characters`,
+        });
+      }
       metrics.addMetric("HookVerifications", MetricUnit.Count, 1);
       logger.info("answered Okta's verification challenge");
       return json(200, { verification: challenge });
@@ -94,6 +107,10 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
       return json(400, { error: `body is not valid JSON: ${(error as Error).message}` });
     }
     const result = await ingestDelivery(body, context, deps);
+    if (result.status === 400) {
+      metrics.addMetric("HookRejected", MetricUnit.Count, 1);
+      logger.warn("rejected a delivery", { error: result.body });
+    }
     if ("received" in result.body) {
       const s = result.body;
       metrics.addMetric("EventsReceived", MetricUnit.Count, s.received);
@@ -102,6 +119,7 @@ export function createOktaHookHandler(deps: OktaHookDeps) {
       metrics.addMetric("EventsIgnored", MetricUnit.Count, s.ignored.length);
       metrics.addMetric("EventsInvalid", MetricUnit.Count, s.invalid.length);
       metrics.addMetric("EventsStale", MetricUnit.Count, s.stale.length);
+      metrics.addMetric("EventsFutureDated", MetricUnit.Count, s.futureDated.length);
       metrics.addMetric("EventsPublishFailed", MetricUnit.Count, s.failed.length);
       logger.info("delivery processed", { summary: s });
     }

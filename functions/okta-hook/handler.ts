@@ -6,6 +6,7 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
+import { MAX_EVENTS_PER_DELIVERY } from "../../core/okta/hook-envelope.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaHookHandler } from "./create-handler.ts";
@@ -18,6 +19,7 @@ const config = readConfig(
     HOOK_SECRET_IDS: z.string().min(1, "comma-separated Secrets Manager ids of the active hook secrets"),
     PROVISIONING_APP_IDS: z.string().default(""),
     MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_MAX_EVENT_AGE_SECONDS),
+    MAX_EVENTS_PER_DELIVERY: z.coerce.number().int().positive().default(MAX_EVENTS_PER_DELIVERY),
   }),
 );
 
@@ -45,4 +47,5 @@ export const handler = createOktaHookHandler({
   }),
   now: () => new Date().toISOString(),
   maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,
+  maxEventsPerDelivery: config.MAX_EVENTS_PER_DELIVERY,
 });

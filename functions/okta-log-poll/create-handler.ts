@@ -27,6 +27,7 @@ export function createOktaLogPollHandler(deps: OktaLogPollDeps) {
     metrics.addMetric("EventsIgnored", MetricUnit.Count, s.ignored.length);
     metrics.addMetric("EventsInvalid", MetricUnit.Count, s.invalid.length);
     metrics.addMetric("EventsStale", MetricUnit.Count, s.stale.length);
+    metrics.addMetric("EventsFutureDated", MetricUnit.Count, s.futureDated.length);
     metrics.addMetric("EventsPublishFailed", MetricUnit.Count, s.failed.length);
     const line = {
       pages: s.pages,
@@ -36,6 +37,7 @@ export function createOktaLogPollHandler(deps: OktaLogPollDeps) {
       ignored: s.ignored.length,
       invalid: s.invalid.length,
       stale: s.stale.length,
+      futureDated: s.futureDated.length,
       startedFrom: s.startedFrom,
       stoppedBecause: s.stoppedBecause,
     };

@@ -86,6 +86,7 @@ export async function pollSystemLog(deps: PollDeps, context: Context): Promise<P
     ignored: [],
     invalid: [],
     stale: [],
+    futureDated: [],
     pages: 0,
     startedFrom: previous === null ? "look-back" : "cursor",
     stoppedBecause: "max-pages",
@@ -133,4 +134,5 @@ function merge(into: IngestSummary, page: IngestSummary): void {
   into.ignored.push(...page.ignored);
   into.invalid.push(...page.invalid);
   into.stale.push(...page.stale);
+  into.futureDated.push(...page.futureDated);
 }

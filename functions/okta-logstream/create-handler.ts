@@ -45,6 +45,7 @@ export function createOktaLogStreamHandler(deps: OktaLogStreamDeps) {
     metrics.addMetric("EventsIgnored", MetricUnit.Count, s.ignored.length);
     metrics.addMetric("EventsInvalid", MetricUnit.Count, s.invalid.length);
     metrics.addMetric("EventsStale", MetricUnit.Count, s.stale.length);
+    metrics.addMetric("EventsFutureDated", MetricUnit.Count, s.futureDated.length);
     metrics.addMetric("EventsPublishFailed", MetricUnit.Count, s.failed.length);
     if (s.invalid.length > 0) logger.warn("Log Streaming event failed validation", { invalid: s.invalid });
     if (s.failed.length > 0) {

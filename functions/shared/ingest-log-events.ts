@@ -5,7 +5,11 @@ import type { FieldErrors } from "../../core/field-error.ts";
 import type { LifecycleEvent } from "../../core/okta/lifecycle-event.ts";
 import type { LogEvent } from "../../core/okta/log-event.ts";
 import { type NormalizeOptions, normalize } from "../../core/okta/normalize.ts";
-import { DEFAULT_MAX_EVENT_AGE_SECONDS, staleFlag } from "../../core/okta/staleness.ts";
+import {
+  arrivalOf,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  DEFAULT_MAX_EVENT_AGE_SECONDS,
+} from "../../core/okta/staleness.ts";
 
 /** One LogEvent as a channel received it: validated by core/okta, or the problems found. */
 export type ReceivedLogEvent =
@@ -24,8 +28,13 @@ export interface IngestSummary {
   ignored: { oktaEventId: string; eventType: string; reasonCode: string }[];
   /** Events that failed validation: never published. */
   invalid: { index: number; oktaEventId?: string; path: string; message: string }[];
-  /** Ids of accepted events older than the configured age on arrival (also in one list above). */
+  /**
+   * Ids of accepted events older than the configured age on arrival, or dated in the future beyond
+   * the clock-skew allowance (also in one list above).
+   */
   stale: string[];
+  /** Ids of accepted events Okta dated in the future beyond the allowance (also in `stale`): published dated when received. */
+  futureDated: string[];
 }
 
 export interface IngestDeps {
@@ -35,13 +44,17 @@ export interface IngestDeps {
   now: () => string;
   /** Events older than this on arrival are published with a `stale` flag. @default 900 */
   maxEventAgeSeconds?: number;
+  /** Events dated further than this in the future are flagged and dated `receivedAt`. @default 300 */
+  maxClockSkewSeconds?: number;
 }
 
 /**
  * The one ingress path the three channels share: normalize each validated LogEvent with core/okta,
  * publish the lifecycle events through the idempotent publisher (deduplicated on the LogEvent
- * `uuid` across channels), flag stale ones, and account for every event. A malformed event never
- * sinks the valid ones, and an event that failed validation is never published.
+ * `uuid` across channels), flag stale and future-dated ones, and account for every event. A malformed
+ * event never sinks the valid ones, and an event that failed validation is never published. An event
+ * dated beyond the clock-skew allowance in the future is published dated `receivedAt`
+ * (core/okta/staleness.ts `arrivalOf`), so Okta's future instant never becomes a Deny's `issuedBefore`.
  */
 export async function ingestLogEvents(
   entries: readonly ReceivedLogEvent[],
@@ -57,6 +70,7 @@ export async function ingestLogEvents(
     ignored: [],
     invalid: [],
     stale: [],
+    futureDated: [],
   };
   const accepted: LifecycleEvent[] = [];
   for (const entry of entries) {
@@ -82,11 +96,16 @@ export async function ingestLogEvents(
   }
   if (accepted.length === 0) return summary;
   const receivedAt = deps.now();
-  const maxAge = deps.maxEventAgeSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS;
+  const bounds = {
+    maxAgeSeconds: deps.maxEventAgeSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS,
+    maxSkewSeconds: deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  };
   const details = accepted.map((event): LifecycleBusDetail => {
-    const stale = staleFlag(event.published, receivedAt, maxAge);
+    const { published, stale, futureSeconds } = arrivalOf(event.published, receivedAt, bounds);
     if (stale !== null) summary.stale.push(event.oktaEventId);
-    return { event, channel, receivedAt, ...(stale === null ? {} : { stale }) };
+    if (futureSeconds !== null) summary.futureDated.push(event.oktaEventId);
+    const dated = published === event.published ? event : { ...event, published };
+    return { event: dated, channel, receivedAt, ...(stale === null ? {} : { stale }) };
   });
   const outcomes = await deps.publish(details, context);
   accepted.forEach((event, i) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHookBody } from "../../../core/okta/hook-envelope.ts";
+import { MAX_EVENTS_PER_DELIVERY, parseHookBody } from "../../../core/okta/hook-envelope.ts";
 import { logEventFixture, ownFixture, sharedFixture } from "./okta-fixtures.ts";
 
 function envelope(events: unknown): Record<string, unknown> {
@@ -103,6 +103,30 @@ describe("parseHookBody", () => {
     // Assess
     expect(preview.success && preview.data.events.map((e) => e.success)).toEqual([true]);
     expect(batch.success && batch.data.events.map((e) => e.success)).toEqual([true, false, true, true, true]);
+  });
+
+  it("refuses a delivery with more events than Okta batches, naming data.events and the limit", () => {
+    // Prepare
+    const event = logEventFixture("user.lifecycle.deactivate");
+    const at = (n: number) => envelope(Array.from({ length: n }, (_, i) => ({ ...event, uuid: `e-${i}` })));
+
+    // Act
+    const full = parseHookBody(at(MAX_EVENTS_PER_DELIVERY));
+    const over = parseHookBody(at(MAX_EVENTS_PER_DELIVERY + 1));
+    const lower = parseHookBody(at(3), { maxEvents: 2 });
+
+    // Assess
+    expect(full.success).toBe(true);
+    expect(over).toEqual({
+      success: false,
+      errors: [
+        {
+          path: "data.events",
+          message: `expected at most ${MAX_EVENTS_PER_DELIVERY} events in one delivery, found ${MAX_EVENTS_PER_DELIVERY + 1}`,
+        },
+      ],
+    });
+    expect(lower.success).toBe(false);
   });
 
   it.each([
