@@ -13,6 +13,7 @@
 import {
   CreateGroupMembershipCommand,
   DeleteGroupMembershipCommand,
+  DescribeUserCommand,
   GetUserIdCommand,
   type IdentitystoreClient,
   ListGroupMembershipsCommand,
@@ -49,7 +50,7 @@ import type {
   PrincipalType,
   ProvisionedPair,
 } from "../core/estate.ts";
-import type { IdentityCenterUserPort } from "../core/ports.ts";
+import type { IdentityCenterUserIdentity, IdentityCenterUserPort } from "../core/ports.ts";
 import { collectPages } from "./identity-center/collect-pages.ts";
 import * as schema from "./identity-center/response-schemas.ts";
 import { parseResponse } from "./identity-center/unexpected-response-error.ts";
@@ -142,6 +143,43 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
         }),
       );
       return parseResponse("GetUserId", schema.userId, output).UserId;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The Identity Center user whose external id (what the identity source's SCIM stored) is
+   * `(issuer, id)`, or `null` when there is none.
+   */
+  async findUserIdByExternalId(issuer: string, externalId: string): Promise<string | null> {
+    try {
+      const output = await this.identityStore.send(
+        new GetUserIdCommand({
+          IdentityStoreId: this.identityStoreId,
+          AlternateIdentifier: { ExternalId: { Issuer: issuer, Id: externalId } },
+        }),
+      );
+      return parseResponse("GetUserId", schema.userId, output).UserId;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return null;
+      throw error;
+    }
+  }
+
+  /** A user's name and external ids, or `null` when the user no longer exists. */
+  async describeUser(userId: string): Promise<IdentityCenterUserIdentity | null> {
+    try {
+      const output = await this.identityStore.send(
+        new DescribeUserCommand({ IdentityStoreId: this.identityStoreId, UserId: userId }),
+      );
+      const user = parseResponse("DescribeUser", schema.describeUser, output);
+      return {
+        userId: user.UserId,
+        userName: user.UserName ?? null,
+        externalIds: user.ExternalIds.map((e) => ({ issuer: e.Issuer, id: e.Id })),
+      };
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return null;
       throw error;

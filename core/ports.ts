@@ -12,9 +12,21 @@ export interface OktaUserPort {
   clearUserSessions(userId: string): Promise<void>;
 }
 
+/** An Identity Center user as the identity source provisioned it. */
+export interface IdentityCenterUserIdentity {
+  userId: string;
+  /** Optional in the identitystore model. */
+  userName: string | null;
+  /** What the identity source's SCIM stored as the user's external id (Okta: the Okta user id). */
+  externalIds: { issuer: string; id: string }[];
+}
+
 /** The Identity Center calls user-reconcile's Lambda tasks make (the async deletes are SDK tasks). */
 export interface IdentityCenterUserPort {
   findUserIdByUserName(userName: string): Promise<string | null>;
+  findUserIdByExternalId(issuer: string, externalId: string): Promise<string | null>;
+  /** `null` when the user no longer exists. */
+  describeUser(userId: string): Promise<IdentityCenterUserIdentity | null>;
   listUserGroupMemberships(userId: string): Promise<{ membershipId: string; groupId: string }[]>;
   listAssignmentsForPrincipal(principalId: string, principalType: "USER" | "GROUP"): Promise<Assignment[]>;
   listGroups(): Promise<IcGroup[]>;

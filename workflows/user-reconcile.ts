@@ -80,7 +80,12 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ],
         Default: "WriteEvidence",
       },
-      ApplyDeny: task(r.applyDenies, "$.deny", "ReprovisionForDeny"),
+      // A Deny write that still fails after its retries must not stop the removals, the Okta session
+      // clear, verification or evidence: the run goes on and is recorded (and alarmed) as partial.
+      ApplyDeny: {
+        ...task(r.applyDenies, "$.deny", "ReprovisionForDeny"),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.denyError", Next: "DeleteAssignments" }],
+      },
       ReprovisionForDeny: {
         Type: "Map",
         Comment: "Inline Denies take effect once re-provisioned; one account, so one at a time.",
@@ -171,7 +176,10 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ResultPath: "$.additions",
         Next: "ClearOktaSessions",
       },
-      ClearOktaSessions: task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
+      ClearOktaSessions: {
+        ...task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.oktaSessionsError", Next: "Verify" }],
+      },
       Verify: task(r.verifyUserRun, "$.verification", "WriteEvidence"),
       WriteEvidence: task(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
       HoldOrFinish: {

@@ -51,6 +51,13 @@ export const inlinePolicy = z.object({ InlinePolicy: z.string().optional() });
 export const userId = z.object({ UserId: id });
 export const membershipId = z.object({ MembershipId: id });
 
+/** DescribeUser: `UserName` is optional in the identitystore model, `ExternalIds` absent when empty. */
+export const describeUser = z.object({
+  UserId: id,
+  UserName: z.string().min(1).optional(),
+  ExternalIds: z.array(z.object({ Issuer: id, Id: id })).default([]),
+});
+
 export const usersPage = z.object({
   Users: z.array(z.object({ UserId: id, UserName: id })).default([]),
   NextToken: nextToken,

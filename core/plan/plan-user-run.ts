@@ -1,5 +1,6 @@
 import { addMs } from "../duration.ts";
 import type { DenyEntry } from "../estate.ts";
+import { isUnverifiable } from "../identity/identity-resolution.ts";
 import { denyInForce } from "./deny-key.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import { planUserChange, type UserChangeOptions } from "./plan-user-change.ts";
@@ -31,8 +32,12 @@ export interface MembershipAddition {
 }
 
 export interface UserRunPlan {
-  /** `revoke`: a leaver; `adjust`: an active user whose access or Denies change; `none`: nothing to do. */
-  decision: "revoke" | "adjust" | "none";
+  /**
+   * `revoke`: a leaver; `adjust`: an active user whose access or Denies change; `none`: nothing to do;
+   * `unverifiable`: no Identity Center user can be trusted to be this Okta user, so nothing is done
+   * and the run is alarmed.
+   */
+  decision: "revoke" | "adjust" | "none" | "unverifiable";
   /** Why, in words, for evidence. */
   reason: string;
   /** Denies to add (a leaver's on all sessions, a mover's scoped ones, an attribute change's). */
@@ -86,6 +91,18 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     sessionTags: {},
   };
 
+  const resolution = ic.resolution;
+  if (resolution !== undefined && isUnverifiable(resolution)) {
+    const kind = resolution.outcome === "conflict" ? "identity-conflict" : "identity-unresolved";
+    const subject: Record<string, string> =
+      resolution.outcome === "conflict" ? { identityCenterUserId: resolution.userId } : {};
+    return {
+      ...base,
+      decision: "unverifiable",
+      reason: resolution.detail,
+      findings: [{ kind, message: resolution.detail, subject }],
+    };
+  }
   const leaverBecause = !truth.okta.found
     ? "the user no longer exists in Okta (deleted)"
     : truth.okta.status !== null && isLeaverStatus(truth.okta.status)

@@ -28,7 +28,10 @@ export type FindingKind =
   | "unknown-target"
   | "okta-group-unresolved"
   | "okta-read-failed"
-  | "session-tags-changed";
+  | "session-tags-changed"
+  | "identity-unresolved"
+  | "identity-conflict"
+  | "deny-dropped";
 
 /** Something a human should know about; findings never change anything by themselves. */
 export interface Finding {

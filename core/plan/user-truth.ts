@@ -1,4 +1,5 @@
 import type { Assignment, DenyEntry, OktaUserStatus } from "../estate.ts";
+import type { IdentityResolution } from "../identity/identity-resolution.ts";
 
 /** One Identity Center group membership of the user, with the id AWS needs to delete it. */
 export interface UserMembership {
@@ -40,9 +41,11 @@ export interface UserTruth {
   identityCenter: {
     instanceArn: string;
     identityStoreId: string;
-    /** `null` when Identity Center has no user with the Okta login as userName. */
+    /** `null` when no Identity Center user could be tied to the Okta user (see `resolution`). */
     userId: string | null;
     userName: string | null;
+    /** How the Identity Center user was found, or why not. @default resolved by login (older runs) */
+    resolution?: IdentityResolution;
     memberships: UserMembership[];
     directAssignments: Assignment[];
     /** Assignments the user holds through their groups. */

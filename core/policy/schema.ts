@@ -134,9 +134,24 @@ export const PolicyDocument = z
         provisioningAppIds: z
           .array(z.string().regex(/^0oa[0-9A-Za-z]{17}$/, "an Okta app id looks like 0oa..."))
           .default([]),
+        /** How the AWS IAM Identity Center app provisions users (SCIM). */
+        identityCenterApp: z
+          .object({
+            /**
+             * The `Issuer` of the external id Okta's SCIM stores on each Identity Center user (its Id is
+             * the Okta user id). Set it to find users by Okta user id first, whatever their userName;
+             * read it from `aws identitystore describe-user` on a provisioned user. @default unset
+             */
+            externalIdIssuer: z
+              .string()
+              .min(1, "name the issuer, e.g. the value describe-user shows")
+              .optional(),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
-      .default({ provisioningAppIds: [] }),
+      .default({ provisioningAppIds: [], identityCenterApp: {} }),
     /** Okta profile attributes that flow into session tags (ABAC); changing one revokes older sessions. */
     sessionTagAttributes: z.array(z.string().min(1, "name an Okta profile attribute")).default([]),
     permissionSets: z.record(

@@ -23,6 +23,8 @@ export function applyDenies(deps: EnforceDeniesDeps) {
       scpPolicyIds: enforced.scpPolicyIds,
       overflow: enforced.overflow,
       reprovisions: enforced.reprovisions,
+      failures: enforced.failures,
+      dropped: enforced.dropped,
     };
   };
 }

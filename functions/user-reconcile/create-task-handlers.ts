@@ -10,6 +10,7 @@ import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
@@ -22,6 +23,7 @@ import { USER_RECONCILE_TASKS, type UserReconcileTask } from "../../workflows/us
 import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
 import type { UserReconcileConfig } from "./config.ts";
 import { revocationTimings } from "./revocation-timing.ts";
+import { userRunSignals } from "./run-signals.ts";
 import type { UserRunState } from "./run-state.ts";
 import { userReconcileTasks } from "./tasks.ts";
 
@@ -92,7 +94,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
     return userReconcileTasks({
       okta: lazyOkta,
       identityCenter,
-      scps: organizations.revocationScpPort(),
+      scps: organizations.revocationScpPort({ slots: config.REVOCATION_SCP_IDS }),
       ledger: new DenyLedger(table),
       lock: new LeaseLock(table),
       evidence: new EvidenceStore({
@@ -109,8 +111,11 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       // The policy's hold, never shorter than the deployment's (at least the longest session).
       holdMs: Math.max(durationMs(policy.revocation.hold), config.HOLD_SECONDS * 1000),
       membershipSync: policy.ownership.membershipSync,
+      policy,
       sessionTagAttributes: policy.sessionTagAttributes,
       sessionTags: new SessionTagStore(table),
+      links: new IdentityLinks(table),
+      externalIdIssuer: policy.okta.identityCenterApp.externalIdIssuer,
       coalesced: new CoalescedEvents(table),
       now,
     });
@@ -141,6 +146,8 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
             deps.metrics.addMetric(timing.name, MetricUnit.Seconds, timing.seconds);
             deps.logger.info("time to revoke", { runId: state.runId, [timing.name]: timing.seconds });
           }
+          // Unverifiable and partial runs, and the revocation rate, are alarmed (infra/alarms.ts).
+          for (const signal of userRunSignals(state)) deps.metrics.addMetric(signal, MetricUnit.Count, 1);
           deps.metrics.publishStoredMetrics();
         }
         return result;

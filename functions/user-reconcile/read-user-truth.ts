@@ -1,9 +1,12 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
+import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { Assignment } from "../../core/estate.ts";
+import type { IdentityResolution } from "../../core/identity/identity-resolution.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
 import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
+import { resolveIdentityCenterUser } from "./resolve-identity-center-user.ts";
 import type { UserRunState } from "./run-state.ts";
 
 export interface ReadUserTruthDeps {
@@ -13,6 +16,10 @@ export interface ReadUserTruthDeps {
   okta: OktaUserPort;
   identityCenter: IdentityCenterUserPort;
   ledger: DenyLedger;
+  /** The pipeline's record of Okta user id -> Identity Center user (finds deleted users). */
+  links: IdentityLinks;
+  /** policy `okta.identityCenterApp.externalIdIssuer`: unset, external ids are not looked up. */
+  externalIdIssuer: string | undefined;
   instanceArn: string;
   identityStoreId: string;
   now: () => string;
@@ -20,17 +27,24 @@ export interface ReadUserTruthDeps {
 
 /**
  * Task ReadTruth: the event only says which user to look at; read what Okta and Identity Center say
- * now (design.md principle 1). A failed read throws (the task is retried); only Okta's 404 means gone.
+ * now (design.md principle 1). A failed read throws (the task is retried); only Okta's 404 means gone,
+ * and the event's login never chooses the Identity Center user (resolve-identity-center-user.ts).
  */
 export function readUserTruth(deps: ReadUserTruthDeps) {
   return async (state: UserRunState): Promise<UserTruth> => {
     const oktaReadAt = deps.now();
-    const oktaUser = await deps.okta.getUser(state.user.id);
-    const login = oktaUser?.login ?? state.user.login;
-    const [groups, userId] = await Promise.all([
+    const answered = await deps.okta.getUser(state.user.id);
+    // Okta's GET /users/{id} also accepts a login: an answer for another id is not this user's.
+    const oktaUser = answered !== null && answered.id === state.user.id ? answered : null;
+    // Whom to act on comes from Okta's answer or the pipeline's records, never from the event.
+    const [resolution, groups] = await Promise.all([
+      resolveIdentityCenterUser(deps, state.user.id, oktaUser),
       oktaUser ? deps.okta.listUserGroups(oktaUser.id) : Promise.resolve([]),
-      login ? deps.identityCenter.findUserIdByUserName(login) : Promise.resolve(null),
     ]);
+    const login = oktaUser?.login ?? null;
+    if (oktaUser === null && resolution.outcome !== "resolved")
+      return unresolvedTruth(deps, resolution, oktaReadAt);
+    const userId = resolution.outcome === "resolved" ? resolution.userId : null;
     let memberships: UserTruth["identityCenter"]["memberships"] = [];
     let directAssignments: Assignment[] = [];
     const [icGroups, permissionSets, previousSessionTags] = await Promise.all([
@@ -89,6 +103,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         identityStoreId: deps.identityStoreId,
         userId,
         userName: userId === null ? null : login,
+        resolution,
         memberships,
         directAssignments,
         groupAssignments: Object.entries(groupAssignments).flatMap(([g, list]) =>
@@ -101,5 +116,31 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
       permissionSetNames: Object.fromEntries(permissionSets.map((p) => [p.arn, p.name])),
       ...(previousSessionTags ? { previousSessionTags } : {}),
     };
+  };
+}
+
+/**
+ * The truth of an id Okta does not know and no trustworthy record ties to an Identity Center user:
+ * nothing more is read (a flood of unknown ids must stay cheap), and the plan acts on nobody.
+ */
+function unresolvedTruth(
+  deps: ReadUserTruthDeps,
+  resolution: IdentityResolution,
+  oktaReadAt: string,
+): UserTruth {
+  return {
+    observedAt: deps.now(),
+    okta: { readAt: oktaReadAt, found: false, status: null, login: null, groups: [], sessionTags: {} },
+    identityCenter: {
+      instanceArn: deps.instanceArn,
+      identityStoreId: deps.identityStoreId,
+      userId: null,
+      userName: null,
+      resolution,
+      memberships: [],
+      directAssignments: [],
+      groupAssignments: [],
+      denies: [],
+    },
   };
 }

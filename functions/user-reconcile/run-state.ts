@@ -1,4 +1,5 @@
 import type { StoredEvidence } from "../../adapters/evidence-store.ts";
+import type { DenyEntry } from "../../core/estate.ts";
 import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
 import type { UserReconcileInput } from "../dispatch/create-handler.ts";
@@ -24,6 +25,22 @@ export interface OperationOutcome {
   error?: { Error?: string; Cause?: string };
 }
 
+/** A Deny placement that was refused (not a transient failure: those are retried). */
+export interface PlacementFailure {
+  placement: "scp" | "inline";
+  /** The revocation SCPs, or the permission set whose inline policy could not be written. */
+  target: string;
+  error: string;
+}
+
+/** A Deny in force that did not fit in a placement's size limit. */
+export interface DroppedDeny {
+  placement: "inline";
+  /** The permission set whose inline policy had no room left. */
+  target: string;
+  deny: DenyEntry;
+}
+
 export interface DenyApplied {
   /** The Denies this run added (it lifts them after the hold); absent when it added none. */
   denyIds?: string[];
@@ -32,6 +49,10 @@ export interface DenyApplied {
   /** Deny statements that fit in no SCP (the target's 5-SCP limit); they went inline everywhere. */
   overflow: number;
   reprovisions: Reprovision[];
+  /** Placements that were refused; the run went on without them. @default [] */
+  failures?: PlacementFailure[];
+  /** Denies that did not fit where they belong; each is a finding and raises the partial alarm. @default [] */
+  dropped?: DroppedDeny[];
 }
 
 export interface Verification {
@@ -49,7 +70,11 @@ export interface UserRunState extends UserReconcileInput {
   deletions?: OperationOutcome[];
   removals?: OperationOutcome[];
   additions?: OperationOutcome[];
-  oktaSessions?: { clearedAt?: string; skipped?: string };
+  oktaSessions?: { clearedAt?: string; skipped?: string; failed?: string };
+  /** The error of a Deny write that failed even after retries (the workflow's Catch); the run went on. */
+  denyError?: { Error?: string; Cause?: string };
+  /** The error of an Okta session clear that failed even after retries (the workflow's Catch). */
+  oktaSessionsError?: { Error?: string; Cause?: string };
   verification?: Verification;
   evidence?: StoredEvidence;
   lift?: { liftedAt: string; reprovisions: Reprovision[] };

@@ -1,8 +1,10 @@
 import type { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore } from "../../adapters/evidence-store.ts";
+import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import type { Policy } from "../../core/policy/schema.ts";
 import type {
   DenyProver,
   IdentityCenterUserPort,
@@ -33,8 +35,14 @@ export interface UserReconcileDeps {
   managementAccountId: string | undefined;
   holdMs: number;
   membershipSync: boolean;
+  /** The policy's rules and ownership: the plan step checks its plan against them (core/plan/check-plan-scope.ts). */
+  policy: Pick<Policy, "rules" | "ownership">;
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
+  /** The pipeline's record of Okta user id -> Identity Center user (finds deleted users). */
+  links: IdentityLinks;
+  /** policy `okta.identityCenterApp.externalIdIssuer` */
+  externalIdIssuer: string | undefined;
   /** The events dispatch folded into a run, named in its evidence. */
   coalesced: CoalescedEvents;
   prover?: DenyProver;

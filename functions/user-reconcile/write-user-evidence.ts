@@ -3,6 +3,7 @@ import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-stor
 import { triggerEventOf } from "../../adapters/lifecycle-bus.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { ActionOutcome, EvidenceDraft } from "../../core/evidence/record.ts";
+import { revocationProblems } from "./revocation-problems.ts";
 import { need, type OperationOutcome, type UserRunState } from "./run-state.ts";
 
 export interface WriteEvidenceDeps {
@@ -92,6 +93,8 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
       for (const o of state.liftProvisioning ?? [])
         actions.push(outcome("permission-set.reprovision", o, state.lift.liftedAt));
     }
+    const problems = lifting ? { actions: [], findings: [] } : revocationProblems(state, now);
+    actions.push(...problems.actions);
     // A lift record stands on its own: the revoke record carries the read-back of the revocation.
     const verified = lifting ? undefined : state.verification;
     const draft: EvidenceDraft = {
@@ -121,6 +124,8 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
           },
           identityCenter: {
             userId: truth.identityCenter.userId,
+            // How the run tied the Okta user id to an Identity Center user, or why it could not.
+            ...(truth.identityCenter.resolution ? { resolution: truth.identityCenter.resolution } : {}),
             memberships: truth.identityCenter.memberships.map((m) => m.groupName ?? m.groupId),
             accountsWithAccess: plan.accountsAffected,
             directAssignments: truth.identityCenter.directAssignments.length,
@@ -131,6 +136,7 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
           findings: [
             { kind: "decision", decision: plan.decision, reason: plan.reason },
             ...plan.findings.map((f) => ({ ...f })),
+            ...problems.findings.map((f) => ({ ...f })),
           ],
           blockedReason: null,
         },

@@ -2,6 +2,7 @@ import { Document } from "yaml";
 import { DEMO_GRANTS, DEMO_PERMISSION_SETS } from "./demo-access.ts";
 import { DEMO_OKTA_APP } from "./demo-okta.ts";
 import { DEMO_ACCOUNT } from "./demo-organization.ts";
+import { SCIM_EXTERNAL_ID_ISSUER } from "./scim-projection.ts";
 
 const HEADER = [
   " Access policy of the demo estate (local/estate/demo-estate.ts), generated from the same grants",
@@ -19,7 +20,11 @@ export function demoPolicyYaml(): string {
   const doc = new Document({
     version: 1,
     managementAccountId: DEMO_ACCOUNT.management,
-    okta: { provisioningAppIds: [DEMO_OKTA_APP.id] },
+    okta: {
+      provisioningAppIds: [DEMO_OKTA_APP.id],
+      // What the local SCIM model records as the external id's issuer (find users by Okta user id).
+      identityCenterApp: { externalIdIssuer: SCIM_EXTERNAL_ID_ISSUER },
+    },
     permissionSets: Object.fromEntries(
       DEMO_PERMISSION_SETS.map((set) => [
         set.name,

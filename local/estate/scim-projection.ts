@@ -1,5 +1,14 @@
 import type { EstateWithOktaIds } from "./okta-ids.ts";
 
+/**
+ * The `Issuer` the local SCIM model records with each user's external id (the Okta user id). Which
+ * issuer AWS records for a SCIM-provisioned user is not documented: this value is the emulator's claim,
+ * and the demo policy names it in `okta.identityCenterApp.externalIdIssuer`, as a user names the one
+ * `aws identitystore describe-user` shows. The local stack can also run with no external ids at all
+ * (`scimExternalIds: false`), and the pipeline must be right under both.
+ */
+export const SCIM_EXTERNAL_ID_ISSUER = "okta";
+
 /** An Identity Center user as Okta's SCIM provisioning creates it. */
 export interface ScimUser {
   /** The Okta login. */

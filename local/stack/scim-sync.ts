@@ -15,6 +15,8 @@ export interface ScimSyncOptions {
   pushedGroups: "all" | readonly string[];
   /** Delay before each change reaches Identity Center (SCIM lag). @default 0 */
   lagMs?: number;
+  /** Records the Okta user id as a new user's external id, as SCIM does; absent: SCIM stores none. */
+  stampExternalId?: (userId: string, oktaUserId: string) => void;
   onError: (error: unknown) => void;
 }
 
@@ -50,7 +52,9 @@ export function startScimSync(options: ScimSyncOptions): {
         Emails: [{ Value: login, Primary: true, Type: "work" }],
       }),
     );
-    return String(created.UserId);
+    const userId = String(created.UserId);
+    if (user) options.stampExternalId?.(userId, user.id);
+    return userId;
   };
   const ensureGroup = async (name: string): Promise<string> => {
     const found = (await identityCenter.listGroups()).find((g) => g.displayName === name);

@@ -37,6 +37,8 @@ export interface SeedHelpers {
   group(input: { displayName: string; description?: string }): string;
   /** Returns the new membership's id. */
   membership(groupId: string, userId: string): string;
+  /** Sets a user's external ids, as a SCIM identity source does (identitystore's API cannot). */
+  externalIds(userId: string, externalIds: { issuer: string; id: string }[]): void;
   /** Adds an assignment and provisions its permission set to the account (as a SUCCEEDED creation would). */
   assignment(assignment: Assignment): void;
   /** Provisions the latest version of a permission set to an account. */
@@ -100,6 +102,12 @@ export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () 
         createdAt: now(),
       });
       return groupId;
+    },
+
+    externalIds(userId, externalIds) {
+      const user = state.users.get(userId);
+      if (!user) throw new SeedError(`No user ${userId}`);
+      user.externalIds = externalIds.map((e) => ({ Issuer: e.issuer, Id: e.id }));
     },
 
     membership(groupId, userId) {

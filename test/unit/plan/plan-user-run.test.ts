@@ -143,4 +143,48 @@ describe("planUserRun", () => {
     expect(plan.denies).toEqual([]);
     expect(plan.actions.map((a) => a.kind)).toEqual(["assignment.delete", "membership.remove"]);
   });
+
+  it("acts on nobody when no Identity Center user can be tied to an id Okta does not know", () => {
+    // Prepare: Okta 404, and nothing trustworthy names an Identity Center user
+    const detail = "Okta has no user 00uDOESNOTEXIST000001 and the pipeline has no record of it";
+    const plan = planUserRun(
+      truth((t) => {
+        t.okta = { found: false, status: null, login: null, groups: [] };
+        t.identityCenter.userId = null;
+        t.identityCenter.resolution = { outcome: "unresolved", detail };
+      }),
+      { holdMs: HOLD, now: NOW },
+    );
+    // Assess
+    expect(plan).toMatchObject({ decision: "unverifiable", reason: detail, denies: [], actions: [] });
+    expect(plan.findings).toEqual([{ kind: "identity-unresolved", message: detail, subject: {} }]);
+  });
+
+  it("acts on nobody when the candidate Identity Center user belongs to another Okta user", () => {
+    // Prepare: a deactivated Okta user whose login now names someone else's Identity Center user
+    const plan = planUserRun(
+      truth((t) => {
+        t.identityCenter.resolution = { outcome: "conflict", userId: "ic-jane", detail: "another user" };
+      }),
+      { holdMs: HOLD, now: NOW },
+    );
+    // Assess
+    expect(plan.decision).toBe("unverifiable");
+    expect(plan.assignmentDeletions).toEqual([]);
+    expect(plan.membershipRemovals).toEqual([]);
+    expect(plan.findings).toEqual([
+      { kind: "identity-conflict", message: "another user", subject: { identityCenterUserId: "ic-jane" } },
+    ]);
+  });
+
+  it("revokes a leaver found through the pipeline's record", () => {
+    const plan = planUserRun(
+      truth((t) => {
+        t.okta = { found: false, status: null, login: null, groups: [] };
+        t.identityCenter.resolution = { outcome: "resolved", userId: "ic-jane", via: "link", detail: "link" };
+      }),
+      { holdMs: HOLD, now: NOW },
+    );
+    expect(plan.decision).toBe("revoke");
+  });
 });

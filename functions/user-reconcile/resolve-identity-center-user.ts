@@ -1,0 +1,110 @@
+import type { IdentityLinks } from "../../adapters/identity-links.ts";
+import type { OktaUser } from "../../core/estate.ts";
+import {
+  externalIdVerdict,
+  type IdentityResolution,
+  type ResolvedVia,
+} from "../../core/identity/identity-resolution.ts";
+import type { IdentityCenterUserPort } from "../../core/ports.ts";
+
+export interface ResolveIdentityDeps {
+  identityCenter: IdentityCenterUserPort;
+  links: IdentityLinks;
+  /**
+   * The issuer of the external id Okta's SCIM stores on Identity Center users
+   * (policy `okta.identityCenterApp.externalIdIssuer`); unset: external ids are not looked up.
+   */
+  externalIdIssuer: string | undefined;
+  now: () => string;
+}
+
+/**
+ * Finds the Identity Center user of the Okta user `oktaUserId` from what Okta answered (`oktaUser`,
+ * `null` for a 404), never from the event: an event's login is attacker- or accident-controlled
+ * (a late event for a deleted user, a forged delivery), so it can never pick whom to revoke.
+ *
+ * Okta knows the user: by external id (the Okta user id SCIM stored), then by the login Okta answered
+ * with, then by the pipeline's link record; a user found by login whose external id names another
+ * Okta user is a conflict. The link is (re)recorded so the user can still be found once deleted.
+ *
+ * Okta does not know the id: the link record, then the external id. Nothing else: an unknown id costs
+ * one Okta read (made by the caller), one DynamoDB read and at most one identity-store read.
+ */
+export async function resolveIdentityCenterUser(
+  deps: ResolveIdentityDeps,
+  oktaUserId: string,
+  oktaUser: OktaUser | null,
+): Promise<IdentityResolution> {
+  const issuer = deps.externalIdIssuer;
+  const byExternalId = async () =>
+    issuer === undefined ? null : deps.identityCenter.findUserIdByExternalId(issuer, oktaUserId);
+
+  if (oktaUser === null) {
+    const link = await deps.links.get(oktaUserId);
+    if (link !== null) return checkCandidate(deps, oktaUserId, link.identityCenterUserId, "link");
+    const found = await byExternalId();
+    if (found !== null) return resolved(found, "external-id");
+    return {
+      outcome: "unresolved",
+      detail:
+        `Okta has no user ${oktaUserId} and the pipeline has no record of it` +
+        (issuer === undefined ? "" : `, nor does Identity Center hold a user with that external id`) +
+        ": the event's login is not trusted to name anyone, so nothing is revoked",
+    };
+  }
+
+  let resolution: IdentityResolution | null = null;
+  const external = await byExternalId();
+  if (external !== null) resolution = resolved(external, "external-id");
+  if (resolution === null) {
+    const byLogin = await deps.identityCenter.findUserIdByUserName(oktaUser.login);
+    if (byLogin !== null) resolution = await checkCandidate(deps, oktaUserId, byLogin, "login");
+  }
+  if (resolution === null) {
+    const link = await deps.links.get(oktaUserId);
+    if (link !== null) {
+      const linked = await checkCandidate(deps, oktaUserId, link.identityCenterUserId, "link");
+      if (linked.outcome !== "absent") resolution = linked;
+    }
+  }
+  if (resolution === null)
+    return { outcome: "absent", detail: `Identity Center holds no user for Okta user ${oktaUser.login}` };
+  if (resolution.outcome === "resolved")
+    await deps.links.put({
+      oktaUserId,
+      identityCenterUserId: resolution.userId,
+      oktaLogin: oktaUser.login,
+      linkedAt: deps.now(),
+    });
+  return resolution;
+}
+
+function resolved(userId: string, via: ResolvedVia): IdentityResolution {
+  const how = {
+    "external-id": "its external id is the Okta user id",
+    login: "its userName is the login Okta answered with",
+    link: "the pipeline recorded it for this Okta user id",
+  }[via];
+  return { outcome: "resolved", userId, via, detail: `Identity Center user ${userId}: ${how}` };
+}
+
+/** A candidate found by login or link is this Okta user's unless its external id names another. */
+async function checkCandidate(
+  deps: ResolveIdentityDeps,
+  oktaUserId: string,
+  userId: string,
+  via: "login" | "link",
+): Promise<IdentityResolution> {
+  const identity = await deps.identityCenter.describeUser(userId);
+  if (identity === null)
+    return { outcome: "absent", detail: `Identity Center user ${userId} no longer exists` };
+  if (externalIdVerdict(identity, oktaUserId, deps.externalIdIssuer) === "other-user") {
+    const others = identity.externalIds.map((e) => `${e.issuer}:${e.id}`).join(", ");
+    return {
+      outcome: "conflict",
+      userId,
+      detail: `Identity Center user ${userId} (found by ${via}) carries the external id ${others} of another Okta user, not ${oktaUserId}: nobody is acted on`,
+    };
+  }
+  return resolved(userId, via);
+}

@@ -1,0 +1,34 @@
+import type { UserRunState } from "./run-state.ts";
+
+/** The EMF count metrics a user run emits with its evidence; infra/alarms.ts alarms on them. */
+export const USER_RUN_SIGNAL_METRICS = {
+  /** Runs that could tie no Identity Center user to the event's Okta user id (unknown or forged ids). */
+  unverifiable: "UnverifiableUserRuns",
+  /** Leaver runs: a burst far above the usual rate is a layoff or an attack, and someone should know. */
+  revocations: "Revocations",
+  /** Runs in which some Deny, removal or the Okta session clear failed while the rest went on. */
+  partial: "PartialRevocations",
+  /** Runs that found Denies in force with no room where they belong (each is a finding in evidence). */
+  dropped: "DeniesDropped",
+} as const;
+
+export type UserRunSignal = (typeof USER_RUN_SIGNAL_METRICS)[keyof typeof USER_RUN_SIGNAL_METRICS];
+
+const failed = (outcomes: readonly { status: string }[] | undefined) =>
+  (outcomes ?? []).some((o) => o.status !== "SUCCEEDED");
+
+/** What a run's evidence task reports as metrics (not its later lift record). */
+export function userRunSignals(state: UserRunState): UserRunSignal[] {
+  if (state.lift !== undefined || state.plan === undefined) return [];
+  const signals: UserRunSignal[] = [];
+  if (state.plan.decision === "unverifiable") signals.push(USER_RUN_SIGNAL_METRICS.unverifiable);
+  if (state.plan.decision === "revoke") signals.push(USER_RUN_SIGNAL_METRICS.revocations);
+  if ((state.deny?.dropped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
+  const partial =
+    state.denyError !== undefined ||
+    (state.deny?.failures ?? []).length > 0 ||
+    state.oktaSessions?.failed !== undefined ||
+    [state.denyProvisioning, state.deletions, state.removals, state.additions].some(failed);
+  if (partial) signals.push(USER_RUN_SIGNAL_METRICS.partial);
+  return signals;
+}

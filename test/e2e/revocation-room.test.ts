@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DenyEntry } from "../../core/estate.ts";
+import { createDenyProver } from "../../local/runtime/deny-prover.ts";
+import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+
+/*
+ * Issue 12, critical 2: once the Denies in force outgrow a management-account permission set's inline
+ * policy (10,240 characters), a leaver run used to fail after the SCP write, before the inline Deny,
+ * the removals, the Okta session clear and the evidence. A reorg leaves exactly that many Denies.
+ */
+
+const SECRET = "Bearer e2e-room-hook-secret";
+const LEAVER = "ethan.nguyen@example.com"; // PlatformAdmin everywhere, the management account included
+
+describe("a leaver after a reorg filled the management account's inline policies", () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, hookSecret: SECRET, holdSeconds: 600, pollMs: 20 });
+  });
+  afterAll(() => stack.stop());
+
+  it("is revoked fully, with evidence; the movers' Denies that no longer fit are findings and alarmed", async () => {
+    // Prepare: 300 movers lost PlatformAdmin in the management account within the hold window
+    const mgmt = stack.estate.organization.managementAccountId;
+    const now = new Date();
+    for (let i = 0; i < 300; i++) {
+      const mover: DenyEntry = {
+        userId: `9067c9d2f1-${String(i).padStart(4, "0")}-4e0d-a3b1-5f2c8e7d6a90`,
+        scope: { permissionSetName: "PlatformAdmin", accountIds: [mgmt] },
+        reason: "mover",
+        createdAt: new Date(now.getTime() - 60_000).toISOString(),
+        expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+      };
+      await stack.adapters.ledger.add(mover);
+    }
+    const ic = () => stack.emulators.identityCenter.snapshot();
+    const userId = String(ic().users.find((u) => u.userName === LEAVER)?.userId);
+    expect(ic().memberships.filter((m) => m.userId === userId).length).toBeGreaterThan(0);
+    const user = stack.emulators.okta.state.user(LEAVER);
+
+    // Act: HR deactivates him
+    const res = await fetch(`${stack.url}/api/v1/users/${user?.id}/lifecycle/deactivate`, {
+      method: "POST",
+      headers: { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" },
+    });
+    const key = await stack.waitForEvidence(String(user?.id));
+    const record = JSON.parse(await stack.adapters.evidence.get(key));
+
+    // Assess: everything removed and verified, the run still holding its Deny (not failed)
+    expect(res.status).toBe(200);
+    expect(ic().memberships.filter((m) => m.userId === userId)).toEqual([]);
+    expect(stack.stepFunctions.executions().find((e) => e.name.includes(String(user?.id)))?.status).toBe(
+      "RUNNING",
+    );
+    expect(record.body.verification.passed).toBe(true);
+    // his PlatformAdmin session in the management account is denied by evaluation
+    const inline = String(ic().permissionSets.find((p) => p.name === "PlatformAdmin")?.inlinePolicy);
+    const prover = createDenyProver(stack.estate.organization.rootId);
+    expect(
+      await prover.isDenied({
+        userId,
+        accountId: mgmt,
+        permissionSetName: "PlatformAdmin",
+        scps: [],
+        inline: [inline],
+      }),
+    ).toBe(true);
+    // what did not fit is named in evidence and alarmed
+    const dropped = record.body.plan.findings.filter((f: { kind: string }) => f.kind === "deny-dropped");
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped.every((f: { subject: { userId: string } }) => f.subject.userId !== userId)).toBe(true);
+    // (the evidence task reports its signals as it returns, just after the record is stored)
+    for (let i = 0; i < 100 && stack.signals.DeniesDropped === undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(stack.signals.DeniesDropped).toBe(1);
+  });
+});
