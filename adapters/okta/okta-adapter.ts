@@ -23,6 +23,8 @@ export type OktaLifecycleOperation = "activate" | "reactivate" | "deactivate" | 
 export interface OktaGroupRef {
   id: string;
   name: string;
+  /** How many members Okta says the group has, when the read asked for `expand=stats`. */
+  usersCount?: number;
 }
 
 /** The first System Log request of a poll; later ones follow the `next` link. */
@@ -109,7 +111,7 @@ export class OktaAdapter implements OktaUserPort {
    * the results are filtered to the exact name (a case-insensitive match only when it is unique).
    */
   async findGroupByName(name: string): Promise<OktaGroupRef | null> {
-    const query = new URLSearchParams({ q: name, limit: String(PAGE.groups) });
+    const query = new URLSearchParams({ q: name, limit: String(PAGE.groups), expand: "stats" });
     const groups = (await this.listAll(`/api/v1/groups?${query}`, oktaGroupSchema)).map(toGroupRef);
     const exact = groups.find((group) => group.name === name);
     if (exact !== undefined) return exact;
@@ -134,7 +136,12 @@ export class OktaAdapter implements OktaUserPort {
     for (const name of groupNames) {
       const group = await this.findGroupByName(name);
       if (group === null) continue;
-      groups.push({ ...group, memberIds: await this.membersOrNull(group.id) });
+      const memberIds = await this.membersOrNull(group.id);
+      // A member list shorter than the count Okta states for the group is a half read: never trusted
+      // as "these are all the members" (it would plan removals and Denies for the rest).
+      const short =
+        memberIds !== null && group.usersCount !== undefined && memberIds.length < group.usersCount;
+      groups.push({ id: group.id, name: group.name, memberIds: short ? null : memberIds });
     }
     return { users, groups };
   }
@@ -234,5 +241,6 @@ function toOktaUser(user: RawOktaUser): OktaUser {
 }
 
 function toGroupRef(group: RawOktaGroup): OktaGroupRef {
-  return { id: group.id, name: group.profile.name };
+  const usersCount = group._embedded?.stats?.usersCount;
+  return { id: group.id, name: group.profile.name, ...(usersCount === undefined ? {} : { usersCount }) };
 }

@@ -23,6 +23,10 @@ export const oktaUserSchema = z.looseObject({
 export const oktaGroupSchema = z.looseObject({
   id: z.string().min(1),
   profile: z.looseObject({ name: z.string().min(1) }),
+  /** Present with `expand=stats`: the group's member count (management spec, Group._embedded.stats). */
+  _embedded: z
+    .looseObject({ stats: z.looseObject({ usersCount: z.number().int().min(0).optional() }).optional() })
+    .optional(),
 });
 
 /** A System Log page: an array; each LogEvent is validated later, one by one, by core/okta. */

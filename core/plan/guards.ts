@@ -10,6 +10,8 @@ export interface GuardInput {
   managedAssignmentCount: number;
   /** Identity Center member count per Identity Center group id. */
   icMemberCount: ReadonlyMap<string, number>;
+  /** Users in Identity Center: the base of the newly-denied percentage. */
+  icUserCount: number;
 }
 
 /**
@@ -34,6 +36,24 @@ export function checkGuards(input: GuardInput): GuardViolation[] {
     violations.push({
       guard: "max-delete-percent",
       message: `The plan deletes ${assignmentDeletes} of ${input.managedAssignmentCount} managed assignments (${percent.toFixed(1)}%); guards.maxDeletePercent is ${policy.guards.maxDeletePercent}.`,
+    });
+  }
+  // A Deny takes access away as surely as a deletion: a half-read group that plans hundreds of mover
+  // Denies must trip the same limits. Leavers are decided per user from their own Okta status.
+  const denied = new Set(
+    actions.flatMap((a) => (a.kind === "deny.add" && a.deny.reason !== "leaver" ? [a.deny.userId] : [])),
+  );
+  if (denied.size > policy.guards.maxDeletes) {
+    violations.push({
+      guard: "max-denied-users",
+      message: `The plan newly denies ${denied.size} users (mover or attribute-change Denies); guards.maxDeletes is ${policy.guards.maxDeletes}.`,
+    });
+  }
+  const deniedPercent = input.icUserCount === 0 ? 0 : (denied.size * 100) / input.icUserCount;
+  if (deniedPercent > policy.guards.maxDeletePercent) {
+    violations.push({
+      guard: "max-denied-percent",
+      message: `The plan newly denies ${denied.size} of ${input.icUserCount} Identity Center users (${deniedPercent.toFixed(1)}%); guards.maxDeletePercent is ${policy.guards.maxDeletePercent}.`,
     });
   }
   if (rules.length > 0 && rules.every((r) => r.oktaGroup === undefined)) {

@@ -63,6 +63,7 @@ export function planEstate(input: PlanInput): Plan {
     unresolvedGroupRules: resolution.unresolvedGroupRules,
     managedAssignmentCount: assignments.managedAssignmentCount,
     icMemberCount,
+    icUserCount: ic.users.length,
   });
   return {
     status: violations.length > 0 ? "blocked" : "ready",

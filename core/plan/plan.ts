@@ -44,6 +44,8 @@ export interface Finding {
 export type GuardKind =
   | "max-deletes"
   | "max-delete-percent"
+  | "max-denied-users"
+  | "max-denied-percent"
   | "empty-okta-group"
   | "empty-okta-read"
   | "okta-group-unresolved";

@@ -190,6 +190,33 @@ describe("OktaAdapter against the Okta emulator: reads and pagination", () => {
       ["aws-readers", null],
     ]);
   });
+
+  it("treats a member list shorter than the group's stated usersCount as a failed read (issue 12, point 5)", async () => {
+    // Prepare: a listing that ends early without a next link looks complete; only usersCount betrays it
+    const okta = await startOkta({
+      estate: {
+        users: [person(1), person(2), person(3)],
+        groups: [
+          {
+            name: "aws-developers",
+            members: ["user001@example.com", "user002@example.com", "user003@example.com"],
+          },
+        ],
+      },
+    });
+    const developers = okta.emulator.state.groupNamed("aws-developers");
+    okta.emulator.faults.truncateGroupMemberListing(developers?.id ?? "", 1);
+    const adapter = adapterFor(okta);
+
+    // Act
+    const found = await adapter.findGroupByName("aws-developers");
+    const truth = await adapter.readTruth(["aws-developers"]);
+
+    // Assess
+    expect(found?.usersCount).toBe(3);
+    expect(await adapter.listGroupMembers(developers?.id ?? "")).toHaveLength(1);
+    expect(truth.groups).toEqual([{ id: developers?.id, name: "aws-developers", memberIds: null }]);
+  });
 });
 
 describe("OktaAdapter against the Okta emulator: changes", () => {

@@ -12,6 +12,11 @@ export class OktaFaults {
   serverErrorRate = 0;
   /** Groups whose member listing (`GET /api/v1/groups/{id}/users`) answers 500. */
   readonly failingGroupMemberListings = new Set<string>();
+  /**
+   * Groups whose member listing ends after this many members with no `next` link: a short read that
+   * looks complete (a proxy or an Okta fault cutting a page), which only the group's usersCount betrays.
+   */
+  readonly truncatedGroupMemberListings = new Map<string, number>();
   private readonly random: SeededRandom;
 
   constructor(seed: number) {
@@ -24,11 +29,18 @@ export class OktaFaults {
     else this.failingGroupMemberListings.delete(groupId);
   }
 
+  /** Makes a group's member listing stop after `members` members (`undefined`: whole again). */
+  truncateGroupMemberListing(groupId: string, members: number | undefined): void {
+    if (members === undefined) this.truncatedGroupMemberListings.delete(groupId);
+    else this.truncatedGroupMemberListings.set(groupId, members);
+  }
+
   /** Switches every fault off. */
   clear(): void {
     this.force429Rate = 0;
     this.serverErrorRate = 0;
     this.failingGroupMemberListings.clear();
+    this.truncatedGroupMemberListings.clear();
   }
 
   /** Whether this request is throttled by the forced-429 fault. */

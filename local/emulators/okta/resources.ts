@@ -25,10 +25,19 @@ export function userResource(user: DirectoryUser, baseUrl: string): Record<strin
   };
 }
 
-/** The Group object as the Groups API returns it (an Okta-mastered group). */
-export function groupResource(group: DirectoryGroup, baseUrl: string): Record<string, unknown> {
+/**
+ * The Group object as the Groups API returns it (an Okta-mastered group). With `usersCount` (the
+ * request's `expand=stats`), `_embedded.stats.usersCount` as the management spec's Group schema has it
+ * ("You can use the `stats` value to return the number of users within a group", List all groups).
+ */
+export function groupResource(
+  group: DirectoryGroup,
+  baseUrl: string,
+  usersCount?: number,
+): Record<string, unknown> {
   const self = `${baseUrl}/api/v1/groups/${group.id}`;
   return {
+    ...(usersCount === undefined ? {} : { _embedded: { stats: { usersCount } } }),
     id: group.id,
     created: group.created,
     lastUpdated: group.lastUpdated,

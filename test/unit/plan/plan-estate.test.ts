@@ -482,6 +482,37 @@ describe("planEstate", () => {
       expect(plan.violations.map((v) => v.guard)).toEqual(["max-deletes"]);
     });
 
+    it("counts users newly denied (movers) against guards.maxDeletes and maxDeletePercent", () => {
+      // Prepare: a half-read aws-admins: ana reads as no longer a member, so she gets a mover Deny
+      const plan = planEstate(
+        estate((e) => {
+          oktaGroup(e, "aws-admins").memberIds = [];
+          e.policy.guards.abortOnEmptyGroup = false;
+          e.policy.guards.maxDeletes = 0;
+          e.policy.guards.maxDeletePercent = 40;
+        }),
+      );
+      // Assess: one of two Identity Center users newly denied trips both limits
+      expect(plan.status).toBe("blocked");
+      expect(plan.violations.map((v) => v.guard)).toEqual(
+        expect.arrayContaining(["max-denied-users", "max-denied-percent"]),
+      );
+      expect(plan.violations.find((v) => v.guard === "max-denied-percent")?.message).toContain(
+        "1 of 2 Identity Center users (50.0%)",
+      );
+    });
+
+    it("does not count a leaver's Deny as a newly denied mover", () => {
+      const plan = planEstate(
+        estate((e) => {
+          oktaUser(e, "ben").status = "SUSPENDED";
+          e.policy.guards.maxDeletes = 5;
+          e.policy.guards.maxDeletePercent = 100;
+        }),
+      );
+      expect(plan.violations).toEqual([]);
+    });
+
     it("blocks a plan deleting more than guards.maxDeletePercent of managed assignments", () => {
       const plan = planEstate(
         estate((e) => {
@@ -503,7 +534,8 @@ describe("planEstate", () => {
           oktaGroup(e, "aws-devs").memberIds = [];
         }),
       );
-      expect(plan.violations.map((v) => v.guard)).toEqual(["empty-okta-group"]);
+      // both developers would also be newly denied: the Deny guard trips as well
+      expect(plan.violations.map((v) => v.guard)).toEqual(["max-denied-percent", "empty-okta-group"]);
     });
 
     it("blocks when Okta returns none of the policy's groups, and when a group named by id is missing", () => {

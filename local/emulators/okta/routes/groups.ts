@@ -45,8 +45,11 @@ export function groupRoutes(services: OktaServices): Route[] {
           .filter((group) => q === null || group.name.toLowerCase().startsWith(q))
           .filter((group) => filter === undefined || filter(groupResource(group, baseUrl)));
         const { page, nextAfter } = pageAfter(candidates, url.searchParams.get("after"), limit);
+        const stats = url.searchParams.get("expand") === "stats";
         return json(
-          page.map((group) => groupResource(group, baseUrl)),
+          page.map((group) =>
+            groupResource(group, baseUrl, stats ? directory.memberIds(group.id).length : undefined),
+          ),
           { link: listLinks(baseUrl, url, nextAfter === null ? null : { after: nextAfter, limit }) },
         );
       },
@@ -90,15 +93,13 @@ export function groupRoutes(services: OktaServices): Route[] {
           .map((id) => directory.user(id))
           .filter((user): user is DirectoryUser => user !== undefined);
         const { page, nextAfter } = pageAfter(members, request.url.searchParams.get("after"), limit);
+        // A half read: the listing ends early with no `next` link (faults.truncateGroupMemberListing).
+        const cut = faults.truncatedGroupMemberListings.get(group.id);
+        const served = cut === undefined ? page : page.slice(0, cut);
+        const next = cut === undefined && nextAfter !== null ? { after: nextAfter, limit } : null;
         return json(
-          page.map((user) => userResource(user, request.baseUrl)),
-          {
-            link: listLinks(
-              request.baseUrl,
-              request.url,
-              nextAfter === null ? null : { after: nextAfter, limit },
-            ),
-          },
+          served.map((user) => userResource(user, request.baseUrl)),
+          { link: listLinks(request.baseUrl, request.url, next) },
         );
       },
     },
