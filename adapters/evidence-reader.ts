@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
+import type { ChainHeadReading } from "../core/evidence/chain-head.ts";
+import type { DeleteMarkerReading } from "../core/evidence/delete-markers.ts";
 import {
+  type Day,
   dayOfManifestKey,
   dayOfRecordKey,
   MANIFEST_PREFIX,
@@ -15,7 +18,7 @@ import {
   snapshotObjectOf,
   verifyEvidence,
 } from "../core/evidence/verify-evidence.ts";
-import type { EvidenceBucket } from "./evidence-store.ts";
+import type { ChainHeadSource, EvidenceBucket } from "./evidence-store.ts";
 
 /** What a period's verification and export read from the bucket (see `VerifyEvidenceInput`). */
 export interface LoadedPeriod {
@@ -128,18 +131,81 @@ export async function loadEvidencePeriod(
   return { records, manifests, snapshotObjects };
 }
 
+export interface VerifyOptions extends LoadOptions {
+  /**
+   * Where the chain head kept in DynamoDB is read (the state table). Without one, the check is
+   * reported as not run.
+   */
+  chainHead?: ChainHeadSource;
+  /** Why there is no `chainHead`, for the report. @default "no state table was given" */
+  chainHeadUnavailable?: string;
+  /** The verifier's current UTC day: from it on, days are still open. @default every day is closed */
+  today?: Day;
+}
+
 /**
  * Reads a period's evidence and verifies it as `evidence verify` does (chain, signed manifests,
- * snapshot objects): the one path the CLI's verify and export and the chaos harness share.
+ * snapshot objects, the chain head kept in DynamoDB, delete markers): the one path the CLI's verify and
+ * export and the chaos harness share. The chain head is read after the records were listed, so every
+ * stored record has its claim by then.
  */
 export async function loadAndVerifyPeriod(
   bucket: EvidenceBucket,
   period: Period,
   publicKeysPem: readonly string[],
-  options: LoadOptions = {},
+  options: VerifyOptions = {},
 ): Promise<LoadedPeriod & { verification: EvidenceVerification }> {
   const loaded = await loadEvidencePeriod(bucket, period, options);
-  return { ...loaded, verification: verifyEvidence({ period, ...loaded, publicKeysPem }) };
+  const [deleteMarkers, chainHead] = await Promise.all([
+    readDeleteMarkers(bucket, period),
+    readChainHead(options),
+  ]);
+  return {
+    ...loaded,
+    verification: verifyEvidence({
+      period,
+      ...loaded,
+      publicKeysPem,
+      chainHead,
+      deleteMarkers,
+      ...(options.today === undefined ? {} : { today: options.today }),
+    }),
+  };
+}
+
+async function readChainHead(options: VerifyOptions): Promise<ChainHeadReading> {
+  if (options.chainHead === undefined) {
+    return { unavailable: options.chainHeadUnavailable ?? "no state table was given" };
+  }
+  try {
+    return { head: await options.chainHead.readChainHead() };
+  } catch (error) {
+    return {
+      unavailable: `the state table could not be read (${(error as Error).name}: ${(error as Error).message})`,
+    };
+  }
+}
+
+/**
+ * The delete markers under the period's month folders. A store that cannot list versions (s3rver
+ * answers MethodNotAllowed; a reader without `s3:ListBucketVersions` is denied) is reported, not guessed.
+ */
+async function readDeleteMarkers(bucket: EvidenceBucket, period: Period): Promise<DeleteMarkerReading> {
+  const prefixes = monthFoldersOf(period).flatMap((month) =>
+    [...RECORD_PREFIXES, MANIFEST_PREFIX].map((prefix) => `${prefix}${month}`),
+  );
+  try {
+    const markers = [];
+    for (const prefix of prefixes) markers.push(...(await bucket.deleteMarkers(prefix)));
+    return { markers };
+  } catch (error) {
+    const name = (error as Error).name;
+    // s3rver, the local S3, routes `GET ?versions` to 405 MethodNotAllowed; others answer 501.
+    if (name === "NotImplemented" || name === "MethodNotAllowed") {
+      return { unavailable: `this store cannot list object versions (ListObjectVersions: ${name})` };
+    }
+    return { unavailable: `ListObjectVersions failed (${name}: ${(error as Error).message})` };
+  }
 }
 
 /** The rows of a large snapshot's gzipped JSON Lines object. */

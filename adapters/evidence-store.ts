@@ -1,13 +1,20 @@
 import { createHash } from "node:crypto";
 import { createGzip, gunzipSync, gzipSync } from "node:zlib";
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { canonicalize } from "../core/evidence/canonical-json.ts";
+import type { KeptChainHead } from "../core/evidence/chain-head.ts";
+import type { DeleteMarker } from "../core/evidence/delete-markers.ts";
 import { appendToChain, type ChainHead, sha256Hex } from "../core/evidence/hash-chain.ts";
 import { type Day, dayOfRecordKey, evidenceKey } from "../core/evidence/layout.ts";
 import type { EvidenceDraft, SnapshotObject, SnapshotRow } from "../core/evidence/record.ts";
 import type { EvidenceSigner } from "../core/ports.ts";
-import { DailyManifests, type WrittenManifest } from "./daily-manifests.ts";
+import { type ClosedDays, DailyManifests, type WrittenManifest } from "./daily-manifests.ts";
 import { listKeys } from "./list-keys.ts";
 import type { StateTable } from "./state-table.ts";
 
@@ -39,6 +46,53 @@ function recoverableBody(body: string): { body?: Uint8Array } {
   return zipped.byteLength <= MAX_CLAIMED_BODY_BYTES ? { body: zipped } : {};
 }
 const pad = (n: number) => String(n).padStart(10, "0");
+
+/** Where `evidence verify` reads the chain head kept in DynamoDB. */
+export interface ChainHeadSource {
+  /** The last record the chain claims; `null` for an empty chain. */
+  readChainHead(): Promise<KeptChainHead | null>;
+}
+
+async function getChainItem(table: StateTable, sk: string) {
+  const result = await table.doc.send(
+    new GetCommand({ TableName: table.tableName, Key: { pk: CHAIN, sk }, ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+/**
+ * The chain's end: the cached `head` item, then the `record#<sequence>` claims after it (a crashed
+ * writer may have claimed without moving the head). Claims are the truth: evidence writers may add
+ * them but hold no `dynamodb:DeleteItem` on the chain partition.
+ */
+async function walkChainHead(table: StateTable): Promise<ChainHead | null> {
+  const cached = await getChainItem(table, "head");
+  let head: ChainHead | null = cached
+    ? { sequence: Number(cached.sequence), hash: String(cached.hash) }
+    : null;
+  for (;;) {
+    const next = await getChainItem(table, `record#${pad(head === null ? 0 : head.sequence + 1)}`);
+    if (!next) return head;
+    head = { sequence: head === null ? 0 : head.sequence + 1, hash: String(next.hash) };
+  }
+}
+
+/** Reads the chain head kept in the state table (read-only: what an auditor's `evidence verify` needs). */
+export class ChainHeadReader implements ChainHeadSource {
+  readonly #table: StateTable;
+
+  constructor(table: StateTable) {
+    this.#table = table;
+  }
+
+  async readChainHead(): Promise<KeptChainHead | null> {
+    const head = await walkChainHead(this.#table);
+    if (head === null) return null;
+    const claim = await getChainItem(this.#table, `record#${pad(head.sequence)}`);
+    // The cached head's own claim always exists (it is written first); its key says where it is stored.
+    return { sequence: head.sequence, hash: String(claim?.hash ?? head.hash), key: String(claim?.key ?? "") };
+  }
+}
 
 /** Reads the evidence bucket: what auditors and the CLI need (no write access). */
 export class EvidenceBucket {
@@ -105,17 +159,44 @@ export class EvidenceBucket {
   async list(prefix: string): Promise<string[]> {
     return listKeys(this.s3, this.bucket, prefix);
   }
+
+  /**
+   * Every delete marker under `prefix` (ListObjectVersions, `s3:ListBucketVersions`).
+   * @throws the S3 error when the store cannot list versions (s3rver answers `NotImplemented`).
+   */
+  async deleteMarkers(prefix: string): Promise<DeleteMarker[]> {
+    const markers: DeleteMarker[] = [];
+    let KeyMarker: string | undefined;
+    let VersionIdMarker: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker, VersionIdMarker }),
+      );
+      for (const m of page.DeleteMarkers ?? []) {
+        markers.push({
+          key: String(m.Key),
+          versionId: String(m.VersionId),
+          lastModified: m.LastModified?.toISOString() ?? null,
+        });
+      }
+      KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      VersionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (KeyMarker !== undefined);
+    return markers;
+  }
 }
 
 /**
  * Appends evidence records to the hash chain and stores each as canonical JSON in the evidence
  * bucket. The chain is sequenced in DynamoDB: a record claims `record#<sequence>` with a conditional
  * write, so concurrent runs never fork the chain; a retried write (same `writerKey`) stores the record
- * it already claimed instead of appending a second one. With a `signer`, each append then refreshes
- * the signed manifest of the record's day (daily-manifests.ts), so a day's manifest is complete as
- * soon as its last record is stored; a failure there fails the append, which the workflow retries.
+ * it already claimed instead of appending a second one. The chain head (`head`: sequence and hash of
+ * the last record) is kept there too, and `evidence verify` checks the bucket against it. With a
+ * `signer`, each append then lets the manifests catch up (daily-manifests.ts): the open day's manifest
+ * at most every `manifestIntervalMs`, and a closing manifest for each day that is over; a failure there
+ * fails the append, which the workflow retries.
  */
-export class EvidenceStore extends EvidenceBucket {
+export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
   private readonly table: StateTable;
   private readonly manifests: DailyManifests;
 
@@ -125,8 +206,10 @@ export class EvidenceStore extends EvidenceBucket {
     table: StateTable;
     /** Signs the daily manifests; without one, records are indexed but no manifest is written. */
     signer?: EvidenceSigner;
-    /** Clock of the manifests' `generatedAt`. @default the system clock */
+    /** Clock of the manifests (`generatedAt`, when a day is over, when one is due). @default the system clock */
     now?: () => string;
+    /** The open day's manifest is refreshed at most this often. @default 5000 */
+    manifestIntervalMs?: number;
   }) {
     super(options);
     this.table = options.table;
@@ -146,7 +229,7 @@ export class EvidenceStore extends EvidenceBucket {
         previousHash: claimed.previousHash,
       });
       await this.putOnce(claimed);
-      if (this.manifests.signs) await this.manifests.writeDailyManifest(day);
+      if (this.manifests.signs) await this.manifests.afterAppend(day);
       return { key: claimed.key, sequence: claimed.sequence, hash: claimed.hash };
     } catch (error) {
       throw new EvidenceWriteError(
@@ -165,6 +248,19 @@ export class EvidenceStore extends EvidenceBucket {
    */
   async writeDailyManifest(day: Day): Promise<WrittenManifest | null> {
     return this.manifests.writeDailyManifest(day);
+  }
+
+  /**
+   * Writes the closing manifest of every day that is over and lacks one (an append does it too, on the
+   * first write of a later day): for a schedule, or before verifying a day that just ended.
+   */
+  async closePastDays(): Promise<ClosedDays> {
+    return this.manifests.closePastDays();
+  }
+
+  /** The chain head kept in DynamoDB, with the key its record is stored under (`null`: empty chain). */
+  async readChainHead(): Promise<KeptChainHead | null> {
+    return new ChainHeadReader(this.table).readChainHead();
   }
 
   /**
@@ -264,14 +360,6 @@ export class EvidenceStore extends EvidenceBucket {
 
   /** The chain's end, helping a crashed writer's claim along: the claimed records are the truth. */
   private async head(): Promise<ChainHead | null> {
-    const cached = await this.getItem("head");
-    let head: ChainHead | null = cached
-      ? { sequence: Number(cached.sequence), hash: String(cached.hash) }
-      : null;
-    for (;;) {
-      const next = await this.getItem(`record#${pad(head === null ? 0 : head.sequence + 1)}`);
-      if (!next) return head;
-      head = { sequence: head === null ? 0 : head.sequence + 1, hash: String(next.hash) };
-    }
+    return walkChainHead(this.table);
   }
 }

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { EvidenceBucket } from "../adapters/evidence-store.ts";
+import { ChainHeadReader, type ChainHeadSource, EvidenceBucket } from "../adapters/evidence-store.ts";
 import { KmsEvidenceSigner } from "../adapters/kms-evidence-signer.ts";
 
 /** Thrown when the command cannot tell where the evidence is or which public key to trust. */
@@ -24,6 +26,8 @@ export interface EvidenceSourceOptions {
   publicKeys?: string[];
   /** A KMS signing key whose public key to trust (read with `GetPublicKey`). */
   kmsKeyId?: string;
+  /** The state table whose chain head `evidence verify` checks the bucket against (with `bucket`). */
+  stateTable?: string;
 }
 
 export interface EvidenceSource {
@@ -32,6 +36,8 @@ export interface EvidenceSource {
   where: string;
   /** The trusted public keys (PEM); empty when none was given or found. */
   publicKeysPem: string[];
+  /** Where the chain head kept in DynamoDB is read; absent without a state table. */
+  chainHead?: ChainHeadSource;
 }
 
 /** The parts of `.local/endpoints.json` (written by `npm start`) the evidence commands use. */
@@ -44,7 +50,13 @@ const LocalEndpoints = z.object({
     secretAccessKey: z.string(),
     signing: z.object({ keyId: z.string(), publicKeyPem: z.string() }).optional(),
   }),
+  dynamodb: z.object({ endpoint: z.url(), tables: z.object({ state: z.string() }) }).optional(),
 });
+
+function chainHeadOf(client: DynamoDBClient, tableName: string): ChainHeadSource {
+  const doc = DynamoDBDocumentClient.from(client);
+  return new ChainHeadReader({ doc, tableName });
+}
 
 async function readKeys(files: readonly string[]): Promise<string[]> {
   return Promise.all(
@@ -78,6 +90,7 @@ export async function openEvidenceSource(options: EvidenceSourceOptions): Promis
       bucket: new EvidenceBucket({ s3, bucket: options.bucket }),
       where: `s3://${options.bucket}${options.s3Endpoint ? ` at ${options.s3Endpoint}` : ""}`,
       publicKeysPem: given,
+      ...(options.stateTable ? { chainHead: chainHeadOf(new DynamoDBClient(aws), options.stateTable) } : {}),
     };
   }
   let text: string;
@@ -106,5 +119,18 @@ export async function openEvidenceSource(options: EvidenceSourceOptions): Promis
     bucket: new EvidenceBucket({ s3, bucket: e.evidence.bucket }),
     where: `s3://${e.evidence.bucket} at ${e.evidence.endpoint} (local stack)`,
     publicKeysPem: given.length > 0 || !e.evidence.signing ? given : [e.evidence.signing.publicKeyPem],
+    ...(e.dynamodb
+      ? {
+          chainHead: chainHeadOf(
+            new DynamoDBClient({
+              maxAttempts: 6,
+              endpoint: e.dynamodb.endpoint,
+              region: e.aws.region,
+              credentials: { accessKeyId: "local", secretAccessKey: "local" },
+            }),
+            e.dynamodb.tables.state,
+          ),
+        }
+      : {}),
   };
 }

@@ -63,12 +63,19 @@ async function load(options: EvidenceCommandOptions, period: Period) {
   return { source, ...loaded };
 }
 
-/** Loads and verifies the period (verify and export), with the keys the manifests must verify with. */
-async function loadVerified(options: EvidenceCommandOptions, period: Period) {
+/**
+ * Loads and verifies the period (verify and export), with the keys the manifests must verify with, the
+ * chain head kept in the state table when one is known, and `today` (the still open day).
+ */
+async function loadVerified(options: EvidenceCommandOptions, period: Period, today: string) {
   const source = await openEvidenceSource(options);
   requireKeys(source);
   const loaded = await loadAndVerifyPeriod(source.bucket, period, source.publicKeysPem, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(source.chainHead
+      ? { chainHead: source.chainHead }
+      : { chainHeadUnavailable: "no state table was given (--state-table)" }),
+    today,
   });
   return { source, ...loaded };
 }
@@ -144,6 +151,18 @@ function problemLine(p: EvidenceProblem): string {
   return `  ${p.kind.padEnd(16)} ${key}\n      ${p.message}`;
 }
 
+/** The notes: records of the open day not yet covered (counted), then each check that did not run. */
+function noteLines(v: EvidenceVerification): string[] {
+  const pending = v.notes.filter((n) => n.kind === "not-yet-covered");
+  const lines = v.notes.flatMap((n) => (n.kind === "check-unavailable" ? [`  note: ${n.message}`] : []));
+  if (pending.length > 0) {
+    lines.unshift(
+      `  note: ${pending.length} record(s) of the open day ${[...new Set(pending.map((n) => n.date))].join(", ")} are not yet covered by a manifest (refreshed every few seconds; the day's closing manifest covers them)`,
+    );
+  }
+  return lines;
+}
+
 /** A verification for people: what was checked, then OK or every problem with its key. */
 export function formatVerification(v: EvidenceVerification, where: string): string {
   const valid = v.manifests.filter((m) => m.signature === "valid");
@@ -160,6 +179,7 @@ export function formatVerification(v: EvidenceVerification, where: string): stri
     `  manifests   ${v.manifests.length} (${valid.length} with a valid signature${keyIds.length > 0 ? `, key ${keyIds.join(", ")}` : ""})`,
     `  chain       ${anchor}`,
   ];
+  lines.push(...noteLines(v));
   if (v.ok) {
     lines.push(
       v.records === 0
@@ -178,7 +198,7 @@ export async function runEvidenceVerify(
   today: string,
 ): Promise<CommandResult> {
   const period = periodOf(options, today);
-  const { source, verification } = await loadVerified(options, period);
+  const { source, verification } = await loadVerified(options, period, today);
   return {
     stdout: options.json
       ? `${JSON.stringify(verification, null, 2)}\n`
@@ -238,7 +258,11 @@ export async function runEvidenceExport(options: ExportOptions, now: string): Pr
     }
   }
   const period = periodOf(options, now.slice(0, 10));
-  const { source, records, manifests, snapshotObjects, verification } = await loadVerified(options, period);
+  const { source, records, manifests, snapshotObjects, verification } = await loadVerified(
+    options,
+    period,
+    now.slice(0, 10),
+  );
   const valid = validRecords(records);
   const model = buildExportModel(valid, {
     period,
@@ -345,7 +369,11 @@ function withSourceOptions(command: Command): Command {
       "a PEM public key to trust for manifest signatures (repeatable)",
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .option("--kms-key-id <id>", "trust the public key of this KMS signing key (GetPublicKey)");
+    .option("--kms-key-id <id>", "trust the public key of this KMS signing key (GetPublicKey)")
+    .option(
+      "--state-table <name>",
+      "with --bucket: the state table whose chain head (DynamoDB) verify checks the bucket against",
+    );
 }
 
 function sourceOf(opts: CliOptions): EvidenceSourceOptions {
@@ -357,6 +385,7 @@ function sourceOf(opts: CliOptions): EvidenceSourceOptions {
     ...(opts.s3Endpoint ? { s3Endpoint: opts.s3Endpoint } : {}),
     ...(opts.publicKey ? { publicKeys: opts.publicKey } : {}),
     ...(opts.kmsKeyId ? { kmsKeyId: opts.kmsKeyId } : {}),
+    ...(opts.stateTable ? { stateTable: opts.stateTable } : {}),
   };
 }
 

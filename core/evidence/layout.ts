@@ -45,6 +45,17 @@ export function dayOfManifestKey(key: string): Day | null {
   return match === null ? null : `${match[1]}-${match[2]}-${match[3]}`;
 }
 
+const DAY_FOLDER = /^v1\/(?:runs|snapshots|chain)\/(\d{4})\/(\d{2})\/(\d{2})[/.]/;
+
+/**
+ * The day of any object under the evidence layout (a record, a snapshot's rows object, a manifest),
+ * or `null` for a key outside it.
+ */
+export function dayOfEvidenceKey(key: string): Day | null {
+  const match = DAY_FOLDER.exec(key);
+  return match === null ? null : `${match[1]}-${match[2]}-${match[3]}`;
+}
+
 /**
  * Storage order of record keys: by the date and time in the key, whatever the kind folder, so runs
  * and snapshots interleave as they were written. Keys that are not record keys sort last, by key.

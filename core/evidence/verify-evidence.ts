@@ -1,5 +1,13 @@
 import { tryCanonicalize } from "./canonical-json.ts";
+import {
+  type BeyondChainHeadProblem,
+  type ChainHeadProblem,
+  type ChainHeadReading,
+  checkChainHead,
+} from "./chain-head.ts";
 import type { ChainProblem } from "./chain-problem.ts";
+import { checkDeleteMarkers, type DeleteMarkerProblem, type DeleteMarkerReading } from "./delete-markers.ts";
+import { compareNotes, type EvidenceNote, type NotYetCoveredNote } from "./evidence-note.ts";
 import { sha256Hex } from "./hash-chain.ts";
 import { compareStorageOrder, type Day, dayOfManifestKey, dayOfRecordKey, manifestKey } from "./layout.ts";
 import {
@@ -18,7 +26,13 @@ import { type ChainAnchor, type ChainEntry, verifyChain } from "./verify-chain.t
  * `evidence verify` for a period: the hash chain (verify-chain.ts) and the signed daily manifests
  * together. The chain proves order and links; a manifest, signed by a key the verifier trusts,
  * proves which records a day holds and their exact hashes, covering what the chain cannot see (the
- * last record removed or altered) and naming the changed record when a link breaks.
+ * last record removed or altered) and naming the changed record when a link breaks. The chain head
+ * kept in DynamoDB (chain-head.ts) covers a tail cut off and re-signed with the real key, and delete
+ * markers (delete-markers.ts) name objects hidden from readers.
+ *
+ * Days before `today` are closed: each record filed under one must be in its signed manifest. The
+ * current day is still open: its manifest is refreshed at most every few seconds, so a record it does
+ * not list yet is a note (`not-yet-covered`), not a problem.
  */
 
 /** An object as stored: its key and its text. */
@@ -46,6 +60,15 @@ export interface VerifyEvidenceInput {
    * of each object's bytes, or `null` when it is not in the bucket.
    */
   snapshotObjects?: readonly { key: string; sha256: string | null }[];
+  /**
+   * The verifier's current UTC day: days from it on are still open (see the file comment).
+   * @default every day is closed
+   */
+  today?: Day;
+  /** The chain head kept in DynamoDB, read after the records were listed. @default not checked */
+  chainHead?: ChainHeadReading;
+  /** Delete markers under the period's folders (ListObjectVersions). @default not checked */
+  deleteMarkers?: DeleteMarkerReading;
 }
 
 /** One manifest as the verifier judged it. */
@@ -57,13 +80,23 @@ export interface CheckedManifest {
   records: number;
 }
 
-export type EvidenceProblem = ChainProblem | ManifestProblem;
+export type EvidenceProblem =
+  | ChainProblem
+  | ManifestProblem
+  | ChainHeadProblem
+  | BeyondChainHeadProblem
+  | DeleteMarkerProblem;
 
 export interface EvidenceVerification {
   ok: boolean;
   period: Period;
-  /** Chain problems (in chain order), then manifest problems (by key). */
+  /**
+   * Chain problems (in chain order), then manifest problems (by key), then the chain head's, then
+   * delete markers (by key). Any problem fails the verification.
+   */
   problems: EvidenceProblem[];
+  /** What the verifier reports without failing (records not yet covered, checks it could not run). */
+  notes: EvidenceNote[];
   /** Records of the period that were checked. */
   records: number;
   /** Manifests of the period. */
@@ -135,15 +168,29 @@ export function verifyEvidence(input: VerifyEvidenceInput): EvidenceVerification
   }
   const trusted = manifests.filter((m) => m.valid && inPeriod(period, m.date));
   const { anchor, chainProblems } = checkChain(records, inRange, trusted);
-  checkManifests(inRange, records, manifests, trusted, new Set(checked.map((m) => m.date)), problems);
+  const notes: EvidenceNote[] = [];
+  const open = (day: Day) => input.today !== undefined && day >= input.today;
+  checkManifests(inRange, records, manifests, trusted, new Set(checked.map((m) => m.date)), open, {
+    problems,
+    notes,
+  });
   checkSnapshotObjects(inRange, input.snapshotObjects ?? [], problems);
+  const head = input.chainHead === undefined ? null : checkChainHead(input.chainHead, records, period);
+  const markers = input.deleteMarkers === undefined ? null : checkDeleteMarkers(input.deleteMarkers, period);
+  notes.push(...(head?.notes ?? []), ...(markers?.notes ?? []));
 
   problems.sort(compareManifestProblems);
-  const all: EvidenceProblem[] = [...chainProblems, ...problems];
+  const all: EvidenceProblem[] = [
+    ...chainProblems,
+    ...problems,
+    ...(head?.problems ?? []),
+    ...(markers?.problems ?? []).sort((a, b) => Number(a.key > b.key) - Number(a.key < b.key)),
+  ];
   return {
     ok: all.length === 0,
     period,
     problems: all,
+    notes: notes.sort(compareNotes),
     records: inRange.length,
     manifests: checked.sort((a, b) => Number(a.key > b.key) - Number(a.key < b.key)),
     anchor,
@@ -250,7 +297,9 @@ function checkManifests(
   trusted: readonly Manifest[],
   /** Days with an object at their manifest key, readable or not. */
   present: ReadonlySet<Day>,
-  problems: ManifestProblem[],
+  /** Whether a day is still open (its records need not all be in its manifest yet). */
+  open: (day: Day) => boolean,
+  { problems, notes }: { problems: ManifestProblem[]; notes: EvidenceNote[] },
 ): void {
   const byKey = new Map(records.map((r) => [r.key, r]));
   const listedByHash = new Map<string, ManifestRecord & { manifestKey: string }>();
@@ -277,19 +326,13 @@ function checkManifests(
       }
     }
     linkToPrevious(m, manifestByDate, problems);
+    const generatedAt = m.signed.manifest.generatedAt;
     for (const stored of inRange) {
       if (stored.day !== m.date || listedKeys.has(stored.key)) continue;
       const elsewhere = listedByHash.get(stored.hash);
-      problems.push(
-        elsewhere !== undefined
-          ? moved(stored, elsewhere, elsewhere.manifestKey)
-          : {
-              kind: "unsigned-record",
-              key: stored.key,
-              manifestKey: m.key,
-              message: `${stored.key} is not listed in the signed manifest ${m.key}: it was added after the manifest was signed, or the manifest is behind`,
-            },
-      );
+      if (elsewhere !== undefined) problems.push(moved(stored, elsewhere, elsewhere.manifestKey));
+      else if (open(m.date)) notes.push(notYetCovered(stored.key, m.date, generatedAt));
+      else problems.push(unsigned(stored.key, m.key, m.date, generatedAt));
     }
   }
 
@@ -297,6 +340,10 @@ function checkManifests(
   for (const day of days) {
     if (present.has(day)) continue;
     const recordKeys = inRange.filter((r) => r.day === day).map((r) => r.key);
+    if (open(day)) {
+      notes.push(...recordKeys.map((key) => notYetCovered(key, day, null)));
+      continue;
+    }
     problems.push({
       kind: "manifest-missing",
       key: manifestKey(day),
@@ -305,6 +352,34 @@ function checkManifests(
       message: `${manifestKey(day)} is missing: the ${recordKeys.length} record(s) of ${day} are not covered by a signed manifest`,
     });
   }
+}
+
+function notYetCovered(key: string, date: Day, latestManifestAt: string | null): NotYetCoveredNote {
+  return {
+    kind: "not-yet-covered",
+    key,
+    date,
+    manifestKey: manifestKey(date),
+    latestManifestAt,
+    message:
+      latestManifestAt === null
+        ? `${key} is not yet covered by a manifest: ${date} is still open and has none yet`
+        : `${key} is not yet covered by a manifest: ${date} is still open and its latest manifest was written at ${latestManifestAt}`,
+  };
+}
+
+/** A record of a closed day that its manifest does not list (a problem). */
+function unsigned(key: string, manifestKeyOfDay: string, date: Day, generatedAt: string): ManifestProblem {
+  // A manifest written during its own day is a refresh, not the closing manifest.
+  const closing = generatedAt.slice(0, 10) > date;
+  return {
+    kind: "unsigned-record",
+    key,
+    manifestKey: manifestKeyOfDay,
+    message: closing
+      ? `${key} is not listed in the signed manifest ${manifestKeyOfDay}: it was added after the manifest was signed, or the manifest is behind`
+      : `${key} is not listed in the signed manifest ${manifestKeyOfDay}, written at ${generatedAt} before the day ended: the closing manifest (written by the first evidence write of a later day) is missing, or the record was added afterwards`,
+  };
 }
 
 /** Each snapshot record that keeps its rows in an object must find that object, byte for byte. */

@@ -15,6 +15,7 @@ import {
   runEvidenceVerify,
 } from "../../cli/commands/evidence.ts";
 import { sha256Hex } from "../../core/evidence/hash-chain.ts";
+import { type SignedManifest, signedManifestText, signManifest } from "../../core/evidence/manifest.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
 import { DAY1, DAY2, SCENARIO_EXPECTED, scenarioDrafts } from "../support/evidence-scenario.ts";
 
@@ -37,6 +38,9 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
   let dir: string;
   let endpoints: string;
   let keys: string[];
+  let signer: LocalEvidenceSigner;
+  /** The endpoints file without the state table (a bucket alone). */
+  let bareEndpoints: string;
   const source = () => ({ endpoints, from: DAY1, to: DAY2 });
 
   beforeAll(async () => {
@@ -46,7 +50,7 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
       bucket: BUCKET,
       tables: { idempotency: "idem-cli", state: "state-cli" },
     });
-    const signer = LocalEvidenceSigner.generate();
+    signer = LocalEvidenceSigner.generate();
     store = new EvidenceStore({
       s3: servers.s3,
       bucket: BUCKET,
@@ -68,8 +72,12 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
           secretAccessKey: "S3RVER",
           signing: { keyId: signer.keyId, publicKeyPem: await signer.publicKeyPem() },
         },
+        dynamodb: { endpoint: servers.dynamoEndpoint, tables: { state: "state-cli" } },
       }),
     );
+    bareEndpoints = path.join(dir, "bare-endpoints.json");
+    const { dynamodb: _, ...bare } = JSON.parse(await readFile(endpoints, "utf8"));
+    await writeFile(bareEndpoints, JSON.stringify(bare));
   });
   afterAll(async () => {
     await servers.close();
@@ -77,10 +85,13 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
   });
 
   /** Runs `tamper`, verifies, then puts the bucket back as it was. */
-  async function verifyAfter(tamper: () => Promise<() => Promise<void>>): Promise<CommandResult> {
+  async function verifyAfter(
+    tamper: () => Promise<() => Promise<void>>,
+    endpointsFile = endpoints,
+  ): Promise<CommandResult> {
     const restore = await tamper();
     try {
-      return await runEvidenceVerify(source(), DAY2);
+      return await runEvidenceVerify({ ...source(), endpoints: endpointsFile }, DAY2);
     } finally {
       await restore();
     }
@@ -132,7 +143,47 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
 
     // Assess
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain(`FAILED: 1 problem(s)\n  record-missing   ${last}`);
+    expect(result.stdout).toContain(`FAILED: 2 problem(s)\n  record-missing   ${last}`);
+    expect(result.stdout).toContain(`chain-head       ${last}`);
+  });
+
+  it("fails a truncated tail re-signed with the real key: the chain head in the state table names it", async () => {
+    // Prepare: the last record removed, and day 2's manifest re-signed without it by the real key
+    const last = keys.at(-1) as string;
+    const original = await store.get(last);
+    const manifestKey = "v1/chain/2024/05/02.json";
+    const manifest = await store.get(manifestKey);
+    const { manifest: day2 } = JSON.parse(manifest) as SignedManifest;
+    const records = day2.records.filter((r) => r.key !== last);
+    const truncated = { ...day2, records, lastSequence: (records.at(-1) as { sequence: number }).sequence };
+
+    // Act
+    const result = await verifyAfter(async () => {
+      await servers.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: last }));
+      await put(manifestKey, signedManifestText(await signManifest(truncated, signer)));
+      return async () => {
+        await put(last, original);
+        await put(manifestKey, manifest);
+      };
+    });
+    const withoutTable = await verifyAfter(async () => {
+      await servers.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: last }));
+      await put(manifestKey, signedManifestText(await signManifest(truncated, signer)));
+      return async () => {
+        await put(last, original);
+        await put(manifestKey, manifest);
+      };
+    }, bareEndpoints);
+
+    // Assess
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`FAILED: 1 problem(s)\n  chain-head       ${last}`);
+    expect(result.stdout).toContain("the stored chain ends at sequence 9");
+    expect(withoutTable.exitCode).toBe(0);
+    expect(withoutTable.stdout).toContain("note: the chain head was not checked: no state table was given");
+    expect(withoutTable.stdout).toContain(
+      "note: delete markers were not checked: this store cannot list object versions (ListObjectVersions: MethodNotAllowed)",
+    );
   });
 
   it("names records reordered in the bucket by both keys", async () => {

@@ -37,6 +37,8 @@ export interface SignedBucket {
 export async function signedBucket(
   drafts: readonly EvidenceDraft[],
   signer: EvidenceSigner,
+  /** When each day's manifest was written. @default the day's last second (before it ended) */
+  generatedAt: (day: string) => string = (day) => `${day}T23:59:59.000Z`,
 ): Promise<SignedBucket> {
   const chained = chainRecords(drafts, null);
   const records = chained.map((record) => ({ key: evidenceKey(record), text: canonicalize(record) }));
@@ -50,7 +52,7 @@ export async function signedBucket(
       .filter(({ key }) => dayOfRecordKey(key) === day);
     const manifest = buildDailyManifest({
       date: day,
-      generatedAt: `${day}T23:59:59.000Z`,
+      generatedAt: generatedAt(day),
       records: entries.map(({ record, key }) => ({
         key,
         sequence: record.sequence,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalize } from "../../../core/evidence/canonical-json.ts";
-import { chainRecords } from "../../../core/evidence/hash-chain.ts";
+import { chainRecords, sha256Hex } from "../../../core/evidence/hash-chain.ts";
 import { evidenceKey } from "../../../core/evidence/layout.ts";
 import { signedManifestText, signManifest } from "../../../core/evidence/manifest.ts";
 import type { EvidenceDraft } from "../../../core/evidence/record.ts";
@@ -391,5 +391,118 @@ describe("verifyEvidence", () => {
     expect(v.anchor).toEqual({ sequence: 7, previousHash: null, signed: false });
     expect(v.ok).toBe(false);
     expect(v.problems.map((p) => p.kind)).toContain("invalid");
+  });
+
+  describe("the open day, the chain head and delete markers", () => {
+    const extra: EvidenceDraft = {
+      ...(scenarioDrafts()[10] as EvidenceDraft),
+      recordId: "late.snapshot",
+      createdAt: `${DAY2}T20:00:00.000Z`,
+    };
+    const longer = chainRecords([...scenarioDrafts(), extra], null);
+    const late = longer.at(-1) as (typeof longer)[number];
+    const lateObject = { key: evidenceKey(late), text: canonicalize(late) };
+    const withLate = () => [...bucket.records, lateObject];
+    const lateHead = {
+      head: { sequence: late.sequence, hash: sha256Hex(lateObject.text), key: lateObject.key },
+    };
+
+    it("reports a record of the open day that its latest manifest does not list as not yet covered", () => {
+      // Act
+      const v = verifyEvidence({
+        period: both,
+        records: withLate(),
+        manifests: bucket.manifests,
+        publicKeysPem: [signer.pem],
+        today: DAY2,
+        chainHead: lateHead,
+        deleteMarkers: { markers: [] },
+      });
+
+      // Assess
+      expect(v).toMatchObject({ ok: true, problems: [] });
+      expect(v.notes).toEqual([
+        {
+          kind: "not-yet-covered",
+          key: lateObject.key,
+          date: DAY2,
+          manifestKey: "v1/chain/2024/05/02.json",
+          latestManifestAt: `${DAY2}T23:59:59.000Z`,
+          message: `${lateObject.key} is not yet covered by a manifest: ${DAY2} is still open and its latest manifest was written at ${DAY2}T23:59:59.000Z`,
+        },
+      ]);
+    });
+
+    it("reports the open day's records as not yet covered when it has no manifest yet, but a closed day's as a problem", () => {
+      // Act
+      const open = verifyEvidence({
+        period: both,
+        records: bucket.records,
+        manifests: bucket.manifests.slice(0, 1),
+        publicKeysPem: [signer.pem],
+        today: DAY2,
+      });
+      const closed = run(withLate(), bucket.manifests);
+
+      // Assess
+      expect(open.ok).toBe(true);
+      expect(
+        open.notes.map((n) => [n.kind, n.kind === "not-yet-covered" ? n.latestManifestAt : null]),
+      ).toEqual(Array.from({ length: 4 }, () => ["not-yet-covered", null]));
+      expect(open.notes[0]?.message).toBe(
+        `${key(7)} is not yet covered by a manifest: ${DAY2} is still open and has none yet`,
+      );
+      expect(closed.problems[0]?.message).toContain(
+        "written at 2024-05-02T23:59:59.000Z before the day ended",
+      );
+    });
+
+    it("words a record missing from a closing manifest as added afterwards", async () => {
+      // Prepare: day 2's manifest written after the day ended (a closing manifest)
+      const closing = await signedBucket(scenarioDrafts(), signer, (day) =>
+        `${day}T23:59:59.000Z`.replace(DAY2, "2024-05-03"),
+      );
+
+      // Act
+      const v = verifyEvidence({
+        period: both,
+        records: withLate(),
+        manifests: closing.manifests,
+        publicKeysPem: [signer.pem],
+        today: "2024-05-03",
+      });
+
+      // Assess
+      expect(kinds(v)).toEqual([["unsigned-record", lateObject.key]]);
+      expect(v.problems[0]?.message).toBe(
+        `${lateObject.key} is not listed in the signed manifest v1/chain/2024/05/02.json: it was added after the manifest was signed, or the manifest is behind`,
+      );
+    });
+
+    it("adds the chain head's and the delete markers' problems after the others, markers by key", () => {
+      // Act
+      const v = verifyEvidence({
+        period: both,
+        records: bucket.records,
+        manifests: bucket.manifests,
+        publicKeysPem: [signer.pem],
+        chainHead: lateHead,
+        deleteMarkers: {
+          markers: [
+            { key: "v1/runs/2024/05/02/b.json", versionId: "2", lastModified: null },
+            { key: "v1/runs/2024/05/01/a.json", versionId: "1", lastModified: null },
+            { key: "v1/runs/2024/05/02/b.json", versionId: "3", lastModified: null },
+          ],
+        },
+      });
+
+      // Assess
+      expect(kinds(v)).toEqual([
+        ["chain-head", lateObject.key],
+        ["delete-marker", "v1/runs/2024/05/01/a.json"],
+        ["delete-marker", "v1/runs/2024/05/02/b.json"],
+        ["delete-marker", "v1/runs/2024/05/02/b.json"],
+      ]);
+    });
   });
 });
