@@ -412,6 +412,57 @@ describe("signed daily manifests written by the evidence store (s3rver + dynalit
     ]);
   });
 
+  it("fails a record hidden by a delete marker (ListObjectVersions as AWS answers it, in pages)", async () => {
+    // Prepare: s3rver cannot list versions, so the client answers for it, as S3 does for a versioned bucket
+    const store = await freshStore();
+    const stored = await store.append(draft("m0", "2024-06-12T08:00:00.000Z"), "w-m0");
+    const asked: { Prefix?: string; KeyMarker?: string }[] = [];
+    servers.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== "ListObjectVersionsCommand") return next(args);
+        const input = args.input as { Prefix?: string; KeyMarker?: string };
+        asked.push({ ...input });
+        const snapshots = input.Prefix === "v1/snapshots/2024/06/";
+        const output =
+          snapshots && input.KeyMarker === undefined
+            ? { IsTruncated: true, NextKeyMarker: stored.key, NextVersionIdMarker: "v0", DeleteMarkers: [] }
+            : snapshots
+              ? {
+                  IsTruncated: false,
+                  DeleteMarkers: [
+                    { Key: stored.key, VersionId: "v1", LastModified: new Date("2024-06-12T09:00:00.000Z") },
+                  ],
+                }
+              : { IsTruncated: false };
+        return { output: output as never, response: {} };
+      },
+      { step: "initialize", name: "versionedBucket" },
+    );
+    try {
+      // Act
+      const verification = await verifyOn(store, { from: "2024-06-12", to: "2024-06-12" }, "2024-06-13");
+
+      // Assess
+      expect(verification.problems).toEqual([
+        {
+          kind: "delete-marker",
+          key: stored.key,
+          versionId: "v1",
+          message: `${stored.key} is hidden by a delete marker (version v1, 2024-06-12T09:00:00.000Z): evidence is never deleted, so someone hid it; its earlier versions are still in the bucket`,
+        },
+      ]);
+      expect(verification.notes).toEqual([]);
+      expect(asked.map((a) => a.Prefix)).toEqual([
+        "v1/runs/2024/06/",
+        "v1/snapshots/2024/06/",
+        "v1/snapshots/2024/06/",
+        "v1/chain/2024/06/",
+      ]);
+    } finally {
+      servers.s3.middlewareStack.remove("versionedBucket");
+    }
+  });
+
   it("writes no manifest for a day without records, and cannot write one without a signer", async () => {
     // Prepare
     const signed = await freshStore();
