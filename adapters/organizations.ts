@@ -9,11 +9,13 @@ import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { DenyEntry, Organization } from "../core/estate.ts";
 import type { RevocationScpPort } from "../core/ports.ts";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../core/revocation/shard-scps.ts";
+import { RevocationScpSlotError } from "./organizations/errors.ts";
 import { findRootId, readOrganization } from "./organizations/read-organization.ts";
 import {
   attachedPolicyIds,
+  describeSlot,
   listToolPolicies,
-  policyContent,
+  REVOCATION_SCP_PLACEHOLDER,
   type RevocationScpWrite,
   writeRevocationScps,
 } from "./organizations/revocation-scps.ts";
@@ -21,16 +23,24 @@ import {
 export {
   isRetryableOrganizationsError,
   RETRYABLE_ORGANIZATIONS_ERRORS,
+  RevocationScpSlotError,
   UnexpectedOrganizationsResponseError,
 } from "./organizations/errors.ts";
 export { accountStatus } from "./organizations/read-organization.ts";
 export {
+  DEFAULT_REVOCATION_SCP_SLOTS,
   MANAGED_BY_TAG,
   REVOCATION_SCP_MARKER,
+  REVOCATION_SCP_PLACEHOLDER,
   type RevocationScpWrite,
+  revocationScpSlot,
 } from "./organizations/revocation-scps.ts";
 
-/** Names of the tool's revocation SCPs: `<prefix>-1`, `<prefix>-2`, ... */
+/**
+ * Name prefix of the revocation SCP slots the local stack seeds and the CLI looks for when it is not
+ * told the slot ids: `<prefix>-1`, `<prefix>-2`, ... (a deployed stage names its own
+ * `okta-aws-lifecycle-<stage>-revocation-<n>`, infra/revocation-scp-slots.ts).
+ */
 export const DEFAULT_REVOCATION_SCP_PREFIX = "okta-aws-lifecycle-revocation";
 
 export interface OrganizationsAdapterOptions {
@@ -49,7 +59,12 @@ export interface OrganizationsAdapterOptions {
 }
 
 export interface RevocationScpOptions {
-  /** @default "okta-aws-lifecycle-revocation" */
+  /**
+   * The slots' policy ids, in slot order (the deployed functions get them from their configuration).
+   * Unset: the slots are found by name prefix and marker (ListPolicies).
+   */
+  slots?: readonly string[];
+  /** How slots are found when `slots` is unset. @default "okta-aws-lifecycle-revocation" */
   namePrefix?: string;
   /** Where the SCPs are attached. @default the organization's root */
   targetId?: string;
@@ -80,9 +95,10 @@ export class OrganizationsAdapter {
   }
 
   /**
-   * Makes the tool's SCPs on the target hold exactly `denies` (sharded, each at most `maxPolicyChars`),
-   * in the slots the target has left; returns their ids and what did not fit. Idempotent: the same
-   * Denies a second time make no write.
+   * Makes the revocation SCP slots on the target hold exactly `denies` (sharded, each at most
+   * `maxPolicyChars`), the empty ones the placeholder; returns the slots holding Denies and what did
+   * not fit. Only rewrites and (re-)attaches slots. Idempotent: the same Denies a second time make no
+   * write.
    */
   async writeRevocationScps(
     denies: readonly DenyEntry[],
@@ -91,7 +107,7 @@ export class OrganizationsAdapter {
     return writeRevocationScps(
       {
         client: this.client,
-        namePrefix: options.namePrefix ?? DEFAULT_REVOCATION_SCP_PREFIX,
+        slots: await this.slots(options),
         targetId: options.targetId ?? (await findRootId(this.client)),
         maxPolicyChars: this.maxPolicyChars,
         maxPoliciesPerTarget: this.maxPoliciesPerTarget,
@@ -100,16 +116,29 @@ export class OrganizationsAdapter {
     );
   }
 
-  /** The tool's revocation SCPs attached to the target, in order, with their content. */
+  /** The slots attached to the target that hold Denies (not the placeholder), in order, with their content. */
   async listRevocationScps(options: RevocationScpOptions = {}): Promise<RevocationScp[]> {
     const targetId = options.targetId ?? (await findRootId(this.client));
-    const tool = await listToolPolicies(this.client, options.namePrefix ?? DEFAULT_REVOCATION_SCP_PREFIX);
+    const slots = await this.slots(options);
     const attached = new Set(await attachedPolicyIds(this.client, targetId));
     const scps: RevocationScp[] = [];
-    for (const t of tool.filter((p) => attached.has(p.id))) {
-      scps.push({ policyId: t.id, name: t.name, content: await policyContent(this.client, t.id) });
+    for (const policyId of slots.filter((id) => attached.has(id))) {
+      const { name, content } = await describeSlot(this.client, policyId);
+      if (content !== REVOCATION_SCP_PLACEHOLDER) scps.push({ policyId, name, content });
     }
     return scps;
+  }
+
+  private async slots(options: RevocationScpOptions): Promise<readonly string[]> {
+    if (options.slots !== undefined) return options.slots;
+    const prefix = options.namePrefix ?? DEFAULT_REVOCATION_SCP_PREFIX;
+    const found = (await listToolPolicies(this.client, prefix)).map((p) => p.id);
+    if (found.length === 0) {
+      throw new RevocationScpSlotError(
+        `no revocation SCP slot named ${prefix}-<n> with the tool's marker: the deploy (or the local stack) creates them`,
+      );
+    }
+    return found;
   }
 
   /** The revocation SCPs of one target as the workflows' port (fixed options, e.g. the root). */

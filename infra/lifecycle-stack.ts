@@ -3,6 +3,8 @@
  * tables, the bus, the three ingress nets, the workflows, alarms and the dashboard. Every role comes
  * from infra/permissions.ts. The evidence bucket and its keys (infra/evidence-bucket.ts) are passed in.
  */
+
+import { readFileSync } from "node:fs";
 import { alarms } from "./alarms.ts";
 import { dashboard } from "./dashboard.ts";
 import { discoverFacts } from "./discovery.ts";
@@ -12,10 +14,12 @@ import { hookApi } from "./hook-api.ts";
 import { dispatch, lifecycleBus } from "./lifecycle-bus.ts";
 import { logPoller } from "./log-poller.ts";
 import { logStreaming } from "./log-streaming.ts";
+import { checkMembershipSync } from "./membership-sync.ts";
 import { resourceNames } from "./names.ts";
 import { organizationsForwarding } from "./organizations-forwarding.ts";
 import { policyLocationValue, readDeploymentParameters } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
+import { revocationScpSlots } from "./revocation-scp-slots.ts";
 import { secrets as createSecrets } from "./secrets.ts";
 import { tables as createTables } from "./tables.ts";
 import { userReconcile, userReconcileEnvironment } from "./user-reconcile.ts";
@@ -39,8 +43,10 @@ export function lifecycleStack(options: {
   env?: Record<string, string | undefined>;
 }) {
   const parameters = readDeploymentParameters(options.env ?? process.env);
+  checkMembershipSync(parameters, (path) => readFileSync(path, "utf8"));
   const names = resourceNames($app.name, $app.stage);
   const discovered = discoverFacts(parameters);
+  const scpSlots = revocationScpSlots({ names, parameters });
   const work = options.estateWorkflow ? workBucket() : undefined;
   const facts: $util.Output<PermissionFacts> = $resolve({
     partition: discovered.partition,
@@ -52,6 +58,7 @@ export function lifecycleStack(options: {
     encryptionKey: $output(options.evidence.encryptionKeyArn),
     signingKey: $output(options.evidence.signingKeyArn),
     workBucket: $output(work?.name),
+    revocationScpIds: scpSlots.ids,
   }).apply((d) => ({
     partition: d.partition,
     region: d.region,
@@ -69,6 +76,8 @@ export function lifecycleStack(options: {
       ? { policyObject: { bucket: parameters.policy.bucket, key: parameters.policy.key } }
       : {}),
     ...(parameters.logStreamingSource ? { logStreamingSource: parameters.logStreamingSource } : {}),
+    revocationScpIds: d.revocationScpIds,
+    membershipSync: parameters.membershipSync,
   }));
 
   const secrets = createSecrets(names);
@@ -141,5 +150,7 @@ export function lifecycleStack(options: {
     alarmTopic: topic.arn,
     instanceArn: discovered.identityCenter.apply((ic) => ic.instanceArn),
     identityStoreId: discovered.identityCenter.apply((ic) => ic.identityStoreId),
+    /** The revocation SCP slots (the CLI's `doctor` and `reconcile` may be given them). */
+    revocationScpIds: scpSlots.ids.apply((ids) => ids.join(",")),
   };
 }

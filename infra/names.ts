@@ -76,6 +76,13 @@ export interface ResourceNames {
   dashboard: string;
   /** The Step Functions log groups (vended logs, so not under /aws/lambda). */
   stateMachineLogGroups: { userReconcile: string; estateReconcile: string };
+  /**
+   * The IAM path of every role the stack creates, `/okta-aws-lifecycle/<stage>/`: the Organizations
+   * delegation policy (docs/deploy.md) names the tool's roles by it.
+   */
+  rolePath: string;
+  /** The revocation SCP slot `n` (1-based): `<prefix>-revocation-<n>` (infra/revocation-scp-slots.ts). */
+  revocationScp: (n: number) => string;
 }
 
 /**
@@ -153,5 +160,7 @@ export function resourceNames(app: string, stage: string): ResourceNames {
       userReconcile: `/aws/vendedlogs/states/${prefix}-user-reconcile`,
       estateReconcile: `/aws/vendedlogs/states/${prefix}-estate-reconcile`,
     },
+    rolePath: `/${app}/${stage}/`,
+    revocationScp: (n) => `${prefix}-revocation-${n}`,
   };
 }

@@ -57,6 +57,19 @@ export interface DeploymentParameters {
   hookBurstLimit: number;
   /** Okta app instance ids that provision Identity Center (application.* events count only for them). */
   provisioningAppIds: string[];
+  /**
+   * How many revocation SCP slots the deploy creates and attaches to the root
+   * (infra/revocation-scp-slots.ts); each keeps one of the root's SCP places. @default 2
+   */
+  revocationScpSlots: number;
+  /** The organization's root id (`r-...`). Unset: discovered with organizations:ListRoots at deploy. */
+  rootId?: string;
+  /**
+   * Whether the workflows may add Identity Center group memberships: grants
+   * identitystore:CreateGroupMembership. Must equal the policy's `ownership.membershipSync` (a bundled
+   * policy is checked at deploy). @default false
+   */
+  membershipSync: boolean;
 }
 
 /** Thrown when the deploy environment is incomplete or malformed; names every problem and its fix. */
@@ -135,6 +148,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     /^(rate|cron)\(.+\)$/,
     "an EventBridge Scheduler expression like rate(1 hour)",
   );
+  const rootId = matching("OAL_ROOT_ID", /^r-[0-9a-z]{4,32}$/, "an organization root id (r-...)");
   const parameters: DeploymentParameters = {
     oktaOrgUrl: oktaOrgUrl ?? "",
     ...(homeRegion ? { homeRegion } : {}),
@@ -155,6 +169,10 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
       .split(",")
       .map((id) => id.trim())
       .filter(Boolean),
+    // 10 per target at most (the raised quota), FullAWSAccess takes one.
+    revocationScpSlots: positive("OAL_REVOCATION_SCP_SLOTS", 2, 9),
+    ...(rootId ? { rootId } : {}),
+    membershipSync: oneOf("OAL_MEMBERSHIP_SYNC", ["on", "off"] as const, "off") === "on",
   };
   if (problems.length > 0) {
     throw new DeploymentParameterError(

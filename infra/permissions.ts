@@ -77,6 +77,10 @@ export interface PermissionFacts {
   policyObject?: { bucket: string; key: string };
   /** The Okta Log Streaming partner event source (`aws.partner/okta.com/...`), when configured. */
   logStreamingSource?: string;
+  /** The revocation SCP slots' policy ids (`p-...`), created by the deploy (infra/revocation-scp-slots.ts). */
+  revocationScpIds: string[];
+  /** `OAL_MEMBERSHIP_SYNC`: the workflows may add group memberships (the policy's `membershipSync`). */
+  membershipSync: boolean;
 }
 
 /** Role keys: Lambda roles are keyed like their function (infra/names.ts). */
@@ -108,8 +112,9 @@ const IDENTITY_STORE_WHY =
   "identitystore user, group and membership ARNs carry no store id (`user/*`, `group/*`, `membership/*`); every " +
   "identitystore action also requires the identity store resource, pinned here to the one store id (its owning " +
   "account is left as `*`: the store id is unique).";
-const SCP_WHY =
-  "Policy ids (`p-*`) are only known once created; the tag condition confines the grant to the tool's revocation SCPs.";
+const TAGGED_PERMISSION_SETS_WHY =
+  "Permission sets are created by administrators after deploy; the grant needs the permission set to carry the " +
+  "tag named in its condition, which only an administrator puts on (the tool's roles cannot tag).";
 const ROOT_WHY = "The organization's root id (`r-*`) is read with ListRoots at run time.";
 const EVIDENCE_WHY =
   "Object keys are per record (`v1/runs/...`, `v1/snapshots/...`); only the evidence prefix.";
@@ -135,7 +140,8 @@ function arns(f: PermissionFacts) {
     users: `arn:${p}:identitystore:::user/*`,
     groups: `arn:${p}:identitystore:::group/*`,
     memberships: `arn:${p}:identitystore:::membership/*`,
-    scps: `${org}:policy/${f.organizationId}/service_control_policy/p-*`,
+    /** The revocation SCP slots, exactly. */
+    slots: f.revocationScpIds.map((id) => `${org}:policy/${f.organizationId}/service_control_policy/${id}`),
     root: `${org}:root/${f.organizationId}/r-*`,
     ous: `${org}:ou/${f.organizationId}/ou-*`,
     orgAccounts: `${org}:account/${f.organizationId}/*`,
@@ -149,7 +155,10 @@ function arns(f: PermissionFacts) {
 }
 
 const SCP_TYPE = { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" };
-const TOOL_TAG = `${RUNTIME_CONTRACT.managedByTag.key}`;
+const { assignable, managementAccount } = RUNTIME_CONTRACT.permissionSetTags;
+const taggedWith = (tag: { key: string; value: string }) => ({
+  StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value },
+});
 
 /** Grants every Lambda role carries: its own log streams and X-Ray segments. */
 function lambdaBasics(f: PermissionFacts, functionName: string): Grant[] {
@@ -205,18 +214,18 @@ function deadLetter(f: PermissionFacts, queue: string): Grant {
   return { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [arns(f).queue(queue)] };
 }
 
-const { coalescedEvents, denyLedger, evidenceChain, locks, pollerCursor, sessionTags } =
+const { coalescedEvents, denyLedger, evidenceChain, identityLinks, locks, pollerCursor, sessionTags } =
   RUNTIME_CONTRACT.statePartitions;
 
-/** Reading the tool's revocation SCPs and the root they are attached to. */
+/** Reading the revocation SCP slots and the root they are attached to. */
 function readRevocationScps(f: PermissionFacts): Grant[] {
   const a = arns(f);
   return [
     {
-      sid: "ListOrganizationRootsAndPolicies",
-      actions: ["organizations:ListRoots", "organizations:ListPolicies"],
+      sid: "ListOrganizationRoots",
+      actions: ["organizations:ListRoots"],
       resources: ["*"],
-      wildcard: "ListRoots and ListPolicies authorize on no resource type: AWS requires `*`.",
+      wildcard: "ListRoots authorizes on no resource type: AWS requires `*`.",
     },
     {
       sid: "ListPoliciesOnRoot",
@@ -224,49 +233,29 @@ function readRevocationScps(f: PermissionFacts): Grant[] {
       resources: [a.root],
       wildcard: ROOT_WHY,
     },
-    {
-      sid: "ReadRevocationScps",
-      actions: ["organizations:DescribePolicy", "organizations:ListTargetsForPolicy"],
-      resources: [a.scps],
-      conditions: { StringEquals: { [`aws:ResourceTag/${TOOL_TAG}`]: RUNTIME_CONTRACT.managedByTag.value } },
-      wildcard: SCP_WHY,
-    },
+    { sid: "ReadRevocationScpSlots", actions: ["organizations:DescribePolicy"], resources: a.slots },
   ];
 }
 
-/** Creating, rewriting, attaching and deleting the tool's revocation SCPs, and nothing else. */
+/**
+ * Rewriting the revocation SCP slots (created at deploy, so their ARNs are exact) and re-attaching one
+ * found detached; nothing else. No CreatePolicy, TagResource, DetachPolicy or DeletePolicy: the tool
+ * cannot make a policy its own, nor touch another.
+ */
 function writeRevocationScps(f: PermissionFacts): Grant[] {
   const a = arns(f);
-  const tagged = { [`aws:ResourceTag/${TOOL_TAG}`]: RUNTIME_CONTRACT.managedByTag.value };
   return [
     ...readRevocationScps(f),
     {
-      sid: "CreateTaggedRevocationScps",
-      // CreatePolicy with Tags also needs TagResource (Organizations API reference, CreatePolicy).
-      actions: ["organizations:CreatePolicy", "organizations:TagResource"],
-      resources: [a.scps],
-      conditions: {
-        StringEquals: { [`aws:RequestTag/${TOOL_TAG}`]: RUNTIME_CONTRACT.managedByTag.value, ...SCP_TYPE },
-        "ForAllValues:StringEquals": { "aws:TagKeys": [TOOL_TAG] },
-      },
-      wildcard: SCP_WHY,
+      sid: "RewriteRevocationScpSlots",
+      actions: ["organizations:UpdatePolicy", "organizations:AttachPolicy"],
+      resources: a.slots,
+      conditions: { StringEquals: SCP_TYPE },
     },
     {
-      sid: "ChangeRevocationScps",
-      actions: [
-        "organizations:UpdatePolicy",
-        "organizations:DeletePolicy",
-        "organizations:AttachPolicy",
-        "organizations:DetachPolicy",
-      ],
-      resources: [a.scps],
-      conditions: { StringEquals: { ...tagged, ...SCP_TYPE } },
-      wildcard: SCP_WHY,
-    },
-    {
-      // Attach/Detach authorize on the policy and on the target: the policy side is the grant above.
+      // AttachPolicy authorizes on the policy and on the target: the policy side is the grant above.
       sid: "AttachScpsToRoot",
-      actions: ["organizations:AttachPolicy", "organizations:DetachPolicy"],
+      actions: ["organizations:AttachPolicy"],
       resources: [a.root],
       conditions: { StringEquals: SCP_TYPE },
       wildcard: ROOT_WHY,
@@ -274,23 +263,39 @@ function writeRevocationScps(f: PermissionFacts): Grant[] {
   ];
 }
 
-/** Reading and rewriting the inline policies of the permission sets provisioned to the management account. */
+/**
+ * Reading and rewriting the inline policies of the permission sets provisioned to the management account.
+ * Which sets those are is not known at deploy, and IAM cannot condition on "provisioned to account X":
+ * the writes need the `okta-aws-lifecycle:management-account` tag on the permission set (an
+ * administrator's step, docs/deploy.md). Reading stays on every set of the instance (it changes nothing).
+ */
 function managementAccountInlinePolicies(f: PermissionFacts, write: boolean): Grant[] {
   const a = arns(f);
-  return [
+  const grants: Grant[] = [
     {
       sid: "ListManagementAccountPermissionSets",
       actions: ["sso:ListPermissionSetsProvisionedToAccount"],
       resources: [a.instance, a.account(f.managementAccountId)],
     },
     {
-      sid: write ? "EditInlinePolicies" : "ReadInlinePolicies",
-      actions: [
-        "sso:GetInlinePolicyForPermissionSet",
-        ...(write ? ["sso:PutInlinePolicyToPermissionSet", "sso:DeleteInlinePolicyFromPermissionSet"] : []),
-      ],
+      sid: "ReadInlinePolicies",
+      actions: ["sso:GetInlinePolicyForPermissionSet"],
       resources: [a.instance, a.permissionSets],
       wildcard: PERMISSION_SETS_WHY,
+    },
+  ];
+  if (!write) return grants;
+  const edits = ["sso:PutInlinePolicyToPermissionSet", "sso:DeleteInlinePolicyFromPermissionSet"];
+  return [
+    ...grants,
+    // Each resource of a request is authorized on its own: the instance, then the tagged set.
+    { sid: "EditInlinePoliciesOnInstance", actions: edits, resources: [a.instance] },
+    {
+      sid: "EditManagementAccountInlinePolicies",
+      actions: edits,
+      resources: [a.permissionSets],
+      conditions: taggedWith(managementAccount),
+      wildcard: TAGGED_PERMISSION_SETS_WHY,
     },
   ];
 }
@@ -357,6 +362,7 @@ function identityCenterUserReads(f: PermissionFacts): Grant[] {
       sid: "ReadIdentityStoreUser",
       actions: [
         "identitystore:GetUserId",
+        "identitystore:DescribeUser",
         "identitystore:ListGroupMembershipsForMember",
         "identitystore:ListGroups",
       ],
@@ -387,6 +393,8 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
         },
         statePartition(f, "ReadDenyLedger", ["dynamodb:Query"], [denyLedger]),
         statePartition(f, "ReadSessionTags", ["dynamodb:GetItem"], [sessionTags]),
+        // Whom a deleted Okta user was: recorded while Okta still answered for them (read-user-truth.ts).
+        statePartition(f, "IdentityLinks", ["dynamodb:GetItem", "dynamodb:PutItem"], [identityLinks]),
       ];
     case "planUserRun":
       return [];
@@ -455,14 +463,23 @@ function userReconcileWorkflow(f: PermissionFacts): Grant[] {
       resources: [a.identityStore, a.users, a.groups, a.memberships],
       wildcard: IDENTITY_STORE_WHY,
     },
+    // Membership sync (SCIM lag repair), only when the deployment says the policy owns it.
+    ...addGroupMemberships(f),
+    ...workflowObservability(),
+  ];
+}
+
+/** identitystore:CreateGroupMembership, granted only with `OAL_MEMBERSHIP_SYNC=on`. */
+function addGroupMemberships(f: PermissionFacts): Grant[] {
+  if (!f.membershipSync) return [];
+  const a = arns(f);
+  return [
     {
-      // Membership sync (SCIM lag repair), only when the policy owns it.
       sid: "AddGroupMemberships",
       actions: ["identitystore:CreateGroupMembership"],
       resources: [a.identityStore, a.users, a.groups],
       wildcard: IDENTITY_STORE_WHY,
     },
-    ...workflowObservability(),
   ];
 }
 
@@ -529,11 +546,12 @@ function estateReconcileTask(f: PermissionFacts): Grant[] {
       wildcard: IDENTITY_STORE_WHY,
     },
     {
-      sid: "ChangeGroupMemberships",
-      actions: ["identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership"],
+      sid: "RemoveGroupMemberships",
+      actions: ["identitystore:DeleteGroupMembership"],
       resources: [a.identityStore, a.users, a.groups, a.memberships],
       wildcard: IDENTITY_STORE_WHY,
     },
+    ...addGroupMemberships(f),
     {
       sid: "ReadPermissionSets",
       actions: ["sso:ListPermissionSets", "sso:DescribePermissionSet"],
@@ -541,16 +559,29 @@ function estateReconcileTask(f: PermissionFacts): Grant[] {
       wildcard: PERMISSION_SETS_WHY,
     },
     {
-      sid: "ReadAndChangeAssignments",
+      sid: "ReadAndRemoveAssignments",
       actions: [
         "sso:ListPermissionSetsProvisionedToAccount",
         "sso:ListAccountAssignments",
-        "sso:CreateAccountAssignment",
         "sso:DeleteAccountAssignment",
         "sso:ProvisionPermissionSet",
       ],
       resources: [a.instance, a.permissionSets, a.allAccounts],
       wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+    },
+    {
+      // Each resource of a request is authorized on its own: instance and account here, the set below.
+      sid: "CreateAssignmentsInAccounts",
+      actions: ["sso:CreateAccountAssignment"],
+      resources: [a.instance, a.allAccounts],
+      wildcard: ACCOUNTS_WHY,
+    },
+    {
+      sid: "CreateAssignmentsOfAssignableSets",
+      actions: ["sso:CreateAccountAssignment"],
+      resources: [a.permissionSets],
+      conditions: taggedWith(assignable),
+      wildcard: TAGGED_PERMISSION_SETS_WHY,
     },
     {
       sid: "PollAsyncOperations",

@@ -1,6 +1,7 @@
 /**
  * IAM roles built from infra/permissions.ts: one per function, state machine and schedule, each with
- * exactly the grants the permissions module lists for its key (and nothing SST would add by default).
+ * exactly the grants the permissions module lists for its key (and nothing SST would add by default),
+ * all under the stage's IAM path (`/okta-aws-lifecycle/<stage>/`, infra/names.ts).
  */
 import {
   type PermissionFacts,
@@ -20,6 +21,8 @@ const pascal = (key: string) =>
 export function leastPrivilegeRole(key: RoleKey, facts: $util.Output<PermissionFacts>) {
   const permissions = facts.apply((f) => ({ role: rolePermissions(f)[key], accountId: f.accountId }));
   return new aws.iam.Role(`${pascal(key)}Role`, {
+    // The Organizations delegation policy (docs/deploy.md) names the tool's roles by this path.
+    path: facts.apply((f) => f.names.rolePath),
     description: permissions.apply(({ role }) => `okta-aws-lifecycle: ${role.purpose}`.slice(0, 1000)),
     assumeRolePolicy: permissions.apply(({ role, accountId }) =>
       JSON.stringify(trustPolicyDocument(role.principal, accountId)),

@@ -23,6 +23,8 @@ export const RUNTIME_CONTRACT = {
     coalescedEvents: "coalesced",
     /** adapters/lease-lock.ts: the lease that serializes the revocation writers. */
     locks: "locks",
+    /** adapters/identity-links.ts: Okta user id -> Identity Center user, found while Okta answered. */
+    identityLinks: "identity-link",
   },
   /** Powertools Idempotency's DynamoDB defaults. */
   idempotencyTable: { partitionKey: "id", ttlAttribute: "expiration" },
@@ -33,4 +35,27 @@ export const RUNTIME_CONTRACT = {
   /** adapters/organizations.ts `DEFAULT_REVOCATION_SCP_PREFIX` and `MANAGED_BY_TAG`. */
   revocationScpPrefix: "okta-aws-lifecycle-revocation",
   managedByTag: { key: "managed-by", value: "okta-aws-lifecycle" },
+  /**
+   * adapters/organizations/revocation-scps.ts `revocationScpSlot`: what a slot is created with, its
+   * Description marker and its empty content (`REVOCATION_SCP_MARKER`, `REVOCATION_SCP_PLACEHOLDER`).
+   */
+  revocationScpSlot: {
+    description:
+      "Managed by okta-aws-lifecycle: revocation Denies on identitystore:userId. Changes are overwritten.",
+    placeholder:
+      '{"Version":"2012-10-17","Statement":[{"Sid":"EmptyRevocationSlot","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*","Condition":{"Null":{"aws:PrincipalArn":"true"},"StringLike":{"aws:PrincipalArn":"*"}}}]}',
+  },
+  /** adapters/organizations/revocation-scps.ts `DEFAULT_REVOCATION_SCP_SLOTS`. */
+  defaultRevocationScpSlots: 2,
+  /**
+   * Tags an administrator puts on permission sets (docs/deploy.md, "Tag the permission sets"); IAM
+   * conditions on them (`aws:ResourceTag`, which sso supports on the PermissionSet resource type):
+   * - `assignable`: the estate reconcile may create assignments of it (a set the policy declares);
+   * - `managementAccount`: provisioned to the management account, so the Deny tasks may rewrite its
+   *   inline policy.
+   */
+  permissionSetTags: {
+    assignable: { key: "okta-aws-lifecycle:assignable", value: "true" },
+    managementAccount: { key: "okta-aws-lifecycle:management-account", value: "true" },
+  },
 } as const;

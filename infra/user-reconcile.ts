@@ -39,6 +39,7 @@ export function userReconcileEnvironment(deps: UserReconcileDeps): Record<string
     MANAGEMENT_ACCOUNT_ID: deps.facts.apply((f) => f.managementAccountId),
     HOLD_SECONDS: String(deps.parameters.holdSeconds),
     POLICY_LOCATION: policyLocationValue(deps.parameters.policy),
+    REVOCATION_SCP_IDS: deps.facts.apply((f) => f.revocationScpIds.join(",")),
     POWERTOOLS_SERVICE_NAME: "user-reconcile",
     ...deps.evidenceEnvironment,
   };

@@ -22,11 +22,14 @@ const PLACEHOLDER_FACTS: PermissionFacts = {
   workBucket: "<work-bucket>",
   policyObject: { bucket: "<policy-bucket>", key: "<policy-key>" },
   logStreamingSource: "aws.partner/okta.com/<org>/<source>",
+  revocationScpIds: ["<revocation-scp-slot-1>", "<revocation-scp-slot-2>"],
+  membershipSync: true,
 };
 
 /** Which optional parameter adds a grant, found by removing each option in turn. */
-const OPTIONS: { when: string; without: Partial<Record<keyof PermissionFacts, undefined>> }[] = [
+const OPTIONS: { when: string; without: Partial<PermissionFacts> }[] = [
   { when: "OAL_POLICY=s3://...", without: { policyObject: undefined } },
+  { when: "OAL_MEMBERSHIP_SYNC=on", without: { membershipSync: false } },
 ];
 
 export const MARKERS = {

@@ -38,3 +38,11 @@ export function isRetryableOrganizationsError(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return typeof name === "string" && (RETRYABLE_ORGANIZATIONS_ERRORS as readonly string[]).includes(name);
 }
+
+/**
+ * The revocation SCP slots are missing or misconfigured: none configured or found, or an id that is not
+ * one of the tool's slots. Revocation cannot use SCPs until the deploy (or the local stack) creates them.
+ */
+export class RevocationScpSlotError extends Error {
+  override name = "RevocationScpSlotError";
+}

@@ -1,17 +1,19 @@
 /**
- * The tool's revocation SCPs: numbered policies `<prefix>-1`, `<prefix>-2`, ... whose Description is
- * the tool's marker. Policies without both (the customer's, FullAWSAccess) are never changed.
+ * The tool's revocation SCPs live in a fixed set of **slots**: SCPs created once, at deploy time
+ * (infra/revocation-scp-slots.ts; the local stack seeds the same), named `<prefix>-1`, `<prefix>-2`, ...,
+ * described with the tool's marker and attached to the root. At run time the tool only rewrites a slot's
+ * content (UpdatePolicy) and re-attaches a slot someone detached (AttachPolicy): it never creates,
+ * tags, detaches or deletes a policy, so its roles can be granted those two writes on the slots' exact
+ * ARNs and nothing else (infra/permissions.ts). A slot with no Deny holds {@link REVOCATION_SCP_PLACEHOLDER}
+ * and stays attached: its place on the root is reserved for the next revocation, which then never
+ * waits on (or fails at) an attachment.
  */
 import {
   AttachPolicyCommand,
-  CreatePolicyCommand,
-  DeletePolicyCommand,
   DescribePolicyCommand,
-  DetachPolicyCommand,
   type OrganizationsClient,
   paginateListPolicies,
   paginateListPoliciesForTarget,
-  paginateListTargetsForPolicy,
   UpdatePolicyCommand,
 } from "@aws-sdk/client-organizations";
 import type { DenyEntry } from "../../core/estate.ts";
@@ -19,14 +21,49 @@ import type { DenyStatement } from "../../core/revocation/deny-statement.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { orderScpWrites } from "../../core/revocation/order-scp-writes.ts";
 import { shardScps } from "../../core/revocation/shard-scps.ts";
-import { required } from "./errors.ts";
+import { RevocationScpSlotError, required } from "./errors.ts";
 
 const SCP = "SERVICE_CONTROL_POLICY";
 
-/** The Description that marks a policy as the tool's (with the name prefix). */
+/** The Description that marks a policy as one of the tool's slots (with the name prefix). */
 export const REVOCATION_SCP_MARKER =
   "Managed by okta-aws-lifecycle: revocation Denies on identitystore:userId. Changes are overwritten.";
 export const MANAGED_BY_TAG = { Key: "managed-by", Value: "okta-aws-lifecycle" };
+
+/**
+ * The content of a slot that holds no Deny. Organizations refuses an SCP without a statement, so it is a
+ * Deny that matches no request: `aws:PrincipalArn` cannot be both absent (`Null` true) and match `*`.
+ * Its one action, LeaveOrganization, is one AWS recommends denying anyway, so even a misreading of the
+ * condition could not lock anyone out of their work.
+ */
+export const REVOCATION_SCP_PLACEHOLDER = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "EmptyRevocationSlot",
+      Effect: "Deny",
+      Action: "organizations:LeaveOrganization",
+      Resource: "*",
+      Condition: { Null: { "aws:PrincipalArn": "true" }, StringLike: { "aws:PrincipalArn": "*" } },
+    },
+  ],
+});
+
+/**
+ * How many slots a deploy creates unless told otherwise (`OAL_REVOCATION_SCP_SLOTS`), and the local stack
+ * seeds. Each takes one of the root's SCP places for good (5 by default, FullAWSAccess included).
+ */
+export const DEFAULT_REVOCATION_SCP_SLOTS = 2;
+
+/** What a slot is created with (deploy, local stack): its name, the marker and the placeholder. */
+export function revocationScpSlot(namePrefix: string, slot: number) {
+  return {
+    name: `${namePrefix}-${slot + 1}`,
+    description: REVOCATION_SCP_MARKER,
+    content: REVOCATION_SCP_PLACEHOLDER,
+    tags: { [MANAGED_BY_TAG.Key]: MANAGED_BY_TAG.Value },
+  };
+}
 
 export interface ToolPolicy {
   id: string;
@@ -37,16 +74,17 @@ export interface ToolPolicy {
 
 export interface RevocationScpSettings {
   client: OrganizationsClient;
-  namePrefix: string;
+  /** The slots' policy ids, in slot order. */
+  slots: readonly string[];
   targetId: string;
   maxPolicyChars: number;
   maxPoliciesPerTarget: number;
 }
 
 export interface RevocationScpWrite {
-  /** The tool's policies holding the Denies, in order. */
+  /** The slots holding the Denies, in order. */
   policyIds: string[];
-  /** Statements no SCP had room for: they must be enforced another way (inline policies). */
+  /** Statements no slot had room for: they must be enforced another way (inline policies). */
   overflow: DenyStatement[];
 }
 
@@ -58,7 +96,10 @@ async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | 
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The tool's revocation SCPs (by name prefix and Description marker), by slot. */
+/**
+ * The slots found by name prefix and Description marker (ListPolicies), by slot: for callers not told
+ * the slot ids (the CLI with an administrator's credentials). The deployed functions are told them.
+ */
 export async function listToolPolicies(
   client: OrganizationsClient,
   namePrefix: string,
@@ -86,17 +127,32 @@ export async function attachedPolicyIds(client: OrganizationsClient, targetId: s
   return policies.map((p) => required("ListPoliciesForTarget", "Policies[].Id", p.Id));
 }
 
-export async function policyContent(client: OrganizationsClient, policyId: string): Promise<string> {
+/** A slot as stored: its name and content. Refuses a policy that is not one of the tool's slots. */
+export async function describeSlot(
+  client: OrganizationsClient,
+  policyId: string,
+): Promise<{ name: string; content: string }> {
   const { Policy } = await client.send(new DescribePolicyCommand({ PolicyId: policyId }));
-  return required("DescribePolicy", "Policy.Content", Policy?.Content);
+  const summary = Policy?.PolicySummary;
+  if (summary?.Description !== REVOCATION_SCP_MARKER || summary.Type !== SCP) {
+    throw new RevocationScpSlotError(
+      `policy ${policyId} is not a revocation SCP slot (its Description is not the tool's marker): ` +
+        "the tool never writes another policy",
+    );
+  }
+  return {
+    name: required("DescribePolicy", "Policy.PolicySummary.Name", summary.Name),
+    content: required("DescribePolicy", "Policy.Content", Policy?.Content),
+  };
 }
 
 /**
- * Makes the tool's SCPs hold exactly `denies`, attached to the target: renders and shards them into the
- * SCP slots the target has left (its limit minus the policies that are not the tool's), then creates,
- * updates and attaches in the order core/revocation orderScpWrites gives (a Deny still wanted stays in
- * force while shards are rewritten, unless Denies swap documents), and last detaches and deletes the
- * policies no longer needed. Content is compared first, so the same Denies twice make no write.
+ * Makes the slots hold exactly `denies`, attached to the target: renders and shards them into the slots
+ * that are (or can be, given the target's room) attached, writes the placeholder into the slots left
+ * empty, in the order core/revocation orderScpWrites gives (a Deny still wanted stays in force while
+ * shards are rewritten, unless Denies swap documents), and attaches a slot found detached. Content is
+ * compared first, so the same Denies twice make no write. Only UpdatePolicy and AttachPolicy, only on
+ * the slots.
  *
  * Not safe to run concurrently for the same target: callers serialize it (each call writes the
  * whole Deny set it was given, so a stale set would undo a newer one).
@@ -105,67 +161,34 @@ export async function writeRevocationScps(
   settings: RevocationScpSettings,
   denies: readonly DenyEntry[],
 ): Promise<RevocationScpWrite> {
-  const { client, namePrefix, targetId } = settings;
-  const tool = await listToolPolicies(client, namePrefix);
+  const { client, targetId } = settings;
+  if (settings.slots.length === 0) throw new RevocationScpSlotError("no revocation SCP slot to write");
   const attached = new Set(await attachedPolicyIds(client, targetId));
-  const foreign = [...attached].filter((id) => !tool.some((t) => t.id === id)).length;
+  const detached = settings.slots.filter((id) => !attached.has(id));
+  const room = Math.max(0, settings.maxPoliciesPerTarget - attached.size);
+  // Slots in force first (in slot order), then as many detached ones as the target has room for.
+  const usable = [...settings.slots.filter((id) => attached.has(id)), ...detached.slice(0, room)];
   const { documents, overflow } = shardScps(denyStatements(denies), {
     maxChars: settings.maxPolicyChars,
-    maxPolicies: Math.max(0, settings.maxPoliciesPerTarget - foreign),
+    maxPolicies: usable.length,
   });
 
-  const bySlot = new Map<number, ToolPolicy & { content: string }>();
-  for (const t of tool) bySlot.set(t.slot, { ...t, content: await policyContent(client, t.id) });
-  const inForce: (string | null)[] = [];
-  for (const [slot, t] of bySlot) inForce[slot] = attached.has(t.id) ? t.content : null;
-  const retiring = tool.filter((t) => t.slot >= documents.length);
+  const stored = new Map<string, string>();
+  for (const id of usable) stored.set(id, (await describeSlot(client, id)).content);
+  const inForce = usable.map((id) => (attached.has(id) ? (stored.get(id) as string) : null));
+  const next = usable.map((_, slot) => documents[slot] ?? REVOCATION_SCP_PLACEHOLDER);
 
-  const retire = async (policy: ToolPolicy) => {
-    const targets = await collect(
-      paginateListTargetsForPolicy({ client }, { PolicyId: policy.id }),
-      (p) => p.Targets,
-    );
-    for (const t of targets) {
-      const id = required("ListTargetsForPolicy", "Targets[].TargetId", t.TargetId);
-      await client.send(new DetachPolicyCommand({ PolicyId: policy.id, TargetId: id }));
-      attached.delete(policy.id);
-    }
-    await client.send(new DeletePolicyCommand({ PolicyId: policy.id }));
-  };
-  const attach = async (policyId: string) => {
-    // Only when retiring policies still take the room (a gap in the numbering) is one retired early.
-    const early = attached.size >= settings.maxPoliciesPerTarget ? retiring.pop() : undefined;
-    if (early) await retire(early);
-    await client.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: targetId }));
-    attached.add(policyId);
-  };
-
-  const plan = orderScpWrites(inForce, documents);
+  const plan = orderScpWrites(inForce, next);
   for (const slot of [...plan.creates, ...plan.updates]) {
-    const content = documents[slot] as string;
-    const existing = bySlot.get(slot);
-    if (existing === undefined) {
-      const { Policy } = await client.send(
-        new CreatePolicyCommand({
-          Name: `${namePrefix}-${slot + 1}`,
-          Description: REVOCATION_SCP_MARKER,
-          Type: SCP,
-          Content: content,
-          Tags: [MANAGED_BY_TAG],
-        }),
-      );
-      const id = required("CreatePolicy", "Policy.PolicySummary.Id", Policy?.PolicySummary?.Id);
-      bySlot.set(slot, { id, name: `${namePrefix}-${slot + 1}`, slot, content });
-      await attach(id);
-      continue;
+    const id = usable[slot] as string;
+    const content = next[slot] as string;
+    if (stored.get(id) !== content) {
+      await client.send(new UpdatePolicyCommand({ PolicyId: id, Content: content }));
     }
-    if (existing.content !== content) {
-      await client.send(new UpdatePolicyCommand({ PolicyId: existing.id, Content: content }));
+    if (!attached.has(id)) {
+      await client.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
+      attached.add(id);
     }
-    if (!attached.has(existing.id)) await attach(existing.id);
   }
-  for (const policy of retiring) await retire(policy);
-
-  const policyIds = documents.map((_, slot) => (bySlot.get(slot) as ToolPolicy).id);
-  return { policyIds, overflow };
+  return { policyIds: usable.slice(0, documents.length), overflow };
 }

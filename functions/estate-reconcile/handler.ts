@@ -66,7 +66,7 @@ async function build() {
     enforce: {
       ledger,
       lock: new LeaseLock(table),
-      scps: organizations.revocationScpPort(),
+      scps: organizations.revocationScpPort({ slots: config.REVOCATION_SCP_IDS }),
       identityCenter,
       instanceArn: config.INSTANCE_ARN,
       managementAccountId: config.MANAGEMENT_ACCOUNT_ID,

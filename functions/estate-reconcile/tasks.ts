@@ -1,6 +1,7 @@
 import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { WorkStore } from "../../adapters/work-store.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
+import { checkEstatePlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
 import type { PlanAction } from "../../core/plan/plan.ts";
 import type { PlanInput } from "../../core/plan/plan-estate.ts";
 import { planEstate } from "../../core/plan/plan-estate.ts";
@@ -76,6 +77,9 @@ export function estateReconcileTasks(
         budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
       });
       const plan = planEstate(input);
+      // A second reading of the policy: grants outside it fail the step before any batch applies.
+      const violations = checkEstatePlanScope(plan.actions, input);
+      if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);
       const planKey = `work/estate/${state.runId}/plan.json`;
       await deps.work.put(planKey, { input, plan, runStarted } satisfies StoredPlan);
       return {

@@ -14,6 +14,17 @@ export const userReconcileConfigSchema = z.object({
   MANAGEMENT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "the management account id (12 digits)"),
   HOLD_SECONDS: z.coerce.number().int().positive("seconds a Deny is held, at least the longest session"),
   POLICY_LOCATION: z.string().regex(/^(file:|s3:\/\/)/, "file:<path> or s3://<bucket>/<key>"),
+  /**
+   * The revocation SCP slots the deploy created (infra/revocation-scp-slots.ts), comma-separated policy
+   * ids in slot order: the only SCPs the tasks ever write.
+   */
+  REVOCATION_SCP_IDS: z
+    .string()
+    .regex(
+      /^p-[0-9a-zA-Z_]{8,128}(,p-[0-9a-zA-Z_]{8,128})*$/,
+      "comma-separated SCP policy ids (p-...), in slot order",
+    )
+    .transform((ids) => ids.split(",")),
   /** The KMS key that signs the daily evidence manifests; unset: records are indexed, not signed. */
   EVIDENCE_SIGNING_KEY_ID: z.string().min(1).optional(),
 });

@@ -1,4 +1,6 @@
+import { checkUserRunPlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
 import { planUserRun, type UserRunPlan } from "../../core/plan/plan-user-run.ts";
+import type { Policy } from "../../core/policy/schema.ts";
 import { need, type UserRunState } from "./run-state.ts";
 
 export interface PlanTaskDeps {
@@ -8,12 +10,16 @@ export interface PlanTaskDeps {
   membershipSync: boolean;
   /** policy.sessionTagAttributes */
   sessionTagAttributes: readonly string[];
+  /** The policy's rules and ownership, read again to check the plan before the workflow applies it. */
+  policy: Pick<Policy, "rules" | "ownership">;
   now: () => string;
 }
 
 /**
  * Task Plan: core/plan decides from the truth (leaver, or the joiner / mover branch for an active
- * user); the run id and start instant go along for evidence.
+ * user); the run id and start instant go along for evidence. A plan that names a group, membership,
+ * assignment or user outside the policy and the run's truth fails the step (PlanOutsidePolicyError)
+ * before the workflow applies any of it.
  */
 export function planUserRunTask(deps: PlanTaskDeps) {
   return async (state: UserRunState): Promise<UserRunPlan & { runId: string; startedAt: string }> => {
@@ -35,6 +41,8 @@ export function planUserRunTask(deps: PlanTaskDeps) {
         changedAt: event.published,
       },
     });
+    const violations = checkUserRunPlanScope(plan, deps.policy, truth);
+    if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);
     return { ...plan, runId: state.runId, startedAt: now };
   };
 }

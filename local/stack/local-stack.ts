@@ -204,7 +204,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     onUnexpectedError: (error) => log(`okta emulator error: ${(error as Error).message}`),
   });
-  seedAwsEmulators(estate, { organizations: organizationsEmulator, identityCenter: identityCenterEmulator });
+  const { scpSlots } = seedAwsEmulators(estate, {
+    organizations: organizationsEmulator,
+    identityCenter: identityCenterEmulator,
+  });
 
   // The gateway must exist before clients point at it; services are bound below.
   const services: import("../emulators/aws-json-protocol.ts").AwsJsonService[] = [];
@@ -231,7 +234,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityStoreId: identityCenterEmulator.identityStoreId,
   });
   const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(aws) });
-  const revocationScps = organizations.revocationScpPort({ targetId: estate.organization.rootId });
+  // The slots the seed created, as a deployed function is told them (REVOCATION_SCP_IDS).
+  const revocationScps = organizations.revocationScpPort({
+    targetId: estate.organization.rootId,
+    slots: scpSlots,
+  });
   const oktaAdapter = new OktaAdapter({ orgUrl: gateway.url, token: okta.apiToken });
   const table = { doc: storage.doc, tableName: TABLES.state };
   const ledger = new DenyLedger(table);
@@ -247,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       ...estate.identityCenter.permissionSets.map((p) => durationMs(p.sessionDuration)),
     ),
     membershipSync: current.ownership.membershipSync,
+    policy: current,
     sessionTagAttributes: current.sessionTagAttributes,
   });
   const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
@@ -500,6 +508,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       hook: { url: `${gateway.url}/okta/events`, secret: options.hookSecret },
       okta: { orgUrl: gateway.url, apiToken: okta.apiToken },
       aws: { endpoint: gateway.url, region: "us-east-1" },
+      /** The revocation SCP slots (what a deployed function gets as REVOCATION_SCP_IDS). */
+      revocationScpIds: scpSlots,
       evidence: {
         bucket: BUCKET,
         endpoint: storage.s3Endpoint,

@@ -1,3 +1,8 @@
+import {
+  DEFAULT_REVOCATION_SCP_PREFIX,
+  DEFAULT_REVOCATION_SCP_SLOTS,
+  revocationScpSlot,
+} from "../../adapters/organizations.ts";
 import type { IdentityCenterEmulator } from "../emulators/identity-center/index.ts";
 import type { OrganizationsEmulator } from "../emulators/organizations/index.ts";
 import { estateOrganization, expandAssignments } from "../estate/expand-assignments.ts";
@@ -7,13 +12,22 @@ import { scimProjection } from "../estate/scim-projection.ts";
 /**
  * Puts the estate into the AWS emulators the way a settled real world looks: the organization, the
  * permission sets, what Okta's SCIM provisioning has pushed (groups, ACTIVE members), and the group
- * assignments (provisioning their permission sets). Okta's own directory is seeded by the Okta emulator.
+ * assignments (provisioning their permission sets), and the revocation SCP slots a deploy creates
+ * (infra/revocation-scp-slots.ts: empty, attached to the root), so the local pipeline writes Denies the
+ * way the deployed one does. Okta's own directory is seeded by the Okta emulator. Returns the slot ids.
  */
 export function seedAwsEmulators(
   estate: EstateWithOktaIds,
   emulators: { organizations: OrganizationsEmulator; identityCenter: IdentityCenterEmulator },
+  revocationScpSlots = DEFAULT_REVOCATION_SCP_SLOTS,
 ) {
   emulators.organizations.seed.organization(estateOrganization(estate));
+  const scpSlots = Array.from({ length: revocationScpSlots }, (_, slot) =>
+    emulators.organizations.seed.policy({
+      ...revocationScpSlot(DEFAULT_REVOCATION_SCP_PREFIX, slot),
+      targetIds: [estate.organization.rootId],
+    }),
+  );
   const ic = emulators.identityCenter.seed;
   const permissionSets = new Map<string, string>();
   for (const ps of estate.identityCenter.permissionSets) {
@@ -54,5 +68,5 @@ export function seedAwsEmulators(
     if (!groupId || !permissionSetArn) continue; // a group SCIM does not push has no assignments
     ic.assignment({ accountId: a.accountId, permissionSetArn, principalType: "GROUP", principalId: groupId });
   }
-  return { permissionSets, groups, users };
+  return { permissionSets, groups, users, scpSlots };
 }

@@ -1,14 +1,18 @@
 /**
  * OrganizationsAdapter against the Organizations emulator with the real `@aws-sdk/client-organizations`:
- * reading a nested organization, and keeping the revocation SCPs equal to the Denies (sharding, the
- * 5-per-target limit, shrinking, idempotence, customer SCPs untouched, throttling).
+ * reading a nested organization, and keeping the revocation SCP slots equal to the Denies (sharding,
+ * overflow, shrinking to the placeholder, idempotence, only UpdatePolicy/AttachPolicy on the slots,
+ * customer SCPs untouched, throttling).
  */
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  DEFAULT_REVOCATION_SCP_PREFIX,
   isRetryableOrganizationsError,
   OrganizationsAdapter,
   REVOCATION_SCP_MARKER,
+  REVOCATION_SCP_PLACEHOLDER,
+  revocationScpSlot,
 } from "../../adapters/organizations.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { policyAtoms, statementAtoms } from "../../core/revocation/deny-atoms.ts";
@@ -137,119 +141,150 @@ describe("OrganizationsAdapter.readOrganization", () => {
   });
 });
 
+/** Seeds `n` empty slots attached to the root, as the deploy creates them; returns their ids. */
+function seedSlots(
+  org: ReturnType<typeof createOrganizationsEmulator>,
+  n: number,
+  prefix = DEFAULT_REVOCATION_SCP_PREFIX,
+) {
+  return Array.from({ length: n }, (_, slot) =>
+    org.seed.policy({ ...revocationScpSlot(prefix, slot), targetIds: ["r-ab12"] }),
+  );
+}
+const contents = (org: ReturnType<typeof createOrganizationsEmulator>, ids: string[]) =>
+  ids.map((id) => org.state.policies.get(id)?.content as string);
+const holding = (org: ReturnType<typeof createOrganizationsEmulator>, ids: string[]) =>
+  contents(org, ids).filter((c) => c !== REVOCATION_SCP_PLACEHOLDER);
+
 describe("OrganizationsAdapter.writeRevocationScps", () => {
-  it("creates one SCP for one leaver, attached to the root, marked and tagged as the tool's", async () => {
+  it("writes one leaver into the first slot with UpdatePolicy only: no policy created, tagged, detached or deleted", async () => {
     // Prepare
     const { org, adapter } = await start();
+    const slots = seedSlots(org, 2);
+    const policies = org.snapshot().policies.length;
     // Act
-    const result = await adapter.writeRevocationScps([leaver(icUserId(1))]);
+    const result = await adapter.writeRevocationScps([leaver(icUserId(1))], { slots });
     // Assess
-    const [policy, ...others] = toolPolicies(org);
-    expect(others).toEqual([]);
-    expect(policy).toMatchObject({
-      name: "okta-aws-lifecycle-revocation-1",
-      targetIds: ["r-ab12"],
-      tags: { "managed-by": "okta-aws-lifecycle" },
-    });
-    expect(result).toEqual({ policyIds: [policy?.id], overflow: [] });
-    expect(deniedUsers([policy?.content as string])).toEqual(new Set([icUserId(1)]));
+    expect(result).toEqual({ policyIds: [slots[0]], overflow: [] });
+    expect(deniedUsers(holding(org, slots))).toEqual(new Set([icUserId(1)]));
+    expect(contents(org, slots)[1]).toBe(REVOCATION_SCP_PLACEHOLDER);
+    expect(org.state.policiesOn("r-ab12")).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
+    expect(org.snapshot().policies).toHaveLength(policies);
+    expect(org.callCounts()).toMatchObject({ UpdatePolicy: 1 });
+    expect(writes(org.callCounts())).toBe(1);
   });
 
-  it("grows to 500 leavers: shards into the 4 free slots, each SCP within 5,120 characters, the rest overflows", async () => {
+  it("shards 300 leavers over 4 slots, each within 5,120 characters, without overflow", async () => {
     // Prepare
     const { org, adapter } = await start();
-    await adapter.writeRevocationScps([leaver(icUserId(0))]);
+    const slots = seedSlots(org, 4);
     // Act
-    const result = await adapter.writeRevocationScps(leavers(500));
+    const result = await adapter.writeRevocationScps(leavers(300), { slots });
     // Assess
-    const policies = toolPolicies(org);
-    expect(policies.map((p) => p.name)).toEqual(
-      [1, 2, 3, 4].map((n) => `okta-aws-lifecycle-revocation-${n}`),
-    );
-    for (const p of policies) {
-      expect(scpLength(p.content)).toBeLessThanOrEqual(5120);
-      expect(p.targetIds).toEqual(["r-ab12"]);
-    }
-    expect(org.state.policiesOn("r-ab12")).toHaveLength(5);
-    const placed = deniedUsers(policies.map((p) => p.content));
+    expect(result.overflow).toEqual([]);
+    expect(result.policyIds.length).toBeGreaterThan(1);
+    for (const c of contents(org, slots)) expect(scpLength(c)).toBeLessThanOrEqual(5120);
+    expect(deniedUsers(holding(org, slots)).size).toBe(300);
+  });
+
+  it("overflows what 2 slots cannot hold: every leaver is either placed or returned", async () => {
+    // Prepare
+    const { org, adapter } = await start();
+    const slots = seedSlots(org, 2);
+    // Act
+    const result = await adapter.writeRevocationScps(leavers(500), { slots });
+    // Assess
+    const placed = deniedUsers(holding(org, slots));
     const overflowed = new Set(
       result.overflow.flatMap((s) => s.Condition.StringEquals["identitystore:userId"]),
     );
+    expect(result.policyIds).toEqual(slots);
     expect(placed.size + overflowed.size).toBe(500);
     expect(new Set([...placed, ...overflowed])).toEqual(new Set(leavers(500).map((d) => d.userId)));
-    expect(result.policyIds).toEqual(policies.map((p) => p.id));
   });
 
-  it("fits 300 leavers in the free slots without overflow", async () => {
+  it("empties the slots back to the placeholder, still attached, when no Deny is left", async () => {
     // Prepare
     const { org, adapter } = await start();
+    const slots = seedSlots(org, 3);
+    await adapter.writeRevocationScps(leavers(300), { slots });
     // Act
-    const result = await adapter.writeRevocationScps(leavers(300));
+    const result = await adapter.writeRevocationScps([], { slots });
     // Assess
-    expect(result.overflow).toEqual([]);
-    expect(toolPolicies(org).length).toBeGreaterThan(1);
-    expect(deniedUsers(toolPolicies(org).map((p) => p.content)).size).toBe(300);
-  });
-
-  it("shrinks back to 1 leaver: the extra SCPs are detached and deleted", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    await adapter.writeRevocationScps(leavers(300));
-    // Act
-    const result = await adapter.writeRevocationScps([leaver(icUserId(7))]);
-    // Assess
-    const policies = toolPolicies(org);
-    expect(policies.map((p) => p.name)).toEqual(["okta-aws-lifecycle-revocation-1"]);
-    expect(deniedUsers(policies.map((p) => p.content))).toEqual(new Set([icUserId(7)]));
-    expect(org.state.policiesOn("r-ab12")).toEqual([FULL_AWS_ACCESS_ID, policies[0]?.id]);
-    expect(result.policyIds).toEqual([policies[0]?.id]);
-    expect(org.callCounts().DeletePolicy).toBeGreaterThan(0);
-  });
-
-  it("removes every tool SCP when no Deny is left", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    await adapter.writeRevocationScps(leavers(10));
-    // Act
-    const result = await adapter.writeRevocationScps([]);
-    // Assess
-    expect(toolPolicies(org)).toEqual([]);
     expect(result).toEqual({ policyIds: [], overflow: [] });
+    expect(contents(org, slots)).toEqual(slots.map(() => REVOCATION_SCP_PLACEHOLDER));
+    expect(org.state.policiesOn("r-ab12")).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
+    expect(org.callCounts().DetachPolicy ?? 0).toBe(0);
+    expect(org.callCounts().DeletePolicy ?? 0).toBe(0);
   });
 
   it("makes no write when called again with the same Denies (content compared)", async () => {
     // Prepare
     const { org, adapter } = await start();
-    await adapter.writeRevocationScps(leavers(300));
+    const slots = seedSlots(org, 4);
+    await adapter.writeRevocationScps(leavers(300), { slots });
     org.resetCallCounts();
     // Act
-    const again = await adapter.writeRevocationScps([...leavers(300)].reverse());
+    const again = await adapter.writeRevocationScps([...leavers(300)].reverse(), { slots });
     // Assess
-    const calls = org.callCounts();
-    expect(writes(calls)).toBe(0);
-    expect(calls.UpdatePolicy).toBeUndefined();
+    expect(writes(org.callCounts())).toBe(0);
     expect(again.overflow).toEqual([]);
   });
 
-  it("respects the 5-per-target limit given the customer's SCPs, and overflows everything on a full target", async () => {
-    // Prepare: FullAWSAccess + 2 customer SCPs leave 2 slots
+  it("never changes a customer SCP, even one named and described like a slot, and refuses one given as a slot", async () => {
+    // Prepare
     const { org, adapter } = await start();
-    org.seed.policy({ name: "customer-guardrails", content: denyS3, targetIds: ["r-ab12"] });
-    org.seed.policy({ name: "customer-regions", content: denyS3, targetIds: ["r-ab12"] });
+    const slots = seedSlots(org, 2);
+    const guardrail = org.seed.policy({
+      name: "customer-guardrails",
+      content: denyS3,
+      targetIds: ["r-ab12"],
+    });
+    const lookalike = org.seed.policy({
+      name: `${DEFAULT_REVOCATION_SCP_PREFIX}-9`,
+      description: "hand-made",
+      content: denyS3,
+      targetIds: ["r-ab12"],
+    });
+    const before = org.snapshot().policies.filter((p) => p.id === guardrail || p.id === lookalike);
     // Act
-    const twoSlots = await adapter.writeRevocationScps(leavers(300));
+    await adapter.writeRevocationScps(leavers(200), { slots });
+    await adapter.writeRevocationScps([], { slots });
+    const misconfigured = adapter.writeRevocationScps([leaver("u-1")], { slots: [guardrail] });
     // Assess
-    expect(toolPolicies(org)).toHaveLength(2);
-    expect(org.state.policiesOn("r-ab12")).toHaveLength(5);
-    expect(twoSlots.overflow.length).toBeGreaterThan(0);
+    await expect(misconfigured).rejects.toThrow(/is not a revocation SCP slot/);
+    const after = org.snapshot().policies.filter((p) => p.id === guardrail || p.id === lookalike);
+    expect(after).toEqual(before);
+  });
 
-    // Prepare: a full target (the tool's SCPs were removed first)
-    await adapter.writeRevocationScps([]);
-    org.seed.policy({ name: "customer-3", content: denyS3, targetIds: ["r-ab12"] });
-    org.seed.policy({ name: "customer-4", content: denyS3, targetIds: ["r-ab12"] });
+  it("repairs a slot edited by hand and re-attaches one detached by hand", async () => {
+    // Prepare
+    const { org, adapter } = await start();
+    const slots = seedSlots(org, 1);
+    const id = slots[0] as string;
+    await adapter.writeRevocationScps(leavers(2), { slots });
+    const record = org.state.policies.get(id);
+    if (record) record.content = denyS3;
+    org.state.attachments.set("r-ab12", [FULL_AWS_ACCESS_ID]);
     org.resetCallCounts();
     // Act
-    const full = await adapter.writeRevocationScps(leavers(3));
+    await adapter.writeRevocationScps(leavers(2), { slots });
+    // Assess
+    expect(org.callCounts()).toMatchObject({ UpdatePolicy: 1, AttachPolicy: 1 });
+    expect(deniedUsers(holding(org, slots))).toEqual(new Set(leavers(2).map((d) => d.userId)));
+    expect(org.state.policiesOn("r-ab12")).toContain(id);
+  });
+
+  it("overflows into the caller rather than attach a detached slot to a full root", async () => {
+    // Prepare: the slot was detached and the customer filled the root
+    const { org, adapter } = await start();
+    const slots = seedSlots(org, 1);
+    org.state.attachments.set("r-ab12", [FULL_AWS_ACCESS_ID]);
+    for (const n of [1, 2, 3, 4])
+      org.seed.policy({ name: `customer-${n}`, content: denyS3, targetIds: ["r-ab12"] });
+    org.resetCallCounts();
+    // Act
+    const full = await adapter.writeRevocationScps(leavers(3), { slots });
     // Assess
     expect(full.policyIds).toEqual([]);
     expect(full.overflow.flatMap((s) => s.Condition.StringEquals["identitystore:userId"]).sort()).toEqual(
@@ -260,129 +295,58 @@ describe("OrganizationsAdapter.writeRevocationScps", () => {
     expect(writes(org.callCounts())).toBe(0);
   });
 
-  it("never changes a customer SCP, even one named with the tool's prefix", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    const guardrail = org.seed.policy({
-      name: "customer-guardrails",
-      content: denyS3,
-      targetIds: ["r-ab12"],
-    });
-    const lookalike = org.seed.policy({
-      name: "okta-aws-lifecycle-revocation-legacy",
-      description: "hand-made",
-      content: denyS3,
-      targetIds: ["r-ab12"],
-    });
-    const before = org.snapshot().policies.filter((p) => p.id === guardrail || p.id === lookalike);
-    // Act
-    await adapter.writeRevocationScps(leavers(200));
-    await adapter.writeRevocationScps([leaver(icUserId(1))]);
-    await adapter.writeRevocationScps([]);
-    // Assess
-    const after = org.snapshot().policies.filter((p) => p.id === guardrail || p.id === lookalike);
-    expect(after).toEqual(before);
-  });
-
-  it("repairs a tool SCP edited by hand and re-attaches one detached by hand", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    const { policyIds } = await adapter.writeRevocationScps(leavers(2));
-    const id = policyIds[0] as string;
-    const record = org.state.policies.get(id);
-    if (record) record.content = denyS3;
-    org.state.attachments.set("r-ab12", [FULL_AWS_ACCESS_ID]);
-    org.resetCallCounts();
-    // Act
-    await adapter.writeRevocationScps(leavers(2));
-    // Assess
-    expect(org.callCounts()).toMatchObject({ UpdatePolicy: 1, AttachPolicy: 1 });
-    expect(deniedUsers([org.state.policies.get(id)?.content as string])).toEqual(
-      new Set(leavers(2).map((d) => d.userId)),
-    );
-    expect(org.state.policiesOn("r-ab12")).toContain(id);
-  });
-
   it("shards a mover who lost a permission set in 140 accounts, keeping every role pattern", async () => {
     // Prepare
     const { org, adapter } = await start();
+    const slots = seedSlots(org, 4);
     const accountIds = Array.from({ length: 140 }, (_, i) => String(200000000000 + i));
     const denies: DenyEntry[] = [
       { ...leaver("u-mover"), reason: "mover", scope: { permissionSetName: "PlatformAdmin", accountIds } },
     ];
     // Act
-    const result = await adapter.writeRevocationScps(denies);
+    const result = await adapter.writeRevocationScps(denies, { slots });
     // Assess
-    const contents = toolPolicies(org).map((p) => p.content);
-    expect(contents.length).toBeGreaterThan(1);
-    for (const c of contents) expect(scpLength(c)).toBeLessThanOrEqual(5120);
-    expect(union(contents.map(policyAtoms))).toEqual(statementAtoms(denyStatements(denies)));
+    const held = holding(org, slots);
+    expect(held.length).toBeGreaterThan(1);
+    for (const c of held) expect(scpLength(c)).toBeLessThanOrEqual(5120);
+    expect(union(held.map(policyAtoms))).toEqual(statementAtoms(denyStatements(denies)));
     expect(result.overflow).toEqual([]);
   });
 
-  it("retires a policy early when a gap in the numbering would overfill the target", async () => {
-    // Prepare: FullAWSAccess, a customer SCP, and the tool's -1 and -4 (hand-deleted -2 and -3): 4 attached
-    const { org, adapter } = await start();
-    org.seed.policy({ name: "customer", content: denyS3, targetIds: ["r-ab12"] });
-    for (const n of [1, 4]) {
-      const content = JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: `OktaAwsLifecycleOld${n}`,
-            Effect: "Deny",
-            Action: "*",
-            Resource: "*",
-            Condition: { StringEquals: { "identitystore:userId": [`old-${n}`] } },
-          },
-        ],
-      });
-      org.seed.policy({
-        name: `okta-aws-lifecycle-revocation-${n}`,
-        description: REVOCATION_SCP_MARKER,
-        content,
-        targetIds: ["r-ab12"],
-      });
-    }
-    // Act: 300 leavers need 3 SCPs (-1, -2, -3); -4 must go to make room
-    const result = await adapter.writeRevocationScps(leavers(300));
-    // Assess
-    expect(toolPolicies(org).map((p) => p.name)).toEqual(
-      [1, 2, 3].map((n) => `okta-aws-lifecycle-revocation-${n}`),
-    );
-    expect(org.state.policiesOn("r-ab12")).toHaveLength(5);
-    const placed = deniedUsers(toolPolicies(org).map((p) => p.content));
-    const overflowed = result.overflow.flatMap((s) => s.Condition.StringEquals["identitystore:userId"]);
-    expect(placed.size + overflowed.length).toBe(300);
-  });
-
-  it("writes to another target when asked, under another name prefix", async () => {
+  it("finds the slots by name prefix and marker when not told their ids, and says so when there are none", async () => {
     // Prepare
     const { org, adapter } = await start();
     const ou = org.seed.organizationalUnit({ name: "Prod" });
+    const none = adapter.writeRevocationScps([leaver("u-1")], { targetId: ou, namePrefix: "test-deny" });
+    await expect(none).rejects.toThrow(/no revocation SCP slot named test-deny-<n>/);
+    const slots = seedSlots(org, 2, "test-deny");
     // Act
     const { policyIds } = await adapter.writeRevocationScps([leaver("u-1")], {
       targetId: ou,
       namePrefix: "test-deny",
     });
     // Assess
-    expect(org.state.policies.get(policyIds[0] as string)?.name).toBe("test-deny-1");
-    expect(org.state.policiesOn(ou)).toEqual([FULL_AWS_ACCESS_ID, policyIds[0]]);
-    expect(org.state.policiesOn("r-ab12")).toEqual([FULL_AWS_ACCESS_ID]);
+    expect(policyIds).toEqual([slots[0]]);
+    expect(org.state.policiesOn(ou)).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
+    expect(org.state.policies.get(slots[0] as string)?.name).toBe("test-deny-1");
   });
 });
 
 describe("OrganizationsAdapter.listRevocationScps", () => {
-  it("returns the tool's SCPs attached to the root, in order, with their content", async () => {
+  it("returns the attached slots holding Denies, in order, with their content; empty slots are left out", async () => {
     // Prepare
     const { org, adapter } = await start();
+    const slots = seedSlots(org, 4);
     org.seed.policy({ name: "customer", content: denyS3, targetIds: ["r-ab12"] });
-    await adapter.writeRevocationScps(leavers(250));
+    await adapter.writeRevocationScps(leavers(250), { slots });
     // Act
-    const scps = await adapter.listRevocationScps();
+    const scps = await adapter.listRevocationScps({ slots });
+    const discovered = await adapter.listRevocationScps();
     // Assess
-    expect(scps.map((s) => s.name)).toEqual(toolPolicies(org).map((p) => p.name));
-    expect(scps.map((s) => s.content)).toEqual(toolPolicies(org).map((p) => p.content));
+    expect(scps.map((s) => s.content)).toEqual(holding(org, slots));
+    expect(scps.length).toBeLessThan(slots.length);
+    expect(scps[0]?.name).toBe(`${DEFAULT_REVOCATION_SCP_PREFIX}-1`);
+    expect(discovered).toEqual(scps);
     expect(deniedUsers(scps.map((s) => s.content)).size).toBe(250);
   });
 });
@@ -407,9 +371,10 @@ describe("OrganizationsAdapter: throttling", () => {
   it("completes when the client's retries absorb the throttling", async () => {
     // Prepare
     const { org, adapter } = await start({}, 3);
+    const slots = seedSlots(org, 1);
     org.faults.throttleNext = 1;
     // Act
-    const result = await adapter.writeRevocationScps([leaver("u-1")]);
+    const result = await adapter.writeRevocationScps([leaver("u-1")], { slots });
     // Assess
     expect(result.policyIds).toHaveLength(1);
     expect(Object.values(org.snapshot().throttled).reduce((a, b) => a + b, 0)).toBe(1);

@@ -43,6 +43,7 @@ function configFor(policyLocation: string) {
     MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
     HOLD_SECONDS: "43200",
     POLICY_LOCATION: policyLocation,
+    REVOCATION_SCP_IDS: stack.endpoints.revocationScpIds.join(","),
   });
 }
 

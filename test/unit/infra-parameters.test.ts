@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkMembershipSync } from "../../infra/membership-sync.ts";
 import { ResourceNameError, resourceNames } from "../../infra/names.ts";
 import {
   DeploymentParameterError,
@@ -27,7 +28,63 @@ describe("infra/parameters: readDeploymentParameters", () => {
       hookRateLimit: 50,
       hookBurstLimit: 100,
       provisioningAppIds: [],
+      revocationScpSlots: 2,
+      membershipSync: false,
     });
+  });
+
+  it("reads the revocation SCP slots, the root id and membership sync, and refuses bad values", () => {
+    // Act
+    const p = readDeploymentParameters({
+      ...ORG,
+      OAL_REVOCATION_SCP_SLOTS: "4",
+      OAL_ROOT_ID: "r-ab12",
+      OAL_MEMBERSHIP_SYNC: "on",
+    });
+    const bad = () =>
+      readDeploymentParameters({
+        ...ORG,
+        OAL_REVOCATION_SCP_SLOTS: "10",
+        OAL_ROOT_ID: "ou-ab12-x",
+        OAL_MEMBERSHIP_SYNC: "yes",
+      });
+
+    // Assess
+    expect(p).toMatchObject({ revocationScpSlots: 4, rootId: "r-ab12", membershipSync: true });
+    expect(bad).toThrow(/OAL_REVOCATION_SCP_SLOTS: "10" is not a whole number between 1 and 9/);
+    expect(bad).toThrow(/OAL_ROOT_ID: "ou-ab12-x" is not an organization root id/);
+    expect(bad).toThrow(/OAL_MEMBERSHIP_SYNC: "yes" is not one of on, off/);
+  });
+
+  it("refuses a deploy whose OAL_MEMBERSHIP_SYNC disagrees with the bundled policy", () => {
+    // Prepare
+    const policy = (sync: boolean) =>
+      [
+        "version: 1",
+        "permissionSets: { ReadOnly: {} }",
+        "rules: [{ name: r, group: aws-readers, permissionSet: ReadOnly, targets: { accounts: ['111111111111'] } }]",
+        `ownership: { membershipSync: ${sync} }`,
+      ].join("\n");
+    const off = readDeploymentParameters(ORG);
+    const on = readDeploymentParameters({ ...ORG, OAL_MEMBERSHIP_SYNC: "on" });
+    const s3 = readDeploymentParameters({ ...ORG, OAL_POLICY: "s3://b/k.yaml" });
+
+    // Act
+    const agree = () => checkMembershipSync(off, () => policy(false));
+    const disagree = () => checkMembershipSync(off, () => policy(true));
+    const grantedButOff = () => checkMembershipSync(on, () => policy(false));
+    const invalid = () => checkMembershipSync(off, () => "version: 2");
+    const notRead = () =>
+      checkMembershipSync(s3, () => {
+        throw new Error("an S3 policy is not read at deploy");
+      });
+
+    // Assess
+    expect(agree).not.toThrow();
+    expect(notRead).not.toThrow();
+    expect(disagree).toThrow(/OAL_MEMBERSHIP_SYNC is off but policy.yaml has ownership.membershipSync: true/);
+    expect(grantedButOff).toThrow(/set OAL_MEMBERSHIP_SYNC=off/);
+    expect(invalid).toThrow(/policy.yaml is not a valid policy/);
   });
 
   it("reads every parameter given", () => {

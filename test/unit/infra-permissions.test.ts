@@ -4,9 +4,16 @@ import { describe, expect, it } from "vitest";
 import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DailyManifests } from "../../adapters/daily-manifests.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { LIFECYCLE_DETAIL_TYPE, LIFECYCLE_SOURCE } from "../../adapters/lifecycle-bus.ts";
-import { DEFAULT_REVOCATION_SCP_PREFIX, MANAGED_BY_TAG } from "../../adapters/organizations.ts";
+import {
+  DEFAULT_REVOCATION_SCP_PREFIX,
+  DEFAULT_REVOCATION_SCP_SLOTS,
+  MANAGED_BY_TAG,
+  REVOCATION_SCP_MARKER,
+  REVOCATION_SCP_PLACEHOLDER,
+} from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { STATE_TABLE_KEYS } from "../../adapters/state-table.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
@@ -51,6 +58,8 @@ const facts: PermissionFacts = {
   workBucket: "okta-aws-lifecycle-prod-workbucket-abcdef",
   policyObject: { bucket: "acme-config", key: "okta-aws-lifecycle/policy.yaml" },
   logStreamingSource: "aws.partner/okta.com/acme/okta-aws-lifecycle",
+  revocationScpIds: ["p-slot0001", "p-slot0002"],
+  membershipSync: false,
 };
 const roles = rolePermissions(facts);
 const allGrants = Object.entries(roles).flatMap(([role, r]) => r.grants.map((grant) => ({ role, grant })));
@@ -96,7 +105,11 @@ const DEFAULT_KEY_POLICY = {
 };
 const lambdaArn = (name: string) => `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:${name}`;
 const table = (name: string) => `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/${name}`;
-const scp = `arn:aws:organizations::${MANAGEMENT}:policy/${ORG}/service_control_policy/p-abc12345`;
+const scpArn = (id: string) =>
+  `arn:aws:organizations::${MANAGEMENT}:policy/${ORG}/service_control_policy/${id}`;
+/** A revocation SCP slot the deploy created, and a customer's own guardrail. */
+const slot = scpArn("p-slot0001");
+const customerScp = scpArn("p-abc12345");
 const root = `arn:aws:organizations::${MANAGEMENT}:root/${ORG}/r-ab12`;
 const toolTag = { [`aws:ResourceTag/${MANAGED_BY_TAG.Key}`]: MANAGED_BY_TAG.Value };
 const scpType = { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" };
@@ -170,7 +183,6 @@ describe("infra/permissions: the shape of every grant", () => {
       "logs:ListLogDeliveries",
       "logs:PutResourcePolicy",
       "logs:UpdateLogDelivery",
-      "organizations:ListPolicies",
       "organizations:ListRoots",
       "xray:GetSamplingRules",
       "xray:GetSamplingTargets",
@@ -197,14 +209,23 @@ describe("infra/permissions: the shape of every grant", () => {
     // Assess
     expect(sso.length).toBeGreaterThan(0);
     expect(outside).toEqual([]);
-    for (const { grant } of sso) expect(grant.resources).toContain(INSTANCE);
+    // Every sso action a role holds is granted on this instance (a tag-conditioned grant on the
+    // permission sets comes with one on the instance: each resource of a request is authorized alone).
+    for (const { role, grant } of sso) {
+      for (const action of grant.actions) {
+        const onInstance = roles[role as RoleKey].grants.some(
+          (g) => g.actions.includes(action) && g.resources.includes(INSTANCE),
+        );
+        expect(onInstance, `${role}: ${action}`).toBe(true);
+      }
+    }
     for (const { grant } of store) {
       expect(grant.resources).toContain(`arn:aws:identitystore::*:identitystore/${STORE}`);
       expect(grant.resources.every((r) => r.startsWith("arn:aws:identitystore:"))).toBe(true);
     }
   });
 
-  it("writes Organizations policies only under the tool's tag, as SCPs, and puts objects only under the evidence prefix", () => {
+  it("writes Organizations policies only to the slots' exact ARNs, as SCPs, and puts objects only under the evidence prefix", () => {
     // Prepare
     const writes = [
       "organizations:CreatePolicy",
@@ -218,19 +239,19 @@ describe("infra/permissions: the shape of every grant", () => {
     const puts = allGrants.filter(({ grant }) => grant.actions.includes("s3:PutObject"));
 
     // Act
+    const actions = new Set(orgWrites.flatMap(({ grant }) => grant.actions));
     const policyGrants = orgWrites.filter(({ grant }) => grant.resources.some((r) => r.includes(":policy/")));
     const rootGrants = orgWrites.filter(({ grant }) => grant.resources.every((r) => r.includes(":root/")));
 
     // Assess
+    expect([...actions].sort()).toEqual(["organizations:AttachPolicy", "organizations:UpdatePolicy"]);
     expect(policyGrants.length + rootGrants.length).toBe(orgWrites.length);
     for (const { grant } of policyGrants) {
-      const tagKey = JSON.stringify(grant.conditions);
-      expect(tagKey).toContain(MANAGED_BY_TAG.Key);
-      expect(tagKey).toContain(MANAGED_BY_TAG.Value);
+      expect(grant.resources).toEqual([slot, scpArn("p-slot0002")]);
       expect(grant.conditions?.StringEquals?.["organizations:PolicyType"]).toBe("SERVICE_CONTROL_POLICY");
     }
     for (const { grant } of rootGrants) {
-      expect(grant.actions.sort()).toEqual(["organizations:AttachPolicy", "organizations:DetachPolicy"]);
+      expect(grant.actions).toEqual(["organizations:AttachPolicy"]);
       expect(grant.conditions?.StringEquals?.["organizations:PolicyType"]).toBe("SERVICE_CONTROL_POLICY");
     }
     for (const { grant } of puts) {
@@ -241,6 +262,21 @@ describe("infra/permissions: the shape of every grant", () => {
         ).toBe(true);
       }
     }
+  });
+
+  it("grants membership writes only with OAL_MEMBERSHIP_SYNC=on", () => {
+    // Act
+    const creates = (f: PermissionFacts) =>
+      Object.entries(rolePermissions(f))
+        .filter(([, r]) => r.grants.some((g) => g.actions.includes("identitystore:CreateGroupMembership")))
+        .map(([role]) => role)
+        .sort();
+
+    // Assess
+    expect(creates(facts)).toEqual([]);
+    expect(creates({ ...facts, membershipSync: true })).toEqual(
+      ["estate-reconcile-task", "user-reconcile-workflow"].sort(),
+    );
   });
 
   it("keeps every role's inline policy under IAM's 10,240-character limit", () => {
@@ -391,61 +427,146 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
     expect({ user, estate }).toEqual({ user: true, estate: false });
   });
 
-  it("lets the Deny tasks change only tagged SCPs and the root's attachments", async () => {
+  it("lets the Deny tasks rewrite and attach only the deploy's SCP slots: a customer SCP stays out of reach, tagged or not", async () => {
+    // Prepare: a customer SCP tagged as the tool's, and the request tags that once let the tool tag it
+    const taggedAsTools = { ...toolTag, ...scpType };
+    const tagRequest = {
+      [`aws:RequestTag/${MANAGED_BY_TAG.Key}`]: MANAGED_BY_TAG.Value,
+      "aws:TagKeys": MANAGED_BY_TAG.Key,
+      ...scpType,
+    };
+    const writers = ["apply-denies", "lift-denies", "estate-reconcile-task"] as const;
+
     // Act
-    const results = {
-      updateTagged: await allows("apply-denies", "organizations:UpdatePolicy", scp, {
-        ...toolTag,
-        ...scpType,
-      }),
-      updateUntagged: await allows("apply-denies", "organizations:UpdatePolicy", scp, scpType),
-      deleteUntagged: await allows("lift-denies", "organizations:DeletePolicy", scp, scpType),
-      attachToRoot: await allows("apply-denies", "organizations:AttachPolicy", root, scpType),
-      createTagged: await allows("apply-denies", "organizations:CreatePolicy", scp, {
-        [`aws:RequestTag/${MANAGED_BY_TAG.Key}`]: MANAGED_BY_TAG.Value,
-        "aws:TagKeys": MANAGED_BY_TAG.Key,
-        ...scpType,
-      }),
-      createUntagged: await allows("apply-denies", "organizations:CreatePolicy", scp, scpType),
-      verifyMayNotWrite: await allows("verify-user-run", "organizations:UpdatePolicy", scp, {
-        ...toolTag,
-        ...scpType,
-      }),
-      verifyReadsTagged: await allows("verify-user-run", "organizations:DescribePolicy", scp, toolTag),
+    const results: Record<string, Record<string, boolean>> = {};
+    for (const role of writers) {
+      results[role] = {
+        updateSlot: await allows(role, "organizations:UpdatePolicy", slot, scpType),
+        attachSlot: await allows(role, "organizations:AttachPolicy", slot, scpType),
+        attachToRoot: await allows(role, "organizations:AttachPolicy", root, scpType),
+        tagCustomerScp: await allows(role, "organizations:TagResource", customerScp, tagRequest),
+        updateCustomerScp: await allows(role, "organizations:UpdatePolicy", customerScp, taggedAsTools),
+        detachCustomerScp: await allows(role, "organizations:DetachPolicy", customerScp, taggedAsTools),
+        deleteCustomerScp: await allows(role, "organizations:DeletePolicy", customerScp, taggedAsTools),
+        createScp: await allows(role, "organizations:CreatePolicy", customerScp, tagRequest),
+        detachSlot: await allows(role, "organizations:DetachPolicy", slot, scpType),
+        deleteSlot: await allows(role, "organizations:DeletePolicy", slot, scpType),
+        detachFromRoot: await allows(role, "organizations:DetachPolicy", root, scpType),
+      };
+    }
+    const verify = {
+      mayNotWrite: await allows("verify-user-run", "organizations:UpdatePolicy", slot, scpType),
+      readsSlot: await allows("verify-user-run", "organizations:DescribePolicy", slot),
+      readsCustomerScp: await allows("verify-user-run", "organizations:DescribePolicy", customerScp, toolTag),
     };
 
     // Assess
-    expect(results).toEqual({
-      updateTagged: true,
-      updateUntagged: false,
-      deleteUntagged: false,
-      attachToRoot: true,
-      createTagged: true,
-      createUntagged: false,
-      verifyMayNotWrite: false,
-      verifyReadsTagged: true,
-    });
+    for (const role of writers) {
+      expect(results[role], role).toEqual({
+        updateSlot: true,
+        attachSlot: true,
+        attachToRoot: true,
+        tagCustomerScp: false,
+        updateCustomerScp: false,
+        detachCustomerScp: false,
+        deleteCustomerScp: false,
+        createScp: false,
+        detachSlot: false,
+        deleteSlot: false,
+        detachFromRoot: false,
+      });
+    }
+    expect(verify).toEqual({ mayNotWrite: false, readsSlot: true, readsCustomerScp: false });
   });
 
-  it("lets the Deny tasks edit inline policies of this instance's permission sets only", async () => {
+  it("lets the Deny tasks edit inline policies only of permission sets tagged as provisioned to the management account", async () => {
+    // Prepare
+    const managementTag = {
+      [`aws:ResourceTag/${RUNTIME_CONTRACT.permissionSetTags.managementAccount.key}`]: "true",
+    };
+
     // Act
     const results = {
       instance: await allows("apply-denies", "sso:PutInlinePolicyToPermissionSet", INSTANCE),
-      permissionSet: await allows("apply-denies", "sso:PutInlinePolicyToPermissionSet", permissionSet),
+      managementSet: await allows(
+        "apply-denies",
+        "sso:PutInlinePolicyToPermissionSet",
+        permissionSet,
+        managementTag,
+      ),
+      untaggedSet: await allows("apply-denies", "sso:PutInlinePolicyToPermissionSet", permissionSet),
+      deleteUntagged: await allows("lift-denies", "sso:DeleteInlinePolicyFromPermissionSet", permissionSet),
+      estateUntagged: await allows(
+        "estate-reconcile-task",
+        "sso:PutInlinePolicyToPermissionSet",
+        permissionSet,
+      ),
+      readUntagged: await allows("apply-denies", "sso:GetInlinePolicyForPermissionSet", permissionSet),
       otherInstance: await allows(
         "apply-denies",
         "sso:PutInlinePolicyToPermissionSet",
         otherInstancePermissionSet,
+        managementTag,
       ),
-      verifyMayNotEdit: await allows("verify-user-run", "sso:PutInlinePolicyToPermissionSet", permissionSet),
+      verifyMayNotEdit: await allows(
+        "verify-user-run",
+        "sso:PutInlinePolicyToPermissionSet",
+        permissionSet,
+        managementTag,
+      ),
     };
 
     // Assess
     expect(results).toEqual({
       instance: true,
-      permissionSet: true,
+      managementSet: true,
+      untaggedSet: false,
+      deleteUntagged: false,
+      estateUntagged: false,
+      readUntagged: true,
       otherInstance: false,
       verifyMayNotEdit: false,
+    });
+  });
+
+  it("lets the estate reconcile create assignments only of permission sets tagged assignable", async () => {
+    // Prepare
+    const assignableTag = {
+      [`aws:ResourceTag/${RUNTIME_CONTRACT.permissionSetTags.assignable.key}`]: "true",
+    };
+
+    // Act
+    const results = {
+      instance: await allows("estate-reconcile-task", "sso:CreateAccountAssignment", INSTANCE),
+      account: await allows(
+        "estate-reconcile-task",
+        "sso:CreateAccountAssignment",
+        `arn:aws:sso:::account/${MANAGEMENT}`,
+      ),
+      assignableSet: await allows(
+        "estate-reconcile-task",
+        "sso:CreateAccountAssignment",
+        permissionSet,
+        assignableTag,
+      ),
+      untaggedSet: await allows("estate-reconcile-task", "sso:CreateAccountAssignment", permissionSet),
+      deleteUntagged: await allows("estate-reconcile-task", "sso:DeleteAccountAssignment", permissionSet),
+      workflowMayNotCreate: await allows(
+        "user-reconcile-workflow",
+        "sso:CreateAccountAssignment",
+        permissionSet,
+        assignableTag,
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      instance: true,
+      account: true,
+      assignableSet: true,
+      untaggedSet: false,
+      deleteUntagged: true,
+      workflowMayNotCreate: false,
     });
   });
 
@@ -473,6 +594,16 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
         "identitystore:DeleteGroupMembership",
         identityStore,
       ),
+      addMembershipSyncOff: await allows(
+        "user-reconcile-workflow",
+        "identitystore:CreateGroupMembership",
+        "arn:aws:identitystore:::group/g-1",
+      ),
+      estateAddMembershipSyncOff: await allows(
+        "estate-reconcile-task",
+        "identitystore:CreateGroupMembership",
+        "arn:aws:identitystore:::group/g-1",
+      ),
       otherStore: await allows(
         "user-reconcile-workflow",
         "identitystore:DeleteGroupMembership",
@@ -497,6 +628,8 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
       provisionMember: false,
       createAssignment: false,
       removeMembership: true,
+      addMembershipSyncOff: false,
+      estateAddMembershipSyncOff: false,
       otherStore: false,
       invokeTask: true,
       invokeHook: false,
@@ -699,6 +832,11 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     expect(RUNTIME_CONTRACT.lifecycleDetailType).toBe(LIFECYCLE_DETAIL_TYPE);
     expect(RUNTIME_CONTRACT.revocationScpPrefix).toBe(DEFAULT_REVOCATION_SCP_PREFIX);
     expect(RUNTIME_CONTRACT.managedByTag).toEqual({ key: MANAGED_BY_TAG.Key, value: MANAGED_BY_TAG.Value });
+    expect(RUNTIME_CONTRACT.revocationScpSlot).toEqual({
+      description: REVOCATION_SCP_MARKER,
+      placeholder: REVOCATION_SCP_PLACEHOLDER,
+    });
+    expect(RUNTIME_CONTRACT.defaultRevocationScpSlots).toBe(DEFAULT_REVOCATION_SCP_SLOTS);
     expect({
       partitionKey: RUNTIME_CONTRACT.stateTable.partitionKey,
       sortKey: RUNTIME_CONTRACT.stateTable.sortKey,
@@ -728,6 +866,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     await new DenyLedger(table).list();
     await new SystemLogCursor(table).read();
     await new SessionTagStore(table).get("00u1");
+    await new IdentityLinks(table).get("00u1");
     await new CoalescedEvents(table).list("run-1");
     await new LeaseLock(table).withLease("revocation", async () => {});
     await new DailyManifests({ s3: {} as never, bucket: "b", table }).index("2026-11-23" as never, {
@@ -746,6 +885,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
       p.denyLedger,
       p.pollerCursor,
       p.sessionTags,
+      p.identityLinks,
       p.coalescedEvents,
       p.locks,
       p.locks,
