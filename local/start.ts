@@ -1,6 +1,6 @@
 // `npm start`: boots the whole pipeline on loopback with the demo estate (or --estate FILE), prints
 // every URL and credential, and writes them to .local/endpoints.json for scripts.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { demoPolicyYaml } from "./estate/demo-estate.ts";
@@ -12,6 +12,7 @@ import { watchPolicyFile } from "./stack/policy-file-watch.ts";
 
 const DEFAULT_SECRET = "Bearer local-okta-hook-secret";
 const POLICY_FILE = ".local/policy.yaml";
+const ENDPOINTS_FILE = ".local/endpoints.json";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -96,7 +97,12 @@ async function main(): Promise<number> {
   );
   const e = stack.endpoints;
   await mkdir(".local", { recursive: true });
-  await writeFile(".local/endpoints.json", `${JSON.stringify(e, null, 2)}\n`);
+  // It holds the local signing key, the hook secret and the API token: the owner's only. `mode` applies
+  // only when the file is created, so an existing file is narrowed first.
+  await chmod(ENDPOINTS_FILE, 0o600).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+  await writeFile(ENDPOINTS_FILE, `${JSON.stringify(e, null, 2)}\n`, { mode: 0o600 });
   const startPolicy = policyYaml ?? demoPolicyYaml();
   await writeFile(POLICY_FILE, startPolicy);
   const s = stack.emulators;

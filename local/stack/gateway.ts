@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { text } from "node:stream/consumers";
+import { Readable } from "node:stream";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { AwsJsonService } from "../emulators/aws-json-protocol.ts";
 import { isAwsJsonRequest, serveAwsJson } from "../emulators/aws-json-server.ts";
@@ -20,9 +20,18 @@ export interface GatewayRoutes {
   page: () => Promise<string>;
 }
 
+/** Largest request body the gateway reads (API Gateway's own payload limit is 10 MB; the hook takes 1 MiB). */
+export const MAX_GATEWAY_BODY_BYTES = 1024 * 1024;
+
+/** Host names a loopback request may carry; anything else is a DNS-rebinding attempt from a browser. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 /**
  * One loopback HTTP server for the whole local stack: the API Gateway route, the Okta org, the AWS
- * JSON endpoints (told apart by `X-Amz-Target`) and the state page.
+ * JSON endpoints (told apart by `X-Amz-Target`) and the state page. It answers only requests whose
+ * `Host` is a loopback name with the gateway's port (403 otherwise: a web page that rebinds its own
+ * name to 127.0.0.1 cannot reach the stack), and reads at most {@link MAX_GATEWAY_BODY_BYTES} of a
+ * body (413 past that, and the connection is closed).
  */
 export async function startGateway(
   port: number,
@@ -34,11 +43,30 @@ export async function startGateway(
       res.end(`local gateway error: ${(error as Error).message}`);
     });
   });
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  let actual = 0;
+  const handle = async (incoming: IncomingMessage, res: ServerResponse) => {
+    if (!LOOPBACK_HOSTS.has(hostName(incoming.headers.host, actual))) {
+      const error = `Host must be 127.0.0.1:${actual}, localhost:${actual} or [::1]:${actual}`;
+      res
+        .writeHead(403, { "content-type": "application/json", connection: "close" })
+        .end(JSON.stringify({ error }), () => incoming.destroy());
+      return;
+    }
+    const bytes = await readBounded(incoming, MAX_GATEWAY_BODY_BYTES);
+    if (bytes === null) {
+      // Answered, then the connection is dropped: the rest of the body is never read.
+      res
+        .writeHead(413, { "content-type": "application/json", connection: "close" })
+        .end(JSON.stringify({ error: `body exceeds ${MAX_GATEWAY_BODY_BYTES} bytes` }), () =>
+          incoming.destroy(),
+        );
+      return;
+    }
+    const req = withBody(incoming, bytes);
     const url = new URL(req.url ?? "/", "http://localhost");
     if (isAwsJsonRequest(req)) return serveAwsJson(routes.aws, req, res);
     if (url.pathname === "/okta/events") {
-      const body = await text(req);
+      const body = bytes.toString("utf8");
       const result = await routes.oktaHook(
         apiGatewayEvent(req, body, `${req.method} /okta/events`),
         lambdaContext("okta-hook"),
@@ -69,7 +97,7 @@ export async function startGateway(
     server.once("error", reject);
     server.listen(port, "127.0.0.1", resolve);
   });
-  const actual = (server.address() as AddressInfo).port;
+  actual = (server.address() as AddressInfo).port;
   return {
     server,
     url: `http://127.0.0.1:${actual}`,
@@ -79,4 +107,42 @@ export async function startGateway(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The host name of a `Host` header when its port is `port` (lower-cased), or "" when it is not. */
+function hostName(header: string | undefined, port: number): string {
+  const match = /^(\[[^\]]*\]|[^:]*):(\d+)$/.exec(header?.trim().toLowerCase() ?? "");
+  return match !== null && Number(match[2]) === port ? (match[1] ?? "") : "";
+}
+
+/** The whole body, or `null` as soon as it passes `max` bytes (declared or actually sent); reading stops there. */
+function readBounded(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  if (Number(req.headers["content-length"] ?? 0) > max) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+/** `req` with its body already read, readable again by the routes that take the request itself. */
+function withBody(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = Readable.from(body.length > 0 ? [body] : []);
+  return Object.assign(replay, {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    socket: req.socket,
+  }) as unknown as IncomingMessage;
 }

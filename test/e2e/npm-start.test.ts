@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -33,6 +33,9 @@ describe("npm start (local/start.ts)", () => {
   it("boots on the given port, prints every URL, writes .local/endpoints.json, and stops on Ctrl+C", async () => {
     // Prepare
     dir = await mkdtemp(path.join(tmpdir(), "npm-start-"));
+    // A world-readable endpoints file left by an older run must not stay world-readable.
+    await mkdir(path.join(dir, ".local"));
+    await writeFile(path.join(dir, ".local/endpoints.json"), "{}", { mode: 0o644 });
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // Act
     child = spawn(process.execPath, [START, "--port", String(port)], {
@@ -45,6 +48,8 @@ describe("npm start (local/start.ts)", () => {
     expect(output).toContain(`http://127.0.0.1:${port}/okta/events`);
     expect(output).toContain("Authorization: Bearer start-test-secret");
     const endpoints = JSON.parse(await readFile(path.join(dir, ".local/endpoints.json"), "utf8"));
+    // It holds the local signing key and the hook secret: readable by the owner only.
+    expect((await stat(path.join(dir, ".local/endpoints.json"))).mode & 0o777).toBe(0o600);
     expect(endpoints).toMatchObject({
       hook: { url: `http://127.0.0.1:${port}/okta/events`, secret: "Bearer start-test-secret" },
       okta: { orgUrl: `http://127.0.0.1:${port}`, apiToken: expect.any(String) },
