@@ -2,7 +2,9 @@
  * The Okta event hook endpoint: API Gateway HTTP API `GET|POST /okta/events` -> okta-hook. GET answers
  * Okta's one-time verification; POST takes deliveries. The stage is throttled (Okta delivers in
  * batches, at most a few calls a second even on a busy day; a flood beyond the limits gets 429, which
- * Okta does not retry, but the System Log poller and the estate reconcile still converge).
+ * Okta does not retry, but the System Log poller and the estate reconcile still converge), and the
+ * function has reserved concurrency (`OAL_HOOK_RESERVED_CONCURRENCY`, 10 by default): a flood of forged
+ * deliveries cannot take the account's concurrency from the workflow's functions, nor they from it.
  */
 import { lambdaFunction } from "./lambda-function.ts";
 import type { ResourceNames } from "./names.ts";
@@ -30,6 +32,7 @@ export function hookApi(deps: HookApiDeps) {
     // Okta waits 3 s; the handler answers well inside that or Okta retries once.
     timeout: "10 seconds",
     memory: "1024 MB",
+    reservedConcurrency: parameters.hookReservedConcurrency,
     environment: {
       LIFECYCLE_BUS_NAME: deps.bus.name,
       IDEMPOTENCY_TABLE: deps.tables.idempotency.name,

@@ -18,6 +18,8 @@ export interface LambdaFunctionArgs {
   memory?: `${number} MB`;
   /** Files bundled next to the handler (the access policy when it is bundled). */
   copyFiles?: { from: string; to?: string }[];
+  /** Reserved concurrency: a cap on this function's instances and a floor kept for it. Unset: none. */
+  reservedConcurrency?: number;
 }
 
 export function lambdaFunction(id: string, args: LambdaFunctionArgs) {
@@ -37,6 +39,9 @@ export function lambdaFunction(id: string, args: LambdaFunctionArgs) {
       ...args.environment,
     },
     ...(args.copyFiles ? { copyFiles: args.copyFiles } : {}),
+    ...(args.reservedConcurrency === undefined
+      ? {}
+      : { concurrency: { reserved: args.reservedConcurrency } }),
     transform: {
       function: (fn) => {
         fn.tracingConfig = { mode: "Active" };

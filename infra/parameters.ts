@@ -55,6 +55,11 @@ export interface DeploymentParameters {
   hookRateLimit: number;
   /** API Gateway burst for the hook route. @default 100 */
   hookBurstLimit: number;
+  /**
+   * Reserved concurrency of okta-hook: the most instances a flood can take from the account's pool,
+   * and a floor no other function can take from the hook. @default 10
+   */
+  hookReservedConcurrency: number;
   /** Okta app instance ids that provision Identity Center (application.* events count only for them). */
   provisioningAppIds: string[];
   /**
@@ -165,6 +170,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     ...(alarmEmail ? { alarmEmail } : {}),
     hookRateLimit: positive("OAL_HOOK_RATE_LIMIT", 50, 10_000),
     hookBurstLimit: positive("OAL_HOOK_BURST_LIMIT", 100, 5_000),
+    hookReservedConcurrency: positive("OAL_HOOK_RESERVED_CONCURRENCY", 10, 1_000),
     provisioningAppIds: (get("OAL_PROVISIONING_APP_IDS") ?? "")
       .split(",")
       .map((id) => id.trim())

@@ -12,6 +12,16 @@ import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
 const ORG = { OAL_OKTA_ORG_URL: "https://acme.okta.com" };
 
 describe("infra/parameters: readDeploymentParameters", () => {
+  it("reads okta-hook's reserved concurrency (issue 12, point 11), and refuses a bad one", () => {
+    // Act
+    const p = readDeploymentParameters({ ...ORG, OAL_HOOK_RESERVED_CONCURRENCY: "25" });
+    const bad = () => readDeploymentParameters({ ...ORG, OAL_HOOK_RESERVED_CONCURRENCY: "0" });
+
+    // Assess
+    expect(p.hookReservedConcurrency).toBe(25);
+    expect(bad).toThrow(/OAL_HOOK_RESERVED_CONCURRENCY: "0" is not a whole number between 1 and 1000/);
+  });
+
   it("applies the documented defaults and leaves discoverable values unset", () => {
     // Act
     const p = readDeploymentParameters(ORG);
@@ -27,6 +37,7 @@ describe("infra/parameters: readDeploymentParameters", () => {
       organizationsEvents: "forward",
       hookRateLimit: 50,
       hookBurstLimit: 100,
+      hookReservedConcurrency: 10,
       provisioningAppIds: [],
       revocationScpSlots: 2,
       membershipSync: false,
