@@ -5,7 +5,9 @@
  * - `HookSecretNext`: the next hook secret during a rotation. Unset, it holds the current secret, so
  *   the hook always accepts exactly the current secret and, while rotating, the next one too.
  * - `OktaApiToken`: the SSWS API token the functions read Okta with.
+ * Both hook secrets must be strong (infra/hook-secret-strength.ts): a weak one fails the deploy.
  */
+import { checkHookSecret } from "./hook-secret-strength.ts";
 import type { ResourceNames } from "./names.ts";
 
 function storedSecret(id: string, name: string, description: string, value: $util.Input<string>) {
@@ -29,14 +31,14 @@ export function secrets(names: ResourceNames) {
     "HookSecretCurrentStored",
     names.secrets.hookCurrent,
     "Okta event hook Authorization value (current)",
-    hookSecret.value,
+    hookSecret.value.apply((value) => checkHookSecret("HookSecret", value)),
   );
   const hookNext = storedSecret(
     "HookSecretNextStored",
     names.secrets.hookNext,
     "Okta event hook Authorization value (next, during a rotation; otherwise the current one)",
     $resolve([hookSecret.value, hookSecretNext.value]).apply(([current, next]) =>
-      next === "" ? current : next,
+      next === "" ? current : checkHookSecret("HookSecretNext", next),
     ),
   );
   const oktaToken = storedSecret(
