@@ -1,3 +1,6 @@
+import { evidenceSignerRoles, evidenceSigningKeyPolicy } from "./evidence-signing-policy.ts";
+import type { PermissionFacts, RoleKey } from "./permissions.ts";
+
 /**
  * The two KMS keys of the evidence:
  * - `encryption`: symmetric, encrypts every object of the evidence bucket at rest (SSE-KMS, with an
@@ -9,6 +12,9 @@
  * Both are retained when the stack is removed: deleting the encryption key would make the locked
  * evidence unreadable, and deleting the signing key would leave past signatures without an owner
  * (their public key stays verifiable only if it was exported).
+ *
+ * The signing key's policy names the roles that may sign, which exist only once the pipeline is built:
+ * `restrictEvidenceSigning` sets it then (infra/lifecycle-stack.ts).
  */
 export function evidenceKeys() {
   const encryption = new aws.kms.Key(
@@ -45,4 +51,42 @@ export function evidenceKeys() {
   );
 
   return { encryption, signing };
+}
+
+/**
+ * Replaces the signing key's policy with one that allows `kms:Sign` to the evidence-writing roles only
+ * (infra/evidence-signing-policy.ts). `roleArns`: the deployed evidence writers by role key (the estate
+ * task only when the estate workflow is wired).
+ * @throws Error at deploy when a given role is not one whose permissions include `kms:Sign`.
+ */
+export function restrictEvidenceSigning(options: {
+  signingKeyArn: $util.Input<string>;
+  facts: $util.Output<PermissionFacts>;
+  roleArns: Partial<Record<RoleKey, $util.Input<string>>>;
+}) {
+  const policy = $resolve({
+    facts: options.facts,
+    arns: $resolve(options.roleArns as Record<string, $util.Input<string>>),
+  }).apply(({ facts, arns }) => {
+    const signers = evidenceSignerRoles(facts);
+    const strangers = Object.keys(arns).filter((key) => !signers.includes(key as RoleKey));
+    if (strangers.length > 0) {
+      throw new Error(
+        `${strangers.join(", ")} may not sign evidence (infra/permissions.ts grants it no kms:Sign)`,
+      );
+    }
+    return JSON.stringify(
+      evidenceSigningKeyPolicy({
+        partition: facts.partition,
+        accountId: facts.accountId,
+        signerRoleArns: Object.values(arns),
+      }),
+    );
+  });
+  // Retained with the key: removing the resource would put KMS's default policy (account-wide) back.
+  return new aws.kms.KeyPolicy(
+    "EvidenceSigningKeyPolicy",
+    { keyId: options.signingKeyArn, policy },
+    { retainOnDelete: true },
+  );
 }

@@ -10,12 +10,13 @@ import { dashboard } from "./dashboard.ts";
 import { discoverFacts } from "./discovery.ts";
 import { type EstateReconcileWorkflow, estateReconcile } from "./estate-reconcile.ts";
 import { estateTriggers } from "./estate-triggers.ts";
+import { restrictEvidenceSigning } from "./evidence-keys.ts";
 import { hookApi } from "./hook-api.ts";
 import { dispatch, lifecycleBus } from "./lifecycle-bus.ts";
 import { logPoller } from "./log-poller.ts";
 import { logStreaming } from "./log-streaming.ts";
 import { checkMembershipSync } from "./membership-sync.ts";
-import { resourceNames } from "./names.ts";
+import { resourceNames, USER_TASK_FUNCTIONS } from "./names.ts";
 import { organizationsForwarding } from "./organizations-forwarding.ts";
 import { policyLocationValue, readDeploymentParameters } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
@@ -110,6 +111,19 @@ export function lifecycleStack(options: {
   if (estate) {
     estateTriggers({ names, parameters, facts, bus, estate });
     organizationsForwarding({ names, parameters, facts, bus });
+  }
+  // The signing key signs for the evidence writers only (infra/evidence-signing-policy.ts).
+  if (options.evidence.signingKeyArn) {
+    const roleOf = (fn: sst.aws.Function) => fn.nodes.function.apply((f) => f.role);
+    const estateTask = estate ? Object.values(estate.functions)[0] : undefined;
+    restrictEvidenceSigning({
+      signingKeyArn: options.evidence.signingKeyArn,
+      facts,
+      roleArns: {
+        [USER_TASK_FUNCTIONS.writeUserEvidence]: roleOf(users.functions.writeUserEvidence),
+        ...(estateTask ? { "estate-reconcile-task": roleOf(estateTask) } : {}),
+      },
+    });
   }
 
   const stateMachines: Record<string, $util.Input<string>> = {
