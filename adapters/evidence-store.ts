@@ -186,6 +186,11 @@ export class EvidenceBucket {
   }
 }
 
+/** Too many concurrent writers for one append's attempts: transient, the workflow retries it. */
+export class ChainContentionError extends Error {
+  override name = "ChainContentionError";
+}
+
 /**
  * Appends evidence records to the hash chain and stores each as canonical JSON in the evidence
  * bucket. The chain is sequenced in DynamoDB: a record claims `record#<sequence>` with a conditional
@@ -216,9 +221,20 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     this.manifests = new DailyManifests(options);
   }
 
-  async append(draft: EvidenceDraft, writerKey: string): Promise<StoredEvidence> {
+  /**
+   * Appends a record to the chain. `background` writers (runs that changed nothing, such as a flood of
+   * events for unknown ids) yield the chain to the others: they start after a random pause and back off
+   * longer when they lose a race, so a revocation's record is not queued behind hundreds of them.
+   */
+  async append(
+    draft: EvidenceDraft,
+    writerKey: string,
+    options: { priority?: "normal" | "background" } = {},
+  ): Promise<StoredEvidence> {
     try {
-      const claimed = (await this.findClaim(writerKey)) ?? (await this.claim(draft, writerKey));
+      const claimed =
+        (await this.findClaim(writerKey)) ??
+        (await this.claim(draft, writerKey, options.priority === "background"));
       const day = dayOfRecordKey(claimed.key) as Day;
       // Indexed before it is stored: a record claimed but never stored is then listed by the manifest,
       // and `evidence verify` names it as missing instead of the chain silently skipping it.
@@ -310,7 +326,9 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     };
   }
 
-  private async claim(draft: EvidenceDraft, writerKey: string) {
+  private async claim(draft: EvidenceDraft, writerKey: string, background: boolean) {
+    const maxBackoffMs = background ? 3_000 : 250;
+    if (background) await new Promise((r) => setTimeout(r, Math.random() * maxBackoffMs));
     for (let attempt = 0; attempt < 50; attempt++) {
       const head = await this.head();
       const { record, head: next } = appendToChain(head, draft);
@@ -332,8 +350,11 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
           }),
         );
       } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") continue; // another run took it
-        throw error;
+        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+        // Another run took it. Back off with full jitter: a burst of runs (a flood of events, a layoff)
+        // retrying at once would otherwise re-read the head in lockstep and starve each other.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(maxBackoffMs, 5 * 2 ** attempt)));
+        continue;
       }
       await this.table.doc.send(
         new PutCommand({
@@ -355,7 +376,7 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
         .catch(() => undefined); // a later record already moved the head: fine
       return { key, body, hash: next.hash, sequence: next.sequence, previousHash: record.previousHash };
     }
-    throw new Error("could not claim a chain position after 50 attempts");
+    throw new ChainContentionError("could not claim a chain position after 50 attempts");
   }
 
   /** The chain's end, helping a crashed writer's claim along: the claimed records are the truth. */

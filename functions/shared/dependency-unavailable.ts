@@ -38,6 +38,8 @@ export function isTransient(error: unknown): boolean {
       "SlowDown",
       // adapters/lease-lock.ts: another run held the revocation lease for the whole wait.
       "LeaseBusyError",
+      // adapters/evidence-store.ts: too many concurrent evidence writers for one append's attempts.
+      "ChainContentionError",
     ].includes(e.name)
   );
 }

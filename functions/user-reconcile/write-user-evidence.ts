@@ -151,7 +151,9 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         },
       },
     };
-    const stored = await deps.store.append(draft, draft.recordId);
+    // A run that could tie the event to nobody changed nothing: its record yields to revocations'.
+    const priority = plan.decision === "unverifiable" ? "background" : "normal";
+    const stored = await deps.store.append(draft, draft.recordId, { priority });
     if (!lifting && Object.keys(plan.sessionTags).length > 0)
       await deps.sessionTags.put(state.user.id, plan.sessionTags);
     return stored;

@@ -10,6 +10,7 @@ import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import {
   LIFECYCLE_DETAIL_TYPE,
@@ -30,6 +31,12 @@ import type { EstateReconcileDeps } from "../../functions/estate-reconcile/recon
 import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
 import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
+import {
+  USER_RUN_SIGNAL_METRICS,
+  type UserRunSignal,
+  userRunSignals,
+} from "../../functions/user-reconcile/run-signals.ts";
+import type { UserRunState } from "../../functions/user-reconcile/run-state.ts";
 import { type UserReconcileDeps, userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
 import type { State } from "../../workflows/asl.ts";
 import {
@@ -52,6 +59,7 @@ import { createOrganizationsEmulator, type OrganizationsEmulator } from "../emul
 import { demoEstate, demoPolicyYaml } from "../estate/demo-estate.ts";
 import { withOktaIds } from "../estate/okta-ids.ts";
 import type { EstateFile } from "../estate/schema.ts";
+import { SCIM_EXTERNAL_ID_ISSUER } from "../estate/scim-projection.ts";
 import { createDenyProver } from "../runtime/deny-prover.ts";
 import { createEventBusEmulator, type EventBusEmulator } from "../runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../runtime/lambda-context.ts";
@@ -96,6 +104,12 @@ export interface LocalStackOptions {
   latency?: LatencyProfile;
   /** Delay before an Okta change reaches Identity Center through SCIM (ms). @default 0 */
   scimLagMs?: number;
+  /**
+   * Whether the SCIM model stores the Okta user id as each Identity Center user's external id (issuer
+   * SCIM_EXTERNAL_ID_ISSUER). AWS does not document what Okta's SCIM stores: `false` models a SCIM that
+   * stores none, and the pipeline must be right under both. @default true
+   */
+  scimExternalIds?: boolean;
   /** Where the stack reports what it does. */
   log?: (line: string) => void;
   /** The System Log poller's interval (ms); 0: only `pollNow()` polls. @default 300000 (5 minutes, as deployed) */
@@ -204,10 +218,13 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     onUnexpectedError: (error) => log(`okta emulator error: ${(error as Error).message}`),
   });
-  const { scpSlots } = seedAwsEmulators(estate, {
-    organizations: organizationsEmulator,
-    identityCenter: identityCenterEmulator,
-  });
+  const scimExternalIds = options.scimExternalIds ?? true;
+  const { scpSlots } = seedAwsEmulators(
+    estate,
+    { organizations: organizationsEmulator, identityCenter: identityCenterEmulator },
+    undefined,
+    { scimExternalIds },
+  );
 
   // The gateway must exist before clients point at it; services are bound below.
   const services: import("../emulators/aws-json-protocol.ts").AwsJsonService[] = [];
@@ -256,6 +273,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     membershipSync: current.ownership.membershipSync,
     policy: current,
     sessionTagAttributes: current.sessionTagAttributes,
+    externalIdIssuer: current.okta.identityCenterApp.externalIdIssuer,
   });
   const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
     okta: oktaAdapter,
@@ -268,6 +286,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityStoreId: identityCenterEmulator.identityStoreId,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
     sessionTags: new SessionTagStore(table),
+    links: new IdentityLinks(table),
     coalesced: new CoalescedEvents(table),
     prover: createDenyProver(estate.organization.rootId),
     now,
@@ -275,14 +294,21 @@ export async function startLocalStack(options: LocalStackOptions) {
   const userTasksFor = (current: Policy) =>
     userReconcileTasks({ ...userTaskDeps, ...policySettings(current) });
   let tasks = userTasksFor(policy);
+  /** Counts of the alarmed signals user runs emitted (functions/user-reconcile/run-signals.ts). */
+  const signals: Partial<Record<UserRunSignal, number>> = {};
   // Say on the console when a run records its evidence: the moment a leaver's access is gone.
   const logEvidence =
     (task: string, handler: (input: unknown) => Promise<unknown>) =>
     async (input: unknown): Promise<unknown> => {
       const result = await handler(input);
       if (task === "writeUserEvidence") {
-        const plan = (input as { plan?: { decision: string; reason: string } }).plan;
-        log(`evidence ${(result as { key: string }).key} (${plan?.decision}: ${plan?.reason})`);
+        const state = input as UserRunState;
+        log(`evidence ${(result as { key: string }).key} (${state.plan?.decision}: ${state.plan?.reason})`);
+        // What the deployed evidence task emits as metrics, and CloudWatch alarms on.
+        for (const signal of userRunSignals(state)) {
+          signals[signal] = (signals[signal] ?? 0) + 1;
+          if (signal !== USER_RUN_SIGNAL_METRICS.revocations) log(`ALARM ${signal}: ${state.plan?.reason}`);
+        }
       }
       return result;
     };
@@ -396,6 +422,14 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityCenter,
     pushedGroups: estate.identityCenter.scim.provisionedGroups,
     lagMs: options.scimLagMs ?? 0,
+    ...(scimExternalIds
+      ? {
+          stampExternalId: (userId: string, oktaUserId: string) =>
+            identityCenterEmulator.seed.externalIds(userId, [
+              { issuer: SCIM_EXTERNAL_ID_ISSUER, id: oktaUserId },
+            ]),
+        }
+      : {}),
     onError: (error) => log(`scim sync error: ${(error as Error).message}`),
   });
   const hook = await registerEventHook({
@@ -538,6 +572,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       evidence: storage.bucketOutage(BUCKET),
     }),
     adapters: { identityCenter, organizations, okta: oktaAdapter, ledger, evidence },
+    /** How often each alarmed signal fired (what CloudWatch alarms on in AWS: infra/alarms.ts). */
+    signals: signals as Readonly<Partial<Record<UserRunSignal, number>>>,
     storage,
     scim,
     stepFunctions,

@@ -7,7 +7,7 @@ import type { IdentityCenterEmulator } from "../emulators/identity-center/index.
 import type { OrganizationsEmulator } from "../emulators/organizations/index.ts";
 import { estateOrganization, expandAssignments } from "../estate/expand-assignments.ts";
 import type { EstateWithOktaIds } from "../estate/okta-ids.ts";
-import { scimProjection } from "../estate/scim-projection.ts";
+import { SCIM_EXTERNAL_ID_ISSUER, scimProjection } from "../estate/scim-projection.ts";
 
 /**
  * Puts the estate into the AWS emulators the way a settled real world looks: the organization, the
@@ -20,6 +20,8 @@ export function seedAwsEmulators(
   estate: EstateWithOktaIds,
   emulators: { organizations: OrganizationsEmulator; identityCenter: IdentityCenterEmulator },
   revocationScpSlots = DEFAULT_REVOCATION_SCP_SLOTS,
+  /** `scimExternalIds: false` models a SCIM that stores no external id. @default true */
+  options: { scimExternalIds?: boolean } = {},
 ) {
   emulators.organizations.seed.organization(estateOrganization(estate));
   const scpSlots = Array.from({ length: revocationScpSlots }, (_, slot) =>
@@ -53,7 +55,9 @@ export function seedAwsEmulators(
         userName: u.userName,
         displayName: u.displayName,
         email: u.email,
-        externalId: { issuer: "okta", id: u.externalId },
+        ...(options.scimExternalIds === false
+          ? {}
+          : { externalId: { issuer: SCIM_EXTERNAL_ID_ISSUER, id: u.externalId } }),
       }),
     );
   }

@@ -10,7 +10,6 @@ import {
   DEFAULT_REVOCATION_SCP_PREFIX,
   isRetryableOrganizationsError,
   OrganizationsAdapter,
-  REVOCATION_SCP_MARKER,
   REVOCATION_SCP_PLACEHOLDER,
   revocationScpSlot,
 } from "../../adapters/organizations.ts";
@@ -56,12 +55,6 @@ const denyS3 = JSON.stringify({
   Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }],
 });
 
-/** The tool's policies in the emulator, by name. */
-const toolPolicies = (org: ReturnType<typeof createOrganizationsEmulator>) =>
-  org
-    .snapshot()
-    .policies.filter((p) => p.description === REVOCATION_SCP_MARKER)
-    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
 const deniedUsers = (contents: string[]) =>
   new Set(
     contents.flatMap((c) =>
