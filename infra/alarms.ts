@@ -6,14 +6,24 @@
  *   rotated secret, or someone probing the endpoint);
  * - time-to-revoke above the SLA (Okta published -> Deny in force, emitted by the evidence task);
  * - poller lag: no successful System Log poll in three intervals;
- * - evidence write failures: the evidence task failed (the workflow retries; the revocation is done).
+ * - evidence write failures: the evidence task failed (the workflow retries; the revocation is done);
+ * - user runs that could tie an event to nobody (an id Okta does not know: forged, or very late), runs
+ *   that revoked only in part (a refused Deny placement, a failed Okta session clear), Denies with no
+ *   room left, and a revocation rate above the usual (a layoff, or someone deactivating people).
  */
 import type { ResourceNames } from "./names.ts";
 import type { DeploymentParameters } from "./parameters.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
 
 /** Thresholds: a "spike" is this many in five minutes. */
-export const ALARM_THRESHOLDS = { hook5xxPerFiveMinutes: 5, hook401PerFiveMinutes: 10 } as const;
+export const ALARM_THRESHOLDS = {
+  hook5xxPerFiveMinutes: 5,
+  hook401PerFiveMinutes: 10,
+  /** One event for an unknown id is already worth a look: it revoked nobody, but someone sent it. */
+  unverifiableRunsPerFiveMinutes: 1,
+  /** More leavers than this in five minutes is a layoff or an attack: someone should know at once. */
+  revocationsPerFiveMinutes: 25,
+} as const;
 
 /** The EMF metric the evidence task emits per leaver, in seconds (functions/user-reconcile/handler.ts). */
 const TIME_TO_REVOKE_METRIC = RUNTIME_CONTRACT.timeToRevokeMetric;
@@ -116,6 +126,46 @@ export function alarms(targets: AlarmTargets) {
     treatMissingData: "notBreaching",
     ...actions,
   });
+  const signals = RUNTIME_CONTRACT.userRunSignals;
+  const userRunSignal = (id: string, metricName: string, threshold: number, alarmDescription: string) =>
+    new aws.cloudwatch.MetricAlarm(id, {
+      name: `${names.prefix}-${id.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}`,
+      alarmDescription,
+      namespace: RUNTIME_CONTRACT.metricNamespace,
+      metricName,
+      dimensions: { service: "user-reconcile" },
+      statistic: "Sum",
+      period: fiveMinutes,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold,
+      treatMissingData: "notBreaching",
+      ...actions,
+    });
+  userRunSignal(
+    "UnverifiableUserRuns",
+    signals.unverifiable,
+    ALARM_THRESHOLDS.unverifiableRunsPerFiveMinutes,
+    "User runs for Okta user ids that Okta does not know and nothing ties to an Identity Center user: nobody was revoked. Forged deliveries (check the hook secret) or very late events; see the runs' evidence.",
+  );
+  userRunSignal(
+    "PartialRevocations",
+    signals.partial,
+    1,
+    "A user run could not do everything: a Deny placement was refused, an operation failed, or Okta sessions were not cleared. The rest was done; its evidence names what failed.",
+  );
+  userRunSignal(
+    "DeniesDropped",
+    signals.dropped,
+    1,
+    "Denies in force found no room in a management-account permission set's inline policy (10,240 characters): sessions there are not denied for the users the evidence names.",
+  );
+  userRunSignal(
+    "RevocationRate",
+    signals.revocations,
+    ALARM_THRESHOLDS.revocationsPerFiveMinutes,
+    `More than ${ALARM_THRESHOLDS.revocationsPerFiveMinutes - 1} leavers revoked in five minutes: a layoff, or someone deactivating people in Okta.`,
+  );
   new aws.cloudwatch.MetricAlarm("TimeToRevoke", {
     name: `${names.prefix}-time-to-revoke-above-sla`,
     alarmDescription: `A leaver's Deny took longer than the ${parameters.slaSeconds} s SLA from Okta's event to be in force.`,

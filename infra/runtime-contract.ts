@@ -11,6 +11,13 @@ export const RUNTIME_CONTRACT = {
   metricNamespace: "OktaAwsLifecycle",
   /** functions/user-reconcile/revocation-timing.ts: seconds from Okta's event to the Deny in force. */
   timeToRevokeMetric: "TimeToRevokeSeconds",
+  /** functions/user-reconcile/run-signals.ts `USER_RUN_SIGNAL_METRICS`: counts the alarms watch. */
+  userRunSignals: {
+    unverifiable: "UnverifiableUserRuns",
+    revocations: "Revocations",
+    partial: "PartialRevocations",
+    dropped: "DeniesDropped",
+  },
   /** adapters/state-table.ts `STATE_TABLE_KEYS`; `ttl` is only set on items meant to expire. */
   stateTable: { partitionKey: "pk", sortKey: "sk", ttlAttribute: "ttl" },
   /** The state table's partitions: each role may only touch the partitions it owns. */

@@ -74,4 +74,44 @@ describe("a leaver after a reorg filled the management account's inline policies
       await new Promise((r) => setTimeout(r, 20));
     expect(stack.signals.DeniesDropped).toBe(1);
   });
+
+  it("goes on when the SCP write is refused: removals, Okta session clear and evidence, as an alarmed partial run", async () => {
+    // Prepare: Organizations refuses the next SCP update (as it would a policy the role cannot touch)
+    const LEAVER2 = "priya.patel@example.com";
+    const ic = () => stack.emulators.identityCenter.snapshot();
+    const userId = String(ic().users.find((u) => u.userName === LEAVER2)?.userId);
+    expect(ic().memberships.filter((m) => m.userId === userId).length).toBeGreaterThan(0);
+    const user = stack.emulators.okta.state.user(LEAVER2);
+    stack.emulators.organizations.faults.failNext.push({
+      operation: "UpdatePolicy",
+      type: "AccessDeniedException",
+      status: 403,
+      message: "You don't have permissions to access this resource.",
+    });
+
+    // Act
+    await fetch(`${stack.url}/api/v1/users/${user?.id}/lifecycle/deactivate`, {
+      method: "POST",
+      headers: { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" },
+    });
+    const record = JSON.parse(
+      await stack.adapters.evidence.get(await stack.waitForEvidence(String(user?.id))),
+    );
+
+    // Assess: access removed and Okta sessions cleared despite the refused SCP write
+    expect(ic().memberships.filter((m) => m.userId === userId)).toEqual([]);
+    expect(stack.emulators.okta.operations.sessionClears.map((c) => c.userId)).toContain(user?.id);
+    const refused = record.body.actions.filter((a: { kind: string }) => a.kind === "deny.place.scp");
+    expect(refused).toEqual([
+      expect.objectContaining({ status: "FAILED", error: expect.stringContaining("AccessDenied") }),
+    ]);
+    // verification says what is missing, and the run is alarmed as partial
+    expect(record.body.verification.passed).toBe(false);
+    expect(
+      record.body.verification.details.find((d: { check: string }) => d.check === "Deny in an attached SCP"),
+    ).toMatchObject({ passed: false });
+    for (let i = 0; i < 100 && stack.signals.PartialRevocations === undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(stack.signals.PartialRevocations).toBe(1);
+  });
 });

@@ -19,6 +19,7 @@ import { STATE_TABLE_KEYS } from "../../adapters/state-table.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { MANIFEST_PREFIX } from "../../core/evidence/layout.ts";
 import { TIME_TO_REVOKE_METRIC } from "../../functions/user-reconcile/revocation-timing.ts";
+import { USER_RUN_SIGNAL_METRICS } from "../../functions/user-reconcile/run-signals.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "../../infra/names.ts";
 import {
   deadLetterQueuePolicies,
@@ -843,6 +844,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     }).toEqual(STATE_TABLE_KEYS);
     expect(MANIFEST_PREFIX.startsWith(RUNTIME_CONTRACT.evidencePrefix)).toBe(true);
     expect(RUNTIME_CONTRACT.timeToRevokeMetric).toBe(TIME_TO_REVOKE_METRIC);
+    expect(RUNTIME_CONTRACT.userRunSignals).toEqual(USER_RUN_SIGNAL_METRICS);
   });
 
   it("names the state-table partitions the adapters really use", async () => {
