@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { deliverToHook, oktaAdmin } from "../support/local-okta.ts";
 
 /*
  * Issue 12, point 8: 300 forged leaver events with random ids used to saturate the sso-admin budget
@@ -51,27 +52,9 @@ describe("a flood of leaver events for unknown ids", () => {
     // Act: the flood, and HR deactivating jane in the middle of it
     const deliveries = [];
     for (let i = 0; i < FLOOD; i += PER_DELIVERY) {
-      deliveries.push(
-        fetch(stack.endpoints.hook.url, {
-          method: "POST",
-          headers: { authorization: SECRET, "content-type": "application/json" },
-          body: JSON.stringify({
-            eventType: "com.okta.event_hook",
-            eventTypeVersion: "1.0",
-            cloudEventsVersion: "0.1",
-            source: `${stack.url}/api/v1/eventHooks/flood`,
-            eventId: crypto.randomUUID(),
-            eventTime: new Date().toISOString(),
-            contentType: "application/json",
-            data: { events: forged.slice(i, i + PER_DELIVERY) },
-          }),
-        }).then((r) => r.status),
-      );
+      deliveries.push(deliverToHook(stack, SECRET, forged.slice(i, i + PER_DELIVERY)).then((r) => r.status));
       if (i === PER_DELIVERY)
-        await fetch(`${stack.url}/api/v1/users/${leaver?.id}/lifecycle/deactivate`, {
-          method: "POST",
-          headers: { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" },
-        });
+        await oktaAdmin(stack, "POST", `/api/v1/users/${leaver?.id}/lifecycle/deactivate`);
     }
     const statuses = await Promise.all(deliveries);
     const key = await stack.waitForEvidence(String(leaver?.id), "run", 150_000);

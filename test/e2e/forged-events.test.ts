@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { deliverToHook, oktaAdmin } from "../support/local-okta.ts";
 
 /*
  * Issue 12, critical 1: an event's fields never choose whom to revoke. A delivery naming an Okta user
@@ -12,23 +13,7 @@ import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.
 const SECRET = "Bearer e2e-forged-hook-secret";
 const FAKE_ID = "00uDOESNOTEXIST000001";
 
-async function deliver(stack: LocalStack, events: unknown[]) {
-  const res = await fetch(stack.endpoints.hook.url, {
-    method: "POST",
-    headers: { authorization: SECRET, "content-type": "application/json" },
-    body: JSON.stringify({
-      eventType: "com.okta.event_hook",
-      eventTypeVersion: "1.0",
-      cloudEventsVersion: "0.1",
-      source: `${stack.url}/api/v1/eventHooks/replay`,
-      eventId: crypto.randomUUID(),
-      eventTime: new Date().toISOString(),
-      contentType: "application/json",
-      data: { events },
-    }),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const deliver = (stack: LocalStack, events: unknown[]) => deliverToHook(stack, SECRET, events);
 
 function forgedEvent(uuid: string, eventType: string, target: { id: string; alternateId: string }) {
   return {
@@ -149,17 +134,11 @@ describe.each([
     const user = stack.emulators.okta.state.user(login);
     const before = access(stack, login);
     expect(before.groups.length).toBeGreaterThan(0);
-    const okta = (method: string, path: string) =>
-      fetch(`${stack.url}${path}`, {
-        method,
-        headers: { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" },
-      });
-
     // Act
-    await okta("POST", `/api/v1/users/${user?.id}/lifecycle/deactivate`);
+    await oktaAdmin(stack, "POST", `/api/v1/users/${user?.id}/lifecycle/deactivate`);
     const first = await runRecord(stack, String(user?.id));
     await stack.settle();
-    const deleted = await okta("DELETE", `/api/v1/users/${user?.id}`);
+    const deleted = await oktaAdmin(stack, "DELETE", `/api/v1/users/${user?.id}`);
     await stack.settle();
     const afterDelete = await eventually(async () => {
       const keys = (await stack.adapters.evidence.list("v1/runs/")).filter((k) =>

@@ -3,40 +3,15 @@ import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { verifyChain } from "../../core/evidence/verify-chain.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { deliverToHook as deliver, oktaAdmin } from "../support/local-okta.ts";
 
 const SECRET = "Bearer e2e-hook-secret";
 const LEAVER = "jane.doe@example.com";
 
-async function okta(stack: LocalStack, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: {
-      authorization: `SSWS ${stack.emulators.okta.apiToken}`,
-      "content-type": "application/json",
-      accept: "application/json",
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: res.status === 204 ? null : await res.json() };
-}
-
-async function deliverToHook(stack: LocalStack, events: unknown[]) {
-  const res = await fetch(stack.endpoints.hook.url, {
-    method: "POST",
-    headers: { authorization: SECRET, "content-type": "application/json" },
-    body: JSON.stringify({
-      eventType: "com.okta.event_hook",
-      eventTypeVersion: "1.0",
-      cloudEventsVersion: "0.1",
-      source: `${stack.url}/api/v1/eventHooks/replay`,
-      eventId: crypto.randomUUID(),
-      eventTime: new Date().toISOString(),
-      contentType: "application/json",
-      data: { events },
-    }),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const okta = (stack: LocalStack, method: string, path: string, body?: unknown) =>
+  oktaAdmin(stack, method, path, body);
+const deliverToHook = (stack: LocalStack, events: unknown[]) =>
+  deliver(stack, SECRET, events) as Promise<{ status: number; body: Record<string, unknown> }>;
 
 /** The Identity Center user id and what the user holds (memberships, reachable accounts). */
 function icAccess(stack: LocalStack, userName: string) {

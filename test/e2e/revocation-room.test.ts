@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../core/estate.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { oktaAdmin } from "../support/local-okta.ts";
 
 /*
  * Issue 12, critical 2: once the Denies in force outgrow a management-account permission set's inline
@@ -39,10 +40,7 @@ describe("a leaver after a reorg filled the management account's inline policies
     const user = stack.emulators.okta.state.user(LEAVER);
 
     // Act: HR deactivates him
-    const res = await fetch(`${stack.url}/api/v1/users/${user?.id}/lifecycle/deactivate`, {
-      method: "POST",
-      headers: { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" },
-    });
+    const res = await oktaAdmin(stack, "POST", `/api/v1/users/${user?.id}/lifecycle/deactivate`);
     const key = await stack.waitForEvidence(String(user?.id));
     const record = JSON.parse(await stack.adapters.evidence.get(key));
 
@@ -90,10 +88,7 @@ describe("a leaver after a reorg filled the management account's inline policies
     });
 
     // Act
-    await fetch(`${stack.url}/api/v1/users/${user?.id}/lifecycle/deactivate`, {
-      method: "POST",
-      headers: { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" },
-    });
+    await oktaAdmin(stack, "POST", `/api/v1/users/${user?.id}/lifecycle/deactivate`);
     const record = JSON.parse(
       await stack.adapters.evidence.get(await stack.waitForEvidence(String(user?.id))),
     );

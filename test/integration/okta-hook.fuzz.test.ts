@@ -173,7 +173,11 @@ describe("okta-hook fuzzing", () => {
           expect(accounted).toBe(s.received);
         }
       }),
-      { numRuns: 400 },
+      // CI runs 400 bodies; RELIABILITY.md's long run: FUZZ_RUNS=20000 FUZZ_SEED=20261206.
+      {
+        numRuns: Number(process.env.FUZZ_RUNS ?? 400),
+        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
+      },
     );
     // The generator reaches the publishing path, not only the rejections.
     expect(publishedOverall).toBeGreaterThan(0);
