@@ -186,6 +186,9 @@ export class EvidenceBucket {
   }
 }
 
+/** How long one append tries to claim a chain position before it lets the workflow retry it. */
+const CLAIM_BUDGET_MS = 15_000;
+
 /** Too many concurrent writers for one append's attempts: transient, the workflow retries it. */
 export class ChainContentionError extends Error {
   override name = "ChainContentionError";
@@ -329,7 +332,9 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
   private async claim(draft: EvidenceDraft, writerKey: string, background: boolean) {
     const maxBackoffMs = background ? 3_000 : 250;
     if (background) await new Promise((r) => setTimeout(r, Math.random() * maxBackoffMs));
-    for (let attempt = 0; attempt < 50; attempt++) {
+    // Bounded in time too: a task must end well inside its Lambda timeout; the workflow retries it.
+    const giveUpAt = Date.now() + CLAIM_BUDGET_MS;
+    for (let attempt = 0; attempt < 50 && Date.now() < giveUpAt; attempt++) {
       const head = await this.head();
       const { record, head: next } = appendToChain(head, draft);
       const body = canonicalize(record);
@@ -376,7 +381,9 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
         .catch(() => undefined); // a later record already moved the head: fine
       return { key, body, hash: next.hash, sequence: next.sequence, previousHash: record.previousHash };
     }
-    throw new ChainContentionError("could not claim a chain position after 50 attempts");
+    throw new ChainContentionError(
+      `could not claim a chain position within ${CLAIM_BUDGET_MS} ms or 50 attempts (too many concurrent writers)`,
+    );
   }
 
   /** The chain's end, helping a crashed writer's claim along: the claimed records are the truth. */

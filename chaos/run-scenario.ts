@@ -373,9 +373,13 @@ function acceptedUserEvents(stack: LocalStack): Set<string> {
 async function readEvidence(stack: LocalStack, startedMs: number) {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const period = { from: day(startedMs), to: day(Date.now()) } as Period;
-  const { records, verification } = await loadAndVerifyPeriod(stack.adapters.evidence, period, [
-    stack.endpoints.evidence.signing.publicKeyPem,
-  ]);
+  // As `evidence verify` runs it: today's day still open, the chain head kept in DynamoDB checked.
+  const { records, verification } = await loadAndVerifyPeriod(
+    stack.adapters.evidence,
+    period,
+    [stack.endpoints.evidence.signing.publicKeyPem],
+    { today: day(Date.now()), chainHead: stack.adapters.evidence },
+  );
   const eventIds = new Set<string>();
   let slowest: number | null = null;
   let slowestRevocation: string | null = null;

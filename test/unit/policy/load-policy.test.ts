@@ -57,7 +57,7 @@ describe("loadPolicy: the example policy", () => {
       ok: true,
       policy: {
         version: 1,
-        okta: { provisioningAppIds: [] },
+        okta: { provisioningAppIds: [], identityCenterApp: {} },
         sessionTagAttributes: [],
         permissionSets: {
           ReadOnly: { sessionDuration: "PT1H" },
