@@ -79,23 +79,25 @@ export function fitInlineDenies(
   // every mover of the set share one statement.
   const narrow = (d: DenyEntry): DenyEntry =>
     d.scope === "all" ? d : { ...d, scope: { ...d.scope, accountIds: [target.accountId] } };
-  const render = (entries: readonly DenyEntry[]) =>
-    mergeInlineDeny(existingInline, denyStatements(entries.map(narrow)), limit);
-  let document: string | null;
-  try {
-    document = render([]);
-  } catch (error) {
-    if (!(error instanceof InlinePolicyTooLargeError)) throw error;
-    // The customer's own statements leave no room at all: change nothing, place nothing.
-    return { document: existingInline, placed: [], dropped: [...relevant] };
-  }
-  for (const deny of candidates) {
+  // The merged document, or `null` when it would exceed the limit (any other error is thrown).
+  const render = (entries: readonly DenyEntry[]): { document: string | null } | null => {
     try {
-      document = render([...placed, deny]);
-      placed.push(deny);
+      return { document: mergeInlineDeny(existingInline, denyStatements(entries.map(narrow)), limit) };
     } catch (error) {
-      if (!(error instanceof InlinePolicyTooLargeError)) throw error;
-      dropped.push(deny);
+      if (error instanceof InlinePolicyTooLargeError) return null;
+      throw error;
+    }
+  };
+  const empty = render([]);
+  // The customer's own statements leave no room at all: change nothing, place nothing.
+  if (empty === null) return { document: existingInline, placed: [], dropped: [...relevant] };
+  let document = empty.document;
+  for (const deny of candidates) {
+    const next = render([...placed, deny]);
+    if (next === null) dropped.push(deny);
+    else {
+      document = next.document;
+      placed.push(deny);
     }
   }
   // Superseded Denies are covered by a later one of the same user when that one was placed.

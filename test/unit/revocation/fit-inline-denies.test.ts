@@ -2,7 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../../core/estate.ts";
 import { concernsTarget, fitInlineDenies } from "../../../core/revocation/fit-inline-denies.ts";
-import { INLINE_POLICY_MAX_CHARS } from "../../../core/revocation/inline-policy-errors.ts";
+import {
+  INLINE_POLICY_MAX_CHARS,
+  InvalidInlinePolicyError,
+} from "../../../core/revocation/inline-policy-errors.ts";
 import { inlinePolicyLength } from "../../../core/revocation/merge-inline-deny.ts";
 import { account, attributeChange, leaver, mover, userId } from "./revocation-builders.ts";
 
@@ -74,6 +77,10 @@ describe("fitInlineDenies", () => {
   it("changes nothing when the customer's own statements leave no room", () => {
     const fit = fitInlineDenies(customer, [leaver(userId(1))], ADMIN, 40);
     expect(fit).toEqual({ document: customer, placed: [], dropped: [leaver(userId(1))] });
+  });
+
+  it("refuses to merge into an existing inline policy that is not a policy document", () => {
+    expect(() => fitInlineDenies("{not json", [leaver(userId(1))], ADMIN)).toThrow(InvalidInlinePolicyError);
   });
 
   it("removes the inline policy when neither customer statements nor Denies are left", () => {
