@@ -1,5 +1,5 @@
 import type { FieldError } from "../field-error.ts";
-import type { LifecycleEventType, LifecycleKind } from "./event-types.ts";
+import type { CompromiseSignal, LifecycleEventType, LifecycleKind } from "./event-types.ts";
 
 /** The Okta user an event is about. */
 export interface OktaUserRef {
@@ -60,10 +60,18 @@ export interface UserLifecycleEvent extends LifecycleEventBase {
    * (`debugContext.debugData.changedAttributes` or the user target's `changeDetails`); omitted otherwise.
    */
   changedAttributes?: string[];
+  /** Set for a compromise signal (core/okta/event-types.ts): the policy key that turns it on. */
+  signal?: CompromiseSignal;
+  /**
+   * For `user.risk.*`: the user's new risk level, when `debugContext.debugData.risk` names it
+   * (`level=HIGH` in Okta's text, or `{level: "HIGH"}`); omitted when the payload does not say.
+   */
+  riskLevel?: string;
 }
 
 /**
- * An event about a whole group, with no user target: today only `group.lifecycle.delete`.
+ * An event about a whole group, with no user target: `group.lifecycle.delete`, `group.profile.update`,
+ * `system.import.group.delete` and `group.application_assignment.*`.
  *
  * Design: a deleted group is a mover trigger for every member it had, but the LogEvent names only the
  * group, and after the delete Okta can no longer list its members. Rather than make `user` optional on
@@ -75,6 +83,8 @@ export interface UserLifecycleEvent extends LifecycleEventBase {
 export interface GroupLifecycleEvent extends LifecycleEventBase {
   subject: "group";
   group: OktaGroupRef;
+  /** Set for `group.application_assignment.*` (always a provisioning app: others are ignored). */
+  app?: OktaAppRef;
 }
 
 /** A joiner, mover or leaver trigger derived from one Okta LogEvent. A hint: the workflow reads the truth. */

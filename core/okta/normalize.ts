@@ -1,5 +1,10 @@
 import type { FieldError } from "../field-error.ts";
-import { type LifecycleEventType, type LifecycleKind, lifecycleRuleOf } from "./event-types.ts";
+import {
+  type CompromiseSignal,
+  type LifecycleEventType,
+  type LifecycleKind,
+  lifecycleRuleOf,
+} from "./event-types.ts";
 import type {
   Ignored,
   IgnoredReasonCode,
@@ -71,6 +76,23 @@ export function normalize(
         outcome: base.outcome,
       };
     }
+    case "group-and-app": {
+      const group = selectTarget(targets, "UserGroup", rule.eventType);
+      if (!group.ok) return invalid(ids, group.error);
+      const app = provisioningApp(targets, rule.eventType, options);
+      if (!app.ok) return "error" in app ? invalid(ids, app.error) : ignored(ids, app.reasonCode, app.reason);
+      return {
+        kind: base.kind,
+        subject: "group",
+        eventType: base.eventType,
+        oktaEventId: base.oktaEventId,
+        published: base.published,
+        group: groupRef(group.target),
+        app: app.app,
+        actor: base.actor,
+        outcome: base.outcome,
+      };
+    }
     case "user-and-group": {
       const group = selectTarget(targets, "UserGroup", rule.eventType);
       if (!group.ok) return invalid(ids, group.error);
@@ -82,7 +104,13 @@ export function normalize(
       return userEvent(base, targets, event, { app: app.app });
     }
     case "user":
-      return userEvent(base, targets, event, {});
+      return userEvent(base, targets, event, { signal: rule.signal });
+    case "user-or-actor": {
+      // The documented place is the actor (breached credential); a User target, when there is one, wins.
+      const hasUserTarget = targets.some((t) => t.type === "User" && nonEmpty(t.id) !== null);
+      const actorAsTarget = event.actor?.type === "User" && !hasUserTarget ? [event.actor as LogTarget] : [];
+      return userEvent(base, [...targets, ...actorAsTarget], event, { signal: rule.signal });
+    }
   }
 }
 
@@ -100,7 +128,7 @@ function userEvent(
   base: EventBase,
   targets: readonly LogTarget[],
   event: LogEvent,
-  via: { group?: OktaGroupRef; app?: OktaAppRef },
+  via: { group?: OktaGroupRef; app?: OktaAppRef; signal?: CompromiseSignal | undefined },
 ): UserLifecycleEvent | InvalidLifecycleEvent {
   const selected = selectTarget(targets, "User", base.eventType);
   if (!selected.ok)
@@ -108,6 +136,8 @@ function userEvent(
   const user: OktaUserRef = { id: selected.target.id, login: nonEmpty(selected.target.alternateId) };
   const changed =
     base.eventType === "user.account.update_profile" ? changedAttributesOf(event, selected.target) : [];
+  const { signal, ...through } = via;
+  const riskLevel = signal === "userRisk" ? riskLevelOf(event) : null;
   return {
     kind: base.kind,
     subject: "user",
@@ -115,11 +145,30 @@ function userEvent(
     oktaEventId: base.oktaEventId,
     published: base.published,
     user,
-    ...via,
+    ...through,
     actor: base.actor,
     outcome: base.outcome,
     ...(changed.length > 0 ? { changedAttributes: changed } : {}),
+    ...(signal === undefined ? {} : { signal }),
+    ...(riskLevel === null ? {} : { riskLevel }),
   };
+}
+
+/**
+ * The new risk level of a `user.risk.*` event, upper-cased, from `debugContext.debugData.risk`: Okta
+ * documents "risk information" there (Okta Workflows, "User Risk Detected": level LOW, MEDIUM or HIGH)
+ * but not its encoding, so both a `{level=HIGH, reasons=...}` text and a `{level: "HIGH"}` object are
+ * read; anything else is `null` (unknown).
+ */
+function riskLevelOf(event: LogEvent): string | null {
+  const risk = (event.debugContext?.debugData as Record<string, unknown> | null | undefined)?.risk;
+  const level =
+    typeof risk === "string"
+      ? /(?:^|[{,\s"])level"?\s*[=:]\s*"?([A-Za-z]+)/.exec(risk)?.[1]
+      : typeof risk === "object" && risk !== null && typeof (risk as { level?: unknown }).level === "string"
+        ? (risk as { level: string }).level
+        : undefined;
+  return level === undefined || level === "" ? null : level.toUpperCase();
 }
 
 type Selection = { ok: true; target: SelectedTarget } | { ok: false; error: FieldError };

@@ -31,35 +31,36 @@ const userTarget = (id: string, login: string | null = `${id}@example.com`) => (
 });
 
 describe("normalize: every lifecycle event type", () => {
-  it.each(LIFECYCLE_EVENT_TYPES.filter((t) => LIFECYCLE_RULES[t].targets !== "group"))(
-    "maps %s to its kind with the user and what the change went through",
-    (eventType) => {
-      // Prepare
-      const raw = logEventFixture(eventType);
-      const { kind, targets } = LIFECYCLE_RULES[eventType];
+  it.each(
+    LIFECYCLE_EVENT_TYPES.filter((t) =>
+      ["user", "user-and-group", "user-and-app"].includes(LIFECYCLE_RULES[t].targets),
+    ),
+  )("maps %s to its kind with the user and what the change went through", (eventType) => {
+    // Prepare
+    const raw = logEventFixture(eventType);
+    const { kind, targets } = LIFECYCLE_RULES[eventType];
 
-      // Act
-      const result = run(raw);
+    // Act
+    const result = run(raw);
 
-      // Assess
-      expect(result).toMatchObject({
-        kind,
-        subject: "user",
-        eventType,
-        oktaEventId: raw.uuid,
-        published: raw.published,
-        user: JANE,
-        actor: ADMIN,
-        outcome: "SUCCESS",
-      });
-      expect("group" in result ? result.group : undefined).toEqual(
-        targets === "user-and-group" ? GROUP : undefined,
-      );
-      expect("app" in result ? result.app : undefined).toEqual(
-        targets === "user-and-app" ? AWS_APP : undefined,
-      );
-    },
-  );
+    // Assess
+    expect(result).toMatchObject({
+      kind,
+      subject: "user",
+      eventType,
+      oktaEventId: raw.uuid,
+      published: raw.published,
+      user: JANE,
+      actor: ADMIN,
+      outcome: "SUCCESS",
+    });
+    expect("group" in result ? result.group : undefined).toEqual(
+      targets === "user-and-group" ? GROUP : undefined,
+    );
+    expect("app" in result ? result.app : undefined).toEqual(
+      targets === "user-and-app" ? AWS_APP : undefined,
+    );
+  });
 
   it("maps group.lifecycle.delete to a mover about the whole group, with no user", () => {
     // Prepare
@@ -107,6 +108,147 @@ describe("normalize: every lifecycle event type", () => {
 
   it("treats a suspend as a leaver (SCIM sends nothing for suspended users)", () => {
     expect(run(logEventFixture("user.lifecycle.suspend")).kind).toBe("leaver");
+  });
+});
+
+describe("normalize: issue 13's group events, lock and compromise signals", () => {
+  it.each([
+    ["group.profile.update", { id: GROUP.id, name: "aws-prod-readonly-v2" }],
+    ["system.import.group.delete", GROUP],
+  ] as const)("maps %s to a mover about the whole group", (eventType, group) => {
+    // Act
+    const result = run(logEventFixture(eventType));
+
+    // Assess
+    expect(result).toMatchObject({ kind: "mover", subject: "group", eventType, group });
+    expect(result).not.toHaveProperty("user");
+  });
+
+  it.each(["group.application_assignment.add", "group.application_assignment.remove"])(
+    "maps %s for the provisioning app to a group mover naming the app, whatever the target order",
+    (eventType) => {
+      // Act
+      const result = run(logEventFixture(eventType));
+
+      // Assess
+      expect(result).toEqual(
+        expect.objectContaining({ kind: "mover", subject: "group", group: GROUP, app: AWS_APP }),
+      );
+    },
+  );
+
+  it("ignores a group application assignment of another app", () => {
+    // Act
+    const result = run(logEventFixture("group.application_assignment.add"), {
+      provisioningAppIds: ["0oa9other0app0id0000"],
+    });
+
+    // Assess
+    expect(result).toMatchObject({ kind: "ignored", reasonCode: "app-not-provisioning-aws" });
+  });
+
+  it("returns invalid for a group application assignment without its group", () => {
+    // Prepare
+    const raw = logEventFixture("group.application_assignment.add");
+    raw.target = (raw.target as { type: string }[]).filter((t) => t.type !== "UserGroup");
+
+    // Act
+    const result = run(raw);
+
+    // Assess
+    expect(result).toMatchObject({ kind: "invalid", error: { path: "target[type=UserGroup]" } });
+  });
+
+  it("reads the user of a breached credential from the actor, as Okta's catalogue says", () => {
+    // Act
+    const result = run(logEventFixture("security.breached_credential.detected"));
+
+    // Assess: the Credential target is not a user
+    expect(result).toMatchObject({
+      kind: "mover",
+      subject: "user",
+      user: JANE,
+      signal: "breachedCredential",
+    });
+  });
+
+  it("prefers a User target to the actor when an event carries both", () => {
+    // Prepare
+    const raw = logEventFixture("user.account.lock");
+    raw.actor = { id: "00u0other0actor00000", type: "User", alternateId: "other@example.com" };
+
+    // Act
+    const result = run(raw);
+
+    // Assess
+    expect(result).toMatchObject({ kind: "mover", subject: "user", user: JANE });
+    expect(result).not.toHaveProperty("signal");
+  });
+
+  it("returns invalid when neither a User target nor a User actor names the user", () => {
+    // Prepare
+    const raw = logEventFixture("security.breached_credential.detected");
+    raw.actor = { id: "0oa0system0000000000", type: "SystemPrincipal" };
+
+    // Act
+    const result = run(raw);
+
+    // Assess
+    expect(result).toMatchObject({ kind: "invalid", error: { path: "target[type=User]" } });
+  });
+
+  it.each([
+    ["user.mfa.factor.reset_all", "mfaReset"],
+    ["user.authentication.universal_logout", "universalLogout"],
+    ["user.session.clear", "adminSessionClear"],
+  ] as const)("marks %s as the compromise signal %s, with the admin as actor", (eventType, signal) => {
+    // Act
+    const result = run(logEventFixture(eventType));
+
+    // Assess
+    expect(result).toMatchObject({ kind: "mover", subject: "user", user: JANE, actor: ADMIN, signal });
+    expect(result).not.toHaveProperty("riskLevel");
+  });
+
+  it.each([
+    ["user.risk.detect", "HIGH"],
+    ["user.risk.change", "MEDIUM"],
+  ])("reads the new risk level of %s from debugData.risk", (eventType, riskLevel) => {
+    // Act
+    const result = run(logEventFixture(eventType));
+
+    // Assess: `previousLevel=LOW` is not the new level
+    expect(result).toMatchObject({ signal: "userRisk", riskLevel });
+  });
+
+  it.each([
+    [{ level: "low" }, "LOW"],
+    ['{"level": "HIGH"}', "HIGH"],
+    ["{reasons=none}", undefined],
+    [42, undefined],
+    [null, undefined],
+  ])("reads risk %j as level %s", (risk, riskLevel) => {
+    // Prepare
+    const raw = logEventFixture("user.risk.change");
+    raw.debugContext = { debugData: { risk } };
+
+    // Act
+    const result = run(raw);
+
+    // Assess
+    expect("riskLevel" in result ? result.riskLevel : undefined).toBe(riskLevel);
+  });
+
+  it("reads no risk level without debug data", () => {
+    // Prepare
+    const raw = logEventFixture("user.risk.detect");
+    raw.debugContext = null;
+
+    // Act
+    const result = run(raw);
+
+    // Assess
+    expect(result).not.toHaveProperty("riskLevel");
   });
 });
 
