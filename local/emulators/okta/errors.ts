@@ -76,17 +76,23 @@ export const alreadyActive = () =>
 export const notAllowedInStatus = () =>
   new OktaApiError(403, "E0000038", "This operation is not allowed in the user's current status.");
 
-/** 400 E0000029: an `after` cursor that was altered or crafted. */
+/**
+ * 400 E0000029: an `after` cursor that was altered or crafted. The summary is the catalogue's, which
+ * includes no exception message (error-codes.json: "Invalid paging request."); the detail is a cause.
+ */
 export const invalidCursor = () =>
-  new OktaApiError(
-    400,
-    "E0000029",
-    "Invalid paging request. Ensure the pagination cursor has not been altered",
-  );
+  new OktaApiError(400, "E0000029", "Invalid paging request.", [
+    { errorSummary: "after: the pagination cursor was altered or is not one Okta returned" },
+  ]);
 
-/** 400 E0000053: a SCIM filter the System Log cannot parse (Okta quotes the filter and the problem). */
+/**
+ * 400 E0000053: a SCIM filter the System Log cannot parse. The summary is the catalogue's, which includes
+ * no exception message (error-codes.json: "Invalid SCIM filter."); the filter and the problem are a cause.
+ */
 export const invalidFilter = (filter: string, problem: string) =>
-  new OktaApiError(400, "E0000053", `Invalid filter '${filter}': ${problem}`);
+  new OktaApiError(400, "E0000053", "Invalid SCIM filter.", [
+    { errorSummary: `filter '${filter}': ${problem}` },
+  ]);
 
 /** 429 E0000047: the endpoint family's rate limit is exhausted. */
 export const rateLimited = () =>

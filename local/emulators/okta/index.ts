@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OktaUserStatus } from "../../../core/estate.ts";
+import { DEFAULT_ANSWER_SWITCHES, type OktaAnswerSwitches } from "./answer-switches.ts";
 import { ChangeFeed, type ChangeListener } from "./changes.ts";
 import { ID_PREFIX, IdFactory } from "./deterministic.ts";
 import { OktaDirectory, type OktaProfile } from "./directory.ts";
@@ -17,6 +18,7 @@ import type { OktaServices } from "./routes/route.ts";
 import { userRoutes } from "./routes/users.ts";
 import { SystemLog } from "./system-log.ts";
 
+export type { OktaAnswerSwitches } from "./answer-switches.ts";
 export type { OktaChange } from "./changes.ts";
 export type { DirectoryGroup, DirectorySnapshot, DirectoryUser, OktaProfile } from "./directory.ts";
 export type { BatchFate, DelayRange, DeliveryChaos, HookChaos } from "./hook-chaos.ts";
@@ -67,6 +69,8 @@ export interface OktaEmulatorOptions {
   estate?: { users?: EstateUser[]; groups?: EstateGroup[] };
   /** Where unexpected exceptions go (they are answered 500 E0000009). @default console.error */
   onUnexpectedError?: (error: unknown) => void;
+  /** What the spec leaves open in answers (answer-switches.ts). @default DEFAULT_ANSWER_SWITCHES */
+  answerSwitches?: Partial<OktaAnswerSwitches>;
 }
 
 /** A running Okta emulator, to mount on an HTTP server. */
@@ -81,6 +85,8 @@ export interface OktaEmulator {
   systemLog: SystemLog;
   /** Runtime fault switches. */
   faults: OktaFaults;
+  /** What the spec leaves open in answers; mutable (`answerSwitches.logEventNulls = "omitted"`). */
+  answerSwitches: OktaAnswerSwitches;
   /** Per-family limits (mutable: `rateLimits.limits["/api/v1/logs"] = 2`) and window reset. */
   rateLimits: RateLimiter;
   /** Event hook delivery: records, the drop switch, the seeded `chaos` settings, `idle()`. */
@@ -143,6 +149,7 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     faults,
     ids,
     clock,
+    answerSwitches: { ...DEFAULT_ANSWER_SWITCHES, ...options.answerSwitches },
   };
   const routes = [
     ...userRoutes(services),
@@ -165,6 +172,7 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     operations,
     systemLog: log,
     faults,
+    answerSwitches: services.answerSwitches,
     rateLimits: limiter,
     hooks,
     hookRegistry,

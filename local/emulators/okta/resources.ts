@@ -44,7 +44,7 @@ export function groupResource(
     lastMembershipUpdated: group.lastMembershipUpdated,
     objectClass: ["okta:user_group"],
     type: "OKTA_GROUP",
-    profile: { name: group.name, description: group.description },
+    profile: { name: group.name, ...describedBy(group) },
     _links: {
       logo: [
         { name: "medium", href: `${baseUrl}/assets/img/logos/groups/okta-medium.png`, type: "image/png" },
@@ -54,4 +54,12 @@ export function groupResource(
       apps: { href: `${self}/apps` },
     },
   };
+}
+
+/**
+ * `description` only when the group has one: the spec's group profiles (OktaUserGroupProfile,
+ * OktaActiveDirectoryGroupProfile) type it `string`, not nullable.
+ */
+function describedBy(group: DirectoryGroup): { description?: string } {
+  return group.description === null ? {} : { description: group.description };
 }

@@ -1,3 +1,4 @@
+import { servedLogEvent } from "../answer-switches.ts";
 import { invalidFilter, OktaApiError, validationFailed } from "../errors.ts";
 import { json, linkValue } from "../http.ts";
 import { FilterSyntaxError, parseFilter } from "../scim-filter.ts";
@@ -28,7 +29,9 @@ export function logRoutes(services: OktaServices): Route[] {
           params.set("after", page.nextCursor);
           links.push(linkValue(`${baseUrl}${url.pathname}?${params.toString()}`, "next"));
         }
-        return json(events, { link: links });
+        // Absent values as the switch says (answer-switches.ts: the spec's LogEvent schemas vs its ListLogs example).
+        const served = events.map((event) => servedLogEvent(event, services.answerSwitches.logEventNulls));
+        return json(served, { link: links });
       },
     },
   ];

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { OktaAnswerSwitches } from "../answer-switches.ts";
 import type { IdFactory } from "../deterministic.ts";
 import type { OktaDirectory } from "../directory.ts";
 import type { EventHookRegistry } from "../event-hooks.ts";
@@ -20,6 +21,8 @@ export interface OktaServices {
   ids: IdFactory;
   /** Epoch milliseconds. */
   clock: () => number;
+  /** What the spec leaves open in answers (mutable at runtime). */
+  answerSwitches: OktaAnswerSwitches;
 }
 
 /** One authenticated request, as a route sees it. */

@@ -116,6 +116,9 @@ export function userRoutes(services: OktaServices): Route[] {
           const token = services.ids.token();
           return json({ activationUrl: `${request.baseUrl}/welcome/${token}`, activationToken: token });
         }
+        // deactivateUser, suspendUser and unsuspendUser declare a 200 with no content (answer-switches.ts).
+        const bodiless = operation === "deactivate" || operation === "suspend" || operation === "unsuspend";
+        if (bodiless && services.answerSwitches.lifecycleBody === "none") return { status: 200 };
         return json({});
       },
     },
