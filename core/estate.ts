@@ -98,9 +98,10 @@ export interface DenyEntry {
   userId: string;
   /** `all`: every session of the user; otherwise only the roles of these (permission set, account) pairs. */
   scope: "all" | { permissionSetName: string; accountIds: string[] };
-  /** When set, only sessions issued before this instant are denied (ABAC attribute change). */
+  /** When set, only sessions issued before this instant are denied (ABAC attribute change, compromise signal). */
   issuedBefore?: string;
-  reason: "leaver" | "mover" | "attribute-change";
+  /** `compromise`: a compromise signal (core/plan/plan-compromise.ts) ended the sessions issued before it. */
+  reason: "leaver" | "mover" | "attribute-change" | "compromise";
   createdAt: string;
   expiresAt: string;
 }

@@ -31,7 +31,9 @@ export type FindingKind =
   | "session-tags-changed"
   | "identity-unresolved"
   | "identity-conflict"
-  | "deny-dropped";
+  | "deny-dropped"
+  /** A compromise signal was handled: what it ended, or why it ended nothing (core/plan/plan-compromise.ts). */
+  | "compromise-signal";
 
 /** Something a human should know about; findings never change anything by themselves. */
 export interface Finding {

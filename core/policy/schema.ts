@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COMPROMISE_SIGNALS_OFF, CompromiseSignals } from "./compromise-signals.ts";
 
 /** A 12-digit AWS account id, kept as a string (leading zeros matter). */
 export const AccountId = z
@@ -173,3 +174,5 @@ export type Policy = z.output<typeof PolicyDocument>;
 export type PolicyRule = z.output<typeof Rule>;
 export type PolicyTargets = z.output<typeof TargetSet>;
 export type PolicyGroupRef = z.output<typeof GroupRef>;
+    /** Okta compromise signals that end the user's older AWS sessions (docs/policy.md). @default all ignore */
+    compromiseSignals: CompromiseSignals.default(COMPROMISE_SIGNALS_OFF),

@@ -1,5 +1,7 @@
 import { checkUserRunPlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
+import { planCompromiseSignal } from "../../core/plan/plan-compromise.ts";
 import { planUserRun, type UserRunPlan } from "../../core/plan/plan-user-run.ts";
+import { COMPROMISE_SIGNALS_OFF } from "../../core/policy/compromise-signals.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { need, type UserRunState } from "./run-state.ts";
 
@@ -10,8 +12,11 @@ export interface PlanTaskDeps {
   membershipSync: boolean;
   /** policy.sessionTagAttributes */
   sessionTagAttributes: readonly string[];
-  /** The policy's rules and ownership, read again to check the plan before the workflow applies it. */
-  policy: Pick<Policy, "rules" | "ownership">;
+  /**
+   * The policy's rules and ownership, read again to check the plan before the workflow applies it, and
+   * its compromise signals (absent: all off).
+   */
+  policy: Pick<Policy, "rules" | "ownership"> & Partial<Pick<Policy, "compromiseSignals">>;
   now: () => string;
 }
 
@@ -30,7 +35,7 @@ export function planUserRunTask(deps: PlanTaskDeps) {
       event.subject === "user" && event.eventType === "group.user_membership.remove" && event.group?.name
         ? [event.group.name]
         : [];
-    const plan = planUserRun(truth, {
+    const planned = planUserRun(truth, {
       holdMs: deps.holdMs,
       now,
       change: {
@@ -40,6 +45,12 @@ export function planUserRunTask(deps: PlanTaskDeps) {
         permissionSetNames: truth.permissionSetNames ?? {},
         changedAt: event.published,
       },
+    });
+    // A compromise signal (issue 13) may also end the sessions issued before it: its own branch.
+    const plan = planCompromiseSignal(planned, truth, event, {
+      policy: deps.policy.compromiseSignals ?? COMPROMISE_SIGNALS_OFF,
+      holdMs: deps.holdMs,
+      now,
     });
     const violations = checkUserRunPlanScope(plan, deps.policy, truth);
     if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);

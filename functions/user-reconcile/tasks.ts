@@ -35,8 +35,11 @@ export interface UserReconcileDeps {
   managementAccountId: string | undefined;
   holdMs: number;
   membershipSync: boolean;
-  /** The policy's rules and ownership: the plan step checks its plan against them (core/plan/check-plan-scope.ts). */
-  policy: Pick<Policy, "rules" | "ownership">;
+  /**
+   * The policy's rules and ownership: the plan step checks its plan against them
+   * (core/plan/check-plan-scope.ts); its compromise signals (core/plan/plan-compromise.ts).
+   */
+  policy: Pick<Policy, "rules" | "ownership"> & Partial<Pick<Policy, "compromiseSignals">>;
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
   /** The pipeline's record of Okta user id -> Identity Center user (finds deleted users). */

@@ -74,6 +74,14 @@ describe("loadPolicy: the example policy", () => {
         ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
         revocation: { method: "scp", hold: "PT12H" },
         guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
+        compromiseSignals: {
+          mfaReset: "ignore",
+          universalLogout: "ignore",
+          breachedCredential: "ignore",
+          userRisk: "ignore",
+          adminSessionClear: "ignore",
+          pipelineActorIds: [],
+        },
       },
     });
   });
