@@ -147,6 +147,7 @@ export function resourceNames(app: string, stage: string): ResourceNames {
         "account-moved": estateTrigger("account-moved"),
         "account-tagged": estateTrigger("account-tagged"),
         "policy-changed": estateTrigger("policy-changed"),
+        "okta-group-event": estateTrigger("okta-group-event"),
       },
       organizationsForwarder: rule("forward-org-events"),
     },

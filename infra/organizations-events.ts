@@ -26,7 +26,11 @@ const strings = (value: unknown): string[] =>
  * unless it adds an event name.
  */
 export function organizationsForwardingPattern() {
-  const accountTriggers = estateEventTriggers().filter((trigger) => trigger.bus === "lifecycle");
+  // The lifecycle bus also carries the ingress's own events (the okta-group-event trigger): not forwarded.
+  const accountTriggers = estateEventTriggers().filter(
+    (trigger) =>
+      trigger.bus === "lifecycle" && strings(trigger.pattern.source).includes(ORGANIZATIONS_SOURCE),
+  );
   const unique = (values: string[]) => [...new Set(values)].sort();
   return {
     source: [ORGANIZATIONS_SOURCE],

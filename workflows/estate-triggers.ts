@@ -20,7 +20,7 @@ export type TriggerBus =
 
 export interface EstateEventTrigger {
   /** Short name; the deployed rule is `<app>-<stage>-estate-on-<key>`. */
-  key: "account-created" | "account-moved" | "account-tagged" | "policy-changed";
+  key: "account-created" | "account-moved" | "account-tagged" | "policy-changed" | "okta-group-event";
   description: string;
   bus: TriggerBus;
   pattern: Record<string, unknown>;
@@ -95,6 +95,7 @@ export function estateEventTriggers(policyObject?: { bucket: string; key: string
       inputTemplate: accountEventInput("account-tagged"),
     },
   ];
+  triggers.push(oktaGroupEventTrigger());
   if (policyObject) {
     triggers.push({
       key: "policy-changed",
@@ -111,4 +112,35 @@ export function estateEventTriggers(policyObject?: { bucket: string; key: string
     });
   }
   return triggers;
+}
+
+/**
+ * A lifecycle event about a whole group (`subject: "group"`: `group.lifecycle.delete`,
+ * `group.profile.update`, `system.import.group.delete`, `group.application_assignment.*`, see
+ * core/okta/event-types.ts) names no user, and who it touches (every member, every rule that names the
+ * group) is the estate's to find: it starts an estate run, whose evidence names the Okta event as a user
+ * run's does. A renamed group unbinds the rules naming its old name: that run reports each of them
+ * (`okta-group-unresolved`). The source and detail-type are the ingress's (adapters/lifecycle-bus.ts,
+ * kept equal by test/unit/local/estate-triggers.test.ts).
+ */
+function oktaGroupEventTrigger(): EstateEventTrigger {
+  return {
+    key: "okta-group-event",
+    description:
+      "An Okta group event (renamed, deleted, imported away, AWS app assigned or not) reconciles the estate",
+    bus: "lifecycle",
+    pattern: {
+      source: ["okta-aws-lifecycle.ingress"],
+      "detail-type": ["LifecycleEvent"],
+      detail: { event: { subject: ["group"] } },
+    },
+    inputPathsMap: {
+      oktaEventId: "$.detail.event.oktaEventId",
+      eventType: "$.detail.event.eventType",
+      published: "$.detail.event.published",
+      channel: "$.detail.channel",
+    },
+    inputTemplate:
+      '{"runId":"okta-group-<oktaEventId>","trigger":{"type":"events","events":[{"oktaEventId":"<oktaEventId>","eventType":"<eventType>","published":"<published>","kind":"mover","channel":"<channel>"}]}}',
+  };
 }

@@ -34,7 +34,7 @@ export interface UserReconcileInput {
  * - `started`: this event started a run;
  * - `coalesced`: a run that will read the truth after this event already exists (it stands for it);
  * - `duplicate`: the run this very event maps to exists (a leaver event delivered twice);
- * - `skipped`: a group event (its members converge in the estate reconcile).
+ * - `skipped`: a group event (an estate run converges its members: workflows/estate-triggers.ts).
  */
 export type DispatchResult =
   | { started: string }
@@ -46,7 +46,9 @@ export type DispatchResult =
  * Lifecycle bus -> StartExecution of user-reconcile.
  *
  * A **leaver** starts at once, under a name derived from its Okta event (a duplicate cannot start a
- * second run): revocation never waits. **Joiners and movers** are coalesced per user
+ * second run): revocation never waits. So does a **compromise signal** (core/okta/event-types.ts): its
+ * run plans from the signal itself (the instant it ends older sessions at), so it is never folded into
+ * a run another event started. **Joiners and movers** are coalesced per user
  * (core/dispatch/coalesce.ts): the first event of a window starts the user's leading run at once;
  * later ones map to the window's trailing run, which waits until the window has closed before it
  * reads the truth. Starting a name that exists answers ExecutionAlreadyExists, so concurrent
@@ -78,13 +80,13 @@ export function createDispatchHandler(deps: DispatchDeps) {
     const trigger = event.detail;
     const lifecycle = trigger.event;
     if (lifecycle.subject !== "user") {
-      deps.logger.info("group event: its members converge in the next estate reconcile", {
+      deps.logger.info("group event: the estate-on-okta-group-event rule starts an estate run for it", {
         group: lifecycle.group,
       });
       return { skipped: `group ${lifecycle.group.id}` };
     }
     const user = lifecycle.user;
-    if (lifecycle.kind === "leaver") {
+    if (lifecycle.kind === "leaver" || lifecycle.signal !== undefined) {
       const runId = userExecutionName(user.id, lifecycle.oktaEventId);
       if (await start({ runId, user, trigger })) {
         deps.logger.info("started user-reconcile", { name: runId, kind: lifecycle.kind });

@@ -2,7 +2,8 @@
  * The estate-reconcile event triggers on the laptop, built from the very data the infra deploys:
  * - Organizations events go, as in AWS, to the default bus of us-east-1, where the forwarding rule
  *   (infra/organizations-events.ts `organizationsForwardingPattern`) sends them on to the lifecycle bus;
- * - on the lifecycle bus, each account trigger of workflows/estate-triggers.ts is a rule whose target
+ * - on the lifecycle bus, each trigger of workflows/estate-triggers.ts (the account ones, and Okta group
+ *   events published by the ingress) is a rule whose target
  *   starts the estate state machine through the Step Functions API with the trigger's transformed input
  *   (no execution name: EventBridge's Step Functions target lets Step Functions name the execution).
  * The policy trigger (S3 "Object Created" of the policy object) has no local counterpart: the local
@@ -39,8 +40,15 @@ export function estateTriggerRules(deps: EstateTriggerRuleDeps): BusRule[] {
           runId?: string;
           trigger?: { accountId?: string };
         };
+        const detail = event.detail as {
+          eventName?: string;
+          event?: { eventType?: string; group?: { id?: string } };
+        };
+        const what = detail.event
+          ? `${detail.event.eventType} of group ${detail.event.group?.id}`
+          : `${detail.eventName} of ${runTrigger?.accountId}`;
         deps.log(
-          `estate-on-${trigger.key}: ${(event.detail as { eventName?: string }).eventName} of ${runTrigger?.accountId} -> estate run ${runId} (execution ${started.executionArn?.split(":").pop()})`,
+          `estate-on-${trigger.key}: ${what} -> estate run ${runId} (execution ${started.executionArn?.split(":").pop()})`,
         );
         return started;
       },

@@ -133,6 +133,22 @@ describe("dispatch coalesces per-user runs without losing an event (Step Functio
     expect(again).toEqual({ duplicate: `user-00uLeaver-${leaver.detail.event.oktaEventId}` });
   });
 
+  it("starts a compromise signal at once under its event's name, even inside a user's window", async () => {
+    // Prepare: a mover opens the user's window; a compromise signal must not fold into its trailing
+    // run, whose trigger (the plan's input) would not be the signal
+    await dispatch(busEvent("mover", "00uSignal"));
+    const clear = busEvent("mover", "00uSignal");
+    Object.assign(clear.detail.event, { eventType: "user.session.clear", signal: "adminSessionClear" });
+
+    // Act
+    const first = await dispatch(clear);
+    const again = await dispatch(clear);
+
+    // Assess
+    expect(first).toEqual({ started: `user-00uSignal-${clear.detail.event.oktaEventId}` });
+    expect(again).toEqual({ duplicate: `user-00uSignal-${clear.detail.event.oktaEventId}` });
+  });
+
   it("a burst of one user's events costs a leading and a trailing run; every event is read after it happened", async () => {
     // Prepare: wait for the start of a fresh window, so the burst falls in one window
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));

@@ -13,7 +13,7 @@ const DELEGATED = "111122223333";
 
 /** What each account trigger needs forwarded: its detail types and event names. */
 const needs = estateEventTriggers()
-  .filter((t) => t.bus === "lifecycle")
+  .filter((t) => t.bus === "lifecycle" && (t.pattern.source as string[]).includes(ORGANIZATIONS_SOURCE))
   .map((t) => ({
     key: t.key,
     detailTypes: t.pattern["detail-type"] as string[],

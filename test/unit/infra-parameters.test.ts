@@ -228,6 +228,7 @@ describe("infra/names: resourceNames", () => {
       "account-moved": "okta-aws-lifecycle-prod-estate-on-account-moved",
       "account-tagged": "okta-aws-lifecycle-prod-estate-on-account-tagged",
       "policy-changed": "okta-aws-lifecycle-prod-estate-on-policy-changed",
+      "okta-group-event": "okta-aws-lifecycle-prod-estate-on-okta-group-event",
     });
     expect(names.rules.organizationsForwarder).toBe("okta-aws-lifecycle-prod-forward-org-events");
     expect(names.estateTasks).toEqual({

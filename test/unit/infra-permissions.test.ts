@@ -323,10 +323,11 @@ describe("infra/permissions: the shape of every grant", () => {
     // Prepare
     const rule = (path: string) => `arn:aws:events:eu-west-1:${ACCOUNT}:rule/${path}`;
     const triggers = names.rules.estateTriggers;
-    const accountRules = [
+    const lifecycleBusRules = [
       rule(`${names.bus}/${triggers["account-created"]}`),
       rule(`${names.bus}/${triggers["account-moved"]}`),
       rule(`${names.bus}/${triggers["account-tagged"]}`),
+      rule(`${names.bus}/${triggers["okta-group-event"]}`),
     ];
 
     // Act
@@ -340,10 +341,12 @@ describe("infra/permissions: the shape of every grant", () => {
       principal: { Service: "events.amazonaws.com" },
       actions: ["sqs:SendMessage"],
       resources: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:${names.queues.estateReconcile}`],
-      conditions: { ArnEquals: { "aws:SourceArn": [...accountRules, rule(triggers["policy-changed"])] } },
+      conditions: {
+        ArnEquals: { "aws:SourceArn": [...lifecycleBusRules, rule(triggers["policy-changed"])] },
+      },
     });
-    expect(bundledPolicy?.conditions).toEqual({ ArnEquals: { "aws:SourceArn": accountRules } });
-    expect(estateTriggerRuleArns(facts)).toHaveLength(4);
+    expect(bundledPolicy?.conditions).toEqual({ ArnEquals: { "aws:SourceArn": lifecycleBusRules } });
+    expect(estateTriggerRuleArns(facts)).toHaveLength(5);
   });
 
   it("grants optional resources only when they are configured", () => {

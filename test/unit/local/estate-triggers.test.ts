@@ -5,6 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import {
+  LIFECYCLE_DETAIL_TYPE,
+  LIFECYCLE_SOURCE,
+  type LifecycleBusDetail,
+} from "../../../adapters/lifecycle-bus.ts";
+import { parseLogEvent } from "../../../core/okta/log-event.ts";
+import { normalize } from "../../../core/okta/normalize.ts";
 import { parseEstateRunInput } from "../../../functions/estate-reconcile/run-input.ts";
 import { organizationsForwardingPattern } from "../../../infra/organizations-events.ts";
 import { compileEventPattern } from "../../../local/runtime/event-pattern.ts";
@@ -103,4 +110,66 @@ describe("estate triggers against documented AWS events", () => {
     }
     expect(forwards(fixture("s3-object-created-policy"))).toBe(false);
   });
+});
+
+/** A lifecycle bus event as the ingress publishes it (adapters/lifecycle-bus.ts), from an own Okta fixture. */
+function lifecycleBusEvent(fixtureName: string): Event {
+  const raw = JSON.parse(
+    readFileSync(new URL(`../../fixtures/okta/${fixtureName}.logevent.json`, import.meta.url), "utf8"),
+  );
+  const parsed = parseLogEvent(raw);
+  if (!parsed.success) throw new Error("fixture must be a valid LogEvent");
+  const event = normalize(parsed.data, { provisioningAppIds: ["0oa1awsidc2provis3n4"] });
+  if (event.kind === "ignored" || event.kind === "invalid")
+    throw new Error(`${fixtureName} is ${event.kind}`);
+  const detail: LifecycleBusDetail = { event, channel: "hook", receivedAt: "2024-05-01T12:30:00.000Z" };
+  return {
+    id: "6a7e0d2c-1b0a-4f7e-9f57-2d1d7e0c9a11",
+    "detail-type": LIFECYCLE_DETAIL_TYPE,
+    source: LIFECYCLE_SOURCE,
+    detail: detail as unknown as Record<string, unknown>,
+  };
+}
+
+describe("estate trigger on Okta group events (issue 13)", () => {
+  it.each([
+    "group-profile-update",
+    "system-import-group-delete",
+    "group-application-assignment-add",
+    "group-application-assignment-remove",
+    "group-lifecycle-delete",
+  ])("%s on the lifecycle bus starts only okta-group-event, naming the Okta event", (name) => {
+    // Prepare
+    const event = lifecycleBusEvent(name);
+    const okta = (event.detail as unknown as LifecycleBusDetail).event;
+
+    // Act
+    const matched = matching(event);
+    const input = inputOf("okta-group-event", event);
+
+    // Assess: the run's evidence names the event as a user run's does
+    expect(matched).toEqual(["okta-group-event"]);
+    expect(input).toEqual({
+      runId: `okta-group-${okta.oktaEventId}`,
+      trigger: {
+        type: "events",
+        events: [
+          {
+            oktaEventId: okta.oktaEventId,
+            eventType: okta.eventType,
+            published: okta.published,
+            kind: "mover",
+            channel: "hook",
+          },
+        ],
+      },
+    });
+  });
+
+  it.each(["user-lifecycle-suspend", "user-session-clear", "group-user-membership-add"])(
+    "a user event (%s) starts no estate run: dispatch starts its user run",
+    (name) => {
+      expect(matching(lifecycleBusEvent(name))).toEqual([]);
+    },
+  );
 });
