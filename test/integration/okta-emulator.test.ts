@@ -85,7 +85,7 @@ describe("Okta emulator REST surface: rate limits and errors", () => {
     });
   });
 
-  it("answers unknown paths with E0000007 and known paths with the wrong method with E0000022, and leaves other paths alone", async () => {
+  it("answers unknown paths with E0000007 and known paths with the wrong method with 405 E0000022, and leaves other paths alone", async () => {
     // Prepare
     const { okta, call } = await startOkta();
 
@@ -99,8 +99,9 @@ describe("Okta emulator REST surface: rate limits and errors", () => {
       404,
       "E0000007",
     ]);
+    // Okta's error codes list: E0000022 "HTTP request method not supported exception", statusCode 405
     expect([wrongMethod.status, ((await wrongMethod.json()) as { errorCode: string }).errorCode]).toEqual([
-      404,
+      405,
       "E0000022",
     ]);
     expect(notOkta.status).toBe(404);

@@ -20,9 +20,19 @@ export interface DirectoryUser {
   profile: OktaProfile;
 }
 
-/** A group (type `OKTA_GROUP`) as the emulator stores it. */
+/**
+ * `OKTA_GROUP`: made in Okta (the API creates only these). `APP_GROUP`: imported from a directory such
+ * as Active Directory or LDAP; its name may equal an `OKTA_GROUP`'s (management spec, `GroupType` and
+ * the `list-groups-examples`, which list one of each).
+ */
+export type DirectoryGroupType = "OKTA_GROUP" | "APP_GROUP";
+
+/** A group as the emulator stores it. */
 export interface DirectoryGroup {
   id: string;
+  type: DirectoryGroupType;
+  /** An `APP_GROUP`'s source app (`source.id` on the wire); `null` for an `OKTA_GROUP`. */
+  sourceAppId: string | null;
   name: string;
   description: string | null;
   created: string;
@@ -40,6 +50,10 @@ export interface NewUser {
 /** A group to add; the id is generated unless given. */
 export interface NewGroup {
   id?: string;
+  /** @default "OKTA_GROUP" */
+  type?: DirectoryGroupType;
+  /** Required for an `APP_GROUP`: the app (an Active Directory or LDAP integration) it is imported from. */
+  sourceAppId?: string;
   name: string;
   description?: string | null;
 }
@@ -145,14 +159,23 @@ export class OktaDirectory {
     return groupIds;
   }
 
-  /** Adds a group; throws when the id or the name (case-insensitive) is taken. */
+  /**
+   * Adds a group; throws when the id is taken, when an `OKTA_GROUP`'s name (case-insensitive) is taken
+   * by another `OKTA_GROUP`, or when an `APP_GROUP` has no source app. An `APP_GROUP` may share any name.
+   */
   addGroup(input: NewGroup): DirectoryGroup {
     const id = input.id ?? this.ids.objectId(ID_PREFIX.group);
+    const type = input.type ?? "OKTA_GROUP";
     if (this.groupsById.has(id)) throw new Error(`group id ${id} already exists`);
-    if (this.groupNamed(input.name) !== undefined) throw new Error(`group ${input.name} already exists`);
+    if (type === "OKTA_GROUP" && this.groupNamed(input.name) !== undefined)
+      throw new Error(`group ${input.name} already exists`);
+    if (type === "APP_GROUP" && input.sourceAppId === undefined)
+      throw new Error(`APP_GROUP ${input.name} needs sourceAppId: the app it is imported from`);
     const at = this.now();
     const group: DirectoryGroup = {
       id,
+      type,
+      sourceAppId: type === "APP_GROUP" ? (input.sourceAppId ?? null) : null,
       name: input.name,
       description: input.description ?? null,
       created: at,
@@ -168,10 +191,10 @@ export class OktaDirectory {
     return this.groupsById.get(id);
   }
 
-  /** The group with this name, compared case-insensitively. */
-  groupNamed(name: string): DirectoryGroup | undefined {
+  /** The group of this type (an `OKTA_GROUP` by default) with this name, compared case-insensitively. */
+  groupNamed(name: string, type: DirectoryGroupType = "OKTA_GROUP"): DirectoryGroup | undefined {
     const wanted = name.toLowerCase();
-    return this.groups().find((group) => group.name.toLowerCase() === wanted);
+    return this.groups().find((group) => group.type === type && group.name.toLowerCase() === wanted);
   }
 
   /** Every group, in creation order. */

@@ -64,9 +64,9 @@ export const invalidToken = () => new OktaApiError(401, "E0000011", "Invalid tok
 export const resourceNotFound = (id: string, type: "User" | "UserGroup" | "EventHook" | "Resource") =>
   new OktaApiError(404, "E0000007", `Not found: Resource not found: ${id} (${type})`);
 
-/** 404 E0000022: the path exists but not with this method. */
+/** 405 E0000022: the path exists but not with this method (error codes catalogue: statusCode 405). */
 export const methodNotSupported = () =>
-  new OktaApiError(404, "E0000022", "The endpoint does not support the provided HTTP method");
+  new OktaApiError(405, "E0000022", "The endpoint does not support the provided HTTP method");
 
 /** 403 E0000016: activating a user who is already ACTIVE. */
 export const alreadyActive = () =>
@@ -83,6 +83,16 @@ export const notAllowedInStatus = () =>
 export const invalidCursor = () =>
   new OktaApiError(400, "E0000029", "Invalid paging request.", [
     { errorSummary: "after: the pagination cursor was altered or is not one Okta returned" },
+  ]);
+
+/**
+ * 400 E0000031 "Invalid search criteria." (error codes catalogue): a `filter` or `search` the Users or
+ * Groups API does not accept (an attribute or operator the operation's parameter description leaves
+ * out, or an expression that does not parse). The cause names the clause and what the parameter takes.
+ */
+export const invalidSearchCriteria = (parameter: string, problem: string) =>
+  new OktaApiError(400, "E0000031", "Invalid search criteria.", [
+    { errorSummary: `${parameter}: ${problem}` },
   ]);
 
 /**

@@ -6,7 +6,8 @@
  */
 
 const OPERATORS = ["eq", "ne", "co", "sw", "ew", "pr", "gt", "ge", "lt", "le"] as const;
-type Operator = (typeof OPERATORS)[number];
+/** A SCIM comparison operator. */
+export type Operator = (typeof OPERATORS)[number];
 type Literal = string | number | boolean | null;
 
 /** A parsed filter: a predicate over a JSON object. */
@@ -88,20 +89,50 @@ export function parseFilter(filter: string): FilterNode {
   return node;
 }
 
+/** How string values compare: `filter=` is case-sensitive, `search=` is not (Users API, List all users). */
+export interface MatchOptions {
+  /** @default false */
+  caseInsensitive?: boolean;
+}
+
 /** Whether `subject` (a LogEvent, a user...) satisfies the filter. */
-export function matchesFilter(node: FilterNode, subject: unknown): boolean {
+export function matchesFilter(node: FilterNode, subject: unknown, options: MatchOptions = {}): boolean {
   switch (node.kind) {
     case "and":
-      return matchesFilter(node.left, subject) && matchesFilter(node.right, subject);
+      return matchesFilter(node.left, subject, options) && matchesFilter(node.right, subject, options);
     case "or":
-      return matchesFilter(node.left, subject) || matchesFilter(node.right, subject);
+      return matchesFilter(node.left, subject, options) || matchesFilter(node.right, subject, options);
     case "compare": {
-      const values = resolve(subject, node.path);
+      const fold = (value: unknown) =>
+        options.caseInsensitive === true && typeof value === "string" ? value.toLowerCase() : value;
+      const expected = fold(node.value) as Literal;
+      const values = resolve(subject, node.path).map(fold);
       if (node.op === "pr") return values.some((value) => value !== null && value !== undefined);
-      if (node.op === "ne") return !values.some((value) => compare(value, "eq", node.value));
-      return values.some((value) => compare(value, node.op, node.value));
+      if (node.op === "ne") return !values.some((value) => compare(value, "eq", expected));
+      return values.some((value) => compare(value, node.op, expected));
     }
   }
+}
+
+/**
+ * Which attributes and operators one list operation accepts: `attributes` maps an attribute path to its
+ * operators; `prefixes` maps a path prefix (`profile.`) to the operators of every attribute under it.
+ */
+export interface FilterRules {
+  attributes: Readonly<Record<string, readonly Operator[]>>;
+  prefixes?: Readonly<Record<string, readonly Operator[]>>;
+}
+
+/** The first comparison the rules do not allow, as `attribute op`; `null` when every one is allowed. */
+export function disallowedClause(node: FilterNode, rules: FilterRules): string | null {
+  if (node.kind !== "compare")
+    return disallowedClause(node.left, rules) ?? disallowedClause(node.right, rules);
+  const attribute = node.path.join(".");
+  const prefix = Object.keys(rules.prefixes ?? {}).find((p) => attribute.startsWith(p));
+  const allowed =
+    (Object.hasOwn(rules.attributes, attribute) ? rules.attributes[attribute] : undefined) ??
+    (prefix === undefined ? undefined : rules.prefixes?.[prefix]);
+  return allowed?.includes(node.op) === true ? null : `${attribute} ${node.op}`;
 }
 
 function compare(actual: unknown, op: Operator, expected: Literal): boolean {

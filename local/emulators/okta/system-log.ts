@@ -38,6 +38,16 @@ export const DEFAULT_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
  * Cursors are opaque and tamper-checked: an altered one gets 400 E0000029.
  */
 export class SystemLog {
+  /**
+   * Whether a request may carry `after` together with `since` or a `filter` on `published`. The
+   * management spec's listLogEvents says nothing either way (`after`: "Okta returns a link in the HTTP
+   * Header (`rel=next`) that includes the after query parameter"), so both readings are modelled:
+   * - `accept` (default): the `next` link repeats `since`, and a request with both is answered;
+   * - `reject`: such a request is 400 E0000001 naming the parameters; `next` links leave `since` out
+   *   and the cursor carries the lower bound instead.
+   * A client that follows `next` links as they come (the adapter) works under both.
+   */
+  afterWithTimeBound: "accept" | "reject" = "accept";
   private readonly events: StoredLogEvent[] = [];
   private readonly cursorKey: string;
   private readonly appendListeners = new Set<(event: Record<string, unknown>) => void>();
@@ -65,12 +75,15 @@ export class SystemLog {
 
   /** Answers a query at time `nowMs`. */
   query(query: LogQuery, nowMs: number): LogPage {
-    const polling = query.untilMs === undefined && query.sortOrder === "ASCENDING";
-    return polling ? this.poll(query, nowMs) : this.bounded(query, nowMs);
+    const carried = query.after === undefined ? undefined : this.decodeCursor(query.after).sinceMs;
+    const bounded =
+      query.sinceMs === undefined && carried !== undefined ? { ...query, sinceMs: carried } : query;
+    const polling = bounded.untilMs === undefined && bounded.sortOrder === "ASCENDING";
+    return polling ? this.poll(bounded, nowMs) : this.bounded(bounded, nowMs);
   }
 
   private poll(query: LogQuery, nowMs: number): LogPage {
-    const afterSeq = query.after === undefined ? undefined : this.decodeCursor(query.after);
+    const afterSeq = query.after === undefined ? undefined : this.decodeCursor(query.after).seq;
     const sinceMs = query.sinceMs ?? nowMs - DEFAULT_LOOKBACK_MS;
     const candidates = this.events.filter((stored) =>
       afterSeq === undefined ? stored.publishedMs >= sinceMs : stored.seq > afterSeq,
@@ -88,7 +101,7 @@ export class SystemLog {
     else position = this.events.length;
     return {
       events: page.map((stored) => structuredClone(stored.event)),
-      nextCursor: this.encodeCursor(position),
+      nextCursor: this.encodeCursor(position, query.sinceMs),
     };
   }
 
@@ -102,7 +115,7 @@ export class SystemLog {
       .sort((a, b) => direction * (a.publishedMs - b.publishedMs || a.seq - b.seq));
     let start = 0;
     if (query.after !== undefined) {
-      const afterSeq = this.decodeCursor(query.after);
+      const afterSeq = this.decodeCursor(query.after).seq;
       const index = ordered.findIndex((stored) => stored.seq === afterSeq);
       if (index < 0) throw invalidCursor();
       start = index + 1;
@@ -112,22 +125,29 @@ export class SystemLog {
     const more = start + page.length < ordered.length;
     return {
       events: page.map((stored) => structuredClone(stored.event)),
-      nextCursor: more && last !== undefined ? this.encodeCursor(last.seq) : null,
+      nextCursor: more && last !== undefined ? this.encodeCursor(last.seq, query.sinceMs) : null,
     };
   }
 
-  private encodeCursor(position: number): string {
-    return Buffer.from(`${position}.${this.sign(position)}`).toString("base64url");
+  /** `position.signature`, or `position~sinceMs.signature` when `next` links leave `since` out. */
+  private encodeCursor(position: number, sinceMs: number | undefined): string {
+    const payload =
+      this.afterWithTimeBound === "reject" && sinceMs !== undefined
+        ? `${position}~${sinceMs}`
+        : `${position}`;
+    return Buffer.from(`${payload}.${this.sign(payload)}`).toString("base64url");
   }
 
-  private decodeCursor(cursor: string): number {
-    const [position, signature] = Buffer.from(cursor, "base64url").toString("utf8").split(".");
+  private decodeCursor(cursor: string): { seq: number; sinceMs?: number } {
+    const [payload = "", signature] = Buffer.from(cursor, "base64url").toString("utf8").split(".");
+    const [position, since] = payload.split("~");
     const seq = Number(position);
-    if (!Number.isSafeInteger(seq) || seq < 0 || signature !== this.sign(seq)) throw invalidCursor();
-    return seq;
+    const sinceMs = since === undefined ? undefined : Number(since);
+    if (!Number.isSafeInteger(seq) || seq < 0 || signature !== this.sign(payload)) throw invalidCursor();
+    return sinceMs === undefined ? { seq } : { seq, sinceMs };
   }
 
-  private sign(position: number): string {
-    return createHash("sha256").update(`${this.cursorKey}:${position}`).digest("base64url").slice(0, 12);
+  private sign(payload: string): string {
+    return createHash("sha256").update(`${this.cursorKey}:${payload}`).digest("base64url").slice(0, 12);
   }
 }

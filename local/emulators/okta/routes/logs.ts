@@ -1,7 +1,7 @@
 import { servedLogEvent } from "../answer-switches.ts";
 import { invalidFilter, OktaApiError, validationFailed } from "../errors.ts";
 import { json, linkValue } from "../http.ts";
-import { FilterSyntaxError, parseFilter } from "../scim-filter.ts";
+import { type FilterNode, FilterSyntaxError, parseFilter } from "../scim-filter.ts";
 import type { LogQuery } from "../system-log.ts";
 import { type OktaServices, path, type Route } from "./route.ts";
 
@@ -13,6 +13,7 @@ export function logRoutes(services: OktaServices): Route[] {
       pattern: path("/api/v1/logs"),
       handle: ({ url, baseUrl }) => {
         const query = readLogQuery(url, services.clock());
+        if (services.log.afterWithTimeBound === "reject") rejectAfterWithTimeBound(url, query);
         const keywords = (url.searchParams.get("q") ?? "").toLowerCase().split(/\s+/).filter(Boolean);
         const page = services.log.query(query, services.clock());
         // `q`: every keyword must appear somewhere in the event (case-insensitive).
@@ -27,6 +28,8 @@ export function logRoutes(services: OktaServices): Route[] {
         if (page.nextCursor !== null) {
           const params = new URLSearchParams(url.search);
           params.set("after", page.nextCursor);
+          // Under `reject`, the cursor carries the lower bound (system-log.ts, afterWithTimeBound).
+          if (services.log.afterWithTimeBound === "reject") params.delete("since");
           links.push(linkValue(`${baseUrl}${url.pathname}?${params.toString()}`, "next"));
         }
         // Absent values as the switch says (answer-switches.ts: the spec's LogEvent schemas vs its ListLogs example).
@@ -35,6 +38,27 @@ export function logRoutes(services: OktaServices): Route[] {
       },
     },
   ];
+}
+
+/**
+ * `afterWithTimeBound: "reject"`: `after` with `since`, or with a `filter` on `published`, is 400 E0000001
+ * naming both parameters and the fix (follow the `next` link as it comes).
+ */
+function rejectAfterWithTimeBound(url: URL, query: LogQuery): void {
+  if (query.after === undefined) return;
+  const clashes = [
+    ...(url.searchParams.has("since") ? ["since"] : []),
+    ...(query.filter !== undefined && filterNames(query.filter, "published") ? ["filter on published"] : []),
+  ];
+  if (clashes.length === 0) return;
+  throw validationFailed(`'after' cannot be combined with ${clashes.join(" or ")}`, [
+    `after: cannot be combined with ${clashes.join(" or ")}; follow the rel="next" link as Okta returned it`,
+  ]);
+}
+
+function filterNames(node: FilterNode, attribute: string): boolean {
+  if (node.kind !== "compare") return filterNames(node.left, attribute) || filterNames(node.right, attribute);
+  return node.path.join(".") === attribute;
 }
 
 /** Okta refuses a `since` further back than this (System Log API, "Errors": E0000053). */

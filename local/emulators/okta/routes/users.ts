@@ -5,11 +5,14 @@ import { json, noContent } from "../http.ts";
 import { isLifecycleOperation } from "../lifecycle-rules.ts";
 import { listLinks, pageAfter, readLimit } from "../pagination.ts";
 import { groupResource, userResource } from "../resources.ts";
+import { USER_FILTER, USER_SEARCH } from "../search-rules.ts";
 import { parseFilterParam } from "./filter-param.ts";
 import { type OktaServices, path, type Route, type RouteRequest } from "./route.ts";
 
 /** Users API page size: 200 by default and at most (Users API, "List Users"). */
 const USER_PAGES = { defaultLimit: 200, maxLimit: 200 };
+/** listUsers `limit`: "Defaults to 10 if `q` is provided." */
+const QUERY_PAGES = { defaultLimit: 10, maxLimit: 200 };
 
 const REQUIRED_PROFILE = ["login", "email", "firstName", "lastName"] as const;
 
@@ -36,19 +39,25 @@ export function userRoutes(services: OktaServices): Route[] {
       method: "GET",
       pattern: path("/api/v1/users"),
       handle: ({ url, baseUrl }) => {
-        const limit = readLimit(url, USER_PAGES);
-        const filter = parseFilterParam(url, "filter") ?? parseFilterParam(url, "search");
         const q = url.searchParams.get("q")?.toLowerCase() ?? null;
-        // List All Users (no filter) leaves out DEPROVISIONED users, as Okta does.
+        const limit = readLimit(url, q === null ? USER_PAGES : QUERY_PAGES);
+        const filter = parseFilterParam(url, "filter", USER_FILTER);
+        const search = parseFilterParam(url, "search", USER_SEARCH);
+        const filtered = filter !== undefined || search !== undefined;
+        // "This operation omits users that have a status of `DEPROVISIONED` ... To return all users, use a
+        // filter or search query instead"; `q` omits them too.
         const candidates = directory
           .users()
-          .filter((user) => filter !== undefined || user.status !== "DEPROVISIONED")
+          .filter((user) => (filtered && q === null) || user.status !== "DEPROVISIONED")
           .filter((user) => filter === undefined || filter(userResource(user, baseUrl)))
+          .filter((user) => search === undefined || search(userResource(user, baseUrl)))
           .filter((user) => q === null || matchesQuery(user, q));
-        const { page, nextAfter } = pageAfter(candidates, url.searchParams.get("after"), limit);
-        const next = nextAfter === null ? null : { after: nextAfter, limit };
+        const after = q === null ? url.searchParams.get("after") : null;
+        const { page, nextAfter } = pageAfter(candidates, after, limit);
+        // `q` "doesn't support pagination, but you can use `limit`": never a `next` link.
+        const next = q === null && nextAfter !== null ? { after: nextAfter, limit } : null;
         return json(
-          page.map((user) => userResource(user, baseUrl)),
+          page.map((user) => userResource(user, baseUrl, { inCollection: true })),
           { link: listLinks(baseUrl, url, next) },
         );
       },
@@ -160,9 +169,12 @@ function requireProfile(profile: Record<string, unknown>): OktaProfile {
   return profile as OktaProfile;
 }
 
-/** `q`: a prefix of the first name, last name, email or login (Users API, "Find Users"). */
+/**
+ * listUsers `q`: "matched against `firstName`, `lastName`, or `email`. This performs a `startsWith`
+ * match" (not the login).
+ */
 function matchesQuery(user: DirectoryUser, q: string): boolean {
-  return [user.profile.firstName, user.profile.lastName, user.profile.email, user.profile.login].some(
-    (value) => value.toLowerCase().startsWith(q),
+  return [user.profile.firstName, user.profile.lastName, user.profile.email].some((value) =>
+    value.toLowerCase().startsWith(q),
   );
 }
