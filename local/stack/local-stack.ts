@@ -218,6 +218,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     onUnexpectedError: (error) => log(`okta emulator error: ${(error as Error).message}`),
   });
+  // Okta calls hooks over HTTPS only; the laptop's gateway is plain http on 127.0.0.1 (the named exception).
+  okta.hookRegistry.allowLoopbackHttp = true;
   const scimExternalIds = options.scimExternalIds ?? true;
   const { scpSlots } = seedAwsEmulators(
     estate,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
@@ -9,6 +10,9 @@ import type { OktaEmulatorOptions } from "../../local/emulators/okta/index.ts";
 import { type RunningOktaEmulator, startOktaEmulatorServer } from "../../local/emulators/okta/server.ts";
 
 const SECRET = "hook-secret-value";
+const DOC_QUOTES = JSON.parse(
+  readFileSync(new URL("../fixtures/okta/docs/event-hooks-concept.quotes.json", import.meta.url), "utf8"),
+) as { https: string; limit: string };
 
 interface Received {
   method: string;
@@ -79,6 +83,8 @@ async function startOkta(options: OktaEmulatorOptions = {}) {
     },
     ...options,
   });
+  // The receivers here listen on http://127.0.0.1: the local stack's named exception to Okta's HTTPS rule.
+  okta.emulator.hookRegistry.allowLoopbackHttp = true;
   cleanups.push(() => okta.close());
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${okta.orgUrl}${path}`, {
@@ -174,6 +180,64 @@ describe("Okta emulator event hooks: registration and verification", () => {
   });
 });
 
+describe("Okta emulator event hooks: the concept page's rules", () => {
+  const hookBody = (uri: string) => ({
+    name: "okta-aws-lifecycle",
+    events: { type: "EVENT_TYPE", items: ["user.lifecycle.deactivate"] },
+    channel: { type: "HTTP", version: "1.0.0", config: { uri } },
+  });
+
+  it("takes only HTTPS hook URIs, and loopback http only behind allowLoopbackHttp", async () => {
+    // Prepare: "They take the form of HTTPS REST calls to a URL you specify"
+    expect(DOC_QUOTES.https).toContain("HTTPS REST calls");
+    const { okta, call } = await startOkta();
+    okta.emulator.hookRegistry.allowLoopbackHttp = false;
+
+    // Act
+    const plainHttp = await call("POST", "/api/v1/eventHooks", hookBody("http://hooks.example.com/okta"));
+    const loopbackWithout = await call("POST", "/api/v1/eventHooks", hookBody("http://127.0.0.1:9/okta"));
+    const https = await call("POST", "/api/v1/eventHooks", hookBody("https://hooks.example.com/okta"));
+    okta.emulator.hookRegistry.allowLoopbackHttp = true;
+    const loopbackWith = await call("POST", "/api/v1/eventHooks", hookBody("http://127.0.0.1:9/okta"));
+    const remoteWith = await call("POST", "/api/v1/eventHooks", hookBody("http://hooks.example.com/okta"));
+
+    // Assess
+    expect([
+      plainHttp.status,
+      loopbackWithout.status,
+      https.status,
+      loopbackWith.status,
+      remoteWith.status,
+    ]).toEqual([400, 400, 200, 200, 400]);
+    const refused = (await plainHttp.json()) as {
+      errorCode: string;
+      errorCauses: { errorSummary: string }[];
+    };
+    expect(refused.errorCode).toBe("E0000001");
+    expect(refused.errorCauses[0]?.errorSummary).toMatch(/^channel\.config\.uri: must use https/);
+    const loopback = (await loopbackWithout.json()) as { errorCauses: { errorSummary: string }[] };
+    expect(loopback.errorCauses[0]?.errorSummary).toContain("hookRegistry.allowLoopbackHttp");
+  });
+
+  it("verifies up to 25 active hooks and refuses the 26th", async () => {
+    // Prepare: "You can have a maximum of 25 active and verified event hooks set up in your org"
+    expect(DOC_QUOTES.limit).toContain("maximum of 25 active and verified event hooks");
+    const receiver = await startReceiver();
+    const { call } = await startOkta({ rateLimits: { "/api/v1/eventHooks": 1000 } });
+
+    // Act
+    const answers: Record<string, unknown>[] = [];
+    for (let i = 0; i < 26; i += 1) answers.push(await registerHook(call, receiver.url));
+
+    // Assess
+    expect(answers.slice(0, 25).every((answer) => answer.verificationStatus === "VERIFIED")).toBe(true);
+    expect(answers[25]).toMatchObject({
+      errorCode: "E0000001",
+      errorCauses: [{ errorSummary: "At most 25 active, verified event hooks" }],
+    });
+  });
+});
+
 describe("Okta emulator event hooks: delivery", () => {
   it("POSTs an envelope core/okta accepts, with the configured Authorization header", async () => {
     // Prepare
@@ -191,6 +255,8 @@ describe("Okta emulator event hooks: delivery", () => {
     expect(post?.headers["content-type"]).toBe("application/json");
     expect(post?.headers.accept).toBe("application/json");
     expect(post?.headers["x-other-header"]).toBe("other");
+    expect(post?.headers["user-agent"]).toBe("Okta-Integrations");
+    expect(post?.headers["x-okta-request-id"]).toMatch(/^[0-9A-Za-z]{27}$/);
     const body = JSON.parse(post?.body ?? "null");
     expect(body).toMatchObject({
       eventType: "com.okta.event_hook",

@@ -29,11 +29,34 @@ export interface NewEventHook {
   authScheme: { type: "HEADER"; key: string; value: string } | null;
 }
 
-/** Okta allows at most 10 active, verified event hooks per org (Event Hooks concept page). */
-export const MAX_VERIFIED_HOOKS = 10;
+/**
+ * "You can have a maximum of 25 active and verified event hooks set up in your org" (Okta's Event
+ * hooks concept page, developer.okta.com/docs/concepts/event-hooks/).
+ */
+export const MAX_VERIFIED_HOOKS = 25;
+
+/**
+ * Event hooks "take the form of HTTPS REST calls to a URL you specify" (Event hooks concept page): a
+ * hook URI must be `https:`. With `allowLoopbackHttp` (which the local stack switches on), an
+ * `http:` URI on a loopback host (127.0.0.0/8, `localhost`, `[::1]`) is accepted too. Returns the
+ * problem in words, or `null` when the URI is acceptable.
+ */
+export function hookUriProblem(uri: string, allowLoopbackHttp: boolean): string | null {
+  const url = URL.parse(uri);
+  if (url === null) return "must be an absolute URL";
+  if (url.protocol === "https:") return null;
+  const loopback =
+    url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol === "http:" && loopback && allowLoopbackHttp) return null;
+  if (url.protocol === "http:" && loopback)
+    return "must use https (Okta calls event hooks over HTTPS only); a loopback http URI needs the emulator's hookRegistry.allowLoopbackHttp";
+  return "must use https: Okta calls event hooks over HTTPS only";
+}
 
 /** The org's event hooks. */
 export class EventHookRegistry {
+  /** Accept `http:` hook URIs on a loopback host (see `hookUriProblem`). @default false */
+  allowLoopbackHttp = false;
   private readonly hooks = new Map<string, EventHook>();
   private readonly ids: IdFactory;
   private readonly now: () => string;

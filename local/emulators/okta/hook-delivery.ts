@@ -1,4 +1,4 @@
-import type { IdFactory } from "./deterministic.ts";
+import { IdFactory } from "./deterministic.ts";
 import type { EventHook, EventHookRegistry } from "./event-hooks.ts";
 import { type DeliveryChaos, HookChaos } from "./hook-chaos.ts";
 
@@ -78,7 +78,8 @@ type AttemptOutcome = { attempt: HookAttempt; body: string | null };
 
 /**
  * Delivers System Log events to verified hooks the way Okta does (Event Hooks concept page): POSTs with
- * `Accept` / `Content-Type: application/json`, the configured auth header and custom headers; a 3 s
+ * `Accept` / `Content-Type: application/json`, `User-Agent: Okta-Integrations`, an `X-Okta-Request-Id`,
+ * the configured auth header and custom headers; a 3 s
  * timeout; at most one retry, on a timeout, a connection failure or a 5xx, never on a 4xx; events that
  * occur together batched into one envelope. Delivery runs off the request path: the API call that caused
  * the events has already been answered. Faults: `dropDeliveries` drops everything; `chaos` drops,
@@ -94,6 +95,8 @@ export class HookDelivery {
   readonly options: HookDeliveryOptions;
   private readonly registry: EventHookRegistry;
   private readonly ids: IdFactory;
+  /** Its own stream: the request ids of hook calls shift no object id or uuid. */
+  private readonly requestIds: IdFactory;
   private readonly pending = new Map<string, PendingBatch>();
   private readonly work = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
@@ -106,6 +109,7 @@ export class HookDelivery {
     this.ids = ids;
     this.options = options;
     this.chaos = new HookChaos(options.chaosSeed ?? 1);
+    this.requestIds = new IdFactory((options.chaosSeed ?? 1) + 7919);
   }
 
   /** Queues a freshly logged event for every verified hook subscribed to its type. */
@@ -268,7 +272,14 @@ export class HookDelivery {
     extraHeaders: Record<string, string>,
     body: string | undefined,
   ): Promise<AttemptOutcome> {
-    const headers: Record<string, string> = { Accept: "application/json", ...extraHeaders };
+    // Okta's hook calls name their sender and carry a request id (issue 13's review of real deliveries;
+    // Okta's pages show only Accept, Content-Type and the auth header): one id per HTTP call here.
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      "User-Agent": "Okta-Integrations",
+      "X-Okta-Request-Id": this.requestIds.requestId(),
+      ...extraHeaders,
+    };
     for (const header of hook.headers) headers[header.key] = header.value;
     if (hook.authScheme !== null) headers[hook.authScheme.key] = hook.authScheme.value;
     const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { resourceNotFound, validationFailed } from "../errors.ts";
-import { eventHookResource, MAX_VERIFIED_HOOKS } from "../event-hooks.ts";
+import { eventHookResource, hookUriProblem, MAX_VERIFIED_HOOKS } from "../event-hooks.ts";
 import { json } from "../http.ts";
 import { type OktaServices, path, type Route, type RouteRequest } from "./route.ts";
 
@@ -11,7 +11,7 @@ const createHookBody = z.object({
     type: z.literal("HTTP"),
     version: z.string().optional(),
     config: z.object({
-      uri: z.url({ protocol: /^https?$/ }),
+      uri: z.string().min(1),
       headers: z.array(z.object({ key: z.string().min(1), value: z.string() })).nullish(),
       authScheme: z
         .object({ type: z.literal("HEADER"), key: z.string().min(1), value: z.string().min(1) })
@@ -37,6 +37,8 @@ export function eventHookRoutes(services: OktaServices): Route[] {
       throw validationFailed("eventHook", causes);
     }
     const { config } = parsed.data.channel;
+    const problem = hookUriProblem(config.uri, hooks.allowLoopbackHttp);
+    if (problem !== null) throw validationFailed("channel.config.uri", [`channel.config.uri: ${problem}`]);
     return {
       name: parsed.data.name,
       events: parsed.data.events.items,
