@@ -107,16 +107,30 @@ export class OktaAdapter implements OktaUserPort {
   }
 
   /**
-   * The group with exactly this name, `null` if none. Okta's `q` is a case-insensitive prefix search, so
-   * the results are filtered to the exact name (a case-insensitive match only when it is unique).
+   * Every group called exactly this name (`[]` if none; a case-insensitive match only when no group has
+   * the exact name), each with Okta's member count. Okta lets an `APP_GROUP` imported from AD or LDAP
+   * share an `OKTA_GROUP`'s name, so more than one is a real answer the caller must not pick from.
+   * Asks with `search=profile.name eq "..."`, which Okta pages (listGroups `search`: "This operation
+   * supports pagination"), never with `q`, which it does not ("You can't page a query").
    */
-  async findGroupByName(name: string): Promise<OktaGroupRef | null> {
-    const query = new URLSearchParams({ q: name, limit: String(PAGE.groups), expand: "stats" });
+  async findGroupsByName(name: string): Promise<OktaGroupRef[]> {
+    const query = new URLSearchParams({
+      search: `profile.name eq ${JSON.stringify(name)}`,
+      limit: String(PAGE.groups),
+      expand: "stats",
+    });
+    // `search` values are case-insensitive: keep the exact name, or a unique case-insensitive one.
     const groups = (await this.listAll(`/api/v1/groups?${query}`, oktaGroupSchema)).map(toGroupRef);
-    const exact = groups.find((group) => group.name === name);
-    if (exact !== undefined) return exact;
-    const folded = groups.filter((group) => group.name.toLowerCase() === name.toLowerCase());
-    return folded.length === 1 ? (folded[0] ?? null) : null;
+    const exact = groups.filter((group) => group.name === name);
+    if (exact.length > 0) return exact;
+    return groups.filter((group) => group.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** The group with this id and Okta's member count (`filter=id eq "..."`); `null` if Okta has none. */
+  async findGroupById(id: string): Promise<OktaGroupRef | null> {
+    const query = new URLSearchParams({ filter: `id eq ${JSON.stringify(id)}`, expand: "stats" });
+    const groups = (await this.listAll(`/api/v1/groups?${query}`, oktaGroupSchema)).map(toGroupRef);
+    return groups.find((group) => group.id === id) ?? null;
   }
 
   /** The ids of a group's members, every page followed. */
@@ -128,20 +142,32 @@ export class OktaAdapter implements OktaUserPort {
   /**
    * The truth the planner needs: every user, and each named group with its members. A group whose member
    * read fails gets `memberIds: null` (never "no members", design principle 5); a name Okta does not
-   * know is left out. An authentication failure fails the whole read.
+   * know is left out. A name more than one group has (an `APP_GROUP` beside an `OKTA_GROUP`) yields
+   * every one of them with `memberIds: null` unread: core/plan blocks a rule that names it
+   * (`okta-group-ambiguous`). Groups in `groupIds` are read by id. An authentication or permission failure fails the
+   * whole read.
    */
-  async readTruth(groupNames: readonly string[]): Promise<OktaTruth> {
+  async readTruth(groupNames: readonly string[], groupIds: readonly string[] = []): Promise<OktaTruth> {
     const users = await this.listUsers();
     const groups: OktaGroup[] = [];
-    for (const name of groupNames) {
-      const group = await this.findGroupByName(name);
-      if (group === null) continue;
-      const memberIds = await this.membersOrNull(group.id);
+    const seen = new Set<string>();
+    const add = async (group: OktaGroupRef, read: boolean) => {
+      if (seen.has(group.id)) return;
+      seen.add(group.id);
+      const memberIds = read ? await this.membersOrNull(group.id) : null;
       // A member list shorter than the count Okta states for the group is a half read: never trusted
       // as "these are all the members" (it would plan removals and Denies for the rest).
       const short =
         memberIds !== null && group.usersCount !== undefined && memberIds.length < group.usersCount;
       groups.push({ id: group.id, name: group.name, memberIds: short ? null : memberIds });
+    };
+    for (const id of groupIds) {
+      const group = await this.findGroupById(id);
+      if (group !== null) await add(group, true);
+    }
+    for (const name of groupNames) {
+      const matches = await this.findGroupsByName(name);
+      for (const group of matches) await add(group, matches.length === 1);
     }
     return { users, groups };
   }

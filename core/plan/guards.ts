@@ -7,6 +7,8 @@ export interface GuardInput {
   actions: readonly PlanAction[];
   rules: readonly ResolvedRule[];
   unresolvedGroupRules: readonly string[];
+  /** Rules whose group name matches more than one Okta group. */
+  ambiguousGroupRules: readonly string[];
   managedAssignmentCount: number;
   /** Identity Center member count per Identity Center group id. */
   icMemberCount: ReadonlyMap<string, number>;
@@ -66,6 +68,12 @@ export function checkGuards(input: GuardInput): GuardViolation[] {
     violations.push({
       guard: "okta-group-unresolved",
       message: `Rule '${rule}' names an Okta group by id that Okta did not return; its assignments cannot be judged.`,
+    });
+  }
+  for (const rule of input.ambiguousGroupRules) {
+    violations.push({
+      guard: "okta-group-ambiguous",
+      message: `Rule '${rule}' names an Okta group by a name more than one Okta group has; name it by id in the policy.`,
     });
   }
   if (policy.guards.abortOnEmptyGroup) {

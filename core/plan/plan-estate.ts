@@ -61,6 +61,7 @@ export function planEstate(input: PlanInput): Plan {
     actions,
     rules: resolution.rules,
     unresolvedGroupRules: resolution.unresolvedGroupRules,
+    ambiguousGroupRules: resolution.ambiguousGroupRules,
     managedAssignmentCount: assignments.managedAssignmentCount,
     icMemberCount,
     icUserCount: ic.users.length,

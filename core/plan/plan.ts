@@ -27,6 +27,7 @@ export type FindingKind =
   | "permission-set-missing"
   | "unknown-target"
   | "okta-group-unresolved"
+  | "okta-group-ambiguous"
   | "okta-read-failed"
   | "session-tags-changed"
   | "identity-unresolved"
@@ -50,7 +51,8 @@ export type GuardKind =
   | "max-denied-percent"
   | "empty-okta-group"
   | "empty-okta-read"
-  | "okta-group-unresolved";
+  | "okta-group-unresolved"
+  | "okta-group-ambiguous";
 
 export interface GuardViolation {
   guard: GuardKind;

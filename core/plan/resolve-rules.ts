@@ -19,6 +19,11 @@ export interface RuleResolution {
   findings: Finding[];
   /** Rules whose Okta group is referenced by id and could not be found: their ownership is unknown. */
   unresolvedGroupRules: string[];
+  /**
+   * Rules whose group name matches more than one Okta group (an `APP_GROUP` imported from AD or LDAP
+   * can share an `OKTA_GROUP`'s name): which one the rule means is unknown, so it binds to none.
+   */
+  ambiguousGroupRules: string[];
 }
 
 function describeGroup(ref: PolicyGroupRef): string {
@@ -26,10 +31,11 @@ function describeGroup(ref: PolicyGroupRef): string {
   return "id" in ref ? `id ${ref.id}` : ref.name;
 }
 
-function findOktaGroup(ref: PolicyGroupRef, okta: OktaTruth): OktaGroup | undefined {
-  if (typeof ref !== "string" && "id" in ref) return okta.groups.find((g) => g.id === ref.id);
+/** The Okta groups a reference matches: by id at most one, by name every group of that exact name. */
+function findOktaGroups(ref: PolicyGroupRef, okta: OktaTruth): OktaGroup[] {
+  if (typeof ref !== "string" && "id" in ref) return okta.groups.filter((g) => g.id === ref.id);
   const name = typeof ref === "string" ? ref : ref.name;
-  return okta.groups.find((g) => g.name === name);
+  return okta.groups.filter((g) => g.name === name);
 }
 
 /** The group's name: given in the policy, or read from Okta when the policy names it by id. */
@@ -47,8 +53,11 @@ export function resolveRules(
 ): RuleResolution {
   const findings: Finding[] = [];
   const unresolvedGroupRules: string[] = [];
+  const ambiguousGroupRules: string[] = [];
   const rules = policy.rules.map((rule): ResolvedRule => {
-    const oktaGroup = findOktaGroup(rule.group, okta);
+    const matches = findOktaGroups(rule.group, okta);
+    // Never "the first match": a name two groups share binds the rule to neither.
+    const oktaGroup = matches.length === 1 ? matches[0] : undefined;
     const groupName = groupNameOf(rule.group, oktaGroup);
     if (groupName === undefined) unresolvedGroupRules.push(rule.name);
     if (oktaGroup?.memberIds === null) {
@@ -58,7 +67,18 @@ export function resolveRules(
         subject: { rule: rule.name, group: oktaGroup.name },
       });
     }
-    if (oktaGroup === undefined) {
+    if (matches.length > 1) {
+      ambiguousGroupRules.push(rule.name);
+      findings.push({
+        kind: "okta-group-ambiguous",
+        message: `Rule '${rule.name}' names Okta group '${groupName}', which ${matches.length} Okta groups are called (ids ${matches.map((g) => g.id).join(", ")}): name the group by id in the policy ({ id: 00g... }) or rename one of them.`,
+        subject: {
+          rule: rule.name,
+          group: String(groupName),
+          oktaGroupIds: matches.map((g) => g.id).join(","),
+        },
+      });
+    } else if (oktaGroup === undefined) {
       findings.push({
         kind: "okta-group-unresolved",
         message: `Rule '${rule.name}' names Okta group ${describeGroup(rule.group)}, which Okta did not return.`,
@@ -91,5 +111,5 @@ export function resolveRules(
     }
     return { rule, groupName, oktaGroup, icGroupId, permissionSetArn, accountIds: targets.accountIds };
   });
-  return { rules, findings, unresolvedGroupRules };
+  return { rules, findings, unresolvedGroupRules, ambiguousGroupRules };
 }

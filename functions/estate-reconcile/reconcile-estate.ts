@@ -14,7 +14,7 @@ import type { ThrottleBudget } from "./throttle-budget.ts";
 
 export interface EstateReconcileDeps {
   policy: Policy;
-  okta: Pick<OktaAdapter, "readTruth" | "listGroups">;
+  okta: Pick<OktaAdapter, "readTruth">;
   organizations: Pick<OrganizationsAdapter, "readOrganization">;
   identityCenter: IdentityCenterAdapter;
   ledger: DenyLedger;
@@ -26,19 +26,18 @@ export interface EstateReconcileDeps {
   runId: string;
 }
 
-/** The names of the Okta groups the policy's rules name (ids are looked up). */
-async function policyGroupNames(deps: EstateReconcileDeps): Promise<string[]> {
-  const byId = deps.policy.rules.flatMap((r) =>
+/**
+ * The Okta groups the policy's rules name: names, and ids read by id (a name may be shared by an
+ * `APP_GROUP` and an `OKTA_GROUP`; an id never is).
+ */
+function policyGroupRefs(deps: EstateReconcileDeps): { names: string[]; ids: string[] } {
+  const ids = deps.policy.rules.flatMap((r) =>
     typeof r.group !== "string" && "id" in r.group ? [r.group.id] : [],
   );
-  const idNames =
-    byId.length === 0
-      ? []
-      : (await deps.okta.listGroups()).filter((g) => byId.includes(g.id)).map((g) => g.name);
-  const named = deps.policy.rules.flatMap((r) =>
+  const names = deps.policy.rules.flatMap((r) =>
     typeof r.group === "string" ? [r.group] : "name" in r.group ? [r.group.name] : [],
   );
-  return [...new Set([...named, ...idNames])].sort();
+  return { names: [...new Set(names)].sort(), ids: [...new Set(ids)].sort() };
 }
 
 /**
@@ -48,8 +47,9 @@ async function policyGroupNames(deps: EstateReconcileDeps): Promise<string[]> {
 export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> {
   const organization = await deps.organizations.readOrganization();
   const oktaReadAt = deps.now();
+  const refs = policyGroupRefs(deps);
   const [okta, identityCenter, ledger] = await Promise.all([
-    policyGroupNames(deps).then((names) => deps.okta.readTruth(names)),
+    deps.okta.readTruth(refs.names, refs.ids),
     deps.identityCenter.readState(
       organization.accounts.filter((a) => a.status === "ACTIVE").map((a) => a.id),
     ),

@@ -148,15 +148,15 @@ describe("OktaAdapter against the Okta emulator: reads and pagination", () => {
     const [alice, bob] = okta.emulator.state.users();
 
     // Act
-    const prod = await adapter.findGroupByName("aws-prod");
-    const none = await adapter.findGroupByName("aws");
+    const [prod] = await adapter.findGroupsByName("aws-prod");
+    const none = await adapter.findGroupsByName("aws");
     const all = await adapter.listGroups();
     const members = await adapter.listGroupMembers(prod?.id ?? "");
     const aliceGroups = await adapter.listUserGroups(alice?.id ?? "");
 
     // Assess
     expect(prod?.name).toBe("aws-prod");
-    expect(none).toBeNull();
+    expect(none).toEqual([]);
     expect(all.map((group) => group.name).sort()).toEqual(["aws-prod", "aws-prod-readonly"]);
     expect(members.sort()).toEqual([alice?.id, bob?.id].sort());
     expect(aliceGroups.map((group) => group.name).sort()).toEqual(["aws-prod", "aws-prod-readonly"]);
@@ -209,13 +209,69 @@ describe("OktaAdapter against the Okta emulator: reads and pagination", () => {
     const adapter = adapterFor(okta);
 
     // Act
-    const found = await adapter.findGroupByName("aws-developers");
+    const [found] = await adapter.findGroupsByName("aws-developers");
     const truth = await adapter.readTruth(["aws-developers"]);
 
     // Assess
     expect(found?.usersCount).toBe(3);
     expect(await adapter.listGroupMembers(developers?.id ?? "")).toHaveLength(1);
     expect(truth.groups).toEqual([{ id: developers?.id, name: "aws-developers", memberIds: null }]);
+  });
+});
+
+describe("OktaAdapter against the Okta emulator: groups as real orgs hold them", () => {
+  it("finds a group among more than 300 of the same prefix: it searches with search=, never an unpaged q=", async () => {
+    // Prepare: 320 groups share the prefix; q would answer one page of them and no next link
+    const okta = await startOkta({ estate: { users: [person(1)] } });
+    for (let i = 0; i < 320; i += 1) okta.emulator.state.addGroup({ name: `aws-developers-${i}` });
+    const wanted = okta.emulator.state.addGroup({ name: "aws-developers" });
+    const { fetch, urls } = recordingFetch();
+    const adapter = adapterFor(okta, { fetch });
+
+    // Act
+    const found = await adapter.findGroupsByName("aws-developers");
+
+    // Assess
+    expect(found.map((group) => group.id)).toEqual([wanted.id]);
+    expect(urls.every((url) => !new URL(url).searchParams.has("q"))).toBe(true);
+    expect(new URL(urls[0] ?? "").searchParams.get("search")).toBe('profile.name eq "aws-developers"');
+    expect(new URL(urls[0] ?? "").searchParams.get("expand")).toBe("stats");
+  });
+
+  it("returns every group of a shared name, and readTruth reads neither's members but reads one named by id", async () => {
+    // Prepare: an Active Directory group called like the OKTA_GROUP
+    const okta = await startOkta({
+      estate: { users: [person(1)], groups: [{ name: "aws-developers", members: ["user001@example.com"] }] },
+    });
+    const oktaGroup = okta.emulator.state.groupNamed("aws-developers");
+    const adGroup = okta.emulator.state.addGroup({
+      type: "APP_GROUP",
+      sourceAppId: "0oa2v0el0gP90aqjJ0g7",
+      name: "aws-developers",
+    });
+    const { fetch, urls } = recordingFetch();
+    const adapter = adapterFor(okta, { fetch });
+
+    // Act
+    const found = await adapter.findGroupsByName("aws-developers");
+    const byName = await adapter.readTruth(["aws-developers"]);
+    const memberReads = urls.filter((url) => url.includes("/users?limit=1000")).length;
+    const byId = await adapter.readTruth([], [oktaGroup?.id ?? ""]);
+    const missing = await adapter.readTruth([], ["00gnosuchgroup000000"]);
+
+    // Assess
+    expect(found.map((group) => group.id).sort()).toEqual([oktaGroup?.id, adGroup.id].sort());
+    expect(byName.groups.map((group) => [group.id, group.memberIds]).sort()).toEqual(
+      [
+        [oktaGroup?.id, null],
+        [adGroup.id, null],
+      ].sort(),
+    );
+    expect(memberReads).toBe(0);
+    expect(byId.groups).toEqual([
+      { id: oktaGroup?.id, name: "aws-developers", memberIds: [okta.emulator.state.users()[0]?.id] },
+    ]);
+    expect(missing.groups).toEqual([]);
   });
 });
 

@@ -538,6 +538,36 @@ describe("planEstate", () => {
       expect(plan.violations.map((v) => v.guard)).toEqual(["max-denied-percent", "empty-okta-group"]);
     });
 
+    it("blocks a rule whose group name two Okta groups share (an APP_GROUP beside an OKTA_GROUP), never taking the first", () => {
+      // Prepare: an Active Directory group with the same name as the policy's 'aws-devs'
+      const input = estate((e) => {
+        e.okta.groups.push({ id: "00gadgroup0000000001", name: "aws-devs", memberIds: null });
+      });
+
+      // Act
+      const plan = planEstate(input);
+
+      // Assess
+      expect(plan.status).toBe("blocked");
+      expect(plan.violations.map((v) => v.guard)).toEqual(["okta-group-ambiguous"]);
+      const ambiguous = plan.findings.filter((f) => f.kind === "okta-group-ambiguous");
+      expect(ambiguous.map((f) => f.subject.group)).toEqual(["aws-devs"]);
+      expect(ambiguous[0]?.message).toContain("00gadgroup0000000001");
+      expect(ambiguous[0]?.message).toContain("name the group by id");
+    });
+
+    it("binds a rule that names the shared group by id to that group alone", () => {
+      const input = estate((e) => {
+        const devs = oktaGroup(e, "aws-devs");
+        e.okta.groups.push({ id: "00gadgroup0000000001", name: "aws-devs", memberIds: null });
+        for (const rule of e.policy.rules) if (rule.group === "aws-devs") rule.group = { id: devs.id };
+      });
+      const plan = planEstate(input);
+      expect(plan.violations).toEqual([]);
+      expect(plan.findings.map((f) => f.kind)).not.toContain("okta-group-ambiguous");
+      expect(plan.actions).toEqual([]);
+    });
+
     it("blocks when Okta returns none of the policy's groups, and when a group named by id is missing", () => {
       expect(
         planEstate(
