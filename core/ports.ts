@@ -57,6 +57,8 @@ export interface DenyProver {
     permissionSetName: string;
     scps: string[];
     inline: string[];
+    /** When the session's credentials were issued (`aws:TokenIssueTime`). @default now */
+    tokenIssuedAt?: string;
   }): Promise<boolean>;
 }
 

@@ -28,7 +28,7 @@ export class SimulationFailedError extends Error {
  */
 export function createDenyProver(rootId: string): DenyProver {
   return {
-    async isDenied({ userId, accountId, permissionSetName, scps, inline }) {
+    async isDenied({ userId, accountId, permissionSetName, scps, inline, tokenIssuedAt }) {
       const principal = identityCenterRoleArn(accountId, permissionSetName);
       const result = await runSimulation(
         {
@@ -39,7 +39,7 @@ export function createDenyProver(rootId: string): DenyProver {
             contextVariables: {
               "identitystore:userId": userId,
               "aws:PrincipalArn": principal,
-              "aws:TokenIssueTime": new Date().toISOString(),
+              "aws:TokenIssueTime": tokenIssuedAt ?? new Date().toISOString(),
             },
           },
           identityPolicies: [

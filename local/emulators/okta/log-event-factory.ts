@@ -60,6 +60,23 @@ const EVENT_TEXT: Record<string, { displayMessage: string; legacyEventType: stri
     legacyEventType: "core.user.config.profile_update.success",
   },
   "user.session.clear": { displayMessage: "Clear user session", legacyEventType: null },
+  // Issue 13's events, with the descriptions of Okta's event catalogue (event-types.csv).
+  "user.account.lock": { displayMessage: "Auto-lock user account for Okta", legacyEventType: null },
+  "user.mfa.factor.reset_all": {
+    displayMessage: "Reset all factors or authenticator enrollments for user",
+    legacyEventType: null,
+  },
+  "user.authentication.universal_logout": {
+    displayMessage: "User Universal Logout triggered",
+    legacyEventType: null,
+  },
+  "security.breached_credential.detected": {
+    displayMessage: "Breached credential detected",
+    legacyEventType: null,
+  },
+  "user.risk.detect": { displayMessage: "User risk detected", legacyEventType: null },
+  "user.risk.change": { displayMessage: "User risk level changed", legacyEventType: null },
+  "group.profile.update": { displayMessage: "Okta group profile updated", legacyEventType: null },
   "group.user_membership.add": {
     displayMessage: "Add user to group membership",
     legacyEventType: "core.user_group_member.user_add",

@@ -133,6 +133,41 @@ export class OktaOperations {
     this.write(context, "user.session.clear", [userTarget(user)]);
   }
 
+  /**
+   * Writes an event Okta raises from a flow the emulator does not model as an API (an admin's
+   * factor reset or Universal Logout, Okta's breached-credential and risk detections, an account
+   * lockout, a group rename...), so tests can drive the pipeline with it: it goes to the System Log
+   * and, like every event, to the event hooks subscribed to its type. The shapes follow Okta's event
+   * catalogue (event-types.csv): `security.breached_credential.detected` has "the user with the
+   * breached credential" as actor and the credential as target (`actor: "user"`, `targets`); the
+   * others name the user as a `User` target and the admin (`context.actor`) as actor.
+   */
+  recordEvent(
+    context: RequestContext,
+    eventType: string,
+    input: {
+      user?: DirectoryUser;
+      group?: DirectoryGroup;
+      /** `"user"`: the user is the actor, not a target. @default the context's admin */
+      actor?: "user";
+      /** Targets besides the user's and the group's (an `AppInstance`, a credential). @default [] */
+      targets?: LogTarget[];
+      debugData?: Record<string, string>;
+    },
+  ): void {
+    const { user, group } = input;
+    const actor =
+      input.actor === "user" && user !== undefined
+        ? { id: user.id, login: user.profile.login, displayName: userTarget(user).displayName }
+        : context.actor;
+    const targets = [
+      ...(user !== undefined && input.actor !== "user" ? [userTarget(user)] : []),
+      ...(group !== undefined ? [groupTarget(group)] : []),
+      ...(input.targets ?? []),
+    ];
+    this.write({ ...context, actor }, eventType, targets, input.debugData);
+  }
+
   /** `POST /api/v1/groups`: group names are unique (case-insensitive). */
   createGroup(
     context: RequestContext,

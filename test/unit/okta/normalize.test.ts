@@ -147,6 +147,18 @@ describe("normalize: issue 13's group events, lock and compromise signals", () =
     expect(result).toMatchObject({ kind: "ignored", reasonCode: "app-not-provisioning-aws" });
   });
 
+  it("returns invalid for a group application assignment without its app", () => {
+    // Prepare
+    const raw = logEventFixture("group.application_assignment.remove");
+    raw.target = (raw.target as { type: string }[]).filter((t) => t.type !== "AppInstance");
+
+    // Act
+    const result = run(raw);
+
+    // Assess
+    expect(result).toMatchObject({ kind: "invalid", error: { path: "target[type=AppInstance]" } });
+  });
+
   it("returns invalid for a group application assignment without its group", () => {
     // Prepare
     const raw = logEventFixture("group.application_assignment.add");
@@ -185,17 +197,20 @@ describe("normalize: issue 13's group events, lock and compromise signals", () =
     expect(result).not.toHaveProperty("signal");
   });
 
-  it("returns invalid when neither a User target nor a User actor names the user", () => {
-    // Prepare
-    const raw = logEventFixture("security.breached_credential.detected");
-    raw.actor = { id: "0oa0system0000000000", type: "SystemPrincipal" };
+  it.each([[{ id: "0oa0system0000000000", type: "SystemPrincipal" }], [null]])(
+    "returns invalid when neither a User target nor a User actor names the user (actor %j)",
+    (actor) => {
+      // Prepare
+      const raw = logEventFixture("security.breached_credential.detected");
+      raw.actor = actor;
 
-    // Act
-    const result = run(raw);
+      // Act
+      const result = run(raw);
 
-    // Assess
-    expect(result).toMatchObject({ kind: "invalid", error: { path: "target[type=User]" } });
-  });
+      // Assess
+      expect(result).toMatchObject({ kind: "invalid", error: { path: "target[type=User]" } });
+    },
+  );
 
   it.each([
     ["user.mfa.factor.reset_all", "mfaReset"],
