@@ -39,5 +39,8 @@ export async function oktaAdmin(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: res.status === 204 ? null : await res.json() };
+  // A 204, or a 200 the spec declares without content (lifecycle deactivate / suspend / unsuspend), may
+  // carry no body at all (the emulator's lifecycleBody switch).
+  const text = await res.text();
+  return { status: res.status, body: text === "" ? null : JSON.parse(text) };
 }
