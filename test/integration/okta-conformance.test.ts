@@ -388,6 +388,22 @@ describe("Okta emulator conformance to the management spec: answer switches", ()
   });
 });
 
+describe("Okta emulator conformance to the management spec: unsupported methods", () => {
+  it("answers a method the path does not support with E0000022 as the catalogue documents it", async () => {
+    // Act
+    const res = await fetch(`${okta.orgUrl}/api/v1/users/${idOf("ana")}/groups`, {
+      method: "POST",
+      headers: { Authorization: `SSWS ${okta.emulator.apiToken}` },
+    });
+    const body = (await res.json()) as { errorCode: string };
+
+    // Assess
+    expect(spec.operation("POST", new URL(res.url).pathname)).toBeUndefined();
+    expect(spec.checkErrorCode("POST listUserGroups", res.status, body)).toEqual([]);
+    expect(body.errorCode).toBe("E0000022");
+  });
+});
+
 describe("Okta emulator conformance to the management spec: coverage", () => {
   it("has called every vendored operation and validated every answer", () => {
     // Assess
