@@ -81,7 +81,7 @@ export function lifecycleStack(options: {
     membershipSync: parameters.membershipSync,
   }));
 
-  const secrets = createSecrets(names);
+  const secrets = createSecrets(names, parameters.oktaClientId);
   const tables = createTables(names);
   const bus = lifecycleBus(names);
   const common = { names, parameters, facts, tables, secrets };

@@ -29,7 +29,7 @@ export function logPoller(deps: {
     timeout: "5 minutes",
     environment: {
       OKTA_ORG_URL: parameters.oktaOrgUrl,
-      OKTA_API_TOKEN_SECRET_ID: deps.secrets.oktaTokenSecretId,
+      ...deps.secrets.oktaEnvironment,
       LIFECYCLE_BUS_NAME: deps.bus.name,
       IDEMPOTENCY_TABLE: deps.tables.idempotency.name,
       STATE_TABLE: deps.tables.state.name,

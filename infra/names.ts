@@ -57,7 +57,7 @@ export interface ResourceNames {
   tables: { idempotency: string; state: string };
   bus: string;
   /** Secrets Manager secret names (ARNs end in `-` and six random characters). */
-  secrets: { hookCurrent: string; hookNext: string; oktaToken: string };
+  secrets: { hookCurrent: string; hookNext: string; oktaToken: string; oktaPrivateKey: string };
   /**
    * Dead-letter queues, one per asynchronous path: each takes both what EventBridge (rule or
    * schedule) could not deliver and what the function still failed after Lambda's async retries.
@@ -131,6 +131,7 @@ export function resourceNames(app: string, stage: string): ResourceNames {
       hookCurrent: `${prefix}/hook-secret-current`,
       hookNext: `${prefix}/hook-secret-next`,
       oktaToken: `${prefix}/okta-api-token`,
+      oktaPrivateKey: `${prefix}/okta-service-app-private-key`,
     },
     queues: {
       dispatch: limited("queue", `${prefix}-dispatch-dlq`),

@@ -27,6 +27,11 @@ export type OrganizationsEventsMode = (typeof ORGANIZATIONS_EVENTS_MODES)[number
 export interface DeploymentParameters {
   /** `https://<org>.okta.com` */
   oktaOrgUrl: string;
+  /**
+   * The Okta API Services app's client id: the functions authenticate with OAuth (`private_key_jwt`,
+   * DPoP) and the `OktaPrivateKey` secret. Unset: the `OktaApiToken` secret (SSWS).
+   */
+  oktaClientId?: string;
   /** Identity Center's home region; the stack deploys there. Unset: the AWS profile's region. */
   homeRegion?: string;
   /** Unset: discovered with organizations:DescribeOrganization at deploy. */
@@ -121,6 +126,11 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
   );
   if (oktaOrgUrl === undefined)
     problems.push("OAL_OKTA_ORG_URL: required (your Okta org, https://<org>.okta.com)");
+  const oktaClientId = matching(
+    "OAL_OKTA_CLIENT_ID",
+    /^0oa[0-9A-Za-z]{10,30}$/,
+    "an Okta app client id (0oa..., the API Services app's Client ID)",
+  );
   const instanceArn = matching(
     "OAL_INSTANCE_ARN",
     /^arn:aws[a-z-]*:sso:::instance\/ssoins-[0-9a-f]{16}$/,
@@ -156,6 +166,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
   const rootId = matching("OAL_ROOT_ID", /^r-[0-9a-z]{4,32}$/, "an organization root id (r-...)");
   const parameters: DeploymentParameters = {
     oktaOrgUrl: oktaOrgUrl ?? "",
+    ...(oktaClientId ? { oktaClientId } : {}),
     ...(homeRegion ? { homeRegion } : {}),
     ...(managementAccountId ? { managementAccountId } : {}),
     ...(organizationId ? { organizationId } : {}),

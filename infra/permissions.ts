@@ -193,7 +193,8 @@ function readOktaToken(f: PermissionFacts): Grant {
   return {
     sid: "ReadOktaToken",
     actions: ["secretsmanager:GetSecretValue"],
-    resources: [arns(f).secret(f.names.secrets.oktaToken)],
+    // The SSWS token or the service app's private key: whichever the deploy stored (infra/secrets.ts).
+    resources: [arns(f).secret(f.names.secrets.oktaToken), arns(f).secret(f.names.secrets.oktaPrivateKey)],
     wildcard: SECRET_SUFFIX_WHY,
   };
 }

@@ -31,7 +31,7 @@ const pascal = (task: string) => task.charAt(0).toUpperCase() + task.slice(1);
 export function userReconcileEnvironment(deps: UserReconcileDeps): Record<string, $util.Input<string>> {
   return {
     OKTA_ORG_URL: deps.parameters.oktaOrgUrl,
-    OKTA_API_TOKEN_SECRET_ID: deps.secrets.oktaTokenSecretId,
+    ...deps.secrets.oktaEnvironment,
     STATE_TABLE: deps.tables.state.name,
     EVIDENCE_BUCKET: deps.evidenceBucketName,
     INSTANCE_ARN: deps.facts.apply((f) => f.instanceArn),

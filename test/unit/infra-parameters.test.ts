@@ -301,3 +301,18 @@ describe("infra/names: resourceNames", () => {
     );
   });
 });
+
+describe("OAL_OKTA_CLIENT_ID (an Okta API Services app instead of an SSWS token)", () => {
+  it("is unset by default (SSWS) and kept when it is a client id", () => {
+    expect(readDeploymentParameters(ORG).oktaClientId).toBeUndefined();
+    expect(
+      readDeploymentParameters({ ...ORG, OAL_OKTA_CLIENT_ID: "0oa1b2c3d4e5f6g7h8i9" }).oktaClientId,
+    ).toBe("0oa1b2c3d4e5f6g7h8i9");
+  });
+
+  it("refuses something that is not a client id, naming the variable", () => {
+    expect(() => readDeploymentParameters({ ...ORG, OAL_OKTA_CLIENT_ID: "my-app" })).toThrow(
+      /OAL_OKTA_CLIENT_ID: "my-app" is not an Okta app client id/,
+    );
+  });
+});
