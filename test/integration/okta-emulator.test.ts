@@ -48,16 +48,16 @@ describe("Okta emulator REST surface: rate limits and errors", () => {
       await call("GET", "/api/v1/groups", undefined, "bad-token"),
     ];
 
-    // Assess
+    // Assess: the token sees its share (50% of 50); the unauthenticated call is metered on the org bucket
     expect(responses.map((response) => response.status)).toEqual([200, 404, 401]);
     expect(responses.map((response) => response.headers.get("x-rate-limit-limit"))).toEqual([
-      "50",
-      "50",
+      "25",
+      "25",
       "50",
     ]);
     expect(responses.map((response) => response.headers.get("x-rate-limit-remaining"))).toEqual([
-      "49",
-      "48",
+      "24",
+      "23",
       "47",
     ]);
     expect(new Set(responses.map((response) => response.headers.get("x-rate-limit-reset")))).toEqual(

@@ -60,6 +60,13 @@ export const malformedBody = () => new OktaApiError(400, "E0000003", "The reques
 /** 401 E0000011: missing or wrong `Authorization: SSWS <token>`. */
 export const invalidToken = () => new OktaApiError(401, "E0000011", "Invalid token provided");
 
+/**
+ * 403 E0000006: the caller's admin role does not allow the operation (error-codes.json "Access denied
+ * exception"; the spec's `ErrorAccessDenied` example has no causes).
+ */
+export const accessDenied = () =>
+  new OktaApiError(403, "E0000006", "You do not have permission to perform the requested action");
+
 /** 404 E0000007: `Not found: Resource not found: <id> (<Type>)`, Okta's wording. */
 export const resourceNotFound = (id: string, type: "User" | "UserGroup" | "EventHook" | "Resource") =>
   new OktaApiError(404, "E0000007", `Not found: Resource not found: ${id} (${type})`);
@@ -104,7 +111,7 @@ export const invalidFilter = (filter: string, problem: string) =>
     { errorSummary: `filter '${filter}': ${problem}` },
   ]);
 
-/** 429 E0000047: the endpoint family's rate limit is exhausted. */
+/** 429 E0000047: a rate limit is exhausted (the bucket, the caller's share of it, or the concurrency limit). */
 export const rateLimited = () =>
   new OktaApiError(429, "E0000047", "API call exceeded rate limit due to too many requests.");
 

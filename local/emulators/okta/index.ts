@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OktaUserStatus } from "../../../core/estate.ts";
+import type { AdminRole } from "./admin-roles.ts";
 import { DEFAULT_ANSWER_SWITCHES, type OktaAnswerSwitches } from "./answer-switches.ts";
 import { ChangeFeed, type ChangeListener } from "./changes.ts";
 import { ID_PREFIX, IdFactory } from "./deterministic.ts";
@@ -9,7 +10,8 @@ import { OktaFaults } from "./faults.ts";
 import { HookDelivery, type HookDeliveryOptions } from "./hook-delivery.ts";
 import type { OktaAdmin, RequestContext } from "./log-event-factory.ts";
 import { OktaOperations } from "./operations.ts";
-import { RateLimiter, type RateLimitFamily } from "./rate-limits.ts";
+import { type ApiToken, ApiTokens, resolvePrincipal } from "./principals.ts";
+import { RateLimiter, type RateLimitFamily, type RateLimitSettings } from "./rate-limits.ts";
 import { routeRequest } from "./router.ts";
 import { eventHookRoutes } from "./routes/event-hooks.ts";
 import { groupRoutes } from "./routes/groups.ts";
@@ -18,6 +20,7 @@ import type { OktaServices } from "./routes/route.ts";
 import { userRoutes } from "./routes/users.ts";
 import { SystemLog } from "./system-log.ts";
 
+export type { AdminRole, OktaPermission, RoleType } from "./admin-roles.ts";
 export type { OktaAnswerSwitches } from "./answer-switches.ts";
 export type { OktaChange } from "./changes.ts";
 export type { DirectoryGroup, DirectorySnapshot, DirectoryUser, OktaProfile } from "./directory.ts";
@@ -25,7 +28,8 @@ export type { BatchFate, DelayRange, DeliveryChaos, HookChaos } from "./hook-cha
 export type { DeliveryRecord, HookAttempt, VerificationRecord } from "./hook-delivery.ts";
 export type { LifecycleOperation } from "./lifecycle-rules.ts";
 export type { SessionClear } from "./operations.ts";
-export type { RateLimitFamily } from "./rate-limits.ts";
+export type { ApiToken, Principal, SuspendedCreatorTokens } from "./principals.ts";
+export type { RateLimitFamily, RateLimitSettings } from "./rate-limits.ts";
 
 /** A user of the initial estate (no System Log events are written for it). */
 export interface EstateUser {
@@ -49,6 +53,15 @@ export interface OktaEmulatorOptions {
   apiToken?: string;
   /** The admin the token belongs to (the LogEvent `actor`). @default id from the seed, admin@example.com, "Okta Admin" */
   admin?: Partial<OktaAdmin>;
+  /** The admin roles of `apiToken` (its creator's). @default [{ type: "SUPER_ADMIN" }] */
+  apiTokenRoles?: AdminRole[];
+  /**
+   * A second SSWS token, created by a Report Administrator (report-admin@example.com): it may read the
+   * System Log and nothing else. @default "00local-okta-report-admin-token"
+   */
+  reportAdminToken?: string;
+  /** Per-principal share, concurrency limit and the header switches (see `RateLimitSettings`). */
+  rateLimitSettings?: Partial<RateLimitSettings>;
   /** The org URL used in links and the delivery `source`. @default the scheme and host the client used */
   orgUrl?: string;
   /** Seed of the id and fault streams. @default 1 */
@@ -87,7 +100,10 @@ export interface OktaEmulator {
   faults: OktaFaults;
   /** What the spec leaves open in answers; mutable (`answerSwitches.logEventNulls = "omitted"`). */
   answerSwitches: OktaAnswerSwitches;
-  /** Per-family limits (mutable: `rateLimits.limits["/api/v1/logs"] = 2`) and window reset. */
+  /**
+   * Per-family limits (mutable: `rateLimits.limits["/api/v1/logs"] = 2`), `settings` (per-principal
+   * share, concurrency limit, header switches) and window reset.
+   */
   rateLimits: RateLimiter;
   /** Event hook delivery: records, the drop switch, the seeded `chaos` settings, `idle()`. */
   hooks: HookDelivery;
@@ -96,6 +112,12 @@ export interface OktaEmulator {
   /** The token clients must present and the admin it acts as. */
   apiToken: string;
   admin: OktaAdmin;
+  /** The Report Administrator's token (System Log only). */
+  reportAdminToken: string;
+  /** Every API token: `setCreatorRoles` (a creator's roles changed), the suspended-creator switch. */
+  tokens: ApiTokens;
+  /** Creates another SSWS token for `creator` (by default a new admin outside the directory) with `roles`. */
+  issueApiToken(roles: AdminRole[], creator?: OktaAdmin): ApiToken;
   /** A request context for changes made without HTTP (demo scripts), acting as the admin. */
   internalContext(): RequestContext;
   /** Subscribes to changes (user status, memberships...); returns the unsubscribe function. */
@@ -118,6 +140,7 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
   };
   const apiToken = options.apiToken ?? "00local-okta-api-token";
   const tokenId = ids.objectId(ID_PREFIX.apiToken);
+  const reportAdminToken = options.reportAdminToken ?? "00local-okta-report-admin-token";
   const directory = new OktaDirectory(ids, nowIso);
   const log = new SystemLog(`okta-emulator-${seed}-${ids.token(16)}`);
   const changes = new ChangeFeed(onUnexpectedError);
@@ -137,7 +160,33 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
   });
   log.onAppend((event) => hooks.enqueue(event));
   const faults = new OktaFaults(seed + 1);
-  const limiter = new RateLimiter(options.rateLimits);
+  const limiter = new RateLimiter(options.rateLimits, options.rateLimitSettings);
+  // A token follows its creator: a deactivated creator's tokens answer 401 (principals.ts).
+  const tokens = new ApiTokens((adminId) => directory.user(adminId)?.status);
+  const issueApiToken = (roles: AdminRole[], creator?: OktaAdmin, secret?: string): ApiToken =>
+    tokens.add({
+      token: secret ?? `00${ids.token(40)}`,
+      id: ids.objectId(ID_PREFIX.apiToken),
+      creator: creator ?? {
+        id: ids.objectId(ID_PREFIX.user),
+        login: "api-admin@example.com",
+        displayName: "API Admin",
+      },
+      roles,
+    });
+  tokens.add({
+    token: apiToken,
+    id: tokenId,
+    creator: admin,
+    roles: options.apiTokenRoles ?? [{ type: "SUPER_ADMIN" }],
+  });
+  // Fixed ids (not drawn from the seeded stream, so every other id stays as it was).
+  tokens.add({
+    token: reportAdminToken,
+    id: "00Tlocalreportadmin0",
+    creator: { id: "00ulocalreportadmin0", login: "report-admin@example.com", displayName: "Report Admin" },
+    roles: [{ type: "REPORT_ADMIN" }],
+  });
   seedEstate(directory, options.estate);
 
   const services: OktaServices = {
@@ -161,7 +210,7 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     routes,
     services,
     limiter,
-    tokens: new Map([[apiToken, { admin, tokenId }]]),
+    resolvePrincipal: (authorization: string | undefined) => resolvePrincipal(authorization, tokens),
     orgUrl: options.orgUrl,
     onUnexpectedError,
   };
@@ -178,6 +227,9 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     hookRegistry,
     apiToken,
     admin,
+    reportAdminToken,
+    tokens,
+    issueApiToken: (roles, creator) => issueApiToken(roles, creator),
     internalContext: () => ({
       requestId: ids.requestId(),
       requestUri: "/admin",

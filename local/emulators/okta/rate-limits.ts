@@ -1,7 +1,11 @@
 /**
- * Okta's org-wide rate limits: one bucket per endpoint family, a fixed one-minute window, and three
- * headers on every response (developer.okta.com "Rate limit best practices"): `X-Rate-Limit-Limit`,
- * `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset` (UTC epoch seconds when the window resets).
+ * Okta's rate limits: one org-wide bucket per endpoint family with a fixed one-minute window, of which
+ * each API token or OAuth app may use a share (50% by default: developer.okta.com "Token and OAuth 2.0
+ * app rate limits", help.okta.com "API rate limits" > "Rate limit per API token"), and an org-wide limit
+ * on requests in flight (75 by default: developer.okta.com "Concurrency limits"). Three headers on every
+ * response (developer.okta.com "Rate limit best practices"): `X-Rate-Limit-Limit`,
+ * `X-Rate-Limit-Remaining` and `X-Rate-Limit-Reset` (UTC epoch seconds when the window resets); past
+ * the concurrency limit they "report the concurrent values".
  */
 
 /** The endpoint families the emulator meters separately, named by Okta's path templates. */
@@ -47,35 +51,112 @@ export interface RateLimitDecision {
   resetEpochSeconds: number;
 }
 
-/** Fixed-window counters per family; the window is aligned to the clock's minute. */
+/**
+ * What Okta's docs leave open, one switch each (the adapter must be right under every setting):
+ * - `principalHeaders`: whether the headers a token sees report its share of the bucket or the org's
+ *   bucket ("Token and OAuth 2.0 app rate limits" does not say).
+ * - `concurrencyReset`: the `X-Rate-Limit-Reset` of a concurrency 429, which "is only an estimate"
+ *   ("Rate limit best practices"): the next second, or the end of the minute window.
+ */
+export interface RateLimitSwitches {
+  /** @default "principal" */
+  principalHeaders: "principal" | "org";
+  /** @default "next-second" */
+  concurrencyReset: "next-second" | "window-end";
+}
+
+/** Settings of a `RateLimiter`; every one can be changed at runtime. */
+export interface RateLimitSettings extends RateLimitSwitches {
+  /** Percent of each bucket one principal (token or OAuth app) may use, 1 to 100. @default 50 */
+  principalSharePercent: number;
+  /** Requests in flight across the org. @default 75 */
+  concurrencyLimit: number;
+}
+
+export const DEFAULT_RATE_LIMIT_SETTINGS: Readonly<RateLimitSettings> = {
+  principalSharePercent: 50,
+  concurrencyLimit: 75,
+  principalHeaders: "principal",
+  concurrencyReset: "next-second",
+};
+
+type Window = { start: number; used: number };
+
+/**
+ * Fixed-window counters per family and per (family, principal); the window is aligned to the clock's
+ * minute. A request counts against both when it is allowed.
+ */
 export class RateLimiter {
   readonly limits: Record<RateLimitFamily, number>;
-  private readonly windows = new Map<RateLimitFamily, { start: number; used: number }>();
+  readonly settings: RateLimitSettings;
+  private readonly windows = new Map<string, Window>();
+  private inFlight = 0;
 
-  constructor(limits: Partial<Record<RateLimitFamily, number>> = {}) {
+  constructor(
+    limits: Partial<Record<RateLimitFamily, number>> = {},
+    settings: Partial<RateLimitSettings> = {},
+  ) {
     this.limits = { ...DEFAULT_RATE_LIMITS, ...limits };
+    this.settings = { ...DEFAULT_RATE_LIMIT_SETTINGS, ...settings };
   }
 
-  /** Counts one request of `family` at `nowMs`. */
-  take(family: RateLimitFamily, nowMs: number): RateLimitDecision {
+  /** The requests a principal may make per window on a family: its share, at least one. */
+  principalLimit(family: RateLimitFamily): number {
+    return Math.max(1, Math.floor((this.limits[family] * this.settings.principalSharePercent) / 100));
+  }
+
+  /** Counts one request of `family` at `nowMs`, by `principal` (a token or app id) when known. */
+  take(family: RateLimitFamily, nowMs: number, principal?: string): RateLimitDecision {
     const start = Math.floor(nowMs / WINDOW_MS) * WINDOW_MS;
-    const window = this.windows.get(family);
-    const current = window !== undefined && window.start === start ? window : { start, used: 0 };
-    this.windows.set(family, current);
+    const org = this.window(family, start);
+    const own = principal === undefined ? undefined : this.window(`${family} ${principal}`, start);
     const limit = this.limits[family];
-    const allowed = current.used < limit;
-    if (allowed) current.used += 1;
+    const ownLimit = this.principalLimit(family);
+    const allowed = org.used < limit && (own === undefined || own.used < ownLimit);
+    if (allowed) {
+      org.used += 1;
+      if (own !== undefined) own.used += 1;
+    }
+    const orgRemaining = Math.max(0, limit - org.used);
+    const reportOwn = own !== undefined && this.settings.principalHeaders === "principal";
     return {
       allowed,
-      limit,
-      remaining: Math.max(0, limit - current.used),
+      limit: reportOwn ? ownLimit : limit,
+      remaining: reportOwn ? Math.min(orgRemaining, Math.max(0, ownLimit - own.used)) : orgRemaining,
       resetEpochSeconds: (start + WINDOW_MS) / 1000,
     };
   }
 
-  /** Forgets every window (a fresh minute for all families). */
+  /**
+   * Admits one request in flight, or answers the concurrency decision (its headers report the
+   * concurrent values); call `leave()` once an admitted request has been answered.
+   */
+  enter(nowMs: number): RateLimitDecision | null {
+    if (this.inFlight < this.settings.concurrencyLimit) {
+      this.inFlight += 1;
+      return null;
+    }
+    const reset =
+      this.settings.concurrencyReset === "next-second"
+        ? Math.floor(nowMs / 1000) + 1
+        : (Math.floor(nowMs / WINDOW_MS) * WINDOW_MS + WINDOW_MS) / 1000;
+    return { allowed: false, limit: this.settings.concurrencyLimit, remaining: 0, resetEpochSeconds: reset };
+  }
+
+  leave(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  /** Forgets every window (a fresh minute for all families and principals). */
   reset(): void {
     this.windows.clear();
+  }
+
+  private window(key: string, start: number): Window {
+    const window = this.windows.get(key);
+    const current = window !== undefined && window.start === start ? window : { start, used: 0 };
+    this.windows.set(key, current);
+    return current;
   }
 }
 

@@ -1,15 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { requiredPermission, rolesAllow } from "./admin-roles.ts";
 import {
+  accessDenied,
   internalError,
-  invalidToken,
   methodNotSupported,
   OktaApiError,
   rateLimited,
   resourceNotFound,
 } from "./errors.ts";
 import { baseUrlOf, clientIp, type Reply, readJsonBody, writeReply } from "./http.ts";
-import type { OktaAdmin, RequestContext } from "./log-event-factory.ts";
-import { type RateLimiter, rateLimitFamily, rateLimitHeaders } from "./rate-limits.ts";
+import type { RequestContext } from "./log-event-factory.ts";
+import type { Principal } from "./principals.ts";
+import {
+  type RateLimitDecision,
+  type RateLimiter,
+  rateLimitFamily,
+  rateLimitHeaders,
+} from "./rate-limits.ts";
 import type { OktaServices, Route } from "./routes/route.ts";
 
 /** The prefix the emulator owns on a shared server. */
@@ -19,8 +26,12 @@ export interface RouterConfig {
   routes: Route[];
   services: OktaServices;
   limiter: RateLimiter;
-  /** SSWS tokens accepted, with the admin each acts as and the token's id. */
-  tokens: ReadonlyMap<string, { admin: OktaAdmin; tokenId: string }>;
+  /** Who is calling, from the `Authorization` header; throws 401 E0000011 (principals.ts). */
+  resolvePrincipal: (
+    authorization: string | undefined,
+    req: IncomingMessage,
+    url: URL,
+  ) => Principal | Promise<Principal>;
   /** The org URL for links; by default the scheme and host the client used. */
   orgUrl: string | undefined;
   /** Unexpected exceptions (a bug, not an Okta error) are reported here and answered 500 E0000009. */
@@ -28,9 +39,11 @@ export interface RouterConfig {
 }
 
 /**
- * Answers requests under `/api/v1` the way Okta's API front door does, in this order: rate limit
- * (every response carries the `X-Rate-Limit-*` headers), SSWS authentication, injected server errors,
- * then the route. Errors are Okta's JSON error objects. Returns `false` for paths it does not own.
+ * Answers requests under `/api/v1` the way Okta's API front door does, in this order: the org's
+ * concurrency limit, authentication (the principal), rate limits (the bucket and the principal's share
+ * of it; every response carries the `X-Rate-Limit-*` headers and a `Date` from the emulator's clock),
+ * the principal's admin roles (403 E0000006, admin-roles.ts), injected server errors, then the route.
+ * Errors are Okta's JSON error objects. Returns `false` for paths it does not own.
  */
 export async function routeRequest(
   config: RouterConfig,
@@ -39,35 +52,50 @@ export async function routeRequest(
 ): Promise<boolean> {
   const url = new URL(req.url ?? "/", "http://emulator.invalid");
   if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) return false;
-  const { services } = config;
-  const decision = config.limiter.take(rateLimitFamily(url.pathname), services.clock());
-  const throttled = !decision.allowed || services.faults.drawThrottle();
-  const headers = rateLimitHeaders(throttled ? { ...decision, remaining: 0 } : decision);
+  const { services, limiter } = config;
+  const now = services.clock();
+  // The Date header carries the emulator's clock, so a client can tell its skew from Okta's.
+  let headers: Record<string, string> = { Date: new Date(now).toUTCString() };
+  const meter = (decision: RateLimitDecision) => {
+    headers = { ...headers, ...rateLimitHeaders(decision) };
+  };
+  const busy = limiter.enter(now);
   try {
+    if (busy !== null) {
+      meter(busy);
+      throw rateLimited();
+    }
+    const family = rateLimitFamily(url.pathname);
+    let caller: Principal;
+    try {
+      caller = await config.resolvePrincipal(req.headers.authorization, req, url);
+    } catch (error) {
+      meter(limiter.take(family, now));
+      throw error;
+    }
+    const decision = limiter.take(family, now, caller.id);
+    const throttled = !decision.allowed || services.faults.drawThrottle();
+    meter(throttled ? { ...decision, remaining: 0 } : decision);
     if (throttled) throw rateLimited();
-    const caller = authenticate(config, req);
+    const permission = requiredPermission(req.method ?? "GET", url.pathname);
+    if (permission !== null && !rolesAllow(caller.roles, permission)) throw accessDenied();
     if (services.faults.drawServerError()) throw internalError();
     const reply = await dispatch(config, req, url, caller);
     writeReply(res, reply, headers);
   } catch (error) {
     const okta = error instanceof OktaApiError ? error : unexpected(config, error);
     writeReply(res, { status: okta.status, body: okta.body(services.ids.errorId()) }, headers);
+  } finally {
+    if (busy === null) limiter.leave();
   }
   return true;
-}
-
-function authenticate(config: RouterConfig, req: IncomingMessage): { admin: OktaAdmin; tokenId: string } {
-  const match = /^SSWS\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
-  const caller = match?.[1] === undefined ? undefined : config.tokens.get(match[1]);
-  if (caller === undefined) throw invalidToken();
-  return caller;
 }
 
 async function dispatch(
   config: RouterConfig,
   req: IncomingMessage,
   url: URL,
-  caller: { admin: OktaAdmin; tokenId: string },
+  caller: Principal,
 ): Promise<Reply> {
   const matching = config.routes
     .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
@@ -84,8 +112,8 @@ async function dispatch(
     url: `${url.pathname}${url.search === "" ? "?" : url.search}`,
     ipAddress: clientIp(req),
     userAgent: typeof req.headers["user-agent"] === "string" ? req.headers["user-agent"] : null,
-    apiTokenId: caller.tokenId,
-    actor: caller.admin,
+    apiTokenId: caller.kind === "api-token" ? caller.id : null,
+    actor: caller.actor,
   };
   return chosen.route.handle({
     req,
