@@ -62,15 +62,37 @@ export class OktaRequestRejectedError extends OktaAdapterError {
   }
 }
 
-/** 429 still answered after every retry (E0000047). */
+/**
+ * 403 E0000006 (or an OAuth `insufficient_scope` challenge): the token's admin role (or the service
+ * app's scopes) does not allow the call. Never retried: the message says what the token lacks and how to
+ * grant it (okta/permissions.ts). A 403 about the user's status (E0000016, E0000038) is not this error.
+ */
+export class OktaPermissionError extends OktaRequestRejectedError {
+  override name = "OktaPermissionError";
+  /** What the token lacks, in Okta's terms. */
+  readonly lacks: string;
+
+  constructor(message: string, context: OktaErrorContext & { causes: string[]; lacks: string }) {
+    super(message, context);
+    this.lacks = context.lacks;
+  }
+}
+
+/** 429 still answered after every retry (E0000047), or a wait for the reset that would not fit. */
 export class OktaRateLimitError extends OktaAdapterError {
   override name = "OktaRateLimitError";
-  /** When Okta said the window resets (`X-Rate-Limit-Reset`), ISO-8601; `null` without the header. */
+  /** When Okta said the window resets (`X-Rate-Limit-Reset`), ISO-8601 by Okta's clock; `null` without the header. */
   readonly resetAt: string | null;
+  /** How long the client would have had to wait (by Okta's `Date`), when it gave up because that did not fit. */
+  readonly waitMs: number | null;
 
-  constructor(message: string, context: OktaErrorContext & { resetAt: string | null }) {
+  constructor(
+    message: string,
+    context: OktaErrorContext & { resetAt: string | null; waitMs?: number | null },
+  ) {
     super(message, context);
     this.resetAt = context.resetAt;
+    this.waitMs = context.waitMs ?? null;
   }
 }
 

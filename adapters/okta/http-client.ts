@@ -5,6 +5,7 @@ import {
   type OktaErrorContext,
   OktaNetworkError,
   OktaNotFoundError,
+  OktaPermissionError,
   OktaRateLimitError,
   OktaRequestRejectedError,
   OktaResponseValidationError,
@@ -12,6 +13,7 @@ import {
   OktaUntrustedLinkError,
 } from "./errors.ts";
 import { linkTarget } from "./link-header.ts";
+import { describeMissingPermission } from "./permissions.ts";
 import { oktaErrorBodySchema } from "./schemas.ts";
 
 /** How the client talks to Okta. */
@@ -26,8 +28,17 @@ export interface OktaHttpOptions {
   maxRetries?: number;
   /** Waits between attempts (injectable so tests never sleep). @default setTimeout-based */
   sleep?: (ms: number) => Promise<void>;
-  /** Epoch milliseconds, to turn `X-Rate-Limit-Reset` into a wait. @default Date.now */
+  /**
+   * Epoch milliseconds, to turn `X-Rate-Limit-Reset` into a wait when a 429 has no usable `Date` header
+   * (with one, the wait is reset minus Okta's `Date`: our clock's skew does not matter). @default Date.now
+   */
   now?: () => number;
+  /**
+   * Milliseconds the caller has left (a Lambda passes `context.getRemainingTimeInMillis()` minus a
+   * safety margin). A rate-limit wait that would not fit throws OktaRateLimitError at once, so the
+   * workflow retries the task later instead of the function timing out mid-wait. @default no limit
+   */
+  remainingTimeMs?: () => number;
   /** Never wait longer than this for a rate-limit window, whatever the reset header says. @default 60000 */
   maxRateLimitWaitMs?: number;
   /** First backoff after a 5xx / connection failure; doubles per attempt, full jitter. @default 200 */
@@ -69,6 +80,7 @@ export class OktaHttpClient {
   private readonly maxRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly remainingTimeMs: () => number;
   private readonly maxRateLimitWaitMs: number;
   private readonly retryBaseDelayMs: number;
   private readonly random: () => number;
@@ -83,6 +95,7 @@ export class OktaHttpClient {
     this.maxRetries = options.maxRetries ?? 3;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
     this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 60_000;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 200;
     this.random = options.random ?? Math.random;
@@ -178,13 +191,20 @@ export class OktaHttpClient {
       const error = { ...context, status: response.status, ...errorFields(text) };
       if (response.status === 429) {
         const resetAt = resetTime(response.headers.get("x-rate-limit-reset"));
-        if (retriesLeft) {
-          await this.sleep(this.rateLimitWait(resetAt, attempt));
+        const wait = this.rateLimitWait(resetAt, attempt, response.headers.get("date"));
+        const left = this.remainingTimeMs();
+        if (retriesLeft && wait <= left) {
+          await this.sleep(wait);
           continue;
         }
-        throw new OktaRateLimitError(`${method} ${url} is still rate limited after ${attempt} attempt(s)`, {
+        const why =
+          wait > left
+            ? `is rate limited and waiting ${wait} ms for the reset would not fit in the ${Math.max(0, Math.floor(left))} ms left: retry later`
+            : `is still rate limited after ${attempt} attempt(s)`;
+        throw new OktaRateLimitError(`${method} ${url} ${why}`, {
           ...error,
           resetAt: resetAt === null ? null : new Date(resetAt).toISOString(),
+          waitMs: wait,
         });
       }
       if (response.status >= 500) {
@@ -201,14 +221,18 @@ export class OktaHttpClient {
     }
   }
 
-  /** Until the window resets (plus a little for clock skew), never more than the configured bound. */
-  private rateLimitWait(resetAtMs: number | null, attempt: number): number {
+  /**
+   * Until the window resets, measured on Okta's clock: `X-Rate-Limit-Reset` minus the response's `Date`
+   * (both Okta's, so a skewed local clock neither retries early nor waits too long; `Date` has whole
+   * seconds, so the wait errs long by under a second), plus a little margin; our clock only without a
+   * usable `Date`. Never more than the configured bound.
+   */
+  private rateLimitWait(resetAtMs: number | null, attempt: number, date: string | null): number {
     if (resetAtMs === null)
       return Math.min(FALLBACK_RATE_LIMIT_WAIT_MS * 2 ** (attempt - 1), this.maxRateLimitWaitMs);
-    return Math.min(
-      Math.max(0, resetAtMs - this.now()) + RATE_LIMIT_RESET_MARGIN_MS,
-      this.maxRateLimitWaitMs,
-    );
+    const oktaNow = date === null ? Number.NaN : Date.parse(date);
+    const now = Number.isFinite(oktaNow) ? oktaNow : this.now();
+    return Math.min(Math.max(0, resetAtMs - now) + RATE_LIMIT_RESET_MARGIN_MS, this.maxRateLimitWaitMs);
   }
 
   private backoff(attempt: number): number {
@@ -225,6 +249,14 @@ function clientError(
   const message = `${method} ${url} failed with HTTP ${status}${summary(error)}`;
   if (status === 401) return new OktaAuthenticationError(message, error);
   if (status === 404) return new OktaNotFoundError(message, error);
+  // E0000006 is Okta's "no permission"; other 403s (E0000016, E0000038) are about the user's status.
+  if (status === 403 && error.errorCode === "E0000006") {
+    const lacks = describeMissingPermission(method, url, null);
+    return new OktaPermissionError(`${method} ${url} was refused (HTTP 403${summary(error)}): ${lacks}`, {
+      ...error,
+      lacks,
+    });
+  }
   return new OktaRequestRejectedError(message, error);
 }
 

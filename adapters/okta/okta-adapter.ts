@@ -5,6 +5,7 @@ import {
   OktaAdapterError,
   OktaAuthenticationError,
   OktaNotFoundError,
+  OktaPermissionError,
   OktaResponseValidationError,
 } from "./errors.ts";
 import { OktaHttpClient, type OktaHttpOptions } from "./http-client.ts";
@@ -215,7 +216,9 @@ export class OktaAdapter implements OktaUserPort {
     try {
       return await this.listGroupMembers(groupId);
     } catch (error) {
-      if (error instanceof OktaAdapterError && !(error instanceof OktaAuthenticationError)) return null;
+      // A token that may not read groups fails the whole read, loudly, like a bad token.
+      const credentials = error instanceof OktaAuthenticationError || error instanceof OktaPermissionError;
+      if (error instanceof OktaAdapterError && !credentials) return null;
       throw error;
     }
   }

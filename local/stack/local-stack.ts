@@ -383,7 +383,11 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   // One publisher and idempotency store for the three ingress channels, as deployed.
   const ingest = {
-    normalizeOptions: { provisioningAppIds: policy.okta.provisioningAppIds },
+    normalizeOptions: {
+      provisioningAppIds: policy.okta.provisioningAppIds,
+      // The pipeline's own session clears (a leaver run's) start no run: the local token's admin is its actor.
+      pipelineActorIds: [...policy.compromiseSignals.pipelineActorIds, okta.admin.id],
+    },
     publish: recordPublishes(
       ingress,
       createIdempotentPublisher({

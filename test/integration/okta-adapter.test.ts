@@ -391,12 +391,13 @@ describe("OktaAdapter against the Okta emulator: failures", () => {
   });
 
   it("waits until X-Rate-Limit-Reset after a 429 and then succeeds", async () => {
-    // Prepare: 2 requests a minute on /api/v1/users/{id}; the clock sits 20.5 s into a window
+    // Prepare: 4 requests a minute on /api/v1/users/{id}, 2 for this token (Okta's 50% per token);
+    // the clock sits 20.5 s into a window
     const time = fakeTime(Date.UTC(2024, 4, 1, 12, 0, 20, 500));
     const okta = await startOkta({
       estate: { users: [person(1)] },
       clock: time.now,
-      rateLimits: { "/api/v1/users/{id}": 2 },
+      rateLimits: { "/api/v1/users/{id}": 4 },
     });
     const adapter = adapterFor(okta, { now: time.now, sleep: time.sleep });
     const id = okta.emulator.state.users()[0]?.id ?? "";
@@ -406,9 +407,9 @@ describe("OktaAdapter against the Okta emulator: failures", () => {
     await adapter.getUser(id);
     const third = await adapter.getUser(id);
 
-    // Assess: one wait, exactly to the reset second (12:01:00) plus the margin
+    // Assess: one wait, to the reset second (12:01:00) from Okta's Date (12:00:20, whole seconds) plus the margin
     expect(third?.id).toBe(id);
-    expect(time.slept).toEqual([39_500 + RATE_LIMIT_RESET_MARGIN_MS]);
+    expect(time.slept).toEqual([40_000 + RATE_LIMIT_RESET_MARGIN_MS]);
   });
 
   it("gives up with OktaRateLimitError after maxRetries when every answer is 429", async () => {
