@@ -99,7 +99,9 @@ export type IgnoredReasonCode =
   /** An `application.*` event for an app that does not provision AWS IAM Identity Center. */
   | "app-not-provisioning-aws"
   /** An `application.*` event while no provisioning app id is configured. */
-  | "no-provisioning-app-configured";
+  | "no-provisioning-app-configured"
+  /** A `user.session.clear` made by the pipeline itself (`NormalizeOptions.pipelineActorIds`). */
+  | "pipeline-own-action";
 
 /** A LogEvent that is valid but triggers nothing, with the reason in words and as a code. */
 export interface Ignored {

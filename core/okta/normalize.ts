@@ -25,6 +25,11 @@ export interface NormalizeOptions {
    * `application.user_membership.*` events for these apps count; with none, all are ignored.
    */
   provisioningAppIds: readonly string[];
+  /**
+   * System Log actor ids of the pipeline's own Okta calls (policy `compromiseSignals.pipelineActorIds`):
+   * their `user.session.clear` (the clear a leaver run makes) is ignored, so it starts no run. @default []
+   */
+  pipelineActorIds?: readonly string[];
 }
 
 /** A target selected by type, with its id guaranteed. */
@@ -50,6 +55,18 @@ export function normalize(
   }
   const result = event.outcome?.result ?? null;
   if (result !== "SUCCESS") return ignored(ids, "outcome-not-success", outcomeSentence(result, event));
+  const actorId = nonEmpty(event.actor?.id);
+  if (
+    rule.signal === "adminSessionClear" &&
+    actorId !== null &&
+    options.pipelineActorIds?.includes(actorId)
+  ) {
+    return ignored(
+      ids,
+      "pipeline-own-action",
+      `${event.eventType} by ${actorId}, the pipeline itself (a leaver run's session clear), is no admin's signal.`,
+    );
+  }
 
   const targets = (event.target ?? []).filter((target) => target !== null);
   const base = {

@@ -113,14 +113,21 @@ describe("compromise signals end older AWS sessions and keep access (local stack
     }
   });
 
-  it("the pipeline's own session clear ends nothing; the finding says why", async () => {
+  it("the pipeline's own session clear starts no run; an admin's does", async () => {
     // Prepare
-    const login = "omar.haddad@example.com";
+    const login = "jane.doe@example.com";
     const user = stack.emulators.okta.state.user(login);
     if (!user) throw new Error(`no ${login}`);
     const denies = (await stack.adapters.ledger.list()).length;
+    const lastClear = () =>
+      String(
+        stack.emulators.okta.systemLog
+          .all()
+          .filter((e) => e.eventType === "user.session.clear")
+          .at(-1)?.uuid,
+      );
 
-    // Act: a session clear whose actor is the pipeline's own token admin
+    // Act: a session clear whose actor is the pipeline's own token admin, then one by the SOC admin
     stack.emulators.okta.operations.recordEvent(
       consoleContext(stack.emulators.okta.admin),
       "user.session.clear",
@@ -129,17 +136,18 @@ describe("compromise signals end older AWS sessions and keep access (local stack
       },
     );
     await stack.settle();
+    const own = lastClear();
+    const deniesAfterOwn = (await stack.adapters.ledger.list()).length;
+    stack.emulators.okta.operations.recordEvent(consoleContext(SOC_ADMIN), "user.session.clear", { user });
+    await stack.settle();
     const record = await runRecord(user.id);
 
-    // Assess
-    expect(record.body.plan.findings).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          kind: "compromise-signal",
-          message: expect.stringContaining("made by the pipeline itself"),
-        }),
-      ]),
-    );
-    expect(await stack.adapters.ledger.list()).toHaveLength(denies);
+    // Assess: ingress ignored the pipeline's own clear (no run, no Deny); the admin's ended older sessions
+    expect(stack.ingress.outcomes().get(own)).toEqual(["hook:ignored:pipeline-own-action"]);
+    expect(deniesAfterOwn).toBe(denies);
+    expect(record.body.trigger.events.map((e: { oktaEventId: string }) => e.oktaEventId)).toEqual([
+      lastClear(),
+    ]);
+    expect(await stack.adapters.ledger.list()).toHaveLength(denies + 1);
   });
 });

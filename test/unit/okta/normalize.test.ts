@@ -254,6 +254,23 @@ describe("normalize: issue 13's group events, lock and compromise signals", () =
     expect("riskLevel" in result ? result.riskLevel : undefined).toBe(riskLevel);
   });
 
+  it("ignores a session clear made by the pipeline's own actor, and keeps an admin's", () => {
+    // Prepare
+    const options = { ...WITH_AWS_APP, pipelineActorIds: ["0oa1pipeline0app0id0"] };
+    const own = logEventFixture("user.session.clear");
+    own.actor = { id: "0oa1pipeline0app0id0", type: "PublicClientApp" };
+
+    // Act
+    const ownResult = run(own, options);
+    const adminResult = run(logEventFixture("user.session.clear"), options);
+    const otherSignal = run({ ...logEventFixture("user.mfa.factor.reset_all"), actor: own.actor }, options);
+
+    // Assess
+    expect(ownResult).toMatchObject({ kind: "ignored", reasonCode: "pipeline-own-action" });
+    expect(adminResult).toMatchObject({ kind: "mover", signal: "adminSessionClear" });
+    expect(otherSignal).toMatchObject({ kind: "mover", signal: "mfaReset" });
+  });
+
   it("reads no risk level without debug data", () => {
     // Prepare
     const raw = logEventFixture("user.risk.detect");
