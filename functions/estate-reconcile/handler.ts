@@ -17,6 +17,7 @@ import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
+import { lambdaDeadline, type RemainingTime } from "../shared/invocation-deadline.ts";
 import { readPolicy } from "../shared/policy-location.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { userReconcileConfigSchema } from "../user-reconcile/config.ts";
@@ -59,7 +60,11 @@ async function build() {
   return estateReconcileTasks({
     // Read per run (a policy-change run must see the new version); the object is a few kilobytes.
     policy: () => readPolicy(config.POLICY_LOCATION, { s3: () => s3 }),
-    okta: new OktaAdapter({ orgUrl: config.OKTA_ORG_URL, token }),
+    okta: new OktaAdapter({
+      orgUrl: config.OKTA_ORG_URL,
+      token,
+      remainingTimeMs: lambdaDeadline.remainingTimeMs,
+    }),
     organizations,
     identityCenter,
     ledger,
@@ -89,14 +94,17 @@ async function build() {
 
 const handler =
   (task: EstateReconcileTask) =>
-  (state: unknown): Promise<unknown> =>
-    retryableByWorkflow(`estate-reconcile ${task}`, async () => {
+  (state: unknown, context?: RemainingTime): Promise<unknown> => {
+    // Bounds the Okta adapter's rate-limit waits by what this invocation has left.
+    lambdaDeadline.enter(context);
+    return retryableByWorkflow(`estate-reconcile ${task}`, async () => {
       built ??= build().catch((error: unknown) => {
         built = undefined;
         throw error;
       });
       return (await built)[task](state);
     });
+  };
 
 /** Lambda entries of the estate-reconcile Task states (workflows/estate-reconcile.ts), one function each. */
 export const planEstateRun = handler("planEstateRun");

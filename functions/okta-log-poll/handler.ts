@@ -5,12 +5,14 @@ import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
 import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
 import { OktaAdapter, type SystemLogQuery } from "../../adapters/okta.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
+import { lambdaDeadline } from "../shared/invocation-deadline.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaLogPollHandler } from "./create-handler.ts";
 import { DEFAULT_POLL_LIMITS } from "./poll-system-log.ts";
@@ -39,13 +41,19 @@ const systemLog = {
     const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
     if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
     if (okta?.token !== token)
-      okta = { token, adapter: new OktaAdapter({ orgUrl: config.OKTA_ORG_URL, token }) };
+      okta = {
+        token,
+        adapter: new OktaAdapter({
+          orgUrl: config.OKTA_ORG_URL,
+          token,
+          remainingTimeMs: lambdaDeadline.remainingTimeMs,
+        }),
+      };
     return okta.adapter.systemLogPage(from);
   },
 };
 
-/** Lambda entry: the scheduled System Log poller. */
-export const handler = createOktaLogPollHandler({
+const poll = createOktaLogPollHandler({
   logger: new Logger({ serviceName: "okta-log-poll" }),
   metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-log-poll" }),
   systemLog,
@@ -66,3 +74,9 @@ export const handler = createOktaLogPollHandler({
   now: () => new Date().toISOString(),
   maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,
 });
+
+/** Lambda entry: the scheduled System Log poller; its Okta rate-limit waits fit in the invocation. */
+export const handler = (event: unknown, context: Context) => {
+  lambdaDeadline.enter(context);
+  return poll(event, context);
+};

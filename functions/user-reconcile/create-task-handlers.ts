@@ -21,6 +21,11 @@ import type { Policy } from "../../core/policy/schema.ts";
 import type { OktaUserPort } from "../../core/ports.ts";
 import { USER_RECONCILE_TASKS, type UserReconcileTask } from "../../workflows/user-reconcile.ts";
 import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
+import {
+  type InvocationDeadline,
+  lambdaDeadline,
+  type RemainingTime,
+} from "../shared/invocation-deadline.ts";
 import type { UserReconcileConfig } from "./config.ts";
 import { revocationTimings } from "./revocation-timing.ts";
 import { userRunSignals } from "./run-signals.ts";
@@ -48,9 +53,15 @@ export interface UserReconcileHandlerDeps {
   metrics: Pick<Metrics, "addMetric" | "publishStoredMetrics">;
   /** @default the system clock */
   now?: () => string;
+  /** Where each invocation's remaining time is kept for the Okta adapter. @default lambdaDeadline */
+  deadline?: InvocationDeadline;
 }
 
-export type UserReconcileHandlers = Record<UserReconcileTask, (state: UserRunState) => Promise<unknown>>;
+/** A task handler; the Lambda context bounds Okta's rate-limit waits (none without one). */
+export type UserReconcileHandlers = Record<
+  UserReconcileTask,
+  (state: UserRunState, context?: RemainingTime) => Promise<unknown>
+>;
 
 /**
  * The Lambda handlers of the user-reconcile tasks, built on first use from the validated config with
@@ -65,11 +76,20 @@ const POLICY_MAX_AGE_MS = 60_000;
 
 export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): UserReconcileHandlers {
   const now = deps.now ?? (() => new Date().toISOString());
+  // The invocation's remaining time, read by the Okta adapter before it waits for a rate-limit reset.
+  const deadline = deps.deadline ?? lambdaDeadline;
   let okta: { token: string; adapter: OktaAdapter } | undefined;
   const oktaAdapter = async () => {
     const token = await deps.oktaToken();
     if (okta?.token !== token)
-      okta = { token, adapter: new OktaAdapter({ orgUrl: deps.config.OKTA_ORG_URL, token }) };
+      okta = {
+        token,
+        adapter: new OktaAdapter({
+          orgUrl: deps.config.OKTA_ORG_URL,
+          token,
+          remainingTimeMs: deadline.remainingTimeMs,
+        }),
+      };
     return okta.adapter;
   };
   const lazyOkta: OktaUserPort = {
@@ -138,8 +158,9 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
 
   const handler =
     (task: UserReconcileTask) =>
-    (state: UserRunState): Promise<unknown> =>
-      retryableByWorkflow(`user-reconcile ${task}`, async () => {
+    (state: UserRunState, context?: RemainingTime): Promise<unknown> => {
+      deadline.enter(context);
+      return retryableByWorkflow(`user-reconcile ${task}`, async () => {
         const result = await (await tasks())[task](state);
         if (task === "writeUserEvidence") {
           for (const timing of revocationTimings(state)) {
@@ -152,6 +173,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
         }
         return result;
       });
+    };
   return Object.fromEntries(
     USER_RECONCILE_TASKS.map((task) => [task, handler(task)]),
   ) as UserReconcileHandlers;
