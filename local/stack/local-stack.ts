@@ -546,7 +546,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     endpoints: {
       hook: { url: `${gateway.url}/okta/events`, secret: options.hookSecret },
-      okta: { orgUrl: gateway.url, apiToken: okta.apiToken },
+      // reportAdminToken: a Report Administrator's SSWS token, which may read the System Log only.
+      okta: { orgUrl: gateway.url, apiToken: okta.apiToken, reportAdminToken: okta.reportAdminToken },
       aws: { endpoint: gateway.url, region: "us-east-1" },
       /** The revocation SCP slots (what a deployed function gets as REVOCATION_SCP_IDS). */
       revocationScpIds: scpSlots,

@@ -52,11 +52,24 @@ describe("npm start (local/start.ts)", () => {
     expect((await stat(path.join(dir, ".local/endpoints.json"))).mode & 0o777).toBe(0o600);
     expect(endpoints).toMatchObject({
       hook: { url: `http://127.0.0.1:${port}/okta/events`, secret: "Bearer start-test-secret" },
-      okta: { orgUrl: `http://127.0.0.1:${port}`, apiToken: expect.any(String) },
+      okta: {
+        orgUrl: `http://127.0.0.1:${port}`,
+        apiToken: expect.any(String),
+        reportAdminToken: expect.any(String),
+      },
       aws: { endpoint: `http://127.0.0.1:${port}`, region: "us-east-1" },
       evidence: { bucket: expect.any(String), endpoint: `http://127.0.0.1:${port + 1}` },
       state: { url: `http://127.0.0.1:${port}/local/state` },
     });
+    // The Report Administrator's token reads the System Log and nothing else.
+    const asReportAdmin = (p: string) =>
+      fetch(`${endpoints.okta.orgUrl}${p}`, {
+        headers: { authorization: `SSWS ${endpoints.okta.reportAdminToken}` },
+      });
+    expect([
+      (await asReportAdmin("/api/v1/logs")).status,
+      (await asReportAdmin("/api/v1/users")).status,
+    ]).toEqual([200, 403]);
     const state = (await (await fetch(endpoints.state.url)).json()) as {
       okta: { users: unknown[] };
       organization: { accounts: unknown[] };
