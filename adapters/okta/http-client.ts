@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { formatPath } from "../../core/field-error.ts";
+import { type OktaAuthorizer, oktaAuthorizer } from "./authorizer.ts";
 import {
   OktaAuthenticationError,
   type OktaErrorContext,
@@ -15,13 +16,16 @@ import {
 import { linkTarget } from "./link-header.ts";
 import { describeMissingPermission } from "./permissions.ts";
 import { oktaErrorBodySchema } from "./schemas.ts";
+import type { ServiceAppCredentials } from "./service-app-auth.ts";
 
 /** How the client talks to Okta. */
 export interface OktaHttpOptions {
   /** `https://{yourOktaDomain}` (no trailing path). */
   orgUrl: string;
-  /** An SSWS API token. */
-  token: string;
+  /** An SSWS API token (`Authorization: SSWS`). Set this or `serviceApp`, not both. */
+  token?: string;
+  /** An API Services app (OAuth 2.0 `private_key_jwt`, DPoP-bound tokens): okta/service-app-auth.ts. */
+  serviceApp?: ServiceAppCredentials;
   /** @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Retries after a 429, and after a 5xx or connection failure on a call that is safe to repeat. @default 3 */
@@ -67,7 +71,8 @@ const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
 
 /**
- * One Okta org over HTTPS with SSWS auth: retries a 429 after the window resets (bounded), retries a 5xx
+ * One Okta org over HTTPS with SSWS or OAuth (service app, DPoP) auth, a 401 retried with a new token
+ * (okta/authorizer.ts): retries a 429 after the window resets (bounded), retries a 5xx
  * or a connection failure with exponential backoff on GET / PUT / DELETE only (a lifecycle POST is not
  * idempotent: repeating one that Okta applied before failing would come back as a misleading 400/403),
  * validates bodies with zod, and refuses to follow links that leave the org.
@@ -75,7 +80,7 @@ const MAX_BACKOFF_MS = 10_000;
 export class OktaHttpClient {
   readonly orgUrl: string;
   private readonly origin: string;
-  private readonly token: string;
+  private readonly auth: OktaAuthorizer;
   private readonly fetch: typeof globalThis.fetch;
   private readonly maxRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -90,8 +95,8 @@ export class OktaHttpClient {
     const org = new URL(options.orgUrl);
     this.origin = org.origin;
     this.orgUrl = org.origin;
-    this.token = options.token;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.auth = oktaAuthorizer({ ...options, fetch: this.fetch });
     this.maxRetries = options.maxRetries ?? 3;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
@@ -159,17 +164,20 @@ export class OktaHttpClient {
   ): Promise<{ response: Response; text: string; url: string }> {
     const url = this.trusted(pathOrUrl, method);
     const idempotent = method !== "POST";
+    // A 401 (expired token) or a DPoP nonce challenge gets new credentials: Okta applied nothing.
+    let authRetries = 0;
     for (let attempt = 1; ; attempt += 1) {
       const context: OktaErrorContext = { method, url, attempts: attempt };
       const retriesLeft = attempt <= this.maxRetries;
       let response: Response;
       let text: string;
+      const authorization = await this.auth.headers(method, url);
       try {
         response = await this.fetch(url, {
           method,
           headers: {
             Accept: "application/json",
-            Authorization: `SSWS ${this.token}`,
+            ...authorization,
             "User-Agent": USER_AGENT,
             ...(method === "POST" || method === "PUT" ? { "Content-Type": "application/json" } : {}),
           },
@@ -187,7 +195,12 @@ export class OktaHttpClient {
           cause,
         });
       }
+      this.auth.observe?.(response);
       if (response.ok) return { response, text, url };
+      if (response.status === 401 && authRetries < 2 && this.auth.rejected(response)) {
+        authRetries += 1;
+        continue;
+      }
       const error = { ...context, status: response.status, ...errorFields(text) };
       if (response.status === 429) {
         const resetAt = resetTime(response.headers.get("x-rate-limit-reset"));
@@ -217,7 +230,7 @@ export class OktaHttpClient {
           error,
         );
       }
-      throw clientError(method, url, response.status, error);
+      throw clientError(method, url, response.status, error, missingScope(response));
     }
   }
 
@@ -245,13 +258,18 @@ function clientError(
   url: string,
   status: number,
   error: OktaErrorContext & { causes: string[] },
+  scope: string | null = null,
 ): Error {
-  const message = `${method} ${url} failed with HTTP ${status}${summary(error)}`;
+  const hint =
+    scope === null
+      ? ""
+      : `; the access token lacks the scope ${scope}: grant it to the service app (Okta API Scopes) and request it`;
+  const message = `${method} ${url} failed with HTTP ${status}${summary(error)}${hint}`;
   if (status === 401) return new OktaAuthenticationError(message, error);
   if (status === 404) return new OktaNotFoundError(message, error);
   // E0000006 is Okta's "no permission"; other 403s (E0000016, E0000038) are about the user's status.
-  if (status === 403 && error.errorCode === "E0000006") {
-    const lacks = describeMissingPermission(method, url, null);
+  if (status === 403 && (error.errorCode === "E0000006" || scope !== null)) {
+    const lacks = describeMissingPermission(method, url, scope);
     return new OktaPermissionError(`${method} ${url} was refused (HTTP 403${summary(error)}): ${lacks}`, {
       ...error,
       lacks,
@@ -289,6 +307,13 @@ function errorFields(text: string): {
       cause.errorSummary === undefined ? [] : [cause.errorSummary],
     ),
   };
+}
+
+/** The scope an OAuth `insufficient_scope` challenge names (Okta's `WWW-Authenticate` on a 403). */
+function missingScope(response: Response): string | null {
+  const challenge = response.headers.get("www-authenticate") ?? "";
+  if (!/error="insufficient_scope"/.test(challenge)) return null;
+  return /scope="([^"]*)"/.exec(challenge)?.[1] ?? null;
 }
 
 /** `X-Rate-Limit-Reset` is UTC epoch seconds; returns epoch milliseconds. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OktaUserStatus } from "../../../core/estate.ts";
 import type { AdminRole } from "./admin-roles.ts";
@@ -8,7 +9,11 @@ import { OktaDirectory, type OktaProfile } from "./directory.ts";
 import { EventHookRegistry } from "./event-hooks.ts";
 import { OktaFaults } from "./faults.ts";
 import { HookDelivery, type HookDeliveryOptions } from "./hook-delivery.ts";
+import { baseUrlOf } from "./http.ts";
 import type { OktaAdmin, RequestContext } from "./log-event-factory.ts";
+import { oauthPrincipal, presentsAccessToken } from "./oauth/resource-auth.ts";
+import { type OAuthSettings, ServiceApps } from "./oauth/service-apps.ts";
+import { handleTokenRequest } from "./oauth/token-endpoint.ts";
 import { OktaOperations } from "./operations.ts";
 import { type ApiToken, ApiTokens, resolvePrincipal } from "./principals.ts";
 import { RateLimiter, type RateLimitFamily, type RateLimitSettings } from "./rate-limits.ts";
@@ -27,6 +32,13 @@ export type { DirectoryGroup, DirectorySnapshot, DirectoryUser, OktaProfile } fr
 export type { BatchFate, DelayRange, DeliveryChaos, HookChaos } from "./hook-chaos.ts";
 export type { DeliveryRecord, HookAttempt, VerificationRecord } from "./hook-delivery.ts";
 export type { LifecycleOperation } from "./lifecycle-rules.ts";
+export type {
+  IssuedToken,
+  OAuthSettings,
+  ResourceNonceMode,
+  ServiceApp,
+  ServiceApps,
+} from "./oauth/service-apps.ts";
 export type { SessionClear } from "./operations.ts";
 export type { ApiToken, Principal, SuspendedCreatorTokens } from "./principals.ts";
 export type { RateLimitFamily, RateLimitSettings } from "./rate-limits.ts";
@@ -60,6 +72,8 @@ export interface OktaEmulatorOptions {
    * System Log and nothing else. @default "00local-okta-report-admin-token"
    */
   reportAdminToken?: string;
+  /** The org authorization server (`/oauth2/v1/token`, DPoP, token lifetime): oauth/service-apps.ts. */
+  oauth?: Partial<OAuthSettings>;
   /** Per-principal share, concurrency limit and the header switches (see `RateLimitSettings`). */
   rateLimitSettings?: Partial<RateLimitSettings>;
   /** The org URL used in links and the delivery `source`. @default the scheme and host the client used */
@@ -116,6 +130,8 @@ export interface OktaEmulator {
   reportAdminToken: string;
   /** Every API token: `setCreatorRoles` (a creator's roles changed), the suspended-creator switch. */
   tokens: ApiTokens;
+  /** API Services apps (`register` one with its public key, scopes and roles) and their tokens. */
+  serviceApps: ServiceApps;
   /** Creates another SSWS token for `creator` (by default a new admin outside the directory) with `roles`. */
   issueApiToken(roles: AdminRole[], creator?: OktaAdmin): ApiToken;
   /** A request context for changes made without HTTP (demo scripts), acting as the admin. */
@@ -187,6 +203,12 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     creator: { id: "00ulocalreportadmin0", login: "report-admin@example.com", displayName: "Report Admin" },
     roles: [{ type: "REPORT_ADMIN" }],
   });
+  // Client ids are random, not drawn from the seeded stream: registering an app changes no other id.
+  const serviceApps = new ServiceApps(
+    clock,
+    () => `0oa${randomUUID().replaceAll("-", "").slice(0, 17)}`,
+    options.oauth,
+  );
   seedEstate(directory, options.estate);
 
   const services: OktaServices = {
@@ -210,13 +232,17 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     routes,
     services,
     limiter,
-    resolvePrincipal: (authorization: string | undefined) => resolvePrincipal(authorization, tokens),
+    resolvePrincipal: (authorization: string | undefined, req: IncomingMessage, url: URL) =>
+      presentsAccessToken(req)
+        ? oauthPrincipal(serviceApps, req, url, baseUrlOf(req, options.orgUrl))
+        : resolvePrincipal(authorization, tokens),
     orgUrl: options.orgUrl,
     onUnexpectedError,
   };
 
   return {
-    handle: (req, res) => routeRequest(config, req, res),
+    handle: async (req, res) =>
+      (await handleTokenRequest(serviceApps, options.orgUrl, req, res)) || routeRequest(config, req, res),
     state: directory,
     operations,
     systemLog: log,
@@ -229,6 +255,7 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     admin,
     reportAdminToken,
     tokens,
+    serviceApps,
     issueApiToken: (roles, creator) => issueApiToken(roles, creator),
     internalContext: () => ({
       requestId: ids.requestId(),

@@ -10,6 +10,7 @@ import {
 } from "./errors.ts";
 import { baseUrlOf, clientIp, type Reply, readJsonBody, writeReply } from "./http.ts";
 import type { RequestContext } from "./log-event-factory.ts";
+import { OAuthChallengeError } from "./oauth/scopes.ts";
 import type { Principal } from "./principals.ts";
 import {
   type RateLimitDecision,
@@ -26,7 +27,10 @@ export interface RouterConfig {
   routes: Route[];
   services: OktaServices;
   limiter: RateLimiter;
-  /** Who is calling, from the `Authorization` header; throws 401 E0000011 (principals.ts). */
+  /**
+   * Who is calling, from the `Authorization` header; throws 401 E0000011 (principals.ts). An OAuth
+   * access token also needs the request (its DPoP proof, method and URL: oauth/resource-auth.ts).
+   */
   resolvePrincipal: (
     authorization: string | undefined,
     req: IncomingMessage,
@@ -84,7 +88,9 @@ export async function routeRequest(
     writeReply(res, reply, headers);
   } catch (error) {
     const okta = error instanceof OktaApiError ? error : unexpected(config, error);
-    writeReply(res, { status: okta.status, body: okta.body(services.ids.errorId()) }, headers);
+    // An OAuth challenge (WWW-Authenticate, DPoP-Nonce) travels with the error: oauth/scopes.ts.
+    const challenge = okta instanceof OAuthChallengeError ? { headers: okta.headers } : {};
+    writeReply(res, { status: okta.status, body: okta.body(services.ids.errorId()), ...challenge }, headers);
   } finally {
     if (busy === null) limiter.leave();
   }
