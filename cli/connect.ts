@@ -11,10 +11,12 @@ import { z } from "zod";
 import { EvidenceStore } from "../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../adapters/identity-center.ts";
 import { LocalEvidenceSigner } from "../adapters/local-evidence-signer.ts";
+import { OKTA_SCOPES } from "../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../adapters/okta.ts";
 import { OrganizationsAdapter } from "../adapters/organizations.ts";
 import type { StateTable } from "../adapters/state-table.ts";
 import type { ThrottleBudget } from "../functions/estate-reconcile/throttle-budget.ts";
+import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "./okta-credentials.ts";
 
 /** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */
 export class ConnectionError extends Error {
@@ -38,7 +40,7 @@ export interface ConnectOptions {
 }
 
 const LocalEndpoints = z.object({
-  okta: z.object({ orgUrl: z.url(), apiToken: z.string().min(1) }),
+  okta: LocalOktaEndpoint,
   aws: z.object({ endpoint: z.url(), region: z.string() }),
   evidence: z.object({
     bucket: z.string(),
@@ -112,7 +114,7 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
     });
     return {
       where: `the local stack at ${e.aws.endpoint}`,
-      okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, token: e.okta.apiToken }),
+      okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, ...localOktaCredentials(e.okta, OKTA_SCOPES.estate) }),
       organizations: new OrganizationsAdapter({ client: new OrganizationsClient(aws) }),
       identityCenter: new IdentityCenterAdapter({
         ssoAdmin,
@@ -133,9 +135,14 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
     };
   }
   const tokenEnv = options.oktaTokenEnv ?? "OKTA_API_TOKEN";
-  const token = process.env[tokenEnv];
-  if (!token)
-    throw new ConnectionError(`set ${tokenEnv} to an Okta API token (read-only admin is enough for plan)`);
+  const credentials = await envOktaCredentials(
+    process.env,
+    OKTA_SCOPES.estate,
+    tokenEnv,
+    "a Read-only Administrator is enough for plan",
+  ).catch((error: Error) => {
+    throw new ConnectionError(error.message);
+  });
   const aws = {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { credentials: fromIni({ profile: options.profile }) } : {}),
@@ -152,7 +159,7 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
     : undefined;
   return {
     where: `Okta ${options.oktaOrgUrl} and AWS${options.profile ? ` (profile ${options.profile})` : ""}`,
-    okta: new OktaAdapter({ orgUrl: options.oktaOrgUrl, token }),
+    okta: new OktaAdapter({ orgUrl: options.oktaOrgUrl, ...credentials }),
     // Organizations is a global service homed in us-east-1.
     organizations: new OrganizationsAdapter({
       client: new OrganizationsClient({ ...aws, region: "us-east-1" }),

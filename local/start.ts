@@ -26,6 +26,11 @@ Options:
                       in AWS the policy's hold applies, 12 h by default)
   --latency fast|aws  emulator speed: fast (default) or AWS-like latency and rate limits
   --reconcile-every M run the estate-reconcile workflow every M minutes (default 60, 0 = never)
+  --okta-auth ssws|oauth
+                      how the functions authenticate to the Okta emulator: ssws (an API token,
+                      default) or oauth (an API Services app with a key pair generated at start,
+                      private_key_jwt, DPoP-bound tokens, the scopes each function needs); the
+                      app's client id and private JWK go to .local/endpoints.json
   -h, --help          this help
 
 Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default printed).`;
@@ -36,6 +41,7 @@ const Args = z.object({
   latency: z.enum(["fast", "aws"], "--latency is fast or aws"),
   hookSecret: z.string().min(8, "OKTA_HOOK_SECRET must be at least 8 characters"),
   reconcileEvery: z.coerce.number().min(0, "--reconcile-every is minutes, 0 or more"),
+  oktaAuth: z.enum(["ssws", "oauth"], "--okta-auth is ssws or oauth"),
 });
 
 async function main(): Promise<number> {
@@ -48,6 +54,7 @@ async function main(): Promise<number> {
         "hold-seconds": { type: "string" },
         latency: { type: "string" },
         "reconcile-every": { type: "string" },
+        "okta-auth": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -66,6 +73,7 @@ async function main(): Promise<number> {
     latency: v.latency ?? "fast",
     hookSecret: process.env.OKTA_HOOK_SECRET ?? DEFAULT_SECRET,
     reconcileEvery: v["reconcile-every"] ?? 60,
+    oktaAuth: v["okta-auth"] ?? "ssws",
   });
   if (!args.success) {
     console.error(args.error.issues.map((i) => i.message).join("\n"));
@@ -87,6 +95,7 @@ async function main(): Promise<number> {
     hookSecret: args.data.hookSecret,
     holdSeconds: args.data.holdSeconds,
     latency: args.data.latency,
+    oktaAuth: args.data.oktaAuth,
     ...(estate ? { estate } : {}),
     ...(policyYaml ? { policyYaml } : {}),
     log: (line) => console.log(`  ${new Date().toISOString().slice(11, 23)} ${line}`),
@@ -112,7 +121,11 @@ okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.leng
   State page        ${e.state.url.replace("/local/state", "/")}   (JSON: ${e.state.url})
   Event hook        ${e.hook.url}
   Hook secret       Authorization: ${e.hook.secret}
-  Okta org          ${e.okta.orgUrl}   (Authorization: SSWS ${e.okta.apiToken})
+  Okta org          ${e.okta.orgUrl}   (Authorization: SSWS ${e.okta.apiToken})${
+    e.okta.serviceApp
+      ? `\n  Okta service app  client id ${e.okta.serviceApp.clientId} (the functions use OAuth with DPoP; private key in ${ENDPOINTS_FILE})`
+      : ""
+  }
   AWS endpoint      ${e.aws.endpoint}   (region ${e.aws.region}; sso-admin, identitystore, organizations, events, states)
   Evidence bucket   s3://${e.evidence.bucket} at ${e.evidence.endpoint} (access key ${e.evidence.accessKeyId})
   Endpoints file    .local/endpoints.json

@@ -4,6 +4,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Command } from "commander";
 import { z } from "zod";
+import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import {
   DEFAULT_HOOK_NAME,
   HookVerificationError,
@@ -11,6 +12,7 @@ import {
   registerEventHook,
 } from "../../adapters/okta-event-hooks.ts";
 import { LIFECYCLE_EVENT_TYPES } from "../../core/okta/event-types.ts";
+import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
 import { parseSecretSource, readSecret, type SecretReaders } from "../secret-source.ts";
 
 export interface RegisterHookOptions {
@@ -28,17 +30,19 @@ export class RegisterHookError extends Error {
   override name = "RegisterHookError";
 }
 
-const LocalOkta = z.object({ okta: z.object({ orgUrl: z.url(), apiToken: z.string().min(1) }) });
+const LocalOkta = z.object({ okta: LocalOktaEndpoint });
 
 async function oktaTarget(options: RegisterHookOptions, env: Record<string, string | undefined>) {
   if (options.oktaOrgUrl) {
-    const token = env[options.oktaTokenEnv];
-    if (!token) {
-      throw new RegisterHookError(
-        `set ${options.oktaTokenEnv} to an Okta API token of an admin who may manage event hooks (Super or Org Administrator)`,
-      );
-    }
-    return { orgUrl: options.oktaOrgUrl, token };
+    const credentials = await envOktaCredentials(
+      env,
+      OKTA_SCOPES.registerHook,
+      options.oktaTokenEnv,
+      "an admin who may manage event hooks (Super or Org Administrator)",
+    ).catch((error: Error) => {
+      throw new RegisterHookError(error.message);
+    });
+    return { orgUrl: options.oktaOrgUrl, credentials };
   }
   if (!existsSync(options.endpoints)) {
     throw new RegisterHookError(
@@ -48,7 +52,10 @@ async function oktaTarget(options: RegisterHookOptions, env: Record<string, stri
   const parsed = LocalOkta.safeParse(JSON.parse(await readFile(options.endpoints, "utf8")));
   if (!parsed.success)
     throw new RegisterHookError(`${options.endpoints} has no Okta endpoint; restart npm start`);
-  return { orgUrl: parsed.data.okta.orgUrl, token: parsed.data.okta.apiToken };
+  return {
+    orgUrl: parsed.data.okta.orgUrl,
+    credentials: localOktaCredentials(parsed.data.okta, OKTA_SCOPES.registerHook),
+  };
 }
 
 function checkUrl(url: string): void {
@@ -82,7 +89,7 @@ export async function runRegisterHook(
     const secret = await readSecret(parseSecretSource(options.secretFrom), readers);
     const okta = await oktaTarget(options, readers.env);
     const { hook, action, activated } = await registerEventHook(
-      new OktaEventHooks({ orgUrl: okta.orgUrl, token: okta.token }),
+      new OktaEventHooks({ orgUrl: okta.orgUrl, ...okta.credentials }),
       { name: options.name, uri: options.url, secret },
     );
     const lines = [

@@ -8,7 +8,9 @@ import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin"
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { DEFAULT_HOOK_NAME, OktaEventHooks } from "../../adapters/okta-event-hooks.ts";
+import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
 import { parseS3PolicyLocation } from "./policy-events-check.ts";
 import type { DoctorTargets } from "./run-doctor.ts";
 
@@ -48,7 +50,7 @@ export const DEFAULT_DOCTOR_OPTIONS = {
 
 const LocalEndpoints = z.object({
   hook: z.object({ url: z.url() }),
-  okta: z.object({ orgUrl: z.url(), apiToken: z.string().min(1) }),
+  okta: LocalOktaEndpoint,
   aws: z.object({ endpoint: z.url(), region: z.string() }),
   evidence: z.object({
     bucket: z.string(),
@@ -115,7 +117,10 @@ async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
   return {
     where: `the local stack (${e.aws.endpoint})`,
     hook: {
-      hooks: new OktaEventHooks({ orgUrl: e.okta.orgUrl, token: e.okta.apiToken }),
+      hooks: new OktaEventHooks({
+        orgUrl: e.okta.orgUrl,
+        ...localOktaCredentials(e.okta, OKTA_SCOPES.doctor),
+      }),
       name: options.hookName,
       expectedUrl: options.hookUrl ?? e.hook.url,
       fetch: globalThis.fetch,
@@ -141,11 +146,14 @@ async function deployedTargets(
   options: DoctorOptions,
   env: Record<string, string | undefined>,
 ): Promise<DoctorTargets> {
-  const token = env[options.oktaTokenEnv];
-  if (!token)
-    throw new DoctorTargetError(
-      `set ${options.oktaTokenEnv} to an Okta API token (read-only admin is enough)`,
-    );
+  const credentials = await envOktaCredentials(
+    env,
+    OKTA_SCOPES.doctor,
+    options.oktaTokenEnv,
+    "a Read-only Administrator is enough",
+  ).catch((error: Error) => {
+    throw new DoctorTargetError(error.message);
+  });
   const outputs = existsSync(options.outputs) ? SstOutputs.safeParse(await readJson(options.outputs)) : null;
   const fromOutputs = outputs?.success ? outputs.data : {};
   const need = (flag: string, value: string | undefined) => {
@@ -165,7 +173,7 @@ async function deployedTargets(
   return {
     where: `Okta ${options.oktaOrgUrl} and AWS${options.region ? ` (${options.region})` : ""}`,
     hook: {
-      hooks: new OktaEventHooks({ orgUrl: need("okta-org-url", options.oktaOrgUrl), token }),
+      hooks: new OktaEventHooks({ orgUrl: need("okta-org-url", options.oktaOrgUrl), ...credentials }),
       name: options.hookName,
       ...(hookUrl ? { expectedUrl: hookUrl } : {}),
       fetch: globalThis.fetch,

@@ -12,12 +12,13 @@ import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
-import { OktaAdapter } from "../../adapters/okta.ts";
+import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
 import { lambdaDeadline, type RemainingTime } from "../shared/invocation-deadline.ts";
+import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readPolicy } from "../shared/policy-location.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { userReconcileConfigSchema } from "../user-reconcile/config.ts";
@@ -31,6 +32,8 @@ const config = readConfig(
     SSO_ADMIN_TPS: z.coerce.number().positive().default(20),
   }),
 );
+
+const oktaAuth = readConfig(oktaAuthEnvSchema);
 
 let built: Promise<ReturnType<typeof estateReconcileTasks>> | undefined;
 /** Built on first use: the Okta token is read then (cached by Powertools Parameters); the policy per run. */
@@ -51,8 +54,13 @@ async function build() {
       identityStoreId: config.IDENTITY_STORE_ID,
     });
   };
-  const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
-  if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
+  // Users, groups and members only (a service app asks for okta.users.read and okta.groups.read).
+  const okta = await oktaAdapterSource({
+    auth: oktaAuth,
+    orgUrl: config.OKTA_ORG_URL,
+    scopes: OKTA_SCOPES.estate,
+    readSecret: (id) => getSecret<string>(id, { maxAge: 300 }),
+  })();
   const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(retries) });
   const ledger = new DenyLedger(table);
   const identityCenter = identityCenterWith();
@@ -60,11 +68,7 @@ async function build() {
   return estateReconcileTasks({
     // Read per run (a policy-change run must see the new version); the object is a few kilobytes.
     policy: () => readPolicy(config.POLICY_LOCATION, { s3: () => s3 }),
-    okta: new OktaAdapter({
-      orgUrl: config.OKTA_ORG_URL,
-      token,
-      remainingTimeMs: lambdaDeadline.remainingTimeMs,
-    }),
+    okta,
     organizations,
     identityCenter,
     ledger,

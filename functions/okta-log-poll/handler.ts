@@ -9,10 +9,12 @@ import type { Context } from "aws-lambda";
 import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
-import { OktaAdapter, type SystemLogQuery } from "../../adapters/okta.ts";
+import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
+import type { SystemLogQuery } from "../../adapters/okta.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
 import { lambdaDeadline } from "../shared/invocation-deadline.ts";
+import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaLogPollHandler } from "./create-handler.ts";
 import { DEFAULT_POLL_LIMITS } from "./poll-system-log.ts";
@@ -22,7 +24,6 @@ const count = (what: string, fallback: number) => z.coerce.number().int().positi
 const config = readConfig(
   z.object({
     OKTA_ORG_URL: z.url("https://{yourOktaDomain}"),
-    OKTA_API_TOKEN_SECRET_ID: z.string().min(1, "the Secrets Manager id of the Okta API token"),
     LIFECYCLE_BUS_NAME: z.string().min(1, "the lifecycle EventBridge bus name"),
     IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name"),
     STATE_TABLE: z.string().min(1, "the DynamoDB state table name (holds the System Log cursor)"),
@@ -34,23 +35,16 @@ const config = readConfig(
   }),
 );
 
-// The token is read through Powertools Parameters (cached 5 min); a rotated token gets a new adapter.
-let okta: { token: string; adapter: OktaAdapter } | undefined;
+// The token or key is read through Powertools Parameters (cached 5 min); a rotated one gets a new
+// adapter. A service app asks for okta.logs.read only.
+const okta = oktaAdapterSource({
+  auth: readConfig(oktaAuthEnvSchema),
+  orgUrl: config.OKTA_ORG_URL,
+  scopes: OKTA_SCOPES.systemLog,
+  readSecret: (id) => getSecret<string>(id, { maxAge: 300 }),
+});
 const systemLog = {
-  async systemLogPage(from: string | SystemLogQuery) {
-    const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
-    if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
-    if (okta?.token !== token)
-      okta = {
-        token,
-        adapter: new OktaAdapter({
-          orgUrl: config.OKTA_ORG_URL,
-          token,
-          remainingTimeMs: lambdaDeadline.remainingTimeMs,
-        }),
-      };
-    return okta.adapter.systemLogPage(from);
-  },
+  systemLogPage: async (from: string | SystemLogQuery) => (await okta()).systemLogPage(from),
 };
 
 const poll = createOktaLogPollHandler({

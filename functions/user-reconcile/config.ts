@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 export const userReconcileConfigSchema = z.object({
   OKTA_ORG_URL: z.url("https://{yourOktaDomain}"),
-  OKTA_API_TOKEN_SECRET_ID: z.string().min(1, "the Secrets Manager id of the Okta API token"),
+  // Okta credentials (an SSWS token's secret, or a service app): functions/shared/okta-auth.ts.
   STATE_TABLE: z.string().min(1, "the DynamoDB state table name"),
   EVIDENCE_BUCKET: z.string().min(1, "the evidence bucket name"),
   INSTANCE_ARN: z.string().startsWith("arn:", "the Identity Center instance ARN"),

@@ -13,6 +13,7 @@ import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
+import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
@@ -46,7 +47,12 @@ export interface UserReconcileHandlerDeps {
   config: UserReconcileConfig;
   clients: () => UserReconcileClients;
   /** The Okta API token, read when Okta is first called (Secrets Manager, cached, in AWS). */
-  oktaToken: () => Promise<string>;
+  oktaToken?: () => Promise<string>;
+  /**
+   * An Okta adapter for the scopes a task needs (functions/shared/okta-auth.ts: a service app asks for
+   * only those, SSWS ignores them); set this or `oktaToken`.
+   */
+  oktaAdapter?: (scopes: readonly string[]) => Promise<OktaAdapter>;
   /** The access policy (its hold, membership sync and session-tag attributes). */
   policy: () => Promise<Policy>;
   logger: Pick<Logger, "info">;
@@ -79,23 +85,28 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
   // The invocation's remaining time, read by the Okta adapter before it waits for a rate-limit reset.
   const deadline = deps.deadline ?? lambdaDeadline;
   let okta: { token: string; adapter: OktaAdapter } | undefined;
-  const oktaAdapter = async () => {
-    const token = await deps.oktaToken();
-    if (okta?.token !== token)
-      okta = {
-        token,
-        adapter: new OktaAdapter({
-          orgUrl: deps.config.OKTA_ORG_URL,
+  const oktaAdapter =
+    deps.oktaAdapter ??
+    (async () => {
+      if (deps.oktaToken === undefined)
+        throw new Error("user-reconcile: no Okta credentials (oktaToken or oktaAdapter)");
+      const token = await deps.oktaToken();
+      if (okta?.token !== token)
+        okta = {
           token,
-          remainingTimeMs: deadline.remainingTimeMs,
-        }),
-      };
-    return okta.adapter;
-  };
+          adapter: new OktaAdapter({
+            orgUrl: deps.config.OKTA_ORG_URL,
+            token,
+            remainingTimeMs: deadline.remainingTimeMs,
+          }),
+        };
+      return okta.adapter;
+    });
+  // Reads ask for okta.users.read only; clearing sessions alone asks for okta.users.manage.
   const lazyOkta: OktaUserPort = {
-    getUser: async (id) => (await oktaAdapter()).getUser(id),
-    listUserGroups: async (id) => (await oktaAdapter()).listUserGroups(id),
-    clearUserSessions: async (id) => (await oktaAdapter()).clearUserSessions(id),
+    getUser: async (id) => (await oktaAdapter(OKTA_SCOPES.userRead)).getUser(id),
+    listUserGroups: async (id) => (await oktaAdapter(OKTA_SCOPES.userRead)).listUserGroups(id),
+    clearUserSessions: async (id) => (await oktaAdapter(OKTA_SCOPES.clearSessions)).clearUserSessions(id),
   };
 
   let built: Promise<ReturnType<typeof userReconcileTasks>> | undefined;

@@ -8,12 +8,16 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { OktaAdapter } from "../../adapters/okta.ts";
+import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readPolicy } from "../shared/policy-location.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { userReconcileConfigSchema } from "./config.ts";
 import { createUserReconcileHandlers, type UserReconcileClients } from "./create-task-handlers.ts";
 
 const config = readConfig(userReconcileConfigSchema);
+const oktaAuth = readConfig(oktaAuthEnvSchema);
+const oktaSources = new Map<string, () => Promise<OktaAdapter>>();
 
 // sso-admin shares ~20 TPS across the instance: let the SDK back off a little before the workflow does.
 const retries = { maxAttempts: 5 };
@@ -35,11 +39,21 @@ const awsClients = () => {
 const handlers = createUserReconcileHandlers({
   config,
   clients: awsClients,
-  // Cached for 5 minutes by Powertools Parameters, so a rotated token is picked up without a deploy.
-  oktaToken: async () => {
-    const token = await getSecret<string>(config.OKTA_API_TOKEN_SECRET_ID, { maxAge: 300 });
-    if (typeof token !== "string" || token === "") throw new Error("the Okta API token secret is empty");
-    return token;
+  // The secret is cached for 5 minutes by Powertools Parameters: a rotated token or key is picked up
+  // without a deploy. One adapter per scope set (a service app asks for only what the task uses).
+  oktaAdapter: (scopes) => {
+    const key = scopes.join(" ");
+    let source = oktaSources.get(key);
+    if (source === undefined) {
+      source = oktaAdapterSource({
+        auth: oktaAuth,
+        orgUrl: config.OKTA_ORG_URL,
+        scopes,
+        readSecret: (id) => getSecret<string>(id, { maxAge: 300 }),
+      });
+      oktaSources.set(key, source);
+    }
+    return source();
   },
   policy: () => readPolicy(config.POLICY_LOCATION, { s3: () => awsClients().s3 }),
   logger: new Logger({ serviceName: "user-reconcile" }),

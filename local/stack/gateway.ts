@@ -10,7 +10,7 @@ import { lambdaContext } from "../runtime/lambda-context.ts";
 export interface GatewayRoutes {
   /** The okta-hook Lambda handler behind `GET|POST /okta/events` (API Gateway HTTP API). */
   oktaHook: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-  /** Okta Management API (`/api/v1/...`); resolves false when the path is not its own. */
+  /** Okta Management API (`/api/v1/...`) and `/oauth2/v1/token`; resolves false when the path is not its own. */
   okta: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** AWS JSON 1.1 services (sso-admin, identitystore, organizations, events, states). */
   aws: readonly AwsJsonService[];
@@ -76,7 +76,8 @@ export async function startGateway(
         .end(result.body ?? "");
       return;
     }
-    if (url.pathname.startsWith("/api/v1/")) {
+    // The Management API and the org authorization server's token endpoint (a service app's tokens).
+    if (url.pathname.startsWith("/api/v1/") || url.pathname === "/oauth2/v1/token") {
       if (await routes.okta(req, res)) return;
     }
     if (req.method === "GET" && url.pathname === "/local/state") {

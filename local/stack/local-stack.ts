@@ -19,6 +19,7 @@ import {
   type LifecycleBusDetail,
 } from "../../adapters/lifecycle-bus.ts";
 import { LocalEvidenceSigner } from "../../adapters/local-evidence-signer.ts";
+import { ALL_OKTA_SCOPES, OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
@@ -76,6 +77,7 @@ import {
   recordPublishes,
   startIngressChannels,
 } from "./ingress-channels.ts";
+import { type LocalOktaAuthMode, localOktaAuth } from "./okta-auth.ts";
 import { parsePolicyUpdate } from "./policy-update.ts";
 import { registerEventHook } from "./register-hook.ts";
 import { startScimSync } from "./scim-sync.ts";
@@ -118,6 +120,11 @@ export interface LocalStackOptions {
   logStreamingLagMs?: number;
   /** Per-user coalescing window of joiner/mover runs (ms). @default 10000 */
   coalesceWindowMs?: number;
+  /**
+   * How the stack's functions authenticate to the Okta emulator: `ssws` (the API token) or `oauth` (an
+   * API Services app with a generated key pair, DPoP-bound tokens, per-function scopes). @default "ssws"
+   */
+  oktaAuth?: LocalOktaAuthMode;
   /** Receives every Powertools log line of the stack's functions (at DEBUG). @default quiet (WARN, stdout) */
   logSink?: LogSink;
 }
@@ -258,7 +265,13 @@ export async function startLocalStack(options: LocalStackOptions) {
     targetId: estate.organization.rootId,
     slots: scpSlots,
   });
-  const oktaAdapter = new OktaAdapter({ orgUrl: gateway.url, token: okta.apiToken });
+  // SSWS, or an OAuth service app (DPoP) whose adapters each ask for their own scopes: okta-auth.ts.
+  const oktaAuth = await localOktaAuth(okta, options.oktaAuth ?? "ssws");
+  const oktaFor = (scopes: readonly string[]) =>
+    new OktaAdapter({ orgUrl: gateway.url, ...oktaAuth.credentials(scopes) });
+  const oktaAdapter = oktaFor(ALL_OKTA_SCOPES);
+  const oktaUserRead = oktaFor(OKTA_SCOPES.userRead);
+  const oktaSessions = oktaFor(OKTA_SCOPES.clearSessions);
   const table = { doc: storage.doc, tableName: TABLES.state };
   const ledger = new DenyLedger(table);
   const lock = new LeaseLock(table);
@@ -278,7 +291,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     externalIdIssuer: current.okta.identityCenterApp.externalIdIssuer,
   });
   const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
-    okta: oktaAdapter,
+    // As deployed: reads with okta.users.read, the session clear alone with okta.users.manage.
+    okta: {
+      getUser: (id) => oktaUserRead.getUser(id),
+      listUserGroups: (id) => oktaUserRead.listUserGroups(id),
+      clearUserSessions: (id) => oktaSessions.clearUserSessions(id),
+    },
     identityCenter,
     lock,
     scps: revocationScps,
@@ -386,7 +404,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     normalizeOptions: {
       provisioningAppIds: policy.okta.provisioningAppIds,
       // The pipeline's own session clears (a leaver run's) start no run: the local token's admin is its actor.
-      pipelineActorIds: [...policy.compromiseSignals.pipelineActorIds, okta.admin.id],
+      // On OAuth the pipeline's own calls are logged with the service app (its client id) as actor.
+      pipelineActorIds: [
+        ...policy.compromiseSignals.pipelineActorIds,
+        okta.admin.id,
+        ...(oktaAuth.endpoint.serviceApp ? [oktaAuth.endpoint.serviceApp.clientId] : []),
+      ],
     },
     publish: recordPublishes(
       ingress,
@@ -411,7 +434,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   );
   const channels = startIngressChannels({
     okta,
-    oktaAdapter,
+    oktaAdapter: oktaFor(OKTA_SCOPES.systemLog),
     table,
     ingest,
     ledger: ingress,
@@ -440,7 +463,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   });
   const hook = await registerEventHook({
     orgUrl: gateway.url,
-    apiToken: okta.apiToken,
+    credentials: oktaAuth.credentials(OKTA_SCOPES.registerHook),
     hookUrl: `${gateway.url}/okta/events`,
     secret: options.hookSecret,
   });
@@ -547,7 +570,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     endpoints: {
       hook: { url: `${gateway.url}/okta/events`, secret: options.hookSecret },
       // reportAdminToken: a Report Administrator's SSWS token, which may read the System Log only.
-      okta: { orgUrl: gateway.url, apiToken: okta.apiToken, reportAdminToken: okta.reportAdminToken },
+      okta: {
+        orgUrl: gateway.url,
+        apiToken: okta.apiToken,
+        reportAdminToken: okta.reportAdminToken,
+        ...oktaAuth.endpoint,
+      },
       aws: { endpoint: gateway.url, region: "us-east-1" },
       /** The revocation SCP slots (what a deployed function gets as REVOCATION_SCP_IDS). */
       revocationScpIds: scpSlots,

@@ -1,3 +1,4 @@
+import type { OktaHttpOptions } from "../../adapters/okta/http-client.ts";
 import { OktaEventHooks, registerEventHook as register } from "../../adapters/okta-event-hooks.ts";
 
 /** Thrown when Okta did not create or verify the hook. */
@@ -12,13 +13,14 @@ export class HookRegistrationError extends Error {
  */
 export async function registerEventHook(options: {
   orgUrl: string;
-  apiToken: string;
+  /** SSWS (`token`) or a service app with the event-hook scopes (`serviceApp`): okta-auth.ts. */
+  credentials: Pick<OktaHttpOptions, "token" | "serviceApp">;
   hookUrl: string;
   secret: string;
   name?: string;
 }) {
   try {
-    const { hook } = await register(new OktaEventHooks({ orgUrl: options.orgUrl, token: options.apiToken }), {
+    const { hook } = await register(new OktaEventHooks({ orgUrl: options.orgUrl, ...options.credentials }), {
       uri: options.hookUrl,
       secret: options.secret,
       ...(options.name ? { name: options.name } : {}),
