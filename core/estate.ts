@@ -18,6 +18,11 @@ export interface OktaUser {
   id: string;
   login: string;
   status: OktaUserStatus;
+  /**
+   * Set while Okta completes a status change asynchronously: a user being deactivated reads
+   * `status: ACTIVE, transitioningToStatus: DEPROVISIONED` until it is done (Users API, User object).
+   */
+  transitioningToStatus?: OktaUserStatus | null;
   /** Profile attributes that matter to the policy (session-tag attributes). */
   profile?: Record<string, string | null>;
 }

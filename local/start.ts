@@ -112,7 +112,8 @@ async function main(): Promise<number> {
     if (error.code !== "ENOENT") throw error;
   });
   await writeFile(ENDPOINTS_FILE, `${JSON.stringify(e, null, 2)}\n`, { mode: 0o600 });
-  const startPolicy = policyYaml ?? demoPolicyYaml();
+  const startPolicy =
+    policyYaml ?? demoPolicyYaml({ identityCenterApp: stack.estate.okta.identityCenterApp });
   await writeFile(POLICY_FILE, startPolicy);
   const s = stack.emulators;
   console.log(`

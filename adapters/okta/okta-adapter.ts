@@ -266,7 +266,13 @@ function toOktaUser(user: RawOktaUser): OktaUser {
     if (value === null || typeof value === "string") profile[key] = value;
     else if (typeof value === "number" || typeof value === "boolean") profile[key] = String(value);
   }
-  return { id: user.id, login: user.profile.login, status: user.status, profile };
+  return {
+    id: user.id,
+    login: user.profile.login,
+    status: user.status,
+    ...(user.transitioningToStatus ? { transitioningToStatus: user.transitioningToStatus } : {}),
+    profile,
+  };
 }
 
 function toGroupRef(group: RawOktaGroup): OktaGroupRef {

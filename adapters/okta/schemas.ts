@@ -16,6 +16,8 @@ export const oktaUserStatusSchema = z.enum([
 export const oktaUserSchema = z.looseObject({
   id: z.string().min(1),
   status: oktaUserStatusSchema,
+  /** Set while an asynchronous status change completes (User.transitioningToStatus in the spec). */
+  transitioningToStatus: oktaUserStatusSchema.nullish(),
   profile: z.looseObject({ login: z.string().min(1) }),
 });
 

@@ -17,13 +17,17 @@ export type ResolvedVia =
  * - `unresolved`: Okta does not know the id and nothing trustworthy names an Identity Center user:
  *   revoke nothing, record the run as unverifiable, alarm;
  * - `conflict`: the candidate Identity Center user belongs to another Okta user (its external id
- *   says so): act on nobody, alarm.
+ *   says so): act on nobody, alarm;
+ * - `unmatched`: the configured user name finds nobody, but Identity Center holds users under another
+ *   name this Okta user could have (another username format): act on nobody, alarm (a leaver must
+ *   never end "nothing to revoke" because the format is configured wrong).
  */
 export type IdentityResolution =
   | { outcome: "resolved"; userId: string; via: ResolvedVia; detail: string }
   | { outcome: "absent"; detail: string }
   | { outcome: "unresolved"; detail: string }
-  | { outcome: "conflict"; userId: string; detail: string };
+  | { outcome: "conflict"; userId: string; detail: string }
+  | { outcome: "unmatched"; candidates: { userId: string; userName: string }[]; detail: string };
 
 /** Okta user ids: `00u` and 17 letters or digits (Okta's User.id). */
 const OKTA_USER_ID = /^00u[0-9A-Za-z]{17}$/;
@@ -48,5 +52,9 @@ export function externalIdVerdict(
 
 /** Whether a resolution lets the run act on nobody and must be alarmed. */
 export function isUnverifiable(resolution: IdentityResolution): boolean {
-  return resolution.outcome === "unresolved" || resolution.outcome === "conflict";
+  return (
+    resolution.outcome === "unresolved" ||
+    resolution.outcome === "conflict" ||
+    resolution.outcome === "unmatched"
+  );
 }

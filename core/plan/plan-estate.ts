@@ -35,7 +35,7 @@ export function planEstate(input: PlanInput): Plan {
     durationMs(policy.revocation.hold),
     ...ic.permissionSets.map((p) => durationMs(p.sessionDuration)),
   );
-  const assignments = planAssignments(policy, resolution.rules, ic, leaverUserIds(okta, ic));
+  const assignments = planAssignments(policy, resolution.rules, ic, leaverUserIds(policy, okta, ic));
   const users = planUsers({
     policy,
     okta,

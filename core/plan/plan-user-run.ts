@@ -1,10 +1,9 @@
 import { addMs } from "../duration.ts";
 import type { DenyEntry } from "../estate.ts";
-import { isUnverifiable } from "../identity/identity-resolution.ts";
 import { denyInForce } from "./deny-key.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import { planUserChange, type UserChangeOptions } from "./plan-user-change.ts";
-import { isLeaverStatus } from "./plan-users.ts";
+import { describeStatus, isLeaver } from "./plan-users.ts";
 import type { UserTruth } from "./user-truth.ts";
 
 /** `DeleteAccountAssignment` parameters, exactly as the workflow's SDK task passes them. */
@@ -92,10 +91,25 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
   };
 
   const resolution = ic.resolution;
-  if (resolution !== undefined && isUnverifiable(resolution)) {
-    const kind = resolution.outcome === "conflict" ? "identity-conflict" : "identity-unresolved";
+  if (
+    resolution !== undefined &&
+    (resolution.outcome === "conflict" ||
+      resolution.outcome === "unmatched" ||
+      resolution.outcome === "unresolved")
+  ) {
+    const kind = (
+      {
+        conflict: "identity-conflict",
+        unmatched: "identity-unmatched",
+        unresolved: "identity-unresolved",
+      } as const
+    )[resolution.outcome];
     const subject: Record<string, string> =
-      resolution.outcome === "conflict" ? { identityCenterUserId: resolution.userId } : {};
+      resolution.outcome === "conflict"
+        ? { identityCenterUserId: resolution.userId }
+        : resolution.outcome === "unmatched"
+          ? { identityCenterUserIds: resolution.candidates.map((c) => c.userId).join(",") }
+          : {};
     return {
       ...base,
       decision: "unverifiable",
@@ -105,8 +119,8 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
   }
   const leaverBecause = !truth.okta.found
     ? "the user no longer exists in Okta (deleted)"
-    : truth.okta.status !== null && isLeaverStatus(truth.okta.status)
-      ? `Okta status is ${truth.okta.status}`
+    : truth.okta.status !== null && isLeaver({ ...truth.okta, status: truth.okta.status })
+      ? `Okta status is ${describeStatus({ ...truth.okta, status: truth.okta.status })}`
       : null;
   if (leaverBecause === null) {
     const keeps = `Okta status is ${truth.okta.status}: the user keeps their access`;

@@ -6,6 +6,7 @@ import type {
   OktaUser,
   OktaUserStatus,
 } from "../estate.ts";
+import { identityCenterUserName, userNameMappingOf } from "../identity/user-name-format.ts";
 import type { Policy } from "../policy/schema.ts";
 import { denyInForce, scopedPairs } from "./deny-key.ts";
 import type { Finding, PlanAction } from "./plan.ts";
@@ -21,11 +22,38 @@ export function isLeaverStatus(status: OktaUserStatus): boolean {
   return LEAVER_STATUSES.has(status);
 }
 
-/** Identity Center user ids whose Okta user is a leaver (matched by userName = Okta login). */
-export function leaverUserIds(okta: OktaTruth, ic: IdentityCenterState): Set<string> {
-  const leavers = new Set(
-    okta.users.filter((u) => isLeaverStatus(u.status)).map((u) => u.login.toLowerCase()),
+/**
+ * Whether Okta's answer makes the user a leaver: a leaver status, or one Okta is moving them to (a
+ * deactivation reads ACTIVE with `transitioningToStatus: DEPROVISIONED` until it completes; waiting for
+ * it would leave access in place until the next estate run).
+ */
+export function isLeaver(user: Pick<OktaUser, "status" | "transitioningToStatus">): boolean {
+  return (
+    isLeaverStatus(user.status) ||
+    (user.transitioningToStatus != null && isLeaverStatus(user.transitioningToStatus))
   );
+}
+
+/** A user's status in words, with the one Okta is moving them to. */
+export function describeStatus(user: Pick<OktaUser, "status" | "transitioningToStatus">): string {
+  return user.transitioningToStatus != null
+    ? `${user.status}, transitioning to ${user.transitioningToStatus}`
+    : user.status;
+}
+
+/**
+ * The Identity Center user name of an Okta user, lower-cased for matching: what the AWS IAM Identity
+ * Center app's username format gives them (policy `okta.identityCenterApp`), the login when the format
+ * has nothing to give.
+ */
+export function icNameOf(policy: Policy, user: OktaUser): string {
+  const mapping = userNameMappingOf(policy.okta.identityCenterApp);
+  return (identityCenterUserName(user, mapping) ?? user.login).toLowerCase();
+}
+
+/** Identity Center user ids whose Okta user is a leaver (matched by the app's username format). */
+export function leaverUserIds(policy: Policy, okta: OktaTruth, ic: IdentityCenterState): Set<string> {
+  const leavers = new Set(okta.users.filter((u) => isLeaver(u)).map((u) => icNameOf(policy, u)));
   return new Set(ic.users.filter((u) => leavers.has(u.userName.toLowerCase())).map((u) => u.userId));
 }
 
@@ -79,7 +107,8 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
   const findings: Finding[] = [];
   const sync = policy.ownership.membershipSync;
 
-  const oktaByLogin = new Map(okta.users.map((u) => [u.login.toLowerCase(), u]));
+  // Okta users by the Identity Center name the app gives them (its username format).
+  const oktaByLogin = new Map(okta.users.map((u) => [icNameOf(policy, u), u]));
   const oktaById = new Map(okta.users.map((u) => [u.id, u]));
   const icUserByName = new Map(ic.users.map((u) => [u.userName.toLowerCase(), u]));
   const icGroupName = new Map(ic.groups.map((g) => [g.groupId, g.displayName]));
@@ -113,8 +142,8 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
     for (const memberId of memberIds) {
       const member = oktaById.get(memberId);
       // Okta provisions users to apps once they are activated: STAGED and PROVISIONED are not lagging.
-      if (!member || isLeaverStatus(member.status) || NOT_YET_ACTIVE.has(member.status)) continue;
-      const icUser = icUserByName.get(member.login.toLowerCase());
+      if (!member || isLeaver(member) || NOT_YET_ACTIVE.has(member.status)) continue;
+      const icUser = icUserByName.get(icNameOf(policy, member));
       if (!icUser) {
         findings.push({
           kind: "scim-lag",
@@ -157,12 +186,12 @@ export function planUsers(ctx: UserPlanContext): UserPlan {
       continue;
     }
 
-    if (isLeaverStatus(oktaUser.status)) {
-      const why = `leaver: Okta status ${oktaUser.status}`;
+    if (isLeaver(oktaUser)) {
+      const why = `leaver: Okta status ${describeStatus(oktaUser)}`;
       if (hasAccess) {
         findings.push({
           kind: "orphaned-user",
-          message: `'${user.userName}' is ${oktaUser.status} in Okta but still has access in Identity Center.`,
+          message: `'${user.userName}' is ${describeStatus(oktaUser)} in Okta but still has access in Identity Center.`,
           subject: { userId: user.userId, userName: user.userName },
         });
         if (!denies.some((d) => d.scope === "all" && d.issuedBefore === undefined)) {

@@ -32,6 +32,7 @@ export type FindingKind =
   | "session-tags-changed"
   | "identity-unresolved"
   | "identity-conflict"
+  | "identity-unmatched"
   | "deny-dropped"
   /** A compromise signal was handled: what it ended, or why it ended nothing (core/plan/plan-compromise.ts). */
   | "compromise-signal";

@@ -22,6 +22,8 @@ export interface UserTruth {
     readAt?: string;
     found: boolean;
     status: OktaUserStatus | null;
+    /** The status Okta is moving the user to (asynchronous deactivation). @default null */
+    transitioningToStatus?: OktaUserStatus | null;
     login: string | null;
     groups: { id: string; name: string }[];
     /** The session-tag attributes' current values (policy.sessionTagAttributes). */

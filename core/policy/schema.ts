@@ -147,12 +147,34 @@ export const PolicyDocument = z
               .string()
               .min(1, "name the issuer, e.g. the value describe-user shows")
               .optional(),
+            /**
+             * The app's "Application username format": what Identity Center's UserName is for an Okta
+             * user (core/identity/user-name-format.ts). @default oktaUsername
+             */
+            userNameFormat: z
+              .enum(["oktaUsername", "oktaUsernamePrefix", "email", "emailPrefix", "custom"], {
+                error:
+                  "use oktaUsername, oktaUsernamePrefix, email, emailPrefix or custom (with userNameTemplate)",
+              })
+              .default("oktaUsername"),
+            /** For `custom`: Okta profile attributes in braces, e.g. `{firstName}.{lastName}@corp.example`. */
+            userNameTemplate: z
+              .string()
+              .regex(
+                /\{[A-Za-z_][A-Za-z0-9_]*\}/,
+                "name at least one Okta profile attribute in braces, e.g. {email}",
+              )
+              .optional(),
           })
           .strict()
-          .default({}),
+          .refine((app) => app.userNameFormat !== "custom" || app.userNameTemplate !== undefined, {
+            message: "userNameFormat custom needs userNameTemplate, e.g. {firstName}.{lastName}@corp.example",
+            path: ["userNameTemplate"],
+          })
+          .default({ userNameFormat: "oktaUsername" }),
       })
       .strict()
-      .default({ provisioningAppIds: [], identityCenterApp: {} }),
+      .default({ provisioningAppIds: [], identityCenterApp: { userNameFormat: "oktaUsername" } }),
     /** Okta profile attributes that flow into session tags (ABAC); changing one revokes older sessions. */
     sessionTagAttributes: z.array(z.string().min(1, "name an Okta profile attribute")).default([]),
     permissionSets: z.record(
@@ -167,6 +189,8 @@ export const PolicyDocument = z
     }),
     revocation: Revocation.default({ method: "scp", hold: "PT12H" }),
     guards: Guards.default({ maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true }),
+    /** Okta compromise signals that end the user's older AWS sessions (docs/policy.md). @default all ignore */
+    compromiseSignals: CompromiseSignals.default(COMPROMISE_SIGNALS_OFF),
   })
   .strict();
 
@@ -174,5 +198,3 @@ export type Policy = z.output<typeof PolicyDocument>;
 export type PolicyRule = z.output<typeof Rule>;
 export type PolicyTargets = z.output<typeof TargetSet>;
 export type PolicyGroupRef = z.output<typeof GroupRef>;
-    /** Okta compromise signals that end the user's older AWS sessions (docs/policy.md). @default all ignore */
-    compromiseSignals: CompromiseSignals.default(COMPROMISE_SIGNALS_OFF),

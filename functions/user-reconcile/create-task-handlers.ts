@@ -18,6 +18,7 @@ import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { durationMs } from "../../core/duration.ts";
+import { userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { OktaUserPort } from "../../core/ports.ts";
 import { USER_RECONCILE_TASKS, type UserReconcileTask } from "../../workflows/user-reconcile.ts";
@@ -147,6 +148,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       sessionTags: new SessionTagStore(table),
       links: new IdentityLinks(table),
       externalIdIssuer: policy.okta.identityCenterApp.externalIdIssuer,
+      userNames: userNameMappingOf(policy.okta.identityCenterApp),
       coalesced: new CoalescedEvents(table),
       now,
     });

@@ -3,6 +3,7 @@ import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { Assignment } from "../../core/estate.ts";
 import type { IdentityResolution } from "../../core/identity/identity-resolution.ts";
+import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
 import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
@@ -20,6 +21,8 @@ export interface ReadUserTruthDeps {
   links: IdentityLinks;
   /** policy `okta.identityCenterApp.externalIdIssuer`: unset, external ids are not looked up. */
   externalIdIssuer: string | undefined;
+  /** policy `okta.identityCenterApp.userNameFormat` / `userNameTemplate` */
+  userNames: UserNameMapping;
   instanceArn: string;
   identityStoreId: string;
   now: () => string;
@@ -92,6 +95,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         readAt: oktaReadAt,
         found: oktaUser !== null,
         status: oktaUser?.status ?? null,
+        transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
         login,
         groups,
         sessionTags: Object.fromEntries(

@@ -5,6 +5,11 @@ import {
   type IdentityResolution,
   type ResolvedVia,
 } from "../../core/identity/identity-resolution.ts";
+import {
+  candidateUserNames,
+  identityCenterUserName,
+  type UserNameMapping,
+} from "../../core/identity/user-name-format.ts";
 import type { IdentityCenterUserPort } from "../../core/ports.ts";
 
 export interface ResolveIdentityDeps {
@@ -15,6 +20,8 @@ export interface ResolveIdentityDeps {
    * (policy `okta.identityCenterApp.externalIdIssuer`); unset: external ids are not looked up.
    */
   externalIdIssuer: string | undefined;
+  /** The app's username format (policy `okta.identityCenterApp.userNameFormat`). */
+  userNames: UserNameMapping;
   now: () => string;
 }
 
@@ -23,9 +30,12 @@ export interface ResolveIdentityDeps {
  * `null` for a 404), never from the event: an event's login is attacker- or accident-controlled
  * (a late event for a deleted user, a forged delivery), so it can never pick whom to revoke.
  *
- * Okta knows the user: by external id (the Okta user id SCIM stored), then by the login Okta answered
- * with, then by the pipeline's link record; a user found by login whose external id names another
- * Okta user is a conflict. The link is (re)recorded so the user can still be found once deleted.
+ * Okta knows the user: by external id (the Okta user id SCIM stored), then by the user name the app's
+ * username format gives Okta's answer, then by the pipeline's link record; a user found by name whose
+ * external id names another Okta user is a conflict. When none finds them, every name another format
+ * would give is tried: a user found that way is theirs if its external id is the Okta user id, and
+ * otherwise an `unmatched` outcome (alarmed), never "nothing to revoke". The link is (re)recorded so
+ * the user can still be found once deleted.
  *
  * Okta does not know the id: the link record, then the external id. Nothing else: an unknown id costs
  * one Okta read (made by the caller), one DynamoDB read and at most one identity-store read.
@@ -56,9 +66,10 @@ export async function resolveIdentityCenterUser(
   let resolution: IdentityResolution | null = null;
   const external = await byExternalId();
   if (external !== null) resolution = resolved(external, "external-id");
-  if (resolution === null) {
-    const byLogin = await deps.identityCenter.findUserIdByUserName(oktaUser.login);
-    if (byLogin !== null) resolution = await checkCandidate(deps, oktaUserId, byLogin, "login");
+  const userName = identityCenterUserName(oktaUser, deps.userNames);
+  if (resolution === null && userName !== null) {
+    const byName = await deps.identityCenter.findUserIdByUserName(userName);
+    if (byName !== null) resolution = await checkCandidate(deps, oktaUserId, byName, "login");
   }
   if (resolution === null) {
     const link = await deps.links.get(oktaUserId);
@@ -67,8 +78,7 @@ export async function resolveIdentityCenterUser(
       if (linked.outcome !== "absent") resolution = linked;
     }
   }
-  if (resolution === null)
-    return { outcome: "absent", detail: `Identity Center holds no user for Okta user ${oktaUser.login}` };
+  if (resolution === null) resolution = await otherNames(deps, oktaUserId, oktaUser, userName);
   if (resolution.outcome === "resolved")
     await deps.links.put({
       oktaUserId,
@@ -107,4 +117,43 @@ async function checkCandidate(
     };
   }
   return resolved(userId, via);
+}
+
+/**
+ * Nobody under the configured name: look under every name another username format would give. A user
+ * found there whose external id is this Okta user's is theirs; any other is a possible match that the
+ * run must not act on, nor call "nothing to revoke".
+ */
+async function otherNames(
+  deps: ResolveIdentityDeps,
+  oktaUserId: string,
+  oktaUser: OktaUser,
+  configured: string | null,
+): Promise<IdentityResolution> {
+  const names = candidateUserNames(oktaUser, deps.userNames).filter((n) => n !== configured);
+  const found: { userId: string; userName: string }[] = [];
+  for (const name of names) {
+    const userId = await deps.identityCenter.findUserIdByUserName(name);
+    if (userId === null || found.some((f) => f.userId === userId)) continue;
+    const identity = await deps.identityCenter.describeUser(userId);
+    if (identity === null) continue;
+    if (externalIdVerdict(identity, oktaUserId, deps.externalIdIssuer) === "matches")
+      return resolved(userId, "external-id");
+    found.push({ userId, userName: name });
+  }
+  const expected = configured ?? `(no ${deps.userNames.format} name: an attribute it needs is empty)`;
+  if (found.length === 0)
+    return {
+      outcome: "absent",
+      detail: `Identity Center holds no user for Okta user ${oktaUser.login} (expected user name ${expected})`,
+    };
+  const held = found.map((f) => `${f.userName} (${f.userId})`).join(", ");
+  return {
+    outcome: "unmatched",
+    candidates: found,
+    detail:
+      `Identity Center holds no user named ${expected} (username format ${deps.userNames.format}) but holds ${held}, ` +
+      `which could be Okta user ${oktaUser.login}: nobody is acted on; set okta.identityCenterApp.userNameFormat ` +
+      "(or externalIdIssuer) to what the AWS IAM Identity Center app in Okta uses",
+  };
 }

@@ -4,6 +4,7 @@ import type { EvidenceStore } from "../../adapters/evidence-store.ts";
 import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type {
   DenyProver,
@@ -46,6 +47,8 @@ export interface UserReconcileDeps {
   links: IdentityLinks;
   /** policy `okta.identityCenterApp.externalIdIssuer` */
   externalIdIssuer: string | undefined;
+  /** policy `okta.identityCenterApp.userNameFormat` / `userNameTemplate` */
+  userNames: UserNameMapping;
   /** The events dispatch folded into a run, named in its evidence. */
   coalesced: CoalescedEvents;
   prover?: DenyProver;

@@ -100,7 +100,14 @@ export function demoOkta(): EstateOktaData {
       .filter((person) => person.groups.has(group.name))
       .map((person) => ({ group: group.name, user: person.user.login })),
   );
-  return { users: people.map((person) => person.user), groups, memberships, apps: [{ ...DEMO_OKTA_APP }] };
+  return {
+    users: people.map((person) => person.user),
+    groups,
+    memberships,
+    apps: [{ ...DEMO_OKTA_APP }],
+    // The demo's AWS IAM Identity Center app names users by their Okta username (the login).
+    identityCenterApp: { userNameFormat: "oktaUsername" },
+  };
 }
 
 function namedPeople(random: RandomSource): Person[] {

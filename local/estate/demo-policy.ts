@@ -16,14 +16,28 @@ const HEADER = [
  * permission sets with their session durations, and the Deny held 12 hours (longer than the longest
  * session, ReadOnly's 8 hours).
  */
-export function demoPolicyYaml(): string {
+export function demoPolicyYaml(
+  options: {
+    /** The estate's AWS IAM Identity Center app settings, which the policy mirrors. @default oktaUsername */
+    identityCenterApp?: { userNameFormat: string; userNameTemplate?: string | undefined };
+    /** Leave out `externalIdIssuer` (runs then find users by user name and the pipeline's records). */
+    withoutExternalIdIssuer?: boolean;
+  } = {},
+): string {
+  const app = options.identityCenterApp;
   const doc = new Document({
     version: 1,
     managementAccountId: DEMO_ACCOUNT.management,
     okta: {
       provisioningAppIds: [DEMO_OKTA_APP.id],
-      // What the local SCIM model records as the external id's issuer (find users by Okta user id).
-      identityCenterApp: { externalIdIssuer: SCIM_EXTERNAL_ID_ISSUER },
+      identityCenterApp: {
+        // What the local SCIM model records as the external id's issuer (find users by Okta user id).
+        ...(options.withoutExternalIdIssuer ? {} : { externalIdIssuer: SCIM_EXTERNAL_ID_ISSUER }),
+        // The username format the estate's app uses (yaml leaves out undefined keys).
+        ...(app === undefined || app.userNameFormat === "oktaUsername"
+          ? {}
+          : { userNameFormat: app.userNameFormat, userNameTemplate: app.userNameTemplate }),
+      },
     },
     permissionSets: Object.fromEntries(
       DEMO_PERMISSION_SETS.map((set) => [

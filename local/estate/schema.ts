@@ -147,6 +147,29 @@ export const EstateOktaApp = z
   })
   .strict();
 
+/** How the AWS IAM Identity Center app in Okta names the users it provisions by SCIM. */
+export const EstateIdentityCenterApp = z
+  .object({
+    userNameFormat: z
+      .enum(["oktaUsername", "oktaUsernamePrefix", "email", "emailPrefix", "custom"], {
+        error: "use oktaUsername, oktaUsernamePrefix, email, emailPrefix or custom (with userNameTemplate)",
+      })
+      .default("oktaUsername")
+      .describe(
+        "The app's Application username format: what SCIM sends as the Identity Center UserName (the Okta login, its prefix, the email, its prefix, or a custom template).",
+      ),
+    userNameTemplate: z
+      .string()
+      .regex(/\{[A-Za-z_][A-Za-z0-9_]*\}/, "name at least one Okta profile attribute in braces, e.g. {email}")
+      .optional()
+      .describe("For custom: Okta profile attributes in braces, e.g. {firstName}.{lastName}@corp.example."),
+  })
+  .strict()
+  .refine((app) => app.userNameFormat !== "custom" || app.userNameTemplate !== undefined, {
+    message: "userNameFormat custom needs userNameTemplate, e.g. {firstName}.{lastName}@corp.example",
+    path: ["userNameTemplate"],
+  });
+
 /** The Okta org: the truth about people. */
 export const EstateOkta = z
   .object({
@@ -162,6 +185,8 @@ export const EstateOkta = z
       .array(EstateOktaApp)
       .default([])
       .describe("Okta app instances, e.g. the AWS IAM Identity Center app."),
+    /** @default { userNameFormat: "oktaUsername" } */
+    identityCenterApp: EstateIdentityCenterApp.default({ userNameFormat: "oktaUsername" }),
   })
   .strict();
 

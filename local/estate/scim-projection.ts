@@ -1,3 +1,4 @@
+import { identityCenterUserName, userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import type { EstateWithOktaIds } from "./okta-ids.ts";
 
 /**
@@ -66,12 +67,22 @@ export function scimProjection(estate: EstateWithOktaIds): ScimProjection {
     seen.add(key);
     memberships.push({ group, userName: user });
   }
+  // SCIM names each user as the app's username format says (core/identity/user-name-format.ts); a
+  // user the format gives no name (an empty attribute) is not provisioned, as SCIM would fail them.
+  const mapping = userNameMappingOf(estate.okta.identityCenterApp);
+  const names = new Map(
+    estate.okta.users.map((user) => [user.login, identityCenterUserName(scimSource(user), mapping)]),
+  );
+  const named = memberships.flatMap((m) => {
+    const userName = names.get(m.userName);
+    return userName ? [{ group: m.group, userName }] : [];
+  });
   const members = new Set(memberships.map((membership) => membership.userName));
   return {
     users: estate.okta.users
-      .filter((user) => members.has(user.login))
+      .filter((user) => members.has(user.login) && names.get(user.login))
       .map((user) => ({
-        userName: user.login,
+        userName: String(names.get(user.login)),
         displayName: `${user.firstName} ${user.lastName}`,
         givenName: user.firstName,
         familyName: user.lastName,
@@ -83,6 +94,19 @@ export function scimProjection(estate: EstateWithOktaIds): ScimProjection {
       ...(group.description === undefined ? {} : { description: group.description }),
       externalId: group.id,
     })),
-    memberships,
+    memberships: named,
+  };
+}
+
+/** The Okta profile the app's username format reads: the estate's user, whose email is the login. */
+export function scimSource(user: {
+  login: string;
+  firstName: string;
+  lastName: string;
+  profile?: Record<string, string | undefined> | undefined;
+}) {
+  return {
+    login: user.login,
+    profile: { ...user.profile, email: user.login, firstName: user.firstName, lastName: user.lastName },
   };
 }

@@ -25,6 +25,7 @@ import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { durationMs } from "../../core/duration.ts";
+import { identityCenterUserName, userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
@@ -160,7 +161,10 @@ export class LocalStackConfigError extends Error {
 export async function startLocalStack(options: LocalStackOptions) {
   const log = options.log ?? (() => {});
   const estate = withOktaIds(options.estate ?? demoEstate());
-  const loaded = loadPolicy(options.policyYaml ?? demoPolicyYaml(), "policy.yaml");
+  const loaded = loadPolicy(
+    options.policyYaml ?? demoPolicyYaml({ identityCenterApp: estate.okta.identityCenterApp }),
+    "policy.yaml",
+  );
   if (!loaded.ok) {
     throw new LocalStackConfigError(
       `the access policy is invalid:\n${loaded.errors.map((e) => `  ${e.file}:${e.line}:${e.column} ${e.path} ${e.message}`).join("\n")}`,
@@ -289,6 +293,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     policy: current,
     sessionTagAttributes: current.sessionTagAttributes,
     externalIdIssuer: current.okta.identityCenterApp.externalIdIssuer,
+    userNames: userNameMappingOf(current.okta.identityCenterApp),
   });
   const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
     // As deployed: reads with okta.users.read, the session clear alone with okta.users.manage.
@@ -451,6 +456,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityCenter,
     pushedGroups: estate.identityCenter.scim.provisionedGroups,
     lagMs: options.scimLagMs ?? 0,
+    userNameOf: (user: { login: string; profile: Record<string, unknown> }) =>
+      identityCenterUserName(
+        { login: user.login, profile: user.profile as Record<string, string | null> },
+        userNameMappingOf(estate.okta.identityCenterApp),
+      ),
     ...(scimExternalIds
       ? {
           stampExternalId: (userId: string, oktaUserId: string) =>

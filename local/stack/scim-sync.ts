@@ -15,6 +15,11 @@ export interface ScimSyncOptions {
   pushedGroups: "all" | readonly string[];
   /** Delay before each change reaches Identity Center (SCIM lag). @default 0 */
   lagMs?: number;
+  /**
+   * The Identity Center UserName the app gives an Okta user (its username format), `null` when the
+   * format has nothing to give (the user is not provisioned). @default the Okta login
+   */
+  userNameOf?: (user: { login: string; profile: Record<string, unknown> }) => string | null;
   /** Records the Okta user id as a new user's external id, as SCIM does; absent: SCIM stores none. */
   stampExternalId?: (userId: string, oktaUserId: string) => void;
   onError: (error: unknown) => void;
@@ -37,19 +42,27 @@ export function startScimSync(options: ScimSyncOptions): {
   const pushed = (groupName: string) =>
     options.pushedGroups === "all" || options.pushedGroups.includes(groupName);
 
-  const ensureUser = async (login: string): Promise<string> => {
-    const existing = await identityCenter.findUserIdByUserName(login);
+  const nameOf = (login: string): string | null => {
+    const user = okta.state.user(login);
+    if (!options.userNameOf || !user) return login;
+    return options.userNameOf({ login, profile: user.profile as Record<string, unknown> });
+  };
+  const ensureUser = async (login: string): Promise<string | null> => {
+    const userName = nameOf(login);
+    if (userName === null) return null; // the username format gives them no name: SCIM fails them
+    const existing = await identityCenter.findUserIdByUserName(userName);
     if (existing) return existing;
     const user = okta.state.user(login);
     const first = String(user?.profile.firstName ?? login);
     const last = String(user?.profile.lastName ?? "");
+    const email = String(user?.profile.email ?? login);
     const created = await options.identityStore.send(
       new CreateUserCommand({
         IdentityStoreId: options.identityStoreId,
-        UserName: login,
+        UserName: userName,
         DisplayName: `${first} ${last}`.trim(),
         Name: { GivenName: first, FamilyName: last || first },
-        Emails: [{ Value: login, Primary: true, Type: "work" }],
+        Emails: [{ Value: email, Primary: true, Type: "work" }],
       }),
     );
     const userId = String(created.UserId);
@@ -66,6 +79,7 @@ export function startScimSync(options: ScimSyncOptions): {
   };
   const addMembership = async (groupName: string, login: string) => {
     const [groupId, userId] = await Promise.all([ensureGroup(groupName), ensureUser(login)]);
+    if (userId === null) return;
     const current = await identityCenter.listUserGroupMemberships(userId);
     if (!current.some((m) => m.groupId === groupId)) await identityCenter.createMembership(groupId, userId);
   };
@@ -80,7 +94,8 @@ export function startScimSync(options: ScimSyncOptions): {
       }
       case "membership-removed": {
         if (!pushed(change.groupName)) return;
-        const userId = await identityCenter.findUserIdByUserName(change.login);
+        const userName = nameOf(change.login);
+        const userId = userName === null ? null : await identityCenter.findUserIdByUserName(userName);
         const groupId = (await identityCenter.listGroups()).find(
           (g) => g.displayName === change.groupName,
         )?.groupId;

@@ -51,6 +51,7 @@ describe("isUnverifiable", () => {
   it("is true only for unresolved and conflicting resolutions", () => {
     expect(isUnverifiable({ outcome: "unresolved", detail: "" })).toBe(true);
     expect(isUnverifiable({ outcome: "conflict", userId: "u", detail: "" })).toBe(true);
+    expect(isUnverifiable({ outcome: "unmatched", candidates: [], detail: "" })).toBe(true);
     expect(isUnverifiable({ outcome: "absent", detail: "" })).toBe(false);
     expect(isUnverifiable({ outcome: "resolved", userId: "u", via: "login", detail: "" })).toBe(false);
   });

@@ -190,6 +190,47 @@ describe("planEstate", () => {
     expect(kinds(alreadyDenied.actions)).toEqual(["membership.remove"]);
   });
 
+  it("matches Okta users to Identity Center users by the app's username format", () => {
+    // Prepare: the app names users by the login's prefix (ana, ben), and ben is suspended
+    const plan = planEstate(
+      estate((e) => {
+        e.policy.okta.identityCenterApp.userNameFormat = "oktaUsernamePrefix";
+        for (const u of e.identityCenter.users) u.userName = u.userName.replace(/@.*/, "");
+        oktaUser(e, "ben").status = "SUSPENDED";
+      }),
+    );
+    // Assess: ben is revoked as the leaver he is; nobody is reported as missing from Okta
+    expect(plan.actions[0]).toMatchObject({ kind: "deny.add", deny: { userId: "ic-ben", reason: "leaver" } });
+    expect(plan.findings.map((f) => f.message)).toEqual([
+      "'ben' is SUSPENDED in Okta but still has access in Identity Center.",
+    ]);
+  });
+
+  it("falls back to the login when the username format has nothing to give", () => {
+    // email format, but the Okta users carry no email: matched by login as before
+    const plan = planEstate(
+      estate((e) => {
+        e.policy.okta.identityCenterApp.userNameFormat = "email";
+        oktaUser(e, "ben").status = "SUSPENDED";
+      }),
+    );
+    expect(plan.actions[0]).toMatchObject({ kind: "deny.add", deny: { userId: "ic-ben" } });
+  });
+
+  it("treats a user Okta is still deactivating as a leaver, and says so", () => {
+    const plan = planEstate(
+      estate((e) => {
+        const ben = oktaUser(e, "ben");
+        ben.status = "ACTIVE";
+        ben.transitioningToStatus = "DEPROVISIONED";
+      }),
+    );
+    expect(plan.actions[0]).toMatchObject({ kind: "deny.add", deny: { userId: "ic-ben", reason: "leaver" } });
+    expect(plan.findings.map((f) => f.message)).toContain(
+      "'ben@example.com' is ACTIVE, transitioning to DEPROVISIONED in Okta but still has access in Identity Center.",
+    );
+  });
+
   it("with the inline method, writes the Deny into every provisioned permission set and re-provisions each", () => {
     const plan = planEstate(
       estate((e) => {

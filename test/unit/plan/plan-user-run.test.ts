@@ -187,4 +187,41 @@ describe("planUserRun", () => {
     );
     expect(plan.decision).toBe("revoke");
   });
+
+  it("revokes a user Okta is still deactivating (ACTIVE, transitioning to DEPROVISIONED)", () => {
+    const plan = planUserRun(
+      truth((t) => {
+        t.okta.status = "ACTIVE";
+        t.okta.transitioningToStatus = "DEPROVISIONED";
+      }),
+      { holdMs: HOLD, now: NOW },
+    );
+    expect(plan.decision).toBe("revoke");
+    expect(plan.reason).toBe("leaver: Okta status is ACTIVE, transitioning to DEPROVISIONED");
+  });
+
+  it("acts on nobody when Identity Center holds possible matches under another username format", () => {
+    const plan = planUserRun(
+      truth((t) => {
+        t.identityCenter.userId = null;
+        t.identityCenter.resolution = {
+          outcome: "unmatched",
+          candidates: [
+            { userId: "ic-1", userName: "jane.doe" },
+            { userId: "ic-2", userName: "jdoe" },
+          ],
+          detail: "holds jane.doe",
+        };
+      }),
+      { holdMs: HOLD, now: NOW },
+    );
+    expect(plan.decision).toBe("unverifiable");
+    expect(plan.findings).toEqual([
+      {
+        kind: "identity-unmatched",
+        message: "holds jane.doe",
+        subject: { identityCenterUserIds: "ic-1,ic-2" },
+      },
+    ]);
+  });
 });

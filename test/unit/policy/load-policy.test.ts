@@ -57,7 +57,7 @@ describe("loadPolicy: the example policy", () => {
       ok: true,
       policy: {
         version: 1,
-        okta: { provisioningAppIds: [], identityCenterApp: {} },
+        okta: { provisioningAppIds: [], identityCenterApp: { userNameFormat: "oktaUsername" } },
         sessionTagAttributes: [],
         permissionSets: {
           ReadOnly: { sessionDuration: "PT1H" },
@@ -598,6 +598,36 @@ describe("loadPolicy: schema errors", () => {
         fix: "set it to one of declared, permission-sets, all",
       },
     ]);
+  });
+
+  it("asks for a template when the Identity Center app's username format is custom", () => {
+    // Act
+    const errors = errorsOf(
+      yaml(...HEADER, ...ONE_RULE, "okta:", "  identityCenterApp:", "    userNameFormat: custom"),
+    );
+    const ok = loadPolicy(
+      yaml(
+        ...HEADER,
+        ...ONE_RULE,
+        "okta:",
+        "  identityCenterApp:",
+        "    userNameFormat: custom",
+        '    userNameTemplate: "{firstName}.{lastName}@corp.example"',
+      ),
+      "policy.yaml",
+    );
+
+    // Assess
+    expect(errors.map((e) => [e.path, e.message])).toEqual([
+      [
+        "okta.identityCenterApp.userNameTemplate",
+        "userNameFormat custom needs userNameTemplate, e.g. {firstName}.{lastName}@corp.example",
+      ],
+    ]);
+    expect(ok.ok && ok.policy.okta.identityCenterApp).toEqual({
+      userNameFormat: "custom",
+      userNameTemplate: "{firstName}.{lastName}@corp.example",
+    });
   });
 
   it("reports numbers out of range, a fraction, and a YAML 1.1 boolean", () => {
