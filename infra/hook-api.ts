@@ -38,6 +38,7 @@ export function hookApi(deps: HookApiDeps) {
       IDEMPOTENCY_TABLE: deps.tables.idempotency.name,
       HOOK_SECRET_IDS: deps.secrets.hookSecretIds,
       PROVISIONING_APP_IDS: parameters.provisioningAppIds.join(","),
+      PIPELINE_ACTOR_IDS: parameters.pipelineActorIds.join(","),
       POWERTOOLS_SERVICE_NAME: "okta-hook",
     },
   });

@@ -34,6 +34,7 @@ export function logPoller(deps: {
       IDEMPOTENCY_TABLE: deps.tables.idempotency.name,
       STATE_TABLE: deps.tables.state.name,
       PROVISIONING_APP_IDS: parameters.provisioningAppIds.join(","),
+      PIPELINE_ACTOR_IDS: parameters.pipelineActorIds.join(","),
       POWERTOOLS_SERVICE_NAME: "okta-log-poll",
     },
   });

@@ -36,6 +36,7 @@ export function logStreaming(deps: {
       LIFECYCLE_BUS_NAME: deps.bus.name,
       IDEMPOTENCY_TABLE: deps.tables.idempotency.name,
       PROVISIONING_APP_IDS: deps.parameters.provisioningAppIds.join(","),
+      PIPELINE_ACTOR_IDS: deps.parameters.pipelineActorIds.join(","),
       POWERTOOLS_SERVICE_NAME: "okta-logstream",
     },
   });

@@ -68,6 +68,12 @@ export interface DeploymentParameters {
   /** Okta app instance ids that provision Identity Center (application.* events count only for them). */
   provisioningAppIds: string[];
   /**
+   * System Log actor ids of the pipeline's own Okta calls: the OAuth app's client id (automatic) and
+   * `OAL_OKTA_PIPELINE_ACTOR_IDS` (the SSWS token creator's user id). Their `user.session.clear` of a
+   * leaver is the pipeline's own, not a compromise signal, and starts no second run.
+   */
+  pipelineActorIds: string[];
+  /**
    * How many revocation SCP slots the deploy creates and attaches to the root
    * (infra/revocation-scp-slots.ts); each keeps one of the root's SCP places. @default 2
    */
@@ -186,6 +192,13 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
       .split(",")
       .map((id) => id.trim())
       .filter(Boolean),
+    pipelineActorIds: [
+      ...(oktaClientId ? [oktaClientId] : []),
+      ...(get("OAL_OKTA_PIPELINE_ACTOR_IDS") ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ],
     // 10 per target at most (the raised quota), FullAWSAccess takes one.
     revocationScpSlots: positive("OAL_REVOCATION_SCP_SLOTS", 2, 9),
     ...(rootId ? { rootId } : {}),

@@ -8,6 +8,7 @@ import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.t
 import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
 import { MAX_EVENTS_PER_DELIVERY } from "../../core/okta/hook-envelope.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
+import { normalizeConfigSchema, normalizeOptionsOf } from "../shared/normalize-config.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaHookHandler } from "./create-handler.ts";
 import { readHookSecrets } from "./hook-secrets.ts";
@@ -17,7 +18,7 @@ const config = readConfig(
     LIFECYCLE_BUS_NAME: z.string().min(1, "the lifecycle EventBridge bus name"),
     IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name"),
     HOOK_SECRET_IDS: z.string().min(1, "comma-separated Secrets Manager ids of the active hook secrets"),
-    PROVISIONING_APP_IDS: z.string().default(""),
+    ...normalizeConfigSchema,
     MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_MAX_EVENT_AGE_SECONDS),
     MAX_EVENTS_PER_DELIVERY: z.coerce.number().int().positive().default(MAX_EVENTS_PER_DELIVERY),
   }),
@@ -40,7 +41,7 @@ export const handler = createOktaHookHandler({
       (secretId, error) =>
         logger.warn("a hook secret could not be read", { secretId, errorName: (error as Error).name }),
     ),
-  normalizeOptions: { provisioningAppIds: config.PROVISIONING_APP_IDS.split(",").filter(Boolean) },
+  normalizeOptions: normalizeOptionsOf(config),
   publish: createIdempotentPublisher({
     bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),

@@ -14,6 +14,7 @@ import type { SystemLogQuery } from "../../adapters/okta.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
 import { lambdaDeadline } from "../shared/invocation-deadline.ts";
+import { normalizeConfigSchema, normalizeOptionsOf } from "../shared/normalize-config.ts";
 import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaLogPollHandler } from "./create-handler.ts";
@@ -27,7 +28,7 @@ const config = readConfig(
     LIFECYCLE_BUS_NAME: z.string().min(1, "the lifecycle EventBridge bus name"),
     IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name"),
     STATE_TABLE: z.string().min(1, "the DynamoDB state table name (holds the System Log cursor)"),
-    PROVISIONING_APP_IDS: z.string().default(""),
+    ...normalizeConfigSchema,
     MAX_EVENT_AGE_SECONDS: count("seconds", DEFAULT_MAX_EVENT_AGE_SECONDS),
     LOOKBACK_MINUTES: count("minutes of look-back on the first run", DEFAULT_POLL_LIMITS.lookbackMs / 60_000),
     MAX_PAGES: count("pages per run", DEFAULT_POLL_LIMITS.maxPages),
@@ -60,7 +61,7 @@ const poll = createOktaLogPollHandler({
     maxPages: config.MAX_PAGES,
     maxEvents: config.MAX_EVENTS,
   },
-  normalizeOptions: { provisioningAppIds: config.PROVISIONING_APP_IDS.split(",").filter(Boolean) },
+  normalizeOptions: normalizeOptionsOf(config),
   publish: createIdempotentPublisher({
     bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { LifecycleBus } from "../../adapters/lifecycle-bus.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
+import { normalizeConfigSchema, normalizeOptionsOf } from "../shared/normalize-config.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaLogStreamHandler } from "./create-handler.ts";
 
@@ -13,7 +14,7 @@ const config = readConfig(
   z.object({
     LIFECYCLE_BUS_NAME: z.string().min(1, "the lifecycle EventBridge bus name"),
     IDEMPOTENCY_TABLE: z.string().min(1, "the DynamoDB idempotency table name (shared with okta-hook)"),
-    PROVISIONING_APP_IDS: z.string().default(""),
+    ...normalizeConfigSchema,
     MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(DEFAULT_MAX_EVENT_AGE_SECONDS),
   }),
 );
@@ -22,7 +23,7 @@ const config = readConfig(
 export const handler = createOktaLogStreamHandler({
   logger: new Logger({ serviceName: "okta-logstream" }),
   metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-logstream" }),
-  normalizeOptions: { provisioningAppIds: config.PROVISIONING_APP_IDS.split(",").filter(Boolean) },
+  normalizeOptions: normalizeOptionsOf(config),
   publish: createIdempotentPublisher({
     bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),

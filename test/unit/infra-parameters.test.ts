@@ -39,6 +39,7 @@ describe("infra/parameters: readDeploymentParameters", () => {
       hookBurstLimit: 100,
       hookReservedConcurrency: 10,
       provisioningAppIds: [],
+      pipelineActorIds: [],
       revocationScpSlots: 2,
       membershipSync: false,
     });
@@ -308,6 +309,17 @@ describe("OAL_OKTA_CLIENT_ID (an Okta API Services app instead of an SSWS token)
     expect(
       readDeploymentParameters({ ...ORG, OAL_OKTA_CLIENT_ID: "0oa1b2c3d4e5f6g7h8i9" }).oktaClientId,
     ).toBe("0oa1b2c3d4e5f6g7h8i9");
+  });
+
+  it("makes the app's client id, and OAL_OKTA_PIPELINE_ACTOR_IDS, the pipeline's own Okta actors", () => {
+    // Their user.session.clear of a leaver is the pipeline's own: it must start no second run.
+    expect(
+      readDeploymentParameters({
+        ...ORG,
+        OAL_OKTA_CLIENT_ID: "0oa1b2c3d4e5f6g7h8i9",
+        OAL_OKTA_PIPELINE_ACTOR_IDS: " 00u1a2b3c4d5e6f7g8h9 ,",
+      }).pipelineActorIds,
+    ).toEqual(["0oa1b2c3d4e5f6g7h8i9", "00u1a2b3c4d5e6f7g8h9"]);
   });
 
   it("refuses something that is not a client id, naming the variable", () => {
