@@ -113,6 +113,11 @@ export interface LocalStackOptions {
    * stores none, and the pipeline must be right under both. @default true
    */
   scimExternalIds?: boolean;
+  /**
+   * How long an Okta deactivation takes to complete (the user reads ACTIVE with transitioningToStatus
+   * DEPROVISIONED meanwhile). Okta documents no duration. @default 300
+   */
+  oktaDeactivationMs?: number;
   /** Where the stack reports what it does. */
   log?: (line: string) => void;
   /** The System Log poller's interval (ms); 0: only `pollNow()` polls. @default 300000 (5 minutes, as deployed) */
@@ -227,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         members: estate.okta.memberships.filter((m) => m.group === g.name).map((m) => m.user),
       })),
     },
+    deactivationMs: options.oktaDeactivationMs ?? 300,
     onUnexpectedError: (error) => log(`okta emulator error: ${(error as Error).message}`),
   });
   // Okta calls hooks over HTTPS only; the laptop's gateway is plain http on 127.0.0.1 (the named exception).

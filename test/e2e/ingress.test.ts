@@ -41,7 +41,10 @@ describe("the System Log poller catches a leaver the hook never delivered", () =
     const record = await runRecord(stack, userId);
 
     // Assess: the hook delivered nothing, the poller's event started the run
-    expect(stack.emulators.okta.hooks.deliveries.map((d) => d.outcome)).toEqual(["dropped"]);
+    // (the run's own Okta session clear is an event too: Okta drops its delivery as well)
+    const outcomes = stack.emulators.okta.hooks.deliveries.map((d) => d.outcome);
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(new Set(outcomes)).toEqual(new Set(["dropped"]));
     expect(record.body.trigger.events).toEqual([
       expect.objectContaining({ eventType: "user.lifecycle.deactivate", channel: "poller" }),
     ]);

@@ -18,6 +18,13 @@ export interface DirectoryUser {
   statusChanged: string | null;
   lastUpdated: string;
   profile: OktaProfile;
+  /**
+   * The status an asynchronous transition is moving the user to, while it runs: a deactivation reads
+   * `status: ACTIVE, transitioningToStatus: DEPROVISIONED` until it completes (Users API,
+   * deactivateUser: "The user's transitioningToStatus property is DEPROVISIONED during deactivation";
+   * User.transitioningToStatus "is only returned if the user's state is transitioning").
+   */
+  transitioningToStatus?: "ACTIVE" | "DEPROVISIONED" | "PROVISIONED";
 }
 
 /**

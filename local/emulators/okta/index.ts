@@ -72,6 +72,8 @@ export interface OktaEmulatorOptions {
    * System Log and nothing else. @default "00local-okta-report-admin-token"
    */
   reportAdminToken?: string;
+  /** How long a deactivation takes to complete (operations.ts `deactivationMs`). @default 0 */
+  deactivationMs?: number;
   /** The org authorization server (`/oauth2/v1/token`, DPoP, token lifetime): oauth/service-apps.ts. */
   oauth?: Partial<OAuthSettings>;
   /** Per-principal share, concurrency limit and the header switches (see `RateLimitSettings`). */
@@ -161,6 +163,7 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
   const log = new SystemLog(`okta-emulator-${seed}-${ids.token(16)}`);
   const changes = new ChangeFeed(onUnexpectedError);
   const operations = new OktaOperations({ directory, log, ids, clock, changes });
+  operations.deactivationMs = options.deactivationMs ?? 0;
   const hookRegistry = new EventHookRegistry(ids, nowIso);
   const hooks = new HookDelivery(hookRegistry, ids, {
     timeoutMs: 3000,
@@ -267,7 +270,10 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
       actor: admin,
     }),
     on: (_event, listener) => changes.subscribe(listener),
-    close: () => hooks.close(),
+    close: () => {
+      hooks.close();
+      operations.close();
+    },
   };
 }
 

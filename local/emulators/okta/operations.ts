@@ -36,6 +36,14 @@ export interface OperationsDeps {
  */
 export class OktaOperations {
   readonly sessionClears: SessionClear[] = [];
+  /**
+   * How long a deactivation takes to complete. Okta deactivates asynchronously (deactivateUser: the
+   * user reads `transitioningToStatus: DEPROVISIONED` until done; `Prefer: respond-async` returns before
+   * it is): its event is written when it starts, so a run may read the user mid-transition. Okta
+   * documents no duration. 0: at once. Mutable at runtime. @default 0
+   */
+  deactivationMs = 0;
+  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
   private readonly deps: OperationsDeps;
 
   constructor(deps: OperationsDeps) {
@@ -108,8 +116,39 @@ export class OktaOperations {
   ): OktaApiError | undefined {
     const transition = lifecycleTransition(user.status, operation);
     if ("errorCode" in transition) return transition;
+    if (transition.to === "DEPROVISIONED" && this.deactivationMs > 0) {
+      if (user.transitioningToStatus !== undefined) return undefined; // already on its way
+      user.transitioningToStatus = "DEPROVISIONED";
+      this.write(context, transition.eventType, [userTarget(user)]);
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        delete user.transitioningToStatus;
+        const from = user.status;
+        this.deps.directory.setStatus(user, "DEPROVISIONED");
+        this.deps.changes.emit({
+          kind: "user-status",
+          userId: user.id,
+          login: user.profile.login,
+          from,
+          to: "DEPROVISIONED",
+        });
+      }, this.deactivationMs);
+      this.pending.add(timer);
+      return undefined;
+    }
     this.applyStatus(context, user, transition.to, transition.eventType);
     return undefined;
+  }
+
+  /** Resolves once the user's asynchronous transition, if any, has completed. */
+  async settled(user: DirectoryUser): Promise<void> {
+    while (user.transitioningToStatus !== undefined) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Cancels transitions still running (server shutdown). */
+  close(): void {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
   }
 
   /**

@@ -21,6 +21,9 @@ export function userResource(
   return {
     id: user.id,
     status: user.status,
+    ...(user.transitioningToStatus === undefined
+      ? {}
+      : { transitioningToStatus: user.transitioningToStatus }),
     created: user.created,
     activated: user.activated,
     statusChanged: user.statusChanged,

@@ -113,12 +113,14 @@ export function userRoutes(services: OktaServices): Route[] {
     {
       method: "POST",
       pattern: path("/api/v1/users/:id/lifecycle/:operation"),
-      handle: (request) => {
+      handle: async (request) => {
         const operation = request.params.operation ?? "";
         if (!isLifecycleOperation(operation)) throw resourceNotFound(request.url.pathname, "Resource");
         const user = userOr404(request);
         const error = operations.lifecycle(request.context, user, operation);
         if (error !== undefined) throw error;
+        // deactivateUser completes before it answers unless the caller sent `Prefer: respond-async`.
+        if (!/respond-async/i.test(String(request.req.headers.prefer ?? ""))) await operations.settled(user);
         const sendEmail = request.url.searchParams.get("sendEmail");
         // Activation without an email hands back the activation link instead (Users API, "Activate User").
         if ((operation === "activate" || operation === "reactivate") && sendEmail === "false") {
