@@ -3,12 +3,18 @@
  * logic runs against AWS/Okta and against the local emulators.
  */
 import type { Assignment, DenyEntry, IcGroup, IcPermissionSet, OktaUser } from "./estate.ts";
+import type { UserOktaGroup } from "./plan/user-truth.ts";
 
 /** The Okta reads and writes user-reconcile needs (adapters/okta implements them). */
 export interface OktaUserPort {
   /** `null` only when Okta answers 404. */
   getUser(idOrLogin: string): Promise<OktaUser | null>;
-  listUserGroups(userId: string): Promise<{ id: string; name: string }[]>;
+  /** The user's groups, each with its id and type (an `APP_GROUP` may share an `OKTA_GROUP`'s name). */
+  listUserGroups(userId: string): Promise<UserOktaGroup[]>;
+  /** Every group called exactly this name (more than one: an `APP_GROUP` beside an `OKTA_GROUP`). */
+  findGroupsByName(name: string): Promise<UserOktaGroup[]>;
+  /** The group with this id; `null` if Okta has none. */
+  findGroupById(id: string): Promise<UserOktaGroup | null>;
   clearUserSessions(userId: string): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { OktaGroup, OktaTruth, OktaUser } from "../../core/estate.ts";
+import type { OktaGroupType } from "../../core/plan/user-truth.ts";
 import type { OktaUserPort } from "../../core/ports.ts";
 import {
   OktaAdapterError,
@@ -24,6 +25,8 @@ export type OktaLifecycleOperation = "activate" | "reactivate" | "deactivate" | 
 export interface OktaGroupRef {
   id: string;
   name: string;
+  /** Okta's group type (management spec `GroupType`), when Okta states it. */
+  type?: OktaGroupType;
   /** How many members Okta says the group has, when the read asked for `expand=stats`. */
   usersCount?: number;
 }
@@ -277,5 +280,10 @@ function toOktaUser(user: RawOktaUser): OktaUser {
 
 function toGroupRef(group: RawOktaGroup): OktaGroupRef {
   const usersCount = group._embedded?.stats?.usersCount;
-  return { id: group.id, name: group.profile.name, ...(usersCount === undefined ? {} : { usersCount }) };
+  return {
+    id: group.id,
+    name: group.profile.name,
+    ...(group.type === undefined ? {} : { type: group.type }),
+    ...(usersCount === undefined ? {} : { usersCount }),
+  };
 }

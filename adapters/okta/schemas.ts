@@ -24,6 +24,8 @@ export const oktaUserSchema = z.looseObject({
 /** The fields of a Group object the adapter relies on. */
 export const oktaGroupSchema = z.looseObject({
   id: z.string().min(1),
+  /** Management spec `GroupType`: `APP_GROUP`s are imported from AD or LDAP and may share a name. */
+  type: z.enum(["OKTA_GROUP", "APP_GROUP", "BUILT_IN"]).optional().catch(undefined),
   profile: z.looseObject({ name: z.string().min(1) }),
   /** Present with `expand=stats`: the group's member count (management spec, Group._embedded.stats). */
   _embedded: z

@@ -6,8 +6,11 @@
 export const OKTA_SCOPES = {
   /** okta-log-poll: GET /api/v1/logs. */
   systemLog: ["okta.logs.read"],
-  /** user-reconcile reads: GET /api/v1/users/{id}, GET /api/v1/users/{id}/groups. */
-  userRead: ["okta.users.read"],
+  /**
+   * user-reconcile reads: GET /api/v1/users/{id}, GET /api/v1/users/{id}/groups, and GET /api/v1/groups
+   * (search by name, filter by id) for the policy's groups that share a name with the user's.
+   */
+  userRead: ["okta.users.read", "okta.groups.read"],
   /** user-reconcile ClearOktaSessions: DELETE /api/v1/users/{id}/sessions. */
   clearSessions: ["okta.users.manage"],
   /** estate-reconcile and `plan` / `reconcile`: users, groups and their members. */

@@ -1,6 +1,7 @@
 import { addMs } from "../duration.ts";
 import type { Assignment, DenyEntry } from "../estate.ts";
 import { denyInForce, scopedPairs } from "./deny-key.ts";
+import { judgeOktaMembership } from "./judge-okta-membership.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import type { UserTruth } from "./user-truth.ts";
 
@@ -34,6 +35,8 @@ const pair = (a: Assignment) => `${a.permissionSetArn}|${a.accountId}`;
  * the (permission set, account) pairs the user lost and holds through no other group, a Deny on
  * sessions issued before a change of a session-tag attribute, and lifting Denies the user no longer
  * needs (access regained, or reactivated). Access the user still has through another group is kept.
+ * Okta membership of a group the policy names is judged by the policy group's id (an `APP_GROUP` of the
+ * same name grants nothing; a policy name two Okta groups share counts for neither): judge-okta-membership.ts.
  */
 export function planUserChange(truth: UserTruth, o: UserChangeOptions): UserChangePlan {
   const ic = truth.identityCenter;
@@ -54,7 +57,10 @@ export function planUserChange(truth: UserTruth, o: UserChangeOptions): UserChan
     return { actions, findings, sessionTags };
   }
   const userId = ic.userId;
-  const oktaGroupNames = new Set(truth.okta.groups.map((g) => g.name));
+  // Okta membership by the policy's group ids, never by a name an APP_GROUP may share.
+  const judged = judgeOktaMembership(truth.okta.login, truth.okta.groups, truth.policyGroups ?? []);
+  findings.push(...judged.findings);
+  const oktaGroupNames = judged.memberOf;
   const memberOf = new Set(ic.memberships.map((m) => m.groupId));
 
   // Memberships Okta has that Identity Center lacks (only groups SCIM pushes exist there).
@@ -77,7 +83,8 @@ export function planUserChange(truth: UserTruth, o: UserChangeOptions): UserChan
       message: `'${truth.okta.login}' is still in Identity Center group '${m.groupName}' but not in the Okta group.`,
       subject: { userId, groupId: m.groupId },
     });
-    if (o.membershipSync)
+    // Which group an ambiguous name means is unknown: its access is lost (Denied), the membership left.
+    if (o.membershipSync && !judged.ambiguous.has(String(m.groupName)))
       actions.push({
         kind: "membership.remove",
         groupId: m.groupId,

@@ -28,6 +28,8 @@ export type FindingKind =
   | "unknown-target"
   | "okta-group-unresolved"
   | "okta-group-ambiguous"
+  /** A user's Okta group only shares its name with a group the policy names (core/plan/judge-okta-membership.ts). */
+  | "okta-group-name-shared"
   | "okta-read-failed"
   | "session-tags-changed"
   | "identity-unresolved"

@@ -1,6 +1,31 @@
 import type { Assignment, DenyEntry, OktaUserStatus } from "../estate.ts";
 import type { IdentityResolution } from "../identity/identity-resolution.ts";
 
+/** Okta's group types (management spec, `GroupType`): `APP_GROUP`s are imported from AD or LDAP. */
+export type OktaGroupType = "OKTA_GROUP" | "APP_GROUP" | "BUILT_IN";
+
+/** One of the user's Okta groups, as Okta lists it. */
+export interface UserOktaGroup {
+  id: string;
+  name: string;
+  /** Absent in runs recorded before the type was read. */
+  type?: OktaGroupType;
+}
+
+/**
+ * A group the policy's rules name, as the run found it in Okta. Named by id it is exactly that group;
+ * named by name it is every Okta group of that name (an `APP_GROUP` may share an `OKTA_GROUP`'s name),
+ * and more than one means the policy's reference is ambiguous.
+ */
+export interface PolicyOktaGroup {
+  /** The group's name: the DisplayName SCIM gives its Identity Center group. */
+  name: string;
+  /** How the policy names it. */
+  by: "id" | "name";
+  /** The ids of the Okta groups the policy's reference matches. */
+  oktaGroupIds: string[];
+}
+
 /** One Identity Center group membership of the user, with the id AWS needs to delete it. */
 export interface UserMembership {
   membershipId: string;
@@ -25,7 +50,7 @@ export interface UserTruth {
     /** The status Okta is moving the user to (asynchronous deactivation). @default null */
     transitioningToStatus?: OktaUserStatus | null;
     login: string | null;
-    groups: { id: string; name: string }[];
+    groups: UserOktaGroup[];
     /** The session-tag attributes' current values (policy.sessionTagAttributes). */
     sessionTags?: Record<string, string | null>;
   };
@@ -38,6 +63,12 @@ export interface UserTruth {
   groupAssignments?: Record<string, Assignment[]>;
   /** Permission set names by ARN (Denies name the permission set's roles). */
   permissionSetNames?: Record<string, string>;
+  /**
+   * The policy's groups that share a name with one of the user's Okta groups or Identity Center
+   * memberships, resolved in Okta: membership of a policy group is judged by these ids, never by the
+   * name alone. Absent (older runs): the user's Okta groups count by name.
+   */
+  policyGroups?: PolicyOktaGroup[];
   /** Identity Center groups by display name (Okta group name, as SCIM pushes it). */
   icGroupsByName?: Record<string, string>;
   identityCenter: {

@@ -107,6 +107,8 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
   const lazyOkta: OktaUserPort = {
     getUser: async (id) => (await oktaAdapter(OKTA_SCOPES.userRead)).getUser(id),
     listUserGroups: async (id) => (await oktaAdapter(OKTA_SCOPES.userRead)).listUserGroups(id),
+    findGroupsByName: async (name) => (await oktaAdapter(OKTA_SCOPES.userRead)).findGroupsByName(name),
+    findGroupById: async (id) => (await oktaAdapter(OKTA_SCOPES.userRead)).findGroupById(id),
     clearUserSessions: async (id) => (await oktaAdapter(OKTA_SCOPES.clearSessions)).clearUserSessions(id),
   };
 

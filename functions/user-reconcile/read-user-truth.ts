@@ -5,12 +5,16 @@ import type { Assignment } from "../../core/estate.ts";
 import type { IdentityResolution } from "../../core/identity/identity-resolution.ts";
 import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
-import type { UserTruth } from "../../core/plan/user-truth.ts";
+import { isLeaver } from "../../core/plan/plan-users.ts";
+import type { PolicyOktaGroup, UserOktaGroup, UserTruth } from "../../core/plan/user-truth.ts";
+import type { Policy } from "../../core/policy/schema.ts";
 import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
 import { resolveIdentityCenterUser } from "./resolve-identity-center-user.ts";
 import type { UserRunState } from "./run-state.ts";
 
 export interface ReadUserTruthDeps {
+  /** The policy's rules: the groups they name are resolved in Okta by id (policyOktaGroups). */
+  policy: Pick<Policy, "rules">;
   /** Okta profile attributes that flow into session tags (policy.sessionTagAttributes). */
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
@@ -81,6 +85,15 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         ),
       ),
     );
+    // A leaver loses everything: their groups are not judged, and no Okta read delays the Deny.
+    const policyGroups =
+      oktaUser === null || isLeaver(oktaUser)
+        ? []
+        : await policyOktaGroups(deps, groups, [
+            ...groups.map((g) => g.name),
+            ...memberships.flatMap((m) => (m.groupName === null ? [] : [m.groupName])),
+            ...left,
+          ]);
     const memberOf = new Set(memberships.map((m) => m.groupId));
     const now = deps.now();
     const denies =
@@ -97,7 +110,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         status: oktaUser?.status ?? null,
         transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
         login,
-        groups,
+        groups: groups.map(userOktaGroup),
         sessionTags: Object.fromEntries(
           deps.sessionTagAttributes.map((k) => [k, oktaUser?.profile?.[k] ?? null]),
         ),
@@ -116,6 +129,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         denies,
       },
       groupAssignments,
+      policyGroups,
       icGroupsByName,
       permissionSetNames: Object.fromEntries(permissionSets.map((p) => [p.arn, p.name])),
       ...(previousSessionTags ? { previousSessionTags } : {}),
@@ -147,4 +161,54 @@ function unresolvedTruth(
       denies: [],
     },
   };
+}
+
+const userOktaGroup = (g: UserOktaGroup): UserOktaGroup => ({
+  id: g.id,
+  name: g.name,
+  ...(g.type === undefined ? {} : { type: g.type }),
+});
+
+/**
+ * The policy's groups as Okta has them, for the names that matter to this user (their Okta groups,
+ * their Identity Center memberships, a group the event says they left): each group the policy names by
+ * id (its name from the user's own groups, else `filter=id eq`), and each name the policy uses, with
+ * every Okta group of that name (`search=profile.name eq`): Okta lets an `APP_GROUP` imported from AD
+ * or LDAP share an `OKTA_GROUP`'s name (management spec, `GroupType`), so the user's membership is
+ * judged by id (core/plan/judge-okta-membership.ts). One Okta call per policy group, at most.
+ */
+async function policyOktaGroups(
+  deps: ReadUserTruthDeps,
+  userGroups: readonly UserOktaGroup[],
+  names: readonly string[],
+): Promise<PolicyOktaGroup[]> {
+  const relevant = new Set(names);
+  const refs = deps.policy.rules.map((r) => r.group);
+  const ids = [...new Set(refs.flatMap((g) => (typeof g !== "string" && "id" in g ? [g.id] : [])))].sort();
+  const named = [
+    ...new Set(refs.flatMap((g) => (typeof g === "string" ? [g] : "name" in g ? [g.name] : []))),
+  ].sort();
+  const byId = await Promise.all(
+    ids.map(async (id) => userGroups.find((g) => g.id === id) ?? (await deps.okta.findGroupById(id))),
+  );
+  const byName = await Promise.all(
+    named
+      .filter((name) => relevant.has(name))
+      .map(async (name) => ({ name, groups: await deps.okta.findGroupsByName(name) })),
+  );
+  // A name Okta no longer has (renamed, deleted since) binds nothing.
+  return [
+    ...byId.flatMap((g) =>
+      g === null || g === undefined || !relevant.has(g.name)
+        ? []
+        : [{ name: g.name, by: "id" as const, oktaGroupIds: [g.id] }],
+    ),
+    ...byName
+      .filter(({ groups }) => groups.length > 0)
+      .map(({ name, groups }) => ({
+        name,
+        by: "name" as const,
+        oktaGroupIds: groups.map((g) => g.id).sort(),
+      })),
+  ];
 }

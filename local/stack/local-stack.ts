@@ -306,6 +306,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     okta: {
       getUser: (id) => oktaUserRead.getUser(id),
       listUserGroups: (id) => oktaUserRead.listUserGroups(id),
+      findGroupsByName: (name) => oktaUserRead.findGroupsByName(name),
+      findGroupById: (id) => oktaUserRead.findGroupById(id),
       clearUserSessions: (id) => oktaSessions.clearUserSessions(id),
     },
     identityCenter,

@@ -327,3 +327,120 @@ describe("planUserRun for active users", () => {
     });
   });
 });
+
+describe("planUserChange: Okta groups judged by id (APP_GROUPs may share an OKTA_GROUP's name)", () => {
+  /** Ben left the OKTA_GROUP oncall (00goncall) but is in the AD APP_GROUP called oncall too. */
+  const inAppGroup = (policyGroups: UserTruth["policyGroups"]) =>
+    truth((t) => {
+      t.okta.groups.push({ id: "00gadoncall", name: "oncall", type: "APP_GROUP" });
+      t.policyGroups = policyGroups;
+    });
+
+  it("a same-named APP_GROUP is not the group the policy names by id: the mover loses its access", () => {
+    // Act
+    const plan = planUserChange(
+      inAppGroup([{ name: "oncall", by: "id", oktaGroupIds: ["00goncall"] }]),
+      options({ membershipSync: true }),
+    );
+
+    // Assess
+    expect(plan.actions).toEqual([
+      {
+        kind: "membership.remove",
+        groupId: "g-oncall",
+        userId: "ic-ben",
+        why: "no longer in the Okta group",
+      },
+      { kind: "deny.add", deny: moverDeny("Admin", ["222222222222"]), inlinePermissionSetArns: [] },
+    ]);
+    expect(plan.findings).toContainEqual({
+      kind: "okta-group-name-shared",
+      message:
+        "'ben@example.com' is in Okta group 'oncall' (00gadoncall, APP_GROUP), which only shares its name with the policy's group (00goncall): it grants nothing.",
+      subject: { oktaLogin: "ben@example.com", group: "oncall", oktaGroupId: "00gadoncall" },
+    });
+  });
+
+  it("names every same-named group that grants nothing, in id order", () => {
+    // Prepare: an LDAP group of the same name too, listed first
+    const two = inAppGroup([{ name: "oncall", by: "id", oktaGroupIds: ["00goncall"] }]);
+    two.okta.groups.unshift({ id: "00gldaponcall", name: "oncall", type: "APP_GROUP" });
+
+    // Act
+    const plan = planUserChange(two, options());
+
+    // Assess
+    expect(
+      plan.findings.filter((f) => f.kind === "okta-group-name-shared").map((f) => f.subject.oktaGroupId),
+    ).toEqual(["00gadoncall", "00gldaponcall"]);
+  });
+
+  it("the policy's own group, named by id, still counts beside a same-named APP_GROUP", () => {
+    // Prepare
+    const both = inAppGroup([{ name: "oncall", by: "id", oktaGroupIds: ["00goncall"] }]);
+    both.okta.groups.push({ id: "00goncall", name: "oncall", type: "OKTA_GROUP" });
+
+    // Act
+    const plan = planUserChange(both, options());
+
+    // Assess
+    expect(plan.actions).toEqual([]);
+    expect(plan.findings).toEqual([]);
+  });
+
+  it("a name the policy uses that two Okta groups have counts for neither: ambiguous, access Denied, membership left", () => {
+    // Act
+    const plan = planUserChange(
+      inAppGroup([{ name: "oncall", by: "name", oktaGroupIds: ["00goncall", "00gadoncall"] }]),
+      options({ membershipSync: true }),
+    );
+
+    // Assess
+    expect(plan.actions).toEqual([
+      { kind: "deny.add", deny: moverDeny("Admin", ["222222222222"]), inlinePermissionSetArns: [] },
+    ]);
+    expect(plan.findings.map((f) => f.kind)).toEqual(["okta-group-ambiguous", "stale-membership"]);
+    expect(plan.findings[0]?.subject).toEqual({
+      oktaLogin: "ben@example.com",
+      group: "oncall",
+      oktaGroupIds: "00gadoncall,00goncall",
+    });
+  });
+
+  it("a name the policy uses that only one Okta group has counts, by that group's id", () => {
+    // Prepare
+    const unique = truth((t) => {
+      t.policyGroups = [
+        { name: "devs", by: "name", oktaGroupIds: ["00gdevs"] },
+        { name: "admins", by: "name", oktaGroupIds: ["00gother"] },
+      ];
+    });
+
+    // Act
+    const plan = planUserChange(unique, options());
+
+    // Assess: devs counts; admins is another group of that name (Okta's answers differ), so it does not
+    expect(plan.findings.map((f) => f.kind)).toEqual([
+      "okta-group-name-shared",
+      "stale-membership",
+      "stale-membership",
+    ]);
+    expect(
+      plan.actions.map((a) => (a.kind === "deny.add" && a.deny.scope !== "all" ? a.deny.scope : a.kind)),
+    ).toEqual([{ permissionSetName: "Admin", accountIds: ["111111111111", "222222222222"] }]);
+  });
+
+  it("a group the policy does not name counts by name, with or without a type", () => {
+    // Act
+    const plan = planUserChange(
+      truth((t) => {
+        t.policyGroups = [{ name: "unrelated", by: "id", oktaGroupIds: ["00gunrelated"] }];
+        t.okta.groups.push({ id: "00goncall", name: "oncall" });
+      }),
+      options(),
+    );
+
+    // Assess
+    expect(plan).toMatchObject({ actions: [], findings: [] });
+  });
+});
