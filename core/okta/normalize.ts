@@ -82,33 +82,14 @@ export function normalize(
     case "group": {
       const group = selectTarget(targets, "UserGroup", rule.eventType);
       if (!group.ok) return invalid(ids, group.error);
-      return {
-        kind: base.kind,
-        subject: "group",
-        eventType: base.eventType,
-        oktaEventId: base.oktaEventId,
-        published: base.published,
-        group: groupRef(group.target),
-        actor: base.actor,
-        outcome: base.outcome,
-      };
+      return groupEvent(base, group.target);
     }
     case "group-and-app": {
       const group = selectTarget(targets, "UserGroup", rule.eventType);
       if (!group.ok) return invalid(ids, group.error);
       const app = provisioningApp(targets, rule.eventType, options);
       if (!app.ok) return "error" in app ? invalid(ids, app.error) : ignored(ids, app.reasonCode, app.reason);
-      return {
-        kind: base.kind,
-        subject: "group",
-        eventType: base.eventType,
-        oktaEventId: base.oktaEventId,
-        published: base.published,
-        group: groupRef(group.target),
-        app: app.app,
-        actor: base.actor,
-        outcome: base.outcome,
-      };
+      return groupEvent(base, group.target, { app: app.app });
     }
     case "user-and-group": {
       const group = selectTarget(targets, "UserGroup", rule.eventType);
@@ -138,6 +119,21 @@ interface EventBase {
   published: string;
   actor: LifecycleActor | null;
   outcome: "SUCCESS";
+}
+
+/** Builds a `subject: "group"` event; key order is fixed for stable output. */
+function groupEvent(base: EventBase, group: SelectedTarget, via: { app?: OktaAppRef } = {}) {
+  return {
+    kind: base.kind,
+    subject: "group" as const,
+    eventType: base.eventType,
+    oktaEventId: base.oktaEventId,
+    published: base.published,
+    group: groupRef(group),
+    ...via,
+    actor: base.actor,
+    outcome: base.outcome,
+  };
 }
 
 /** Builds a `subject: "user"` event once the user target is found; key order is fixed for stable output. */

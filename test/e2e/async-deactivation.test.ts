@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /*
  * Issue 13, point 2: Okta deactivates asynchronously. Until it completes the user reads
@@ -15,11 +16,7 @@ describe("a leaver delivered while Okta is still deactivating them", () => {
   let stack: LocalStack;
   beforeAll(async () => {
     // a deactivation that takes far longer than the run: every read happens mid-transition
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       oktaDeactivationMs: 60_000,
     });
   });
@@ -38,7 +35,10 @@ describe("a leaver delivered while Okta is still deactivating them", () => {
       method: "POST",
       headers: { ...headers, prefer: "respond-async" },
     });
-    const read = await (await fetch(`${stack.url}/api/v1/users/${user?.id}`, { headers })).json();
+    const read = (await (await fetch(`${stack.url}/api/v1/users/${user?.id}`, { headers })).json()) as Record<
+      string,
+      unknown
+    >;
     const key = await stack.waitForEvidence(String(user?.id));
     const record = JSON.parse(await stack.adapters.evidence.get(key));
 
@@ -63,7 +63,10 @@ describe("a leaver delivered while Okta is still deactivating them", () => {
     // Act
     const started = Date.now();
     await fetch(`${stack.url}/api/v1/users/${user?.id}/lifecycle/deactivate`, { method: "POST", headers });
-    const read = await (await fetch(`${stack.url}/api/v1/users/${user?.id}`, { headers })).json();
+    const read = (await (await fetch(`${stack.url}/api/v1/users/${user?.id}`, { headers })).json()) as Record<
+      string,
+      unknown
+    >;
 
     // Assess
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook, oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /*
  * Issue 12, point 8: 300 forged leaver events with random ids used to saturate the sso-admin budget
@@ -20,7 +21,7 @@ const randomOktaId = () =>
 describe("a flood of leaver events for unknown ids", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: SECRET, holdSeconds: 600, pollMs: 20 });
+    stack = await startTestStack(SECRET);
   });
   afterAll(() => stack.stop());
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook, oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /*
  * Issue 12, critical 1: an event's fields never choose whom to revoke. A delivery naming an Okta user
@@ -61,11 +62,7 @@ describe.each([
 ])("events for ids Okta does not know ($label)", ({ scimExternalIds }) => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       scimExternalIds,
     });
   });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../core/estate.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /*
  * Issue 12, critical 2: once the Denies in force outgrow a management-account permission set's inline
@@ -16,7 +17,7 @@ const LEAVER = "ethan.nguyen@example.com"; // PlatformAdmin everywhere, the mana
 describe("a leaver after a reorg filled the management account's inline policies", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: SECRET, holdSeconds: 600, pollMs: 20 });
+    stack = await startTestStack(SECRET);
   });
   afterAll(() => stack.stop());
 

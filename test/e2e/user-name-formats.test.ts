@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoEstate } from "../../local/estate/demo-estate.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
 import type { EstateFile } from "../../local/estate/schema.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /*
  * Issue 13, point 1: Identity Center's UserName is whatever the AWS IAM Identity Center app's
@@ -47,11 +48,7 @@ describe.each([
   ({ app, expected, scimExternalIds }) => {
     let stack: LocalStack;
     beforeAll(async () => {
-      stack = await startLocalStack({
-        port: 0,
-        hookSecret: SECRET,
-        holdSeconds: 600,
-        pollMs: 20,
+      stack = await startTestStack(SECRET, {
         estate: estateWith(app),
         scimExternalIds,
       });
@@ -83,11 +80,7 @@ describe("a leaver whose policy names the wrong username format", () => {
   let stack: LocalStack;
   beforeAll(async () => {
     // The app names users by email prefix; the policy says "Okta username" and names no external id issuer
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       estate: estateWith({ userNameFormat: "emailPrefix" }),
       policyYaml: demoPolicyYaml({ withoutExternalIdIssuer: true }),
       scimExternalIds: false,
@@ -112,11 +105,7 @@ describe("a leaver whose policy names the wrong username format", () => {
 
   it("with SCIM external ids, finds her by the Okta user id her Identity Center user carries", async () => {
     // (a second stack: the same misconfigured policy, but SCIM stored the Okta user id)
-    const withIds = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    const withIds = await startTestStack(SECRET, {
       estate: estateWith({ userNameFormat: "emailPrefix" }),
       policyYaml: demoPolicyYaml({ withoutExternalIdIssuer: true }),
       scimExternalIds: true,
