@@ -106,10 +106,26 @@ function checkOkta(okta: EstateOktaData): EstateProblemAt[] {
     ...duplicates(okta.users, (user) => user.id, ["okta", "users"], "id", "user id"),
     ...duplicates(okta.groups, (group) => group.name.toLowerCase(), ["okta", "groups"], "name", "group name"),
     ...duplicates(okta.groups, (group) => group.id, ["okta", "groups"], "id", "group id"),
+    ...duplicates(okta.appGroups, (group) => group.id, ["okta", "appGroups"], "id", "group id"),
     ...duplicates(okta.apps, (app) => app.id, ["okta", "apps"], "id", "app id"),
   ];
   const groupNames = okta.groups.map((group) => group.name);
   const logins = okta.users.map((user) => user.login);
+  // An APP_GROUP may share any name (Okta's GroupType); its id may not be an OKTA_GROUP's.
+  const oktaGroupIds = new Set(okta.groups.flatMap((group) => (group.id ? [group.id] : [])));
+  for (const [index, group] of okta.appGroups.entries()) {
+    const path = ["okta", "appGroups", index];
+    if (group.id !== undefined && oktaGroupIds.has(group.id))
+      problems.push({
+        path: [...path, "id"],
+        message: `group id ${group.id} is already an okta.groups[] id`,
+        fix: "give the imported group its own id, or leave it out to derive one",
+      });
+    for (const [i, login] of group.members.entries()) {
+      if (!logins.includes(login))
+        problems.push(unknownName([...path, "members", i], "user", login, logins, "okta.users (by login)"));
+    }
+  }
   const seen = new Map<string, number>();
   for (const [index, membership] of okta.memberships.entries()) {
     const path = ["okta", "memberships", index];

@@ -43,6 +43,58 @@ const GROUPS: readonly { name: string; description: string; id?: string }[] = [
   },
 ];
 
+/** The directory integrations the demo's APP_GROUPs are imported from (Okta apps, not provisioning). */
+export const DEMO_DIRECTORY_APPS = {
+  activeDirectory: "0oa1ad0c0rp0d1r3ct0y",
+  ldap: "0oa1ldap0c0rp0d1r3ct",
+} as const;
+
+/**
+ * The demo's imported groups (`APP_GROUP`s). Okta lets them share a name with an `OKTA_GROUP` or with
+ * each other (management spec, `GroupType`; its list-groups examples list one of each): Active
+ * Directory's "aws-security-auditors" collides with the Okta group the policy names by id, and the two
+ * "vpn-users" collide with each other and are in no rule. Ids are pinned (the seeded stream stays as it
+ * was), members are picked by team.
+ */
+const APP_GROUPS: readonly {
+  id: string;
+  name: string;
+  description: string;
+  sourceAppId: string;
+  team: string;
+  count: number;
+}[] = [
+  {
+    id: "00g1ad5ecaud1t0rs7k2",
+    name: "aws-security-auditors",
+    description: "Active Directory: CN=aws-security-auditors,OU=Groups,DC=corp,DC=example",
+    sourceAppId: DEMO_DIRECTORY_APPS.activeDirectory,
+    team: "security",
+    count: 18, // every ACTIVE one (15)
+  },
+  {
+    id: "00g1ad0vpn0u5er5x9m4",
+    name: "vpn-users",
+    description: "Active Directory: CN=vpn-users,OU=Groups,DC=corp,DC=example",
+    sourceAppId: DEMO_DIRECTORY_APPS.activeDirectory,
+    team: "support",
+    count: 4,
+  },
+  {
+    id: "00g1ldapvpn0u5er5w3p",
+    name: "vpn-users",
+    description: "LDAP: cn=vpn-users,ou=groups,dc=corp,dc=example",
+    sourceAppId: DEMO_DIRECTORY_APPS.ldap,
+    team: "platform",
+    count: 3,
+  },
+];
+
+/** Okta groups the demo policy names by id (an APP_GROUP shares the name), as examples/policy.yaml. */
+export const DEMO_GROUP_IDS: Readonly<Record<string, string>> = {
+  "aws-security-auditors": "00g4s3c8aud1t0r5x2q7",
+};
+
 /** Groups everyone on a team is in. */
 function teamGroups(team: DemoTeam): string[] {
   const groups = team.engineering ? ["aws-developers"] : [];
@@ -100,9 +152,18 @@ export function demoOkta(): EstateOktaData {
       .filter((person) => person.groups.has(group.name))
       .map((person) => ({ group: group.name, user: person.user.login })),
   );
+  // Imported groups hold ACTIVE people of a team, in the order the org lists them.
+  const appGroups = APP_GROUPS.map(({ team, count, ...group }) => ({
+    ...group,
+    members: people
+      .filter((person) => person.user.profile?.team === team && person.user.status === "ACTIVE")
+      .slice(0, count)
+      .map((person) => person.user.login),
+  }));
   return {
     users: people.map((person) => person.user),
     groups,
+    appGroups,
     memberships,
     apps: [{ ...DEMO_OKTA_APP }],
     // The demo's AWS IAM Identity Center app names users by their Okta username (the login).

@@ -1,6 +1,6 @@
 import { Document } from "yaml";
 import { DEMO_GRANTS, DEMO_PERMISSION_SETS } from "./demo-access.ts";
-import { DEMO_OKTA_APP } from "./demo-okta.ts";
+import { DEMO_GROUP_IDS, DEMO_OKTA_APP } from "./demo-okta.ts";
 import { DEMO_ACCOUNT } from "./demo-organization.ts";
 import { SCIM_EXTERNAL_ID_ISSUER } from "./scim-projection.ts";
 
@@ -50,7 +50,9 @@ export function demoPolicyYaml(
     ),
     rules: DEMO_GRANTS.map((grant) => ({
       name: grant.rule,
-      group: grant.group,
+      // A group an APP_GROUP shares the name of is named by id: by name, the estate run would be
+      // blocked (okta-group-ambiguous) and user runs would count neither group.
+      group: DEMO_GROUP_IDS[grant.group] ? { id: DEMO_GROUP_IDS[grant.group] } : grant.group,
       permissionSet: grant.permissionSet,
       targets: {
         ...(grant.accounts.length > 0 ? { accounts: [...grant.accounts] } : {}),
@@ -65,6 +67,11 @@ export function demoPolicyYaml(
   for (const [index, grant] of DEMO_GRANTS.entries()) {
     const rule = doc.getIn(["rules", index], true) as { commentBefore?: string };
     rule.commentBefore = ` ${grant.why}`;
+    if (DEMO_GROUP_IDS[grant.group]) {
+      const group = doc.getIn(["rules", index, "group"], true) as { comment?: string; flow?: boolean };
+      group.flow = true;
+      group.comment = ` ${grant.group} (an Active Directory APP_GROUP has the same name)`;
+    }
   }
   return doc.toString({ lineWidth: 0 });
 }

@@ -1,11 +1,18 @@
 import { createHash } from "node:crypto";
-import type { EstateFile, EstateOktaData, EstateOktaGroupData, EstateOktaUserData } from "./schema.ts";
+import type {
+  EstateFile,
+  EstateOktaAppGroupData,
+  EstateOktaData,
+  EstateOktaGroupData,
+  EstateOktaUserData,
+} from "./schema.ts";
 
 /** An estate whose Okta users and groups all have ids. */
 export type EstateWithOktaIds = Omit<EstateFile, "okta"> & {
-  okta: Omit<EstateOktaData, "users" | "groups"> & {
+  okta: Omit<EstateOktaData, "users" | "groups" | "appGroups"> & {
     users: (EstateOktaUserData & { id: string })[];
     groups: (EstateOktaGroupData & { id: string })[];
+    appGroups: (EstateOktaAppGroupData & { id: string })[];
   };
 };
 
@@ -24,7 +31,8 @@ export function derivedOktaId(prefix: "00u" | "00g", seed: string): string {
 
 /**
  * Fills in the ids the estate leaves out: a user's from its login (case-insensitively, as Okta
- * compares logins), a group's from its name. Ids written in the file are kept.
+ * compares logins), a group's from its name, an APP_GROUP's from its source app and name (its name
+ * may be an OKTA_GROUP's). Ids written in the file are kept.
  */
 export function withOktaIds(estate: EstateFile): EstateWithOktaIds {
   return {
@@ -38,6 +46,10 @@ export function withOktaIds(estate: EstateFile): EstateWithOktaIds {
       groups: estate.okta.groups.map((group) => ({
         ...group,
         id: group.id ?? derivedOktaId("00g", group.name),
+      })),
+      appGroups: estate.okta.appGroups.map((group) => ({
+        ...group,
+        id: group.id ?? derivedOktaId("00g", `${group.sourceAppId}/${group.name}`),
       })),
     },
   };

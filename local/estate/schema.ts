@@ -131,6 +131,43 @@ export const EstateOktaGroup = z
   })
   .strict();
 
+/**
+ * An `APP_GROUP`: a group Okta imports from Active Directory or LDAP. Okta lets it share the name of an
+ * `OKTA_GROUP` or of another imported group (management spec, `GroupType`, and its list-groups
+ * examples), so the estate declares it apart from `groups`, with its members: every name elsewhere in
+ * the file (`memberships`, assignments, `provisionedGroups`) stays one `OKTA_GROUP`'s. The local SCIM
+ * model never pushes it (Push Groups pushes one chosen group by id, and Identity Center group names are
+ * unique: the estate's pushed group of a name is its `OKTA_GROUP`).
+ */
+export const EstateOktaAppGroup = z
+  .object({
+    id: z
+      .string()
+      .regex(/^00g[0-9A-Za-z]{17}$/, "an Okta group id looks like 00g1a2b3c4d5e6f7g8h9")
+      .optional()
+      .describe(
+        "Okta group id (00g + 17 letters or digits); derived from the source app and name when omitted.",
+      ),
+    name: z
+      .string()
+      .min(1, "name the group")
+      .max(255, "a group name is at most 255 characters")
+      .describe("The group's name; it may equal an okta.groups[].name or another imported group's."),
+    description: z.string().optional(),
+    sourceAppId: z
+      .string()
+      .regex(/^0oa[0-9A-Za-z]{17}$/, "an Okta app id looks like 0oa1a2b3c4d5e6f7g8h9")
+      .describe("The directory integration (Active Directory or LDAP app) the group is imported from."),
+    /** @default [] */
+    members: z
+      .array(z.string().min(1, "name a user by login"))
+      .default([])
+      .describe(
+        "Logins of okta.users[] in the group (imported from the directory, never changed by the API).",
+      ),
+  })
+  .strict();
+
 /** One user in one group, both by name. */
 export const EstateMembership = z
   .object({
@@ -180,6 +217,13 @@ export const EstateOkta = z
       .array(EstateMembership)
       .default([])
       .describe("Group memberships, by group name and login."),
+    /** @default [] */
+    appGroups: z
+      .array(EstateOktaAppGroup)
+      .default([])
+      .describe(
+        "APP_GROUPs imported from AD or LDAP, with their members; their names may collide with okta.groups. Never pushed by SCIM.",
+      ),
     /** @default [] */
     apps: z
       .array(EstateOktaApp)
@@ -307,6 +351,7 @@ export type EstateOrganizationData = EstateFile["organization"];
 export type EstateOktaData = EstateFile["okta"];
 export type EstateOktaUserData = EstateOktaData["users"][number];
 export type EstateOktaGroupData = EstateOktaData["groups"][number];
+export type EstateOktaAppGroupData = EstateOktaData["appGroups"][number];
 export type EstateIdentityCenterData = EstateFile["identityCenter"];
 export type EstatePermissionSetData = EstateIdentityCenterData["permissionSets"][number];
 export type EstateAssignmentData = EstateIdentityCenterData["assignments"][number];

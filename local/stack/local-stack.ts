@@ -225,12 +225,23 @@ export async function startLocalStack(options: LocalStackOptions) {
           ...(u.profile ?? {}),
         },
       })),
-      groups: estate.okta.groups.map((g) => ({
-        id: g.id,
-        name: g.name,
-        description: g.description ?? null,
-        members: estate.okta.memberships.filter((m) => m.group === g.name).map((m) => m.user),
-      })),
+      groups: [
+        ...estate.okta.groups.map((g) => ({
+          id: g.id,
+          name: g.name,
+          description: g.description ?? null,
+          members: estate.okta.memberships.filter((m) => m.group === g.name).map((m) => m.user),
+        })),
+        // APP_GROUPs imported from AD or LDAP, which may share an OKTA_GROUP's name (management spec, GroupType).
+        ...estate.okta.appGroups.map((g) => ({
+          id: g.id,
+          type: "APP_GROUP" as const,
+          sourceAppId: g.sourceAppId,
+          name: g.name,
+          description: g.description ?? null,
+          members: g.members,
+        })),
+      ],
     },
     deactivationMs: options.oktaDeactivationMs ?? 300,
     onUnexpectedError: (error) => log(`okta emulator error: ${(error as Error).message}`),

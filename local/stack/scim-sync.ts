@@ -11,7 +11,7 @@ export interface ScimSyncOptions {
   identityStore: IdentitystoreClient;
   identityStoreId: string;
   identityCenter: IdentityCenterAdapter;
-  /** Okta groups pushed to Identity Center (`all`, or names). */
+  /** Okta groups pushed to Identity Center (`all`, or names): `OKTA_GROUP`s only, never an `APP_GROUP`. */
   pushedGroups: "all" | readonly string[];
   /** Delay before each change reaches Identity Center (SCIM lag). @default 0 */
   lagMs?: number;
@@ -39,8 +39,13 @@ export function startScimSync(options: ScimSyncOptions): {
 } {
   const { okta, identityCenter } = options;
   const pending = new Set<Promise<void>>();
-  const pushed = (groupName: string) =>
-    options.pushedGroups === "all" || options.pushedGroups.includes(groupName);
+  // Push Groups pushes chosen groups by id; the estate names its OKTA_GROUPs, so an APP_GROUP of the
+  // same name (management spec, GroupType) is never pushed here (local/estate/schema.ts appGroups).
+  const pushed = (groupId: string) => {
+    const group = okta.state.group(groupId);
+    if (group === undefined || group.type !== "OKTA_GROUP") return false;
+    return options.pushedGroups === "all" || options.pushedGroups.includes(group.name);
+  };
 
   const nameOf = (login: string): string | null => {
     const user = okta.state.user(login);
@@ -88,12 +93,12 @@ export function startScimSync(options: ScimSyncOptions): {
     switch (change.kind) {
       case "membership-added": {
         const user = okta.state.user(change.userId);
-        if (pushed(change.groupName) && user?.status === "ACTIVE")
+        if (pushed(change.groupId) && user?.status === "ACTIVE")
           await addMembership(change.groupName, change.login);
         return;
       }
       case "membership-removed": {
-        if (!pushed(change.groupName)) return;
+        if (!pushed(change.groupId)) return;
         const userName = nameOf(change.login);
         const userId = userName === null ? null : await identityCenter.findUserIdByUserName(userName);
         const groupId = (await identityCenter.listGroups()).find(
@@ -109,7 +114,7 @@ export function startScimSync(options: ScimSyncOptions): {
       case "user-status": {
         if (change.to !== "ACTIVE") return; // suspend: SCIM sends nothing; deactivate: disabled only
         for (const group of okta.state.groupsOf(change.userId)) {
-          if (pushed(group.name)) await addMembership(group.name, change.login);
+          if (pushed(group.id)) await addMembership(group.name, change.login);
         }
         return;
       }

@@ -51,10 +51,15 @@ describe("estate triggers on the local stack", () => {
       .sort();
   };
   /** What the policy's OU rules give an account under `ous` (the root and its OU chain). */
+  /** A rule's group name: the demo policy names a group an APP_GROUP shares the name of by id. */
+  const groupName = (group: unknown) =>
+    typeof group === "string"
+      ? group
+      : (stack.emulators.okta.state.group((group as { id: string }).id)?.name ?? String(group));
   const expectedFor = (ous: string[]) =>
     stack.policy.rules
       .filter((r) => r.targets.ous?.some((ou) => ous.includes(ou)))
-      .map((r) => `${r.group} ${r.permissionSet}`)
+      .map((r) => `${groupName(r.group)} ${r.permissionSet}`)
       .sort();
   /** The trigger recorded in a run's estate evidence. */
   const recordedTrigger = async (runName: string) => {

@@ -58,7 +58,8 @@ describe("a leaver, end to end, with the functions on an Okta OAuth service app"
     expect(scopes).toEqual(
       expect.arrayContaining([
         "okta.eventHooks.read okta.eventHooks.manage",
-        "okta.users.read",
+        // user reads also find the policy's groups by id or name (APP_GROUPs may share a name)
+        "okta.users.read okta.groups.read",
         "okta.users.manage",
       ]),
     );

@@ -54,6 +54,10 @@ export interface EstateUser {
 /** A group of the initial estate; `members` are user ids or logins. */
 export interface EstateGroup {
   id?: string;
+  /** @default "OKTA_GROUP" */
+  type?: "OKTA_GROUP" | "APP_GROUP";
+  /** An `APP_GROUP`'s source app (directory.ts `addGroup`). */
+  sourceAppId?: string;
   name: string;
   description?: string | null;
   members?: string[];
@@ -288,6 +292,8 @@ function seedEstate(directory: OktaDirectory, estate: OktaEmulatorOptions["estat
   for (const input of estate?.groups ?? []) {
     const group = directory.addGroup({
       ...(input.id === undefined ? {} : { id: input.id }),
+      ...(input.type === undefined ? {} : { type: input.type }),
+      ...(input.sourceAppId === undefined ? {} : { sourceAppId: input.sourceAppId }),
       name: input.name,
       description: input.description ?? null,
     });

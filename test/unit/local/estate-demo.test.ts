@@ -199,6 +199,12 @@ describe("demoPolicyYaml", () => {
     const result = loadPolicy(demoPolicyYaml(), "demo-policy.yaml");
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const org = estateOrganization(estate);
+    // A group the policy names by id is the estate's OKTA_GROUP of that id (an APP_GROUP shares its name).
+    const groupName = (group: unknown) => {
+      if (typeof group === "string") return group;
+      const id = (group as { id: string }).id;
+      return estate.okta.groups.find((g) => g.id === id)?.name;
+    };
 
     // Act
     const granted = result.policy.rules.flatMap((rule) => {
@@ -209,7 +215,7 @@ describe("demoPolicyYaml", () => {
         ...resolved.unknownExcludedIds,
       ]).toEqual([]);
       return resolved.accountIds.map(
-        (accountId) => `${accountId} ${String(rule.group)} ${rule.permissionSet}`,
+        (accountId) => `${accountId} ${groupName(rule.group)} ${rule.permissionSet}`,
       );
     });
 

@@ -10,6 +10,7 @@ import {
   formatEstatePath,
 } from "../../../local/estate/estate-error.ts";
 import { loadEstateFile } from "../../../local/estate/load-estate-file.ts";
+import { withOktaIds } from "../../../local/estate/okta-ids.ts";
 import { parseEstate, validateEstate } from "../../../local/estate/parse-estate.ts";
 
 /** A small valid estate; tests change one thing in it. */
@@ -79,6 +80,7 @@ describe("parseEstate / validateEstate: a valid estate", () => {
       status: "ACTIVE",
     });
     expect(okta.apps).toEqual([]);
+    expect(okta.appGroups).toEqual([]);
     expect(identityCenter.permissionSets[1]).toEqual({
       name: "Admin",
       sessionDuration: "PT1H",
@@ -103,6 +105,54 @@ describe("parseEstate / validateEstate: a valid estate", () => {
 
     // Assess
     expect(result.ok).toBe(true);
+  });
+});
+
+describe("parseEstate: APP_GROUPs imported from AD or LDAP", () => {
+  const adGroup = (change: Record<string, unknown> = {}) => ({
+    name: "aws-developers",
+    sourceAppId: "0oa1ad0c0rp0d1r3ct0y",
+    members: ["jane.doe@example.com"],
+    ...change,
+  });
+
+  it("accepts names an OKTA_GROUP or another APP_GROUP has, and derives distinct ids", () => {
+    // Prepare
+    const value = estate();
+    value.okta.appGroups = [adGroup(), adGroup({ sourceAppId: "0oa1ldap0c0rp0d1r3ct", members: undefined })];
+
+    // Act
+    const result = parseEstate(JSON.stringify(value), "estate.json");
+
+    // Assess
+    if (!result.ok) throw result.error;
+    expect(result.estate.okta.appGroups.map((g) => g.members)).toEqual([["jane.doe@example.com"], []]);
+    const { okta } = withOktaIds(result.estate);
+    const ids = [...okta.groups.map((g) => g.id), ...okta.appGroups.map((g) => g.id)];
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("names an unknown member, an id an OKTA_GROUP has, a repeated id, and a missing source app", () => {
+    // Prepare
+    const value = estate();
+    value.okta.groups[0].id = "00g1a2b3c4d5e6f7g8h9";
+    value.okta.appGroups = [
+      adGroup({ members: ["nobody@example.com"] }),
+      adGroup({ id: "00g1a2b3c4d5e6f7g8h9" }),
+      adGroup({ id: "00g9z8y7x6w5v4u3t2s1" }),
+      adGroup({ id: "00g9z8y7x6w5v4u3t2s1" }),
+    ];
+
+    // Act
+    const paths = problemsOf(value).map((problem) => problem.path);
+
+    // Assess
+    expect(paths.sort()).toEqual(
+      ["okta.appGroups[0].members[0]", "okta.appGroups[1].id", "okta.appGroups[3].id"].sort(),
+    );
+    const missing = estate();
+    missing.okta.appGroups = [{ name: "vpn-users" }];
+    expect(onlyProblem(missing).path).toBe("okta.appGroups[0].sourceAppId");
   });
 });
 
