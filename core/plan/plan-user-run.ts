@@ -122,6 +122,15 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     : truth.okta.status !== null && isLeaver({ ...truth.okta, status: truth.okta.status })
       ? `Okta status is ${describeStatus({ ...truth.okta, status: truth.okta.status })}`
       : null;
+  if (leaverBecause === null && (truth.okta.status === "STAGED" || truth.okta.status === "PROVISIONED")) {
+    // Not active yet (a user activated without a password stays PROVISIONED until the welcome flow):
+    // nothing to grant, nothing to revoke; SCIM provisions them once they are ACTIVE.
+    return {
+      ...base,
+      decision: "none",
+      reason: `Okta status is ${truth.okta.status}: the user is not active yet, so nothing is granted`,
+    };
+  }
   if (leaverBecause === null) {
     const keeps = `Okta status is ${truth.okta.status}: the user keeps their access`;
     if (!options.change) return { ...base, decision: "none", reason: keeps };

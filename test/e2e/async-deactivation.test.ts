@@ -12,7 +12,7 @@ import { startTestStack } from "../support/test-stack.ts";
 const SECRET = "Bearer e2e-async-hook-secret";
 const LEAVER = "jane.doe@example.com";
 
-describe("a leaver delivered while Okta is still deactivating them", () => {
+describe("Okta's asynchronous lifecycle: deactivation in progress, activation without a password", () => {
   let stack: LocalStack;
   beforeAll(async () => {
     // a deactivation that takes far longer than the run: every read happens mid-transition
@@ -72,5 +72,36 @@ describe("a leaver delivered while Okta is still deactivating them", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(read.status).toBe("DEPROVISIONED");
     expect(read).not.toHaveProperty("transitioningToStatus");
+  });
+
+  it("an activation without a password leaves the user PROVISIONED: nothing is granted until the welcome flow", async () => {
+    // Prepare: Okta's welcome flow (the emulator's switch), and Omar, STAGED in his team's groups
+    const operations = stack.emulators.okta.operations;
+    operations.activation = "welcome-flow";
+    const omar = stack.emulators.okta.state.user("omar.haddad@example.com");
+    const headers = { authorization: `SSWS ${stack.emulators.okta.apiToken}`, accept: "application/json" };
+    const icUser = () =>
+      stack.emulators.identityCenter.snapshot().users.find((u) => u.userName === "omar.haddad@example.com");
+
+    // Act
+    await fetch(`${stack.url}/api/v1/users/${omar?.id}/lifecycle/activate?sendEmail=false`, {
+      method: "POST",
+      headers,
+    });
+    const key = await stack.waitForEvidence(String(omar?.id));
+    const record = JSON.parse(await stack.adapters.evidence.get(key));
+    await stack.settle();
+
+    // Assess: PROVISIONED, not provisioned to AWS, the run says why; then the welcome flow completes
+    expect(omar?.status).toBe("PROVISIONED");
+    expect(record.body.plan.findings[0]).toMatchObject({
+      decision: "none",
+      reason: "Okta status is PROVISIONED: the user is not active yet, so nothing is granted",
+    });
+    expect(icUser()).toBeUndefined();
+    operations.completeWelcomeFlow(omar as NonNullable<typeof omar>);
+    await stack.settle();
+    expect(icUser()).toBeDefined();
+    operations.activation = "immediate";
   });
 });

@@ -224,4 +224,30 @@ describe("planUserRun", () => {
       },
     ]);
   });
+
+  it("grants nothing to a user Okta has not activated yet (PROVISIONED until the welcome flow)", () => {
+    const plan = planUserRun(
+      truth((t) => {
+        t.okta.status = "PROVISIONED";
+        t.identityCenter.userId = null;
+      }),
+      {
+        holdMs: HOLD,
+        now: NOW,
+        change: {
+          membershipSync: true,
+          sessionTagAttributes: [],
+          leftGroupNames: [],
+          permissionSetNames: {},
+          changedAt: NOW,
+        },
+      },
+    );
+    expect(plan).toMatchObject({
+      decision: "none",
+      reason: "Okta status is PROVISIONED: the user is not active yet, so nothing is granted",
+      actions: [],
+      findings: [],
+    });
+  });
 });
