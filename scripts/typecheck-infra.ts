@@ -2,16 +2,7 @@
 // `sst install` extracts .sst/platform and installs its npm dependencies without Bun or AWS calls,
 // then `tsc` checks tsconfig.infra.json, which extends the platform's tsconfig.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { ensureSstPlatform, SST_ENV } from "./sst-platform.ts";
 
-const env = {
-  ...process.env,
-  SST_NO_BUN: "1",
-  SST_SKIP_DEPENDENCY_CHECK: "1",
-  SST_TELEMETRY_DISABLED: "1",
-  SST_STAGE: process.env.SST_STAGE ?? "ci",
-};
-const run = (command: string, args: string[]) => execFileSync(command, args, { stdio: "inherit", env });
-
-if (!existsSync(".sst/platform/config.d.ts") || process.env.CI === "true") run("npx", ["sst", "install"]);
-run("npx", ["tsc", "--noEmit", "-p", "tsconfig.infra.json"]);
+ensureSstPlatform(process.cwd(), { refresh: process.env.CI === "true" });
+execFileSync("npx", ["tsc", "--noEmit", "-p", "tsconfig.infra.json"], { stdio: "inherit", env: SST_ENV });

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureSstPlatform } from "../../scripts/sst-platform.ts";
 
 /**
  * CI type-checks sst.config.ts and infra/ against SST's real platform types (scripts/typecheck-infra.ts).
@@ -40,13 +41,12 @@ async function tablesCopy() {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, ".sst/platform/config.d.ts"))) {
-    throw new Error(
-      "SST's platform types are missing: run `npm run typecheck:infra` (it runs `sst install`) first",
-    );
-  }
+  // On a fresh clone `npm test` installs SST's platform types itself (from the npm registry).
+  ensureSstPlatform(root);
+  if (!existsSync(join(root, ".sst/platform/config.d.ts")))
+    throw new Error("SST's platform types are missing after `sst install`: see its output above");
   dir = await mkdtemp(join(root, ".sst", "infra-typecheck-probe-"));
-});
+}, 600_000);
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
