@@ -1,0 +1,96 @@
+/**
+ * What AWS's documentation leaves open, one switch per plausible answer. The emulators take these,
+ * the e2e leaver / mover / estate suites run under every value, `npx okta-aws-lifecycle probe` reports
+ * which value a real org answers, and docs/aws-behaviour.md lists each with its source.
+ *
+ * This file is the single registry: an emulator behaviour that AWS does not document gets a field
+ * here and an entry in {@link AWS_BEHAVIOUR_SWITCHES}, never a private flag in one emulator.
+ */
+export interface AwsBehaviourSwitches {
+  /**
+   * Whether sso-admin ListAccountAssignmentsForPrincipal, asked about a USER, also returns the
+   * assignments the user inherits through a group (each item then names the GROUP as principal).
+   * The API reference says only "the accounts the principal has access to".
+   * @default false
+   */
+  listForPrincipalIncludesInherited: boolean;
+  /**
+   * How DeleteAccountAssignment ends when its principal was deleted from the identity store:
+   * `"fails-404"`: FAILED with "Received a 404 status error: the USER assignee <id> was not found in
+   * directory <store>" (terraform-provider-aws issue 19341); `"succeeds"`: SUCCEEDED.
+   * @default "fails-404"
+   */
+  orphanedAssignmentDeletion: "fails-404" | "succeeds";
+  /**
+   * The prefix Step Functions gives identitystore SDK-integration errors: Step Functions names them
+   * after the Java SDK v2 client (`SsoAdmin.*`, `DynamoDb.*`), so most likely `Identitystore.*`; the
+   * spelling `IdentityStore.*` is the other reading.
+   * @default "Identitystore"
+   */
+  identityStoreErrorPrefix: "Identitystore" | "IdentityStore";
+  /**
+   * What Identity Center's SCIM endpoint does with a user Okta deactivates (SCIM `active: false` or
+   * DELETE, depending on the app's "Deactivate Users" setting): `"delete"` removes the user,
+   * `"disable"` keeps it with identitystore `UserStatus: DISABLED`.
+   * @default "delete"
+   */
+  scimDeactivation: "delete" | "disable";
+  /**
+   * Whether the organization has the SERVICE_CONTROL_POLICY policy type enabled on its root. New
+   * organizations with all features have it off until someone enables it.
+   * @default true
+   */
+  scpPolicyTypeEnabled: boolean;
+}
+
+export const DEFAULT_AWS_BEHAVIOUR: Readonly<AwsBehaviourSwitches> = {
+  listForPrincipalIncludesInherited: false,
+  orphanedAssignmentDeletion: "fails-404",
+  identityStoreErrorPrefix: "Identitystore",
+  scimDeactivation: "delete",
+  scpPolicyTypeEnabled: true,
+};
+
+/** One switch as docs/aws-behaviour.md and the probe describe it. */
+export interface AwsBehaviourSwitchInfo<K extends keyof AwsBehaviourSwitches = keyof AwsBehaviourSwitches> {
+  name: K;
+  values: readonly AwsBehaviourSwitches[K][];
+  /** What the emulator's default assumes, in one sentence. */
+  assumes: string;
+  /** Where the behaviour (or the silence) is documented. */
+  source: string;
+}
+
+export const AWS_BEHAVIOUR_SWITCHES: readonly AwsBehaviourSwitchInfo[] = [
+  {
+    name: "listForPrincipalIncludesInherited",
+    values: [false, true],
+    assumes: "ListAccountAssignmentsForPrincipal for a USER lists only the user's direct assignments",
+    source: "sso-admin API reference, ListAccountAssignmentsForPrincipal (silent on group-inherited entries)",
+  },
+  {
+    name: "orphanedAssignmentDeletion",
+    values: ["fails-404", "succeeds"],
+    assumes: "deleting an assignment whose user or group was deleted ends FAILED with a 404 reason",
+    source: "hashicorp/terraform-provider-aws issue 19341",
+  },
+  {
+    name: "identityStoreErrorPrefix",
+    values: ["Identitystore", "IdentityStore"],
+    assumes: "Step Functions names identitystore errors Identitystore.<Code> (Java SDK v2 client name)",
+    source: "Step Functions developer guide, 'Handling errors in workflows' (SDK service integrations)",
+  },
+  {
+    name: "scimDeactivation",
+    values: ["delete", "disable"],
+    assumes: "a user Okta deactivates is deleted from the identity store by SCIM",
+    source:
+      "Identity Center SCIM implementation guide (active attribute); Okta AWS IAM Identity Center app docs",
+  },
+  {
+    name: "scpPolicyTypeEnabled",
+    values: [true, false],
+    assumes: "the organization has SCPs enabled",
+    source: "Organizations API reference, EnablePolicyType / PolicyTypeNotEnabledException",
+  },
+];
