@@ -4,9 +4,9 @@
 // Run: npm run bench -- reconcile [--max-accounts N]   (writes bench/results/reconcile.json)
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { reconcileEstate } from "../functions/estate-reconcile/reconcile-estate.ts";
 import { EstateFile } from "../local/estate/schema.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
+import { reconcileEstate } from "../usecases/reconcile-estate/reconcile-estate.ts";
 import { MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS } from "../workflows/identity-center-operations.ts";
 
 const LATENCY_MS = 1_000; // an assignment operation takes about a second in AWS

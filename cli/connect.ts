@@ -15,7 +15,7 @@ import { OKTA_SCOPES } from "../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../adapters/okta.ts";
 import { OrganizationsAdapter } from "../adapters/organizations.ts";
 import type { StateTable } from "../adapters/state-table.ts";
-import type { ThrottleBudget } from "../functions/estate-reconcile/throttle-budget.ts";
+import type { ThrottleBudget } from "../usecases/reconcile-estate/throttle-budget.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "./okta-credentials.ts";
 
 /** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */

@@ -3,7 +3,7 @@
  * workflows/estate-triggers.ts (account created / moved / tagged on the lifecycle bus; the policy
  * object changed on the default bus when the policy is an S3 object), each starting the estate state
  * machine with the trigger's input transformer. A run's input is `{runId, trigger}`
- * (functions/estate-reconcile/run-input.ts). EventBridge retries delivery for a day and then
+ * (usecases/reconcile-estate/run-input.ts). EventBridge retries delivery for a day and then
  * dead-letters into the estate queue, whose policy admits exactly these rules (infra/permissions.ts).
  */
 import { estateEventTriggers } from "../workflows/estate-triggers.ts";

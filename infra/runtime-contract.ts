@@ -9,9 +9,9 @@ export const RUNTIME_CONTRACT = {
   lifecycleDetailType: "LifecycleEvent",
   /** The CloudWatch namespace the functions' Powertools Metrics write to. */
   metricNamespace: "OktaAwsLifecycle",
-  /** functions/user-reconcile/revocation-timing.ts: seconds from Okta's event to the Deny in force. */
+  /** usecases/reconcile-user/revocation-timing.ts: seconds from Okta's event to the Deny in force. */
   timeToRevokeMetric: "TimeToRevokeSeconds",
-  /** functions/user-reconcile/run-signals.ts `USER_RUN_SIGNAL_METRICS`: counts the alarms watch. */
+  /** usecases/reconcile-user/run-signals.ts `USER_RUN_SIGNAL_METRICS`: counts the alarms watch. */
   userRunSignals: {
     unverifiable: "UnverifiableUserRuns",
     revocations: "Revocations",
@@ -37,7 +37,7 @@ export const RUNTIME_CONTRACT = {
   idempotencyTable: { partitionKey: "id", ttlAttribute: "expiration" },
   /** adapters/evidence-store.ts `evidenceKey`: every record and snapshot lives under it. */
   evidencePrefix: "v1/",
-  /** functions/estate-reconcile/tasks.ts keys its scratch objects `work/estate/<run id>/...`. */
+  /** usecases/reconcile-estate/tasks.ts keys its scratch objects `work/estate/<run id>/...`. */
   workPrefix: "work/",
   /** adapters/organizations.ts `DEFAULT_REVOCATION_SCP_PREFIX` and `MANAGED_BY_TAG`. */
   revocationScpPrefix: "okta-aws-lifecycle-revocation",

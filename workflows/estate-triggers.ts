@@ -1,7 +1,7 @@
 /**
  * The events that start an estate-reconcile run besides its schedule, as EventBridge rules spell them:
  * an event pattern and an input transformer that turns the matched event into the run's input
- * (`{runId, trigger}`, functions/estate-reconcile/run-input.ts). Pure data: infra/estate-triggers.ts
+ * (`{runId, trigger}`, usecases/reconcile-estate/run-input.ts). Pure data: infra/estate-triggers.ts
  * deploys these very rules and the local stack routes the emulators' events through them, so a
  * pattern or transformer mistake shows up on the laptop.
  *

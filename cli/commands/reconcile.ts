@@ -7,8 +7,8 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { Plan } from "../../core/plan/plan.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
-import { reconcileEstate } from "../../functions/estate-reconcile/reconcile-estate.ts";
-import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
+import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
+import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { type ConnectOptions, connect } from "../connect.ts";
 
 interface EstateCommandOptions extends ConnectOptions {

@@ -15,15 +15,15 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
+import { estateReconcileTasks } from "../../usecases/reconcile-estate/tasks.ts";
+import type { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
+import { retryableByWorkflow } from "../../usecases/shared/dependency-unavailable.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
-import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
 import { lambdaDeadline, type RemainingTime } from "../shared/invocation-deadline.ts";
 import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readPolicy } from "../shared/policy-location.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { userReconcileConfigSchema } from "../user-reconcile/config.ts";
-import { estateReconcileTasks } from "./tasks.ts";
-import type { ThrottleBudget } from "./throttle-budget.ts";
 
 /** The user-reconcile environment plus the work bucket (set by infra/estate-reconcile.ts). */
 const config = readConfig(

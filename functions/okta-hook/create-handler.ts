@@ -7,8 +7,8 @@ import { APIGatewayProxyEventV2Schema } from "@aws-lambda-powertools/parser/sche
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../../core/ingress/json-limits.ts";
+import { type HookIngestDeps, ingestDelivery } from "../../usecases/ingest/ingest-hook-delivery.ts";
 import { isAuthorized } from "./authorize.ts";
-import { type HookIngestDeps, ingestDelivery } from "./ingest.ts";
 
 export interface OktaHookDeps extends HookIngestDeps {
   logger: Logger;

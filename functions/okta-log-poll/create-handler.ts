@@ -4,7 +4,7 @@ import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { type PollDeps, type PollSummary, pollSystemLog } from "./poll-system-log.ts";
+import { type PollDeps, type PollSummary, pollSystemLog } from "../../usecases/ingest/poll-system-log.ts";
 
 export interface OktaLogPollDeps extends PollDeps {
   logger: Logger;

@@ -13,12 +13,12 @@ import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import type { SystemLogQuery } from "../../adapters/okta.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { DEFAULT_MAX_EVENT_AGE_SECONDS } from "../../core/okta/staleness.ts";
+import { DEFAULT_POLL_LIMITS } from "../../usecases/ingest/poll-system-log.ts";
 import { lambdaDeadline } from "../shared/invocation-deadline.ts";
 import { normalizeConfigSchema, normalizeOptionsOf } from "../shared/normalize-config.ts";
 import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readConfig } from "../shared/read-config.ts";
 import { createOktaLogPollHandler } from "./create-handler.ts";
-import { DEFAULT_POLL_LIMITS } from "./poll-system-log.ts";
 
 const count = (what: string, fallback: number) => z.coerce.number().int().positive(what).default(fallback);
 

@@ -11,7 +11,7 @@ import {
   type IngestSummary,
   ingestLogEvents,
   type ReceivedLogEvent,
-} from "../shared/ingest-log-events.ts";
+} from "../../usecases/ingest/ingest-log-events.ts";
 
 export interface OktaLogStreamDeps extends IngestDeps {
   logger: Logger;

@@ -21,18 +21,18 @@ import { durationMs } from "../../core/duration.ts";
 import { userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { OktaUserPort } from "../../core/ports.ts";
+import { revocationTimings } from "../../usecases/reconcile-user/revocation-timing.ts";
+import { userRunSignals } from "../../usecases/reconcile-user/run-signals.ts";
+import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
+import { userReconcileTasks } from "../../usecases/reconcile-user/tasks.ts";
+import { retryableByWorkflow } from "../../usecases/shared/dependency-unavailable.ts";
 import { USER_RECONCILE_TASKS, type UserReconcileTask } from "../../workflows/user-reconcile.ts";
-import { retryableByWorkflow } from "../shared/dependency-unavailable.ts";
 import {
   type InvocationDeadline,
   lambdaDeadline,
   type RemainingTime,
 } from "../shared/invocation-deadline.ts";
 import type { UserReconcileConfig } from "./config.ts";
-import { revocationTimings } from "./revocation-timing.ts";
-import { userRunSignals } from "./run-signals.ts";
-import type { UserRunState } from "./run-state.ts";
-import { userReconcileTasks } from "./tasks.ts";
 
 /** The AWS clients the tasks use (created once per function instance, on first use). */
 export interface UserReconcileClients {

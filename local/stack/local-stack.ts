@@ -29,17 +29,17 @@ import { identityCenterUserName, userNameMappingOf } from "../../core/identity/u
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
-import type { EstateReconcileDeps } from "../../functions/estate-reconcile/reconcile-estate.ts";
-import { estateReconcileTasks } from "../../functions/estate-reconcile/tasks.ts";
-import { ThrottleBudget } from "../../functions/estate-reconcile/throttle-budget.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
+import type { EstateReconcileDeps } from "../../usecases/reconcile-estate/reconcile-estate.ts";
+import { estateReconcileTasks } from "../../usecases/reconcile-estate/tasks.ts";
+import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import {
   USER_RUN_SIGNAL_METRICS,
   type UserRunSignal,
   userRunSignals,
-} from "../../functions/user-reconcile/run-signals.ts";
-import type { UserRunState } from "../../functions/user-reconcile/run-state.ts";
-import { type UserReconcileDeps, userReconcileTasks } from "../../functions/user-reconcile/tasks.ts";
+} from "../../usecases/reconcile-user/run-signals.ts";
+import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
+import { type UserReconcileDeps, userReconcileTasks } from "../../usecases/reconcile-user/tasks.ts";
 import type { State } from "../../workflows/asl.ts";
 import {
   ESTATE_RECONCILE_TASKS,
@@ -338,7 +338,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const userTasksFor = (current: Policy) =>
     userReconcileTasks({ ...userTaskDeps, ...policySettings(current) });
   let tasks = userTasksFor(policy);
-  /** Counts of the alarmed signals user runs emitted (functions/user-reconcile/run-signals.ts). */
+  /** Counts of the alarmed signals user runs emitted (usecases/reconcile-user/run-signals.ts). */
   const signals: Partial<Record<UserRunSignal, number>> = {};
   // Say on the console when a run records its evidence: the moment a leaver's access is gone.
   const logEvidence =

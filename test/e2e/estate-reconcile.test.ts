@@ -1,8 +1,8 @@
 import { DeleteAccountAssignmentCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcileEstate } from "../../functions/estate-reconcile/reconcile-estate.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 
 const manual = { type: "manual" as const, requestedBy: "e2e" };
 

@@ -8,9 +8,9 @@ import {
   OktaRequestRejectedError,
   RATE_LIMIT_RESET_MARGIN_MS,
 } from "../../adapters/okta.ts";
-import { isTransient } from "../../functions/shared/dependency-unavailable.ts";
 import type { AdminRole, OktaEmulatorOptions } from "../../local/emulators/okta/index.ts";
 import { type RunningOktaEmulator, startOktaEmulatorServer } from "../../local/emulators/okta/server.ts";
+import { isTransient } from "../../usecases/shared/dependency-unavailable.ts";
 
 /*
  * The adapter under Okta's permissions and limits (issue 13): a 403 names what the token lacks and is

@@ -7,10 +7,10 @@ import { describe, expect, it } from "vitest";
 import type { PublishOutcome } from "../../adapters/idempotent-publisher.ts";
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import { createOktaHookHandler, type OktaHookDeps } from "../../functions/okta-hook/create-handler.ts";
-import { pollSystemLog } from "../../functions/okta-log-poll/poll-system-log.ts";
 import { createOktaLogStreamHandler } from "../../functions/okta-logstream/create-handler.ts";
-import type { IngestDeps, IngestSummary } from "../../functions/shared/ingest-log-events.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
+import type { IngestDeps, IngestSummary } from "../../usecases/ingest/ingest-log-events.ts";
+import { pollSystemLog } from "../../usecases/ingest/poll-system-log.ts";
 import { hookRequest } from "../support/hook-request.ts";
 
 /*

@@ -5,10 +5,10 @@ import { createIdempotentPublisher, type PublishOutcome } from "../../adapters/i
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import { OktaAdapter, type SystemLogQuery } from "../../adapters/okta.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
-import { type PollDeps, pollSystemLog } from "../../functions/okta-log-poll/poll-system-log.ts";
 import { type RunningOktaEmulator, startOktaEmulatorServer } from "../../local/emulators/okta/server.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
+import { type PollDeps, pollSystemLog } from "../../usecases/ingest/poll-system-log.ts";
 
 const USERS = Array.from({ length: 12 }, (_, i) => ({
   profile: { login: `user${i}@example.com`, email: `user${i}@example.com`, firstName: "U", lastName: `${i}` },

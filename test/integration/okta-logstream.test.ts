@@ -10,7 +10,6 @@ import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.t
 import { LifecycleBus, type LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
 import { createOktaLogStreamHandler } from "../../functions/okta-logstream/create-handler.ts";
-import type { IngestSummary } from "../../functions/shared/ingest-log-events.ts";
 import {
   localClientConfig,
   type RunningServer,
@@ -19,6 +18,7 @@ import {
 import { createEventBusEmulator } from "../../local/runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
+import type { IngestSummary } from "../../usecases/ingest/ingest-log-events.ts";
 import { hookRequest } from "../support/hook-request.ts";
 
 const streamed = JSON.parse(

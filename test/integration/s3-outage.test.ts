@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import type { EvidenceDraft } from "../../core/evidence/record.ts";
 import { verifyChain } from "../../core/evidence/verify-chain.ts";
-import { isTransient } from "../../functions/shared/dependency-unavailable.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
+import { isTransient } from "../../usecases/shared/dependency-unavailable.ts";
 
 const BUCKET = "evidence";
 const OTHER = "work";

@@ -13,11 +13,11 @@ import {
   createUserReconcileHandlers,
   type UserReconcileHandlers,
 } from "../../functions/user-reconcile/create-task-handlers.ts";
-import { TIME_TO_REVOKE_METRIC } from "../../functions/user-reconcile/revocation-timing.ts";
-import type { UserRunState } from "../../functions/user-reconcile/run-state.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { TIME_TO_REVOKE_METRIC } from "../../usecases/reconcile-user/revocation-timing.ts";
+import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
 
 /**
  * The Lambda entries of the user-reconcile tasks (functions/user-reconcile/handler.ts) built from the

@@ -18,8 +18,6 @@ import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { STATE_TABLE_KEYS } from "../../adapters/state-table.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { MANIFEST_PREFIX } from "../../core/evidence/layout.ts";
-import { TIME_TO_REVOKE_METRIC } from "../../functions/user-reconcile/revocation-timing.ts";
-import { USER_RUN_SIGNAL_METRICS } from "../../functions/user-reconcile/run-signals.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "../../infra/names.ts";
 import {
   deadLetterQueuePolicies,
@@ -33,6 +31,8 @@ import {
   trustPolicyDocument,
 } from "../../infra/permissions.ts";
 import { RUNTIME_CONTRACT } from "../../infra/runtime-contract.ts";
+import { TIME_TO_REVOKE_METRIC } from "../../usecases/reconcile-user/revocation-timing.ts";
+import { USER_RUN_SIGNAL_METRICS } from "../../usecases/reconcile-user/run-signals.ts";
 import { USER_RECONCILE_TASKS } from "../../workflows/user-reconcile.ts";
 
 const ACCOUNT = "111122223333";

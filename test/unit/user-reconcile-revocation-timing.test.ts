@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isTransient, retryableByWorkflow } from "../../functions/shared/dependency-unavailable.ts";
 import {
   revocationTimings,
   TIME_TO_ACCESS_REMOVED_METRIC,
   TIME_TO_REVOKE_METRIC,
-} from "../../functions/user-reconcile/revocation-timing.ts";
-import type { UserRunState } from "../../functions/user-reconcile/run-state.ts";
+} from "../../usecases/reconcile-user/revocation-timing.ts";
+import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
+import { isTransient, retryableByWorkflow } from "../../usecases/shared/dependency-unavailable.ts";
 
 const state = (overrides: Partial<UserRunState>): UserRunState =>
   ({

@@ -12,10 +12,10 @@ import {
 } from "../../../adapters/lifecycle-bus.ts";
 import { parseLogEvent } from "../../../core/okta/log-event.ts";
 import { normalize } from "../../../core/okta/normalize.ts";
-import { parseEstateRunInput } from "../../../functions/estate-reconcile/run-input.ts";
 import { organizationsForwardingPattern } from "../../../infra/organizations-events.ts";
 import { compileEventPattern } from "../../../local/runtime/event-pattern.ts";
 import { compileInputTransformer } from "../../../local/runtime/input-transformer.ts";
+import { parseEstateRunInput } from "../../../usecases/reconcile-estate/run-input.ts";
 import { estateEventTriggers } from "../../../workflows/estate-triggers.ts";
 
 type Event = { id: string; detail: Record<string, unknown> } & Record<string, unknown>;

@@ -1,10 +1,10 @@
 import type { Context } from "aws-lambda";
 import { MAX_EVENTS_PER_DELIVERY, parseHookBody } from "../../core/okta/hook-envelope.ts";
-import { type IngestDeps, type IngestSummary, ingestLogEvents } from "../shared/ingest-log-events.ts";
+import { type IngestDeps, type IngestSummary, ingestLogEvents } from "./ingest-log-events.ts";
 
 /** Every event of a delivery, accounted for. */
 export type DeliverySummary = IngestSummary;
-export type { IngestDeps } from "../shared/ingest-log-events.ts";
+export type { IngestDeps } from "./ingest-log-events.ts";
 
 /** What the hook adds to the shared ingest path. */
 export interface HookIngestDeps extends IngestDeps {

@@ -6,7 +6,7 @@ import {
   type IngestSummary,
   ingestLogEvents,
   type ReceivedLogEvent,
-} from "../shared/ingest-log-events.ts";
+} from "./ingest-log-events.ts";
 
 /** Where the poller reads Okta's System Log (the Okta adapter). */
 export interface SystemLogSource {

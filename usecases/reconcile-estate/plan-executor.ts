@@ -3,7 +3,7 @@ import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import { denyKey } from "../../core/plan/deny-key.ts";
 import type { PlanAction } from "../../core/plan/plan.ts";
-import { type EnforceDeniesDeps, enforceDenies } from "../user-reconcile/enforce-denies.ts";
+import { type EnforceDeniesDeps, enforceDenies } from "../reconcile-user/enforce-denies.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
 /** The Identity Center calls the executor makes. */

@@ -8,7 +8,7 @@ import { applyPlan } from "../../core/plan/apply-plan.ts";
 import type { Plan, PlanAction } from "../../core/plan/plan.ts";
 import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
-import type { EnforceDeniesDeps } from "../user-reconcile/enforce-denies.ts";
+import type { EnforceDeniesDeps } from "../reconcile-user/enforce-denies.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 

@@ -2,7 +2,7 @@ import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
-import type { UserReconcileInput } from "../dispatch/create-handler.ts";
+import type { UserReconcileInput } from "../../functions/dispatch/create-handler.ts";
 
 /** `ProvisionPermissionSet` parameters for the workflow's re-provision Map. */
 export interface Reprovision {
