@@ -3,6 +3,7 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseAwsBehaviour } from "./emulators/aws-behaviour-switches.ts";
 import { demoPolicyYaml } from "./estate/demo-estate.ts";
 import { loadEstateFile } from "./estate/load-estate-file.ts";
 import { renderStatePage } from "./estate/state-page.ts";
@@ -31,6 +32,10 @@ Options:
                       default) or oauth (an API Services app with a key pair generated at start,
                       private_key_jwt, DPoP-bound tokens, the scopes each function needs); the
                       app's client id and private JWK go to .local/endpoints.json
+  --aws-behaviour NAME=VALUE
+                      an answer AWS does not document, as your org gives it (repeatable; every
+                      switch and its source: docs/aws-behaviour.md; \`npx okta-aws-lifecycle probe\`
+                      tells your org's answers)
   -h, --help          this help
 
 Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default printed).`;
@@ -55,6 +60,7 @@ async function main(): Promise<number> {
         latency: { type: "string" },
         "reconcile-every": { type: "string" },
         "okta-auth": { type: "string" },
+        "aws-behaviour": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -79,6 +85,11 @@ async function main(): Promise<number> {
     console.error(args.error.issues.map((i) => i.message).join("\n"));
     return 1;
   }
+  const awsBehaviour = parseAwsBehaviour((v["aws-behaviour"] as string[] | undefined) ?? []);
+  if (!awsBehaviour.ok) {
+    console.error(awsBehaviour.error);
+    return 1;
+  }
   let estate: Parameters<typeof startLocalStack>[0]["estate"];
   let policyYaml: string | undefined;
   if (typeof v.estate === "string") {
@@ -96,6 +107,7 @@ async function main(): Promise<number> {
     holdSeconds: args.data.holdSeconds,
     latency: args.data.latency,
     oktaAuth: args.data.oktaAuth,
+    awsBehaviour: awsBehaviour.behaviour,
     ...(estate ? { estate } : {}),
     ...(policyYaml ? { policyYaml } : {}),
     log: (line) => console.log(`  ${new Date().toISOString().slice(11, 23)} ${line}`),

@@ -94,3 +94,38 @@ export const AWS_BEHAVIOUR_SWITCHES: readonly AwsBehaviourSwitchInfo[] = [
     source: "Organizations API reference, EnablePolicyType / PolicyTypeNotEnabledException",
   },
 ];
+
+/**
+ * `name=value` settings (the `--aws-behaviour` flag of `npm start`, the probe's advice) as switches.
+ * An unknown name or value is an error that lists what is accepted.
+ */
+export function parseAwsBehaviour(
+  settings: readonly string[],
+): { ok: true; behaviour: Partial<AwsBehaviourSwitches> } | { ok: false; error: string } {
+  const behaviour: Record<string, unknown> = {};
+  for (const setting of settings) {
+    const [name, text] = setting.split("=", 2);
+    const info = AWS_BEHAVIOUR_SWITCHES.find((s) => s.name === name);
+    if (!info) {
+      const names = AWS_BEHAVIOUR_SWITCHES.map((s) => s.name).join(", ");
+      return { ok: false, error: `--aws-behaviour ${setting}: unknown switch "${name}"; one of ${names}` };
+    }
+    const value = info.values.find((v) => String(v) === text);
+    if (value === undefined) {
+      const values = info.values.map(String).join(" | ");
+      return { ok: false, error: `--aws-behaviour ${setting}: ${info.name} is ${values}` };
+    }
+    behaviour[info.name] = value;
+  }
+  return { ok: true, behaviour: behaviour as Partial<AwsBehaviourSwitches> };
+}
+
+/** The settings that differ from the defaults, as `--aws-behaviour` arguments. */
+export function awsBehaviourArguments(behaviour: Partial<AwsBehaviourSwitches>): string[] {
+  return AWS_BEHAVIOUR_SWITCHES.flatMap((s) => {
+    const value = behaviour[s.name];
+    return value === undefined || value === DEFAULT_AWS_BEHAVIOUR[s.name]
+      ? []
+      : [`--aws-behaviour ${s.name}=${value}`];
+  });
+}

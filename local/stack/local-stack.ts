@@ -51,6 +51,7 @@ import {
   type UserReconcileResources,
   userReconcileDefinition,
 } from "../../workflows/user-reconcile.ts";
+import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../emulators/aws-behaviour-switches.ts";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
 import {
   createIdentityCenterEmulator,
@@ -118,6 +119,12 @@ export interface LocalStackOptions {
    * DEPROVISIONED meanwhile). Okta documents no duration. @default 300
    */
   oktaDeactivationMs?: number;
+  /**
+   * Answers AWS does not document, one switch each (local/emulators/aws-behaviour-switches.ts,
+   * docs/aws-behaviour.md); `npx okta-aws-lifecycle probe` says which your org gives.
+   * @default DEFAULT_AWS_BEHAVIOUR
+   */
+  awsBehaviour?: Partial<AwsBehaviourSwitches>;
   /** Where the stack reports what it does. */
   log?: (line: string) => void;
   /** The System Log poller's interval (ms); 0: only `pollNow()` polls. @default 300000 (5 minutes, as deployed) */
@@ -194,7 +201,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     tables: TABLES,
   });
 
+  const awsBehaviour: AwsBehaviourSwitches = { ...DEFAULT_AWS_BEHAVIOUR, ...options.awsBehaviour };
   const identityCenterEmulator: IdentityCenterEmulator = createIdentityCenterEmulator({
+    behaviour: awsBehaviour,
     limits: {
       latencyMs,
       ssoAdminTps,
@@ -204,6 +213,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   // Organizations events reach the default bus of us-east-1 (bound below, before any call can arrive).
   let organizationsEvents: EventBusEmulator | undefined;
   const organizationsEmulator: OrganizationsEmulator = createOrganizationsEmulator({
+    behaviour: awsBehaviour,
     onCloudTrailEvent: (event) => organizationsEvents?.publish(event),
     rootId: estate.organization.rootId,
     managementAccount: {
@@ -627,6 +637,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       return livePolicy;
     },
     emulators: { okta, identityCenter: identityCenterEmulator, organizations: organizationsEmulator },
+    /** The undocumented AWS answers this stack's emulators give (shared by them; change at runtime). */
+    awsBehaviour,
     /** Fault switches beyond `emulators.*.faults` (hook chaos, task crashes, evidence outage) and `clear()` of all. */
     faults: createStackFaults({
       okta,

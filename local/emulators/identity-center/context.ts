@@ -1,3 +1,4 @@
+import type { AwsBehaviourSwitches } from "../aws-behaviour-switches.ts";
 /** What the operation modules share: the state, the tunables, ids, the clock and the async queue. */
 import type { AsyncOperations } from "./async-operations.ts";
 import { notFound } from "./errors.ts";
@@ -8,6 +9,8 @@ import type { EmulatorState, OperationRecord, PermissionSetRecord } from "./stat
 export interface OperationContext {
   state: EmulatorState;
   limits: EmulatorLimits;
+  /** Undocumented AWS answers, one switch each; read at call time (tests change them at runtime). */
+  behaviour: AwsBehaviourSwitches;
   ids: IdFactory;
   now: () => number;
   asyncOperations: AsyncOperations;

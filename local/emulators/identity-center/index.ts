@@ -1,3 +1,4 @@
+import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../aws-behaviour-switches.ts";
 /**
  * The IAM Identity Center emulator: sso-admin and identitystore over AWS JSON 1.1, so the real
  * `@aws-sdk/client-sso-admin` and `@aws-sdk/client-identitystore` talk to it through an endpoint
@@ -44,6 +45,8 @@ export interface IdentityCenterEmulator {
   limits: EmulatorLimits;
   /** Fault injection, changeable at runtime. */
   faults: EmulatorFaults;
+  /** Undocumented AWS answers (aws-behaviour-switches.ts), changeable at runtime. */
+  behaviour: AwsBehaviourSwitches;
   /** Puts an estate in directly (no API calls, limits or call counts). */
   seed: SeedHelpers;
   /** A read-only copy of the current state, call counts included (for `/local/state`). */
@@ -62,6 +65,7 @@ export function createIdentityCenterEmulator(
   const ids = new IdFactory(random);
   const limits: EmulatorLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const faults: EmulatorFaults = { ...DEFAULT_FAULTS, ...options.faults };
+  const behaviour: AwsBehaviourSwitches = { ...DEFAULT_AWS_BEHAVIOUR, ...options.behaviour };
   const state = new EmulatorState(
     options.instanceArn ?? ids.instanceArn(),
     options.identityStoreId ?? ids.identityStoreId(),
@@ -77,13 +81,14 @@ export function createIdentityCenterEmulator(
     now,
     settle: () => asyncOperations.settle(),
   });
-  const ctx: OperationContext = { state, limits, ids, now, asyncOperations };
+  const ctx: OperationContext = { state, limits, behaviour, ids, now, asyncOperations };
   return {
     services: createServices(ctx, gate),
     instanceArn: state.instanceArn,
     identityStoreId: state.identityStoreId,
     limits,
     faults,
+    behaviour,
     seed: createSeedHelpers(state, ids, now),
     snapshot: () => takeSnapshot(state, asyncOperations),
     get state() {

@@ -2,6 +2,7 @@
  * How an Identity Center emulator is built and tuned. Limits and faults are plain mutable objects
  * so tests, benchmarks and the local stack can change them while the emulator runs.
  */
+import type { AwsBehaviourSwitches } from "../aws-behaviour-switches.ts";
 import type { RandomSource } from "./seeded-random.ts";
 
 /** Limits that bite in production (design.md, "Facts about AWS"); change them at any time. */
@@ -79,6 +80,8 @@ export interface IdentityCenterEmulatorOptions {
    * @default "111111111111"
    */
   ownerAccountId?: string;
+  /** Answers AWS does not document (aws-behaviour-switches.ts); changeable at runtime. @default DEFAULT_AWS_BEHAVIOUR */
+  behaviour?: Partial<AwsBehaviourSwitches>;
 }
 
 export const DEFAULT_LIMITS: EmulatorLimits = {

@@ -1,3 +1,4 @@
+import type { AwsBehaviourSwitches } from "../aws-behaviour-switches.ts";
 import type { IdFactory } from "./ids.ts";
 import type { OrganizationsLimits } from "./options.ts";
 import type { OrganizationsState } from "./state.ts";
@@ -6,6 +7,8 @@ import type { OrganizationsState } from "./state.ts";
 export interface OperationContext {
   state: OrganizationsState;
   limits: OrganizationsLimits;
+  /** Undocumented AWS answers, one switch each; read at call time (tests change them at runtime). */
+  behaviour: AwsBehaviourSwitches;
   ids: IdFactory;
   now: () => number;
 }

@@ -1,3 +1,4 @@
+import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../aws-behaviour-switches.ts";
 /**
  * The AWS Organizations emulator over AWS JSON 1.1 (`AWSOrganizationsV20161128`), so the real
  * `@aws-sdk/client-organizations` talks to it through an endpoint override. It models the structure
@@ -58,6 +59,8 @@ export interface OrganizationsEmulator {
   limits: OrganizationsLimits;
   /** Fault injection, changeable at runtime. */
   faults: OrganizationsFaults;
+  /** Undocumented AWS answers (aws-behaviour-switches.ts), changeable at runtime. */
+  behaviour: AwsBehaviourSwitches;
   /** Puts an organization in directly (no API calls, limits or call counts). */
   seed: SeedHelpers;
   /** Calls received per operation since the start or the last reset. */
@@ -76,13 +79,14 @@ export function createOrganizationsEmulator(
   const ids = new IdFactory(random);
   const limits: OrganizationsLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const faults: OrganizationsFaults = { ...defaultFaults(), ...options.faults };
+  const behaviour: AwsBehaviourSwitches = { ...DEFAULT_AWS_BEHAVIOUR, ...options.behaviour };
   const state = new OrganizationsState({
     organizationId: options.organizationId ?? ids.organizationId(),
     rootId: options.rootId ?? ids.rootId(),
     managementAccount: options.managementAccount ?? DEFAULT_MANAGEMENT_ACCOUNT,
     now: now(),
   });
-  const ctx: OperationContext = { state, limits, ids, now };
+  const ctx: OperationContext = { state, limits, behaviour, ids, now };
   const operations = { ...structureOperations(ctx), ...tagOperations(ctx), ...policyOperations(ctx) };
   return {
     service: {
@@ -96,6 +100,7 @@ export function createOrganizationsEmulator(
     rootId: state.rootId,
     limits,
     faults,
+    behaviour,
     seed: createSeedHelpers(state, ids, now),
     callCounts: () => Object.fromEntries(state.calls),
     resetCallCounts() {

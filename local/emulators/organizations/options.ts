@@ -2,6 +2,7 @@
  * How an Organizations emulator is built and tuned. Limits and faults are plain mutable objects, so
  * tests, benchmarks and the local stack can change them while the emulator runs.
  */
+import type { AwsBehaviourSwitches } from "../aws-behaviour-switches.ts";
 import type { RandomSource } from "../identity-center/seeded-random.ts";
 import type { CloudTrailListener } from "./cloudtrail-events.ts";
 
@@ -96,6 +97,8 @@ export interface OrganizationsEmulatorOptions {
    * @default { id: "111111111111", name: "management", email: "aws-management@example.com" }
    */
   managementAccount?: { id: string; name: string; email: string };
+  /** Answers AWS does not document (aws-behaviour-switches.ts); changeable at runtime. @default DEFAULT_AWS_BEHAVIOUR */
+  behaviour?: Partial<AwsBehaviourSwitches>;
   /**
    * Receives the CloudTrail event of every mutating call, as EventBridge gets it in us-east-1 (and a
    * successful CreateAccount's `CreateAccountResult`), synchronously once the call is answered.
