@@ -48,6 +48,10 @@ export interface LocalOktaGroup {
   id: string;
   name: string;
   description?: string;
+  /** `OKTA_GROUP` (made in Okta) or `APP_GROUP` (imported from a directory: AD, LDAP), which may share a name. */
+  type: "OKTA_GROUP" | "APP_GROUP";
+  /** An `APP_GROUP`'s source app id. */
+  sourceAppId?: string;
   /** Okta user ids of the members. */
   memberIds: string[];
 }

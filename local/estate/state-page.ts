@@ -188,14 +188,23 @@ function groupsSection(state: LocalState): string {
   const icGroups = new Map(ic.groups.map((group) => [group.displayName, group.groupId]));
   const icMembers = countBy(ic.memberships.map((membership) => membership.groupId));
   const rows = state.okta.groups.map((group) => {
-    const icGroupId = icGroups.get(group.name);
-    const icCount = icGroupId === undefined ? "not provisioned" : String(icMembers.get(icGroupId) ?? 0);
-    return `<tr><td>${e(group.name)}</td><td>${e(group.description ?? "")}</td><td class="num">${e(group.memberIds.length)}</td><td class="num">${e(icCount)}</td></tr>`;
+    // Push Groups pushes chosen OKTA_GROUPs by id; the local SCIM model never pushes an APP_GROUP, whose
+    // name may be an OKTA_GROUP's too (docs/estate.md), so only an OKTA_GROUP is matched by name here.
+    const icGroupId = group.type === "OKTA_GROUP" ? icGroups.get(group.name) : undefined;
+    const icCount =
+      group.type === "APP_GROUP"
+        ? "not pushed"
+        : icGroupId === undefined
+          ? "not provisioned"
+          : String(icMembers.get(icGroupId) ?? 0);
+    const type =
+      group.type === "APP_GROUP" ? `APP_GROUP (from ${group.sourceAppId ?? "a directory"})` : "OKTA_GROUP";
+    return `<tr><td>${e(group.name)}</td><td>${e(type)}</td><td>${e(group.description ?? "")}</td><td class="num">${e(group.memberIds.length)}</td><td class="num">${e(icCount)}</td></tr>`;
   });
   return section(
     "groups",
     `Groups (${state.okta.groups.length} in Okta, ${ic.groups.length} in Identity Center)`,
-    table(["Name", "Description", "Okta members", "Identity Center members"], rows, "No groups."),
+    table(["Name", "Type", "Description", "Okta members", "Identity Center members"], rows, "No groups."),
   );
 }
 

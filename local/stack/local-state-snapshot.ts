@@ -69,6 +69,8 @@ export async function localStateSnapshot(stack: LocalStack): Promise<LocalState>
         id: g.id,
         name: g.name,
         ...(g.description ? { description: g.description } : {}),
+        type: g.type,
+        ...(g.sourceAppId ? { sourceAppId: g.sourceAppId } : {}),
         memberIds: g.memberIds,
       })),
     },

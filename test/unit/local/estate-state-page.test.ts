@@ -83,16 +83,28 @@ function sampleState(): LocalState {
           profile: { team: "<b>red</b>" },
         },
       ],
-      groups: estate.okta.groups.map((group) => ({
-        id: group.id,
-        name: group.name,
-        ...(group.description === undefined ? {} : { description: group.description }),
-        memberIds: estate.okta.memberships
-          .filter((membership) => membership.group === group.name)
-          .map(
-            (membership) => estate.okta.users.find((user) => user.login === membership.user)?.id as string,
+      groups: [
+        ...estate.okta.groups.map((group) => ({
+          id: group.id,
+          name: group.name,
+          ...(group.description === undefined ? {} : { description: group.description }),
+          type: "OKTA_GROUP" as const,
+          memberIds: estate.okta.memberships
+            .filter((membership) => membership.group === group.name)
+            .map(
+              (membership) => estate.okta.users.find((user) => user.login === membership.user)?.id as string,
+            ),
+        })),
+        ...estate.okta.appGroups.map((group, index) => ({
+          id: group.id ?? `00gAPPGROUP${index}`,
+          name: group.name,
+          type: "APP_GROUP" as const,
+          sourceAppId: group.sourceAppId,
+          memberIds: group.members.map(
+            (login) => estate.okta.users.find((user) => user.login === login)?.id as string,
           ),
-      })),
+        })),
+      ],
     },
     identityCenter: {
       instanceArn: INSTANCE,
@@ -207,7 +219,11 @@ describe("renderStatePage", () => {
     expect(html).toContain("3 operations pending");
     expect(html).toContain(`<td>${JANE}</td>`);
     expect(html).toMatch(
-      /<td>aws-developers<\/td><td>[^<]*<\/td><td class="num">231<\/td><td class="num">\d+<\/td>/,
+      /<td>aws-developers<\/td><td>OKTA_GROUP<\/td><td>[^<]*<\/td><td class="num">231<\/td><td class="num">\d+<\/td>/,
+    );
+    // An APP_GROUP that shares an Okta group's name is its own row, never counted as the pushed group.
+    expect(html).toMatch(
+      /<td>aws-security-auditors<\/td><td>APP_GROUP \(from [^)]+\)<\/td><td><\/td><td class="num">\d+<\/td><td class="num">not pushed<\/td>/,
     );
     expect(html).toContain("management (management)<br><code>123456789012</code>");
     expect(html).toContain("aws-billing &rarr; BillingViewer");
