@@ -1,48 +1,28 @@
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { decode } from "fast-png";
+import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExportModel } from "../../core/evidence/export-model.ts";
 import { buildExportPackage } from "../../core/evidence/export-package.ts";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { verifyEvidence } from "../../core/evidence/verify-evidence.ts";
 import { DAY1, DAY2, scenarioDrafts } from "../support/evidence-scenario.ts";
+import { launchHeadlessBrowser } from "../support/headless-browser.ts";
 import { signedBucket, testSigner } from "../unit/evidence/signed-bucket.ts";
 
 /*
- * report.html in a real browser: Debian's Chromium, headless (.ci/run installs it). The test takes a
- * screenshot and checks it is a drawn page, not a blank one, and reads the rendered DOM for the figures.
+ * report.html in a real browser: headless Chromium from the npm registry (@sparticuz/chromium), or the
+ * one CHROMIUM names (test/support/headless-browser.ts). The test takes a screenshot and checks it is a
+ * drawn page, not a blank one, and reads the rendered DOM for the figures.
  */
-
-const CHROMIUM = process.env.CHROMIUM ?? "chromium";
-const run = promisify(execFile);
-
-async function chromium(profile: string, ...args: string[]) {
-  return run(
-    CHROMIUM,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-      ...args,
-    ],
-    { encoding: "utf8", maxBuffer: 32 * 1024 * 1024, timeout: 90_000 },
-  );
-}
 
 describe("report.html in headless Chromium", () => {
   let dir: string;
   let url: string;
+  let browser: Browser;
   beforeAll(async () => {
     // Prepare: the export of the two-day scenario (leavers, joiner, mover, drift, snapshots)
     const signer = testSigner();
@@ -71,21 +51,22 @@ describe("report.html in headless Chromium", () => {
       await writeFile(target, file.content);
     }
     url = pathToFileURL(path.join(dir, "export", "report.html")).href;
-    await run(CHROMIUM, ["--version"]).catch(() => {
-      throw new Error(
-        `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM`,
-      );
-    });
+    browser = await launchHeadlessBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await rm(dir, { recursive: true, force: true });
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("draws the page: the screenshot is 1280x1600, far from blank, with the charts' colours", async () => {
     // Act
-    const png = path.join(dir, "report.png");
-    await chromium(path.join(dir, "profile-shot"), `--screenshot=${png}`, "--window-size=1280,1600", url);
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 1600 });
+    await page.goto(url, { waitUntil: "load" });
+    const png = await page.screenshot({ type: "png" });
 
     // Assess
-    const image = decode(await readFile(png));
+    const image = decode(png);
     expect([image.width, image.height]).toEqual([1280, 1600]);
     const colours = new Set<number>();
     let inked = 0;
@@ -105,7 +86,9 @@ describe("report.html in headless Chromium", () => {
 
   it("renders the key figures, the tables and the record links in the DOM", async () => {
     // Act
-    const { stdout: dom } = await chromium(path.join(dir, "profile-dom"), "--dump-dom", url);
+    const page = await browser.newPage();
+    await page.goto(url, { waitUntil: "load" });
+    const dom = await page.content();
 
     // Assess
     expect(dom).toContain('data-figure="leavers"><div class="label">Leavers</div><div class="value">4</div>');
