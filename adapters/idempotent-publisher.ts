@@ -53,6 +53,17 @@ class PublishBatcher {
   }
 }
 
+/**
+ * The idempotency key prefix every ingress function shares. Without one, Powertools prefixes each key
+ * with `AWS_LAMBDA_FUNCTION_NAME` (and the wrapped function's name), so the hook, Log Streaming and the
+ * poller would each keep their own record of the same LogEvent and publish it once each: see
+ * "Customizing the idempotency key prefix" (`keyPrefix`) in the Powertools for AWS Lambda (TypeScript)
+ * Idempotency docs, https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/,
+ * the feature request that added the option (aws-powertools/powertools-lambda-typescript#3515), and
+ * `BasePersistenceLayer.configure` (key = `<prefix>#<hash of event.oktaEventId>`).
+ */
+export const OKTA_EVENT_KEY_PREFIX = "okta-log-event";
+
 /** Thrown inside the idempotent section so Powertools deletes the record and a retry can publish. */
 class NotPublishedError extends Error {
   override name = "NotPublishedError";
@@ -60,8 +71,8 @@ class NotPublishedError extends Error {
 
 /**
  * Publishes each lifecycle event at most once per Okta event id (Powertools Idempotency keyed on
- * `event.oktaEventId`): a repeat delivery of the same LogEvent, by any channel, is reported as a
- * duplicate and not published again. A failed publish leaves no record, so Okta's retry succeeds.
+ * `event.oktaEventId` under {@link OKTA_EVENT_KEY_PREFIX}): a repeat delivery of the same LogEvent, by
+ * any channel and so by any of the three functions, is reported as a duplicate and not published again. A failed publish leaves no record, so Okta's retry succeeds.
  */
 export function createIdempotentPublisher(options: IdempotentPublisherOptions) {
   const batcher = new PublishBatcher(options.bus, options.batchWindowMs ?? 5);
@@ -74,10 +85,7 @@ export function createIdempotentPublisher(options: IdempotentPublisherOptions) {
       if (!(await batcher.enqueue(detail))) throw new NotPublishedError(detail.event.oktaEventId);
       return { publishedBy: invocationId };
     },
-    {
-      persistenceStore: options.persistenceStore,
-      config,
-    },
+    { persistenceStore: options.persistenceStore, config, keyPrefix: OKTA_EVENT_KEY_PREFIX },
   );
 
   /**

@@ -15,6 +15,13 @@ import type { OktaEmulator } from "../emulators/okta/index.ts";
 import { lambdaContext } from "../runtime/lambda-context.ts";
 import { type LogSink, localLogger } from "../runtime/sink-logger.ts";
 
+/** The ingress functions' names on the laptop (their `AWS_LAMBDA_FUNCTION_NAME` and Lambda context). */
+export const LOCAL_FUNCTION_NAMES = {
+  hook: "okta-hook",
+  logStream: "okta-logstream",
+  poller: "okta-log-poll",
+} as const;
+
 /** The Okta org's partner event source on the local partner bus. */
 export const LOCAL_PARTNER_SOURCE = "aws.partner/okta.com/local/okta-aws-lifecycle";
 
@@ -22,7 +29,7 @@ export const LOCAL_PARTNER_SOURCE = "aws.partner/okta.com/local/okta-aws-lifecyc
 export class IngressLedger {
   /** Per channel: the summaries its handler returned (hook deliveries, stream events, polls). */
   readonly summaries: { channel: "hook" | "log-stream" | "poller"; summary: IngestSummary }[] = [];
-  /** Per publish attempt, as the shared publisher answered it (kept even when a handler fails later). */
+  /** Per publish attempt, as the channel's publisher answered it (kept even when a handler fails later). */
   readonly publishes: { oktaEventId: string; channel: string; outcome: PublishOutcome }[] = [];
   /** Per published event: what dispatch did with it. */
   readonly dispatched: { oktaEventId: string; result: DispatchResult }[] = [];
@@ -43,7 +50,7 @@ export class IngressLedger {
   }
 }
 
-/** Wraps the shared publisher so every outcome lands in the ledger. */
+/** Wraps a function's publisher so every outcome lands in the ledger. */
 export function recordPublishes(
   ledger: IngressLedger,
   publish: IngestDeps["publish"],
@@ -65,7 +72,8 @@ export interface IngressChannelOptions {
   okta: OktaEmulator;
   oktaAdapter: OktaAdapter;
   table: StateTable;
-  ingest: IngestDeps;
+  /** The ingest dependencies of one function, built under its name (local/runtime/function-environment.ts). */
+  ingest: (functionName: string) => IngestDeps;
   ledger: IngressLedger;
   /** Poll every this many ms; 0 never polls on its own (`pollNow()` still does). */
   pollIntervalMs: number;
@@ -86,7 +94,7 @@ export interface IngressChannelOptions {
 export function startIngressChannels(options: IngressChannelOptions) {
   const metrics = (service: string) => new Metrics({ namespace: "OktaAwsLifecycle", serviceName: service });
   const poll = createOktaLogPollHandler({
-    ...options.ingest,
+    ...options.ingest(LOCAL_FUNCTION_NAMES.poller),
     logger: localLogger("okta-log-poll", options.logSink),
     metrics: metrics("okta-log-poll"),
     systemLog: options.oktaAdapter,
@@ -94,7 +102,7 @@ export function startIngressChannels(options: IngressChannelOptions) {
     ...(options.pollLimits ? { limits: options.pollLimits } : {}),
   });
   const stream = createOktaLogStreamHandler({
-    ...options.ingest,
+    ...options.ingest(LOCAL_FUNCTION_NAMES.logStream),
     logger: localLogger("okta-logstream", options.logSink),
     metrics: metrics("okta-logstream"),
   });
@@ -102,7 +110,7 @@ export function startIngressChannels(options: IngressChannelOptions) {
   let polls: Promise<unknown> = Promise.resolve();
   const pollNow = (): Promise<PollSummary> => {
     const run = polls.then(async () => {
-      const summary = (await poll({}, lambdaContext("okta-log-poll", 300_000))) as PollSummary;
+      const summary = (await poll({}, lambdaContext(LOCAL_FUNCTION_NAMES.poller, 300_000))) as PollSummary;
       options.ledger.summaries.push({ channel: "poller", summary });
       options.log(
         `poller: ${summary.pages} page(s), ${summary.published.length} published, ${summary.duplicates.length} duplicate(s) (${summary.stoppedBecause})`,
@@ -141,7 +149,7 @@ export function startIngressChannels(options: IngressChannelOptions) {
       resources: [],
       detail,
     };
-    const summary = (await stream(event, lambdaContext("okta-logstream"))) as IngestSummary;
+    const summary = (await stream(event, lambdaContext(LOCAL_FUNCTION_NAMES.logStream))) as IngestSummary;
     options.ledger.summaries.push({ channel: "log-stream", summary });
     return summary;
   };

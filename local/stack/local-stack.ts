@@ -65,6 +65,7 @@ import type { EstateFile } from "../estate/schema.ts";
 import { SCIM_EXTERNAL_ID_ISSUER } from "../estate/scim-projection.ts";
 import { createDenyProver } from "../runtime/deny-prover.ts";
 import { createEventBusEmulator, type EventBusEmulator } from "../runtime/event-bus-emulator.ts";
+import { underFunctionName } from "../runtime/function-environment.ts";
 import { lambdaContext } from "../runtime/lambda-context.ts";
 import { createSdkTaskInvoker } from "../runtime/sdk-task-invoker.ts";
 import { type LogSink, localLogger } from "../runtime/sink-logger.ts";
@@ -74,6 +75,7 @@ import { estateTriggerRules, organizationsEventsBus } from "./estate-trigger-rul
 import { startGateway } from "./gateway.ts";
 import {
   IngressLedger,
+  LOCAL_FUNCTION_NAMES,
   recordDispatch,
   recordHook,
   recordPublishes,
@@ -380,7 +382,10 @@ export async function startLocalStack(options: LocalStackOptions) {
   const machines: Parameters<typeof createStepFunctionsEmulator>[0] = [];
   const stepFunctions = createStepFunctionsEmulator(
     machines,
-    createSdkTaskInvoker({ ...localClientConfig(gateway.url) }),
+    createSdkTaskInvoker(
+      { ...localClientConfig(gateway.url) },
+      { identityStoreErrorPrefix: () => awsBehaviour.identityStoreErrorPrefix },
+    ),
     (run) => {
       const seconds = ((run.stopDate?.getTime() ?? Date.now()) - run.startDate.getTime()) / 1000;
       log(
@@ -433,8 +438,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     stepFunctions.service,
   );
 
-  // One publisher and idempotency store for the three ingress channels, as deployed.
-  const ingest = {
+  // The three ingress functions share the idempotency table, as deployed, and each builds its own
+  // publisher under its own AWS_LAMBDA_FUNCTION_NAME, as in AWS: de-duplication across channels must
+  // hold with three function names (adapters/idempotent-publisher.ts, OKTA_EVENT_KEY_PREFIX).
+  const ingest = (functionName: string) => ({
     normalizeOptions: {
       provisioningAppIds: policy.okta.provisioningAppIds,
       // The pipeline's own session clears (a leaver run's) start no run: the local token's admin is its actor.
@@ -447,20 +454,22 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     publish: recordPublishes(
       ingress,
-      createIdempotentPublisher({
-        bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
-        persistenceStore: new DynamoDBPersistenceLayer({
-          tableName: TABLES.idempotency,
-          awsSdkV3Client: storage.dynamo,
+      underFunctionName(functionName, () =>
+        createIdempotentPublisher({
+          bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
+          persistenceStore: new DynamoDBPersistenceLayer({
+            tableName: TABLES.idempotency,
+            awsSdkV3Client: storage.dynamo,
+          }),
         }),
-      }),
+      ),
     ),
     now,
-  };
+  });
   onHook = recordHook(
     ingress,
     createOktaHookHandler({
-      ...ingest,
+      ...ingest(LOCAL_FUNCTION_NAMES.hook),
       logger: localLogger("okta-hook", options.logSink),
       metrics: new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "okta-hook" }),
       hookSecrets: async () => [options.hookSecret],

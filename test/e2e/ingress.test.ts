@@ -85,7 +85,8 @@ describe("three channels, one run per event, and no secret in any log", () => {
   });
 
   it("the hook, Log Streaming and the poller all report the same leaver: one event published, one run", async () => {
-    // Act: the emulator delivers the hook and streams the event; then the poller runs
+    // Act: the emulator delivers the hook and streams the event; then the poller runs (each of the
+    // three functions built under its own AWS_LAMBDA_FUNCTION_NAME, as in AWS)
     const userId = await deactivate(stack, "omar.haddad@example.com");
     await stack.settle();
     const poll = await stack.pollNow();
