@@ -17,12 +17,24 @@ export const SSO_ADMIN_RETRY: Retrier = {
   JitterStrategy: "FULL",
 };
 
+/**
+ * The prefixes Step Functions may give identitystore SDK-integration errors. The developer guide's list
+ * of supported AWS SDK integrations names `Identitystore` ("Exception prefix", after the Java SDK v2
+ * client); `IdentityStore` is the spelling of the service's own abbreviation. Both are retried, so a
+ * rename either way never turns a throttle into a failed removal.
+ */
+export const IDENTITY_STORE_ERROR_PREFIXES = ["Identitystore", "IdentityStore"] as const;
+
+const TRANSIENT_IDENTITY_STORE_ERRORS = [
+  "ThrottlingException",
+  "ConflictException",
+  "InternalServerException",
+];
+
 export const IDENTITY_STORE_RETRY: Retrier = {
-  ErrorEquals: [
-    "IdentityStore.ThrottlingException",
-    "IdentityStore.ConflictException",
-    "IdentityStore.InternalServerException",
-  ],
+  ErrorEquals: IDENTITY_STORE_ERROR_PREFIXES.flatMap((prefix) =>
+    TRANSIENT_IDENTITY_STORE_ERRORS.map((code) => `${prefix}.${code}`),
+  ),
   IntervalSeconds: 1,
   BackoffRate: 2,
   MaxDelaySeconds: 20,

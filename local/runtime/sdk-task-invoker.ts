@@ -1,5 +1,6 @@
 import * as identitystore from "@aws-sdk/client-identitystore";
 import * as ssoAdmin from "@aws-sdk/client-sso-admin";
+import type { AwsBehaviourSwitches } from "../emulators/aws-behaviour-switches.ts";
 
 /**
  * Runs `arn:aws:states:::aws-sdk:<service>:<action>` Task states locally with the real SDK v3
@@ -10,7 +11,9 @@ import * as ssoAdmin from "@aws-sdk/client-sso-admin";
 const SERVICES = {
   ssoadmin: { errorPrefix: "SsoAdmin", module: ssoAdmin, Client: ssoAdmin.SSOAdminClient },
   identitystore: {
-    errorPrefix: "IdentityStore",
+    // The developer guide's list of SDK integrations gives `Identitystore`; which spelling a run uses is
+    // the `identityStoreErrorPrefix` switch (aws-behaviour-switches.ts), so the suites run under both.
+    errorPrefix: "Identitystore",
     module: identitystore,
     Client: identitystore.IdentitystoreClient,
   },
@@ -25,7 +28,22 @@ export class UnsupportedTaskResourceError extends Error {
 
 export type SdkTaskInvoker = (resource: string, parameters: unknown) => Promise<unknown>;
 
-export function createSdkTaskInvoker(clientConfig: Record<string, unknown>): SdkTaskInvoker {
+export interface SdkTaskInvokerOptions {
+  /**
+   * The prefix of identitystore errors, read at each failure (the switch can change at runtime).
+   * @default () => "Identitystore"
+   */
+  identityStoreErrorPrefix?: () => AwsBehaviourSwitches["identityStoreErrorPrefix"];
+}
+
+export function createSdkTaskInvoker(
+  clientConfig: Record<string, unknown>,
+  options: SdkTaskInvokerOptions = {},
+): SdkTaskInvoker {
+  const errorPrefix = (service: ServiceName): string =>
+    service === "identitystore"
+      ? (options.identityStoreErrorPrefix?.() ?? SERVICES.identitystore.errorPrefix)
+      : SERVICES[service].errorPrefix;
   const clients = new Map<ServiceName, { send(command: unknown): Promise<unknown> }>();
   return async (resource, parameters) => {
     const match = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/.exec(resource);
@@ -50,7 +68,7 @@ export function createSdkTaskInvoker(clientConfig: Record<string, unknown>): Sdk
     } catch (error) {
       const e = error as Error;
       const named = new Error(e.message);
-      named.name = `${spec.errorPrefix}.${e.name}`;
+      named.name = `${errorPrefix(service)}.${e.name}`;
       throw named;
     }
   };
