@@ -3,12 +3,13 @@
  * `OAL_LOG_STREAMING_SOURCE` names the source Okta created in this account and region (Okta Admin >
  * Reports > Log Streaming > AWS EventBridge). The stack associates it with a partner event bus and
  * routes only the lifecycle event types to okta-logstream (Log Streaming sends every System Log event:
- * filtering in the rule keeps the other millions from invoking anything).
+ * filtering in the rule keeps the other millions from invoking anything), by source and event type
+ * only (infra/log-streaming-pattern.ts).
  */
-import { LIFECYCLE_EVENT_TYPES } from "../core/okta/event-types.ts";
 import { deadLetterQueue } from "./dead-letter-queue.ts";
 import { lambdaFunction } from "./lambda-function.ts";
 import { ruleToFunction } from "./lifecycle-bus.ts";
+import { logStreamingPattern } from "./log-streaming-pattern.ts";
 import type { ResourceNames } from "./names.ts";
 import type { DeploymentParameters } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
@@ -46,11 +47,7 @@ export function logStreaming(deps: {
   ruleToFunction("OktaLogStreaming", {
     name: names.rules.logStreaming,
     bus: partnerBus.name,
-    pattern: {
-      source: [source],
-      "detail-type": ["SystemLog"],
-      detail: { eventType: [...LIFECYCLE_EVENT_TYPES] },
-    },
+    pattern: logStreamingPattern(source),
     fn,
     deadLetters,
   });
