@@ -19,6 +19,18 @@ export interface LocalStateMachine {
   retryIntervalMs?: number;
 }
 
+/**
+ * One GetExecutionHistory event (API reference, HistoryEvent: `id` numbered from 1, `timestamp`,
+ * `type`, `previousEventId`, one `...EventDetails` member).
+ */
+export interface HistoryEventRecord {
+  id: number;
+  previousEventId: number;
+  type: string;
+  timestamp: number;
+  [details: string]: unknown;
+}
+
 export interface ExecutionRecord {
   executionArn: string;
   stateMachineArn: string;
@@ -31,6 +43,18 @@ export interface ExecutionRecord {
   startDate: Date;
   stopDate?: Date;
   done: Promise<void>;
+  /**
+   * A partial history: ExecutionStarted, TaskScheduled / TaskSucceeded / TaskFailed of SDK integration
+   * tasks (one per attempt), ExecutionSucceeded / ExecutionFailed. AWS also records state, Lambda
+   * and Map events; nothing here reads those.
+   */
+  events: HistoryEventRecord[];
+}
+
+/** `arn:aws:states:::aws-sdk:identitystore:deleteGroupMembership` -> `aws-sdk:identitystore`, `deleteGroupMembership`. */
+function sdkResource(resource: string): { resourceType: string; resource: string } {
+  const at = resource.lastIndexOf(":");
+  return { resourceType: resource.slice("arn:aws:states:::".length, at), resource: resource.slice(at + 1) };
 }
 
 /** Every Task state of a definition, Map processors included, with its Resource. */
@@ -53,8 +77,21 @@ function retryOverrides(machine: LocalStateMachine): { retryIntervalOverrides?: 
   };
 }
 
+/** An event without execution data (input, output, parameters), as includeExecutionData: false answers. */
+function withoutData(event: HistoryEventRecord): HistoryEventRecord {
+  const data = new Set(["input", "output", "parameters"]);
+  return Object.fromEntries(
+    Object.entries(event).map(([key, value]) =>
+      key.endsWith("EventDetails") && typeof value === "object" && value !== null
+        ? [key, Object.fromEntries(Object.entries(value).filter(([k]) => !data.has(k)))]
+        : [key, value],
+    ),
+  ) as HistoryEventRecord;
+}
+
 /**
- * Step Functions on the laptop: `StartExecution` / `DescribeExecution` / `ListExecutions` over AWS
+ * Step Functions on the laptop: `StartExecution` / `DescribeExecution` / `ListExecutions` /
+ * `ListStateMachines` / `GetExecutionHistory` (a partial history, see ExecutionRecord.events) over AWS
  * JSON 1.1, running the very ASL definitions from workflows/ with aws-local-stepfunctions. Lambda
  * Task states run the same handlers in-process; SDK integration tasks call the emulators through the
  * real SDK. A reused execution name fails with ExecutionAlreadyExists, as in AWS. `faults.crashTasks()`
@@ -70,14 +107,41 @@ export function createStepFunctionsEmulator(
   const faults = new TaskCrashFaults();
 
   const runners = new Map<LocalStateMachine, StateMachine>();
+  const createdAt = Date.now() / 1000;
   const start = (machine: LocalStateMachine, name: string, input: string): ExecutionRecord => {
     const executionArn = `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`;
+    const events: HistoryEventRecord[] = [];
+    const record = (type: string, details: Record<string, unknown>) =>
+      events.push({
+        id: events.length + 1,
+        previousEventId: events.length,
+        type,
+        timestamp: Date.now() / 1000,
+        ...details,
+      });
+    record("ExecutionStarted", { executionStartedEventDetails: { input, roleArn: `${machine.arn}-role` } });
+    // An SDK task's attempt, as TaskFailedEventDetails states it: the error Retry/Catch matched on.
+    const sdkTask = (resource: string) => async (parameters: unknown) => {
+      const named = sdkResource(resource);
+      record("TaskScheduled", {
+        taskScheduledEventDetails: { ...named, region: "us-east-1", parameters: JSON.stringify(parameters) },
+      });
+      try {
+        const output = await sdkTasks(resource, parameters);
+        record("TaskSucceeded", { taskSucceededEventDetails: { ...named, output: JSON.stringify(output) } });
+        return output;
+      } catch (error) {
+        const e = error as Error;
+        record("TaskFailed", { taskFailedEventDetails: { ...named, error: e.name, cause: e.message } });
+        throw error;
+      }
+    };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, resource] of taskStates(machine.definition.States)) {
       const lambda = machine.lambdas[resource];
       overrides[stateName] =
         lambda === undefined
-          ? (parameters: unknown) => sdkTasks(resource, parameters)
+          ? sdkTask(resource)
           : faults.wrap(lambda, { stateMachineArn: machine.arn, executionArn, stateName, resource });
     }
     // Validating a definition compiles JSON schemas (~40 ms of CPU): once per machine, not per run.
@@ -96,7 +160,7 @@ export function createStepFunctionsEmulator(
       noThrowOnAbort: true,
     });
     aborts.set(executionArn, execution.abort);
-    const record: ExecutionRecord = {
+    const run: ExecutionRecord = {
       executionArn,
       stateMachineArn: machine.arn,
       name,
@@ -104,27 +168,30 @@ export function createStepFunctionsEmulator(
       input,
       startDate: new Date(),
       done: Promise.resolve(),
+      events,
     };
-    record.done = execution.result.then(
+    run.done = execution.result.then(
       (output) => {
-        record.status = "SUCCEEDED";
-        record.output = JSON.stringify(output);
-        record.stopDate = new Date();
-        onFinished(record);
+        run.status = "SUCCEEDED";
+        run.output = JSON.stringify(output);
+        run.stopDate = new Date();
+        record("ExecutionSucceeded", { executionSucceededEventDetails: { output: run.output } });
+        onFinished(run);
       },
       (error: Error & { cause?: unknown }) => {
         // aws-local-stepfunctions wraps the failure in an ExecutionError; AWS reports the state's own
         // error name and message (DescribeExecution `error` / `cause`), which alarms and people read.
         const failure = error.name === "ExecutionError" && error.cause instanceof Error ? error.cause : error;
-        record.status = "FAILED";
-        record.error = failure.name;
-        record.cause = failure.message;
-        record.stopDate = new Date();
-        onFinished(record);
+        run.status = "FAILED";
+        run.error = failure.name;
+        run.cause = failure.message;
+        run.stopDate = new Date();
+        record("ExecutionFailed", { executionFailedEventDetails: { error: run.error, cause: run.cause } });
+        onFinished(run);
       },
     );
-    executions.set(executionArn, record);
-    return record;
+    executions.set(executionArn, run);
+    return run;
   };
 
   const machineFor = (arn: unknown) => {
@@ -148,6 +215,8 @@ export function createStepFunctionsEmulator(
 
   const service: AwsJsonService = {
     targetPrefix: "AWSStepFunctions",
+    // Step Functions speaks AWS JSON 1.0 (its model's jsonVersion).
+    jsonVersion: "1.0",
     operations: {
       StartExecution: (input: { stateMachineArn?: string; name?: string; input?: string }) => {
         const machine = machineFor(input.stateMachineArn);
@@ -155,6 +224,15 @@ export function createStepFunctionsEmulator(
         if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
           throw new AwsServiceError("InvalidName", `Invalid Name: '${name}'`);
         const body = input.input ?? "{}";
+        // API reference, StartExecution: `input` is JSON text of at most 256 KiB (SensitiveData, max
+        // 262144); anything else is InvalidExecutionInput.
+        if (Buffer.byteLength(body, "utf8") > 262_144)
+          throw new AwsServiceError("InvalidExecutionInput", "Input exceeds the maximum size of 262144 bytes");
+        try {
+          JSON.parse(body);
+        } catch {
+          throw new AwsServiceError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${body}'`);
+        }
         const existing = executions.get(`${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`);
         if (existing) {
           // AWS: idempotent only while the first is running with identical input.
@@ -185,7 +263,49 @@ export function createStepFunctionsEmulator(
             e.stateMachineArn === input.stateMachineArn &&
             (!input.statusFilter || e.status === input.statusFilter),
         );
-        return { executions: list.map((e) => ({ ...describe(e), input: undefined })) };
+        // ExecutionListItem has no input, output, error or cause (model).
+        const item = (e: ExecutionRecord) => {
+          const { input: _input, output: _output, error: _error, cause: _cause, ...listed } = describe(e);
+          return listed;
+        };
+        return { executions: list.map(item) };
+      },
+      ListStateMachines: () => ({
+        stateMachines: machines.map((m) => ({
+          stateMachineArn: m.arn,
+          name: m.arn.split(":").pop(),
+          type: "STANDARD",
+          creationDate: createdAt,
+        })),
+      }),
+      // API reference, GetExecutionHistory: maxResults 1 to 1000 (default 100 here), reverseOrder,
+      // nextToken; includeExecutionData false leaves input and output out.
+      GetExecutionHistory: (input: {
+        executionArn?: string;
+        maxResults?: number;
+        reverseOrder?: boolean;
+        nextToken?: string;
+        includeExecutionData?: boolean;
+      }) => {
+        const e = executions.get(String(input.executionArn));
+        if (!e)
+          throw new AwsServiceError(
+            "ExecutionDoesNotExist",
+            `Execution Does Not Exist: '${input.executionArn}'`,
+          );
+        const ordered = input.reverseOrder ? [...e.events].reverse() : e.events;
+        const from = input.nextToken ? Number(Buffer.from(input.nextToken, "base64url").toString()) : 0;
+        if (!Number.isInteger(from) || from < 0 || from > ordered.length)
+          throw new AwsServiceError("InvalidToken", "Invalid Token");
+        const size = input.maxResults && input.maxResults > 0 ? Math.min(input.maxResults, 1000) : 100;
+        const page = ordered
+          .slice(from, from + size)
+          .map((event) => (input.includeExecutionData === false ? withoutData(event) : event));
+        const next = from + size;
+        return {
+          events: page,
+          ...(next < ordered.length ? { nextToken: Buffer.from(String(next)).toString("base64url") } : {}),
+        };
       },
     },
   };
