@@ -34,6 +34,7 @@ import { type OrganizationsSnapshot, takeSnapshot } from "./snapshot.ts";
 import { OrganizationsState } from "./state.ts";
 import { structureOperations } from "./structure-operations.ts";
 import { tagOperations } from "./tag-operations.ts";
+import { unitDeletionOperations } from "./unit-deletion-operations.ts";
 
 export type { CloudTrailEvent, CloudTrailListener } from "./cloudtrail-events.ts";
 export type {
@@ -87,7 +88,12 @@ export function createOrganizationsEmulator(
     now: now(),
   });
   const ctx: OperationContext = { state, limits, behaviour, ids, now };
-  const operations = { ...structureOperations(ctx), ...tagOperations(ctx), ...policyOperations(ctx) };
+  const operations = {
+    ...structureOperations(ctx),
+    ...unitDeletionOperations(ctx),
+    ...tagOperations(ctx),
+    ...policyOperations(ctx),
+  };
   return {
     service: {
       targetPrefix: ORGANIZATIONS_TARGET,
