@@ -2,6 +2,16 @@
  * The one way this stack creates a Lambda function: a fixed name (so policies, alarms and the
  * dashboard can name it), the role from infra/roles.ts (SST adds no permissions of its own when given
  * a role), Node 24 on arm64, JSON logs kept 90 days, X-Ray active tracing, and Powertools settings.
+ *
+ * Source maps: `NODE_OPTIONS=--enable-source-maps` maps stack traces back to the TypeScript only if
+ * the bundle carries the maps, and SST adds them to a deployed bundle only with `nodejs.sourcemap`
+ * (its default is false): both are set, so a stack trace in the logs names `usecases/...ts:line`.
+ *
+ * Tracing: with Active tracing Lambda itself records a segment per invocation (no code needed, "AWS
+ * Lambda and AWS X-Ray", X-Ray developer guide), so each Task of a traced Step Functions execution shows
+ * its function's time. Subsegments per AWS call would need Powertools Tracer
+ * (`@aws-lambda-powertools/tracer`, `captureAWSv3Client`) in every entry point; it is not a dependency:
+ * it builds on the X-Ray SDK, in maintenance mode since 2026-02-25 (AWS recommends OpenTelemetry).
  */
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
 
@@ -32,6 +42,7 @@ export function lambdaFunction(id: string, args: LambdaFunctionArgs) {
     timeout: args.timeout ?? "30 seconds",
     memory: args.memory ?? "512 MB",
     logging: { retention: "3 months", format: "json" },
+    nodejs: { sourcemap: true },
     environment: {
       POWERTOOLS_METRICS_NAMESPACE: RUNTIME_CONTRACT.metricNamespace,
       POWERTOOLS_LOG_LEVEL: "INFO",
