@@ -2,8 +2,9 @@
  * AWS Organizations through the SDK v3: the organization's structure (root, OUs, accounts, tags) and
  * the tool's revocation SCPs. The only code that calls this API.
  *
- * The adapter does not retry: configure the injected client's retry strategy (`maxAttempts`) and
- * retry {@link RETRYABLE_ORGANIZATIONS_ERRORS} in the caller.
+ * Throttling and 5xx are the injected client's retry strategy's (`maxAttempts`). The adapter retries its
+ * policy writes on Organizations' two conflicts itself (organizations/retry-conflicts.ts); what still
+ * fails is for the caller, which retries {@link RETRYABLE_ORGANIZATIONS_ERRORS}.
  */
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { DenyEntry, Organization } from "../core/estate.ts";
@@ -11,6 +12,7 @@ import type { RevocationScpPort } from "../core/ports.ts";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../core/revocation/shard-scps.ts";
 import { RevocationScpSlotError } from "./organizations/errors.ts";
 import { findRootId, readOrganization } from "./organizations/read-organization.ts";
+import { type ConflictRetry, DEFAULT_CONFLICT_RETRY } from "./organizations/retry-conflicts.ts";
 import {
   attachedPolicyIds,
   describeSlot,
@@ -56,6 +58,11 @@ export interface OrganizationsAdapterOptions {
    * @default 5
    */
   maxPoliciesPerTarget?: number;
+  /**
+   * How policy writes are retried on ConcurrentModificationException and PolicyChangesInProgressException.
+   * @default DEFAULT_CONFLICT_RETRY (6 attempts, full-jitter backoff from 200 ms, capped at 3.2 s)
+   */
+  conflictRetry?: Partial<ConflictRetry>;
 }
 
 export interface RevocationScpOptions {
@@ -82,11 +89,13 @@ export class OrganizationsAdapter {
   private readonly client: OrganizationsClient;
   private readonly maxPolicyChars: number;
   private readonly maxPoliciesPerTarget: number;
+  private readonly conflictRetry: ConflictRetry;
 
   constructor(options: OrganizationsAdapterOptions) {
     this.client = options.client;
     this.maxPolicyChars = options.maxPolicyChars ?? SCP_MAX_CHARS;
     this.maxPoliciesPerTarget = options.maxPoliciesPerTarget ?? SCP_MAX_PER_TARGET;
+    this.conflictRetry = { ...DEFAULT_CONFLICT_RETRY, ...options.conflictRetry };
   }
 
   /** Root, OUs (the root included, with `parentId: null`), accounts with their parent, tags and status. */
@@ -111,6 +120,7 @@ export class OrganizationsAdapter {
         targetId: options.targetId ?? (await findRootId(this.client)),
         maxPolicyChars: this.maxPolicyChars,
         maxPoliciesPerTarget: this.maxPoliciesPerTarget,
+        conflictRetry: this.conflictRetry,
       },
       denies,
     );

@@ -26,11 +26,14 @@ export function required<T>(operation: string, field: string, value: T | undefin
  * - `TooManyRequestsException`: Organizations' throttle (HTTP 400; the SDK's standard retry strategy
  *   retries it, tune `maxAttempts` on the injected client);
  * - `ConcurrentModificationException`: another request is changing the same target;
+ * - `PolicyChangesInProgressException`: a change to the effective policy is still settling;
  * - `ServiceException`: a 5xx.
+ * The adapter already retried its policy writes on the two conflicts (retry-conflicts.ts).
  */
 export const RETRYABLE_ORGANIZATIONS_ERRORS = [
   "TooManyRequestsException",
   "ConcurrentModificationException",
+  "PolicyChangesInProgressException",
   "ServiceException",
 ] as const;
 

@@ -22,6 +22,7 @@ import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { orderScpWrites } from "../../core/revocation/order-scp-writes.ts";
 import { shardScps } from "../../core/revocation/shard-scps.ts";
 import { RevocationScpSlotError, required } from "./errors.ts";
+import { type ConflictRetry, retryPolicyConflicts } from "./retry-conflicts.ts";
 
 const SCP = "SERVICE_CONTROL_POLICY";
 
@@ -79,6 +80,8 @@ export interface RevocationScpSettings {
   targetId: string;
   maxPolicyChars: number;
   maxPoliciesPerTarget: number;
+  /** How UpdatePolicy and AttachPolicy are retried on Organizations' conflicts (retry-conflicts.ts). */
+  conflictRetry: ConflictRetry;
 }
 
 export interface RevocationScpWrite {
@@ -183,10 +186,16 @@ export async function writeRevocationScps(
     const id = usable[slot] as string;
     const content = next[slot] as string;
     if (stored.get(id) !== content) {
-      await client.send(new UpdatePolicyCommand({ PolicyId: id, Content: content }));
+      await retryPolicyConflicts(
+        () => client.send(new UpdatePolicyCommand({ PolicyId: id, Content: content })),
+        settings.conflictRetry,
+      );
     }
     if (!attached.has(id)) {
-      await client.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId }));
+      await retryPolicyConflicts(
+        () => client.send(new AttachPolicyCommand({ PolicyId: id, TargetId: targetId })),
+        settings.conflictRetry,
+      );
       attached.add(id);
     }
   }

@@ -32,6 +32,8 @@ export function isTransient(error: unknown): boolean {
       "InternalServerException",
       "TooManyRequestsException",
       "ConcurrentModificationException",
+      // Organizations: a policy change still settling (the adapter retried it first).
+      "PolicyChangesInProgressException",
       "ServiceException",
       "ProvisionedThroughputExceededException",
       "RequestLimitExceeded",

@@ -1,12 +1,19 @@
 /**
  * What every call goes through before its operation runs: it is counted, then scripted failures,
- * the token bucket and the random faults may answer instead of the operation.
+ * the token bucket, the policy-change window and the random faults may answer instead of the
+ * operation (conflicts only where the model lists them: policy-change-conflicts.ts).
  */
 import { AwsServiceError } from "../aws-json-protocol.ts";
 import type { RandomSource } from "../identity-center/seeded-random.ts";
 import { TokenBucket } from "../rate-limiter.ts";
 import { serviceError, tooManyRequests } from "./errors.ts";
 import type { OrganizationsFaults, OrganizationsLimits } from "./options.ts";
+import {
+  assertConflictListed,
+  CONCURRENT_MODIFICATION_OPERATIONS,
+  concurrentModification,
+  PolicyChangeWindow,
+} from "./policy-change-conflicts.ts";
 import type { OrganizationsState } from "./state.ts";
 
 export interface GateDeps {
@@ -30,14 +37,17 @@ export function createGate({ state, limits, faults, random, now }: GateDeps): (o
     return bucket === null || bucket.tryTake();
   };
   const chance = (p: number) => p > 0 && random() < p;
+  const policyChanges = new PolicyChangeWindow();
 
   return (operation) => {
     state.countCall(operation);
     const scripted = faults.failNext.findIndex((f) => f.operation === operation);
     if (scripted >= 0) {
       const [f] = faults.failNext.splice(scripted, 1);
-      if (f)
+      if (f) {
+        assertConflictListed(operation, f.type);
         throw new AwsServiceError(f.type, f.message ?? `Injected ${f.type}`, f.status ?? 400, f.fields ?? {});
+      }
     }
     const throttleNow = faults.throttleNext > 0;
     if (throttleNow) faults.throttleNext -= 1;
@@ -45,6 +55,10 @@ export function createGate({ state, limits, faults, random, now }: GateDeps): (o
       state.countThrottled(operation);
       throw tooManyRequests();
     }
+    if (CONCURRENT_MODIFICATION_OPERATIONS.has(operation) && chance(faults.concurrentModificationRate)) {
+      throw concurrentModification();
+    }
+    policyChanges.admit(operation, faults.policyChangesInProgressMs, now());
     if (chance(faults.serviceErrorRate)) throw serviceError();
   };
 }

@@ -69,6 +69,18 @@ export interface OrganizationsFaults {
    * @default []
    */
   failNext: ScriptedFailure[];
+  /**
+   * After a policy change the gate admits (AttachPolicy, DetachPolicy, UpdatePolicy, Enable/
+   * DisablePolicyType), those operations answer PolicyChangesInProgressException for this long. AWS
+   * does not say for how long a change stays in progress: 0 turns the window off.
+   * @default 0
+   */
+  policyChangesInProgressMs: number;
+  /**
+   * Probability in [0, 1] that an operation whose model lists ConcurrentModificationException answers it.
+   * @default 0
+   */
+  concurrentModificationRate: number;
 }
 
 export interface OrganizationsEmulatorOptions {
@@ -119,6 +131,8 @@ export const defaultFaults = (): OrganizationsFaults => ({
   serviceErrorRate: 0,
   throttleNext: 0,
   failNext: [],
+  policyChangesInProgressMs: 0,
+  concurrentModificationRate: 0,
 });
 
 export const DEFAULT_MANAGEMENT_ACCOUNT = {
