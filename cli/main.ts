@@ -4,6 +4,7 @@ import { registerEvidence } from "./commands/evidence.ts";
 import { registerExplain } from "./commands/explain.ts";
 import { registerOkta } from "./commands/okta.ts";
 import { registerPolicy } from "./commands/policy.ts";
+import { registerProbe } from "./commands/probe.ts";
 import { registerReconcile } from "./commands/reconcile.ts";
 
 /** A command whose module needs the dev dependencies: imported only when the command is invoked. */
@@ -61,6 +62,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   registerEvidence(program);
   registerOkta(program);
   registerDoctor(program);
+  registerProbe(program);
   await registerDevOnly(program, "replay-scenario", argv);
   return program;
 }
