@@ -1,8 +1,12 @@
 /**
- * The AWS JSON 1.1 protocol as the SDK v3 clients speak it: `POST /` with an `X-Amz-Target:
+ * The AWS JSON protocol (1.0 and 1.1) as the SDK v3 clients speak it: `POST /` with an `X-Amz-Target:
  * <TargetPrefix>.<Operation>` header and a JSON body; errors are a JSON body with `__type` plus the
  * `x-amzn-ErrorType` header. Every emulator service plugs in here, so the real SDK clients talk to it.
+ * Every answer carries an `x-amzn-RequestId` and the content type of the service's JSON version; an
+ * error's HTTP status is the one the service's model gives its type (Smithy `httpError`, see
+ * test/fixtures/aws/models), checked by test/integration/aws-conformance.test.ts.
  */
+import { randomUUID } from "node:crypto";
 
 /** An error that reaches the client exactly like an AWS service error of that type. */
 export class AwsServiceError extends Error {
@@ -32,6 +36,18 @@ export interface AwsJsonService {
   operations: Record<string, AwsOperation>;
   /** Runs before every operation: throttling and fault injection throw from here. */
   beforeOperation?: (operation: string) => void;
+  /**
+   * The model's `jsonVersion` (botocore metadata): the content type of every answer.
+   * @default "1.1"
+   */
+  jsonVersion?: "1.0" | "1.1";
+  /**
+   * HTTP status of each error type as the service's model defines it (Smithy `httpError`); it wins over
+   * the status an {@link AwsServiceError} was made with. Types it does not list keep theirs.
+   */
+  errorStatuses?: Readonly<Record<string, number>>;
+  /** The model's error shapes carry a `RequestId` member (identitystore): errors repeat the request id. */
+  requestIdInErrors?: boolean;
 }
 
 export interface AwsJsonResponse {
@@ -40,18 +56,23 @@ export interface AwsJsonResponse {
   body: string;
 }
 
-const JSON_HEADERS = { "content-type": "application/x-amz-json-1.1" };
+/** The headers of every answer: AWS sends `x-amzn-RequestId` on each (AWS JSON protocol). */
+const headersOf = (service: AwsJsonService | undefined, requestId: string): Record<string, string> => ({
+  "content-type": `application/x-amz-json-${service?.jsonVersion ?? "1.1"}`,
+  "x-amzn-requestid": requestId,
+});
 
 function errorResponse(
-  type: string,
-  message: string,
-  status: number,
-  fields: Readonly<Record<string, unknown>> = {},
+  service: AwsJsonService | undefined,
+  requestId: string,
+  error: AwsServiceError,
 ): AwsJsonResponse {
+  const status = service?.errorStatuses?.[error.type] ?? error.status;
+  const requestIdField = service?.requestIdInErrors === true ? { RequestId: requestId } : {};
   return {
     status,
-    headers: { ...JSON_HEADERS, "x-amzn-errortype": type },
-    body: JSON.stringify({ ...fields, __type: type, message }),
+    headers: { ...headersOf(service, requestId), "x-amzn-errortype": error.type },
+    body: JSON.stringify({ ...requestIdField, ...error.fields, __type: error.type, message: error.message }),
   };
 }
 
@@ -67,31 +88,26 @@ export async function handleAwsJson(
   const [prefix, operation] = (target ?? "").split(".");
   const service = services.find((s) => s.targetPrefix === prefix);
   const handler = operation === undefined ? undefined : service?.operations[operation];
+  const requestId = randomUUID();
   if (!service || !handler || operation === undefined || !Object.hasOwn(service.operations, operation)) {
-    return errorResponse(
-      "UnknownOperationException",
-      `Unknown operation ${target ?? "(no X-Amz-Target)"}`,
-      400,
-    );
+    const unknown = `Unknown operation ${target ?? "(no X-Amz-Target)"}`;
+    return errorResponse(service, requestId, new AwsServiceError("UnknownOperationException", unknown));
   }
   let input: unknown;
   try {
     input = bodyText.trim() === "" ? {} : JSON.parse(bodyText);
   } catch {
-    return errorResponse("SerializationException", "Request body is not valid JSON", 400);
+    const serialization = new AwsServiceError("SerializationException", "Request body is not valid JSON");
+    return errorResponse(service, requestId, serialization);
   }
   try {
     service.beforeOperation?.(operation);
     const output = await handler(input);
-    return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(output ?? {}) };
+    return { status: 200, headers: headersOf(service, requestId), body: JSON.stringify(output ?? {}) };
   } catch (error) {
-    if (error instanceof AwsServiceError) {
-      return errorResponse(error.type, error.message, error.status, error.fields);
-    }
-    return errorResponse(
-      "InternalServerException",
-      error instanceof Error ? error.message : String(error),
-      500,
-    );
+    if (error instanceof AwsServiceError) return errorResponse(service, requestId, error);
+    // An emulator bug answers as AWS's own failures do: the generic 500 every service may return.
+    const message = error instanceof Error ? error.message : String(error);
+    return errorResponse(service, requestId, new AwsServiceError("InternalFailure", message, 500));
   }
 }

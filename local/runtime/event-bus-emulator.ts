@@ -20,6 +20,34 @@ export interface BusRule {
   target: (event: EventBridgeEvent<string, unknown>, input: string) => Promise<unknown>;
 }
 
+/**
+ * PutEvents refuses a request whose entries total 256 KB or more ("The total entry size must be less than
+ * 256KB"), as a whole, with ValidationException "Total size of the entries in the request is over the
+ * limit." (seen in awslabs/aws-service-catalog-puppet issue 563).
+ */
+export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
+
+/**
+ * An entry's size as EventBridge counts it (user guide, "Calculating PutEvents event entry size"): Time
+ * 14 bytes if set, the UTF-8 bytes of Source, DetailType, Detail and each of Resources.
+ */
+export function putEventsEntrySize(entry: {
+  Time?: unknown;
+  Source?: string;
+  DetailType?: string;
+  Detail?: string;
+  Resources?: string[];
+}): number {
+  const bytes = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(text, "utf8"));
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((total, resource) => total + bytes(resource), 0)
+  );
+}
+
 /** One delivery of an event to a rule's target; `ok: false` when the target or the transformer failed. */
 export interface BusDelivery {
   id: string;
@@ -73,6 +101,8 @@ export function createEventBusEmulator(busName: string, rules: BusRule[]) {
         const entries = input.Entries ?? [];
         if (entries.length === 0 || entries.length > 10)
           throw validationError("Entries must hold 1 to 10 entries");
+        if (entries.reduce((total, entry) => total + putEventsEntrySize(entry), 0) >= MAX_PUT_EVENTS_BYTES)
+          throw validationError("Total size of the entries in the request is over the limit.");
         const results = entries.map((entry) => {
           if (entry.EventBusName !== busName)
             return {

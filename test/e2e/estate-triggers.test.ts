@@ -19,6 +19,7 @@ import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 import { InvalidPolicyError } from "../../local/stack/policy-update.ts";
+import { createdAccount } from "../support/created-account.ts";
 
 describe("estate triggers on the local stack", () => {
   let stack: LocalStack;
@@ -108,10 +109,12 @@ describe("estate triggers on the local stack", () => {
     const created = await organizations.send(
       new CreateAccountCommand({ AccountName: "brand-new", Email: "brand-new@example.com" }),
     );
+    const accountId = String(
+      (await createdAccount(organizations, created.CreateAccountStatus?.Id)).AccountId,
+    );
     await stack.idle();
 
     // Assess: CreateAccount puts the account under the root, which the demo's org-wide rules target
-    const accountId = String(created.CreateAccountStatus?.AccountId);
     const trigger = { type: "account-event", accountId, eventName: "CreateAccountResult" };
     const run = runFor(trigger);
     expect(run?.status).toBe("SUCCEEDED");

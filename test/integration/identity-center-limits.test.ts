@@ -126,7 +126,8 @@ describe("Identity Center emulator: rate limit", () => {
     const after = await ssoAdmin.send(new ListPermissionSetsCommand({ InstanceArn: ic.instanceArn }));
 
     // Assess
-    expect(error).toMatchObject({ name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
+    // HTTP 429: the model's status for ThrottlingException (test/fixtures/aws/models/sso-admin.json).
+    expect(error).toMatchObject({ name: "ThrottlingException", $metadata: { httpStatusCode: 429 } });
     expect(after.PermissionSets).toHaveLength(2);
   });
 

@@ -21,6 +21,7 @@ import {
 } from "../../local/emulators/organizations/index.ts";
 import { compileEventPattern } from "../../local/runtime/event-pattern.ts";
 import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
+import { createdAccount } from "../support/created-account.ts";
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/aws/${name}.eventbridge.json`, import.meta.url), "utf8"));
@@ -75,8 +76,8 @@ describe("Organizations emulator CloudTrail events", () => {
         Tags: [{ Key: "env", Value: "prod" }],
       }),
     );
-    // Assess
-    accountId = String(created.CreateAccountStatus?.AccountId);
+    accountId = String((await createdAccount(client, created.CreateAccountStatus?.Id)).AccountId);
+    // Assess: the call's event at once, the CreateAccountResult when the account exists
     const [call, result] = events.splice(0);
     expect(call?.detail).toMatchObject({
       eventName: "CreateAccount",

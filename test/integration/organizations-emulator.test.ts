@@ -8,7 +8,6 @@ import {
   CreateAccountCommand,
   CreatePolicyCommand,
   DeletePolicyCommand,
-  DescribeCreateAccountStatusCommand,
   DescribeOrganizationCommand,
   DescribePolicyCommand,
   DetachPolicyCommand,
@@ -34,6 +33,7 @@ import {
   type OrganizationsEmulatorOptions,
   SeedError,
 } from "../../local/emulators/organizations/index.ts";
+import { createdAccount } from "../support/created-account.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -172,7 +172,7 @@ describe("Organizations emulator: structure", () => {
     expect(nowhere.name).toBe("DestinationParentNotFoundException");
   });
 
-  it("creates an account at once (CreateAccount-lite) under the root, with its tags", async () => {
+  it("creates an account asynchronously (IN_PROGRESS, then SUCCEEDED) under the root, with its tags", async () => {
     // Prepare
     const { org, client } = await start();
     // Act
@@ -183,16 +183,14 @@ describe("Organizations emulator: structure", () => {
         Tags: [{ Key: "env", Value: "dev" }],
       }),
     );
-    const status = await client.send(
-      new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: CreateAccountStatus?.Id }),
-    );
-    const { Tags } = await client.send(
-      new ListTagsForResourceCommand({ ResourceId: CreateAccountStatus?.AccountId }),
-    );
+    const status = await createdAccount(client, CreateAccountStatus?.Id);
+    const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceId: status.AccountId }));
     // Assess
-    expect(status.CreateAccountStatus).toMatchObject({ State: "SUCCEEDED", AccountName: "new" });
-    expect(status.CreateAccountStatus?.CompletedTimestamp).toBeInstanceOf(Date);
-    expect(org.state.accounts.get(CreateAccountStatus?.AccountId as string)?.parentId).toBe(org.rootId);
+    expect(CreateAccountStatus).toMatchObject({ State: "IN_PROGRESS", AccountName: "new" });
+    expect(CreateAccountStatus?.AccountId).toBeUndefined();
+    expect(status).toMatchObject({ State: "SUCCEEDED", AccountName: "new" });
+    expect(status.CompletedTimestamp).toBeInstanceOf(Date);
+    expect(org.state.accounts.get(status.AccountId as string)?.parentId).toBe(org.rootId);
     expect(Tags).toEqual([{ Key: "env", Value: "dev" }]);
   });
 
@@ -269,7 +267,7 @@ describe("Organizations emulator: service control policies", () => {
     expect([over.name, over.Reason, over.$metadata.httpStatusCode]).toEqual([
       "ConstraintViolationException",
       "POLICY_CONTENT_LIMIT_EXCEEDED",
-      400,
+      409,
     ]);
     expect(spaced.Reason).toBe("POLICY_CONTENT_LIMIT_EXCEEDED");
   });
@@ -405,7 +403,7 @@ describe("Organizations emulator: service control policies", () => {
 });
 
 describe("Organizations emulator: throttling, faults and call counts", () => {
-  it("answers TooManyRequestsException (HTTP 400) when told to throttle, and the SDK retries it", async () => {
+  it("answers TooManyRequestsException (HTTP 429, the model's) when told to throttle, and the SDK retries it", async () => {
     // Prepare
     const { org, client } = await start({}, 1);
     const retrying = await start({}, 3);
@@ -415,7 +413,7 @@ describe("Organizations emulator: throttling, faults and call counts", () => {
     const throttled = await failure(client.send(new ListRootsCommand({})));
     const retried = await retrying.client.send(new ListRootsCommand({}));
     // Assess
-    expect([throttled.name, throttled.$metadata.httpStatusCode]).toEqual(["TooManyRequestsException", 400]);
+    expect([throttled.name, throttled.$metadata.httpStatusCode]).toEqual(["TooManyRequestsException", 429]);
     expect(retried.Roots).toHaveLength(1);
     expect(retrying.org.snapshot().throttled).toEqual({ ListRoots: 1 });
     expect(retrying.org.callCounts()).toEqual({ ListRoots: 2 });

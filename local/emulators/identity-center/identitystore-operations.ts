@@ -5,7 +5,7 @@
  */
 import type { AwsOperation } from "../aws-json-protocol.ts";
 import { epochSeconds, type OperationContext } from "./context.ts";
-import { conflict, notFound } from "./errors.ts";
+import { resourceNotFound, uniquenessConflict } from "./errors.ts";
 import { paginate, readPageRequest } from "./pagination.ts";
 import { PATTERNS, RequestFields } from "./request-fields.ts";
 import type { EmulatorState, GroupRecord, MembershipRecord, UserRecord } from "./state.ts";
@@ -58,18 +58,22 @@ function open(input: unknown): { fields: RequestFields; identityStoreId: string 
 
 function requireStore(state: EmulatorState, identityStoreId: string): void {
   if (identityStoreId !== state.identityStoreId)
-    throw notFound(`Identity store ${identityStoreId} does not exist`);
+    throw resourceNotFound(
+      "IDENTITY_STORE",
+      identityStoreId,
+      `Identity store ${identityStoreId} does not exist`,
+    );
 }
 
 function requireUser(state: EmulatorState, userId: string): UserRecord {
   const user = state.users.get(userId);
-  if (!user) throw notFound(`User ${userId} does not exist`);
+  if (!user) throw resourceNotFound("USER", userId, `User ${userId} does not exist`);
   return user;
 }
 
 function requireGroup(state: EmulatorState, groupId: string): GroupRecord {
   const group = state.groups.get(groupId);
-  if (!group) throw notFound(`Group ${groupId} does not exist`);
+  if (!group) throw resourceNotFound("GROUP", groupId, `Group ${groupId} does not exist`);
   return group;
 }
 
@@ -136,7 +140,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       fields.done();
       requireStore(state, identityStoreId);
       if (state.findUserByUserName(userName))
-        throw conflict(`Duplicate UserName: ${userName} already exists`);
+        throw uniquenessConflict(`Duplicate UserName: ${userName} already exists`);
       const user: UserRecord = { userId: ctx.ids.uuid(), userName, createdAt: ctx.now() };
       if (displayName !== undefined) user.displayName = displayName;
       if (name !== undefined) user.name = name as Record<string, string>;
@@ -178,7 +182,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
         if (alternate?.path === "userName") return u.userName === alternate.value;
         return u.emails?.some((e) => e.Value === alternate?.value) ?? false;
       });
-      if (!user) throw notFound("USER not found");
+      if (!user) throw resourceNotFound("USER", undefined, "USER not found");
       return { IdentityStoreId: state.identityStoreId, UserId: user.userId };
     },
 
@@ -201,7 +205,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       fields.done();
       requireStore(state, identityStoreId);
       if (displayName !== undefined && state.findGroupByDisplayName(displayName)) {
-        throw conflict(`Duplicate DisplayName: ${displayName} already exists`);
+        throw uniquenessConflict(`Duplicate DisplayName: ${displayName} already exists`);
       }
       const group: GroupRecord = { groupId: ctx.ids.uuid(), createdAt: ctx.now() };
       if (displayName !== undefined) group.displayName = displayName;
@@ -237,7 +241,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       fields.done();
       requireStore(state, identityStoreId);
       const group = alternate?.kind === "unique" ? state.findGroupByDisplayName(alternate.value) : undefined;
-      if (!group) throw notFound("GROUP not found");
+      if (!group) throw resourceNotFound("GROUP", undefined, "GROUP not found");
       return { IdentityStoreId: state.identityStoreId, GroupId: group.groupId };
     },
 
@@ -262,7 +266,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       requireGroup(state, groupId);
       requireUser(state, userId);
       if (state.findMembership(groupId, userId))
-        throw conflict(`User ${userId} is already a member of ${groupId}`);
+        throw uniquenessConflict(`User ${userId} is already a member of ${groupId}`);
       const membership: MembershipRecord = {
         membershipId: ctx.ids.uuid(),
         groupId,
@@ -279,7 +283,11 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       fields.done();
       requireStore(state, identityStoreId);
       if (!state.memberships.delete(membershipId))
-        throw notFound(`GroupMembership ${membershipId} does not exist`);
+        throw resourceNotFound(
+          "GROUP_MEMBERSHIP",
+          membershipId,
+          `GroupMembership ${membershipId} does not exist`,
+        );
       return {};
     },
 
@@ -289,7 +297,12 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       fields.done();
       requireStore(state, identityStoreId);
       const membership = state.memberships.get(membershipId);
-      if (!membership) throw notFound(`GroupMembership ${membershipId} does not exist`);
+      if (!membership)
+        throw resourceNotFound(
+          "GROUP_MEMBERSHIP",
+          membershipId,
+          `GroupMembership ${membershipId} does not exist`,
+        );
       return membershipOut(state, membership);
     },
 
@@ -300,7 +313,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       fields.done();
       requireStore(state, identityStoreId);
       const membership = state.findMembership(groupId, userId);
-      if (!membership) throw notFound("GROUP_MEMBERSHIP not found");
+      if (!membership) throw resourceNotFound("GROUP_MEMBERSHIP", undefined, "GROUP_MEMBERSHIP not found");
       return { IdentityStoreId: state.identityStoreId, MembershipId: membership.membershipId };
     },
 

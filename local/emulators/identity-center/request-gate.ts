@@ -4,7 +4,7 @@
  * buckets for sso-admin (~20 TPS shared by all its APIs) and identitystore.
  */
 import { TokenBucket } from "../rate-limiter.ts";
-import { internalError, throttling } from "./errors.ts";
+import { internalError, RETRY_AFTER_SECONDS, throttling } from "./errors.ts";
 import type { EmulatorFaults, EmulatorLimits } from "./options.ts";
 import type { RandomSource } from "./seeded-random.ts";
 import type { EmulatorState, ServiceName } from "./state.ts";
@@ -58,12 +58,17 @@ export class RequestGate {
     const { state, limits, faults } = this.deps;
     this.deps.settle();
     state.countCall(service, operation);
+    // identitystore's error shapes say when to retry; sso-admin's have no such member (models).
+    const retryAfter = service === "identityStore" ? { RetryAfterSeconds: RETRY_AFTER_SECONDS } : {};
     if (!this.buckets[service].tryTake(limits[TPS_SETTING[service]]) || this.chance(faults.throttleRate)) {
       state.countThrottled(service, operation);
-      throw throttling("Rate exceeded");
+      throw throttling("Rate exceeded", retryAfter);
     }
     if (this.chance(faults.serverErrorRate)) {
-      throw internalError("An internal error occurred (injected by the emulator's serverErrorRate)");
+      throw internalError(
+        "An internal error occurred (injected by the emulator's serverErrorRate)",
+        retryAfter,
+      );
     }
   }
 

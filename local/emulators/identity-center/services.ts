@@ -5,6 +5,7 @@
 import type { AwsJsonService, AwsOperation } from "../aws-json-protocol.ts";
 import { accountAssignmentOperations } from "./account-assignment-operations.ts";
 import { epochSeconds, type OperationContext } from "./context.ts";
+import { IDENTITY_CENTER_ERROR_STATUSES } from "./errors.ts";
 import { identityStoreOperations } from "./identitystore-operations.ts";
 import { paginate, readPageRequest } from "./pagination.ts";
 import { permissionSetOperations } from "./permission-set-operations.ts";
@@ -46,11 +47,15 @@ export function createServices(ctx: OperationContext, gate: RequestGate): AwsJso
         ...accountAssignmentOperations(ctx),
       },
       beforeOperation: (operation) => gate.admit("ssoAdmin", operation),
+      errorStatuses: IDENTITY_CENTER_ERROR_STATUSES,
     },
     {
       targetPrefix: IDENTITY_STORE_TARGET,
       operations: identityStoreOperations(ctx),
       beforeOperation: (operation) => gate.admit("identityStore", operation),
+      errorStatuses: IDENTITY_CENTER_ERROR_STATUSES,
+      // Every identitystore error shape has a RequestId member (model).
+      requestIdInErrors: true,
     },
   ];
 }

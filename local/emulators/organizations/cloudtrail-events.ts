@@ -79,7 +79,7 @@ function maskCreateAccount(
  */
 export function recordInCloudTrail(
   operations: Record<string, AwsOperation>,
-  ctx: Pick<OperationContext, "state" | "now">,
+  ctx: Pick<OperationContext, "state" | "now" | "onCreateAccountCompleted">,
   listener: CloudTrailListener,
 ): Record<string, AwsOperation> {
   const { state, now } = ctx;
@@ -170,6 +170,8 @@ export function recordInCloudTrail(
     });
   };
 
+  // The CreateAccountResult service event comes when the account is created, not with the call.
+  ctx.onCreateAccountCompleted = (status) => listener(createAccountResult(status));
   return Object.fromEntries(
     Object.entries(operations).map(([name, operation]) => {
       if (isRead(name)) return [name, operation];
@@ -188,8 +190,6 @@ export function recordInCloudTrail(
         if (name === "CreateAccount") {
           const masked = maskCreateAccount(request, response);
           listener(apiCall(name, masked.request, { response: masked.response }));
-          const status = (response as { CreateAccountStatus: Record<string, unknown> }).CreateAccountStatus;
-          listener(createAccountResult(status));
         } else {
           listener(apiCall(name, request, { response }));
         }

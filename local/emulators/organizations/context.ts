@@ -11,6 +11,8 @@ export interface OperationContext {
   behaviour: AwsBehaviourSwitches;
   ids: IdFactory;
   now: () => number;
+  /** Receives a CreateAccount's final status (CreateAccountStatus JSON) when it completes. */
+  onCreateAccountCompleted?: (status: Record<string, unknown>) => void;
 }
 
 /** Epoch seconds, the JSON 1.1 timestamp format the SDK deserializes. */

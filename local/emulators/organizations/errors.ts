@@ -8,8 +8,45 @@ const error = (type: string, message: string, fields: Record<string, unknown> = 
   new AwsServiceError(type, message, status, fields);
 
 /**
- * Organizations' throttle. AWS answers it with HTTP 400 (not 429); the SDK still retries it, as
- * `TooManyRequestsException` is one of its throttling error codes.
+ * HTTP status of each Organizations error, as the model defines it (Smithy `httpError` of
+ * @aws-sdk/client-organizations; test/fixtures/aws/models/organizations.json). Errors the model gives no
+ * status (PolicyChangesInProgressException, EffectivePolicyNotFoundException) answer 400, a client error.
+ */
+export const ORGANIZATIONS_ERROR_STATUSES: Readonly<Record<string, number>> = {
+  InvalidInputException: 400,
+  MalformedPolicyDocumentException: 400,
+  AccessDeniedException: 403,
+  AccessDeniedForDependencyException: 403,
+  AWSOrganizationsNotInUseException: 404,
+  AccountNotFoundException: 404,
+  ChildNotFoundException: 404,
+  CreateAccountStatusNotFoundException: 404,
+  DestinationParentNotFoundException: 404,
+  OrganizationalUnitNotFoundException: 404,
+  ParentNotFoundException: 404,
+  PolicyNotFoundException: 404,
+  RootNotFoundException: 404,
+  SourceParentNotFoundException: 404,
+  TargetNotFoundException: 404,
+  ConcurrentModificationException: 409,
+  ConstraintViolationException: 409,
+  DuplicateAccountException: 409,
+  DuplicateOrganizationalUnitException: 409,
+  DuplicatePolicyAttachmentException: 409,
+  DuplicatePolicyException: 409,
+  OrganizationalUnitNotEmptyException: 409,
+  PolicyInUseException: 409,
+  PolicyNotAttachedException: 409,
+  PolicyTypeAlreadyEnabledException: 409,
+  PolicyTypeNotAvailableForOrganizationException: 409,
+  PolicyTypeNotEnabledException: 409,
+  TooManyRequestsException: 429,
+  ServiceException: 500,
+};
+
+/**
+ * Organizations' throttle: HTTP 429 per the model. In 2018 Organizations answered it with 400
+ * (boto/botocore pull request 1498); SDKs retry it by its code either way.
  */
 export const tooManyRequests = () =>
   error(
@@ -53,6 +90,12 @@ export const tooManyTags = () =>
   constraintViolation(
     "MAX_TAG_LIMIT_EXCEEDED",
     "You have exceeded the number of tags allowed on this resource.",
+  );
+
+export const createAccountStatusNotFound = () =>
+  error(
+    "CreateAccountStatusNotFoundException",
+    "We can't find a create account request with the CreateAccountRequestId that you specified.",
   );
 
 export const accountNotFound = () =>

@@ -5,7 +5,6 @@
 import type { RandomSource } from "../identity-center/seeded-random.ts";
 
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const DIGITS = "0123456789";
 
 export class IdFactory {
@@ -28,8 +27,11 @@ export class IdFactory {
   organizationalUnitId = (rootId: string) => `ou-${rootId.slice(2)}-${this.draw(LOWER_ALNUM, 8)}`;
   /** 12 digits, not starting with 0. */
   accountId = () => `${this.draw("123456789", 1)}${this.draw(DIGITS, 11)}`;
-  /** `p-` + 8 letters or digits. */
-  policyId = () => `p-${this.draw(ALNUM, 8)}`;
+  /**
+   * `p-` + 10 lowercase letters or digits: the model's PolicyId pattern allows `p-[0-9a-zA-Z_]{8,128}`,
+   * but its PolicyArn pattern asks `p-[0-9a-z]{10,32}` of a customer policy, so both hold.
+   */
+  policyId = () => `p-${this.draw(LOWER_ALNUM, 10)}`;
   /** `car-` + 32 lowercase letters or digits (CreateAccount request id). */
   createAccountRequestId = () => `car-${this.draw(LOWER_ALNUM, 32)}`;
 }

@@ -18,6 +18,7 @@ import type { AwsJsonService } from "../aws-json-protocol.ts";
 import { seededRandom } from "../identity-center/seeded-random.ts";
 import { recordInCloudTrail } from "./cloudtrail-events.ts";
 import type { OperationContext } from "./context.ts";
+import { ORGANIZATIONS_ERROR_STATUSES } from "./errors.ts";
 import { createGate } from "./gate.ts";
 import { IdFactory } from "./ids.ts";
 import {
@@ -101,6 +102,7 @@ export function createOrganizationsEmulator(
         ? recordInCloudTrail(operations, ctx, options.onCloudTrailEvent)
         : operations,
       beforeOperation: createGate({ state, limits, faults, random, now }),
+      errorStatuses: ORGANIZATIONS_ERROR_STATUSES,
     },
     state,
     rootId: state.rootId,

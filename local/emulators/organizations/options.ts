@@ -33,6 +33,13 @@ export interface OrganizationsLimits {
    * @default 20
    */
   pageSize: number;
+  /**
+   * How long a CreateAccount stays IN_PROGRESS before it SUCCEEDs (AWS: minutes; the API reference says
+   * CreateAccount "is an asynchronous request" whose first answer is IN_PROGRESS). The account, its
+   * tags and the CreateAccountResult event appear when it completes.
+   * @default 0: completes right after the call is answered
+   */
+  createAccountMs: number;
 }
 
 /** One scripted failure: the next call of `operation` answers this error instead of running. */
@@ -124,6 +131,7 @@ export const DEFAULT_LIMITS: OrganizationsLimits = {
   maxPoliciesPerTarget: 5,
   tps: 0,
   pageSize: 20,
+  createAccountMs: 0,
 };
 
 export const defaultFaults = (): OrganizationsFaults => ({

@@ -35,9 +35,11 @@ export interface PolicyRecord {
 export interface CreateAccountStatusRecord {
   id: string;
   accountName: string;
+  /** Drawn when requested; reported once SUCCEEDED. */
   accountId: string;
   requestedAt: number;
-  completedAt: number;
+  state: "IN_PROGRESS" | "SUCCEEDED";
+  completedAt?: number;
 }
 
 /** The AWS managed SCP attached to the root (and every new OU and account) when SCPs are enabled. */

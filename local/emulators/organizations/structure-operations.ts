@@ -1,12 +1,13 @@
 /**
  * The organization's structure: the organization, its root, OUs and accounts, and moving or
- * creating accounts (CreateAccount completes at once here; AWS takes minutes).
+ * creating accounts (asynchronously: IN_PROGRESS, then SUCCEEDED after `limits.createAccountMs`).
  */
 import type { AwsOperation } from "../aws-json-protocol.ts";
 import { epochSeconds, type OperationContext } from "./context.ts";
 import {
   accountNotFound,
   childNotFound,
+  createAccountStatusNotFound,
   destinationParentNotFound,
   duplicateAccount,
   duplicateOrganizationalUnit,
@@ -17,7 +18,7 @@ import {
 } from "./errors.ts";
 import { paginate } from "./pagination.ts";
 import { requiredString, tagList } from "./request.ts";
-import type { AccountRecord, UnitRecord } from "./state.ts";
+import type { AccountRecord, CreateAccountStatusRecord, UnitRecord } from "./state.ts";
 
 const SCP_ENABLED = [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }];
 
@@ -145,50 +146,51 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
       const email = requiredString(input, "Email", 64);
       const accountName = requiredString(input, "AccountName", 50);
       const tags = tagList(input);
-      const at = now();
-      const created: AccountRecord = {
-        id: ids.accountId(),
-        name: accountName,
-        email,
-        parentId: state.rootId,
-        status: "ACTIVE",
-        joinedMethod: "CREATED",
-        joinedAt: at,
-      };
-      state.addAccount(created);
-      for (const t of tags) state.tagsOf(created.id).set(t.Key, t.Value);
-      const status = {
+      const status: CreateAccountStatusRecord = {
         id: ids.createAccountRequestId(),
         accountName,
-        accountId: created.id,
-        requestedAt: at,
-        completedAt: at,
+        accountId: ids.accountId(),
+        requestedAt: now(),
+        state: "IN_PROGRESS",
       };
       state.createAccountStatuses.set(status.id, status);
+      // Asynchronous, as in AWS: the first answer is IN_PROGRESS; the account exists once SUCCEEDED.
+      const complete = () => {
+        const at = now();
+        const created: AccountRecord = {
+          id: status.accountId,
+          name: accountName,
+          email,
+          parentId: state.rootId,
+          status: "ACTIVE",
+          joinedMethod: "CREATED",
+          joinedAt: at,
+        };
+        state.addAccount(created);
+        for (const t of tags) state.tagsOf(created.id).set(t.Key, t.Value);
+        Object.assign(status, { state: "SUCCEEDED", completedAt: at });
+        ctx.onCreateAccountCompleted?.(createAccountStatusJson(status));
+      };
+      setTimeout(complete, limits.createAccountMs).unref();
       return { CreateAccountStatus: createAccountStatusJson(status) };
     },
 
     DescribeCreateAccountStatus: (input) => {
       const status = state.createAccountStatuses.get(requiredString(input, "CreateAccountRequestId", 36));
-      if (!status) throw invalidInput("INVALID_INPUT", "We can't find a CreateAccount request with that id.");
+      if (!status) throw createAccountStatusNotFound();
       return { CreateAccountStatus: createAccountStatusJson(status) };
     },
   };
 }
 
-function createAccountStatusJson(s: {
-  id: string;
-  accountName: string;
-  accountId: string;
-  requestedAt: number;
-  completedAt: number;
-}) {
+function createAccountStatusJson(s: CreateAccountStatusRecord): Record<string, unknown> {
   return {
     Id: s.id,
     AccountName: s.accountName,
-    State: "SUCCEEDED",
+    State: s.state,
     RequestedTimestamp: epochSeconds(s.requestedAt),
-    CompletedTimestamp: epochSeconds(s.completedAt),
-    AccountId: s.accountId,
+    ...(s.completedAt === undefined
+      ? {}
+      : { CompletedTimestamp: epochSeconds(s.completedAt), AccountId: s.accountId }),
   };
 }
