@@ -1,10 +1,11 @@
 /**
  * Alarms, all to one SNS topic (subscribe `OAL_ALARM_EMAIL`, or your pager, to it):
  * - workflow failures: any user-reconcile (or estate-reconcile) run FAILED, TIMED_OUT or ABORTED;
- * - dead letters: any message in any dead-letter queue;
+ * - dead letters: any message in any dead-letter queue (kept in ALARM while SQS publishes nothing);
  * - hook 5xx spike (Okta retries once, then the event waits for the poller) and 401 spike (a wrong or
  *   rotated secret, or someone probing the endpoint);
- * - time-to-revoke above the SLA (Okta published -> Deny in force, emitted by the evidence task);
+ * - time-to-revoke above the SLA (Okta published -> Deny in force, emitted by the evidence task), and a
+ *   revocation still pending past the SLA (emitted by every ApplyDeny attempt of a leaver);
  * - poller lag: no successful System Log poll in three intervals;
  * - evidence write failures: the evidence task failed (the workflow retries; the revocation is done);
  * - user runs that could tie an event to nobody (an id Okta does not know: forged, or very late), runs
@@ -62,16 +63,28 @@ export function alarms(targets: AlarmTargets) {
         period: fiveMinutes,
         stat: "Sum",
       },
+      returnData: false,
     });
+    // Step Functions publishes each of the three counts only for periods in which it happened: FILL
+    // gives every period a value, so one failed run counts whether or not `a + b` would drop (or zero)
+    // the timestamps where another series has none (CloudWatch User Guide, "Using metric math": FILL;
+    // AWS's advice for vended metrics without datapoints, aws/aws-sdk-js-v3#6873). FILL fills the
+    // newest period before a late datapoint lands; 1 of 2 periods still sees it (the guide's advice).
     new aws.cloudwatch.MetricAlarm(`${pascal(name)}Failures`, {
       name: `${names.prefix}-${name}-failures`,
       alarmDescription: "A reconcile run failed, timed out or was aborted: read its execution history.",
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: 1,
-      evaluationPeriods: 1,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 1,
       treatMissingData: "notBreaching",
       metricQueries: [
-        { id: "failures", expression: "failed + timedOut + aborted", label: "failed runs", returnData: true },
+        {
+          id: "failures",
+          expression: "FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)",
+          label: "failed runs",
+          returnData: true,
+        },
         metric("failed", "ExecutionsFailed"),
         metric("timedOut", "ExecutionsTimedOut"),
         metric("aborted", "ExecutionsAborted"),
@@ -80,6 +93,11 @@ export function alarms(targets: AlarmTargets) {
     });
   }
 
+  // SQS publishes queue metrics only while a queue is active: for up to six hours after it last held
+  // or served messages (Amazon SQS Developer Guide, "Monitoring Amazon SQS queues using CloudWatch").
+  // A dead-letter queue nobody reads goes quiet with its messages still in it: `ignore` keeps the
+  // alarm in ALARM through the silence until a datapoint says the queue is empty (after a redrive or
+  // purge), where `notBreaching` cleared it. A queue never used stays in INSUFFICIENT_DATA (no action).
   for (const [name, queue] of Object.entries(targets.deadLetterQueues)) {
     new aws.cloudwatch.MetricAlarm(`${pascal(name)}DeadLetters`, {
       name: `${names.prefix}-${name}-dead-letters`,
@@ -92,7 +110,7 @@ export function alarms(targets: AlarmTargets) {
       evaluationPeriods: 1,
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
-      treatMissingData: "notBreaching",
+      treatMissingData: "ignore",
       ...actions,
     });
   }
@@ -171,6 +189,22 @@ export function alarms(targets: AlarmTargets) {
     alarmDescription: `A leaver's Deny took longer than the ${parameters.slaSeconds} s SLA from Okta's event to be in force.`,
     namespace: RUNTIME_CONTRACT.metricNamespace,
     metricName: TIME_TO_REVOKE_METRIC,
+    dimensions: { service: "user-reconcile" },
+    statistic: "Maximum",
+    period: fiveMinutes,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: parameters.slaSeconds,
+    treatMissingData: "notBreaching",
+    ...actions,
+  });
+  // A leaver run stuck in ApplyDeny's retries never emits time-to-revoke; each attempt reports how long
+  // the revocation has been pending (usecases/reconcile-user/revocation-pending.ts).
+  new aws.cloudwatch.MetricAlarm("RevocationPending", {
+    name: `${names.prefix}-revocation-pending-above-sla`,
+    alarmDescription: `A leaver's revocation is still being attempted ${parameters.slaSeconds} s after Okta's event: the Deny is not in force yet. Read the user-reconcile execution's ApplyDeny attempts.`,
+    namespace: RUNTIME_CONTRACT.metricNamespace,
+    metricName: RUNTIME_CONTRACT.revocationPendingMetric,
     dimensions: { service: "user-reconcile" },
     statistic: "Maximum",
     period: fiveMinutes,

@@ -11,6 +11,8 @@ export const RUNTIME_CONTRACT = {
   metricNamespace: "OktaAwsLifecycle",
   /** usecases/reconcile-user/revocation-timing.ts: seconds from Okta's event to the Deny in force. */
   timeToRevokeMetric: "TimeToRevokeSeconds",
+  /** usecases/reconcile-user/revocation-pending.ts: seconds a leaver's revocation has been pending. */
+  revocationPendingMetric: "RevocationPendingSeconds",
   /** usecases/reconcile-user/run-signals.ts `USER_RUN_SIGNAL_METRICS`: counts the alarms watch. */
   userRunSignals: {
     unverifiable: "UnverifiableUserRuns",

@@ -21,6 +21,10 @@ import { durationMs } from "../../core/duration.ts";
 import { userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { OktaUserPort } from "../../core/ports.ts";
+import {
+  REVOCATION_PENDING_METRIC,
+  revocationPendingSeconds,
+} from "../../usecases/reconcile-user/revocation-pending.ts";
 import { revocationTimings } from "../../usecases/reconcile-user/revocation-timing.ts";
 import { userRunSignals } from "../../usecases/reconcile-user/run-signals.ts";
 import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
@@ -75,7 +79,8 @@ export type UserReconcileHandlers = Record<
  * the real adapters (functions/user-reconcile/handler.ts passes the SDK clients). Each handler:
  * - rethrows a transient failure (throttling, 5xx, Okta's rate limit) as DependencyUnavailableError,
  *   which the workflow retries with jitter; anything else fails the run loudly;
- * - for the evidence task of a revoking run, emits the time-to-revoke as an EMF metric.
+ * - for the evidence task of a revoking run, emits the time-to-revoke as an EMF metric, and for each
+ *   ApplyDeny attempt of a leaver, the age of the pending revocation (revocation-pending.ts).
  * The Okta token is only read by the tasks that call Okta; a rotated token gets a new adapter.
  */
 /** How long a warm function keeps an S3 policy before reading it again. */
@@ -175,6 +180,14 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
     (task: UserReconcileTask) =>
     (state: UserRunState, context?: RemainingTime): Promise<unknown> => {
       deadline.enter(context);
+      if (task === "applyDenies") {
+        // Published before the work, so an attempt that times out or crashes still reports its age.
+        const pending = revocationPendingSeconds(state, now());
+        if (pending !== undefined) {
+          deps.metrics.addMetric(REVOCATION_PENDING_METRIC, MetricUnit.Seconds, pending);
+          deps.metrics.publishStoredMetrics();
+        }
+      }
       return retryableByWorkflow(`user-reconcile ${task}`, async () => {
         const result = await (await tasks())[task](state);
         if (task === "writeUserEvidence") {
