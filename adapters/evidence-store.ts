@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -94,6 +95,13 @@ export class ChainHeadReader implements ChainHeadSource {
   }
 }
 
+/**
+ * A conditional write (`If-None-Match: *`) lost a race to another one of the same key (S3 answers 409
+ * ConditionalRequestConflict, "On a 409 failure you should retry the upload": PutObject API reference).
+ */
+const CONDITIONAL_CONFLICT_ATTEMPTS = 5;
+const CONDITIONAL_CONFLICT_BACKOFF_MS = 50;
+
 /** Reads the evidence bucket: what auditors and the CLI need (no write access). */
 export class EvidenceBucket {
   protected readonly s3: S3Client;
@@ -122,26 +130,44 @@ export class EvidenceBucket {
     await ended;
     const body = Buffer.concat(chunks);
     const sha256 = createHash("sha256").update(body).digest("hex");
-    try {
-      // Write once, like records (the bucket policy refuses v1/snapshots/ uploads without If-None-Match).
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: "application/gzip",
-          IfNoneMatch: "*",
-          Metadata: { sha256, rows: String(count) },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== "PreconditionFailed") throw error;
+    // Write once, like records (the bucket policy refuses v1/snapshots/ uploads without If-None-Match).
+    const put = await this.putIfAbsent({
+      Key: key,
+      Body: body,
+      ContentType: "application/gzip",
+      Metadata: { sha256, rows: String(count) },
+    });
+    if (put === "exists") {
       const stored = createHash("sha256")
         .update(await this.getBytes(key))
         .digest("hex");
       if (stored !== sha256) throw new Error(`${key} already holds a different snapshot`);
     }
     return { key, format: "jsonl.gz", rows: count, sha256 };
+  }
+
+  /**
+   * Creates the object only if its key is free (`If-None-Match: *`): `"exists"` when S3 answers 412
+   * PreconditionFailed (the key holds an object: the caller compares it), `"written"` otherwise. A 409
+   * ConditionalRequestConflict (another conditional write of the key in flight) is retried with a short
+   * full-jitter backoff, after which the other write has landed and S3 answers 412 or lets this one in.
+   */
+  protected async putIfAbsent(
+    input: Omit<PutObjectCommandInput, "Bucket" | "IfNoneMatch">,
+  ): Promise<"written" | "exists"> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.s3.send(new PutObjectCommand({ ...input, Bucket: this.bucket, IfNoneMatch: "*" }));
+        return "written";
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === "PreconditionFailed") return "exists";
+        if (name !== "ConditionalRequestConflict" || attempt >= CONDITIONAL_CONFLICT_ATTEMPTS) throw error;
+        await new Promise((r) =>
+          setTimeout(r, Math.random() * CONDITIONAL_CONFLICT_BACKOFF_MS * 2 ** attempt),
+        );
+      }
+    }
   }
 
   /** An object's bytes (a gzipped snapshot). */
@@ -284,26 +310,18 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
 
   /**
    * Stores a record once: `If-None-Match: *` (the bucket policy refuses record uploads without it), so
-   * an existing object is never replaced. A retry that finds its own record already there succeeds.
+   * an existing object is never replaced. A retry that finds its own record already there (412) succeeds;
+   * a different object there is a chain conflict: the chain links this record, not that one.
    */
   private async putOnce(claimed: { key: string; body: string; hash: string; sequence: number }) {
-    try {
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: claimed.key,
-          Body: claimed.body,
-          ContentType: "application/json",
-          IfNoneMatch: "*",
-          Metadata: { sha256: claimed.hash, sequence: String(claimed.sequence) },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== "PreconditionFailed") throw error;
-      const stored = await this.get(claimed.key);
-      if (sha256Hex(stored) !== claimed.hash) {
-        throw new Error(`${claimed.key} already holds a different object than the record chained there`);
-      }
+    const put = await this.putIfAbsent({
+      Key: claimed.key,
+      Body: claimed.body,
+      ContentType: "application/json",
+      Metadata: { sha256: claimed.hash, sequence: String(claimed.sequence) },
+    });
+    if (put === "exists" && sha256Hex(await this.get(claimed.key)) !== claimed.hash) {
+      throw new Error(`${claimed.key} already holds a different object than the record chained there`);
     }
   }
 

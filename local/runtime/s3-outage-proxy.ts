@@ -1,5 +1,6 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type ConditionalWriteGuard, createConditionalWriteGuard } from "./s3-conditional-writes.ts";
 
 /**
  * The 503s S3 answers when it cannot serve a request for a while (S3 error responses): `SlowDown`
@@ -49,6 +50,8 @@ export interface S3OutageProxy {
   endpoint: string;
   /** The outage switch of `bucket` (one per bucket, made on first use). */
   outage(bucket: string): S3Outage;
+  /** S3's `If-None-Match: *` writes, which s3rver ignores, enforced here (s3-conditional-writes.ts). */
+  conditionalWrites: ConditionalWriteGuard;
   close(): Promise<void>;
 }
 
@@ -56,7 +59,8 @@ export interface S3OutageProxy {
  * A pass-through HTTP proxy in front of an S3 server that can take buckets down. Requests are forwarded
  * unchanged (the Host header too, so SigV4 signatures still verify upstream); a request for a bucket
  * in outage is answered here with the 503 and the XML error body S3 sends, which the SDK parses into a
- * `SlowDown` / `ServiceUnavailable` server error and retries.
+ * `SlowDown` / `ServiceUnavailable` server error and retries. Conditional writes (`If-None-Match: *`)
+ * are answered 412 / 409 here as S3 answers them, since s3rver would overwrite.
  */
 export async function startS3OutageProxy(options: {
   port: number;
@@ -65,6 +69,7 @@ export async function startS3OutageProxy(options: {
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true });
   const outages = new Map<string, S3Outage>();
+  const conditionalWrites = createConditionalWriteGuard(upstream, agent);
   let requestIds = 0;
 
   const refuse = (req: IncomingMessage, res: ServerResponse, outage: S3Outage) => {
@@ -85,7 +90,8 @@ export async function startS3OutageProxy(options: {
       .end(body);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  /** Forwards the request, its body streamed from `req` or, when given, `body` (already read). */
+  const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
     // `Expect` is never signed (SigV4 leaves it out); this proxy already answered the 100-continue.
     const { expect: _expect, ...headers } = req.headers;
     const upstreamRequest = request(
@@ -106,13 +112,14 @@ export async function startS3OutageProxy(options: {
       if (res.headersSent) res.destroy(error);
       else res.writeHead(502, { "Content-Type": "text/plain" }).end(`s3 upstream failed: ${error.message}`);
     });
-    req.pipe(upstreamRequest);
+    if (body === undefined) req.pipe(upstreamRequest);
+    else upstreamRequest.end(body);
   };
 
   const server = createServer((req, res) => {
     const outage = outages.get(bucketOf(req.url ?? "/"));
     if (outage?.outage) refuse(req, res, outage);
-    else forward(req, res);
+    else if (!conditionalWrites.handle(req, res, (body) => forward(req, res, body))) forward(req, res);
   });
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -127,6 +134,7 @@ export async function startS3OutageProxy(options: {
       }
       return outage;
     },
+    conditionalWrites,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
+import type { ConditionalWriteGuard } from "./s3-conditional-writes.ts";
 import { type S3Outage, startS3OutageProxy } from "./s3-outage-proxy.ts";
 
 /** s3rver's fixed credentials, path-style addressing. */
@@ -29,6 +30,8 @@ export interface StorageServers {
   doc: DynamoDBDocumentClient;
   /** The 503 outage switch of a bucket (s3-outage-proxy.ts); DynamoDB stays up. */
   bucketOutage(bucket: string): S3Outage;
+  /** S3's conditional writes, enforced in front of s3rver (412 / 409; s3-conditional-writes.ts). */
+  conditionalWrites: ConditionalWriteGuard;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,8 @@ export interface StorageOptions {
 /**
  * The evidence bucket on s3rver (the real S3 protocol; no Object Lock) and the DynamoDB tables
  * (idempotency, state) on dynalite, on loopback, created as infra/ creates them. S3 clients reach s3rver
- * through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown.
+ * through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown, and
+ * which enforces `If-None-Match: *` as S3 does (s3rver would overwrite), for every bucket.
  */
 export async function startStorageServers(options: StorageOptions): Promise<StorageServers> {
   const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), "okta-aws-lifecycle-s3-")));
@@ -98,6 +102,7 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
     dynamo,
     doc,
     bucketOutage: (bucket) => s3Proxy.outage(bucket),
+    conditionalWrites: s3Proxy.conditionalWrites,
     close: async () => {
       s3.destroy();
       dynamo.destroy();

@@ -1,5 +1,8 @@
+import { request } from "node:http";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EvidenceStore, EvidenceWriteError, evidenceKey } from "../../adapters/evidence-store.ts";
+import { sha256Hex } from "../../core/evidence/hash-chain.ts";
 import type { EvidenceDraft } from "../../core/evidence/record.ts";
 import { verifyChain } from "../../core/evidence/verify-chain.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
@@ -69,6 +72,128 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     const attempt = broken.append(draft("lost"), "writer-lost");
     await expect(attempt).rejects.toBeInstanceOf(EvidenceWriteError);
     await expect(attempt).rejects.toMatchObject({ name: "DependencyUnavailableError" });
+  });
+});
+
+/**
+ * A conditional PUT of `key` that stays in flight (headers and part of the body sent) until `abort`:
+ * another writer of the same key, mid-upload. s3rver accepts it unsigned, through the enforcing proxy.
+ */
+async function holdConditionalPut(servers: StorageServers, bucket: string, key: string) {
+  const endpoint = new URL(servers.s3Endpoint);
+  const held = request({
+    host: endpoint.hostname,
+    port: endpoint.port,
+    method: "PUT",
+    path: `/${bucket}/${key}`,
+    headers: { "If-None-Match": "*", "Content-Length": "1000" },
+  });
+  held.on("error", () => {}); // aborted on purpose
+  held.write("{");
+  const id = `${bucket}/${key}`;
+  while (!servers.conditionalWrites.inFlight().includes(id)) await new Promise((r) => setTimeout(r, 5));
+  return { abort: () => held.destroy() };
+}
+
+const refusedFor = (servers: StorageServers, key: string) =>
+  servers.conditionalWrites.refused.filter((r) => r.key === key).map((r) => r.code);
+
+describe("EvidenceStore: S3 conditional writes over the wire (412 and 409 from the local S3 proxy)", () => {
+  let servers: StorageServers;
+  let store: EvidenceStore;
+  beforeAll(async () => {
+    servers = await startStorageServers({
+      s3Port: 0,
+      dynamoPort: 0,
+      bucket: "evidence",
+      tables: { idempotency: "idem", state: "state" },
+    });
+    store = new EvidenceStore({
+      s3: servers.s3,
+      bucket: "evidence",
+      table: { doc: servers.doc, tableName: "state" },
+    });
+  });
+  afterAll(() => servers.close());
+
+  it("the bucket refuses to overwrite a record: 412 PreconditionFailed, the record unchanged", async () => {
+    // Prepare
+    const stored = await store.append(draft("kept"), "writer-kept");
+    const before = await store.get(stored.key);
+
+    // Act
+    const overwrite = await servers.s3
+      .send(new PutObjectCommand({ Bucket: "evidence", Key: stored.key, Body: "{}", IfNoneMatch: "*" }))
+      .catch((e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
+
+    // Assess
+    expect(overwrite).toMatchObject({ name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } });
+    expect(await store.get(stored.key)).toBe(before);
+    expect(refusedFor(servers, stored.key)).toEqual(["PreconditionFailed"]);
+  });
+
+  it("412 on a retried write whose record is already stored: compared, and treated as done", async () => {
+    // Prepare
+    const first = await store.append(draft("again"), "writer-again");
+
+    // Act
+    const retried = await store.append(draft("again", "2026-03-04T05:06:09.000Z"), "writer-again");
+
+    // Assess
+    expect(retried).toEqual(first);
+    expect(refusedFor(servers, first.key)).toEqual(["PreconditionFailed"]);
+    expect(sha256Hex(await store.get(first.key))).toBe(first.hash);
+  });
+
+  it("412 on a record key that holds another object: a chain conflict, never an overwrite", async () => {
+    // Prepare: an object at the key the next record will take (keys come from kind, time and id)
+    const clash = draft("clash");
+    const key = evidenceKey(clash);
+    await servers.s3.send(new PutObjectCommand({ Bucket: "evidence", Key: key, Body: "not the record" }));
+
+    // Act
+    const attempt = store.append(clash, "writer-clash");
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(EvidenceWriteError);
+    await expect(attempt).rejects.toThrow("already holds a different object than the record chained there");
+    expect(await store.get(key)).toBe("not the record");
+  });
+
+  it("409 while another conditional write of the key is in flight: retried, then the record is stored", async () => {
+    // Prepare: another writer is mid-upload at the key this record takes
+    const raced = draft("raced");
+    const key = evidenceKey(raced);
+    const other = await holdConditionalPut(servers, "evidence", key);
+
+    // Act: the append meets the race; the other upload is abandoned once the store has seen the 409
+    const appending = store.append(raced, "writer-raced");
+    while (!refusedFor(servers, key).includes("ConditionalRequestConflict")) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    other.abort();
+    const stored = await appending;
+
+    // Assess
+    expect(refusedFor(servers, key)[0]).toBe("ConditionalRequestConflict");
+    expect(sha256Hex(await store.get(key))).toBe(stored.hash);
+  });
+
+  it("409 that does not clear within the store's attempts fails the append with a retryable error", async () => {
+    // Prepare
+    const stuck = draft("stuck");
+    const key = evidenceKey(stuck);
+    const other = await holdConditionalPut(servers, "evidence", key);
+
+    // Act
+    const attempt = store.append(stuck, "writer-stuck").catch((e: Error) => e);
+    const error = await attempt;
+    other.abort();
+
+    // Assess: every attempt met the conflict; the workflow's task retry takes it from here
+    expect(error).toBeInstanceOf(EvidenceWriteError);
+    expect(error).toMatchObject({ name: "DependencyUnavailableError" });
+    expect(refusedFor(servers, key)).toEqual(Array(5).fill("ConditionalRequestConflict"));
   });
 });
 
