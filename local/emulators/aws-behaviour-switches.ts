@@ -23,8 +23,9 @@ export interface AwsBehaviourSwitches {
   orphanedAssignmentDeletion: "fails-404" | "succeeds";
   /**
    * The prefix Step Functions gives identitystore SDK-integration errors: Step Functions names them
-   * after the Java SDK v2 client (`SsoAdmin.*`, `DynamoDb.*`), so most likely `Identitystore.*`; the
-   * spelling `IdentityStore.*` is the other reading.
+   * after the Java SDK v2 client (`SsoAdmin.*`, `DynamoDb.*`), and the developer guide's list of SDK
+   * integrations gives identitystore's prefix as `Identitystore`; `IdentityStore.*` (the service's
+   * abbreviation) is the other reading, until a deployed run's history shows which.
    * @default "Identitystore"
    */
   identityStoreErrorPrefix: "Identitystore" | "IdentityStore";
@@ -78,7 +79,8 @@ export const AWS_BEHAVIOUR_SWITCHES: readonly AwsBehaviourSwitchInfo[] = [
     name: "identityStoreErrorPrefix",
     values: ["Identitystore", "IdentityStore"],
     assumes: "Step Functions names identitystore errors Identitystore.<Code> (Java SDK v2 client name)",
-    source: "Step Functions developer guide, 'Handling errors in workflows' (SDK service integrations)",
+    source:
+      "Step Functions developer guide, 'Learning to use AWS service SDK integrations': identitystore's Exception prefix is Identitystore",
   },
   {
     name: "scimDeactivation",
