@@ -6,6 +6,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { z } from "zod";
+import { OktaHttpClient } from "../../adapters/okta/http-client.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
@@ -27,7 +28,12 @@ export interface ProbeClients {
   regions: RegionClients[];
   organizations: OrganizationsClient;
   okta: OktaAdapter;
+  /** Raw reads where the answer's exact shape is the question (the System Log's nulls). */
+  oktaHttp: OktaHttpClient;
 }
+
+/** The probe reads users, groups and the System Log, and writes nothing in Okta. */
+const PROBE_OKTA_SCOPES = [...OKTA_SCOPES.estate, ...OKTA_SCOPES.systemLog];
 
 const LocalEndpoints = z.object({
   okta: LocalOktaEndpoint,
@@ -60,7 +66,11 @@ async function localClients(options: ProbeOptions): Promise<ProbeClients> {
       },
     ],
     organizations: new OrganizationsClient(aws),
-    okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, ...localOktaCredentials(e.okta, OKTA_SCOPES.estate) }),
+    okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, ...localOktaCredentials(e.okta, PROBE_OKTA_SCOPES) }),
+    oktaHttp: new OktaHttpClient({
+      orgUrl: e.okta.orgUrl,
+      ...localOktaCredentials(e.okta, PROBE_OKTA_SCOPES),
+    }),
   };
 }
 
@@ -70,7 +80,7 @@ async function realClients(
 ): Promise<ProbeClients> {
   const credentials = await envOktaCredentials(
     env,
-    OKTA_SCOPES.estate,
+    PROBE_OKTA_SCOPES,
     options.oktaTokenEnv,
     "a Read-only Administrator is enough for the probe",
   ).catch((error: Error) => {
@@ -92,6 +102,7 @@ async function realClients(
     // Organizations is a global service homed in us-east-1.
     organizations: new OrganizationsClient({ ...base, region: "us-east-1" }),
     okta: new OktaAdapter({ orgUrl: options.oktaOrgUrl ?? "", ...credentials }),
+    oktaHttp: new OktaHttpClient({ orgUrl: options.oktaOrgUrl ?? "", ...credentials }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AwsBehaviourSwitches } from "../../local/emulators/aws-behaviour-switches.ts";
 import type { RegionScan } from "./identity-center-instances.ts";
+import type { LogEventNullsObservation } from "./okta-log-event-nulls.ts";
 import type { ScpQuotas } from "./scp-quotas.ts";
 import { behaviourFlag, type SwitchVerdict } from "./switch-observation.ts";
 import type { Leftover } from "./temporary-resources.ts";
@@ -19,6 +20,8 @@ export interface ProbeReport {
   userNames?: UserNameMappingObservation;
   scpQuotas: ScpQuotas;
   switches: SwitchVerdict[];
+  /** Okta answers the spec leaves open (docs/okta-behaviour.md), where a read can tell. */
+  okta: { logEventNulls?: LogEventNullsObservation };
   /** The local stack with the org's answers, when any differs from the emulator's defaults. */
   localStack: { npmStart: string; testStack: string };
   /** With --allow-writes: what it created and removed, and what it could not remove. */
@@ -82,6 +85,14 @@ export function formatProbeReport(report: ProbeReport, outFile: string): string 
     );
     lines.push(`  ${"".padEnd(width)}  ${s.evidence}`);
   }
+  lines.push("");
+  lines.push("Okta (docs/okta-behaviour.md)");
+  const nulls = report.okta.logEventNulls;
+  lines.push(
+    nulls
+      ? `  logEventNulls  ${show(nulls.observed)}  emulator ${nulls.emulatorDefault}  ${VERDICT[nulls.verdict]}: ${nulls.evidence}`
+      : "  logEventNulls  not read (see the errors below)",
+  );
   lines.push("");
   lines.push(`Local stack with your org's answers: ${report.localStack.npmStart}`);
   lines.push(`  (tests: ${report.localStack.testStack})`);

@@ -1,8 +1,10 @@
 import { ListRootsCommand } from "@aws-sdk/client-organizations";
+import { z } from "zod";
 import { sampleDirectories } from "./directory-sample.ts";
 import { scanInstances } from "./identity-center-instances.ts";
 import { probeIdentityCenterWrites } from "./identity-center-writes.ts";
 import { type InstanceClients, observeInheritedReadOnly } from "./inherited-assignments.ts";
+import { type LogEventNullsObservation, observeLogEventNulls } from "./okta-log-event-nulls.ts";
 import type { ProbeClients } from "./probe-clients.ts";
 import type { ProbeOptions } from "./probe-options.ts";
 import { localStackWith, type ProbeReport } from "./probe-report.ts";
@@ -124,6 +126,12 @@ export async function runProbe(
     if (prefix) observations.push(prefix);
   }
 
+  progress("Reading a page of Okta's System Log as it is written");
+  const logEventNulls: LogEventNullsObservation | undefined = await part("Okta System Log", async () => {
+    const page = await clients.oktaHttp.read("GET", "/api/v1/logs?limit=100", z.array(z.unknown()));
+    return observeLogEventNulls(page.body);
+  });
+
   let scpQuotas = unverifiedScpQuotas();
   let writes: ProbeReport["writes"];
   const writeOnly = "needs --allow-writes";
@@ -204,6 +212,7 @@ export async function runProbe(
     ...(userNames ? { userNames } : {}),
     scpQuotas,
     switches,
+    okta: { ...(logEventNulls ? { logEventNulls } : {}) },
     localStack: localStackWith(switches),
     ...(writes ? { writes } : {}),
     errors,

@@ -180,6 +180,36 @@ describe("the probe, read-only and with --allow-writes, on a default local stack
     expect(result.stdout).toContain(`Written to ${result.outFile}.`);
   });
 
+  it.each(["as-example", "omitted"] as const)(
+    "reads whether Okta's System Log writes nulls (logEventNulls = %s), as the stack answers",
+    async (setting) => {
+      // Prepare: a session clear writes a System Log event; the Okta emulator answers under the setting.
+      const switches = stack.emulators.okta.answerSwitches;
+      const before = switches.logEventNulls;
+      switches.logEventNulls = setting;
+      const cleared = await oktaAdmin(
+        stack,
+        "DELETE",
+        `/api/v1/users/${stack.estate.okta.users[0]?.id}/sessions`,
+      );
+      expect(cleared.status).toBe(204);
+
+      // Act
+      const result = await runProbe(stack).finally(() => {
+        switches.logEventNulls = before;
+      });
+
+      // Assess
+      const nulls = (result.written as ProbeReport).okta.logEventNulls;
+      expect(nulls).toMatchObject({
+        observed: setting,
+        emulatorDefault: "as-example",
+        verdict: setting === "as-example" ? "matches" : "differs",
+      });
+      expect(result.stdout).toContain(`logEventNulls  ${setting}`);
+    },
+  );
+
   it("with --allow-writes: settles the SCP quotas by real attempts (published limits) and removes everything it made", async () => {
     // Act
     const result = await runProbe(stack, writesOn(stack));

@@ -33,7 +33,7 @@ export const DEFAULT_ANSWER_SWITCHES: Readonly<OktaAnswerSwitches> = {
  * Where the spec's `ListLogs` example (operation listLogEvents, 200) writes null: `[]` stands for every
  * element of an array.
  */
-const EXAMPLE_NULLS: ReadonlySet<string> = new Set([
+export const LOG_EVENT_EXAMPLE_NULLS: ReadonlySet<string> = new Set([
   "actor.detailEntry",
   "authenticationContext.authenticationProvider",
   "authenticationContext.credentialProvider",
@@ -54,7 +54,7 @@ export function servedLogEvent(
   event: Record<string, unknown>,
   nulls: OktaAnswerSwitches["logEventNulls"],
 ): Record<string, unknown> {
-  const keep = (path: string) => nulls === "as-example" && EXAMPLE_NULLS.has(path);
+  const keep = (path: string) => nulls === "as-example" && LOG_EVENT_EXAMPLE_NULLS.has(path);
   const strip = (value: unknown, path: string): unknown => {
     if (Array.isArray(value)) return value.map((item) => strip(item, `${path}[]`));
     if (value === null || typeof value !== "object") return value;
