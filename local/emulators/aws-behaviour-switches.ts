@@ -131,3 +131,16 @@ export function awsBehaviourArguments(behaviour: Partial<AwsBehaviourSwitches>):
       : [`--aws-behaviour ${s.name}=${value}`];
   });
 }
+
+/**
+ * The switches an emulator keeps: the very object it was given (so the local stack and every emulator
+ * share one set, and a change at runtime reaches all of them), its missing switches filled with the
+ * defaults; a new object when none was given.
+ */
+export function sharedAwsBehaviour(given?: Partial<AwsBehaviourSwitches>): AwsBehaviourSwitches {
+  const behaviour = given ?? {};
+  for (const [name, value] of Object.entries(DEFAULT_AWS_BEHAVIOUR))
+    if ((behaviour as Record<string, unknown>)[name] === undefined)
+      (behaviour as Record<string, unknown>)[name] = value;
+  return behaviour as AwsBehaviourSwitches;
+}

@@ -1,4 +1,4 @@
-import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../aws-behaviour-switches.ts";
+import { type AwsBehaviourSwitches, sharedAwsBehaviour } from "../aws-behaviour-switches.ts";
 /**
  * The IAM Identity Center emulator: sso-admin and identitystore over AWS JSON 1.1, so the real
  * `@aws-sdk/client-sso-admin` and `@aws-sdk/client-identitystore` talk to it through an endpoint
@@ -65,7 +65,7 @@ export function createIdentityCenterEmulator(
   const ids = new IdFactory(random);
   const limits: EmulatorLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const faults: EmulatorFaults = { ...DEFAULT_FAULTS, ...options.faults };
-  const behaviour: AwsBehaviourSwitches = { ...DEFAULT_AWS_BEHAVIOUR, ...options.behaviour };
+  const behaviour: AwsBehaviourSwitches = sharedAwsBehaviour(options.behaviour);
   const state = new EmulatorState(
     options.instanceArn ?? ids.instanceArn(),
     options.identityStoreId ?? ids.identityStoreId(),

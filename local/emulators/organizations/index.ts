@@ -1,4 +1,4 @@
-import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../aws-behaviour-switches.ts";
+import { type AwsBehaviourSwitches, sharedAwsBehaviour } from "../aws-behaviour-switches.ts";
 /**
  * The AWS Organizations emulator over AWS JSON 1.1 (`AWSOrganizationsV20161128`), so the real
  * `@aws-sdk/client-organizations` talks to it through an endpoint override. It models the structure
@@ -81,7 +81,7 @@ export function createOrganizationsEmulator(
   const ids = new IdFactory(random);
   const limits: OrganizationsLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const faults: OrganizationsFaults = { ...defaultFaults(), ...options.faults };
-  const behaviour: AwsBehaviourSwitches = { ...DEFAULT_AWS_BEHAVIOUR, ...options.behaviour };
+  const behaviour: AwsBehaviourSwitches = sharedAwsBehaviour(options.behaviour);
   const state = new OrganizationsState({
     organizationId: options.organizationId ?? ids.organizationId(),
     rootId: options.rootId ?? ids.rootId(),

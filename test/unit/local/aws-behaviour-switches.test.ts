@@ -53,4 +53,14 @@ describe("AWS behaviour switches", () => {
     expect(orgs.behaviour.scpPolicyTypeEnabled).toBe(false);
     expect(orgs.behaviour.orphanedAssignmentDeletion).toBe("fails-404");
   });
+
+  it("is one shared set: a change at runtime reaches every emulator given the same object", () => {
+    const shared = { listForPrincipalIncludesInherited: true };
+    const ic = createIdentityCenterEmulator({ behaviour: shared });
+    const orgs = createOrganizationsEmulator({ behaviour: shared });
+    expect(ic.behaviour.scpPolicyTypeEnabled).toBe(true);
+    ic.behaviour.scpPolicyTypeEnabled = false;
+    expect(orgs.behaviour.scpPolicyTypeEnabled).toBe(false);
+    expect(orgs.behaviour.listForPrincipalIncludesInherited).toBe(true);
+  });
 });
