@@ -363,6 +363,25 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
     };
   }
 
+  /**
+   * Provisions the set's latest version to every account it is provisioned to, in one asynchronous
+   * operation (`TargetType: ALL_PROVISIONED_ACCOUNTS`, no TargetId: sso-admin API reference,
+   * ProvisionPermissionSet).
+   */
+  async provisionPermissionSetEverywhere(permissionSetArn: string): Promise<{ requestId: string }> {
+    const output = await this.ssoAdmin.send(
+      new ProvisionPermissionSetCommand({
+        InstanceArn: this.instanceArn,
+        PermissionSetArn: permissionSetArn,
+        TargetType: "ALL_PROVISIONED_ACCOUNTS",
+      }),
+    );
+    return {
+      requestId: parseResponse("ProvisionPermissionSet", schema.provisioning, output)
+        .PermissionSetProvisioningStatus.RequestId,
+    };
+  }
+
   async provisioningStatus(requestId: string): Promise<OperationProgress> {
     const output = await this.ssoAdmin.send(
       new DescribePermissionSetProvisioningStatusCommand({

@@ -42,6 +42,7 @@ export interface ChoiceRule {
   StringEquals?: string;
   IsPresent?: boolean;
   BooleanEquals?: boolean;
+  NumericGreaterThanEquals?: number;
   IsNull?: boolean;
   Next: string;
 }

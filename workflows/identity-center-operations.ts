@@ -45,8 +45,15 @@ export const IDENTITY_STORE_RETRY: Retrier = {
 /** At most 10 asynchronous assignment operations may be outstanding (design.md). */
 export const MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS = 10;
 
-/** Seconds between status polls of an asynchronous Identity Center operation. */
-const POLL_SECONDS = 1;
+/**
+ * Status polls of an asynchronous Identity Center operation back off: the first read after
+ * `firstSeconds`, each later wait twice the one before, up to `maxSeconds`. Most operations finish in
+ * seconds, so the first reads come quickly, and a slow one (a permission set re-provisioned to many
+ * accounts) costs a few calls of the shared ~20 TPS budget instead of one a second. Wait has no
+ * backoff of its own: the delay is a counter in the item (`$.poll.seconds`) that a Pass doubles with
+ * `States.MathAdd` (Step Functions intrinsic functions) and the Wait reads through `SecondsPath`.
+ */
+export const POLL_BACKOFF = { firstSeconds: 1, maxSeconds: 8 } as const;
 
 interface AsyncOperationSpec {
   /** Unique prefix for the state names (ASL names are unique across the machine). */
@@ -59,7 +66,8 @@ interface AsyncOperationSpec {
 
 /**
  * The iteration of a Map that starts one asynchronous Identity Center operation and polls it to
- * completion (Step Functions has no `.sync` for these): Start -> Wait -> Describe -> Choice. The
+ * completion (Step Functions has no `.sync` for these): Start -> Wait -> Describe -> Choice, the waits
+ * backing off (POLL_BACKOFF). The
  * outcome is `{status: SUCCEEDED|FAILED, requestId, ...}`; a call that still fails after its retries
  * is caught and reported FAILED, so one bad operation never hides the others' results.
  */
@@ -74,9 +82,15 @@ export function asyncOperationProcessor(spec: AsyncOperationSpec): MapState["Ite
       ResultPath: "$.operation",
       Retry: [SSO_ADMIN_RETRY],
       Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: `${p}Errored` }],
+      Next: `${p}PollFirst`,
+    },
+    [`${p}PollFirst`]: {
+      Type: "Pass",
+      Result: { seconds: POLL_BACKOFF.firstSeconds },
+      ResultPath: "$.poll",
       Next: `${p}Wait`,
     },
-    [`${p}Wait`]: { Type: "Wait", Seconds: POLL_SECONDS, Next: `${p}Describe` },
+    [`${p}Wait`]: { Type: "Wait", SecondsPath: "$.poll.seconds", Next: `${p}Describe` },
     [`${p}Describe`]: {
       Type: "Task",
       Resource: sdk("ssoadmin", spec.describe.action),
@@ -97,10 +111,34 @@ export function asyncOperationProcessor(spec: AsyncOperationSpec): MapState["Ite
     [`${p}IsDone`]: {
       Type: "Choice",
       Choices: [
-        { Variable: "$.operation.Status", StringEquals: "IN_PROGRESS", Next: `${p}Wait` },
+        { Variable: "$.operation.Status", StringEquals: "IN_PROGRESS", Next: `${p}PollAgain` },
         { Variable: "$.operation.Status", StringEquals: "SUCCEEDED", Next: `${p}Succeeded` },
       ],
       Default: `${p}Failed`,
+    },
+    [`${p}PollAgain`]: {
+      Type: "Choice",
+      Choices: [
+        // Doubling past half the cap would overshoot it: wait the cap from there on.
+        {
+          Variable: "$.poll.seconds",
+          NumericGreaterThanEquals: POLL_BACKOFF.maxSeconds / 2,
+          Next: `${p}PollAtCap`,
+        },
+      ],
+      Default: `${p}PollLonger`,
+    },
+    [`${p}PollLonger`]: {
+      Type: "Pass",
+      Parameters: { "seconds.$": "States.MathAdd($.poll.seconds, $.poll.seconds)" },
+      ResultPath: "$.poll",
+      Next: `${p}Wait`,
+    },
+    [`${p}PollAtCap`]: {
+      Type: "Pass",
+      Result: { seconds: POLL_BACKOFF.maxSeconds },
+      ResultPath: "$.poll",
+      Next: `${p}Wait`,
     },
     [`${p}Succeeded`]: {
       Type: "Pass",

@@ -23,6 +23,9 @@ export type UserReconcileResources = Record<UserReconcileTask, string>;
 
 /** Errors a task handler throws when a dependency is briefly unavailable: retried, then the run fails loudly. */
 export const TRANSIENT_TASK_ERRORS = [
+  // The Lambda service's transient 500s, the set Step Functions recommends retrying ("Handle Lambda
+  // service exceptions", docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+  "Lambda.ClientExecutionTimeoutException",
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",

@@ -59,7 +59,7 @@ export function formatPlan(plan: Plan, where: string, names: Map<string, string>
           : a.kind === "deny.add" || a.kind === "deny.lift"
             ? `user ${name(a.deny.userId)} (${a.deny.reason})`
             : a.kind === "permission-set.reprovision"
-              ? `${name(a.permissionSetArn)} @ ${name(a.accountId)}`
+              ? `${name(a.permissionSetArn)} @ ${a.target.type === "AWS_ACCOUNT" ? name(a.target.accountId) : `every account it is provisioned to (${a.target.outdatedAccountIds.length} outdated)`}${a.cause === "revocation" ? " (revocation upkeep)" : ""}`
               : `user ${name(a.userId)} in group ${name(a.groupId)}`;
       lines.push(`           ${d}`);
     }

@@ -357,7 +357,10 @@ function pairs(map: Record<string, unknown>): string {
     .join("; ");
 }
 
-/** Drift: every finding of a run, the changes an estate run made, and what a blocked plan did not do. */
+/**
+ * Drift: every finding of a run, the changes an estate run made, and what a blocked plan did not do;
+ * never the pipeline's own revocation upkeep (re-provisions its Deny writes need, expired Denies lifted).
+ */
 function driftRows({ key, record }: Keyed<RunRecord>): DriftRow[] {
   const source = record.kind;
   const base = { detectedAt: record.createdAt, runId: record.runId, source, evidenceKey: key };
@@ -374,6 +377,8 @@ function driftRows({ key, record }: Keyed<RunRecord>): DriftRow[] {
   }));
   if (source !== "estate-run") return rows;
   for (const a of record.body.actions) {
+    // The pipeline's own revocation upkeep (core/plan/plan.ts isRevocationUpkeep) is not drift.
+    if (a.cause === "revocation") continue;
     rows.push({
       ...base,
       type: "action",
@@ -386,6 +391,7 @@ function driftRows({ key, record }: Keyed<RunRecord>): DriftRow[] {
   }
   if (blocked !== null) {
     for (const a of record.body.plan.actions) {
+      if (a.cause === "revocation" || (a.kind === "deny.lift" && a.why === "expired")) continue;
       rows.push({
         ...base,
         type: "not-applied",

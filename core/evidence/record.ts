@@ -106,6 +106,11 @@ export const actionOutcomeSchema = z.strictObject({
   finishedAt: isoInstantSchema.nullable(),
   /** Calls made, retries included; 0 when skipped. */
   attempts: z.number().int().nonnegative(),
+  /**
+   * `revocation`: the pipeline's own revocation upkeep (a re-provision its inline Deny write made
+   * necessary, an expired Deny lifted), never counted as drift. Absent for every other change.
+   */
+  cause: z.literal("revocation").optional(),
 });
 
 /** The read-back after applying: does Identity Center now match the plan? */

@@ -23,12 +23,15 @@ export function applyPlan(state: IdentityCenterState, actions: readonly PlanActi
       case "deny.lift":
         next.denies = next.denies.filter((d) => denyKey(d) !== denyKey(action.deny));
         break;
-      case "permission-set.reprovision":
+      case "permission-set.reprovision": {
+        const { target } = action;
         for (const p of next.provisioned) {
-          if (p.accountId === action.accountId && p.permissionSetArn === action.permissionSetArn)
+          if (p.permissionSetArn !== action.permissionSetArn) continue;
+          if (target.type === "ALL_PROVISIONED_ACCOUNTS" || p.accountId === target.accountId)
             p.outdated = false;
         }
         break;
+      }
       case "assignment.delete":
         next.assignments = next.assignments.filter(
           (a) => assignmentKey(a) !== assignmentKey(action.assignment),

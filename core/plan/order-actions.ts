@@ -22,7 +22,8 @@ function sortKey(a: PlanAction): string {
     case "deny.lift":
       return denyKey(a.deny);
     case "permission-set.reprovision":
-      return `${a.accountId}|${a.permissionSetArn}`;
+      // `*` sorts before any account id: a set's all-accounts call comes before single accounts.
+      return `${a.target.type === "AWS_ACCOUNT" ? a.target.accountId : "*"}|${a.permissionSetArn}`;
     case "assignment.delete":
     case "assignment.create":
       return assignmentKey(a.assignment);

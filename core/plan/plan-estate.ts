@@ -20,6 +20,8 @@ export interface PlanInput {
   now: string;
   /** When Okta's truth was requested (plan-users.ts: later Denies are never lifted). @default now */
   oktaReadAt?: string;
+  /** Whether this deployment may provision to the management account (plan-revocation-placement.ts). @default true */
+  managesManagementAccount?: boolean;
 }
 
 /**
@@ -51,7 +53,14 @@ export function planEstate(input: PlanInput): Plan {
     .filter((d) => !denyInForce(d, now))
     .map((deny) => ({ kind: "deny.lift", deny, inlinePermissionSetArns: [], why: "expired" }));
   const actions = orderActions(
-    placeDenies(policy, ic, [...users.actions, ...assignments.actions, ...expired]),
+    placeDenies(
+      policy,
+      ic,
+      [...users.actions, ...assignments.actions, ...expired],
+      input.managesManagementAccount === undefined
+        ? {}
+        : { managesManagementAccount: input.managesManagementAccount },
+    ),
   );
 
   const icMemberCount = new Map<string, number>();

@@ -9,13 +9,41 @@ export type PlanAction =
       inlinePermissionSetArns: string[];
       why: "expired" | "access-regained";
     }
-  | { kind: "permission-set.reprovision"; permissionSetArn: string; accountId: string; why: string }
+  | {
+      kind: "permission-set.reprovision";
+      permissionSetArn: string;
+      target: ReprovisionTarget;
+      /**
+       * `revocation`: the pipeline's own inline Deny write made it necessary (core/plan/plan-revocation-placement.ts),
+       * which is not drift; `drift`: a change the pipeline did not make.
+       */
+      cause: "revocation" | "drift";
+      why: string;
+    }
   | { kind: "assignment.delete"; assignment: Assignment; why: string }
   | { kind: "membership.remove"; groupId: string; userId: string; why: string }
   | { kind: "assignment.create"; assignment: Assignment; rule: string }
   | { kind: "membership.add"; groupId: string; userId: string; why: string };
 
 export type PlanActionKind = PlanAction["kind"];
+
+/**
+ * ProvisionPermissionSet's target (sso-admin API reference, ProvisionPermissionSet `TargetType`):
+ * one account, or `ALL_PROVISIONED_ACCOUNTS`, every account the set is provisioned to in one call.
+ * Provisioning always pushes the set's latest version, so one call fixes every account it is
+ * outdated in; `outdatedAccountIds` are those accounts (for evidence and the planned state).
+ */
+export type ReprovisionTarget =
+  | { type: "AWS_ACCOUNT"; accountId: string }
+  | { type: "ALL_PROVISIONED_ACCOUNTS"; outdatedAccountIds: string[] };
+
+/** Whether an action is the pipeline's own revocation upkeep rather than a repair of drift. */
+export function isRevocationUpkeep(action: PlanAction): boolean {
+  return (
+    (action.kind === "permission-set.reprovision" && action.cause === "revocation") ||
+    (action.kind === "deny.lift" && action.why === "expired")
+  );
+}
 
 export type FindingKind =
   | "direct-user-assignment"

@@ -363,6 +363,59 @@ describe("Identity Center emulator: inline policy and provisioning", () => {
     expect(await provisioned("LATEST_PERMISSION_SET_NOT_PROVISIONED")).toEqual([]);
     expect(await provisioned("LATEST_PERMISSION_SET_PROVISIONED")).toEqual([permissionSetArn]);
   });
+
+  it("provisions the latest version to every account a set is provisioned to with ALL_PROVISIONED_ACCOUNTS, and nowhere else", async () => {
+    // Prepare: a set provisioned to three accounts, edited, another set outdated in one of them
+    const { ic, clock, ssoAdmin } = await start();
+    const accounts = ["111111111111", "222222222222", "333333333333"];
+    const edited = ic.seed.permissionSet({ name: "Admin" });
+    const other = ic.seed.permissionSet({ name: "ReadOnly" });
+    for (const account of accounts) ic.seed.provision(account, edited);
+    ic.seed.provision(accounts[0] as string, other);
+    for (const arn of [edited, other])
+      await ssoAdmin.send(
+        new PutInlinePolicyToPermissionSetCommand({
+          InstanceArn: ic.instanceArn,
+          PermissionSetArn: arn,
+          InlinePolicy: policyWithNonWhitespace(200),
+        }),
+      );
+    const outdatedIn = async (account: string) =>
+      (
+        await ssoAdmin.send(
+          new ListPermissionSetsProvisionedToAccountCommand({
+            InstanceArn: ic.instanceArn,
+            AccountId: account,
+            ProvisioningStatus: "LATEST_PERMISSION_SET_NOT_PROVISIONED",
+          }),
+        )
+      ).PermissionSets ?? [];
+
+    // Act: one call, no TargetId
+    const started = await ssoAdmin.send(
+      new ProvisionPermissionSetCommand({
+        InstanceArn: ic.instanceArn,
+        PermissionSetArn: edited,
+        TargetType: "ALL_PROVISIONED_ACCOUNTS",
+      }),
+    );
+    clock.t += LATENCY_MS;
+    const status = await ssoAdmin.send(
+      new DescribePermissionSetProvisioningStatusCommand({
+        InstanceArn: ic.instanceArn,
+        ProvisionPermissionSetRequestId: started.PermissionSetProvisioningStatus?.RequestId,
+      }),
+    );
+
+    // Assess
+    expect(started.PermissionSetProvisioningStatus?.Status).toBe("IN_PROGRESS");
+    expect(started.PermissionSetProvisioningStatus?.AccountId).toBeUndefined();
+    expect(status.PermissionSetProvisioningStatus?.Status).toBe("SUCCEEDED");
+    expect(await outdatedIn(accounts[0] as string)).toEqual([other]);
+    expect(await outdatedIn(accounts[1] as string)).toEqual([]);
+    expect(await outdatedIn(accounts[2] as string)).toEqual([]);
+    expect(ic.snapshot().calls.ssoAdmin.ProvisionPermissionSet).toBe(1);
+  });
 });
 
 describe("Identity Center emulator: snapshot", () => {

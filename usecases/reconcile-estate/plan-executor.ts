@@ -2,7 +2,8 @@ import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import { denyKey } from "../../core/plan/deny-key.ts";
-import type { PlanAction } from "../../core/plan/plan.ts";
+import { isRevocationUpkeep, type PlanAction } from "../../core/plan/plan.ts";
+import { POLL_BACKOFF } from "../../workflows/identity-center-operations.ts";
 import { type EnforceDeniesDeps, enforceDenies } from "../reconcile-user/enforce-denies.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
@@ -14,6 +15,7 @@ export type ExecutorIdentityCenter = Pick<
   | "assignmentCreationStatus"
   | "assignmentDeletionStatus"
   | "provisionPermissionSet"
+  | "provisionPermissionSetEverywhere"
   | "provisioningStatus"
   | "createMembership"
   | "deleteMembership"
@@ -25,7 +27,10 @@ export interface PlanExecutorDeps {
   ledger: DenyLedger;
   enforce: EnforceDeniesDeps;
   budget: ThrottleBudget;
-  /** Between status polls of an asynchronous operation. @default 1000 */
+  /**
+   * The first wait before reading an asynchronous operation's status; each later wait doubles, up to
+   * POLL_BACKOFF_MAX_FACTOR times this (the workflows' polls back off the same way). @default 1000
+   */
   pollMs?: number;
   /** Attempts per call on throttling / conflict / 5xx. @default 8 */
   maxAttempts?: number;
@@ -41,6 +46,17 @@ const RETRYABLE = new Set([
   "TooManyRequestsException",
 ]);
 
+/** The budget's lock key of all-accounts re-provisions (they are run one at a time). */
+const ALL_PROVISIONED_ACCOUNTS = "ALL_PROVISIONED_ACCOUNTS";
+
+/** The longest wait between status polls, as a multiple of the first: the workflows' own backoff. */
+export const POLL_BACKOFF_MAX_FACTOR = POLL_BACKOFF.maxSeconds / POLL_BACKOFF.firstSeconds;
+
+/** The wait before the `poll`-th status read (0-based) of one operation. */
+export function pollDelayMs(firstMs: number, poll: number): number {
+  return firstMs * Math.min(POLL_BACKOFF_MAX_FACTOR, 2 ** poll);
+}
+
 /** Thrown when an asynchronous operation ends FAILED. */
 class OperationFailedError extends Error {
   override name = "OperationFailedError";
@@ -55,7 +71,13 @@ function target(action: PlanAction): Record<string, string> {
         scope: action.deny.scope === "all" ? "all" : action.deny.scope.permissionSetName,
       };
     case "permission-set.reprovision":
-      return { accountId: action.accountId, permissionSetArn: action.permissionSetArn };
+      return action.target.type === "AWS_ACCOUNT"
+        ? { accountId: action.target.accountId, permissionSetArn: action.permissionSetArn }
+        : {
+            targetType: action.target.type,
+            permissionSetArn: action.permissionSetArn,
+            outdatedAccountIds: action.target.outdatedAccountIds.join(","),
+          };
     case "assignment.create":
     case "assignment.delete":
       return {
@@ -95,12 +117,21 @@ export class PlanExecutor {
     const extra: ActionOutcome[] = [];
     let done = 0;
     const report = (action: PlanAction, outcome: ActionOutcome) => {
-      byAction.set(action, outcome);
+      byAction.set(action, isRevocationUpkeep(action) ? { ...outcome, cause: "revocation" } : outcome);
       this.deps.onProgress?.(++done, actions.length, action);
     };
     // Denies (adds and lifts) are one policy write: apply them to the ledger, then enforce once.
     const denyActions = actions.filter((a) => a.kind === "deny.add" || a.kind === "deny.lift");
-    const reprovisions = new Map<string, { permissionSetArn: string; accountId: string }>();
+    const planned = actions.filter((a) => a.kind === "permission-set.reprovision");
+    const everywhere = new Set(
+      planned.filter((a) => a.target.type === "ALL_PROVISIONED_ACCOUNTS").map((a) => a.permissionSetArn),
+    );
+    // Single-account re-provisions: the plan's, and those the Deny write asks for that no
+    // all-accounts call of the plan already covers.
+    const reprovisions = new Map<
+      string,
+      { permissionSetArn: string; accountId: string; action?: PlanAction }
+    >();
     if (denyActions.length > 0) {
       const startedAt = this.deps.now();
       const ledger = await this.deps.ledger.list();
@@ -113,10 +144,11 @@ export class PlanExecutor {
       }
       const enforced = await enforceDenies(this.deps.enforce);
       for (const r of enforced.reprovisions)
-        reprovisions.set(`${r.PermissionSetArn}|${r.TargetId}`, {
-          permissionSetArn: r.PermissionSetArn,
-          accountId: r.TargetId,
-        });
+        if (!everywhere.has(r.PermissionSetArn))
+          reprovisions.set(`${r.PermissionSetArn}|${r.TargetId}`, {
+            permissionSetArn: r.PermissionSetArn,
+            accountId: r.TargetId,
+          });
       for (const a of denyActions) {
         report(a, {
           kind: a.kind,
@@ -130,16 +162,15 @@ export class PlanExecutor {
         });
       }
     }
-    for (const a of actions) {
-      if (a.kind === "permission-set.reprovision")
-        reprovisions.set(`${a.permissionSetArn}|${a.accountId}`, a);
-    }
-    const reprovisionActions = actions.filter((a) => a.kind === "permission-set.reprovision");
+    for (const a of planned)
+      if (a.target.type === "AWS_ACCOUNT")
+        reprovisions.set(`${a.permissionSetArn}|${a.target.accountId}`, {
+          permissionSetArn: a.permissionSetArn,
+          accountId: a.target.accountId,
+          action: a,
+        });
     await Promise.all(
       [...reprovisions.values()].map(async (r) => {
-        const action = reprovisionActions.find(
-          (a) => a.permissionSetArn === r.permissionSetArn && a.accountId === r.accountId,
-        );
         const outcome = await this.asyncOperation(
           r.accountId,
           "permission-set.reprovision",
@@ -147,10 +178,25 @@ export class PlanExecutor {
           () => this.deps.identityCenter.provisionPermissionSet(r.permissionSetArn, r.accountId),
           (id) => this.deps.identityCenter.provisioningStatus(id),
         );
-        if (action) report(action, outcome);
-        else extra.push(outcome);
+        if (r.action) report(r.action, outcome);
+        else extra.push({ ...outcome, cause: "revocation" }); // the Deny write's own
       }),
     );
+    // An all-accounts call updates every account of its set: one at a time, after the single ones,
+    // so they do not conflict with each other (one permission-set update per account at a time).
+    for (const a of planned) {
+      if (a.target.type !== "ALL_PROVISIONED_ACCOUNTS") continue;
+      report(
+        a,
+        await this.asyncOperation(
+          ALL_PROVISIONED_ACCOUNTS,
+          a.kind,
+          target(a),
+          () => this.deps.identityCenter.provisionPermissionSetEverywhere(a.permissionSetArn),
+          (id) => this.deps.identityCenter.provisioningStatus(id),
+        ),
+      );
+    }
     // Deletions before grants; within a phase, everything runs concurrently through the budget.
     for (const phase of [
       ["assignment.delete", "membership.remove"],
@@ -262,8 +308,8 @@ export class PlanExecutor {
       this.measured(kind, t, async (setRequestId) => {
         const { requestId } = await this.call(start);
         setRequestId(requestId);
-        for (;;) {
-          await this.sleep(this.deps.pollMs ?? 1000);
+        for (let poll = 0; ; poll++) {
+          await this.sleep(pollDelayMs(this.deps.pollMs ?? 1000, poll));
           const s = await this.call(() => status(requestId));
           if (s.status === "SUCCEEDED") return;
           if (s.status === "FAILED") throw new OperationFailedError(s.failureReason ?? "FAILED");

@@ -225,6 +225,13 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       return { AttachedManagedPolicies: page.items, NextToken: page.nextToken };
     },
 
+    // API reference, ProvisionPermissionSet (and the botocore model): TargetType AWS_ACCOUNT |
+    // ALL_PROVISIONED_ACCOUNTS, TargetId optional; one RequestId either way. ALL_PROVISIONED_ACCOUNTS
+    // pushes the latest version to every account the set is provisioned to (the console's "update in
+    // all provisioned accounts"); the status's AccountId is an optional member, absent here since no
+    // single account is the target. The reference is silent on a TargetId sent with
+    // ALL_PROVISIONED_ACCOUNTS (ignored here; the pipeline never sends one) and on an account busy
+    // with another operation (ConflictException, as for one account; the pipeline retries either way).
     ProvisionPermissionSet(input) {
       const fields = new RequestFields(input);
       const targetType = fields.string("TargetType", { oneOf: ["AWS_ACCOUNT", "ALL_PROVISIONED_ACCOUNTS"] });

@@ -138,6 +138,36 @@ describe("buildExportModel", () => {
     expect(drift[6]?.subject).toBe('assignment={"accountId":"555555555555"}; why=group emptied');
   });
 
+  it("never counts the pipeline's own revocation upkeep (re-provisions after a Deny write) as drift", () => {
+    // Prepare: the first estate run also re-provisioned a set its Deny writes had left outdated
+    const drafts = scenarioDrafts();
+    const estateRun = drafts.find((d) => d.kind === "estate-run");
+    if (estateRun?.kind !== "estate-run") throw new Error("the scenario has an estate run");
+    const before = buildExportModel(keyed(scenarioDrafts()), { period }).figures.drift;
+    estateRun.body.actions.push({
+      kind: "permission-set.reprovision",
+      target: {
+        targetType: "ALL_PROVISIONED_ACCOUNTS",
+        permissionSetArn: "arn:ps",
+        outdatedAccountIds: "1,2",
+      },
+      requestId: "r-upkeep",
+      status: "SUCCEEDED",
+      error: null,
+      startedAt: estateRun.createdAt,
+      finishedAt: estateRun.createdAt,
+      attempts: 1,
+      cause: "revocation",
+    });
+
+    // Act
+    const after = buildExportModel(keyed(drafts), { period });
+
+    // Assess
+    expect(after.figures.drift).toEqual(before);
+    expect(after.drift.map((d) => d.kind)).not.toContain("permission-set.reprovision");
+  });
+
   it("takes the access review from the latest snapshot of the period", () => {
     // Act
     const { accessReview } = buildExportModel(keyed(scenarioDrafts()), { period });

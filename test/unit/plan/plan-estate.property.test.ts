@@ -78,6 +78,22 @@ describe("planEstate (property)", () => {
     );
   });
 
+  it("re-provisions each permission set with at most one call, and leaves none outdated", () => {
+    fc.assert(
+      fc.property(estateArb, (e) => {
+        // Act
+        const plan = planEstate(e);
+        const calls = plan.actions.flatMap((a) => (a.kind === "permission-set.reprovision" ? [a] : []));
+        // Assess
+        const sets = calls.map((a) => a.permissionSetArn);
+        expect(new Set(sets).size).toBe(sets.length);
+        const after = applyPlan(e.identityCenter, plan.actions);
+        expect(after.provisioned.filter((p) => p.outdated)).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
   it("never deletes what the policy does not own", () => {
     fc.assert(
       fc.property(estateArb, (e) => {

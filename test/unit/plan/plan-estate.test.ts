@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyPlan } from "../../../core/plan/apply-plan.ts";
-import type { PlanAction } from "../../../core/plan/plan.ts";
-import { planEstate } from "../../../core/plan/plan-estate.ts";
+import { isRevocationUpkeep, type PlanAction } from "../../../core/plan/plan.ts";
+import { type PlanInput, planEstate } from "../../../core/plan/plan-estate.ts";
 import { PolicyDocument } from "../../../core/policy/schema.ts";
 import { arn, DEV, estate, MGMT, NOW, oktaGroup, oktaUser, PROD } from "../../support/estate-builder.ts";
 
@@ -147,9 +147,12 @@ describe("planEstate", () => {
       },
       inlinePermissionSetArns: [arn("admin")],
     });
-    expect(plan.actions[1]).toMatchObject({
-      accountId: MGMT,
+    // The write outdates the set in every account it is provisioned to: one call brings them all up.
+    expect(plan.actions[1]).toEqual({
+      kind: "permission-set.reprovision",
       permissionSetArn: arn("admin"),
+      target: { type: "ALL_PROVISIONED_ACCOUNTS", outdatedAccountIds: [PROD, MGMT] },
+      cause: "revocation",
       why: "inline Deny changed",
     });
     expect(plan.findings.map((f) => f.kind)).toEqual(["orphaned-user"]);
@@ -231,7 +234,7 @@ describe("planEstate", () => {
     );
   });
 
-  it("with the inline method, writes the Deny into every provisioned permission set and re-provisions each", () => {
+  it("with the inline method, writes the Deny into every provisioned permission set and re-provisions each, once per set", () => {
     const plan = planEstate(
       estate((e) => {
         e.policy.revocation.method = "inline";
@@ -242,7 +245,16 @@ describe("planEstate", () => {
       kind: "deny.add",
       inlinePermissionSetArns: [arn("admin"), arn("dev")],
     });
-    expect(plan.actions.filter((a) => a.kind === "permission-set.reprovision")).toHaveLength(3);
+    expect(plan.actions.filter((a) => a.kind === "permission-set.reprovision")).toEqual([
+      expect.objectContaining({
+        permissionSetArn: arn("dev"),
+        target: { type: "ALL_PROVISIONED_ACCOUNTS", outdatedAccountIds: [PROD, DEV] },
+      }),
+      expect.objectContaining({
+        permissionSetArn: arn("admin"),
+        target: { type: "AWS_ACCOUNT", accountId: PROD },
+      }),
+    ]);
   });
 
   it("scopes a mover's Deny to the permission sets and accounts they lost, and keeps what another group still grants", () => {
@@ -409,10 +421,84 @@ describe("planEstate", () => {
       {
         kind: "permission-set.reprovision",
         permissionSetArn: arn("dev"),
-        accountId: PROD,
+        target: { type: "AWS_ACCOUNT", accountId: PROD },
+        cause: "drift",
         why: "outdated in this account",
       },
     ]);
+  });
+
+  /** Admin provisioned to the management account too, current there and outdated in PROD and DEV. */
+  const afterUserRunDenyWrite = (e: PlanInput) => {
+    e.identityCenter.provisioned.push(
+      { accountId: MGMT, permissionSetArn: arn("admin"), outdated: false },
+      { accountId: DEV, permissionSetArn: arn("admin"), outdated: false },
+    );
+    for (const p of e.identityCenter.provisioned)
+      if (p.permissionSetArn === arn("admin") && p.accountId !== MGMT) p.outdated = true;
+  };
+
+  it("brings a set a user run's Deny write left outdated up to date with one all-accounts call, as revocation upkeep", () => {
+    // Prepare: the user run wrote the inline Deny and re-provisioned the management account only
+    const input = estate(afterUserRunDenyWrite);
+
+    // Act
+    const plan = planEstate(input);
+
+    // Assess
+    expect(plan.actions).toEqual([
+      {
+        kind: "permission-set.reprovision",
+        permissionSetArn: arn("admin"),
+        target: { type: "ALL_PROVISIONED_ACCOUNTS", outdatedAccountIds: [PROD, DEV] },
+        cause: "revocation",
+        why: "outdated since an inline Deny write that re-provisioned the management account only",
+      },
+    ]);
+    expect(plan.actions.every(isRevocationUpkeep)).toBe(true);
+    const after = applyPlan(input.identityCenter, plan.actions);
+    expect(after.provisioned.filter((p) => p.outdated)).toEqual([]);
+    expect(planEstate({ ...input, identityCenter: after }).actions).toEqual([]);
+  });
+
+  it("reports a set outdated in several accounts that carries no inline Deny as drift, still in one call", () => {
+    const plan = planEstate(
+      estate((e) => {
+        for (const p of e.identityCenter.provisioned) p.outdated = p.permissionSetArn === arn("dev");
+      }),
+    );
+    expect(plan.actions).toEqual([
+      {
+        kind: "permission-set.reprovision",
+        permissionSetArn: arn("dev"),
+        target: { type: "ALL_PROVISIONED_ACCOUNTS", outdatedAccountIds: [PROD, DEV] },
+        cause: "drift",
+        why: "outdated in these accounts",
+      },
+    ]);
+    expect(plan.actions.some(isRevocationUpkeep)).toBe(false);
+  });
+
+  it("as delegated administrator, never re-provisions a set provisioned to the management account everywhere", () => {
+    const plan = planEstate({ ...estate(afterUserRunDenyWrite), managesManagementAccount: false });
+    expect(plan.actions.map((a) => (a.kind === "permission-set.reprovision" ? a.target : a.kind))).toEqual([
+      { type: "AWS_ACCOUNT", accountId: PROD },
+      { type: "AWS_ACCOUNT", accountId: DEV },
+    ]);
+  });
+
+  it("counts an expired Deny's lift as revocation upkeep, and nothing a repair does", () => {
+    const lift: PlanAction = {
+      kind: "deny.lift",
+      deny: { userId: "u", scope: "all", reason: "leaver", createdAt: NOW, expiresAt: NOW },
+      inlinePermissionSetArns: [],
+      why: "expired",
+    };
+    expect(isRevocationUpkeep(lift)).toBe(true);
+    expect(isRevocationUpkeep({ ...lift, why: "access-regained" })).toBe(false);
+    expect(isRevocationUpkeep({ kind: "membership.add", groupId: "g", userId: "u", why: "scim lag" })).toBe(
+      false,
+    );
   });
 
   it("reports Identity Center users unknown to Okta without touching them", () => {
