@@ -2,7 +2,7 @@
 // validates the emulators' answers against, so tests never need Python or botocore:
 //   - botocore's JSON service model of each service (operations, shapes with their required members,
 //     enums, patterns, lengths, ranges, each operation's error list), documentation stripped;
-//   - each error shape's HTTP status: botocore's models of these services carry no `error.httpStatusCode`,
+//   - each error shape's HTTP status: botocore's models of the JSON services carry no `error.httpStatusCode`,
 //     so it is taken from the Smithy `httpError` trait the installed SDK v3 client ships in its schemas
 //     (`<Error>$` exports of @aws-sdk/client-*), and written where botocore's format has it:
 //     `shapes.<Error>.error.httpStatusCode`. An error without the trait keeps none (AWS JSON default:
@@ -26,6 +26,8 @@ export const VENDORED_SERVICES = {
   organizations: "@aws-sdk/client-organizations",
   stepfunctions: "@aws-sdk/client-sfn",
   events: "@aws-sdk/client-eventbridge",
+  iam: "@aws-sdk/client-iam",
+  sts: "@aws-sdk/client-sts",
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -93,7 +95,9 @@ async function vendor(service: keyof typeof VENDORED_SERVICES, folder: string, b
     const schema = sdk[`${name}$`] as SdkErrorSchema | undefined;
     const status = schema?.[3]?.httpError;
     if (typeof status === "number") {
+      // Merged: a Query service's error keeps botocore's `code` (the wire code, e.g. NoSuchEntity).
       shape.error = {
+        ...(shape.error as JsonObject | undefined),
         httpStatusCode: status,
         ...(schema?.[3]?.error === "client" ? { senderFault: true } : {}),
       };

@@ -4,6 +4,8 @@ import { Readable } from "node:stream";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { AwsJsonService } from "../emulators/aws-json-protocol.ts";
 import { isAwsJsonRequest, serveAwsJson } from "../emulators/aws-json-server.ts";
+import type { AwsQueryService } from "../emulators/aws-query-protocol.ts";
+import { isAwsQueryRequest, serveAwsQuery } from "../emulators/aws-query-server.ts";
 import { apiGatewayEvent } from "../runtime/api-gateway-event.ts";
 import { lambdaContext } from "../runtime/lambda-context.ts";
 
@@ -14,6 +16,8 @@ export interface GatewayRoutes {
   okta: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** AWS JSON 1.1 services (sso-admin, identitystore, organizations, events, states). */
   aws: readonly AwsJsonService[];
+  /** AWS Query services (IAM, STS): form-encoded `POST /`, told apart by their `Version`. */
+  awsQuery?: readonly AwsQueryService[];
   /** `GET /local/state` as JSON. */
   state: () => Promise<unknown>;
   /** `GET /`: the human-readable page. */
@@ -28,7 +32,8 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * One loopback HTTP server for the whole local stack: the API Gateway route, the Okta org, the AWS
- * JSON endpoints (told apart by `X-Amz-Target`) and the state page. It answers only requests whose
+ * JSON endpoints (told apart by `X-Amz-Target`), the AWS Query endpoints (IAM, STS: a form-encoded
+ * `POST /`) and the state page. It answers only requests whose
  * `Host` is a loopback name with the gateway's port (403 otherwise: a web page that rebinds its own
  * name to 127.0.0.1 cannot reach the stack), and reads at most {@link MAX_GATEWAY_BODY_BYTES} of a
  * body (413 past that, and the connection is closed).
@@ -65,6 +70,8 @@ export async function startGateway(
     const req = withBody(incoming, bytes);
     const url = new URL(req.url ?? "/", "http://localhost");
     if (isAwsJsonRequest(req)) return serveAwsJson(routes.aws, req, res);
+    if (routes.awsQuery !== undefined && isAwsQueryRequest(req))
+      return serveAwsQuery(routes.awsQuery, req, res);
     if (url.pathname === "/okta/events") {
       const body = bytes.toString("utf8");
       const result = await routes.oktaHook(

@@ -10,7 +10,15 @@ import { Ajv, type ValidateFunction } from "ajv";
  * error shape's `error.httpStatusCode`) and their members. Never reads botocore.
  */
 
-export type AwsModelService = "sso-admin" | "identitystore" | "organizations" | "stepfunctions" | "events";
+export type AwsModelService =
+  | "sso-admin"
+  | "identitystore"
+  | "organizations"
+  | "stepfunctions"
+  | "events"
+  // AWS Query services: their XML answers are checked by aws-query-model.ts through validate().
+  | "iam"
+  | "sts";
 
 /** One HTTP answer as the client received it. */
 export interface AwsAnswer {

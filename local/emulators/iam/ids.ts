@@ -1,0 +1,31 @@
+/**
+ * IAM unique ids as AWS shapes them (IAM User Guide, "IAM identifiers", unique identifier prefixes):
+ * `AIDA` users, `AROA` roles, `AKIA` long-term access keys, `ASIA` temporary (STS) access keys, each
+ * followed by 16 upper-case letters or digits. Drawn from the emulator's seeded random source.
+ */
+import type { RandomSource } from "../identity-center/seeded-random.ts";
+
+const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const SECRET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export class IamIds {
+  private readonly random: RandomSource;
+  constructor(random: RandomSource) {
+    this.random = random;
+  }
+
+  private draw(alphabet: string, length: number): string {
+    let text = "";
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(this.random() * alphabet.length)];
+    return text;
+  }
+
+  userId = () => `AIDA${this.draw(UPPER_ALNUM, 16)}`;
+  roleId = () => `AROA${this.draw(UPPER_ALNUM, 16)}`;
+  accessKeyId = () => `AKIA${this.draw(UPPER_ALNUM, 16)}`;
+  sessionAccessKeyId = () => `ASIA${this.draw(UPPER_ALNUM, 16)}`;
+  /** 40 characters, as AWS secret access keys are. */
+  secretAccessKey = () => this.draw(SECRET, 40);
+  sessionToken = () => `IQoJb3JpZ2luX2VjE${this.draw(SECRET, 180)}`;
+  uuid = () => [8, 4, 4, 4, 12].map((length) => this.draw("0123456789abcdef", length)).join("-");
+}
