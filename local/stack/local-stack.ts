@@ -53,6 +53,7 @@ import {
 } from "../../workflows/user-reconcile.ts";
 import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../emulators/aws-behaviour-switches.ts";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
+import { createIamEmulator, type IamEmulator } from "../emulators/iam/index.ts";
 import {
   createIdentityCenterEmulator,
   type IdentityCenterEmulator,
@@ -224,6 +225,16 @@ export async function startLocalStack(options: LocalStackOptions) {
       email: "aws-management@example.com",
     },
   });
+  // IAM and STS of every account; the stack's own key ("local") is the management account's root.
+  // Seeded member accounts join as INVITED: the stack treats them as having the access role their
+  // administrators create (organization-access-role.ts), so every member account has it, as in a real estate.
+  const iamEmulator: IamEmulator = createIamEmulator({
+    managementAccountId: estate.organization.managementAccountId,
+    organization: {
+      joinedMethod: (accountId) => organizationsEmulator.state.accounts.get(accountId)?.joinedMethod,
+      invitedAccounts: true,
+    },
+  });
   const okta: OktaEmulator = createOktaEmulator({
     estate: {
       users: estate.okta.users.map((u) => ({
@@ -280,6 +291,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     oktaHook: (event, context) => onHook(event, context),
     okta: (req, res) => okta.handle(req, res),
     aws: services,
+    awsQuery: iamEmulator.services,
     state: () => stateProvider(),
     page: () => pageProvider(),
   });
@@ -645,7 +657,12 @@ export async function startLocalStack(options: LocalStackOptions) {
     get policy() {
       return livePolicy;
     },
-    emulators: { okta, identityCenter: identityCenterEmulator, organizations: organizationsEmulator },
+    emulators: {
+      okta,
+      identityCenter: identityCenterEmulator,
+      organizations: organizationsEmulator,
+      iam: iamEmulator,
+    },
     /** The undocumented AWS answers this stack's emulators give (shared by them; change at runtime). */
     awsBehaviour,
     /** Fault switches beyond `emulators.*.faults` (hook chaos, task crashes, evidence outage) and `clear()` of all. */
