@@ -215,8 +215,16 @@ function deadLetter(f: PermissionFacts, queue: string): Grant {
   return { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [arns(f).queue(queue)] };
 }
 
-const { coalescedEvents, denyLedger, evidenceChain, identityLinks, locks, pollerCursor, sessionTags } =
-  RUNTIME_CONTRACT.statePartitions;
+const {
+  coalescedEvents,
+  denyLedger,
+  estateWindows,
+  evidenceChain,
+  identityLinks,
+  locks,
+  pollerCursor,
+  sessionTags,
+} = RUNTIME_CONTRACT.statePartitions;
 
 /** Reading the revocation SCP slots and the root they are attached to. */
 function readRevocationScps(f: PermissionFacts): Grant[] {
@@ -598,6 +606,13 @@ function estateReconcileTask(f: PermissionFacts): Grant[] {
       (g) => g.sid !== "ListManagementAccountPermissionSets",
     ),
     ...writeEvidence(f),
+    // usecases/reconcile-estate/coalesce-estate-run.ts: claim a window, fold a run into it, list them.
+    statePartition(
+      f,
+      "CoalesceEstateRuns",
+      ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"],
+      [estateWindows],
+    ),
   ];
   if (f.workBucket) {
     grants.push({

@@ -30,6 +30,8 @@ export const RUNTIME_CONTRACT = {
     sessionTags: "session-tags",
     /** adapters/coalesced-events.ts: events dispatch folded into a waiting run. */
     coalescedEvents: "coalesced",
+    /** adapters/estate-windows.ts: which estate run claimed a window, and the runs folded into it. */
+    estateWindows: "estate-windows",
     /** adapters/lease-lock.ts: the lease that serializes the revocation writers. */
     locks: "locks",
     /** adapters/identity-links.ts: Okta user id -> Identity Center user, found while Okta answered. */

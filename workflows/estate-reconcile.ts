@@ -3,6 +3,7 @@ import { MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS } from "./identity-center-operati
 import { TRANSIENT_TASK_ERRORS } from "./user-reconcile.ts";
 
 export const ESTATE_RECONCILE_TASKS = [
+  "coalesceEstateRun",
   "planEstateRun",
   "applyEstateDenies",
   "applyEstateBatch",
@@ -34,7 +35,8 @@ const task = (resource: string, resultPath: string | null, next: string): TaskSt
 });
 
 /**
- * estate-reconcile: read the estate and plan (the plan goes to the work bucket: at 1,000 accounts it
+ * estate-reconcile: fold an event-driven run into its window's run (or wait for the window to close),
+ * read the estate and plan (the plan goes to the work bucket: at 1,000 accounts it
  * outgrows a state payload), stop if a guard blocked it, put Denies in force, then delete before
  * creating, in batches through an inline Map whose concurrency comes from the limits (batching keeps
  * a 1,000-account run at about a hundred iterations, far inside the 25,000-event history), and write
@@ -64,8 +66,24 @@ export function estateReconcileDefinition(r: EstateReconcileResources): StateMac
   });
   return {
     Comment: "okta-aws-lifecycle estate-reconcile: make Identity Center equal the policy for what it owns",
-    StartAt: "Plan",
+    StartAt: "Coalesce",
     States: {
+      // Event-driven runs of one window fold into the first, which reads the estate only after the
+      // window closed (core/dispatch/estate-window.ts): N tagged accounts, one run.
+      Coalesce: task(r.coalesceEstateRun, "$.coalescing", "CoalescingWindow"),
+      CoalescingWindow: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.coalescing.coalesced", BooleanEquals: true, Next: "Coalesced" },
+          { Variable: "$.coalescing.notBefore", IsPresent: true, Next: "AwaitWindowEnd" },
+        ],
+        Default: "Plan",
+      },
+      AwaitWindowEnd: { Type: "Wait", TimestampPath: "$.coalescing.notBefore", Next: "Plan" },
+      Coalesced: {
+        Type: "Succeed",
+        Comment: "The window's run (named in $.coalescing.into) reads the estate after this trigger.",
+      },
       Plan: task(r.planEstateRun, "$.plan", "Decide"),
       Decide: {
         Type: "Choice",

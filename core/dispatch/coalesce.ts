@@ -38,6 +38,14 @@ export interface CoalescingSlots {
   trailing: { name: string; notBefore: string };
 }
 
+/** A window's start as it appears in execution names: `20260601T120000000Z` (UTC, milliseconds). */
+export function windowStamp(windowStartMs: number): string {
+  return new Date(windowStartMs)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.(\d{3})Z$/, "$1Z");
+}
+
 /** Deterministic, well-spread 32-bit hash (FNV-1a) of a string. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -61,10 +69,7 @@ export function coalescingSlots(
   options: CoalescingOptions = DEFAULT_COALESCING,
 ): CoalescingSlots {
   const windowStart = Math.floor(nowMs / options.windowMs) * options.windowMs;
-  const stamp = new Date(windowStart)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.(\d{3})Z$/, "$1Z");
+  const stamp = windowStamp(windowStart);
   const name = (slot: string) => {
     const suffix = `-${stamp}-${slot}`;
     const plain = `user-${oktaUserId}${suffix}`;

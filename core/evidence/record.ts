@@ -183,7 +183,14 @@ export const userRunRecordSchema = z.strictObject({
 export const estateRunRecordSchema = z.strictObject({
   ...headerShape,
   kind: z.literal("estate-run"),
-  body: z.strictObject(runBodyShape),
+  body: z.strictObject({
+    ...runBodyShape,
+    /**
+     * The triggers of the event-driven runs folded into this one (core/dispatch/estate-window.ts):
+     * this run read the estate after each of them. Absent when none was.
+     */
+    coalescedTriggers: z.array(triggerSchema).min(1).optional(),
+  }),
 });
 
 /**

@@ -8,6 +8,7 @@ import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
@@ -15,6 +16,7 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
+import { DEFAULT_ESTATE_COALESCING } from "../../core/dispatch/estate-window.ts";
 import { estateReconcileTasks } from "../../usecases/reconcile-estate/tasks.ts";
 import type { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { retryableByWorkflow } from "../../usecases/shared/dependency-unavailable.ts";
@@ -30,6 +32,10 @@ const config = readConfig(
   userReconcileConfigSchema.extend({
     WORK_BUCKET: z.string().min(1, "the scratch bucket for plans and batch outcomes"),
     SSO_ADMIN_TPS: z.coerce.number().positive().default(20),
+    ESTATE_COALESCE_WINDOW_SECONDS: z.coerce
+      .number()
+      .positive("the window event-driven estate runs are folded in, in seconds")
+      .default(DEFAULT_ESTATE_COALESCING.windowMs / 1000),
   }),
 );
 
@@ -93,6 +99,10 @@ async function build() {
     work: new WorkStore({ s3, bucket: config.WORK_BUCKET }),
     callsPerSecond: config.SSO_ADMIN_TPS,
     batchBudget: identityCenterWith,
+    coalescing: {
+      windows: new EstateWindows(table),
+      coalescing: { windowMs: config.ESTATE_COALESCE_WINDOW_SECONDS * 1000 },
+    },
   });
 }
 
@@ -111,6 +121,7 @@ const handler =
   };
 
 /** Lambda entries of the estate-reconcile Task states (workflows/estate-reconcile.ts), one function each. */
+export const coalesceEstateRun = handler("coalesceEstateRun");
 export const planEstateRun = handler("planEstateRun");
 export const applyEstateDenies = handler("applyEstateDenies");
 export const applyEstateBatch = handler("applyEstateBatch");

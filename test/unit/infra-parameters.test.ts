@@ -34,7 +34,6 @@ describe("infra/parameters: readDeploymentParameters", () => {
       holdSeconds: 43_200,
       pollMinutes: 5,
       estateSchedule: "rate(1 hour)",
-      organizationsEvents: "forward",
       hookRateLimit: 50,
       hookBurstLimit: 100,
       hookReservedConcurrency: 10,
@@ -233,6 +232,7 @@ describe("infra/names: resourceNames", () => {
     });
     expect(names.rules.organizationsForwarder).toBe("okta-aws-lifecycle-prod-forward-org-events");
     expect(names.estateTasks).toEqual({
+      coalesceEstateRun: "okta-aws-lifecycle-prod-estate-coalesce-estate-run",
       planEstateRun: "okta-aws-lifecycle-prod-estate-plan-estate-run",
       applyEstateDenies: "okta-aws-lifecycle-prod-estate-apply-estate-denies",
       applyEstateBatch: "okta-aws-lifecycle-prod-estate-apply-estate-batch",

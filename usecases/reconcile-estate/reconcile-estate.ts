@@ -185,6 +185,8 @@ export async function writeEstateEvidenceRecords(
     outcomes: ActionOutcome[];
     applied: boolean;
     trigger: Trigger;
+    /** The triggers of the runs folded into this one (core/dispatch/estate-window.ts). @default [] */
+    coalescedTriggers?: Trigger[];
     runStarted: string;
   },
 ): Promise<StoredEvidence[]> {
@@ -202,6 +204,7 @@ export async function writeEstateEvidenceRecords(
     createdAt: deps.now(),
     body: {
       trigger: run.trigger,
+      ...(run.coalescedTriggers?.length ? { coalescedTriggers: run.coalescedTriggers } : {}),
       truth: {
         okta: { groups: input.okta.groups.map((g) => g.name), users: input.okta.users.length },
         identityCenter: {

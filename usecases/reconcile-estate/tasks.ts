@@ -9,6 +9,7 @@ import type { Policy } from "../../core/policy/schema.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
 import { retryableTasks } from "../shared/dependency-unavailable.ts";
+import { type CoalesceEstateRunDeps, coalesceEstateRun } from "./coalesce-estate-run.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
 import { type EstateRunInput, parseEstateRunInput } from "./run-input.ts";
@@ -54,6 +55,8 @@ export function estateReconcileTasks(
     work: WorkStore;
     callsPerSecond: number;
     batchBudget: (b: ThrottleBudget) => EstateReconcileDeps["identityCenter"];
+    /** The coalescing windows of event-driven runs, and their length (core/dispatch/estate-window.ts). */
+    coalescing: CoalesceEstateRunDeps;
   },
 ): Record<EstateReconcileTask, (state: unknown) => Promise<unknown>> {
   const load = (key: string) => deps.work.get<StoredPlan>(key);
@@ -67,6 +70,7 @@ export function estateReconcileTasks(
       now: deps.now,
     });
   return retryableTasks("estate-reconcile", {
+    coalesceEstateRun: coalesceEstateRun(deps.coalescing),
     planEstateRun: async (raw: unknown) => {
       const state = parseEstateRunInput(raw);
       const runStarted = deps.now();
@@ -139,6 +143,7 @@ export function estateReconcileTasks(
           outcomes,
           applied: stored.plan.status === "ready",
           trigger: state.trigger,
+          coalescedTriggers: await deps.coalescing.windows.folded(state.runId),
           runStarted: stored.runStarted,
         },
       );
