@@ -6,6 +6,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
+import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
@@ -136,6 +137,11 @@ export interface LocalStackOptions {
   logStreamingLagMs?: number;
   /** Per-user coalescing window of joiner/mover runs (ms). @default 10000 */
   coalesceWindowMs?: number;
+  /**
+   * Local shortening of the estate coalescing window (ms): event-driven estate runs of one window fold
+   * into one (core/dispatch/estate-window.ts). AWS uses ESTATE_COALESCE_WINDOW_SECONDS. @default 1000
+   */
+  estateCoalesceWindowMs?: number;
   /**
    * How the stack's functions authenticate to the Okta emulator: `ssws` (the API token) or `oauth` (an
    * API Services app with a generated key pair, DPoP-bound tokens, per-function scopes). @default "ssws"
@@ -562,6 +568,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     work: new WorkStore({ s3: storage.s3, bucket: WORK_BUCKET }),
     callsPerSecond: ssoAdminTps,
     batchBudget: budgetedIdentityCenter,
+    coalescing: {
+      windows: new EstateWindows(table),
+      coalescing: { windowMs: options.estateCoalesceWindowMs ?? 1_000, settleMs: 100 },
+    },
   });
   machines.push({
     arn: ESTATE_RECONCILE_ARN,
