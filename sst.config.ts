@@ -14,6 +14,10 @@ export default $config({
     };
   },
   async run() {
+    // Every setting is read and checked, and the topology decided, before any resource is created.
+    const { resourceNames } = await import("./infra/names");
+    const { preflight } = await import("./infra/preflight");
+    const deployment = await preflight(process.env, resourceNames($app.name, $app.stage));
     const { evidenceBucket } = await import("./infra/evidence-bucket");
     const { readEvidenceSettings } = await import("./infra/evidence-settings");
     const evidence = evidenceBucket(readEvidenceSettings(process.env));
@@ -27,6 +31,7 @@ export default $config({
         writerEnvironment: { EVIDENCE_SIGNING_KEY_ID: evidence.signingKey.arn },
       },
       estateWorkflow: estateWorkflow(),
+      deployment,
     });
     return {
       ...pipeline,

@@ -179,6 +179,12 @@ export function alarms(targets: AlarmTargets) {
     "Denies in force found no room in a management-account permission set's inline policy (10,240 characters): sessions there are not denied for the users the evidence names.",
   );
   userRunSignal(
+    "DenyPlacementsSkipped",
+    signals.skipped,
+    1,
+    "A user run left a Deny placement out: SCPs are disabled on the organization's root (no Deny in member accounts), or, in a delegated-admin deployment, the management component is not installed (no Deny in the management account). Access was removed; the evidence's deny-placement-skipped finding says what to do.",
+  );
+  userRunSignal(
     "RevocationRate",
     signals.revocations,
     ALARM_THRESHOLDS.revocationsPerFiveMinutes,

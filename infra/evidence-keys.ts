@@ -13,6 +13,12 @@ import type { PermissionFacts, RoleKey } from "./permissions.ts";
  * evidence unreadable, and deleting the signing key would leave past signatures without an owner
  * (their public key stays verifiable only if it was exported).
  *
+ * Their aliases are not retained: an alias name is unique per account and Region, so a retained
+ * `alias/okta-aws-lifecycle-<stage>-evidence` would make the next deploy of the stage fail after
+ * `sst remove` (AlreadyExistsException). The alias is a convenience; the retained keys stay usable by
+ * their ARN (the deploy output, and the retained bucket's encryption configuration), and a redeploy
+ * points the alias at its own new keys.
+ *
  * The signing key's policy names the roles that may sign, which exist only once the pipeline is built:
  * `restrictEvidenceSigning` sets it then (infra/lifecycle-stack.ts).
  */
@@ -31,7 +37,7 @@ export function evidenceKeys() {
   new aws.kms.Alias(
     "EvidenceEncryptionKeyAlias",
     { name: `alias/okta-aws-lifecycle-${$app.stage}-evidence`, targetKeyId: encryption.keyId },
-    { retainOnDelete: true },
+    // Not retained: see above.
   );
 
   const signing = new aws.kms.Key(
@@ -44,11 +50,10 @@ export function evidenceKeys() {
     },
     { retainOnDelete: true },
   );
-  new aws.kms.Alias(
-    "EvidenceSigningKeyAlias",
-    { name: `alias/okta-aws-lifecycle-${$app.stage}-evidence-signing`, targetKeyId: signing.keyId },
-    { retainOnDelete: true },
-  );
+  new aws.kms.Alias("EvidenceSigningKeyAlias", {
+    name: `alias/okta-aws-lifecycle-${$app.stage}-evidence-signing`,
+    targetKeyId: signing.keyId,
+  });
 
   return { encryption, signing };
 }

@@ -18,8 +18,9 @@ import { logStreaming } from "./log-streaming.ts";
 import { checkMembershipSync } from "./membership-sync.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "./names.ts";
 import { organizationsForwarding } from "./organizations-forwarding.ts";
-import { policyLocationValue, readDeploymentParameters } from "./parameters.ts";
+import { policyLocationValue } from "./parameters.ts";
 import type { PermissionFacts } from "./permissions.ts";
+import type { Preflight } from "./preflight.ts";
 import { revocationScpSlots } from "./revocation-scp-slots.ts";
 import { secrets as createSecrets } from "./secrets.ts";
 import { tables as createTables } from "./tables.ts";
@@ -41,9 +42,14 @@ export function lifecycleStack(options: {
   evidence: EvidenceOutputs;
   /** workflows/estate-reconcile.ts, once it exists (infra/estate-reconcile.ts). */
   estateWorkflow?: EstateReconcileWorkflow;
-  env?: Record<string, string | undefined>;
+  /** The parameters and topology infra/topology.ts `preflight` read and checked before any resource. */
+  deployment: Preflight;
 }) {
-  const parameters = readDeploymentParameters(options.env ?? process.env);
+  const { topology } = options.deployment;
+  const parameters = {
+    ...options.deployment.parameters,
+    organizationsEvents: topology.organizationsEvents,
+  };
   checkMembershipSync(parameters, (path) => readFileSync(path, "utf8"));
   const names = resourceNames($app.name, $app.stage);
   const discovered = discoverFacts(parameters);
@@ -79,6 +85,15 @@ export function lifecycleStack(options: {
     ...(parameters.logStreamingSource ? { logStreamingSource: parameters.logStreamingSource } : {}),
     revocationScpIds: d.revocationScpIds,
     membershipSync: parameters.membershipSync,
+    topology: topology.topology,
+    ...(topology.managementComponent
+      ? {
+          managementComponent: {
+            roleArn: topology.managementComponent.roleArn,
+            externalId: topology.managementComponent.externalId,
+          },
+        }
+      : {}),
   }));
 
   const secrets = createSecrets(names, parameters.oktaClientId);
@@ -164,6 +179,17 @@ export function lifecycleStack(options: {
     alarmTopic: topic.arn,
     instanceArn: discovered.identityCenter.apply((ic) => ic.instanceArn),
     identityStoreId: discovered.identityCenter.apply((ic) => ic.identityStoreId),
+    /** Where the stack runs (core/topology.ts), for `doctor`. */
+    topology: topology.topology,
+    /** delegated-admin: the management component's role and external id (its template's parameters). */
+    ...(topology.managementComponent
+      ? {
+          managementComponentRoleArn: topology.managementComponent.roleArn,
+          managementComponentExternalId: topology.managementComponent.externalId,
+          managementComponentRoleName: topology.managementComponent.roleName,
+          managementComponentRolePath: topology.managementComponent.rolePath,
+        }
+      : {}),
     /** The revocation SCP slots (the CLI's `doctor` and `reconcile` may be given them). */
     revocationScpIds: scpSlots.ids.apply((ids) => ids.join(",")),
   };

@@ -17,13 +17,14 @@ import {
   ORGANIZATIONS_EVENTS_REGION,
   organizationsForwardingPattern,
 } from "./organizations-events.ts";
-import type { DeploymentParameters } from "./parameters.ts";
+import type { DeploymentParameters, OrganizationsEventsMode } from "./parameters.ts";
 import { organizationsEventsBusPolicy, type PermissionFacts, resourcePolicyDocument } from "./permissions.ts";
 import { leastPrivilegeRole } from "./roles.ts";
 
 export function organizationsForwarding(deps: {
   names: ResourceNames;
-  parameters: DeploymentParameters;
+  /** The mode is decided by then (infra/topology.ts: from the topology when unset). */
+  parameters: DeploymentParameters & { organizationsEvents: OrganizationsEventsMode };
   facts: $util.Output<PermissionFacts>;
   bus: aws.cloudwatch.EventBus;
 }) {

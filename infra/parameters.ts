@@ -5,6 +5,8 @@
  * (infra/secrets.ts). docs/deploy.md lists every variable.
  */
 
+import { TOPOLOGIES, type Topology } from "../core/topology.ts";
+
 /** Where the access policy comes from: bundled with the functions, or an S3 object read at run time. */
 export type PolicyLocation = { kind: "bundled"; path: string } | { kind: "s3"; bucket: string; key: string };
 
@@ -50,8 +52,21 @@ export interface DeploymentParameters {
   pollMinutes: number;
   /** The estate reconcile's schedule expression. @default "rate(1 hour)" */
   estateSchedule: string;
-  /** How Organizations account events reach the estate triggers. @default "forward" */
-  organizationsEvents: OrganizationsEventsMode;
+  /**
+   * Where the stack runs (core/topology.ts). Unset: decided from the deploying account
+   * (infra/topology.ts: the management account's own id -> `management`, any other -> `delegated-admin`).
+   */
+  topology?: Topology;
+  /**
+   * How Organizations account events reach the estate triggers. Unset: from the topology
+   * (`management` -> `forward`, `delegated-admin` -> `external`; infra/topology.ts).
+   */
+  organizationsEvents?: OrganizationsEventsMode;
+  /**
+   * The external id the pipeline presents when it assumes the management component's role
+   * (delegated-admin only). Unset: `<app>-<stage>-<stack account>` (infra/topology.ts).
+   */
+  managementExternalId?: string;
   /** Okta Log Streaming partner event source; the partner bus rule exists only when set. */
   logStreamingSource?: string;
   /** Subscribed to the alarm topic when set. */
@@ -170,6 +185,18 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     "an EventBridge Scheduler expression like rate(1 hour)",
   );
   const rootId = matching("OAL_ROOT_ID", /^r-[0-9a-z]{4,32}$/, "an organization root id (r-...)");
+  const topology =
+    get("OAL_TOPOLOGY") === undefined ? undefined : oneOf("OAL_TOPOLOGY", TOPOLOGIES, "management");
+  const organizationsEvents =
+    get("OAL_ORGANIZATIONS_EVENTS") === undefined
+      ? undefined
+      : oneOf("OAL_ORGANIZATIONS_EVENTS", ORGANIZATIONS_EVENTS_MODES, "off");
+  // sts:AssumeRole's ExternalId: 2 to 1,224 of [\w+=,.@:/-].
+  const managementExternalId = matching(
+    "OAL_MANAGEMENT_EXTERNAL_ID",
+    /^[\w+=,.@:/-]{2,1224}$/,
+    "an external id (2 to 1,224 letters, digits and +=,.@:/-)",
+  );
   const parameters: DeploymentParameters = {
     oktaOrgUrl: oktaOrgUrl ?? "",
     ...(oktaClientId ? { oktaClientId } : {}),
@@ -182,7 +209,9 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     holdSeconds: hold,
     pollMinutes: positive("OAL_POLL_MINUTES", 5, 60),
     estateSchedule: estateSchedule ?? "rate(1 hour)",
-    organizationsEvents: oneOf("OAL_ORGANIZATIONS_EVENTS", ORGANIZATIONS_EVENTS_MODES, "forward"),
+    ...(topology ? { topology } : {}),
+    ...(organizationsEvents ? { organizationsEvents } : {}),
+    ...(managementExternalId ? { managementExternalId } : {}),
     ...(logStreamingSource ? { logStreamingSource } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     hookRateLimit: positive("OAL_HOOK_RATE_LIMIT", 50, 10_000),

@@ -9,6 +9,7 @@
  * and then the grant says why in `wildcard` (the test refuses a wildcard without a reason, and a bare
  * `"*"` resource unless every action in the grant is one AWS authorizes on no resource type).
  */
+import type { Topology } from "../core/topology.ts";
 import { estateEventTriggers, ORGANIZATIONS_SOURCE } from "../workflows/estate-triggers.ts";
 import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
@@ -81,6 +82,14 @@ export interface PermissionFacts {
   revocationScpIds: string[];
   /** `OAL_MEMBERSHIP_SYNC`: the workflows may add group memberships (the policy's `membershipSync`). */
   membershipSync: boolean;
+  /**
+   * Where the stack runs (core/topology.ts, infra/topology.ts). `management`: the roles that provision
+   * in the management account also get the IAM actions that takes; `delegated-admin`: the Deny tasks may
+   * assume the management component. Unset: neither (tests of the topology-free grants).
+   */
+  topology?: Topology;
+  /** delegated-admin: the management component's role (infra/templates/management-component.yaml). */
+  managementComponent?: { roleArn: string; externalId: string };
 }
 
 /** Role keys: Lambda roles are keyed like their function (infra/names.ts). */
@@ -309,6 +318,123 @@ function managementAccountInlinePolicies(f: PermissionFacts, write: boolean): Gr
   ];
 }
 
+/**
+ * What provisioning permission sets in the management account takes from the caller. Identity Center's
+ * service-linked role creates and updates the `AWSReservedSSO_*` roles and the `AWSSSO_*` SAML provider in
+ * every account but the management account: its policy (AWSSSOServiceRolePolicy, statements
+ * IAMRoleProvisioningActions and IAMSAMLProviderCreationAction) carries `StringNotEquals
+ * aws:PrincipalOrgMasterAccountId: ${aws:PrincipalAccount}`. There the caller's own permissions do (the
+ * user guide's "Delegate who can assign single sign-on access ... in the management account": the
+ * AWSSSOMasterAccountAdministrator and IAMFullAccess managed policies). These are the role and provider
+ * actions of AWSSSOServiceRolePolicy, on the management account's reserved roles and provider only.
+ */
+function managementAccountProvisioning(p: string, managementAccountId: string): Grant[] {
+  const reservedRoles = `arn:${p}:iam::${managementAccountId}:role/aws-reserved/sso.amazonaws.com/*`;
+  return [
+    {
+      sid: "ProvisionReservedSsoRolesInManagementAccount",
+      actions: [
+        "iam:CreateRole",
+        "iam:GetRole",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:DeleteRole",
+      ],
+      resources: [reservedRoles],
+      wildcard:
+        "Identity Center names each permission set's role `AWSReservedSSO_<set>_<random>` under this path, " +
+        "in the management account only.",
+    },
+    {
+      sid: "ProvisionSsoSamlProviderInManagementAccount",
+      actions: ["iam:CreateSAMLProvider", "iam:GetSAMLProvider", "iam:UpdateSAMLProvider"],
+      resources: [`arn:${p}:iam::${managementAccountId}:saml-provider/AWSSSO_*`],
+      wildcard: "Identity Center names its SAML provider `AWSSSO_<random>_DO_NOT_DELETE`.",
+    },
+  ];
+}
+
+/** In a management-account deployment, the caller's IAM actions provisioning there takes; else none. */
+function provisioningInManagementAccount(f: PermissionFacts): Grant[] {
+  return f.topology === "management" ? managementAccountProvisioning(f.partition, f.managementAccountId) : [];
+}
+
+/** In a delegated-admin deployment, assuming the management component's role; else none. */
+function assumeManagementComponent(f: PermissionFacts): Grant[] {
+  if (f.topology !== "delegated-admin" || f.managementComponent === undefined) return [];
+  return [
+    {
+      sid: "AssumeManagementComponent",
+      actions: ["sts:AssumeRole"],
+      resources: [f.managementComponent.roleArn],
+    },
+  ];
+}
+
+/**
+ * The management component's own policy (infra/templates/management-component.json, deployed in the
+ * management account): the management-account part of a revocation, nothing else. It reads which
+ * permission sets are provisioned there, rewrites the inline policy of those tagged as such, and
+ * re-provisions them there, with the IAM actions that takes in the management account.
+ */
+export function managementComponentGrants(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "ReadPermissionSetNames",
+      actions: ["sso:ListPermissionSets", "sso:DescribePermissionSet"],
+      resources: [a.instance, a.permissionSets],
+      wildcard: PERMISSION_SETS_WHY,
+    },
+    ...managementAccountInlinePolicies(f, true),
+    {
+      sid: "ReprovisionInManagementAccount",
+      actions: ["sso:ProvisionPermissionSet"],
+      resources: [a.instance, a.permissionSets, a.account(f.managementAccountId)],
+      wildcard: PERMISSION_SETS_WHY,
+    },
+    {
+      sid: "PollProvisioning",
+      actions: ["sso:DescribePermissionSetProvisioningStatus"],
+      resources: [a.instance],
+    },
+    ...managementAccountProvisioning(f.partition, f.managementAccountId),
+  ];
+}
+
+/**
+ * Who may assume the management component: the pipeline's roles (by their IAM path, in the pipeline's
+ * account) presenting the deployment's external id.
+ */
+export function managementComponentTrustPolicy(
+  f: PermissionFacts & { managementComponent: { externalId: string } },
+) {
+  return {
+    Version: "2012-10-17" as const,
+    Statement: [
+      {
+        Sid: "OktaAwsLifecyclePipelineRoles",
+        Effect: "Allow" as const,
+        Principal: { AWS: `arn:${f.partition}:iam::${f.accountId}:root` },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "sts:ExternalId": f.managementComponent.externalId },
+          ArnLike: { "aws:PrincipalArn": `arn:${f.partition}:iam::${f.accountId}:role${f.names.rolePath}*` },
+        },
+      },
+    ],
+  };
+}
+
 function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
   return [
     statePartition(f, "UseDenyLedger", ledgerActions, [denyLedger]),
@@ -316,6 +442,7 @@ function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
     statePartition(f, "HoldRevocationLease", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [locks]),
     ...writeRevocationScps(f),
     ...managementAccountInlinePolicies(f, true),
+    ...assumeManagementComponent(f),
   ];
 }
 
@@ -474,6 +601,8 @@ function userReconcileWorkflow(f: PermissionFacts): Grant[] {
     },
     // Membership sync (SCIM lag repair), only when the deployment says the policy owns it.
     ...addGroupMemberships(f),
+    // Re-provisioning and assignment deletions in the management account, when the stack is there.
+    ...provisioningInManagementAccount(f),
     ...workflowObservability(),
   ];
 }
@@ -605,6 +734,7 @@ function estateReconcileTask(f: PermissionFacts): Grant[] {
       // ListPermissionSetsProvisionedToAccount is granted on every account above.
       (g) => g.sid !== "ListManagementAccountPermissionSets",
     ),
+    ...provisioningInManagementAccount(f),
     ...writeEvidence(f),
     // usecases/reconcile-estate/coalesce-estate-run.ts: claim a window, fold a run into it, list them.
     statePartition(

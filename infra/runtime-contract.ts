@@ -19,6 +19,7 @@ export const RUNTIME_CONTRACT = {
     revocations: "Revocations",
     partial: "PartialRevocations",
     dropped: "DeniesDropped",
+    skipped: "DenyPlacementsSkipped",
   },
   /** adapters/state-table.ts `STATE_TABLE_KEYS`; `ttl` is only set on items meant to expire. */
   stateTable: { partitionKey: "pk", sortKey: "sk", ttlAttribute: "ttl" },

@@ -37,6 +37,10 @@ export function userReconcileEnvironment(deps: UserReconcileDeps): Record<string
     INSTANCE_ARN: deps.facts.apply((f) => f.instanceArn),
     IDENTITY_STORE_ID: deps.facts.apply((f) => f.identityStoreId),
     MANAGEMENT_ACCOUNT_ID: deps.facts.apply((f) => f.managementAccountId),
+    // Where the stack runs (infra/topology.ts); delegated-admin: the management component to assume.
+    TOPOLOGY: deps.facts.apply((f) => f.topology ?? "management"),
+    MANAGEMENT_ROLE_ARN: deps.facts.apply((f) => f.managementComponent?.roleArn ?? ""),
+    MANAGEMENT_EXTERNAL_ID: deps.facts.apply((f) => f.managementComponent?.externalId ?? ""),
     HOLD_SECONDS: String(deps.parameters.holdSeconds),
     POLICY_LOCATION: policyLocationValue(deps.parameters.policy),
     REVOCATION_SCP_IDS: deps.facts.apply((f) => f.revocationScpIds.join(",")),

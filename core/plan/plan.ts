@@ -64,6 +64,12 @@ export type FindingKind =
   | "identity-conflict"
   | "identity-unmatched"
   | "deny-dropped"
+  /** A Deny placement left out by design: SCPs disabled, or no management component (core/topology.ts). */
+  | "deny-placement-skipped"
+  /** An assignment whose user or group the identity store no longer holds (core/plan/orphaned-assignments.ts). */
+  | "orphaned-assignment"
+  /** A user without a UserName or a group without a DisplayName: skipped, as nothing can match it to Okta. */
+  | "unnamed-identity-store-entry"
   /** A compromise signal was handled: what it ended, or why it ended nothing (core/plan/plan-compromise.ts). */
   | "compromise-signal";
 

@@ -22,6 +22,7 @@ import type { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-bu
 import { retryableByWorkflow } from "../../usecases/shared/dependency-unavailable.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { lambdaDeadline, type RemainingTime } from "../shared/invocation-deadline.ts";
+import { managementAccountAccess } from "../shared/management-account-access.ts";
 import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
 import { readPolicy } from "../shared/policy-location.ts";
 import { readConfig } from "../shared/read-config.ts";
@@ -85,6 +86,10 @@ async function build() {
       identityCenter,
       instanceArn: config.INSTANCE_ARN,
       managementAccountId: config.MANAGEMENT_ACCOUNT_ID,
+      managementAccess: managementAccountAccess(config, {
+        instanceArn: config.INSTANCE_ARN,
+        identityStoreId: config.IDENTITY_STORE_ID,
+      }),
       now,
     },
     evidence: new EvidenceStore({

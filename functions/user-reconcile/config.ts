@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { topologyEnvFields } from "../shared/management-account-access.ts";
 
 /**
  * The environment of the user-reconcile task functions (set by infra/user-reconcile.ts). Every task
@@ -27,6 +28,8 @@ export const userReconcileConfigSchema = z.object({
     .transform((ids) => ids.split(",")),
   /** The KMS key that signs the daily evidence manifests; unset: records are indexed, not signed. */
   EVIDENCE_SIGNING_KEY_ID: z.string().min(1).optional(),
+  /** Where the stack runs, and the management component to assume in a delegated-admin deployment. */
+  ...topologyEnvFields,
 });
 
 export type UserReconcileConfig = z.output<typeof userReconcileConfigSchema>;

@@ -36,6 +36,7 @@ import {
   lambdaDeadline,
   type RemainingTime,
 } from "../shared/invocation-deadline.ts";
+import { managementAccountAccess } from "../shared/management-account-access.ts";
 import type { UserReconcileConfig } from "./config.ts";
 
 /** The AWS clients the tasks use (created once per function instance, on first use). */
@@ -147,6 +148,10 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       instanceArn: config.INSTANCE_ARN,
       identityStoreId: config.IDENTITY_STORE_ID,
       managementAccountId: config.MANAGEMENT_ACCOUNT_ID,
+      managementAccess: managementAccountAccess(config, {
+        instanceArn: config.INSTANCE_ARN,
+        identityStoreId: config.IDENTITY_STORE_ID,
+      }),
       // The policy's hold, never shorter than the deployment's (at least the longest session).
       holdMs: Math.max(durationMs(policy.revocation.hold), config.HOLD_SECONDS * 1000),
       membershipSync: policy.ownership.membershipSync,

@@ -41,6 +41,7 @@ function configFor(policyLocation: string) {
     INSTANCE_ARN: stack.emulators.identityCenter.instanceArn,
     IDENTITY_STORE_ID: stack.emulators.identityCenter.identityStoreId,
     MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
+    TOPOLOGY: "management",
     HOLD_SECONDS: "43200",
     POLICY_LOCATION: policyLocation,
     REVOCATION_SCP_IDS: stack.endpoints.revocationScpIds.join(","),

@@ -85,4 +85,23 @@ describe("infra: the evidence bucket (issue 5 settings)", () => {
       paths: ["*"],
     });
   });
+
+  it("keeps the KMS keys on removal but not their aliases, so a redeploy after `sst remove` can name its own", () => {
+    // Prepare: what the deploy declared
+    const keys = declared.filter((d) => d.type === "aws.kms.Key");
+    const aliases = declared.filter((d) => d.type === "aws.kms.Alias");
+
+    // Assess: keys retained (the locked evidence stays readable), aliases named per stage and not retained
+    expect(keys.map((k) => k.opts?.retainOnDelete)).toEqual([true, true]);
+    expect(aliases.map((a) => a.args.name)).toEqual([
+      "alias/okta-aws-lifecycle-test-evidence",
+      "alias/okta-aws-lifecycle-test-evidence-signing",
+    ]);
+    for (const alias of aliases) expect(alias.opts?.retainOnDelete, alias.name).toBeFalsy();
+    // Nothing this module retains carries a fixed name that the next deploy of the stage would create again.
+    const retainedWithFixedNames = declared.filter(
+      (d) => d.opts?.retainOnDelete === true && typeof d.args.name === "string",
+    );
+    expect(retainedWithFixedNames.map((d) => `${d.type} ${d.name}`)).toEqual([]);
+  });
 });

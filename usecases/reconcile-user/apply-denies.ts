@@ -16,7 +16,7 @@ export function applyDenies(deps: EnforceDeniesDeps) {
       for (const entry of await deps.ledger.list())
         if (lifting.has(denyKey(entry.deny))) await deps.ledger.remove(entry.denyId);
     }
-    const enforced = await enforceDenies(deps);
+    const enforced = await enforceDenies(deps, { runId: state.runId });
     return {
       ...(denyIds.length > 0 ? { denyIds } : {}),
       inForceAt: enforced.at,
@@ -25,6 +25,8 @@ export function applyDenies(deps: EnforceDeniesDeps) {
       reprovisions: enforced.reprovisions,
       failures: enforced.failures,
       dropped: enforced.dropped,
+      managementProvisioning: enforced.managementProvisioning,
+      skipped: enforced.skipped,
     };
   };
 }

@@ -5,7 +5,12 @@ import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { fitInlineDenies } from "../../core/revocation/fit-inline-denies.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
-import type { DroppedDeny, PlacementFailure, Reprovision } from "./run-state.ts";
+import {
+  type ManagementAccountAccess,
+  type ManagementAccountPort,
+  ManagementComponentUnavailableError,
+} from "./management-account-access.ts";
+import type { DroppedDeny, OperationOutcome, PlacementFailure, Reprovision } from "./run-state.ts";
 
 export interface EnforceDeniesDeps {
   ledger: DenyLedger;
@@ -16,7 +21,17 @@ export interface EnforceDeniesDeps {
   instanceArn: string;
   /** SCPs never apply to the management account, so its permission sets carry the Denies inline. */
   managementAccountId: string | undefined;
+  /** How the management account is reached (core/topology.ts). @default { kind: "direct" } */
+  managementAccess?: ManagementAccountAccess;
+  /** Between status polls of a re-provision the task makes itself (through the component). @default 1000 */
+  provisionPollMs?: number;
   now: () => string;
+}
+
+/** Why a Deny placement was left out by design rather than refused (each is a finding, and alarmed). */
+export interface SkippedPlacement {
+  placement: "scp" | "management-account";
+  reason: string;
 }
 
 /**
@@ -26,24 +41,28 @@ export interface EnforceDeniesDeps {
  * that put the inline change in force, with what could not be placed. Used both to add and to lift a
  * Deny: the result is always the ledger.
  */
-export async function enforceDenies(deps: EnforceDeniesDeps) {
+export async function enforceDenies(deps: EnforceDeniesDeps, context: { runId?: string } = {}) {
   // Runs for different users enforce at the same time and each writes the whole set: the lease keeps
   // one writer at a time, and each writer renders the ledger it reads under the lease, so it holds
   // every Deny recorded before it (a run records its Deny before enforcing). Within the lease, write
   // again if the ledger changed meanwhile: a run may have recorded a Deny while this one wrote.
-  return deps.lock.withLease("revocation", () => enforceUnderLease(deps));
+  return deps.lock.withLease("revocation", () => enforceUnderLease(deps, context.runId ?? "run"));
 }
 
-async function enforceUnderLease(deps: EnforceDeniesDeps) {
+async function enforceUnderLease(deps: EnforceDeniesDeps, runId: string) {
   let written = "";
-  let result: Pass = { scpPolicyIds: [], overflow: 0, reprovisions: [], failures: [], dropped: [] };
+  let result: Pass = emptyPass();
   for (let round = 0; round < 5; round++) {
     const now = deps.now();
     const inForce = (await deps.ledger.list()).map((l) => l.deny).filter((d) => denyInForce(d, now));
     const key = JSON.stringify(inForce);
     if (key === written) break;
-    const pass = await writeDenies(deps, inForce);
-    result = { ...pass, reprovisions: dedupe([...result.reprovisions, ...pass.reprovisions]) };
+    const pass = await writeDenies(deps, inForce, runId);
+    result = {
+      ...pass,
+      reprovisions: dedupe([...result.reprovisions, ...pass.reprovisions]),
+      managementProvisioning: [...result.managementProvisioning, ...pass.managementProvisioning],
+    };
     written = key;
   }
   return { ...result, at: deps.now() };
@@ -57,10 +76,36 @@ function dedupe(reprovisions: Reprovision[]): Reprovision[] {
 interface Pass {
   scpPolicyIds: string[];
   overflow: number;
+  /** Re-provisions left to the workflow (the pipeline's own role may make them). */
   reprovisions: Reprovision[];
+  /** Re-provisions made through the management component, polled to completion by the task. */
+  managementProvisioning: OperationOutcome[];
   failures: PlacementFailure[];
   dropped: DroppedDeny[];
+  skipped: SkippedPlacement[];
 }
+
+const emptyPass = (): Pass => ({
+  scpPolicyIds: [],
+  overflow: 0,
+  reprovisions: [],
+  managementProvisioning: [],
+  failures: [],
+  dropped: [],
+  skipped: [],
+});
+
+/**
+ * SCPs disabled on the root (Organizations API reference, AttachPolicy: PolicyTypeNotEnabledException;
+ * "Disabling a policy type": every SCP is detached). The slots can be written but not attached: no SCP
+ * Deny is in force in member accounts. The management account's inline Deny still is; sessions in
+ * member accounts end when they expire, and assignments and memberships are removed as usual.
+ */
+const SCPS_DISABLED =
+  "service control policies are disabled on the organization's root: the Deny is not in force in member " +
+  "accounts (their live sessions end when they expire, at most the session duration); access was removed and " +
+  "the management account's inline Deny applies. Enable SCPs (aws organizations enable-policy-type --root-id " +
+  "<root> --policy-type SERVICE_CONTROL_POLICY) and the next run places the Deny";
 
 /**
  * Writes the Denies in force into the SCPs and the management account's inline policies. One
@@ -68,30 +113,51 @@ interface Pass {
  * reported, and the run goes on to remove access, verify and write evidence. A transient failure is
  * rethrown so the workflow retries the whole (idempotent) write.
  */
-async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[]): Promise<Pass> {
-  const pass: Pass = { scpPolicyIds: [], overflow: 0, reprovisions: [], failures: [], dropped: [] };
+async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId: string): Promise<Pass> {
+  const pass = emptyPass();
   await placeOrReport(pass, "scp", "revocation SCPs", async () => {
-    const scp = await deps.scps.writeRevocationScps(inForce);
-    pass.scpPolicyIds = scp.policyIds;
-    pass.overflow = scp.overflow.length;
+    try {
+      const scp = await deps.scps.writeRevocationScps(inForce);
+      pass.scpPolicyIds = scp.policyIds;
+      pass.overflow = scp.overflow.length;
+    } catch (error) {
+      if ((error as { name?: string }).name !== "PolicyTypeNotEnabledException") throw error;
+      pass.skipped.push({ placement: "scp", reason: SCPS_DISABLED });
+    }
   });
   const accountId = deps.managementAccountId;
   if (accountId === undefined) return pass;
+  const access = deps.managementAccess ?? { kind: "direct" };
+  let management: ManagementAccountPort | undefined;
+  if (access.kind === "component") {
+    try {
+      management = await access.connect(runId);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      const unavailable =
+        error instanceof ManagementComponentUnavailableError
+          ? error
+          : new ManagementComponentUnavailableError(access.roleArn, { cause: error });
+      pass.skipped.push({ placement: "management-account", reason: unavailable.message });
+      return pass;
+    }
+  }
+  const ic = management ?? deps.identityCenter;
   const [provisioned, permissionSets] = await Promise.all([
-    deps.identityCenter.listProvisionedPermissionSets(accountId),
-    deps.identityCenter.listPermissionSets(),
+    ic.listProvisionedPermissionSets(accountId),
+    ic.listPermissionSets(),
   ]);
   const names = new Map(permissionSets.map((p) => [p.arn, p.name]));
   for (const { permissionSetArn } of provisioned) {
     await placeOrReport(pass, "inline", permissionSetArn, async () => {
-      const current = await deps.identityCenter.getInlinePolicy(permissionSetArn);
+      const current = await ic.getInlinePolicy(permissionSetArn);
       const permissionSetName = names.get(permissionSetArn) ?? permissionSetArn;
       const fit = fitInlineDenies(current, inForce, { permissionSetName, accountId });
       for (const deny of fit.dropped)
         pass.dropped.push({ placement: "inline", target: permissionSetArn, deny });
       if (fit.document === current) return;
-      if (fit.document === null) await deps.identityCenter.deleteInlinePolicy(permissionSetArn);
-      else await deps.identityCenter.putInlinePolicy(permissionSetArn, fit.document);
+      if (fit.document === null) await ic.deleteInlinePolicy(permissionSetArn);
+      else await ic.putInlinePolicy(permissionSetArn, fit.document);
       pass.reprovisions.push({
         InstanceArn: deps.instanceArn,
         PermissionSetArn: permissionSetArn,
@@ -100,7 +166,42 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[]): Promi
       });
     });
   }
+  if (management !== undefined) {
+    // The workflow's role may not provision there: the task does it with the component, and waits.
+    const component = management;
+    pass.managementProvisioning = await Promise.all(
+      pass.reprovisions.map((r) => provisionAndWait(component, r, deps.provisionPollMs ?? 1000)),
+    );
+    pass.reprovisions = [];
+  }
   return pass;
+}
+
+/** Re-provisions one set to the management account and polls it to the end (about a second in AWS). */
+async function provisionAndWait(
+  ic: ManagementAccountPort,
+  r: Reprovision,
+  pollMs: number,
+): Promise<OperationOutcome> {
+  const report = { accountId: r.TargetId, permissionSetArn: r.PermissionSetArn };
+  try {
+    const { requestId } = await ic.provisionPermissionSet(r.PermissionSetArn, r.TargetId);
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      const progress = await ic.provisioningStatus(requestId);
+      if (progress.status === "SUCCEEDED") return { status: "SUCCEEDED", requestId, ...report };
+      if (progress.status === "FAILED")
+        return { status: "FAILED", requestId, detail: { FailureReason: progress.failureReason }, ...report };
+    }
+  } catch (error) {
+    if (isTransient(error)) throw error;
+    const e = error as { name?: string; message?: string };
+    return {
+      status: "FAILED",
+      error: { Error: e.name ?? "Error", Cause: e.message ?? String(error) },
+      ...report,
+    };
+  }
 }
 
 async function placeOrReport(

@@ -5,7 +5,12 @@ import { need, type UserRunState } from "./run-state.ts";
 export function liftDenies(deps: EnforceDeniesDeps) {
   return async (state: UserRunState) => {
     for (const denyId of need(need(state.deny, "deny").denyIds, "deny ids")) await deps.ledger.remove(denyId);
-    const enforced = await enforceDenies(deps);
-    return { liftedAt: enforced.at, reprovisions: enforced.reprovisions };
+    const enforced = await enforceDenies(deps, { runId: state.runId });
+    return {
+      liftedAt: enforced.at,
+      reprovisions: enforced.reprovisions,
+      managementProvisioning: enforced.managementProvisioning,
+      skipped: enforced.skipped,
+    };
   };
 }

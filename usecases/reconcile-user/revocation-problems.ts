@@ -42,6 +42,15 @@ export function revocationProblems(
         "(10,240 characters): sessions of that permission set in the management account are not denied",
       subject: { userId: d.deny.userId, permissionSetArn: d.target },
     });
+  for (const s of state.deny?.skipped ?? [])
+    findings.push({
+      kind: "deny-placement-skipped",
+      message: s.reason,
+      subject: {
+        placement: s.placement,
+        ...(state.truth?.identityCenter.userId ? { userId: state.truth.identityCenter.userId } : {}),
+      },
+    });
   const sessionsFailed =
     state.oktaSessions?.failed ?? (state.oktaSessionsError && errorText(state.oktaSessionsError));
   if (sessionsFailed)

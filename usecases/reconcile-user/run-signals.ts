@@ -10,6 +10,11 @@ export const USER_RUN_SIGNAL_METRICS = {
   partial: "PartialRevocations",
   /** Runs that found Denies in force with no room where they belong (each is a finding in evidence). */
   dropped: "DeniesDropped",
+  /**
+   * Runs that left a Deny placement out by design: SCPs disabled on the root, or the management
+   * component not installed in a delegated-admin deployment (each is a finding in evidence).
+   */
+  skipped: "DenyPlacementsSkipped",
 } as const;
 
 export type UserRunSignal = (typeof USER_RUN_SIGNAL_METRICS)[keyof typeof USER_RUN_SIGNAL_METRICS];
@@ -24,11 +29,18 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
   if (state.plan.decision === "unverifiable") signals.push(USER_RUN_SIGNAL_METRICS.unverifiable);
   if (state.plan.decision === "revoke") signals.push(USER_RUN_SIGNAL_METRICS.revocations);
   if ((state.deny?.dropped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
+  if ((state.deny?.skipped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.skipped);
   const partial =
     state.denyError !== undefined ||
     (state.deny?.failures ?? []).length > 0 ||
     state.oktaSessions?.failed !== undefined ||
-    [state.denyProvisioning, state.deletions, state.removals, state.additions].some(failed);
+    [
+      state.deny?.managementProvisioning,
+      state.denyProvisioning,
+      state.deletions,
+      state.removals,
+      state.additions,
+    ].some(failed);
   if (partial) signals.push(USER_RUN_SIGNAL_METRICS.partial);
   return signals;
 }

@@ -53,6 +53,16 @@ export interface DenyApplied {
   failures?: PlacementFailure[];
   /** Denies that did not fit where they belong; each is a finding and raises the partial alarm. @default [] */
   dropped?: DroppedDeny[];
+  /**
+   * Re-provisions in the management account made through the management component (delegated-admin),
+   * polled to the end by the task. @default []
+   */
+  managementProvisioning?: OperationOutcome[];
+  /**
+   * Placements left out by design: SCPs disabled on the root, or the management component not installed
+   * (delegated-admin). Each is a finding and raises the skipped-placement alarm. @default []
+   */
+  skipped?: { placement: "scp" | "management-account"; reason: string }[];
 }
 
 export interface Verification {
@@ -77,7 +87,12 @@ export interface UserRunState extends UserReconcileInput {
   oktaSessionsError?: { Error?: string; Cause?: string };
   verification?: Verification;
   evidence?: StoredEvidence;
-  lift?: { liftedAt: string; reprovisions: Reprovision[] };
+  lift?: {
+    liftedAt: string;
+    reprovisions: Reprovision[];
+    managementProvisioning?: OperationOutcome[];
+    skipped?: { placement: "scp" | "management-account"; reason: string }[];
+  };
   liftProvisioning?: OperationOutcome[];
 }
 

@@ -17,6 +17,7 @@ import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { applyDenies } from "./apply-denies.ts";
 import { clearOktaSessions } from "./clear-okta-sessions.ts";
 import { liftDenies } from "./lift-denies.ts";
+import type { ManagementAccountAccess } from "./management-account-access.ts";
 import { planUserRunTask } from "./plan-user-run-task.ts";
 import { readUserTruth } from "./read-user-truth.ts";
 import type { UserRunState } from "./run-state.ts";
@@ -34,6 +35,8 @@ export interface UserReconcileDeps {
   instanceArn: string;
   identityStoreId: string;
   managementAccountId: string | undefined;
+  /** How the Deny tasks reach the management account (core/topology.ts). @default direct */
+  managementAccess?: ManagementAccountAccess;
   holdMs: number;
   membershipSync: boolean;
   /**
@@ -66,6 +69,7 @@ export function userReconcileTasks(
     identityCenter: deps.identityCenter,
     instanceArn: deps.instanceArn,
     managementAccountId: deps.managementAccountId,
+    ...(deps.managementAccess ? { managementAccess: deps.managementAccess } : {}),
     now: deps.now,
   };
   return retryableTasks("user-reconcile", {

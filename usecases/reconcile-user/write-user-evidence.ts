@@ -74,7 +74,7 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         }
       }
     }
-    for (const o of state.denyProvisioning ?? [])
+    for (const o of [...(state.deny?.managementProvisioning ?? []), ...(state.denyProvisioning ?? [])])
       actions.push(outcome("permission-set.reprovision", o, state.deny?.inForceAt ?? now));
     for (const o of state.deletions ?? []) actions.push(outcome("assignment.delete", o, now));
     for (const o of state.removals ?? []) actions.push(outcome("membership.remove", o, now));
@@ -90,7 +90,7 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         finishedAt: state.lift.liftedAt,
         attempts: 1,
       });
-      for (const o of state.liftProvisioning ?? [])
+      for (const o of [...(state.lift.managementProvisioning ?? []), ...(state.liftProvisioning ?? [])])
         actions.push(outcome("permission-set.reprovision", o, state.lift.liftedAt));
     }
     const problems = lifting ? { actions: [], findings: [] } : revocationProblems(state, now);

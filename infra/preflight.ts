@@ -1,0 +1,43 @@
+/**
+ * The first thing a deploy does (sst.config.ts): read every parameter and the deploying account, and
+ * decide the topology (infra/topology.ts), so a setting that cannot work fails before any resource.
+ */
+import type { ResourceNames } from "./names.ts";
+import { readDeploymentParameters } from "./parameters.ts";
+import { type DeployingAccount, resolveTopology } from "./topology.ts";
+
+/**
+ * Reads the parameters and the deploying account (sts:GetCallerIdentity, organizations:DescribeOrganization
+ * and ListRoots through the provider's data sources), then resolves the topology. Throws before any
+ * resource exists. Call it first in `run()`.
+ */
+export async function preflight(
+  env: Record<string, string | undefined>,
+  names: Pick<ResourceNames, "prefix" | "rolePath">,
+) {
+  const parameters = readDeploymentParameters(env);
+  const [caller, organization, partition] = await Promise.all([
+    aws.getCallerIdentity({}),
+    // With OAL_ROOT_ID set, DescribeOrganization alone (works from any member account); otherwise the
+    // full read, whose ListRoots also tells whether SCPs are enabled on the root.
+    aws.organizations.getOrganization({ returnOrganizationOnly: parameters.rootId !== undefined }),
+    aws.getPartition({}),
+  ]);
+  const root = parameters.rootId === undefined ? organization.roots[0] : undefined;
+  const account: DeployingAccount = {
+    partition: partition.partition,
+    accountId: caller.accountId,
+    managementAccountId: parameters.managementAccountId ?? organization.masterAccountId,
+    ...(root
+      ? {
+          rootId: root.id,
+          scpEnabled: root.policyTypes.some(
+            (t) => t.type === "SERVICE_CONTROL_POLICY" && t.status === "ENABLED",
+          ),
+        }
+      : {}),
+  };
+  return { parameters, account, topology: resolveTopology(parameters, account, names) };
+}
+
+export type Preflight = Awaited<ReturnType<typeof preflight>>;

