@@ -616,6 +616,83 @@ describe("IAM users and their credentials", () => {
   });
 });
 
+describe("credential report", () => {
+  it("is absent, then in progress, then a CSV of the account's users as of its start, reused for four hours", async () => {
+    const account = "555555555555";
+    const roleArn = emulator.seed.role({
+      accountId: account,
+      name: "auditor",
+      trustPolicy: trust({ AWS: MANAGEMENT }),
+      maxSessionDuration: 43_200,
+    });
+    const client = clientsFor(
+      sessionOf(
+        await management().sts.send(
+          new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sweep", DurationSeconds: 43_200 }),
+        ),
+      ),
+    ).iam;
+    emulator.seed.user({
+      accountId: account,
+      name: "acquired.dev",
+      loginProfile: true,
+      mfaDevices: [`arn:aws:iam::${account}:mfa/acquired.dev`],
+      createdAt: new Date("2018-01-02T03:04:05Z"),
+    });
+    emulator.seed.accessKey({
+      accountId: account,
+      userName: "acquired.dev",
+      createdAt: new Date("2019-03-01T00:00:00Z"),
+      lastUsed: { date: new Date("2025-11-30T08:00:00Z"), service: "s3", region: "eu-west-1" },
+    });
+    expect(await errorOf(client.send(new iam.GetCredentialReportCommand({})))).toMatchObject({
+      name: "CredentialReportNotPresentException",
+      status: 410,
+    });
+    emulator.limits.credentialReportMs = 5_000;
+    try {
+      expect((await client.send(new iam.GenerateCredentialReportCommand({}))).State).toBe("STARTED");
+      expect(await errorOf(client.send(new iam.GetCredentialReportCommand({})))).toMatchObject({
+        name: "CredentialReportNotReadyException",
+        status: 404,
+      });
+      emulator.seed.user({ accountId: account, name: "created-after-the-start" });
+      clock += 5_000;
+      expect((await client.send(new iam.GenerateCredentialReportCommand({}))).State).toBe("COMPLETE");
+      const report = await client.send(new iam.GetCredentialReportCommand({}));
+      expect(report.ReportFormat).toBe("text/csv");
+      const [header = "", ...rows] = Buffer.from(report.Content ?? new Uint8Array())
+        .toString("utf8")
+        .split("\n");
+      const columns = header.split(",");
+      const row = (user: string) => {
+        const cells = rows.map((r) => r.split(",")).find((cells) => cells[0] === user);
+        return cells && Object.fromEntries(columns.map((c, i) => [c, cells[i]]));
+      };
+      expect(columns).toHaveLength(22);
+      expect(row("<root_account>")?.password_enabled).toBe("not_supported");
+      expect(row("acquired.dev")).toMatchObject({
+        arn: `arn:aws:iam::${account}:user/acquired.dev`,
+        user_creation_time: "2018-01-02T03:04:05+00:00",
+        password_enabled: "true",
+        mfa_active: "true",
+        access_key_1_active: "true",
+        access_key_1_last_rotated: "2019-03-01T00:00:00+00:00",
+        access_key_1_last_used_date: "2025-11-30T08:00:00+00:00",
+        access_key_1_last_used_region: "eu-west-1",
+        access_key_1_last_used_service: "s3",
+        access_key_2_active: "false",
+        access_key_2_last_rotated: "N/A",
+      });
+      expect(row("created-after-the-start")).toBeUndefined();
+      clock += 4 * 3600 * 1000;
+      expect((await client.send(new iam.GenerateCredentialReportCommand({}))).State).toBe("STARTED");
+    } finally {
+      emulator.limits.credentialReportMs = 0;
+    }
+  });
+});
+
 describe("conformance", () => {
   it("every answer above conforms to the IAM and STS models", () => {
     const operations = new Set(answers.map((a) => `${a.service}:${a.operation}`));

@@ -17,6 +17,7 @@ import { type RandomSource, seededRandom } from "../identity-center/seeded-rando
 import { accessKeyOperations } from "./access-key-operations.ts";
 import { createCallerResolver } from "./caller.ts";
 import type { IamContext } from "./context.ts";
+import { credentialReportOperations } from "./credential-report-operations.ts";
 import { IAM_ERROR_STATUSES, STS_ERROR_STATUSES } from "./errors.ts";
 import { IamIds } from "./ids.ts";
 import { inlinePolicyOperations } from "./inline-policy-operations.ts";
@@ -48,6 +49,11 @@ export interface IamEmulatorOptions {
   organization?: Omit<OrganizationMembership, "managementAccountId">;
   /** @default us-east-1 */
   region?: string;
+  /**
+   * How long credential report generation takes (GetCredentialReport answers ReportInProgress until then).
+   * @default 0
+   */
+  credentialReportMs?: number;
   seed?: number;
   random?: RandomSource;
   now?: () => number;
@@ -58,6 +64,8 @@ export interface IamEmulator {
   services: readonly AwsQueryService[];
   state: IamState;
   seed: IamSeedHelpers;
+  /** Settings changeable at runtime. */
+  limits: { credentialReportMs: number };
   /** Calls received per `iam:<Operation>` / `sts:<Operation>`. */
   callCounts(): Record<string, number>;
   resetCallCounts(): void;
@@ -97,6 +105,7 @@ export function createIamEmulator(options: IamEmulatorOptions): IamEmulator {
     now,
   );
   const ctx: IamContext = { state, ids, now, caller };
+  const limits = { credentialReportMs: options.credentialReportMs ?? 0 };
   const iam: AwsQueryService = {
     version: IAM_VERSION,
     xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
@@ -107,6 +116,7 @@ export function createIamEmulator(options: IamEmulatorOptions): IamEmulator {
       ...inlinePolicyOperations(ctx),
       ...roleOperations(ctx),
       ...samlProviderOperations(ctx),
+      ...credentialReportOperations(ctx, () => limits.credentialReportMs),
     }),
     errorStatuses: IAM_ERROR_STATUSES,
   };
@@ -120,6 +130,7 @@ export function createIamEmulator(options: IamEmulatorOptions): IamEmulator {
     services: [iam, sts],
     state,
     seed: createIamSeedHelpers(state, ids, now),
+    limits,
     callCounts: () => Object.fromEntries(state.calls),
     resetCallCounts: () => state.calls.clear(),
   };

@@ -76,8 +76,17 @@ export interface SessionRecord {
   sourceIdentity?: string;
 }
 
+/** A credential report: a snapshot of the account's users taken when generation started. */
+export interface CredentialReportRecord {
+  startedAt: Date;
+  /** When generation completes (GetCredentialReport answers ReportInProgress before). */
+  readyAt: Date;
+  csv: string;
+}
+
 export class AccountIam {
   readonly users = new Map<string, UserRecord>();
+  credentialReport?: CredentialReportRecord;
   readonly roles = new Map<string, RoleRecord>();
   readonly samlProviders = new Map<string, SamlProviderRecord>();
   readonly accountId: string;
