@@ -50,6 +50,7 @@ import type {
   PrincipalType,
   ProvisionedPair,
 } from "../core/estate.ts";
+import { ownAssignments } from "../core/plan/own-assignments.ts";
 import type { IdentityCenterUserIdentity, IdentityCenterUserPort } from "../core/ports.ts";
 import { collectPages } from "./identity-center/collect-pages.ts";
 import * as schema from "./identity-center/response-schemas.ts";
@@ -186,7 +187,16 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
     }
   }
 
+  /** The users with a UserName (see {@link listUsersWithUnnamed}). */
   async listUsers(): Promise<IcUser[]> {
+    return (await this.listUsersWithUnnamed()).named;
+  }
+
+  /**
+   * Every user: those with a UserName, and the ids of those without one (`UserName` is optional in the
+   * identitystore model; nothing can match such a user to Okta, so callers skip and report it).
+   */
+  async listUsersWithUnnamed(): Promise<{ named: IcUser[]; unnamedIds: string[] }> {
     const users = await collectPages("ListUsers", async (NextToken) => {
       const output = await this.identityStore.send(
         new ListUsersCommand({ IdentityStoreId: this.identityStoreId, MaxResults: this.pageSize, NextToken }),
@@ -194,10 +204,24 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       const page = parseResponse("ListUsers", schema.usersPage, output);
       return { items: page.Users, nextToken: page.NextToken };
     });
-    return users.map((u) => ({ userId: u.UserId, userName: u.UserName })).sort(byKey((u) => u.userName));
+    return {
+      named: users
+        .flatMap((u) => (u.UserName === undefined ? [] : [{ userId: u.UserId, userName: u.UserName }]))
+        .sort(byKey((u) => u.userName)),
+      unnamedIds: users.flatMap((u) => (u.UserName === undefined ? [u.UserId] : [])).sort(),
+    };
   }
 
+  /** The groups with a DisplayName (see {@link listGroupsWithUnnamed}). */
   async listGroups(): Promise<IcGroup[]> {
+    return (await this.listGroupsWithUnnamed()).named;
+  }
+
+  /**
+   * Every group: those with a DisplayName, and the ids of those without one (`DisplayName` is optional
+   * in the identitystore model; nothing can match such a group to Okta, so callers skip and report it).
+   */
+  async listGroupsWithUnnamed(): Promise<{ named: IcGroup[]; unnamedIds: string[] }> {
     const groups = await collectPages("ListGroups", async (NextToken) => {
       const output = await this.identityStore.send(
         new ListGroupsCommand({
@@ -209,13 +233,30 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       const page = parseResponse("ListGroups", schema.groupsPage, output);
       return { items: page.Groups, nextToken: page.NextToken };
     });
-    return groups
-      .map((g) => ({ groupId: g.GroupId, displayName: g.DisplayName }))
-      .sort(byKey((g) => g.displayName));
+    return {
+      named: groups
+        .flatMap((g) =>
+          g.DisplayName === undefined ? [] : [{ groupId: g.GroupId, displayName: g.DisplayName }],
+        )
+        .sort(byKey((g) => g.displayName)),
+      unnamedIds: groups.flatMap((g) => (g.DisplayName === undefined ? [g.GroupId] : [])).sort(),
+    };
   }
 
-  /** The groups a user belongs to, with the membership ids needed to remove them. */
+  /**
+   * The groups a user belongs to, with the membership ids needed to remove them; none once the user
+   * was deleted from the identity store (a ResourceNotFoundException: its memberships went with it).
+   */
   async listUserGroupMemberships(userId: string): Promise<GroupMembershipOfUser[]> {
+    try {
+      return await this.membershipsOfMember(userId);
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return [];
+      throw error;
+    }
+  }
+
+  private async membershipsOfMember(userId: string): Promise<GroupMembershipOfUser[]> {
     const memberships = await collectPages("ListGroupMembershipsForMember", async (NextToken) => {
       const output = await this.identityStore.send(
         new ListGroupMembershipsForMemberCommand({
@@ -415,7 +456,11 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
     return assignments.map(toAssignment).sort(assignmentOrder);
   }
 
-  /** A principal's direct assignments in every account (a user's group assignments are the groups'). */
+  /**
+   * A principal's direct assignments in every account (a user's group assignments are the groups').
+   * Only items naming the principal asked about are returned: whether AWS also lists a USER's
+   * group-inherited assignments (each naming the GROUP) is undocumented (docs/aws-behaviour.md).
+   */
   async listAssignmentsForPrincipal(
     principalId: string,
     principalType: PrincipalType,
@@ -433,7 +478,7 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       const page = parseResponse("ListAccountAssignmentsForPrincipal", schema.assignmentsPage, output);
       return { items: page.AccountAssignments, nextToken: page.NextToken };
     });
-    return assignments.map(toAssignment).sort(assignmentOrder);
+    return ownAssignments(assignments.map(toAssignment), principalType, principalId).sort(assignmentOrder);
   }
 
   /** Starts creating an assignment (which provisions the permission set to the account if needed). */
@@ -495,7 +540,8 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
    * one DescribePermissionSet per set; two ListPermissionSetsProvisionedToAccount per account;
    * one ListAccountAssignments per *provisioned* pair (never per account x permission set);
    * ListUsers, ListGroups and one ListGroupMemberships per group. `denies` is empty: the deny
-   * ledger lives elsewhere.
+   * ledger lives elsewhere. Users and groups without a name are listed in `unnamed`, not `users` /
+   * `groups` (their memberships are kept, so nobody's access is misread).
    */
   async readState(accountIds: readonly string[]): Promise<IdentityCenterState> {
     const permissionSets = await this.listPermissionSets();
@@ -507,10 +553,10 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
         assignments.push(...(await this.listAssignments(accountId, pair.permissionSetArn)));
       }
     }
-    const users = await this.listUsers();
-    const groups = await this.listGroups();
+    const users = await this.listUsersWithUnnamed();
+    const groups = await this.listGroupsWithUnnamed();
     const memberships: IcMembership[] = [];
-    for (const group of groups) {
+    for (const group of [...groups.named, ...groups.unnamedIds.map((groupId) => ({ groupId }))]) {
       for (const member of await this.listGroupMemberships(group.groupId)) {
         memberships.push({ groupId: group.groupId, userId: member.userId });
       }
@@ -519,12 +565,13 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       instanceArn: this.instanceArn,
       identityStoreId: this.identityStoreId,
       permissionSets,
-      users,
-      groups,
+      users: users.named,
+      groups: groups.named,
       memberships,
       provisioned,
       assignments: assignments.sort(assignmentOrder),
       denies: [],
+      unnamed: { userIds: users.unnamedIds, groupIds: groups.unnamedIds },
     };
   }
 

@@ -121,4 +121,9 @@ export interface IdentityCenterState {
   provisioned: ProvisionedPair[];
   assignments: Assignment[];
   denies: DenyEntry[];
+  /**
+   * Users without a `UserName` and groups without a `DisplayName` (both optional in the identitystore
+   * model): left out of `users` / `groups` (nothing can match them to Okta) and reported. @default none
+   */
+  unnamed?: { userIds: string[]; groupIds: string[] };
 }

@@ -58,13 +58,15 @@ export const describeUser = z.object({
   ExternalIds: z.array(z.object({ Issuer: id, Id: id })).default([]),
 });
 
+/** ListUsers: `UserName` is optional in the model (the adapter skips and reports users without one). */
 export const usersPage = z.object({
-  Users: z.array(z.object({ UserId: id, UserName: id })).default([]),
+  Users: z.array(z.object({ UserId: id, UserName: z.string().min(1).optional() })).default([]),
   NextToken: nextToken,
 });
 
+/** ListGroups: `DisplayName` is optional in the model (the adapter skips and reports groups without one). */
 export const groupsPage = z.object({
-  Groups: z.array(z.object({ GroupId: id, DisplayName: id })).default([]),
+  Groups: z.array(z.object({ GroupId: id, DisplayName: z.string().min(1).optional() })).default([]),
   NextToken: nextToken,
 });
 

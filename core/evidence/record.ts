@@ -101,6 +101,11 @@ export const actionOutcomeSchema = z.strictObject({
   status: actionStatusSchema,
   /** What went wrong, for FAILED (and why it was skipped, for SKIPPED); `null` otherwise. */
   error: nonEmpty.nullable(),
+  /**
+   * Why an action counts as SUCCEEDED though AWS did not say so: a deletion whose principal was already
+   * deleted from the identity store (AWS ends it FAILED with a 404 reason). Absent otherwise.
+   */
+  note: nonEmpty.optional(),
   /** `null` for an action that never started (SKIPPED). */
   startedAt: isoInstantSchema.nullable(),
   finishedAt: isoInstantSchema.nullable(),

@@ -23,7 +23,17 @@ export type ResolvedVia =
  *   never end "nothing to revoke" because the format is configured wrong).
  */
 export type IdentityResolution =
-  | { outcome: "resolved"; userId: string; via: ResolvedVia; detail: string }
+  | {
+      outcome: "resolved";
+      userId: string;
+      via: ResolvedVia;
+      detail: string;
+      /**
+       * The identity store no longer holds the user (SCIM deleted it, `scimDeactivation: delete`): its
+       * live sessions still carry its id and its assignments stay listed, so a leaver run still acts.
+       */
+      deleted?: boolean;
+    }
   | { outcome: "absent"; detail: string }
   | { outcome: "unresolved"; detail: string }
   | { outcome: "conflict"; userId: string; detail: string }

@@ -1,6 +1,7 @@
 import type { Assignment, IdentityCenterState } from "../estate.ts";
 import type { Policy } from "../policy/schema.ts";
 import { assignmentKey } from "./assignment-key.ts";
+import { isOrphaned, orphanedAssignmentFinding } from "./orphaned-assignments.ts";
 import { ownsGroupAssignment } from "./ownership.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import type { ResolvedRule } from "./resolve-rules.ts";
@@ -34,7 +35,8 @@ export function desiredAssignments(
 
 /**
  * Group assignments to create and delete so Identity Center equals the policy for what it owns;
- * unowned group assignments and direct user assignments of active users become findings.
+ * unowned group assignments and direct user assignments of active users become findings, and an
+ * assignment whose principal the identity store no longer holds is reported and deleted.
  * (Leavers' direct assignments are planned with the leaver, not here.)
  */
 export function planAssignments(
@@ -62,7 +64,15 @@ export function planAssignments(
       permissionSetArn: assignment.permissionSetArn,
       principalId: assignment.principalId,
     };
-    if (assignment.principalType === "USER") {
+    if (isOrphaned(identityCenter, assignment)) {
+      // Its principal is gone: it grants nothing, and AWS's 404 for its deletion counts as done.
+      findings.push(orphanedAssignmentFinding(assignment));
+      actions.push({
+        kind: "assignment.delete",
+        assignment,
+        why: "orphaned: its principal was deleted from the identity store",
+      });
+    } else if (assignment.principalType === "USER") {
       if (leaverUserIds.has(assignment.principalId)) continue;
       findings.push({
         kind: "direct-user-assignment",

@@ -10,6 +10,7 @@ import { planAssignments } from "./plan-assignments.ts";
 import { placeDenies } from "./plan-revocation-placement.ts";
 import { leaverUserIds, planUsers } from "./plan-users.ts";
 import { resolveRules } from "./resolve-rules.ts";
+import { unnamedEntryFindings } from "./unnamed-entries.ts";
 
 export interface PlanInput {
   policy: Policy;
@@ -79,7 +80,12 @@ export function planEstate(input: PlanInput): Plan {
     status: violations.length > 0 ? "blocked" : "ready",
     violations,
     actions,
-    findings: orderFindings([...resolution.findings, ...users.findings, ...assignments.findings]),
+    findings: orderFindings([
+      ...resolution.findings,
+      ...users.findings,
+      ...assignments.findings,
+      ...unnamedEntryFindings(ic.unnamed),
+    ]),
     managedAssignmentCount: assignments.managedAssignmentCount,
   };
 }

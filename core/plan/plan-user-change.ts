@@ -2,6 +2,7 @@ import { addMs } from "../duration.ts";
 import type { Assignment, DenyEntry } from "../estate.ts";
 import { denyInForce, scopedPairs } from "./deny-key.ts";
 import { judgeOktaMembership } from "./judge-okta-membership.ts";
+import { ownAssignments } from "./own-assignments.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import type { UserTruth } from "./user-truth.ts";
 
@@ -98,7 +99,8 @@ export function planUserChange(truth: UserTruth, o: UserChangeOptions): UserChan
     ...ic.memberships.filter((m) => !stale.includes(m)).map((m) => m.groupId),
     ...missing,
   ]);
-  const keep = new Set([...ic.directAssignments, ...[...keptGroups].flatMap(assignmentsOf)].map(pair));
+  const own = ownAssignments(ic.directAssignments, "USER", ic.userId);
+  const keep = new Set([...own, ...[...keptGroups].flatMap(assignmentsOf)].map(pair));
   // What they lost: stale memberships and groups the event says they left (SCIM may be faster than us).
   const lostGroups = new Set([
     ...stale.map((m) => m.groupId),

@@ -1,6 +1,8 @@
 import { addMs } from "../duration.ts";
 import type { DenyEntry } from "../estate.ts";
 import { denyInForce } from "./deny-key.ts";
+import { orphanedAssignmentFinding } from "./orphaned-assignments.ts";
+import { ownAssignments } from "./own-assignments.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import { planUserChange, type UserChangeOptions } from "./plan-user-change.ts";
 import { describeStatus, isLeaver } from "./plan-users.ts";
@@ -70,13 +72,15 @@ export interface UserRunOptions {
  * DEPROVISIONED user, or one Okta answers 404 for (deleted). A user still ACTIVE is not revoked,
  * whatever the event said, and the reason is recorded. A leaver always gets a Deny on all sessions
  * (SCIM may already have removed their memberships, but live sessions survive that), unless one is
- * in force; every membership and direct assignment is removed.
+ * in force; every membership and direct assignment is removed. Only assignments naming the user are
+ * deleted (never a group's, whatever the list answered), and a user the identity store no longer holds
+ * is still denied: its live sessions carry its id.
  */
 export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunPlan {
   const ic = truth.identityCenter;
-  const accountsAffected = [
-    ...new Set([...ic.directAssignments, ...ic.groupAssignments].map((a) => a.accountId)),
-  ].sort();
+  // Only items naming the user: AWS may list group-inherited ones too (core/plan/own-assignments.ts).
+  const direct = ownAssignments(ic.directAssignments, "USER", ic.userId);
+  const accountsAffected = [...new Set([...direct, ...ic.groupAssignments].map((a) => a.accountId))].sort();
   const base = {
     assignmentDeletions: [],
     membershipRemovals: [],
@@ -164,7 +168,7 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
   const why = `leaver: ${leaverBecause}`;
   const actions: PlanAction[] = [
     ...(deny ? [{ kind: "deny.add" as const, deny, inlinePermissionSetArns: [] }] : []),
-    ...ic.directAssignments.map((assignment) => ({ kind: "assignment.delete" as const, assignment, why })),
+    ...direct.map((assignment) => ({ kind: "assignment.delete" as const, assignment, why })),
     ...ic.memberships.map((m) => ({ kind: "membership.remove" as const, groupId: m.groupId, userId, why })),
   ];
   return {
@@ -172,7 +176,7 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     decision: "revoke",
     reason: why,
     denies: deny ? [deny] : [],
-    assignmentDeletions: ic.directAssignments.map((a) => ({
+    assignmentDeletions: direct.map((a) => ({
       InstanceArn: ic.instanceArn,
       TargetId: a.accountId,
       TargetType: "AWS_ACCOUNT",
@@ -187,6 +191,9 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     accountsAffected,
     holdSeconds: Math.ceil(options.holdMs / 1000),
     actions,
+    // SCIM may have deleted the user (scimDeactivation: delete): its assignments stay listed, orphaned.
+    findings:
+      resolution?.outcome === "resolved" && resolution.deleted ? direct.map(orphanedAssignmentFinding) : [],
   };
 }
 

@@ -39,7 +39,8 @@ export async function localStateSnapshot(stack: LocalStack): Promise<LocalState>
   const ic = identityCenter.snapshot();
   const org = organizations.snapshot();
   const directory = okta.state.snapshot();
-  const userNames = new Map(ic.users.map((u) => [u.userId, u.userName]));
+  // A user without a UserName (optional in the model) is shown by its id.
+  const userNames = new Map(ic.users.map((u) => [u.userId, u.userName ?? u.userId]));
   const scps = org.policies.filter((p) => !p.awsManaged && p.id !== "p-FullAWSAccess");
   const keys = await stack.adapters.evidence.list("v1/");
   return {
@@ -77,7 +78,7 @@ export async function localStateSnapshot(stack: LocalStack): Promise<LocalState>
     identityCenter: {
       instanceArn: ic.instanceArn,
       identityStoreId: ic.identityStoreId,
-      users: ic.users,
+      users: ic.users.map((u) => ({ ...u, userName: u.userName ?? u.userId })),
       groups: ic.groups.map((g) => ({ groupId: g.groupId, displayName: g.displayName ?? g.groupId })),
       memberships: ic.memberships,
       permissionSets: ic.permissionSets.map((p) => ({

@@ -319,7 +319,7 @@ describe("IdentityCenterAdapter: readState", () => {
 
 describe("IdentityCenterAdapter: unexpected responses", () => {
   it("names the field when AWS answers something the adapter cannot rely on", async () => {
-    // Prepare: an identitystore whose ListUsers leaves out UserName
+    // Prepare: an identitystore whose ListUsers leaves out UserId (required in the model; UserName is not)
     const { adapter } = await start({
       services: (ic) =>
         ic.services.map((service) =>
@@ -329,7 +329,7 @@ describe("IdentityCenterAdapter: unexpected responses", () => {
                 ...service,
                 operations: {
                   ...service.operations,
-                  ListUsers: () => ({ Users: [{ IdentityStoreId: ic.identityStoreId, UserId: "u-1" }] }),
+                  ListUsers: () => ({ Users: [{ IdentityStoreId: ic.identityStoreId, UserName: "jane" }] }),
                 },
               },
         ),
@@ -340,9 +340,9 @@ describe("IdentityCenterAdapter: unexpected responses", () => {
 
     // Assess
     expect(error).toBeInstanceOf(UnexpectedIdentityCenterResponseError);
-    expect(error).toMatchObject({ operation: "ListUsers", field: "Users[0].UserName" });
+    expect(error).toMatchObject({ operation: "ListUsers", field: "Users[0].UserId" });
     expect((error as Error).message).toBe(
-      "ListUsers returned an unexpected response: Users[0].UserName: required",
+      "ListUsers returned an unexpected response: Users[0].UserId: required",
     );
   });
 

@@ -2,6 +2,10 @@ import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import { denyKey } from "../../core/plan/deny-key.ts";
+import {
+  isPrincipalDeletedFailure,
+  PRINCIPAL_ALREADY_DELETED,
+} from "../../core/plan/orphaned-assignments.ts";
 import { isRevocationUpkeep, type PlanAction } from "../../core/plan/plan.ts";
 import { POLL_BACKOFF } from "../../workflows/identity-center-operations.ts";
 import { type EnforceDeniesDeps, enforceDenies } from "../reconcile-user/enforce-denies.ts";
@@ -227,6 +231,8 @@ export class PlanExecutor {
           target(a),
           () => ic.deleteAssignment(a.assignment),
           (id) => ic.assignmentDeletionStatus(id),
+          // Its principal already deleted from the identity store: AWS's 404 means there is nothing to do.
+          (reason) => isPrincipalDeletedFailure(reason, a.assignment.principalId),
         );
       case "membership.add":
         return this.syncCall(a.kind, target(a), () =>
@@ -263,25 +269,32 @@ export class PlanExecutor {
   private async measured(
     kind: string,
     t: Record<string, string>,
-    work: (setRequestId: (id: string) => void) => Promise<void>,
+    work: (setRequestId: (id: string) => void, setNote: (note: string) => void) => Promise<void>,
   ): Promise<ActionOutcome> {
     const startedAt = this.deps.now();
     const before = this.attempts;
     let requestId: string | null = null;
+    let note: string | undefined;
     const done = (status: "SUCCEEDED" | "FAILED", error: string | null): ActionOutcome => ({
       kind,
       target: t,
       requestId,
       status,
       error,
+      ...(note === undefined ? {} : { note }),
       startedAt,
       finishedAt: this.deps.now(),
       attempts: this.attempts - before,
     });
     try {
-      await work((id) => {
-        requestId = id;
-      });
+      await work(
+        (id) => {
+          requestId = id;
+        },
+        (text) => {
+          note = text;
+        },
+      );
       return done("SUCCEEDED", null);
     } catch (error) {
       return done("FAILED", String((error as Error).message));
@@ -296,22 +309,30 @@ export class PlanExecutor {
     return this.measured(kind, t, () => this.call(work));
   }
 
-  /** Starts an asynchronous operation and polls it to SUCCEEDED or FAILED, holding its budget slot. */
+  /**
+   * Starts an asynchronous operation and polls it to SUCCEEDED or FAILED, holding its budget slot. A
+   * FAILED whose reason `alreadyDone` accepts counts as SUCCEEDED, with the reason noted.
+   */
   private asyncOperation(
     accountId: string,
     kind: string,
     t: Record<string, string>,
     start: () => Promise<{ requestId: string }>,
     status: (requestId: string) => Promise<{ status: string; failureReason?: string }>,
+    alreadyDone: (failureReason: string | undefined) => boolean = () => false,
   ): Promise<ActionOutcome> {
     return this.deps.budget.operation(accountId, () =>
-      this.measured(kind, t, async (setRequestId) => {
+      this.measured(kind, t, async (setRequestId, setNote) => {
         const { requestId } = await this.call(start);
         setRequestId(requestId);
         for (let poll = 0; ; poll++) {
           await this.sleep(pollDelayMs(this.deps.pollMs ?? 1000, poll));
           const s = await this.call(() => status(requestId));
           if (s.status === "SUCCEEDED") return;
+          if (s.status === "FAILED" && alreadyDone(s.failureReason)) {
+            setNote(`${PRINCIPAL_ALREADY_DELETED}: ${s.failureReason}`);
+            return;
+          }
           if (s.status === "FAILED") throw new OperationFailedError(s.failureReason ?? "FAILED");
         }
       }),

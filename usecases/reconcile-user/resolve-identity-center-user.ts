@@ -10,6 +10,7 @@ import {
   identityCenterUserName,
   type UserNameMapping,
 } from "../../core/identity/user-name-format.ts";
+import { isLeaver } from "../../core/plan/plan-users.ts";
 import type { IdentityCenterUserPort } from "../../core/ports.ts";
 
 export interface ResolveIdentityDeps {
@@ -51,7 +52,7 @@ export async function resolveIdentityCenterUser(
 
   if (oktaUser === null) {
     const link = await deps.links.get(oktaUserId);
-    if (link !== null) return checkCandidate(deps, oktaUserId, link.identityCenterUserId, "link");
+    if (link !== null) return checkCandidate(deps, oktaUserId, link.identityCenterUserId, "link", true);
     const found = await byExternalId();
     if (found !== null) return resolved(found, "external-id");
     return {
@@ -63,18 +64,21 @@ export async function resolveIdentityCenterUser(
     };
   }
 
+  // A leaver's Identity Center user may be gone already (SCIM deletes it, `scimDeactivation: delete`):
+  // its live sessions still carry its id, so a deleted candidate still resolves for a leaver.
+  const leaver = isLeaver(oktaUser);
   let resolution: IdentityResolution | null = null;
   const external = await byExternalId();
   if (external !== null) resolution = resolved(external, "external-id");
   const userName = identityCenterUserName(oktaUser, deps.userNames);
   if (resolution === null && userName !== null) {
     const byName = await deps.identityCenter.findUserIdByUserName(userName);
-    if (byName !== null) resolution = await checkCandidate(deps, oktaUserId, byName, "login");
+    if (byName !== null) resolution = await checkCandidate(deps, oktaUserId, byName, "login", leaver);
   }
   if (resolution === null) {
     const link = await deps.links.get(oktaUserId);
     if (link !== null) {
-      const linked = await checkCandidate(deps, oktaUserId, link.identityCenterUserId, "link");
+      const linked = await checkCandidate(deps, oktaUserId, link.identityCenterUserId, "link", leaver);
       if (linked.outcome !== "absent") resolution = linked;
     }
   }
@@ -98,14 +102,27 @@ function resolved(userId: string, via: ResolvedVia): IdentityResolution {
   return { outcome: "resolved", userId, via, detail: `Identity Center user ${userId}: ${how}` };
 }
 
-/** A candidate found by login or link is this Okta user's unless its external id names another. */
+/**
+ * A candidate found by login or link is this Okta user's unless its external id names another. One
+ * the identity store no longer holds is `absent`, or with `deletedResolves` (Okta deleted the user or
+ * says they are a leaver) resolved as deleted: what the run found it by was backed by Okta's answer.
+ */
 async function checkCandidate(
   deps: ResolveIdentityDeps,
   oktaUserId: string,
   userId: string,
   via: "login" | "link",
+  deletedResolves: boolean,
 ): Promise<IdentityResolution> {
   const identity = await deps.identityCenter.describeUser(userId);
+  if (identity === null && deletedResolves)
+    return {
+      outcome: "resolved",
+      userId,
+      via,
+      deleted: true,
+      detail: `Identity Center user ${userId} (the pipeline's ${via === "link" ? "record" : "login match"} for this Okta user) was deleted from the identity store; its live sessions still carry its id`,
+    };
   if (identity === null)
     return { outcome: "absent", detail: `Identity Center user ${userId} no longer exists` };
   if (externalIdVerdict(identity, oktaUserId, deps.externalIdIssuer) === "other-user") {

@@ -1,4 +1,5 @@
-import type { UserRunState } from "./run-state.ts";
+import type { OperationOutcome, UserRunState } from "./run-state.ts";
+import { settledOutcomes } from "./settled-outcome.ts";
 
 /** The EMF count metrics a user run emits with its evidence; infra/alarms.ts alarms on them. */
 export const USER_RUN_SIGNAL_METRICS = {
@@ -19,8 +20,8 @@ export const USER_RUN_SIGNAL_METRICS = {
 
 export type UserRunSignal = (typeof USER_RUN_SIGNAL_METRICS)[keyof typeof USER_RUN_SIGNAL_METRICS];
 
-const failed = (outcomes: readonly { status: string }[] | undefined) =>
-  (outcomes ?? []).some((o) => o.status !== "SUCCEEDED");
+const failed = (outcomes: readonly OperationOutcome[] | undefined) =>
+  settledOutcomes(outcomes).some((o) => o.status !== "SUCCEEDED");
 
 /** What a run's evidence task reports as metrics (not its later lift record). */
 export function userRunSignals(state: UserRunState): UserRunSignal[] {

@@ -5,6 +5,7 @@ import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../.
 import { atomKey, policyAtoms, statementAtoms } from "../../core/revocation/deny-atoms.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { need, type UserRunState, type Verification } from "./run-state.ts";
+import { settledOutcomes } from "./settled-outcome.ts";
 
 export interface VerifyDeps {
   identityCenter: IdentityCenterUserPort;
@@ -42,10 +43,10 @@ export function verifyUserRun(deps: VerifyDeps) {
       details.push({ check: name, passed, ...(detail ? { detail } : {}) });
     // Any operation that did not succeed fails the run, whichever branch planned it.
     const failed = [
-      ...(state.deletions ?? []),
-      ...(state.removals ?? []),
-      ...(state.additions ?? []),
-      ...(state.denyProvisioning ?? []),
+      ...settledOutcomes(state.deletions),
+      ...settledOutcomes(state.removals),
+      ...settledOutcomes(state.additions),
+      ...settledOutcomes(state.denyProvisioning),
     ].filter((o) => o.status !== "SUCCEEDED");
     check(
       "every operation succeeded",
@@ -62,7 +63,18 @@ export function verifyUserRun(deps: VerifyDeps) {
       deps.scps.listRevocationScps(),
     ]);
     check("no group membership left", memberships.length === 0, memberships.map((m) => m.groupId).join(", "));
-    check("no direct assignment left", direct.length === 0, direct.map((a) => a.accountId).join(", "));
+    // A deleted user's assignments may stay listed (AWS ends their deletion FAILED with a 404): they
+    // grant nobody anything, and the Deny below covers the sessions the user still holds.
+    const deleted =
+      truth.identityCenter.resolution?.outcome === "resolved" && truth.identityCenter.resolution.deleted;
+    const userGone = deleted || (await deps.identityCenter.describeUser(userId)) === null;
+    check(
+      userGone
+        ? "no direct assignment left (orphaned ones of the deleted user grant nothing)"
+        : "no direct assignment left",
+      userGone || direct.length === 0,
+      direct.map((a) => a.accountId).join(", "),
+    );
     const now = deps.now();
     check(
       "Deny recorded in the ledger",

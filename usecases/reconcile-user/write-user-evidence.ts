@@ -4,7 +4,8 @@ import { triggerEventOf } from "../../adapters/lifecycle-bus.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { ActionOutcome, EvidenceDraft } from "../../core/evidence/record.ts";
 import { revocationProblems } from "./revocation-problems.ts";
-import { need, type OperationOutcome, type UserRunState } from "./run-state.ts";
+import { need, type UserRunState } from "./run-state.ts";
+import { type SettledOutcome, settledOutcomes } from "./settled-outcome.ts";
 
 export interface WriteEvidenceDeps {
   store: EvidenceStore;
@@ -15,7 +16,7 @@ export interface WriteEvidenceDeps {
   now: () => string;
 }
 
-function outcome(kind: string, o: OperationOutcome, at: string): ActionOutcome {
+function outcome(kind: string, o: SettledOutcome, at: string): ActionOutcome {
   const target: Record<string, string> = {};
   for (const k of ["accountId", "permissionSetArn", "principalId", "membershipId", "groupId"] as const) {
     const v = o[k];
@@ -28,6 +29,7 @@ function outcome(kind: string, o: OperationOutcome, at: string): ActionOutcome {
     requestId: o.requestId ?? null,
     status: o.status,
     error,
+    ...(o.note === undefined ? {} : { note: o.note }),
     startedAt: at,
     finishedAt: at,
     attempts: 1,
@@ -76,8 +78,8 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
     }
     for (const o of [...(state.deny?.managementProvisioning ?? []), ...(state.denyProvisioning ?? [])])
       actions.push(outcome("permission-set.reprovision", o, state.deny?.inForceAt ?? now));
-    for (const o of state.deletions ?? []) actions.push(outcome("assignment.delete", o, now));
-    for (const o of state.removals ?? []) actions.push(outcome("membership.remove", o, now));
+    for (const o of settledOutcomes(state.deletions)) actions.push(outcome("assignment.delete", o, now));
+    for (const o of settledOutcomes(state.removals)) actions.push(outcome("membership.remove", o, now));
     for (const o of state.additions ?? []) actions.push(outcome("membership.add", o, now));
     if (state.lift) {
       actions.push({

@@ -5,6 +5,16 @@
  * as in AWS; ListAccountAssignmentsForPrincipal lists one principal's assignments.
  * Modelling choices where AWS documents nothing: deleting an assignment that does not exist
  * succeeds (idempotent), and deleting the last assignment of a pair unprovisions the pair.
+ *
+ * Two undocumented answers follow the AWS behaviour switches (aws-behaviour-switches.ts):
+ * - an assignment whose user or group was deleted from the identity store stays listed (SCIM deletes
+ *   the principal, not its assignments), and deleting it ends FAILED with a 404 reason
+ *   (`orphanedAssignmentDeletion: "fails-404"`, the answer reported in hashicorp/terraform-provider-aws
+ *   issue 19341: "Received a 404 status error: the USER assignee <id> was not found in directory
+ *   <store>", seen after SCIM auto-provisioning deleted the user) or SUCCEEDED (`"succeeds"`);
+ * - ListAccountAssignmentsForPrincipal for a USER lists only the user's own assignments, or also
+ *   those inherited through its groups, each naming the GROUP (`listForPrincipalIncludesInherited`;
+ *   the API reference says only "the accounts the principal has access to").
  */
 import type { AwsOperation } from "../aws-json-protocol.ts";
 import {
@@ -18,7 +28,13 @@ import {
 import { notFound } from "./errors.ts";
 import { paginate, readPageRequest } from "./pagination.ts";
 import { PATTERNS, PRINCIPAL_TYPES, RequestFields, STATUS_VALUES } from "./request-fields.ts";
-import type { AssignmentRecord, OperationKind, OperationRecord, PrincipalType } from "./state.ts";
+import {
+  type AssignmentRecord,
+  assignmentKey,
+  type OperationKind,
+  type OperationRecord,
+  type PrincipalType,
+} from "./state.ts";
 
 function operationStatus(op: OperationRecord): Record<string, unknown> {
   return {
@@ -57,6 +73,7 @@ function startAssignmentOperation(
   ctx: OperationContext,
   kind: OperationKind,
   a: AssignmentRecord,
+  failureReason?: string,
 ): OperationRecord {
   return ctx.asyncOperations.start({
     kind,
@@ -65,7 +82,38 @@ function startAssignmentOperation(
     permissionSetArn: a.permissionSetArn,
     principalType: a.principalType,
     principalId: a.principalId,
+    ...(failureReason === undefined ? {} : { failureReason }),
   });
+}
+
+/**
+ * The FailureReason a deletion of an existing assignment whose principal the identity store no longer
+ * holds ends with, under `orphanedAssignmentDeletion: "fails-404"` (terraform-provider-aws issue 19341);
+ * `undefined` when the deletion goes through.
+ */
+function orphanFailure(ctx: OperationContext, a: AssignmentRecord): string | undefined {
+  if (ctx.behaviour.orphanedAssignmentDeletion !== "fails-404") return undefined;
+  if (ctx.state.principalExists(a.principalType, a.principalId)) return undefined;
+  if (!ctx.state.assignments.has(assignmentKey(a))) return undefined;
+  return `Received a 404 status error: the ${a.principalType} assignee ${a.principalId} was not found in directory ${ctx.state.identityStoreId}`;
+}
+
+/**
+ * What ListAccountAssignmentsForPrincipal answers for a principal: its own assignments and, for a USER
+ * under `listForPrincipalIncludesInherited`, its groups' assignments (each naming the GROUP).
+ */
+function assignmentsForPrincipal(
+  ctx: OperationContext,
+  principalType: string,
+  principalId: string,
+): AssignmentRecord[] {
+  const { state } = ctx;
+  const principals = new Set([`${principalType}|${principalId}`]);
+  if (principalType === "USER" && ctx.behaviour.listForPrincipalIncludesInherited) {
+    for (const m of state.memberships.values())
+      if (m.userId === principalId) principals.add(`GROUP|${m.groupId}`);
+  }
+  return [...state.assignments.values()].filter((a) => principals.has(`${a.principalType}|${a.principalId}`));
 }
 
 /** Describe<Kind>Status: `requestMember` names the request id member. */
@@ -111,8 +159,13 @@ export function accountAssignmentOperations(ctx: OperationContext): Record<strin
     },
 
     DeleteAccountAssignment(input) {
-      // The principal may already be gone from the identity store: its assignments can still be deleted.
-      const op = startAssignmentOperation(ctx, "DeleteAccountAssignment", readAssignmentRequest(ctx, input));
+      const assignment = readAssignmentRequest(ctx, input);
+      const op = startAssignmentOperation(
+        ctx,
+        "DeleteAccountAssignment",
+        assignment,
+        orphanFailure(ctx, assignment),
+      );
       return { AccountAssignmentDeletionStatus: operationStatus(op) };
     },
 
@@ -174,11 +227,8 @@ export function accountAssignmentOperations(ctx: OperationContext): Record<strin
       const pageRequest = readPageRequest(fields);
       fields.done();
       requireInstance(state, instanceArn);
-      const matching = [...state.assignments.values()].filter(
-        (a) =>
-          a.principalId === principalId &&
-          a.principalType === principalType &&
-          (accountFilter === undefined || a.accountId === accountFilter),
+      const matching = assignmentsForPrincipal(ctx, principalType, principalId).filter(
+        (a) => accountFilter === undefined || a.accountId === accountFilter,
       );
       const scope = `ListAccountAssignmentsForPrincipal:${principalType}:${principalId}:${accountFilter}`;
       const page = paginate(matching, pageRequest, scope, ctx.limits.defaultPageSize);

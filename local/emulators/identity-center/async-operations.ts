@@ -38,6 +38,8 @@ export interface StartRequest {
   permissionSetArn: string;
   principalType?: PrincipalType;
   principalId?: string;
+  /** Known at the start: the operation will end FAILED with this reason (a deleted principal's 404). */
+  failureReason?: string;
 }
 
 export interface AsyncOperationsDeps {
@@ -86,16 +88,17 @@ export class AsyncOperations {
         `Account ${busy} has another permission-set operation in progress; only one permission set per account is updated at a time. Retry with backoff.`,
       );
     }
-    const failing = faults.failNextOperations > 0;
+    const { failureReason, ...operation } = request;
+    const failing = failureReason === undefined && faults.failNextOperations > 0;
     if (failing) faults.failNextOperations--;
     const createdAt = now();
     const op: OperationRecord = {
-      ...request,
+      ...operation,
       requestId: ids.uuid(),
       createdAt,
       completesAt: createdAt + limits.latencyMs,
       status: "IN_PROGRESS",
-      willFail: failing ? INJECTED_FAILURE : null,
+      willFail: failureReason ?? (failing ? INJECTED_FAILURE : null),
     };
     state.operations.set(op.requestId, op);
     return op;

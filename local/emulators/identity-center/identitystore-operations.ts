@@ -16,11 +16,12 @@ function userOut(state: EmulatorState, u: UserRecord): Record<string, unknown> {
   return {
     IdentityStoreId: state.identityStoreId,
     UserId: u.userId,
-    UserName: u.userName,
+    ...(u.userName === undefined ? {} : { UserName: u.userName }),
     ...(u.externalIds === undefined ? {} : { ExternalIds: u.externalIds }),
     ...(u.name === undefined ? {} : { Name: u.name }),
     ...(u.displayName === undefined ? {} : { DisplayName: u.displayName }),
     ...(u.emails === undefined ? {} : { Emails: u.emails }),
+    ...(u.userStatus === undefined ? {} : { UserStatus: u.userStatus }),
     CreatedAt: epochSeconds(u.createdAt),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Assignment } from "../../../core/estate.ts";
 import type { IdFactory } from "./ids.ts";
-import { assignmentKey, type EmulatorState, pairKey } from "./state.ts";
+import { assignmentKey, type EmulatorState, pairKey, type UserStatus } from "./state.ts";
 
 /** A seed that refers to something the emulator does not hold (or duplicates what it holds). */
 export class SeedError extends Error {
@@ -21,7 +21,10 @@ export interface SeedPermissionSet {
 }
 
 export interface SeedUser {
-  userName: string;
+  /** Optional in the identitystore model: leave it out to hold a user without one. */
+  userName?: string;
+  /** identitystore `UserStatus`, as a SCIM source sets it. @default absent */
+  userStatus?: UserStatus;
   displayName?: string;
   email?: string;
   /** e.g. the Okta user id, as SCIM provisioning records it. */
@@ -33,8 +36,13 @@ export interface SeedHelpers {
   permissionSet(input: SeedPermissionSet): string;
   /** Returns the new user's id. */
   user(input: SeedUser): string;
-  /** Returns the new group's id. */
-  group(input: { displayName: string; description?: string }): string;
+  /** Returns the new group's id; leave `displayName` out to hold an unnamed group (optional in the model). */
+  group(input: { displayName?: string; description?: string }): string;
+  /**
+   * Sets a user's `UserStatus`, as Identity Center's SCIM endpoint does for `active` (identitystore's
+   * API cannot): the local SCIM model's `scimDeactivation: disable`.
+   */
+  userStatus(userId: string, status: UserStatus): void;
   /** Returns the new membership's id. */
   membership(groupId: string, userId: string): string;
   /** Sets a user's external ids, as a SCIM identity source does (identitystore's API cannot). */
@@ -72,12 +80,13 @@ export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () 
     },
 
     user(input) {
-      if (state.findUserByUserName(input.userName))
+      if (input.userName !== undefined && state.findUserByUserName(input.userName))
         throw new SeedError(`User ${input.userName} already exists`);
       const userId = ids.uuid();
       state.users.set(userId, {
         userId,
-        userName: input.userName,
+        ...(input.userName === undefined ? {} : { userName: input.userName }),
+        ...(input.userStatus === undefined ? {} : { userStatus: input.userStatus }),
         ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
         ...(input.email === undefined
           ? {}
@@ -91,13 +100,13 @@ export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () 
     },
 
     group(input) {
-      if (state.findGroupByDisplayName(input.displayName)) {
+      if (input.displayName !== undefined && state.findGroupByDisplayName(input.displayName)) {
         throw new SeedError(`Group ${input.displayName} already exists`);
       }
       const groupId = ids.uuid();
       state.groups.set(groupId, {
         groupId,
-        displayName: input.displayName,
+        ...(input.displayName === undefined ? {} : { displayName: input.displayName }),
         ...(input.description === undefined ? {} : { description: input.description }),
         createdAt: now(),
       });
@@ -108,6 +117,12 @@ export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () 
       const user = state.users.get(userId);
       if (!user) throw new SeedError(`No user ${userId}`);
       user.externalIds = externalIds.map((e) => ({ Issuer: e.issuer, Id: e.id }));
+    },
+
+    userStatus(userId, status) {
+      const user = state.users.get(userId);
+      if (!user) throw new SeedError(`No user ${userId}`);
+      user.userStatus = status;
     },
 
     membership(groupId, userId) {

@@ -21,7 +21,8 @@ export interface IdentityCenterSnapshot {
   instanceArn: string;
   identityStoreId: string;
   permissionSets: PermissionSetSnapshot[];
-  users: { userId: string; userName: string; displayName?: string }[];
+  /** `userName` is absent for a user seeded without one (optional in the model); `userStatus` once SCIM set it. */
+  users: { userId: string; userName?: string; displayName?: string; userStatus?: "ENABLED" | "DISABLED" }[];
   groups: { groupId: string; displayName?: string }[];
   memberships: { membershipId: string; groupId: string; userId: string }[];
   assignments: Assignment[];
@@ -62,8 +63,9 @@ export function takeSnapshot(state: EmulatorState, asyncOperations: AsyncOperati
     })),
     users: [...state.users.values()].map((u) => ({
       userId: u.userId,
-      userName: u.userName,
+      ...(u.userName === undefined ? {} : { userName: u.userName }),
       ...(u.displayName === undefined ? {} : { displayName: u.displayName }),
+      ...(u.userStatus === undefined ? {} : { userStatus: u.userStatus }),
     })),
     groups: [...state.groups.values()].map((g) => ({
       groupId: g.groupId,

@@ -61,9 +61,15 @@ export interface OperationRecord {
   failureReason?: string;
 }
 
+/** identitystore `UserStatus` (model enum); SCIM sets it, the identitystore API cannot. */
+export type UserStatus = "ENABLED" | "DISABLED";
+
 export interface UserRecord {
   userId: string;
-  userName: string;
+  /** Optional in the identitystore model (`User.UserName`): a SCIM source may leave it out. */
+  userName?: string;
+  /** Absent until a SCIM source sets it (the model makes it optional). */
+  userStatus?: UserStatus;
   displayName?: string;
   name?: Record<string, string>;
   emails?: { Value?: string; Type?: string; Primary?: boolean }[];
@@ -73,7 +79,7 @@ export interface UserRecord {
 
 export interface GroupRecord {
   groupId: string;
-  /** Optional in the API; the pipeline only uses named groups. */
+  /** Optional in the identitystore model (`Group.DisplayName`); the pipeline skips unnamed groups. */
   displayName?: string;
   description?: string;
   createdAt: number;
