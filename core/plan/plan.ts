@@ -70,10 +70,6 @@ export type FindingKind =
   | "orphaned-assignment"
   /** A user without a UserName or a group without a DisplayName: skipped, as nothing can match it to Okta. */
   | "unnamed-identity-store-entry"
-  /** An assignment whose user or group the identity store no longer holds (core/plan/orphaned-assignments.ts). */
-  | "orphaned-assignment"
-  /** A user without a UserName or a group without a DisplayName: skipped, as nothing can match it to Okta. */
-  | "unnamed-identity-store-entry"
   /** A compromise signal was handled: what it ended, or why it ended nothing (core/plan/plan-compromise.ts). */
   | "compromise-signal";
 
