@@ -33,6 +33,15 @@ const FORMAT_NOUNS: ReadonlyMap<string, string> = new Map([
   ["id", "Okta group id"],
   ["provisioningAppIds", "Okta app id"],
   ["name", "rule name"],
+  // Keys of `credentials` that other sections use for something else: matched by their whole key path.
+  ["credentials.accounts.id", "AWS account id"],
+  ["credentials.accounts.roleName.discovery", "IAM role name"],
+  ["credentials.accounts.roleName.revocation", "IAM role name"],
+  ["credentials.accounts.externalId", "external id"],
+  ["credentials.memberRoleName.discovery", "IAM role name"],
+  ["credentials.memberRoleName.revocation", "IAM role name"],
+  ["credentials.breakGlass", "break-glass IAM user"],
+  ["credentials.automationPrincipals", "IAM principal ARN"],
 ]);
 
 /** What the keys of a mapping are, by the key that holds the mapping. */
@@ -148,5 +157,6 @@ function label(path: PolicyPath): string {
 }
 
 function formatNoun(path: PolicyPath): string {
-  return FORMAT_NOUNS.get(String(path.findLast((s) => typeof s === "string"))) ?? label(path);
+  const keys = path.filter((s) => typeof s === "string");
+  return FORMAT_NOUNS.get(keys.join(".")) ?? FORMAT_NOUNS.get(String(keys.at(-1))) ?? label(path);
 }

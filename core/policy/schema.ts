@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { COMPROMISE_SIGNALS_OFF, CompromiseSignals } from "./compromise-signals.ts";
+import { CredentialsPolicy } from "./credentials-policy.ts";
 
 /** A 12-digit AWS account id, kept as a string (leading zeros matter). */
 export const AccountId = z
@@ -191,6 +192,8 @@ export const PolicyDocument = z
     guards: Guards.default({ maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true }),
     /** Okta compromise signals that end the user's older AWS sessions (docs/policy.md). @default all ignore */
     compromiseSignals: CompromiseSignals.default(COMPROMISE_SIGNALS_OFF),
+    /** IAM users, access keys and federated role sessions (docs/credentials.md). @default unset: not managed */
+    credentials: CredentialsPolicy.optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import { closestName } from "./closest-name.ts";
 import { describeGroupRef, groupKey } from "./group-ref.ts";
 import type { PolicyProblem } from "./policy-error.ts";
 import type { Policy, PolicyRule } from "./schema.ts";
+import { validateCredentials } from "./validate-credentials.ts";
 
 /**
  * Checks what the schema cannot: rule names are unique, no two rules grant the same group the same
@@ -18,6 +19,7 @@ export function validateSemantics(policy: Policy): PolicyProblem[] {
     ...unknownPermissionSets(policy),
     ...emptyTargets(policy.rules),
     ...holdShorterThanSessions(policy),
+    ...validateCredentials(policy),
   ];
 }
 
