@@ -53,8 +53,11 @@ export const OutsideAccount = z
       .regex(ACCOUNT_ID, 'an AWS account id is exactly 12 digits, quoted in YAML (e.g. "111111111111")'),
     /** Shown in plans, findings and evidence. */
     name: z.string().min(1, "give the account a name people recognise, e.g. acquired-prod"),
-    /** The roles to assume there (the same template, deployed by hand). @default memberRoleName */
-    roleName: MemberRoleNames.optional(),
+    /** The roles to assume there (the same template, deployed by hand); each name unset is memberRoleName's. */
+    roleName: z
+      .object({ discovery: RoleName.optional(), revocation: RoleName.optional() })
+      .strict()
+      .optional(),
     /** The external id its roles' trust policies require (sts:ExternalId, 2-1224 characters). */
     externalId: z
       .string()

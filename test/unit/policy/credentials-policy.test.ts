@@ -72,7 +72,7 @@ describe("policy credentials", () => {
       {
         id: "444444444444",
         name: "acquired-dev",
-        roleName: { discovery: "okta-read", revocation: "okta-aws-lifecycle-revocation" },
+        roleName: { discovery: "okta-read" },
       },
     ]);
     expect(credentials?.memberRoleName).toEqual({
