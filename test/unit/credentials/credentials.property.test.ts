@@ -10,6 +10,7 @@ import type { IamUser, OktaPerson } from "../../../core/credentials/iam-user.ts"
 import { type MappingPolicy, mapIamUsers } from "../../../core/credentials/map-iam-users.ts";
 import { nameByRule } from "../../../core/credentials/naming-rules.ts";
 import { planCredentialRevocation } from "../../../core/credentials/plan-credential-revocation.ts";
+import { sweepLongLivedCredentials } from "../../../core/credentials/sweep.ts";
 import { NAMING_RULES } from "../../../core/policy/credentials-policy.ts";
 import { credentialsPolicy } from "./credential-builders.ts";
 
@@ -216,6 +217,43 @@ describe("mapIamUsers properties", () => {
           }
         }
       }),
+    );
+  });
+
+  it("sweeps only keys whose one mapped owner is a leaver, in one order whatever the input's, within the guard", () => {
+    fc.assert(
+      fc.property(
+        usersArb.chain((u) => fc.tuple(fc.constant(u), fc.shuffledSubarray(u, { minLength: u.length }))),
+        peopleArb,
+        policyArb,
+        fc.integer({ min: 0, max: 6 }),
+        ([users, shuffled], people, policy, maxKeyDeactivations) => {
+          const credentials = credentialsPolicy({
+            iamUsers: { ownerTags: policy.ownerTags, namingRules: policy.namingRules, maxKeyDeactivations },
+            breakGlass: policy.breakGlass,
+          });
+          const input = { users, people, credentials, hold: "PT12H", now: "2026-06-01T12:00:00Z" };
+          const sweep = sweepLongLivedCredentials(input);
+          expect(sweepLongLivedCredentials({ ...input, users: shuffled })).toEqual(sweep);
+
+          const revoked = new Set(
+            sweep.holders.filter((h) => h.revoke).map((h) => `${h.accountId}:${h.userName}`),
+          );
+          for (const holder of sweep.holders) {
+            if (holder.revoke) expect(holder.ownership).toBe("mapped");
+            if (holder.revoke) expect(["SUSPENDED", "DEPROVISIONED"]).toContain(holder.owner?.status);
+          }
+          for (const action of sweep.actions) {
+            if ("userName" in action)
+              expect(revoked.has(`${action.accountId}:${action.userName}`)).toBe(true);
+          }
+          const keys = sweep.actions.filter((a) => a.kind === "access-key.deactivate").length;
+          expect(sweep.status).toBe(keys > maxKeyDeactivations ? "blocked" : "ready");
+          expect(keys).toBe(
+            sweep.holders.filter((h) => h.revoke).reduce((n, h) => n + h.activeKeys.length, 0),
+          );
+        },
+      ),
     );
   });
 });
