@@ -4,7 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
-import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { paginateListInstances, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
@@ -16,6 +16,7 @@ import { OktaAdapter } from "../adapters/okta.ts";
 import { OrganizationsAdapter } from "../adapters/organizations.ts";
 import type { StateTable } from "../adapters/state-table.ts";
 import type { ThrottleBudget } from "../usecases/reconcile-estate/throttle-budget.ts";
+import { allItems } from "./aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "./okta-credentials.ts";
 
 /** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */
@@ -67,7 +68,7 @@ export interface Connection {
 async function identityCenterIds(ssoAdmin: SSOAdminClient, options: ConnectOptions) {
   if (options.instanceArn && options.identityStoreId)
     return { instanceArn: options.instanceArn, identityStoreId: options.identityStoreId };
-  const instances = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances ?? [];
+  const instances = await allItems(paginateListInstances({ client: ssoAdmin }, {}), (p) => p.Instances);
   const instance = instances[0];
   if (!instance?.InstanceArn || !instance.IdentityStoreId || instances.length > 1) {
     throw new ConnectionError(

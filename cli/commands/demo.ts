@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { S3Client } from "@aws-sdk/client-s3";
-import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { paginateListInstances, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import type { Command } from "commander";
 import { z } from "zod";
 import { EvidenceBucket } from "../../adapters/evidence-store.ts";
@@ -10,6 +10,7 @@ import { OktaAdapter } from "../../adapters/okta.ts";
 import type { UserRunRecord } from "../../core/evidence/record.ts";
 import { timeToRevoke } from "../../core/evidence/time-to-revoke.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { firstItem } from "../aws-pages.ts";
 
 /** The parts of `.local/endpoints.json` (written by `npm start`) the demo uses. */
 const Endpoints = z.object({
@@ -54,7 +55,7 @@ export async function runDemo(
   const okta = new OktaAdapter({ orgUrl: e.okta.orgUrl, token: e.okta.apiToken });
   const aws = localClientConfig(e.aws.endpoint);
   const ssoAdmin = new SSOAdminClient(aws);
-  const instance = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
+  const instance = await firstItem(paginateListInstances({ client: ssoAdmin }, {}), (p) => p.Instances);
   if (!instance?.InstanceArn || !instance.IdentityStoreId)
     throw new DemoError("the local stack has no Identity Center instance");
   const ic = new IdentityCenterAdapter({

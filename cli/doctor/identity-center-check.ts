@@ -1,9 +1,10 @@
 import { type IdentitystoreClient, ListGroupsCommand } from "@aws-sdk/client-identitystore";
 import {
-  ListInstancesCommand,
-  ListPermissionSetsCommand,
+  paginateListInstances,
+  paginateListPermissionSets,
   type SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
+import { allItems, firstItem } from "../aws-pages.ts";
 import { type CheckResult, guarded, ok, problem } from "./check.ts";
 
 export interface IdentityCenterTarget {
@@ -21,7 +22,10 @@ export function checkIdentityCenter(target: IdentityCenterTarget): Promise<Check
     CHECK,
     "run in the Identity Center administration account (management or delegated admin) and its home region",
     async () => {
-      const instances = (await target.ssoAdmin.send(new ListInstancesCommand({}))).Instances ?? [];
+      const instances = await allItems(
+        paginateListInstances({ client: target.ssoAdmin }, {}),
+        (p) => p.Instances,
+      );
       const instance = instances.find((i) => i.InstanceArn === target.instanceArn);
       if (instance === undefined) {
         return problem(
@@ -37,15 +41,19 @@ export function checkIdentityCenter(target: IdentityCenterTarget): Promise<Check
           "unset OAL_IDENTITY_STORE_ID (it is discovered) or correct it, and redeploy",
         );
       }
-      const sets = await target.ssoAdmin.send(
-        new ListPermissionSetsCommand({ InstanceArn: target.instanceArn, MaxResults: 1 }),
+      const firstSet = await firstItem(
+        paginateListPermissionSets(
+          { client: target.ssoAdmin, pageSize: 1 },
+          { InstanceArn: target.instanceArn },
+        ),
+        (p) => p.PermissionSets,
       );
       await target.identityStore.send(
         new ListGroupsCommand({ IdentityStoreId: target.identityStoreId, MaxResults: 1 }),
       );
       return ok(
         CHECK,
-        `${target.instanceArn} (identity store ${target.identityStoreId}) is reachable${sets.PermissionSets?.length ? "" : "; it has no permission set yet"}`,
+        `${target.instanceArn} (identity store ${target.identityStoreId}) is reachable${firstSet === undefined ? "; it has no permission set yet" : ""}`,
       );
     },
   );

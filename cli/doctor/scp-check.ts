@@ -1,13 +1,14 @@
 import {
-  ListPoliciesCommand,
-  ListRootsCommand,
   type OrganizationsClient,
+  paginateListPolicies,
+  paginateListRoots,
 } from "@aws-sdk/client-organizations";
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { attachedPolicyIds } from "../../adapters/organizations/revocation-scps.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import { SCP_MAX_PER_TARGET } from "../../core/revocation/shard-scps.ts";
+import { allItems, firstItem } from "../aws-pages.ts";
 import { type CheckResult, guarded, ok, problem } from "./check.ts";
 
 export interface ScpTarget {
@@ -28,7 +29,7 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
     CHECK,
     "run in the management account, or make this account a delegated administrator for Organizations policies",
     async () => {
-      const root = (await target.organizations.send(new ListRootsCommand({}))).Roots?.[0];
+      const root = await firstItem(paginateListRoots({ client: target.organizations }, {}), (p) => p.Roots);
       if (root?.Id === undefined)
         return problem(CHECK, "no organization root is visible", "run inside an AWS Organization");
       const scpType = root.PolicyTypes?.find((t) => t.Type === "SERVICE_CONTROL_POLICY");
@@ -39,9 +40,10 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
           `aws organizations enable-policy-type --root-id ${root.Id} --policy-type SERVICE_CONTROL_POLICY`,
         );
       }
-      const all = (
-        await target.organizations.send(new ListPoliciesCommand({ Filter: "SERVICE_CONTROL_POLICY" }))
-      ).Policies;
+      const all = await allItems(
+        paginateListPolicies({ client: target.organizations }, { Filter: "SERVICE_CONTROL_POLICY" }),
+        (p) => p.Policies,
+      );
       const adapter = new OrganizationsAdapter({ client: target.organizations });
       const tool = await adapter.listRevocationScps({ targetId: root.Id });
       const attached = await attachedPolicyIds(target.organizations, root.Id);
@@ -65,7 +67,7 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
       }
       return ok(
         CHECK,
-        `SCPs enabled on ${root.Id}; ${all?.length ?? 0} SCP(s) listed; ${tool.length} revocation SCP(s) attached` +
+        `SCPs enabled on ${root.Id}; ${all.length} SCP(s) listed; ${tool.length} revocation SCP(s) attached` +
           ` for ${denies.length} Deny(s) in force; room for ${free} at the root`,
       );
     },

@@ -4,12 +4,13 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
-import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { paginateListInstances, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { DEFAULT_HOOK_NAME, OktaEventHooks } from "../../adapters/okta-event-hooks.ts";
+import { firstItem } from "../aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
 import { parseS3PolicyLocation } from "./policy-events-check.ts";
 import type { DoctorTargets } from "./run-doctor.ts";
@@ -103,7 +104,7 @@ async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
     maxAttempts: 1,
   };
   const ssoAdmin = new SSOAdminClient(aws);
-  const instance = (await ssoAdmin.send(new ListInstancesCommand({}))).Instances?.[0];
+  const instance = await firstItem(paginateListInstances({ client: ssoAdmin }, {}), (p) => p.Instances);
   if (!instance?.InstanceArn || !instance.IdentityStoreId)
     throw new DoctorTargetError("the local stack has no Identity Center instance");
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ ...aws, endpoint: e.dynamodb.endpoint }));

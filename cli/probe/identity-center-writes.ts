@@ -8,10 +8,11 @@ import {
 } from "@aws-sdk/client-identitystore";
 import {
   DescribePermissionSetCommand,
-  ListAccountAssignmentsCommand,
-  ListPermissionSetsProvisionedToAccountCommand,
+  paginateListAccountAssignments,
   paginateListPermissionSets,
+  paginateListPermissionSetsProvisionedToAccount,
 } from "@aws-sdk/client-sso-admin";
+import { allItems, firstItem } from "../aws-pages.ts";
 import { type ProbeAssignment, runAssignmentOperation } from "./assignment-operations.ts";
 import type { InstanceClients } from "./inherited-assignments.ts";
 import { judgeInheritedListing } from "./inherited-assignments.ts";
@@ -57,10 +58,13 @@ async function choosePermissionSet(ctx: IdentityCenterWriteContext): Promise<str
       `--permission-set: no permission set named ${wanted} in ${instanceArn}`,
     );
   }
-  const provisioned = await ssoAdmin.send(
-    new ListPermissionSetsProvisionedToAccountCommand({ InstanceArn: instanceArn, AccountId: ctx.accountId }),
+  const first = await firstItem(
+    paginateListPermissionSetsProvisionedToAccount(
+      { client: ssoAdmin },
+      { InstanceArn: instanceArn, AccountId: ctx.accountId },
+    ),
+    (p) => p.PermissionSets,
   );
-  const first = provisioned.PermissionSets?.[0];
   if (first === undefined)
     throw new PermissionSetChoiceError(
       `no permission set is provisioned to account ${ctx.accountId}: pass --permission-set <name or ARN> (assigning it provisions its role in that account)`,
@@ -177,15 +181,14 @@ export async function probeIdentityCenterWrites(
   await identityStore.send(new DeleteUserCommand({ IdentityStoreId: identityStoreId, UserId: userId }));
   resources.gone(userDescription);
   const deletion = await runAssignmentOperation(ssoAdmin, instanceArn, "delete", user.assignment, ctx.wait);
-  const listed = await ssoAdmin.send(
-    new ListAccountAssignmentsCommand({
-      InstanceArn: instanceArn,
-      AccountId: ctx.accountId,
-      PermissionSetArn: permissionSetArn,
-    }),
+  const listed = await allItems(
+    paginateListAccountAssignments(
+      { client: ssoAdmin },
+      { InstanceArn: instanceArn, AccountId: ctx.accountId, PermissionSetArn: permissionSetArn },
+    ),
+    (p) => p.AccountAssignments,
   );
-  const stillListed =
-    listed.AccountAssignments?.some((a) => a.PrincipalType === "USER" && a.PrincipalId === userId) ?? false;
+  const stillListed = listed.some((a) => a.PrincipalType === "USER" && a.PrincipalId === userId);
   const listing = stillListed ? "the orphaned assignment is still listed" : "it is no longer listed";
   let orphaned: SwitchObservation<"orphanedAssignmentDeletion">;
   if (deletion.status === "SUCCEEDED") {

@@ -1,15 +1,15 @@
 import {
   type IdentitystoreClient,
-  ListGroupMembershipsCommand,
+  paginateListGroupMemberships,
   paginateListGroups,
 } from "@aws-sdk/client-identitystore";
 import {
   type AccountAssignmentForPrincipal,
-  ListAccountAssignmentsCommand,
-  ListAccountAssignmentsForPrincipalCommand,
+  paginateListAccountAssignments,
   paginateListAccountAssignmentsForPrincipal,
   type SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
+import { firstItem } from "../aws-pages.ts";
 import { observed, type SwitchObservation, unknown } from "./switch-observation.ts";
 
 const NAME = "listForPrincipalIncludesInherited";
@@ -61,20 +61,16 @@ export async function judgeInheritedListing(
     );
   const shared = items.filter((i) => groupPairs.has(pairKey(i)));
   for (const item of shared) {
-    const direct = await c.ssoAdmin.send(
-      new ListAccountAssignmentsCommand({
-        InstanceArn: c.instanceArn,
-        AccountId: item.AccountId,
-        PermissionSetArn: item.PermissionSetArn,
-      }),
-    );
-    // One page is enough to find the user's own assignment in all but huge accounts; absence on the
-    // first page of a paged answer is not proof, so only a complete answer counts.
-    const complete = direct.NextToken === undefined;
-    const own = direct.AccountAssignments?.some(
+    // Every page: a page without the user's own assignment is no proof (pages may be short or empty).
+    const own = await firstItem(
+      paginateListAccountAssignments(
+        { client: c.ssoAdmin },
+        { InstanceArn: c.instanceArn, AccountId: item.AccountId, PermissionSetArn: item.PermissionSetArn },
+      ),
+      (p) => p.AccountAssignments,
       (a) => a.PrincipalType === "USER" && a.PrincipalId === userId,
     );
-    if (complete && !own)
+    if (own === undefined)
       return unknown(
         NAME,
         `user ${userId}'s list holds group ${groupId}'s assignment ${pairKey(item)} under the user's own id, which has no such direct assignment: neither switch value models this`,
@@ -103,24 +99,24 @@ export async function observeInheritedReadOnly(
     for (const group of page.Groups ?? []) {
       if (seen++ >= maxGroups) break;
       if (!group.GroupId) continue;
-      const assigned = await c.ssoAdmin.send(
-        new ListAccountAssignmentsForPrincipalCommand({
-          InstanceArn: c.instanceArn,
-          PrincipalType: "GROUP",
-          PrincipalId: group.GroupId,
-          MaxResults: 1,
-        }),
+      // A first page may be empty with more to come: read on until an item (or the end).
+      const assigned = await firstItem(
+        paginateListAccountAssignmentsForPrincipal(
+          { client: c.ssoAdmin, pageSize: 1 },
+          { InstanceArn: c.instanceArn, PrincipalType: "GROUP", PrincipalId: group.GroupId },
+        ),
+        (p) => p.AccountAssignments,
       );
-      if ((assigned.AccountAssignments ?? []).length === 0 && assigned.NextToken === undefined) continue;
-      const members = await c.identityStore.send(
-        new ListGroupMembershipsCommand({
-          IdentityStoreId: c.identityStoreId,
-          GroupId: group.GroupId,
-          MaxResults: 5,
-        }),
+      if (assigned === undefined) continue;
+      const member = await firstItem(
+        paginateListGroupMemberships(
+          { client: c.identityStore, pageSize: 5 },
+          { IdentityStoreId: c.identityStoreId, GroupId: group.GroupId },
+        ),
+        (p) => p.GroupMemberships,
+        (m) => m.MemberId !== undefined && "UserId" in m.MemberId,
       );
-      const userId = members.GroupMemberships?.find((m) => m.MemberId && "UserId" in m.MemberId)?.MemberId
-        ?.UserId;
+      const userId = member?.MemberId?.UserId;
       if (userId) return judgeInheritedListing(c, userId, group.GroupId);
     }
     if (seen >= maxGroups) break;

@@ -1,5 +1,6 @@
-import { ListRootsCommand } from "@aws-sdk/client-organizations";
+import { paginateListRoots } from "@aws-sdk/client-organizations";
 import { z } from "zod";
+import { firstItem } from "../aws-pages.ts";
 import { sampleDirectories } from "./directory-sample.ts";
 import { scanInstances } from "./identity-center-instances.ts";
 import { probeIdentityCenterWrites } from "./identity-center-writes.ts";
@@ -85,7 +86,7 @@ export async function runProbe(
   progress("Reading the organization root");
   const organization: ProbeReport["organization"] = {};
   try {
-    const root = (await clients.organizations.send(new ListRootsCommand({}))).Roots?.[0];
+    const root = await firstItem(paginateListRoots({ client: clients.organizations }, {}), (p) => p.Roots);
     if (root?.Id) organization.rootId = root.Id;
     organization.scpsEnabled =
       root?.PolicyTypes?.some((t) => t.Type === "SERVICE_CONTROL_POLICY" && t.Status === "ENABLED") ?? false;

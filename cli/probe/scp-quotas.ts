@@ -5,9 +5,10 @@ import {
   DeleteOrganizationalUnitCommand,
   DeletePolicyCommand,
   DetachPolicyCommand,
-  ListPoliciesForTargetCommand,
   type OrganizationsClient,
+  paginateListPoliciesForTarget,
 } from "@aws-sdk/client-organizations";
+import { allItems } from "../aws-pages.ts";
 import type { TemporaryResources } from "./temporary-resources.ts";
 
 /** One SCP quota as the probe knows it. */
@@ -140,10 +141,14 @@ export async function probeScpQuotas(ctx: ScpQuotaContext): Promise<ScpQuotas> {
   });
   const onOu = async () =>
     (
-      await organizations.send(
-        new ListPoliciesForTargetCommand({ TargetId: ouId, Filter: "SERVICE_CONTROL_POLICY" }),
+      await allItems(
+        paginateListPoliciesForTarget(
+          { client: organizations },
+          { TargetId: ouId, Filter: "SERVICE_CONTROL_POLICY" },
+        ),
+        (p) => p.Policies,
       )
-    ).Policies?.length ?? 0;
+    ).length;
   let attached = await onOu();
   const wanted = PUBLISHED.perTarget + 1;
   while (attached < wanted) {

@@ -23,6 +23,7 @@ import {
   FULL_AWS_ACCESS_ID,
   type OrganizationsEmulatorOptions,
 } from "../../local/emulators/organizations/index.ts";
+import { PAGE_SHAPES, type PageShape } from "../../local/emulators/page-shape.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -71,67 +72,84 @@ const writes = (calls: Record<string, number>) =>
   );
 
 describe("OrganizationsAdapter.readOrganization", () => {
-  it("reads a nested OU tree with accounts, tags and statuses, following every page", async () => {
-    // Prepare: pages of 2 so that every list takes several calls
-    const { org, adapter } = await start({ limits: { pageSize: 2 } });
-    const workloads = org.seed.organizationalUnit({ id: "ou-ab12-workload", name: "Workloads" });
-    const prod = org.seed.organizationalUnit({ id: "ou-ab12-prod0001", name: "Prod", parentId: workloads });
-    const dev = org.seed.organizationalUnit({ id: "ou-ab12-dev00001", name: "Dev", parentId: workloads });
-    const sandbox = org.seed.organizationalUnit({ id: "ou-ab12-sandbox1", name: "Sandbox", parentId: dev });
-    org.seed.account({
-      id: "222222222222",
-      name: "prod-a",
-      parentId: prod,
-      tags: { env: "prod", team: "pay" },
-    });
-    org.seed.account({ id: "333333333333", name: "prod-b", parentId: prod, tags: { env: "prod" } });
-    org.seed.account({ id: "444444444444", name: "prod-c", parentId: prod });
-    org.seed.account({ id: "555555555555", name: "dev-a", parentId: dev, tags: { env: "dev" } });
-    org.seed.account({ id: "666666666666", name: "sbx", parentId: sandbox, status: "SUSPENDED" });
-    org.seed.account({ id: "777777777777", name: "closing", parentId: workloads, status: "PENDING_CLOSURE" });
-    // Act
-    const organization = await adapter.readOrganization();
-    // Assess
-    expect(organization.rootId).toBe("r-ab12");
-    expect(organization.units).toEqual([
-      { id: "r-ab12", name: "Root", parentId: null },
-      { id: workloads, name: "Workloads", parentId: "r-ab12" },
-      { id: prod, name: "Prod", parentId: workloads },
-      { id: dev, name: "Dev", parentId: workloads },
-      { id: sandbox, name: "Sandbox", parentId: dev },
-    ]);
-    expect(organization.accounts).toEqual([
-      { id: "111111111111", name: "management", parentId: "r-ab12", tags: {}, status: "ACTIVE" },
-      {
+  // Organizations' lists "can occasionally return an empty set of results even when more results are
+  // available" (local/emulators/page-shape.ts): the same organization under every page shape.
+  it.each(PAGE_SHAPES)(
+    "reads a nested OU tree with accounts, tags and statuses, following every page (%s pages)",
+    async (pageShape) => {
+      // Prepare: pages of 2 (1 when short) so that every list takes several calls
+      const { org, adapter } = await start({ limits: { pageSize: 2, pageShape } });
+      const workloads = org.seed.organizationalUnit({ id: "ou-ab12-workload", name: "Workloads" });
+      const prod = org.seed.organizationalUnit({ id: "ou-ab12-prod0001", name: "Prod", parentId: workloads });
+      const dev = org.seed.organizationalUnit({ id: "ou-ab12-dev00001", name: "Dev", parentId: workloads });
+      const sandbox = org.seed.organizationalUnit({ id: "ou-ab12-sandbox1", name: "Sandbox", parentId: dev });
+      org.seed.account({
         id: "222222222222",
         name: "prod-a",
         parentId: prod,
         tags: { env: "prod", team: "pay" },
-        status: "ACTIVE",
-      },
-      { id: "333333333333", name: "prod-b", parentId: prod, tags: { env: "prod" }, status: "ACTIVE" },
-      { id: "444444444444", name: "prod-c", parentId: prod, tags: {}, status: "ACTIVE" },
-      { id: "555555555555", name: "dev-a", parentId: dev, tags: { env: "dev" }, status: "ACTIVE" },
-      { id: "666666666666", name: "sbx", parentId: sandbox, tags: {}, status: "SUSPENDED" },
-      { id: "777777777777", name: "closing", parentId: workloads, tags: {}, status: "PENDING_CLOSURE" },
-    ]);
-  });
+      });
+      org.seed.account({ id: "333333333333", name: "prod-b", parentId: prod, tags: { env: "prod" } });
+      org.seed.account({ id: "444444444444", name: "prod-c", parentId: prod });
+      org.seed.account({ id: "555555555555", name: "dev-a", parentId: dev, tags: { env: "dev" } });
+      org.seed.account({ id: "666666666666", name: "sbx", parentId: sandbox, status: "SUSPENDED" });
+      org.seed.account({
+        id: "777777777777",
+        name: "closing",
+        parentId: workloads,
+        status: "PENDING_CLOSURE",
+      });
+      // Act
+      const organization = await adapter.readOrganization();
+      // Assess
+      expect(organization.rootId).toBe("r-ab12");
+      expect(organization.units).toEqual([
+        { id: "r-ab12", name: "Root", parentId: null },
+        { id: workloads, name: "Workloads", parentId: "r-ab12" },
+        { id: prod, name: "Prod", parentId: workloads },
+        { id: dev, name: "Dev", parentId: workloads },
+        { id: sandbox, name: "Sandbox", parentId: dev },
+      ]);
+      expect(organization.accounts).toEqual([
+        { id: "111111111111", name: "management", parentId: "r-ab12", tags: {}, status: "ACTIVE" },
+        {
+          id: "222222222222",
+          name: "prod-a",
+          parentId: prod,
+          tags: { env: "prod", team: "pay" },
+          status: "ACTIVE",
+        },
+        { id: "333333333333", name: "prod-b", parentId: prod, tags: { env: "prod" }, status: "ACTIVE" },
+        { id: "444444444444", name: "prod-c", parentId: prod, tags: {}, status: "ACTIVE" },
+        { id: "555555555555", name: "dev-a", parentId: dev, tags: { env: "dev" }, status: "ACTIVE" },
+        { id: "666666666666", name: "sbx", parentId: sandbox, tags: {}, status: "SUSPENDED" },
+        { id: "777777777777", name: "closing", parentId: workloads, tags: {}, status: "PENDING_CLOSURE" },
+      ]);
+    },
+  );
 
-  it("makes 1 + 2 x (OUs + 1) + accounts calls when every list fits one page", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    const ou = org.seed.organizationalUnit({ name: "Prod" });
-    for (let i = 0; i < 5; i++) org.seed.account({ name: `a${i}`, parentId: ou });
-    // Act
-    await adapter.readOrganization();
-    // Assess
-    expect(org.callCounts()).toEqual({
-      ListRoots: 1,
-      ListOrganizationalUnitsForParent: 2,
-      ListAccountsForParent: 2,
-      ListTagsForResource: 6,
-    });
-  });
+  it.each<{ pageShape: PageShape; pages: number }>([
+    { pageShape: "full", pages: 1 },
+    { pageShape: "short", pages: 1 },
+    { pageShape: "empty-first", pages: 2 },
+  ])(
+    "makes 1 + 2 x (OUs + 1) + accounts calls when every list fits one page, each call once per page ($pageShape pages)",
+    async ({ pageShape, pages }) => {
+      // Prepare
+      const { org, adapter } = await start({ limits: { pageShape } });
+      const ou = org.seed.organizationalUnit({ name: "Prod" });
+      for (let i = 0; i < 5; i++) org.seed.account({ name: `a${i}`, parentId: ou });
+      // Act
+      await adapter.readOrganization();
+      // Assess
+      expect(org.callCounts()).toEqual({
+        ListRoots: 1 * pages,
+        ListOrganizationalUnitsForParent: 2 * pages,
+        ListAccountsForParent: 2 * pages,
+        ListTagsForResource: 6 * pages,
+      });
+    },
+  );
 });
 
 /** Seeds `n` empty slots attached to the root, as the deploy creates them; returns their ids. */
@@ -306,42 +324,48 @@ describe("OrganizationsAdapter.writeRevocationScps", () => {
     expect(result.overflow).toEqual([]);
   });
 
-  it("finds the slots by name prefix and marker when not told their ids, and says so when there are none", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    const ou = org.seed.organizationalUnit({ name: "Prod" });
-    const none = adapter.writeRevocationScps([leaver("u-1")], { targetId: ou, namePrefix: "test-deny" });
-    await expect(none).rejects.toThrow(/no revocation SCP slot named test-deny-<n>/);
-    const slots = seedSlots(org, 2, "test-deny");
-    // Act
-    const { policyIds } = await adapter.writeRevocationScps([leaver("u-1")], {
-      targetId: ou,
-      namePrefix: "test-deny",
-    });
-    // Assess
-    expect(policyIds).toEqual([slots[0]]);
-    expect(org.state.policiesOn(ou)).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
-    expect(org.state.policies.get(slots[0] as string)?.name).toBe("test-deny-1");
-  });
+  it.each(PAGE_SHAPES)(
+    "finds the slots by name prefix and marker when not told their ids, and says so when there are none (%s pages)",
+    async (pageShape) => {
+      // Prepare: pages of 2 (1 when short), so slots and FullAWSAccess span pages
+      const { org, adapter } = await start({ limits: { pageSize: 2, pageShape } });
+      const ou = org.seed.organizationalUnit({ name: "Prod" });
+      const none = adapter.writeRevocationScps([leaver("u-1")], { targetId: ou, namePrefix: "test-deny" });
+      await expect(none).rejects.toThrow(/no revocation SCP slot named test-deny-<n>/);
+      const slots = seedSlots(org, 2, "test-deny");
+      // Act
+      const { policyIds } = await adapter.writeRevocationScps([leaver("u-1")], {
+        targetId: ou,
+        namePrefix: "test-deny",
+      });
+      // Assess
+      expect(policyIds).toEqual([slots[0]]);
+      expect(org.state.policiesOn(ou)).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
+      expect(org.state.policies.get(slots[0] as string)?.name).toBe("test-deny-1");
+    },
+  );
 });
 
 describe("OrganizationsAdapter.listRevocationScps", () => {
-  it("returns the attached slots holding Denies, in order, with their content; empty slots are left out", async () => {
-    // Prepare
-    const { org, adapter } = await start();
-    const slots = seedSlots(org, 4);
-    org.seed.policy({ name: "customer", content: denyS3, targetIds: ["r-ab12"] });
-    await adapter.writeRevocationScps(leavers(250), { slots });
-    // Act
-    const scps = await adapter.listRevocationScps({ slots });
-    const discovered = await adapter.listRevocationScps();
-    // Assess
-    expect(scps.map((s) => s.content)).toEqual(holding(org, slots));
-    expect(scps.length).toBeLessThan(slots.length);
-    expect(scps[0]?.name).toBe(`${DEFAULT_REVOCATION_SCP_PREFIX}-1`);
-    expect(discovered).toEqual(scps);
-    expect(deniedUsers(scps.map((s) => s.content)).size).toBe(250);
-  });
+  it.each(PAGE_SHAPES)(
+    "returns the attached slots holding Denies, in order, with their content; empty slots are left out (%s pages)",
+    async (pageShape) => {
+      // Prepare: pages of 2 (1 when short), so the slots span pages
+      const { org, adapter } = await start({ limits: { pageSize: 2, pageShape } });
+      const slots = seedSlots(org, 4);
+      org.seed.policy({ name: "customer", content: denyS3, targetIds: ["r-ab12"] });
+      await adapter.writeRevocationScps(leavers(250), { slots });
+      // Act
+      const scps = await adapter.listRevocationScps({ slots });
+      const discovered = await adapter.listRevocationScps();
+      // Assess
+      expect(scps.map((s) => s.content)).toEqual(holding(org, slots));
+      expect(scps.length).toBeLessThan(slots.length);
+      expect(scps[0]?.name).toBe(`${DEFAULT_REVOCATION_SCP_PREFIX}-1`);
+      expect(discovered).toEqual(scps);
+      expect(deniedUsers(scps.map((s) => s.content)).size).toBe(250);
+    },
+  );
 });
 
 describe("OrganizationsAdapter: throttling", () => {

@@ -137,7 +137,7 @@ function listStatuses(ctx: OperationContext, input: unknown, kind: OperationKind
   const ops = [...ctx.state.operations.values()].filter(
     (op) => op.kind === kind && (status === undefined || op.status === status),
   );
-  const page = paginate(ops, pageRequest, `List${kind}Status:${status}`, ctx.limits.defaultPageSize);
+  const page = paginate(ops, pageRequest, `List${kind}Status:${status}`, ctx.limits);
   const items = page.items.map((op) => ({
     Status: op.status,
     RequestId: op.requestId,
@@ -214,7 +214,7 @@ export function accountAssignmentOperations(ctx: OperationContext): Record<strin
         (a) => a.accountId === accountId && a.permissionSetArn === permissionSetArn,
       );
       const scope = `ListAccountAssignments:${accountId}:${permissionSetArn}`;
-      const page = paginate(matching, pageRequest, scope, ctx.limits.defaultPageSize);
+      const page = paginate(matching, pageRequest, scope, ctx.limits);
       return { AccountAssignments: page.items.map(toAssignment), NextToken: page.nextToken };
     },
 
@@ -231,7 +231,7 @@ export function accountAssignmentOperations(ctx: OperationContext): Record<strin
         (a) => accountFilter === undefined || a.accountId === accountFilter,
       );
       const scope = `ListAccountAssignmentsForPrincipal:${principalType}:${principalId}:${accountFilter}`;
-      const page = paginate(matching, pageRequest, scope, ctx.limits.defaultPageSize);
+      const page = paginate(matching, pageRequest, scope, ctx.limits);
       return { AccountAssignments: page.items.map(toAssignment), NextToken: page.nextToken };
     },
   };

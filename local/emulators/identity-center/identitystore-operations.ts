@@ -130,7 +130,6 @@ function readAlternateIdentifier(
 
 export function identityStoreOperations(ctx: OperationContext): Record<string, AwsOperation> {
   const { state } = ctx;
-  const pageSize = () => ctx.limits.defaultPageSize;
   return {
     CreateUser(input) {
       const { fields, identityStoreId } = open(input);
@@ -167,7 +166,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       const users = [...state.users.values()].filter(
         (u) => userName === undefined || u.userName === userName,
       );
-      const page = paginate(users, pageRequest, `ListUsers:${userName}`, pageSize());
+      const page = paginate(users, pageRequest, `ListUsers:${userName}`, ctx.limits);
       return { Users: page.items.map((u) => userOut(state, u)), NextToken: page.nextToken };
     },
 
@@ -232,7 +231,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       const groups = [...state.groups.values()].filter(
         (g) => displayName === undefined || g.displayName === displayName,
       );
-      const page = paginate(groups, pageRequest, `ListGroups:${displayName}`, pageSize());
+      const page = paginate(groups, pageRequest, `ListGroups:${displayName}`, ctx.limits);
       return { Groups: page.items.map((g) => groupOut(state, g)), NextToken: page.nextToken };
     },
 
@@ -326,7 +325,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       requireStore(state, identityStoreId);
       requireGroup(state, groupId);
       const members = [...state.memberships.values()].filter((m) => m.groupId === groupId);
-      const page = paginate(members, pageRequest, `ListGroupMemberships:${groupId}`, pageSize());
+      const page = paginate(members, pageRequest, `ListGroupMemberships:${groupId}`, ctx.limits);
       return { GroupMemberships: page.items.map((m) => membershipOut(state, m)), NextToken: page.nextToken };
     },
 
@@ -338,7 +337,7 @@ export function identityStoreOperations(ctx: OperationContext): Record<string, A
       requireStore(state, identityStoreId);
       requireUser(state, userId);
       const memberships = [...state.memberships.values()].filter((m) => m.userId === userId);
-      const page = paginate(memberships, pageRequest, `ListGroupMembershipsForMember:${userId}`, pageSize());
+      const page = paginate(memberships, pageRequest, `ListGroupMembershipsForMember:${userId}`, ctx.limits);
       return { GroupMemberships: page.items.map((m) => membershipOut(state, m)), NextToken: page.nextToken };
     },
 

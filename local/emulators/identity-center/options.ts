@@ -3,6 +3,7 @@
  * so tests, benchmarks and the local stack can change them while the emulator runs.
  */
 import type { AwsBehaviourSwitches } from "../aws-behaviour-switches.ts";
+import type { PageShape } from "../page-shape.ts";
 import type { RandomSource } from "./seeded-random.ts";
 
 /** Limits that bite in production (design.md, "Facts about AWS"); change them at any time. */
@@ -33,6 +34,12 @@ export interface EmulatorLimits {
    * @default 100
    */
   defaultPageSize: number;
+  /**
+   * How full list pages are: AWS may answer fewer items than MaxResults, even none, with a NextToken
+   * (see page-shape.ts for the sources). `short` and `empty-first` force the worst cases.
+   * @default "full"
+   */
+  pageShape: PageShape;
 }
 
 /** Switchable fault injection; every field can be changed at runtime. */
@@ -90,6 +97,7 @@ export const DEFAULT_LIMITS: EmulatorLimits = {
   identityStoreTps: 50,
   maxOutstandingAssignmentOps: 10,
   defaultPageSize: 100,
+  pageShape: "full",
 };
 
 export const DEFAULT_FAULTS: EmulatorFaults = { throttleRate: 0, serverErrorRate: 0, failNextOperations: 0 };

@@ -1,8 +1,11 @@
 /**
  * MaxResults / NextToken pagination. A token is opaque to the caller but bound to the list it
  * came from: reusing it for another list (or forging one) answers ValidationException, as AWS does.
+ * Pages may be short or empty with a NextToken, as AWS's may (`limits.pageShape`, page-shape.ts).
  */
+import { type PagePosition, slicePage } from "../page-shape.ts";
 import { validationError } from "./errors.ts";
+import type { EmulatorLimits } from "./options.ts";
 import type { RequestFields } from "./request-fields.ts";
 
 /** The largest MaxResults Identity Center list calls accept. */
@@ -27,17 +30,21 @@ export function readPageRequest(fields: RequestFields): PageRequest {
   };
 }
 
-const encode = (scope: string, offset: number): string =>
-  Buffer.from(JSON.stringify({ s: scope, o: offset })).toString("base64url");
+const encode = (scope: string, at: PagePosition): string =>
+  Buffer.from(JSON.stringify({ s: scope, o: at.offset, p: at.page })).toString("base64url");
 
-function decode(token: string, scope: string): number {
+const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0;
+
+function decode(token: string, scope: string): PagePosition {
   try {
     const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
       s?: unknown;
       o?: unknown;
+      p?: unknown;
     };
-    if (parsed.s === scope && typeof parsed.o === "number" && Number.isInteger(parsed.o) && parsed.o >= 0) {
-      return parsed.o;
+    if (parsed.s === scope && isCount(parsed.o) && isCount(parsed.p)) {
+      return { offset: parsed.o, page: parsed.p };
     }
   } catch {
     // Falls through to the same answer as a well-formed token for another list.
@@ -46,19 +53,19 @@ function decode(token: string, scope: string): number {
 }
 
 /**
- * One page of `items`. `scope` names the list and its parameters (e.g. the account and permission
- * set of ListAccountAssignments) so a token only continues the list it came from.
+ * One page of `items`, shaped by `limits.pageShape`. `scope` names the list and its parameters (e.g.
+ * the account and permission set of ListAccountAssignments) so a token only continues the list it
+ * came from. Each token also counts the pages answered, so an empty page's token is never repeated.
  */
 export function paginate<T>(
   items: readonly T[],
   request: PageRequest,
   scope: string,
-  defaultPageSize: number,
+  limits: Pick<EmulatorLimits, "defaultPageSize" | "pageShape">,
 ): Page<T> {
-  const offset = request.nextToken === undefined ? 0 : decode(request.nextToken, scope);
-  const size = request.maxResults ?? defaultPageSize;
-  const end = offset + size;
-  const page: Page<T> = { items: items.slice(offset, end) };
-  if (end < items.length) page.nextToken = encode(scope, end);
+  const at = request.nextToken === undefined ? { offset: 0, page: 0 } : decode(request.nextToken, scope);
+  const slice = slicePage(items.length, at, request.maxResults ?? limits.defaultPageSize, limits.pageShape);
+  const page: Page<T> = { items: items.slice(slice.start, slice.end) };
+  if (slice.next !== undefined) page.nextToken = encode(scope, slice.next);
   return page;
 }

@@ -126,12 +126,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       const pageRequest = readPageRequest(fields);
       fields.done();
       requireInstance(state, instanceArn);
-      const page = paginate(
-        [...state.permissionSets.keys()],
-        pageRequest,
-        "ListPermissionSets",
-        ctx.limits.defaultPageSize,
-      );
+      const page = paginate([...state.permissionSets.keys()], pageRequest, "ListPermissionSets", ctx.limits);
       return { PermissionSets: page.items, NextToken: page.nextToken };
     },
 
@@ -216,12 +211,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       const fields = new RequestFields(input);
       const pageRequest = readPageRequest(fields);
       const ps = permissionSetOf(ctx, fields);
-      const page = paginate(
-        ps.managedPolicies,
-        pageRequest,
-        `ListManagedPolicies:${ps.arn}`,
-        ctx.limits.defaultPageSize,
-      );
+      const page = paginate(ps.managedPolicies, pageRequest, `ListManagedPolicies:${ps.arn}`, ctx.limits);
       return { AttachedManagedPolicies: page.items, NextToken: page.nextToken };
     },
 
@@ -278,12 +268,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       const ops = [...state.operations.values()].filter(
         (op) => op.kind === "ProvisionPermissionSet" && (status === undefined || op.status === status),
       );
-      const page = paginate(
-        ops,
-        pageRequest,
-        `ListPermissionSetProvisioningStatus:${status}`,
-        ctx.limits.defaultPageSize,
-      );
+      const page = paginate(ops, pageRequest, `ListPermissionSetProvisioningStatus:${status}`, ctx.limits);
       return {
         PermissionSetsProvisioningStatus: page.items.map((op) => ({
           Status: op.status,
@@ -309,7 +294,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
         arns,
         pageRequest,
         `ListPermissionSetsProvisionedToAccount:${accountId}:${filter}`,
-        ctx.limits.defaultPageSize,
+        ctx.limits,
       );
       return { PermissionSets: page.items, NextToken: page.nextToken };
     },
@@ -326,7 +311,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
         accountIds,
         pageRequest,
         `ListAccountsForProvisionedPermissionSet:${ps.arn}:${filter}`,
-        ctx.limits.defaultPageSize,
+        ctx.limits,
       );
       return { AccountIds: page.items, NextToken: page.nextToken };
     },

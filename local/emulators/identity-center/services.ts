@@ -31,7 +31,7 @@ function instanceOperations(ctx: OperationContext): Record<string, AwsOperation>
         CreatedDate: epochSeconds(state.createdAt),
         Status: "ACTIVE",
       };
-      const page = paginate([instance], pageRequest, "ListInstances", ctx.limits.defaultPageSize);
+      const page = paginate([instance], pageRequest, "ListInstances", ctx.limits);
       return { Instances: page.items, NextToken: page.nextToken };
     },
   };

@@ -4,6 +4,7 @@
  */
 import type { AwsBehaviourSwitches } from "../aws-behaviour-switches.ts";
 import type { RandomSource } from "../identity-center/seeded-random.ts";
+import type { PageShape } from "../page-shape.ts";
 import type { CloudTrailListener } from "./cloudtrail-events.ts";
 
 /** Limits that bite in production; change them at any time. */
@@ -33,6 +34,13 @@ export interface OrganizationsLimits {
    * @default 20
    */
   pageSize: number;
+  /**
+   * How full list pages are: Organizations' List* operations "can occasionally return an empty set of
+   * results even when more results are available" (see page-shape.ts). `short` and `empty-first` force
+   * the worst cases.
+   * @default "full"
+   */
+  pageShape: PageShape;
   /**
    * How long a CreateAccount stays IN_PROGRESS before it SUCCEEDs (AWS: minutes; the API reference says
    * CreateAccount "is an asynchronous request" whose first answer is IN_PROGRESS). The account, its
@@ -131,6 +139,7 @@ export const DEFAULT_LIMITS: OrganizationsLimits = {
   maxPoliciesPerTarget: 5,
   tps: 0,
   pageSize: 20,
+  pageShape: "full",
   createAccountMs: 0,
 };
 

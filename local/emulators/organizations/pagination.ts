@@ -1,9 +1,12 @@
 /**
  * MaxResults / NextToken pagination. A token is opaque to the caller but bound to the list it came
  * from: reusing it for another list (or forging one) answers InvalidInputException, Reason
- * INVALID_NEXT_TOKEN, as Organizations does.
+ * INVALID_NEXT_TOKEN, as Organizations does. Pages may be short or empty with a NextToken, as
+ * Organizations' may (`limits.pageShape`, page-shape.ts).
  */
+import { type PagePosition, slicePage } from "../page-shape.ts";
 import { invalidInput } from "./errors.ts";
+import type { OrganizationsLimits } from "./options.ts";
 import { maxResults } from "./request.ts";
 
 export interface Page<T> {
@@ -12,13 +15,16 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-const encode = (scope: string, offset: number) =>
-  Buffer.from(JSON.stringify({ s: scope, o: offset })).toString("base64url");
+const encode = (scope: string, at: PagePosition) =>
+  Buffer.from(JSON.stringify({ s: scope, o: at.offset, p: at.page })).toString("base64url");
 
-function decode(token: unknown, scope: string): number {
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+
+function decode(token: unknown, scope: string): PagePosition {
   try {
     const parsed = JSON.parse(Buffer.from(String(token), "base64url").toString("utf8"));
-    if (parsed?.s === scope && Number.isInteger(parsed?.o) && parsed.o >= 0) return parsed.o;
+    if (parsed?.s === scope && isCount(parsed?.o) && isCount(parsed?.p))
+      return { offset: parsed.o, page: parsed.p };
   } catch {
     // Same answer as a well-formed token of another list.
   }
@@ -26,14 +32,21 @@ function decode(token: unknown, scope: string): number {
 }
 
 /**
- * One page of `items`. `scope` names the list and its parameters (e.g. the parent of
- * ListAccountsForParent) so a token only continues the list it came from.
+ * One page of `items`, shaped by `limits.pageShape`. `scope` names the list and its parameters (e.g.
+ * the parent of ListAccountsForParent) so a token only continues the list it came from. Each token
+ * also counts the pages answered, so an empty page's token is never repeated.
  */
-// biome-ignore lint/suspicious/noExplicitAny: the JSON body of a request
-export function paginate<T>(items: readonly T[], input: any, scope: string, pageSize: number): Page<T> {
-  const offset = input?.NextToken === undefined ? 0 : decode(input.NextToken, scope);
-  const end = offset + Math.min(maxResults(input) ?? pageSize, pageSize);
-  const page: Page<T> = { items: items.slice(offset, end) };
-  if (end < items.length) page.nextToken = encode(scope, end);
+export function paginate<T>(
+  items: readonly T[],
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON body of a request
+  input: any,
+  scope: string,
+  limits: Pick<OrganizationsLimits, "pageSize" | "pageShape">,
+): Page<T> {
+  const at = input?.NextToken === undefined ? { offset: 0, page: 0 } : decode(input.NextToken, scope);
+  const size = Math.min(maxResults(input) ?? limits.pageSize, limits.pageSize);
+  const slice = slicePage(items.length, at, size, limits.pageShape);
+  const page: Page<T> = { items: items.slice(slice.start, slice.end) };
+  if (slice.next !== undefined) page.nextToken = encode(scope, slice.next);
   return page;
 }

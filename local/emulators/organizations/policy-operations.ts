@@ -119,7 +119,7 @@ export function policyOperations({ state, limits, ids }: OperationContext): Reco
     ListPolicies: (input) => {
       const type = scpType(input, "Filter");
       const policies = [...state.policies.values()].filter((p) => p.type === type);
-      const page = paginate(policies, input, `policies:${type}`, limits.pageSize);
+      const page = paginate(policies, input, `policies:${type}`, limits);
       return { Policies: page.items.map(summary), NextToken: page.nextToken };
     },
 
@@ -150,7 +150,7 @@ export function policyOperations({ state, limits, ids }: OperationContext): Reco
       const targetId = target(input);
       const type = scpType(input, "Filter");
       const policies = state.policiesOn(targetId).map((id) => state.policies.get(id) as PolicyRecord);
-      const page = paginate(policies, input, `policies-for:${targetId}:${type}`, limits.pageSize);
+      const page = paginate(policies, input, `policies-for:${targetId}:${type}`, limits);
       return { Policies: page.items.map(summary), NextToken: page.nextToken };
     },
 
@@ -162,7 +162,7 @@ export function policyOperations({ state, limits, ids }: OperationContext): Reco
         Name: state.targetName(id),
         Type: state.targetType(id),
       }));
-      const page = paginate(targets, input, `targets:${listed.id}`, limits.pageSize);
+      const page = paginate(targets, input, `targets:${listed.id}`, limits);
       return { Targets: page.items, NextToken: page.nextToken };
     },
   };

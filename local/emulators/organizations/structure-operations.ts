@@ -64,7 +64,7 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
     }),
 
     ListRoots: (input) => {
-      const page = paginate([state.rootId], input, "roots", limits.pageSize);
+      const page = paginate([state.rootId], input, "roots", limits);
       return {
         Roots: page.items.map((id) => ({
           Id: id,
@@ -78,7 +78,7 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
 
     ListOrganizationalUnitsForParent: (input) => {
       const parentId = parentOf(input, "ParentId", parentNotFound);
-      const page = paginate(unitsIn(parentId), input, `ous:${parentId}`, limits.pageSize);
+      const page = paginate(unitsIn(parentId), input, `ous:${parentId}`, limits);
       return { OrganizationalUnits: page.items.map(unitJson), NextToken: page.nextToken };
     },
 
@@ -100,13 +100,13 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
     },
 
     ListAccounts: (input) => {
-      const page = paginate([...state.accounts.values()], input, "accounts", limits.pageSize);
+      const page = paginate([...state.accounts.values()], input, "accounts", limits);
       return { Accounts: page.items.map(accountJson), NextToken: page.nextToken };
     },
 
     ListAccountsForParent: (input) => {
       const parentId = parentOf(input, "ParentId", parentNotFound);
-      const page = paginate(accountsIn(parentId), input, `accounts:${parentId}`, limits.pageSize);
+      const page = paginate(accountsIn(parentId), input, `accounts:${parentId}`, limits);
       return { Accounts: page.items.map(accountJson), NextToken: page.nextToken };
     },
 
@@ -117,7 +117,7 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
         throw invalidInput("INVALID_ENUM", "ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT.");
       }
       const children = childType === "ACCOUNT" ? accountsIn(parentId) : unitsIn(parentId);
-      const page = paginate(children, input, `children:${parentId}:${childType}`, limits.pageSize);
+      const page = paginate(children, input, `children:${parentId}:${childType}`, limits);
       return { Children: page.items.map((c) => ({ Id: c.id, Type: childType })), NextToken: page.nextToken };
     },
 
@@ -126,7 +126,7 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
       const parentId = state.accounts.get(childId)?.parentId ?? state.units.get(childId)?.parentId;
       if (parentId === undefined) throw childNotFound();
       const type = parentId === state.rootId ? "ROOT" : "ORGANIZATIONAL_UNIT";
-      const page = paginate([{ Id: parentId, Type: type }], input, `parents:${childId}`, limits.pageSize);
+      const page = paginate([{ Id: parentId, Type: type }], input, `parents:${childId}`, limits);
       return { Parents: page.items, NextToken: page.nextToken };
     },
 

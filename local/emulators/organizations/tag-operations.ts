@@ -19,7 +19,7 @@ export function tagOperations({ state, limits }: OperationContext): Record<strin
     ListTagsForResource: (input) => {
       const id = resource(input);
       const tags = [...state.tagsOf(id)].map(([Key, Value]) => ({ Key, Value }));
-      const page = paginate(tags, input, `tags:${id}`, limits.pageSize);
+      const page = paginate(tags, input, `tags:${id}`, limits);
       return { Tags: page.items, NextToken: page.nextToken };
     },
 
