@@ -3,12 +3,14 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { TOPOLOGIES } from "../core/topology.ts";
 import { parseAwsBehaviour } from "./emulators/aws-behaviour-switches.ts";
 import { demoPolicyYaml } from "./estate/demo-estate.ts";
 import { loadEstateFile } from "./estate/load-estate-file.ts";
 import { renderStatePage } from "./estate/state-page.ts";
 import { startLocalStack } from "./stack/local-stack.ts";
 import { localStateSnapshot } from "./stack/local-state-snapshot.ts";
+import type { LocalTopology } from "./stack/local-topology.ts";
 import { watchPolicyFile } from "./stack/policy-file-watch.ts";
 
 const DEFAULT_SECRET = "Bearer local-okta-hook-secret";
@@ -36,6 +38,14 @@ Options:
                       an answer AWS does not document, as your org gives it (repeatable; every
                       switch and its source: docs/aws-behaviour.md; \`npx okta-aws-lifecycle probe\`
                       tells your org's answers)
+  --topology management|delegated-admin
+                      where the stack runs: the management account (default) or Identity Center's
+                      delegated administrator account, whose changes in the management account are
+                      refused; the Deny tasks then assume the management component (docs/deploy.md,
+                      "Topologies"; local/stack/local-topology.ts)
+  --without-management-component
+                      delegated-admin: the management component is not installed (runs skip the
+                      management-account Deny with a finding and the DenyPlacementsSkipped alarm)
   -h, --help          this help
 
 Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default printed).`;
@@ -47,7 +57,18 @@ const Args = z.object({
   hookSecret: z.string().min(8, "OKTA_HOOK_SECRET must be at least 8 characters"),
   reconcileEvery: z.coerce.number().min(0, "--reconcile-every is minutes, 0 or more"),
   oktaAuth: z.enum(["ssws", "oauth"], "--okta-auth is ssws or oauth"),
+  topology: z.enum(TOPOLOGIES, "--topology is management or delegated-admin"),
+  withoutManagementComponent: z.boolean(),
 });
+
+function topologyLine(t: LocalTopology): string {
+  if (t.topology === "management")
+    return "management account (the stack signs as its root: access key local)";
+  const component = t.component?.installed
+    ? `management component ${t.component.roleArn} (external id ${t.component.externalId})`
+    : "no management component installed";
+  return `delegated administrator ${t.accountId} (access key ${t.credentials.accessKeyId}); ${component}`;
+}
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -61,6 +82,8 @@ async function main(): Promise<number> {
         "reconcile-every": { type: "string" },
         "okta-auth": { type: "string" },
         "aws-behaviour": { type: "string", multiple: true },
+        topology: { type: "string" },
+        "without-management-component": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -80,9 +103,17 @@ async function main(): Promise<number> {
     hookSecret: process.env.OKTA_HOOK_SECRET ?? DEFAULT_SECRET,
     reconcileEvery: v["reconcile-every"] ?? 60,
     oktaAuth: v["okta-auth"] ?? "ssws",
+    topology: v.topology ?? "management",
+    withoutManagementComponent: v["without-management-component"] ?? false,
   });
   if (!args.success) {
     console.error(args.error.issues.map((i) => i.message).join("\n"));
+    return 1;
+  }
+  if (args.data.withoutManagementComponent && args.data.topology !== "delegated-admin") {
+    console.error(
+      "--without-management-component needs --topology delegated-admin (the component lives there only)",
+    );
     return 1;
   }
   const awsBehaviour = parseAwsBehaviour((v["aws-behaviour"] as string[] | undefined) ?? []);
@@ -108,6 +139,8 @@ async function main(): Promise<number> {
     latency: args.data.latency,
     oktaAuth: args.data.oktaAuth,
     awsBehaviour: awsBehaviour.behaviour,
+    topology: args.data.topology,
+    managementComponent: !args.data.withoutManagementComponent,
     ...(estate ? { estate } : {}),
     ...(policyYaml ? { policyYaml } : {}),
     log: (line) => console.log(`  ${new Date().toISOString().slice(11, 23)} ${line}`),
@@ -139,7 +172,8 @@ okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.leng
       ? `\n  Okta service app  client id ${e.okta.serviceApp.clientId} (the functions use OAuth with DPoP; private key in ${ENDPOINTS_FILE})`
       : ""
   }
-  AWS endpoint      ${e.aws.endpoint}   (region ${e.aws.region}; sso-admin, identitystore, organizations, events, states)
+  AWS endpoint      ${e.aws.endpoint}   (region ${e.aws.region}; sso-admin, identitystore, organizations, events, states, iam, sts)
+  Topology          ${topologyLine(stack.topology)}
   Evidence bucket   s3://${e.evidence.bucket} at ${e.evidence.endpoint} (access key ${e.evidence.accessKeyId})
   Endpoints file    .local/endpoints.json
   Access policy     ${POLICY_FILE}   (try: npx okta-aws-lifecycle plan --policy ${POLICY_FILE})

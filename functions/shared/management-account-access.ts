@@ -31,6 +31,17 @@ export class TopologyConfigError extends Error {
 }
 
 /**
+ * Where the STS and Identity Center clients connect, and as whom the role is assumed. The local stack
+ * points them at its gateway and signs as the delegated administrator account's key.
+ * @default AWS's endpoints and the function's own role (the default credential chain)
+ */
+export interface ManagementConnection {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/**
  * How the Deny tasks reach the management account in AWS. delegated-admin: sts:AssumeRole of the
  * management component with the external id, the session named after the run; the credentials are
  * fetched at once, so a component that is not installed is known before any write.
@@ -38,6 +49,7 @@ export class TopologyConfigError extends Error {
 export function managementAccountAccess(
   env: TopologyEnv,
   ids: { instanceArn: string; identityStoreId: string },
+  connection: ManagementConnection = {},
 ): ManagementAccountAccess {
   if (env.TOPOLOGY === "management") return { kind: "direct" };
   const roleArn = env.MANAGEMENT_ROLE_ARN ?? "";
@@ -51,7 +63,11 @@ export function managementAccountAccess(
     kind: "component",
     roleArn,
     async connect(runId) {
+      const { endpoint, region } = connection;
+      const where = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
       const credentials = fromTemporaryCredentials({
+        ...(connection.credentials ? { masterCredentials: connection.credentials } : {}),
+        clientConfig: where,
         params: {
           RoleArn: roleArn,
           ExternalId: env.MANAGEMENT_EXTERNAL_ID,
@@ -65,8 +81,8 @@ export function managementAccountAccess(
         throw new ManagementComponentUnavailableError(roleArn, { cause: error });
       }
       return new IdentityCenterAdapter({
-        ssoAdmin: new SSOAdminClient({ credentials, maxAttempts: 5 }),
-        identityStore: new IdentitystoreClient({ credentials }),
+        ssoAdmin: new SSOAdminClient({ ...where, credentials, maxAttempts: 5 }),
+        identityStore: new IdentitystoreClient({ ...where, credentials }),
         ...ids,
       });
     },

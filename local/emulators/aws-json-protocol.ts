@@ -26,9 +26,14 @@ export class AwsServiceError extends Error {
 export const validationError = (message: string) => new AwsServiceError("ValidationException", message);
 export const notFound = (message: string) => new AwsServiceError("ResourceNotFoundException", message);
 
-/** An operation takes the parsed request body and returns the response body. */
+/** Who sent a request: the access key id of its SigV4 signature (sigv4-credential.ts), when signed. */
+export interface AwsJsonRequestContext {
+  accessKeyId?: string | undefined;
+}
+
+/** An operation takes the parsed request body (and who sent it) and returns the response body. */
 // biome-ignore lint/suspicious/noExplicitAny: request shapes are validated per operation
-export type AwsOperation = (input: any) => unknown;
+export type AwsOperation = (input: any, request?: AwsJsonRequestContext) => unknown;
 
 export interface AwsJsonService {
   /** e.g. `SWBExternalService` (sso-admin), `AWSIdentityStore`, `AWSOrganizationsV20161128`. */
@@ -84,6 +89,7 @@ export async function handleAwsJson(
   services: readonly AwsJsonService[],
   target: string | undefined,
   bodyText: string,
+  request: AwsJsonRequestContext = {},
 ): Promise<AwsJsonResponse> {
   const [prefix, operation] = (target ?? "").split(".");
   const service = services.find((s) => s.targetPrefix === prefix);
@@ -102,7 +108,7 @@ export async function handleAwsJson(
   }
   try {
     service.beforeOperation?.(operation);
-    const output = await handler(input);
+    const output = await handler(input, request);
     return { status: 200, headers: headersOf(service, requestId), body: JSON.stringify(output ?? {}) };
   } catch (error) {
     if (error instanceof AwsServiceError) return errorResponse(service, requestId, error);

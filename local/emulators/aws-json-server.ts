@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
 import { type AwsJsonService, handleAwsJson } from "./aws-json-protocol.ts";
+import { accessKeyIdOf } from "./sigv4-credential.ts";
 
 /** Whether a request is an AWS JSON 1.1 call (the local gateway routes these to the emulators). */
 export function isAwsJsonRequest(req: IncomingMessage): boolean {
@@ -15,7 +16,9 @@ export async function serveAwsJson(
   res: import("node:http").ServerResponse,
 ): Promise<void> {
   const target = req.headers["x-amz-target"];
-  const answer = await handleAwsJson(services, Array.isArray(target) ? target[0] : target, await text(req));
+  const answer = await handleAwsJson(services, Array.isArray(target) ? target[0] : target, await text(req), {
+    accessKeyId: accessKeyIdOf(req.headers.authorization),
+  });
   res.writeHead(answer.status, answer.headers).end(answer.body);
 }
 

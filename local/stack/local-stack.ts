@@ -29,8 +29,10 @@ import { durationMs } from "../../core/duration.ts";
 import { identityCenterUserName, userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
+import type { Topology } from "../../core/topology.ts";
 import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
+import { managementAccountAccess } from "../../functions/shared/management-account-access.ts";
 import type { EstateReconcileDeps } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 import { estateReconcileTasks } from "../../usecases/reconcile-estate/tasks.ts";
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
@@ -54,6 +56,7 @@ import {
 } from "../../workflows/user-reconcile.ts";
 import { type AwsBehaviourSwitches, DEFAULT_AWS_BEHAVIOUR } from "../emulators/aws-behaviour-switches.ts";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
+import { callerAccountOf } from "../emulators/iam/caller-account.ts";
 import { createIamEmulator, type IamEmulator } from "../emulators/iam/index.ts";
 import {
   createIdentityCenterEmulator,
@@ -83,6 +86,7 @@ import {
   recordPublishes,
   startIngressChannels,
 } from "./ingress-channels.ts";
+import { LOCAL_MANAGEMENT_KEY, type LocalTopology, setUpLocalTopology } from "./local-topology.ts";
 import { type LocalOktaAuthMode, localOktaAuth } from "./okta-auth.ts";
 import { parsePolicyUpdate } from "./policy-update.ts";
 import { registerEventHook } from "./register-hook.ts";
@@ -149,6 +153,19 @@ export interface LocalStackOptions {
   oktaAuth?: LocalOktaAuthMode;
   /** Receives every Powertools log line of the stack's functions (at DEBUG). @default quiet (WARN, stdout) */
   logSink?: LogSink;
+  /**
+   * Where the stack runs (core/topology.ts, local/stack/local-topology.ts): `management`, or `delegated-admin`
+   * (Identity Center's delegated administrator: its changes in the management account are refused, and the
+   * Deny tasks go through the management component). @default "management"
+   */
+  topology?: Topology;
+  /** delegated-admin: the account the stack runs in. @default the estate's first active member account */
+  delegatedAdminAccountId?: string;
+  /**
+   * delegated-admin: whether the management component is installed in the management account; without it
+   * the management-account Deny is skipped with a finding and the DenyPlacementsSkipped signal. @default true
+   */
+  managementComponent?: boolean;
 }
 
 const LAMBDA_ARN = (task: string) =>
@@ -211,8 +228,15 @@ export async function startLocalStack(options: LocalStackOptions) {
   });
 
   const awsBehaviour: AwsBehaviourSwitches = { ...DEFAULT_AWS_BEHAVIOUR, ...options.awsBehaviour };
+  const topology = options.topology ?? "management";
+  const managementAccountId = estate.organization.managementAccountId;
+  // Who signed a call (the IAM and STS emulator's keys and sessions), bound once that emulator exists.
+  let callerAccount: (accessKeyId: string | undefined) => string | undefined = () => undefined;
   const identityCenterEmulator: IdentityCenterEmulator = createIdentityCenterEmulator({
     behaviour: awsBehaviour,
+    ...(topology === "delegated-admin"
+      ? { delegatedAdministration: { managementAccountId, accountOf: (key) => callerAccount(key) } }
+      : {}),
     limits: {
       latencyMs,
       ssoAdminTps,
@@ -240,6 +264,19 @@ export async function startLocalStack(options: LocalStackOptions) {
       joinedMethod: (accountId) => organizationsEmulator.state.accounts.get(accountId)?.joinedMethod,
       invitedAccounts: true,
     },
+  });
+  callerAccount = callerAccountOf(iamEmulator.state, {
+    managementAccountId,
+    managementAccessKeyIds: [LOCAL_MANAGEMENT_KEY.accessKeyId],
+  });
+  const localTopology: LocalTopology = setUpLocalTopology(iamEmulator, {
+    topology,
+    managementAccountId,
+    delegatedAdminAccountId:
+      options.delegatedAdminAccountId ??
+      estate.organization.accounts.find((a) => a.id !== managementAccountId && a.status === "ACTIVE")?.id ??
+      managementAccountId,
+    managementComponent: options.managementComponent ?? true,
   });
   const okta: OktaEmulator = createOktaEmulator({
     estate: {
@@ -301,7 +338,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     state: () => stateProvider(),
     page: () => pageProvider(),
   });
-  const aws = { ...localClientConfig(gateway.url), maxAttempts: 3 };
+  // The stack's functions and tasks sign as the account they run in (local-topology.ts).
+  const aws = { ...localClientConfig(gateway.url), credentials: localTopology.credentials, maxAttempts: 3 };
   const ssoAdmin = new SSOAdminClient(aws);
   const identityStore = new IdentitystoreClient(aws);
   const identityCenter = new IdentityCenterAdapter({
@@ -342,6 +380,19 @@ export async function startLocalStack(options: LocalStackOptions) {
     externalIdIssuer: current.okta.identityCenterApp.externalIdIssuer,
     userNames: userNameMappingOf(current.okta.identityCenterApp),
   });
+  // The Deny tasks reach the management account as deployed: directly, or by assuming the component.
+  const managementAccess = managementAccountAccess(
+    {
+      TOPOLOGY: topology,
+      MANAGEMENT_ROLE_ARN: localTopology.component?.roleArn,
+      MANAGEMENT_EXTERNAL_ID: localTopology.component?.externalId,
+    },
+    {
+      instanceArn: identityCenterEmulator.instanceArn,
+      identityStoreId: identityCenterEmulator.identityStoreId,
+    },
+    { endpoint: gateway.url, region: "us-east-1", credentials: localTopology.credentials },
+  );
   const userTaskDeps: Omit<UserReconcileDeps, keyof ReturnType<typeof policySettings>> = {
     // As deployed: reads with okta.users.read, the session clear alone with okta.users.manage.
     okta: {
@@ -359,6 +410,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     instanceArn: identityCenterEmulator.instanceArn,
     identityStoreId: identityCenterEmulator.identityStoreId,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
+    managementAccess,
     sessionTags: new SessionTagStore(table),
     links: new IdentityLinks(table),
     coalesced: new CoalescedEvents(table),
@@ -401,7 +453,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const stepFunctions = createStepFunctionsEmulator(
     machines,
     createSdkTaskInvoker(
-      { ...localClientConfig(gateway.url) },
+      { ...localClientConfig(gateway.url), credentials: localTopology.credentials },
       { identityStoreErrorPrefix: () => awsBehaviour.identityStoreErrorPrefix },
     ),
     (run) => {
@@ -542,6 +594,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     identityCenter,
     instanceArn: identityCenterEmulator.instanceArn,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
+    managementAccess,
+    provisionPollMs: pollMs,
     now,
   };
   // estate-reconcile: the same definition, its Lambda tasks in-process.
@@ -583,6 +637,8 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const stack = {
     url: gateway.url,
+    /** Where the stack runs, the account it acts from and the management component (local-topology.ts). */
+    topology: localTopology,
     /** Starts an estate-reconcile run (as the schedule does) and resolves with its execution record. */
     async runEstateReconcile(runId = `estate-${Date.now()}`) {
       const started = await sfn.send(

@@ -98,6 +98,8 @@ const CASES: [keyof AwsBehaviourSwitches, AwsBehaviourSwitches[keyof AwsBehaviou
   ["identityStoreErrorPrefix", "IdentityStore"],
   ["scimDeactivation", "delete"],
   ["scimDeactivation", "disable"],
+  ["scpPolicyTypeEnabled", true],
+  ["scpPolicyTypeEnabled", false],
 ];
 
 describe.each(CASES)("the probe on a local stack started with %s = %s", (name, value) => {

@@ -16,6 +16,7 @@ import { type AwsBehaviourSwitches, sharedAwsBehaviour } from "../aws-behaviour-
 import type { AwsJsonService } from "../aws-json-protocol.ts";
 import { AsyncOperations } from "./async-operations.ts";
 import type { OperationContext } from "./context.ts";
+import { withDelegatedAdministration } from "./delegated-administration.ts";
 import { IdFactory } from "./ids.ts";
 import {
   DEFAULT_FAULTS,
@@ -31,6 +32,7 @@ import { createServices } from "./services.ts";
 import { type IdentityCenterSnapshot, takeSnapshot } from "./snapshot.ts";
 import { EmulatorState } from "./state.ts";
 
+export type { DelegatedAdministration } from "./delegated-administration.ts";
 export type { EmulatorFaults, EmulatorLimits, IdentityCenterEmulatorOptions } from "./options.ts";
 export { SeedError, type SeedHelpers, type SeedPermissionSet, type SeedUser } from "./seed.ts";
 export { IDENTITY_STORE_TARGET, SSO_ADMIN_TARGET } from "./services.ts";
@@ -83,7 +85,7 @@ export function createIdentityCenterEmulator(
   });
   const ctx: OperationContext = { state, limits, behaviour, ids, now, asyncOperations };
   return {
-    services: createServices(ctx, gate),
+    services: withDelegatedAdministration(createServices(ctx, gate), state, options.delegatedAdministration),
     instanceArn: state.instanceArn,
     identityStoreId: state.identityStoreId,
     limits,

@@ -89,6 +89,11 @@ export interface IdentityCenterEmulatorOptions {
   ownerAccountId?: string;
   /** Answers AWS does not document (aws-behaviour-switches.ts); changeable at runtime. @default DEFAULT_AWS_BEHAVIOUR */
   behaviour?: Partial<AwsBehaviourSwitches>;
+  /**
+   * The caller is Identity Center's delegated administrator unless it signs as the management account:
+   * its changes in the management account are refused (delegated-administration.ts). @default none: every caller may
+   */
+  delegatedAdministration?: import("./delegated-administration.ts").DelegatedAdministration;
 }
 
 export const DEFAULT_LIMITS: EmulatorLimits = {

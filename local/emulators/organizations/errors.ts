@@ -174,3 +174,22 @@ export const malformedPolicy = (detail: string) =>
 /** Emulator choice: AWS managed policies (FullAWSAccess) cannot be changed or deleted. */
 export const awsManagedPolicy = () =>
   error("AccessDeniedException", "You don't have permissions to modify or delete an AWS managed policy.");
+
+/** Organizations API reference, PolicyTypeNotEnabledException. */
+export const policyTypeNotEnabled = () =>
+  error(
+    "PolicyTypeNotEnabledException",
+    "The specified policy type isn't currently enabled in this root. You can't attach policies of the " +
+      "specified type to entities in a root until you enable that type in the root.",
+  );
+
+/** Organizations API reference, PolicyTypeAlreadyEnabledException. */
+export const policyTypeAlreadyEnabled = () =>
+  error(
+    "PolicyTypeAlreadyEnabledException",
+    "The specified policy type is already enabled in the specified root.",
+  );
+
+/** Organizations API reference, RootNotFoundException. */
+export const rootNotFound = () =>
+  error("RootNotFoundException", "We can't find a root with the RootId that you specified.");

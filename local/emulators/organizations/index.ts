@@ -30,6 +30,7 @@ import {
   type OrganizationsLimits,
 } from "./options.ts";
 import { policyOperations } from "./policy-operations.ts";
+import { withScpPolicyType } from "./scp-policy-type.ts";
 import { createSeedHelpers, type SeedHelpers } from "./seed.ts";
 import { type OrganizationsSnapshot, takeSnapshot } from "./snapshot.ts";
 import { OrganizationsState } from "./state.ts";
@@ -89,12 +90,12 @@ export function createOrganizationsEmulator(
     now: now(),
   });
   const ctx: OperationContext = { state, limits, behaviour, ids, now };
-  const operations = {
+  const operations = withScpPolicyType(ctx, {
     ...structureOperations(ctx),
     ...unitDeletionOperations(ctx),
     ...tagOperations(ctx),
     ...policyOperations(ctx),
-  };
+  });
   return {
     service: {
       targetPrefix: ORGANIZATIONS_TARGET,

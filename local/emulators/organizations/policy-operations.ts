@@ -14,6 +14,7 @@ import {
   policyInUse,
   policyNotAttached,
   policyNotFound,
+  policyTypeNotEnabled,
   targetNotFound,
   tooManyPoliciesOnTarget,
 } from "./errors.ts";
@@ -44,7 +45,12 @@ function scpType(input: unknown, name: string): "SERVICE_CONTROL_POLICY" {
   );
 }
 
-export function policyOperations({ state, limits, ids }: OperationContext): Record<string, AwsOperation> {
+export function policyOperations({
+  state,
+  limits,
+  ids,
+  behaviour,
+}: OperationContext): Record<string, AwsOperation> {
   const summary = (p: PolicyRecord) => ({
     Id: p.id,
     Arn: state.policyArn(p),
@@ -126,6 +132,8 @@ export function policyOperations({ state, limits, ids }: OperationContext): Reco
     AttachPolicy: (input) => {
       const attached = policy(input);
       const targetId = target(input);
+      // SCPs disabled on the root (scp-policy-type.ts): nothing can be attached.
+      if (!behaviour.scpPolicyTypeEnabled) throw policyTypeNotEnabled();
       const current = state.policiesOn(targetId);
       if (current.includes(attached.id)) throw duplicatePolicyAttachment();
       if (current.length >= limits.maxPoliciesPerTarget) throw tooManyPoliciesOnTarget();

@@ -18,6 +18,7 @@ import {
 } from "./errors.ts";
 import { paginate } from "./pagination.ts";
 import { requiredString, tagList } from "./request.ts";
+import { rootPolicyTypes } from "./scp-policy-type.ts";
 import type { AccountRecord, CreateAccountStatusRecord, UnitRecord } from "./state.ts";
 
 const SCP_ENABLED = [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }];
@@ -70,7 +71,7 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
           Id: id,
           Arn: state.rootArn(),
           Name: "Root",
-          PolicyTypes: SCP_ENABLED,
+          PolicyTypes: rootPolicyTypes(ctx),
         })),
         NextToken: page.nextToken,
       };
