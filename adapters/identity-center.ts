@@ -14,6 +14,7 @@ import {
   CreateGroupMembershipCommand,
   DeleteGroupMembershipCommand,
   DescribeUserCommand,
+  GetGroupMembershipIdCommand,
   GetUserIdCommand,
   type IdentitystoreClient,
   ListGroupMembershipsCommand,
@@ -54,10 +55,12 @@ import { ownAssignments } from "../core/plan/own-assignments.ts";
 import type { IdentityCenterUserIdentity, IdentityCenterUserPort } from "../core/ports.ts";
 import { collectPages } from "./identity-center/collect-pages.ts";
 import * as schema from "./identity-center/response-schemas.ts";
+import { isUniquenessConflict } from "./identity-center/retryable-errors.ts";
 import { parseResponse } from "./identity-center/unexpected-response-error.ts";
 
 export {
   isRetryableIdentityCenterError,
+  isUniquenessConflict,
   RETRYABLE_IDENTITY_CENTER_ERRORS,
 } from "./identity-center/retryable-errors.ts";
 export { UnexpectedIdentityCenterResponseError } from "./identity-center/unexpected-response-error.ts";
@@ -88,6 +91,12 @@ export interface GroupMembershipOfUser {
 export interface GroupMember {
   membershipId: string;
   userId: string;
+}
+
+/** A membership added, or found already there (`alreadyMember`: AWS answered it exists). */
+export interface MembershipCreation {
+  membershipId: string;
+  alreadyMember: boolean;
 }
 
 const byKey =
@@ -292,16 +301,24 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       .sort(byKey((m) => m.userId));
   }
 
-  /** Adds a user to a group; returns the membership id. */
-  async createMembership(groupId: string, userId: string): Promise<string> {
-    const output = await this.identityStore.send(
-      new CreateGroupMembershipCommand({
-        IdentityStoreId: this.identityStoreId,
-        GroupId: groupId,
-        MemberId: { UserId: userId },
-      }),
-    );
-    return parseResponse("CreateGroupMembership", schema.membershipId, output).MembershipId;
+  /**
+   * Adds a user to a group. A user who is already a member is done, not an error: AWS answers
+   * ConflictException `Reason: UNIQUENESS_CONSTRAINT_VIOLATION`, which asking again would only repeat,
+   * and the existing membership's id is read (GetGroupMembershipId). Any other ConflictException
+   * (CONCURRENT_MODIFICATION) is thrown for the caller to retry.
+   */
+  async createMembership(groupId: string, userId: string): Promise<MembershipCreation> {
+    const member = { IdentityStoreId: this.identityStoreId, GroupId: groupId, MemberId: { UserId: userId } };
+    try {
+      const output = await this.identityStore.send(new CreateGroupMembershipCommand(member));
+      const { MembershipId } = parseResponse("CreateGroupMembership", schema.membershipId, output);
+      return { membershipId: MembershipId, alreadyMember: false };
+    } catch (error) {
+      if (!isUniquenessConflict(error)) throw error;
+    }
+    const existing = await this.identityStore.send(new GetGroupMembershipIdCommand(member));
+    const { MembershipId } = parseResponse("GetGroupMembershipId", schema.membershipId, existing);
+    return { membershipId: MembershipId, alreadyMember: true };
   }
 
   async deleteMembership(membershipId: string): Promise<void> {

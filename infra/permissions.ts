@@ -607,14 +607,17 @@ function userReconcileWorkflow(f: PermissionFacts): Grant[] {
   ];
 }
 
-/** identitystore:CreateGroupMembership, granted only with `OAL_MEMBERSHIP_SYNC=on`. */
+/**
+ * identitystore:CreateGroupMembership, granted only with `OAL_MEMBERSHIP_SYNC=on`, and
+ * GetGroupMembershipId, which settles a ConflictException (already a member, or a concurrent write).
+ */
 function addGroupMemberships(f: PermissionFacts): Grant[] {
   if (!f.membershipSync) return [];
   const a = arns(f);
   return [
     {
       sid: "AddGroupMemberships",
-      actions: ["identitystore:CreateGroupMembership"],
+      actions: ["identitystore:CreateGroupMembership", "identitystore:GetGroupMembershipId"],
       resources: [a.identityStore, a.users, a.groups],
       wildcard: IDENTITY_STORE_WHY,
     },

@@ -5,6 +5,7 @@ import {
   MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS,
   provisionProcessor,
 } from "./identity-center-operations.ts";
+import { membershipAdditionsProcessor } from "./membership-additions.ts";
 
 /** The Lambda task handlers of user-reconcile, by the name each is deployed and wired under. */
 export const USER_RECONCILE_TASKS = [
@@ -145,37 +146,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         Comment: "Only when the policy owns membership sync (SCIM lag repair for a joiner or mover).",
         ItemsPath: "$.plan.membershipAdditions",
         MaxConcurrency: 5,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: "INLINE" },
-          StartAt: "AddMembership",
-          States: {
-            AddMembership: {
-              Type: "Task",
-              Resource: sdk("identitystore", "createGroupMembership"),
-              Parameters: {
-                "IdentityStoreId.$": "$.IdentityStoreId",
-                "GroupId.$": "$.GroupId",
-                "MemberId.$": "$.MemberId",
-              },
-              ResultPath: null,
-              Retry: [IDENTITY_STORE_RETRY],
-              Catch: [
-                { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MembershipAdditionFailed" },
-              ],
-              Next: "MembershipAdded",
-            },
-            MembershipAdded: {
-              Type: "Pass",
-              Parameters: { status: "SUCCEEDED", "groupId.$": "$.GroupId" },
-              End: true,
-            },
-            MembershipAdditionFailed: {
-              Type: "Pass",
-              Parameters: { status: "FAILED", "groupId.$": "$.GroupId", "error.$": "$.error" },
-              End: true,
-            },
-          },
-        },
+        ItemProcessor: membershipAdditionsProcessor(),
         ResultPath: "$.additions",
         Next: "ClearOktaSessions",
       },

@@ -397,6 +397,14 @@ describe("AWS conformance: identitystore", () => {
       );
       await send(
         c,
+        new identitystore.GetGroupMembershipIdCommand({
+          IdentityStoreId: store,
+          GroupId: readersId,
+          MemberId: { UserId: benId },
+        }),
+      );
+      await send(
+        c,
         new identitystore.GetUserIdCommand({
           IdentityStoreId: store,
           AlternateIdentifier: {
@@ -473,6 +481,14 @@ describe("AWS conformance: identitystore", () => {
       ic.faults.serverErrorRate = 1;
       await send(c, new identitystore.ListGroupsCommand({ IdentityStoreId: store }));
       ic.faults.serverErrorRate = 0;
+      await send(
+        c,
+        new identitystore.GetGroupMembershipIdCommand({
+          IdentityStoreId: store,
+          GroupId: groupId,
+          MemberId: { UserId: UNKNOWN_ID },
+        }),
+      );
     });
 
     expect(problems).toEqual([]);
@@ -484,6 +500,7 @@ describe("AWS conformance: identitystore", () => {
       "ListGroups 400 ValidationException",
       "ListGroups 429 ThrottlingException",
       "ListGroups 500 InternalServerException",
+      "GetGroupMembershipId 404 ResourceNotFoundException",
     ]);
     const [missingUser, , duplicateMembership, , , throttled, failed] = answers.map((a) => a.body);
     expect(missingUser).toMatchObject({ ResourceType: "USER", ResourceId: UNKNOWN_ID });

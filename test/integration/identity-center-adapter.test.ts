@@ -9,17 +9,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   IdentityCenterAdapter,
   isRetryableIdentityCenterError,
+  isUniquenessConflict,
   type OperationProgress,
   UnexpectedIdentityCenterResponseError,
 } from "../../adapters/identity-center.ts";
 import type { Assignment } from "../../core/estate.ts";
-import type { AwsJsonService } from "../../local/emulators/aws-json-protocol.ts";
+import { type AwsJsonService, AwsServiceError } from "../../local/emulators/aws-json-protocol.ts";
 import { localClientConfig, startAwsJsonServer } from "../../local/emulators/aws-json-server.ts";
 import {
   createIdentityCenterEmulator,
   type IdentityCenterEmulator,
   type IdentityCenterEmulatorOptions,
 } from "../../local/emulators/identity-center/index.ts";
+import type { PageShape } from "../../local/emulators/page-shape.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -123,34 +125,43 @@ describe("IdentityCenterAdapter: assignments", () => {
     expect(await adapter.listAssignmentsForPrincipal(userId, "USER")).toEqual([]);
   });
 
-  it("follows every page: 120 assignments read 10 at a time", async () => {
-    // Prepare
-    const { ic, adapter } = await start({ pageSize: 10 });
-    const permissionSetArn = ic.seed.permissionSet({ name: "ReadOnly" });
-    const expected: Assignment[] = [];
-    for (let n = 0; n < 120; n++) {
-      const principalId = ic.seed.user({ userName: `user${n}@example.com` });
-      const assignment: Assignment = {
-        accountId: account(1),
-        permissionSetArn,
-        principalType: "USER",
-        principalId,
-      };
-      ic.seed.assignment(assignment);
-      expected.push(assignment);
-    }
+  // AWS may answer short or empty pages with a NextToken (local/emulators/page-shape.ts).
+  it.each<{ pageShape: PageShape; calls: number }>([
+    { pageShape: "full", calls: 12 },
+    { pageShape: "short", calls: 24 },
+    { pageShape: "empty-first", calls: 13 },
+  ])(
+    "follows every page: 120 assignments read 10 at a time, in $calls calls under $pageShape pages",
+    async ({ pageShape, calls }) => {
+      // Prepare
+      const { ic, adapter } = await start({ pageSize: 10, limits: { pageShape } });
+      const permissionSetArn = ic.seed.permissionSet({ name: "ReadOnly" });
+      const expected: Assignment[] = [];
+      for (let n = 0; n < 120; n++) {
+        const principalId = ic.seed.user({ userName: `user${n}@example.com` });
+        const assignment: Assignment = {
+          accountId: account(1),
+          permissionSetArn,
+          principalType: "USER",
+          principalId,
+        };
+        ic.seed.assignment(assignment);
+        expected.push(assignment);
+      }
 
-    // Act
-    const listed = await adapter.listAssignments(account(1), permissionSetArn);
-    const users = await adapter.listUsers();
+      // Act
+      const listed = await adapter.listAssignments(account(1), permissionSetArn);
+      const users = await adapter.listUsers();
 
-    // Assess
-    expect(listed).toHaveLength(120);
-    expect(new Set(listed.map((a) => a.principalId))).toEqual(new Set(expected.map((a) => a.principalId)));
-    expect(ic.snapshot().calls.ssoAdmin.ListAccountAssignments).toBe(12);
-    expect(users).toHaveLength(120);
-    expect(ic.snapshot().calls.identityStore.ListUsers).toBe(12);
-  });
+      // Assess
+      expect(listed).toHaveLength(120);
+      expect(new Set(listed.map((a) => a.principalId))).toEqual(new Set(expected.map((a) => a.principalId)));
+      expect(ic.snapshot().calls.ssoAdmin.ListAccountAssignments).toBe(calls);
+      expect(users).toHaveLength(120);
+      expect(new Set(users.map((u) => u.userId))).toEqual(new Set(expected.map((a) => a.principalId)));
+      expect(ic.snapshot().calls.identityStore.ListUsers).toBe(calls);
+    },
+  );
 
   it("lets a ConflictException through for the caller to retry", async () => {
     // Prepare
@@ -234,87 +245,157 @@ describe("IdentityCenterAdapter: users and memberships", () => {
     expect(missing).toBeNull();
   });
 
-  it("lists, removes and adds a user's group memberships", async () => {
-    // Prepare
-    const { ic, adapter } = await start({ pageSize: 1 });
+  it.each<PageShape>(["full", "short", "empty-first"])(
+    "lists, removes and adds a user's group memberships (%s pages)",
+    async (pageShape) => {
+      // Prepare
+      const { ic, adapter } = await start({ pageSize: 1, limits: { pageShape } });
+      const userId = ic.seed.user({ userName: "jane.doe@example.com" });
+      const readers = ic.seed.group({ displayName: "readers" });
+      const writers = ic.seed.group({ displayName: "writers" });
+      const readersMembership = ic.seed.membership(readers, userId);
+      const writersMembership = ic.seed.membership(writers, userId);
+
+      // Act
+      const before = await adapter.listUserGroupMemberships(userId);
+      await adapter.deleteMembership(readersMembership);
+      const afterDelete = await adapter.listUserGroupMemberships(userId);
+      const { membershipId: recreated } = await adapter.createMembership(readers, userId);
+
+      // Assess
+      expect(before).toEqual(
+        [
+          { membershipId: readersMembership, groupId: readers },
+          { membershipId: writersMembership, groupId: writers },
+        ].sort((a, b) => a.groupId.localeCompare(b.groupId)),
+      );
+      expect(afterDelete).toEqual([{ membershipId: writersMembership, groupId: writers }]);
+      expect(await adapter.listGroupMemberships(readers)).toEqual([{ membershipId: recreated, userId }]);
+    },
+  );
+
+  it("counts a duplicate membership as done: one CreateGroupMembership (UNIQUENESS_CONSTRAINT_VIOLATION), one read, no retry", async () => {
+    // Prepare: jane is already a member of readers
+    const { ic, adapter } = await start();
     const userId = ic.seed.user({ userName: "jane.doe@example.com" });
     const readers = ic.seed.group({ displayName: "readers" });
-    const writers = ic.seed.group({ displayName: "writers" });
-    const readersMembership = ic.seed.membership(readers, userId);
-    const writersMembership = ic.seed.membership(writers, userId);
+    const existing = ic.seed.membership(readers, userId);
 
     // Act
-    const before = await adapter.listUserGroupMemberships(userId);
-    await adapter.deleteMembership(readersMembership);
-    const afterDelete = await adapter.listUserGroupMemberships(userId);
-    const recreated = await adapter.createMembership(readers, userId);
+    const added = await adapter.createMembership(readers, userId);
 
     // Assess
-    expect(before).toEqual(
-      [
-        { membershipId: readersMembership, groupId: readers },
-        { membershipId: writersMembership, groupId: writers },
-      ].sort((a, b) => a.groupId.localeCompare(b.groupId)),
-    );
-    expect(afterDelete).toEqual([{ membershipId: writersMembership, groupId: writers }]);
-    expect(await adapter.listGroupMemberships(readers)).toEqual([{ membershipId: recreated, userId }]);
+    expect(added).toEqual({ membershipId: existing, alreadyMember: true });
+    expect(ic.snapshot().calls.identityStore).toEqual({ CreateGroupMembership: 1, GetGroupMembershipId: 1 });
+    expect(await adapter.listGroupMemberships(readers)).toEqual([{ membershipId: existing, userId }]);
+  });
+
+  it("lets a concurrent-modification ConflictException through as retryable; a uniqueness one is not", async () => {
+    // Prepare: identitystore answers every CreateGroupMembership with a CONCURRENT_MODIFICATION conflict
+    const { ic, adapter } = await start({
+      services: (ic) =>
+        ic.services.map((service) =>
+          service.targetPrefix !== "AWSIdentityStore"
+            ? service
+            : {
+                ...service,
+                operations: {
+                  ...service.operations,
+                  CreateGroupMembership: () => {
+                    throw new AwsServiceError("ConflictException", "Concurrent modification", 409, {
+                      Reason: "CONCURRENT_MODIFICATION",
+                    });
+                  },
+                },
+              },
+        ),
+    });
+    const userId = ic.seed.user({ userName: "jane.doe@example.com" });
+    const readers = ic.seed.group({ displayName: "readers" });
+
+    // Act
+    const error = await adapter.createMembership(readers, userId).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: "ConflictException", Reason: "CONCURRENT_MODIFICATION" });
+    expect(isRetryableIdentityCenterError(error)).toBe(true);
+    expect(isUniquenessConflict(error)).toBe(false);
+    const duplicate = Object.assign(new Error("exists"), {
+      name: "ConflictException",
+      Reason: "UNIQUENESS_CONSTRAINT_VIOLATION",
+    });
+    expect(isRetryableIdentityCenterError(duplicate)).toBe(false);
+    expect(isUniquenessConflict(duplicate)).toBe(true);
   });
 });
 
 describe("IdentityCenterAdapter: readState", () => {
-  it("reads assignments of provisioned pairs only, with the minimal number of calls", async () => {
-    // Prepare: 3 permission sets x 4 accounts = 12 pairs, of which 3 are provisioned
-    const { ic, adapter } = await start();
-    const sets = ["ReadOnly", "DeveloperAccess", "BillingViewer"].map((name) =>
-      ic.seed.permissionSet({ name }),
-    );
-    const [readOnly, developer, billing] = sets as [string, string, string];
-    const alice = ic.seed.user({ userName: "alice@example.com" });
-    const bob = ic.seed.user({ userName: "bob@example.com" });
-    const devs = ic.seed.group({ displayName: "devs" });
-    const finance = ic.seed.group({ displayName: "finance" });
-    ic.seed.membership(devs, alice);
-    ic.seed.membership(devs, bob);
-    ic.seed.membership(finance, bob);
-    const assignments: Assignment[] = [
-      { accountId: account(1), permissionSetArn: readOnly, principalType: "GROUP", principalId: devs },
-      { accountId: account(1), permissionSetArn: developer, principalType: "GROUP", principalId: devs },
-      { accountId: account(1), permissionSetArn: developer, principalType: "USER", principalId: alice },
-      { accountId: account(3), permissionSetArn: billing, principalType: "GROUP", principalId: finance },
-    ];
-    for (const a of assignments) ic.seed.assignment(a);
-    ic.seed.assignment({
-      accountId: account(9),
-      permissionSetArn: readOnly,
-      principalType: "USER",
-      principalId: bob,
-    });
-    const accounts = [account(1), account(2), account(3), account(4)];
+  // Every list here fits one page (so "short" pages change nothing); an empty first page doubles each.
+  it.each<{ pageShape: PageShape; pages: number }>([
+    { pageShape: "full", pages: 1 },
+    { pageShape: "short", pages: 1 },
+    { pageShape: "empty-first", pages: 2 },
+  ])(
+    "reads assignments of provisioned pairs only, with the minimal number of calls ($pageShape pages)",
+    async ({ pageShape, pages }) => {
+      // Prepare: 3 permission sets x 4 accounts = 12 pairs, of which 3 are provisioned
+      const { ic, adapter } = await start({ limits: { pageShape } });
+      const sets = ["ReadOnly", "DeveloperAccess", "BillingViewer"].map((name) =>
+        ic.seed.permissionSet({ name }),
+      );
+      const [readOnly, developer, billing] = sets as [string, string, string];
+      const alice = ic.seed.user({ userName: "alice@example.com" });
+      const bob = ic.seed.user({ userName: "bob@example.com" });
+      const devs = ic.seed.group({ displayName: "devs" });
+      const finance = ic.seed.group({ displayName: "finance" });
+      ic.seed.membership(devs, alice);
+      ic.seed.membership(devs, bob);
+      ic.seed.membership(finance, bob);
+      const assignments: Assignment[] = [
+        { accountId: account(1), permissionSetArn: readOnly, principalType: "GROUP", principalId: devs },
+        { accountId: account(1), permissionSetArn: developer, principalType: "GROUP", principalId: devs },
+        { accountId: account(1), permissionSetArn: developer, principalType: "USER", principalId: alice },
+        { accountId: account(3), permissionSetArn: billing, principalType: "GROUP", principalId: finance },
+      ];
+      for (const a of assignments) ic.seed.assignment(a);
+      ic.seed.assignment({
+        accountId: account(9),
+        permissionSetArn: readOnly,
+        principalType: "USER",
+        principalId: bob,
+      });
+      const accounts = [account(1), account(2), account(3), account(4)];
 
-    // Act
-    const state = await adapter.readState(accounts);
+      // Act
+      const state = await adapter.readState(accounts);
 
-    // Assess: the state
-    expect(state.provisioned).toHaveLength(3);
-    expect(state.provisioned.every((p) => !p.outdated)).toBe(true);
-    expect(new Set(state.assignments)).toEqual(new Set(assignments));
-    expect(state.assignments).toHaveLength(4);
-    expect(state.permissionSets.map((p) => p.name)).toEqual(["BillingViewer", "DeveloperAccess", "ReadOnly"]);
-    expect(state.users.map((u) => u.userName)).toEqual(["alice@example.com", "bob@example.com"]);
-    expect(state.groups.map((g) => g.displayName)).toEqual(["devs", "finance"]);
-    expect(state.memberships).toHaveLength(3);
-    expect(state.denies).toEqual([]);
-    // Assess: the calls (one ListAccountAssignments per provisioned pair, not per account x set)
-    expect(ic.snapshot().calls).toEqual({
-      ssoAdmin: {
-        ListPermissionSets: 1,
-        DescribePermissionSet: 3,
-        ListPermissionSetsProvisionedToAccount: 8,
-        ListAccountAssignments: 3,
-      },
-      identityStore: { ListUsers: 1, ListGroups: 1, ListGroupMemberships: 2 },
-    });
-  });
+      // Assess: the state
+      expect(state.provisioned).toHaveLength(3);
+      expect(state.provisioned.every((p) => !p.outdated)).toBe(true);
+      expect(new Set(state.assignments)).toEqual(new Set(assignments));
+      expect(state.assignments).toHaveLength(4);
+      expect(state.permissionSets.map((p) => p.name)).toEqual([
+        "BillingViewer",
+        "DeveloperAccess",
+        "ReadOnly",
+      ]);
+      expect(state.users.map((u) => u.userName)).toEqual(["alice@example.com", "bob@example.com"]);
+      expect(state.groups.map((g) => g.displayName)).toEqual(["devs", "finance"]);
+      expect(state.memberships).toHaveLength(3);
+      expect(state.denies).toEqual([]);
+      // Assess: the calls (one ListAccountAssignments per provisioned pair, not per account x set)
+      // (each list call once per page)
+      expect(ic.snapshot().calls).toEqual({
+        ssoAdmin: {
+          ListPermissionSets: 1 * pages,
+          DescribePermissionSet: 3,
+          ListPermissionSetsProvisionedToAccount: 8 * pages,
+          ListAccountAssignments: 3 * pages,
+        },
+        identityStore: { ListUsers: 1 * pages, ListGroups: 1 * pages, ListGroupMemberships: 2 * pages },
+      });
+    },
+  );
 });
 
 describe("IdentityCenterAdapter: unexpected responses", () => {

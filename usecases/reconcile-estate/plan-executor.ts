@@ -8,6 +8,7 @@ import {
 } from "../../core/plan/orphaned-assignments.ts";
 import { isRevocationUpkeep, type PlanAction } from "../../core/plan/plan.ts";
 import { POLL_BACKOFF } from "../../workflows/identity-center-operations.ts";
+import { ALREADY_A_MEMBER } from "../../workflows/membership-additions.ts";
 import { type EnforceDeniesDeps, enforceDenies } from "../reconcile-user/enforce-denies.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
@@ -235,9 +236,11 @@ export class PlanExecutor {
           (reason) => isPrincipalDeletedFailure(reason, a.assignment.principalId),
         );
       case "membership.add":
-        return this.syncCall(a.kind, target(a), () =>
-          ic.createMembership(a.groupId, a.userId).then(() => undefined),
-        );
+        // Already a member (AWS: ConflictException UNIQUENESS_CONSTRAINT_VIOLATION) is done, not retried.
+        return this.measured(a.kind, target(a), async (_, setNote) => {
+          const added = await this.call(() => ic.createMembership(a.groupId, a.userId));
+          if (added.alreadyMember) setNote(ALREADY_A_MEMBER);
+        });
       case "membership.remove":
         return this.syncCall(a.kind, target(a), async () => {
           const membership = (await ic.listUserGroupMemberships(a.userId)).find(

@@ -23,6 +23,8 @@ export interface OperationOutcome {
   groupId?: string;
   detail?: unknown;
   error?: { Error?: string; Cause?: string };
+  /** Why a SUCCEEDED outcome needed no change, e.g. a membership addition that found the user already a member. */
+  note?: string;
 }
 
 /** A Deny placement that was refused (not a transient failure: those are retried). */
