@@ -54,7 +54,8 @@ export function lifecycleStack(options: {
   const names = resourceNames($app.name, $app.stage);
   const discovered = discoverFacts(parameters);
   const scpSlots = revocationScpSlots({ names, parameters });
-  const work = options.estateWorkflow ? workBucket() : undefined;
+  // Run scratch: every user run's truth, plan and outcomes, and the estate runs' plans.
+  const work = workBucket();
   const facts: $util.Output<PermissionFacts> = $resolve({
     partition: discovered.partition,
     region: discovered.region,

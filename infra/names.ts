@@ -13,6 +13,8 @@ export const USER_TASK_FUNCTIONS = {
   readUserTruth: "read-user-truth",
   planUserRun: "plan-user-run",
   applyDenies: "apply-denies",
+  loadAssignmentDeletions: "load-assignment-deletions",
+  recordAssignmentDeletions: "record-assignment-deletions",
   clearOktaSessions: "clear-okta-sessions",
   verifyUserRun: "verify-user-run",
   writeUserEvidence: "write-user-evidence",

@@ -513,12 +513,30 @@ function identityCenterUserReads(f: PermissionFacts): Grant[] {
   ];
 }
 
+/** A user run's scratch objects (`work/user/<run id>/...`, usecases/reconcile-user/run-scratch.ts). */
+function userRunScratch(f: PermissionFacts, actions: ("s3:GetObject" | "s3:PutObject")[]): Grant[] {
+  if (!f.workBucket) return [];
+  return [
+    {
+      sid: "UseRunScratch",
+      actions,
+      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}user/*`],
+      wildcard: "Run scratch objects are keyed per run (`work/user/<run id>/...`); only that prefix.",
+    },
+  ];
+}
+
 /** The permissions of one user-reconcile Task function. */
 function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
   const a = arns(f);
   switch (task) {
+    case "loadAssignmentDeletions":
+      return userRunScratch(f, ["s3:GetObject"]);
+    case "recordAssignmentDeletions":
+      return userRunScratch(f, ["s3:PutObject"]);
     case "readUserTruth":
       return [
+        ...userRunScratch(f, ["s3:PutObject"]),
         readOktaToken(f),
         ...identityCenterUserReads(f),
         {
@@ -533,16 +551,17 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
         statePartition(f, "IdentityLinks", ["dynamodb:GetItem", "dynamodb:PutItem"], [identityLinks]),
       ];
     case "planUserRun":
-      return [];
+      return userRunScratch(f, ["s3:GetObject", "s3:PutObject"]);
     case "applyDenies":
       // Adds this run's Denies and removes the ones the user's regained access lifts.
       return denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]);
     case "liftDenies":
       return denyEnforcement(f, ["dynamodb:DeleteItem", "dynamodb:Query"]);
     case "clearOktaSessions":
-      return [readOktaToken(f)];
+      return [readOktaToken(f), ...userRunScratch(f, ["s3:GetObject"])];
     case "verifyUserRun":
       return [
+        ...userRunScratch(f, ["s3:GetObject"]),
         {
           sid: "ReadRemainingMemberships",
           actions: ["identitystore:ListGroupMembershipsForMember"],
@@ -560,6 +579,7 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
       ];
     case "writeUserEvidence":
       return [
+        ...userRunScratch(f, ["s3:GetObject"]),
         ...writeEvidence(f),
         statePartition(f, "RememberSessionTags", ["dynamodb:PutItem"], [sessionTags]),
         statePartition(f, "ReadCoalescedEvents", ["dynamodb:Query"], [coalescedEvents]),

@@ -44,6 +44,8 @@ export function userReconcileEnvironment(deps: UserReconcileDeps): Record<string
     HOLD_SECONDS: String(deps.parameters.holdSeconds),
     POLICY_LOCATION: policyLocationValue(deps.parameters.policy),
     REVOCATION_SCP_IDS: deps.facts.apply((f) => f.revocationScpIds.join(",")),
+    // usecases/reconcile-user/run-scratch.ts: a run's truth, plan and outcomes, out of the state.
+    WORK_BUCKET: deps.facts.apply((f) => f.workBucket ?? ""),
     POWERTOOLS_SERVICE_NAME: "user-reconcile",
     ...deps.evidenceEnvironment,
   };

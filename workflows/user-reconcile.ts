@@ -12,6 +12,8 @@ export const USER_RECONCILE_TASKS = [
   "readUserTruth",
   "planUserRun",
   "applyDenies",
+  "loadAssignmentDeletions",
+  "recordAssignmentDeletions",
   "clearOktaSessions",
   "verifyUserRun",
   "writeUserEvidence",
@@ -99,11 +101,44 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ResultPath: "$.denyProvisioning",
         Next: "DeleteAssignments",
       },
+      // In batches loaded from the run's scratch space, each batch's outcomes written back there: the
+      // state carries batch summaries, so a user with thousands of assignments stays far below the
+      // 256 KiB payload quota (usecases/reconcile-user/run-scratch.ts). One batch at a time, each with
+      // up to the 10 outstanding operations AWS allows.
       DeleteAssignments: {
         Type: "Map",
-        ItemsPath: "$.plan.assignmentDeletions",
-        MaxConcurrency: MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS,
-        ItemProcessor: deleteAssignmentsProcessor("Delete"),
+        ItemsPath: "$.plan.deletionBatches",
+        MaxConcurrency: 1,
+        ItemSelector: {
+          "runId.$": "$.runId",
+          "planKey.$": "$.plan.scratchKey",
+          "batch.$": "$$.Map.Item.Value",
+        },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "INLINE" },
+          StartAt: "LoadDeletions",
+          States: {
+            LoadDeletions: {
+              ...task(r.loadAssignmentDeletions, "$.load", "DeleteBatch"),
+              Parameters: { "planKey.$": "$.planKey", "batch.$": "$.batch" },
+            },
+            DeleteBatch: {
+              Type: "Map",
+              ItemsPath: "$.load.items",
+              MaxConcurrency: MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS,
+              ItemProcessor: deleteAssignmentsProcessor("Delete"),
+              ResultPath: "$.outcomes",
+              Next: "RecordDeletions",
+            },
+            RecordDeletions: {
+              Type: "Task",
+              Resource: r.recordAssignmentDeletions,
+              Parameters: { "runId.$": "$.runId", "batch.$": "$.batch", "outcomes.$": "$.outcomes" },
+              Retry: [TASK_RETRY],
+              End: true,
+            },
+          },
+        },
         ResultPath: "$.deletions",
         Next: "RemoveMemberships",
       },

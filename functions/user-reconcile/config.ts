@@ -26,6 +26,8 @@ export const userReconcileConfigSchema = z.object({
       "comma-separated SCP policy ids (p-...), in slot order",
     )
     .transform((ids) => ids.split(",")),
+  /** The run scratch bucket: a run's truth, plan and deletion outcomes (usecases/reconcile-user/run-scratch.ts). */
+  WORK_BUCKET: z.string().min(1, "the scratch bucket for run truth, plans and outcomes"),
   /** The KMS key that signs the daily evidence manifests; unset: records are indexed, not signed. */
   EVIDENCE_SIGNING_KEY_ID: z.string().min(1).optional(),
   /** Where the stack runs, and the management component to assume in a delegated-admin deployment. */

@@ -17,6 +17,7 @@ import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import { WorkStore } from "../../adapters/work-store.ts";
 import { durationMs } from "../../core/duration.ts";
 import { userNameMappingOf } from "../../core/identity/user-name-format.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -145,6 +146,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
           ? { signer: new KmsEvidenceSigner({ kms: c.kms, keyId: config.EVIDENCE_SIGNING_KEY_ID }) }
           : {}),
       }),
+      scratch: new WorkStore({ s3: c.s3, bucket: config.WORK_BUCKET }),
       instanceArn: config.INSTANCE_ARN,
       identityStoreId: config.IDENTITY_STORE_ID,
       managementAccountId: config.MANAGEMENT_ACCOUNT_ID,

@@ -65,6 +65,8 @@ export const {
   readUserTruth,
   planUserRun,
   applyDenies,
+  loadAssignmentDeletions,
+  recordAssignmentDeletions,
   clearOktaSessions,
   verifyUserRun,
   writeUserEvidence,

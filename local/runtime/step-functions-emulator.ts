@@ -20,6 +20,21 @@ export interface LocalStateMachine {
 }
 
 /**
+ * Step Functions' payload quota: "Maximum input or output size for a task, state, or execution:
+ * 256 KiB of data as a UTF-8 encoded string" (Step Functions developer guide, Service quotas; the
+ * history's StateEnteredEventDetails `input` has a maximum length of 262144). Past it, AWS fails the
+ * execution with States.DataLimitExceeded.
+ */
+export const PAYLOAD_LIMIT_BYTES = 262_144;
+
+/** The largest payload an execution carried: a state's input or output, or a task's result. */
+export interface LargestPayload {
+  bytes: number;
+  state: string;
+  what: "input" | "output" | "result";
+}
+
+/**
  * One GetExecutionHistory event (API reference, HistoryEvent: `id` numbered from 1, `timestamp`,
  * `type`, `previousEventId`, one `...EventDetails` member).
  */
@@ -43,6 +58,8 @@ export interface ExecutionRecord {
   startDate: Date;
   stopDate?: Date;
   done: Promise<void>;
+  /** The largest payload seen (UTF-8 bytes of its JSON): what PAYLOAD_LIMIT_BYTES is checked against. */
+  largestPayload: LargestPayload;
   /**
    * A partial history: ExecutionStarted, TaskScheduled / TaskSucceeded / TaskFailed of SDK integration
    * tasks (one per attempt), ExecutionSucceeded / ExecutionFailed. AWS also records state, Lambda
@@ -136,13 +153,29 @@ export function createStepFunctionsEmulator(
         throw error;
       }
     };
+    // Every payload is measured; the first over the quota fails the execution as AWS does.
+    let largest: LargestPayload = { bytes: 0, state: "", what: "input" };
+    let overLimit: LargestPayload | undefined;
+    const measure = (value: unknown, state: string, what: LargestPayload["what"]) => {
+      const bytes = Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+      if (bytes > largest.bytes) largest = { bytes, state, what };
+      if (bytes > PAYLOAD_LIMIT_BYTES && overLimit === undefined) {
+        overLimit = { bytes, state, what };
+        execution.abort();
+      }
+    };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, resource] of taskStates(machine.definition.States)) {
       const lambda = machine.lambdas[resource];
-      overrides[stateName] =
+      const call =
         lambda === undefined
           ? sdkTask(resource)
           : faults.wrap(lambda, { stateMachineArn: machine.arn, executionArn, stateName, resource });
+      overrides[stateName] = async (input) => {
+        const result = await call(input);
+        measure(result, stateName, "result");
+        return result;
+      };
     }
     // Validating a definition compiles JSON schemas (~40 ms of CPU): once per machine, not per run.
     let runner = runners.get(machine);
@@ -160,6 +193,12 @@ export function createStepFunctionsEmulator(
       noThrowOnAbort: true,
     });
     aborts.set(executionArn, execution.abort);
+    const measured = (async () => {
+      for await (const event of execution.eventLogs) {
+        if (event.type === "StateEntered") measure(event.state.input, event.state.name, "input");
+        else if (event.type === "StateExited") measure(event.state.output, event.state.name, "output");
+      }
+    })();
     const run: ExecutionRecord = {
       executionArn,
       stateMachineArn: machine.arn,
@@ -168,17 +207,32 @@ export function createStepFunctionsEmulator(
       input,
       startDate: new Date(),
       done: Promise.resolve(),
+      get largestPayload() {
+        return largest;
+      },
       events,
     };
+    const dataLimitExceeded = (over: LargestPayload) => {
+      run.status = "FAILED";
+      run.error = "States.DataLimitExceeded";
+      run.cause = `The state/task '${over.state}' ${over.what === "input" ? "received an input" : "returned a result"} with a size exceeding the maximum number of bytes service limit (${over.bytes} > ${PAYLOAD_LIMIT_BYTES}).`;
+      run.stopDate = new Date();
+      record("ExecutionFailed", { executionFailedEventDetails: { error: run.error, cause: run.cause } });
+      onFinished(run);
+    };
     run.done = execution.result.then(
-      (output) => {
+      async (output) => {
+        await measured;
+        if (overLimit !== undefined) return dataLimitExceeded(overLimit);
         run.status = "SUCCEEDED";
         run.output = JSON.stringify(output);
         run.stopDate = new Date();
         record("ExecutionSucceeded", { executionSucceededEventDetails: { output: run.output } });
         onFinished(run);
       },
-      (error: Error & { cause?: unknown }) => {
+      async (error: Error & { cause?: unknown }) => {
+        await measured;
+        if (overLimit !== undefined) return dataLimitExceeded(overLimit);
         // aws-local-stepfunctions wraps the failure in an ExecutionError; AWS reports the state's own
         // error name and message (DescribeExecution `error` / `cause`), which alarms and people read.
         const failure = error.name === "ExecutionError" && error.cause instanceof Error ? error.cause : error;
@@ -227,11 +281,17 @@ export function createStepFunctionsEmulator(
         // API reference, StartExecution: `input` is JSON text of at most 256 KiB (SensitiveData, max
         // 262144); anything else is InvalidExecutionInput.
         if (Buffer.byteLength(body, "utf8") > 262_144)
-          throw new AwsServiceError("InvalidExecutionInput", "Input exceeds the maximum size of 262144 bytes");
+          throw new AwsServiceError(
+            "InvalidExecutionInput",
+            "Input exceeds the maximum size of 262144 bytes",
+          );
         try {
           JSON.parse(body);
         } catch {
-          throw new AwsServiceError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${body}'`);
+          throw new AwsServiceError(
+            "InvalidExecutionInput",
+            `Invalid State Machine Execution Input: '${body}'`,
+          );
         }
         const existing = executions.get(`${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`);
         if (existing) {

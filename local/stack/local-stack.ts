@@ -174,7 +174,8 @@ export const USER_RECONCILE_ARN =
   "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-user-reconcile";
 const BUS = "okta-aws-lifecycle-lifecycle";
 const BUCKET = "okta-aws-lifecycle-evidence";
-const WORK_BUCKET = "okta-aws-lifecycle-work";
+/** The local run scratch bucket (infra/work-bucket.ts deploys its AWS counterpart). */
+export const WORK_BUCKET = "okta-aws-lifecycle-work";
 export const ESTATE_RECONCILE_ARN =
   "arn:aws:states:us-east-1:000000000000:stateMachine:okta-aws-lifecycle-estate-reconcile";
 const TABLES = { idempotency: "okta-aws-lifecycle-idempotency", state: "okta-aws-lifecycle-state" };
@@ -407,6 +408,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     scps: revocationScps,
     ledger,
     evidence,
+    scratch: new WorkStore({ s3: storage.s3, bucket: WORK_BUCKET }),
     instanceArn: identityCenterEmulator.instanceArn,
     identityStoreId: identityCenterEmulator.identityStoreId,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,

@@ -6,6 +6,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkStore } from "../../adapters/work-store.ts";
 import { readPolicy } from "../../functions/shared/policy-location.ts";
 import { ConfigError, readConfig } from "../../functions/shared/read-config.ts";
 import { userReconcileConfigSchema } from "../../functions/user-reconcile/config.ts";
@@ -15,8 +16,9 @@ import {
 } from "../../functions/user-reconcile/create-task-handlers.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { type LocalStack, startLocalStack, WORK_BUCKET } from "../../local/stack/local-stack.ts";
 import { TIME_TO_REVOKE_METRIC } from "../../usecases/reconcile-user/revocation-timing.ts";
+import { hydrate } from "../../usecases/reconcile-user/run-scratch.ts";
 import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
 
 /**
@@ -38,6 +40,7 @@ function configFor(policyLocation: string) {
     OKTA_API_TOKEN_SECRET_ID: "okta-aws-lifecycle-test/okta-api-token",
     STATE_TABLE: stack.endpoints.dynamodb.tables.state,
     EVIDENCE_BUCKET: stack.endpoints.evidence.bucket,
+    WORK_BUCKET,
     INSTANCE_ARN: stack.emulators.identityCenter.instanceArn,
     IDENTITY_STORE_ID: stack.emulators.identityCenter.identityStoreId,
     MANAGEMENT_ACCOUNT_ID: stack.estate.organization.managementAccountId,
@@ -156,11 +159,13 @@ describe("user-reconcile Lambda handlers built from the deployed environment", (
     const deny = { inForceAt: new Date().toISOString(), scpPolicyIds: [], overflow: 0, reprovisions: [] };
     const stored = (await handlers.writeUserEvidence({ ...state, deny })) as { key: string };
 
-    // Assess
-    expect(state.truth?.okta.status).toBe("DEPROVISIONED");
-    expect(state.truth?.identityCenter.userId).toBeTruthy();
+    // Assess: the state carries the plan's verdict; the truth and the full plan are in the run's scratch
+    expect(state.truth).toEqual({ scratchKey: "work/user/user-handlers-test-leaver/truth.json" });
     expect(state.plan?.decision).toBe("revoke");
     expect(state.plan?.holdSeconds).toBe(43_200);
+    const full = await hydrate(new WorkStore({ s3: stack.storage.s3, bucket: WORK_BUCKET }), state);
+    expect(full.truth?.okta.status).toBe("DEPROVISIONED");
+    expect(full.truth?.identityCenter.userId).toBeTruthy();
     expect(stored.key).toMatch(/^v1\/runs\/.*user-handlers-test-leaver\.run\.json$/);
     const timing = metrics.find((m) => m.name === TIME_TO_REVOKE_METRIC);
     expect(timing?.value).toBeGreaterThanOrEqual(2);

@@ -21,6 +21,15 @@ import type { ManagementAccountAccess } from "./management-account-access.ts";
 import { planUserRunTask } from "./plan-user-run-task.ts";
 import { readUserTruth } from "./read-user-truth.ts";
 import type { UserRunState } from "./run-state.ts";
+import {
+  hydrate,
+  loadAssignmentDeletions,
+  offloadPlan,
+  offloadTruth,
+  offloadVerification,
+  type RunScratch,
+  recordAssignmentDeletions,
+} from "./run-scratch.ts";
 import { verifyUserRun } from "./verify-user-run.ts";
 import { writeUserEvidence } from "./write-user-evidence.ts";
 
@@ -55,6 +64,8 @@ export interface UserReconcileDeps {
   /** The events dispatch folded into a run, named in its evidence. */
   coalesced: CoalescedEvents;
   prover?: DenyProver;
+  /** Where the run's truth, plan and deletion outcomes live, out of the state payload (run-scratch.ts). */
+  scratch: RunScratch;
   now: () => string;
 }
 
@@ -72,18 +83,32 @@ export function userReconcileTasks(
     ...(deps.managementAccess ? { managementAccess: deps.managementAccess } : {}),
     now: deps.now,
   };
+  const { scratch } = deps;
+  // Tasks that read the truth, the plan's lists or the deletion outcomes get them back from scratch.
+  const hydrated =
+    <T>(task: (state: UserRunState) => Promise<T>) =>
+    async (state: UserRunState) =>
+      task(await hydrate(scratch, state));
+  const read = readUserTruth(deps);
+  const plan = planUserRunTask(deps);
+  const verify = verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) });
   return retryableTasks("user-reconcile", {
-    readUserTruth: readUserTruth(deps),
-    planUserRun: planUserRunTask(deps),
+    readUserTruth: async (state: UserRunState) => offloadTruth(scratch, state.runId, await read(state)),
+    planUserRun: async (state: UserRunState) => offloadPlan(scratch, await plan(await hydrate(scratch, state))),
     applyDenies: applyDenies(enforce),
-    clearOktaSessions: clearOktaSessions(deps),
-    verifyUserRun: verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) }),
-    writeUserEvidence: writeUserEvidence({
-      store: deps.evidence,
-      sessionTags: deps.sessionTags,
-      coalesced: deps.coalesced,
-      now: deps.now,
-    }),
+    loadAssignmentDeletions: loadAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,
+    recordAssignmentDeletions: recordAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,
+    clearOktaSessions: hydrated(clearOktaSessions(deps)),
+    verifyUserRun: async (state: UserRunState) =>
+      offloadVerification(scratch, state.runId, await verify(await hydrate(scratch, state))),
+    writeUserEvidence: hydrated(
+      writeUserEvidence({
+        store: deps.evidence,
+        sessionTags: deps.sessionTags,
+        coalesced: deps.coalesced,
+        now: deps.now,
+      }),
+    ),
     liftDenies: liftDenies(enforce),
   });
 }

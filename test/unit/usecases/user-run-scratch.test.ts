@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { AssignmentDeletion } from "../../../core/plan/plan-user-run.ts";
+import type { UserRunState } from "../../../usecases/reconcile-user/run-state.ts";
+import {
+  DELETION_BATCH_SIZE,
+  hydrate,
+  loadAssignmentDeletions,
+  offloadPlan,
+  offloadTruth,
+  type RunScratch,
+  recordAssignmentDeletions,
+} from "../../../usecases/reconcile-user/run-scratch.ts";
+
+/** Scratch space in memory, with the size of what it holds. */
+function memoryScratch(): RunScratch & { keys: () => string[] } {
+  const objects = new Map<string, string>();
+  return {
+    put: async (key, value) => void objects.set(key, JSON.stringify(value)),
+    get: async <T>(key: string) => JSON.parse(String(objects.get(key))) as T,
+    keys: () => [...objects.keys()].sort(),
+  };
+}
+
+const deletion = (i: number): AssignmentDeletion => ({
+  InstanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+  TargetId: String(300_000_000_000 + i),
+  TargetType: "AWS_ACCOUNT",
+  PermissionSetArn: "arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef",
+  PrincipalType: "USER",
+  PrincipalId: "ic-jane",
+});
+
+const plan = (deletions: number) =>
+  ({
+    decision: "revoke",
+    reason: "leaver",
+    denies: [],
+    lifts: [],
+    assignmentDeletions: Array.from({ length: deletions }, (_, i) => deletion(i)),
+    membershipRemovals: [],
+    membershipAdditions: [],
+    findings: [],
+    sessionTags: {},
+    accountsAffected: Array.from({ length: deletions }, (_, i) => String(300_000_000_000 + i)),
+    holdSeconds: 60,
+    actions: [],
+    runId: "run-1",
+    startedAt: "2026-06-01T12:00:00.000Z",
+  }) satisfies NonNullable<UserRunState["plan"]>;
+
+describe("a user run's scratch space", () => {
+  it("keeps the state small for 2,500 deletions and gives every task the full state back", async () => {
+    // Prepare
+    const scratch = memoryScratch();
+    const full = plan(2_500);
+    const truth = { okta: { found: true }, identityCenter: { userId: "ic-jane" } } as never;
+
+    // Act: the workflow's view of the run
+    const compact = await offloadPlan(scratch, full);
+    const offloadedTruth = await offloadTruth(scratch, "run-1", truth);
+    const summaries = [];
+    for (const batch of compact.deletionBatches) {
+      const { items } = await loadAssignmentDeletions(scratch)({ planKey: compact.scratchKey, batch });
+      const outcomes = items.map((d) => ({ status: "SUCCEEDED" as const, accountId: d.TargetId }));
+      summaries.push(await recordAssignmentDeletions(scratch)({ runId: "run-1", batch, outcomes }));
+    }
+    const state = { runId: "run-1", truth: offloadedTruth, plan: compact, deletions: summaries.reverse() };
+    const hydrated = await hydrate(scratch, state as unknown as UserRunState);
+
+    // Assess
+    expect(compact.deletionBatches).toHaveLength(Math.ceil(2_500 / DELETION_BATCH_SIZE));
+    expect(compact).not.toHaveProperty("assignmentDeletions");
+    expect(compact.assignmentDeletionCount).toBe(2_500);
+    expect(JSON.stringify(state).length).toBeLessThan(8_000);
+    expect(hydrated.plan).toEqual(full);
+    expect(hydrated.truth).toEqual(truth);
+    expect(hydrated.deletions?.map((o) => o.accountId)).toEqual(full.assignmentDeletions.map((d) => d.TargetId));
+    expect(scratch.keys()).toContain("work/user/run-1/deletions-24.json");
+  });
+
+  it("leaves a state that carries everything inline as it is", async () => {
+    const state = { runId: "run-2", plan: plan(3), deletions: [{ status: "FAILED" }] } as unknown as UserRunState;
+    expect(await hydrate(memoryScratch(), state)).toEqual(state);
+  });
+});

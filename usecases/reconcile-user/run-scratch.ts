@@ -1,0 +1,141 @@
+import type { AssignmentDeletion, UserRunPlan } from "../../core/plan/plan-user-run.ts";
+import type { UserTruth } from "../../core/plan/user-truth.ts";
+import type { OperationOutcome, UserRunState, Verification } from "./run-state.ts";
+
+/**
+ * Keeps a user run's state payload small whatever the user holds. Step Functions allows 256 KiB per
+ * state input, output and task result (States.DataLimitExceeded past it), and a user's truth, plan,
+ * deletion outcomes and read-back grow with their assignments (a leaver with 1,000 direct assignments
+ * planned 576 KB). So the truth, the plan and the read-back's details live in the run's scratch space
+ * (`work/user/<run id>/...`, the work bucket), the state carries their key and what the workflow's
+ * Choice and Map states read, the assignment deletions run in batches loaded from scratch, and each
+ * batch's outcomes go back there. A task gets the full state back through {@link hydrate}.
+ */
+export interface RunScratch {
+  put(key: string, value: unknown): Promise<void>;
+  get<T>(key: string): Promise<T>;
+}
+
+/** Assignment deletions per batch: one batch's items and outcomes stay far below the quota. */
+export const DELETION_BATCH_SIZE = 100;
+
+export const scratchKey = (runId: string, name: string) => `work/user/${runId}/${name}.json`;
+
+/** The state's stand-in for the offloaded truth. */
+export interface OffloadedTruth {
+  scratchKey: string;
+}
+
+/** The plan as the state carries it: its per-assignment lists are in scratch. */
+export type CompactPlan = Omit<UserRunPlan, "assignmentDeletions" | "actions" | "accountsAffected"> & {
+  runId: string;
+  startedAt: string;
+  scratchKey: string;
+  assignmentDeletionCount: number;
+  /** Batch indexes the DeleteAssignments Map iterates over. */
+  deletionBatches: number[];
+};
+
+/** What a deletion batch's record step leaves in the state. */
+export interface DeletionBatchSummary {
+  batch: number;
+  scratchKey: string;
+  succeeded: number;
+  failed: number;
+}
+
+type FullPlan = NonNullable<UserRunState["plan"]>;
+
+export async function offloadTruth(
+  scratch: RunScratch,
+  runId: string,
+  truth: UserTruth,
+): Promise<OffloadedTruth> {
+  const key = scratchKey(runId, "truth");
+  await scratch.put(key, truth);
+  return { scratchKey: key };
+}
+
+export async function offloadPlan(scratch: RunScratch, plan: FullPlan): Promise<CompactPlan> {
+  const key = scratchKey(plan.runId, "plan");
+  await scratch.put(key, plan);
+  const { assignmentDeletions, actions: _actions, accountsAffected: _accounts, ...rest } = plan;
+  const batches = Math.ceil(assignmentDeletions.length / DELETION_BATCH_SIZE);
+  return {
+    ...rest,
+    scratchKey: key,
+    assignmentDeletionCount: assignmentDeletions.length,
+    deletionBatches: Array.from({ length: batches }, (_, i) => i),
+  };
+}
+
+/**
+ * The read-back's verdict in the state; its details (one check per account the user had access to)
+ * in scratch.
+ */
+export async function offloadVerification(
+  scratch: RunScratch,
+  runId: string,
+  verification: Verification,
+): Promise<Pick<Verification, "passed" | "verifiedAt"> & { scratchKey: string }> {
+  const key = scratchKey(runId, "verification");
+  await scratch.put(key, verification);
+  return { passed: verification.passed, verifiedAt: verification.verifiedAt, scratchKey: key };
+}
+
+/** Task LoadAssignmentDeletions: one batch of the plan's assignment deletions. */
+export function loadAssignmentDeletions(scratch: RunScratch) {
+  return async (input: { planKey: string; batch: number }): Promise<{ items: AssignmentDeletion[] }> => {
+    const plan = await scratch.get<FullPlan>(input.planKey);
+    const from = input.batch * DELETION_BATCH_SIZE;
+    return { items: plan.assignmentDeletions.slice(from, from + DELETION_BATCH_SIZE) };
+  };
+}
+
+/** Task RecordAssignmentDeletions: keeps a batch's outcomes in scratch, leaves a summary in the state. */
+export function recordAssignmentDeletions(scratch: RunScratch) {
+  return async (input: {
+    runId: string;
+    batch: number;
+    outcomes: OperationOutcome[];
+  }): Promise<DeletionBatchSummary> => {
+    const key = scratchKey(input.runId, `deletions-${input.batch}`);
+    await scratch.put(key, input.outcomes);
+    const succeeded = input.outcomes.filter((o) => o.status === "SUCCEEDED").length;
+    return { batch: input.batch, scratchKey: key, succeeded, failed: input.outcomes.length - succeeded };
+  };
+}
+
+const isOffloaded = (value: unknown): value is { scratchKey: string } =>
+  typeof value === "object" && value !== null && "scratchKey" in value;
+
+/**
+ * The state as the tasks read it: the truth, the full plan and every deletion outcome back in place
+ * of their stand-ins. A state that carries them inline (a run started before this layout, a test)
+ * is returned as it is.
+ */
+export async function hydrate(scratch: RunScratch | undefined, state: UserRunState): Promise<UserRunState> {
+  if (scratch === undefined) return state;
+  const raw = state as unknown as Record<string, unknown>;
+  const [truth, plan, verification, deletions] = await Promise.all([
+    isOffloaded(raw.truth) ? scratch.get<UserTruth>(raw.truth.scratchKey) : state.truth,
+    isOffloaded(raw.plan) ? scratch.get<FullPlan>(raw.plan.scratchKey) : state.plan,
+    isOffloaded(raw.verification)
+      ? scratch.get<Verification>(raw.verification.scratchKey)
+      : state.verification,
+    Array.isArray(raw.deletions) && raw.deletions.every(isOffloaded)
+      ? Promise.all(
+          (raw.deletions as DeletionBatchSummary[])
+            .sort((a, b) => a.batch - b.batch)
+            .map((d) => scratch.get<OperationOutcome[]>(d.scratchKey)),
+        ).then((batches) => batches.flat())
+      : state.deletions,
+  ]);
+  return {
+    ...state,
+    ...(truth === undefined ? {} : { truth }),
+    ...(plan === undefined ? {} : { plan }),
+    ...(verification === undefined ? {} : { verification }),
+    ...(deletions === undefined ? {} : { deletions }),
+  };
+}
