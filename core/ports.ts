@@ -4,6 +4,8 @@
  */
 import type { Assignment, DenyEntry, IcGroup, IcPermissionSet, OktaUser } from "./estate.ts";
 import type { UserOktaGroup } from "./plan/user-truth.ts";
+import type { MassFallbackMode } from "./revocation/fit-revocation-scps.ts";
+import type { MassFallback } from "./revocation/mass-fallback.ts";
 
 /** The Okta reads and writes user-reconcile needs (adapters/okta implements them). */
 export interface OktaUserPort {
@@ -47,7 +49,23 @@ export interface IdentityCenterUserPort {
 
 /** The revocation SCPs (adapters/organizations implements it). */
 export interface RevocationScpPort {
-  writeRevocationScps(denies: readonly DenyEntry[]): Promise<{ policyIds: string[]; overflow: unknown[] }>;
+  /**
+   * `massFallback` (policy `revocation.massFallback`, default `ask`): what to do when the Denies fit in
+   * no slot (core/revocation/fit-revocation-scps.ts).
+   */
+  writeRevocationScps(
+    denies: readonly DenyEntry[],
+    options?: { massFallback?: MassFallbackMode },
+  ): Promise<{
+    policyIds: string[];
+    overflow: unknown[];
+    /** The mass fallback written, or null/absent. */
+    fallback?: MassFallback | null;
+    /** Users whose Denies no slot holds and no fallback covers. @default [] */
+    uncovered?: string[];
+    /** The size the slots were written at when Organizations refused the configured one. */
+    limitHit?: { configuredChars: number; writtenChars: number };
+  }>;
   /** The tool's SCP documents currently attached, as JSON text. */
   listRevocationScps(): Promise<{ policyId: string; content: string }[]>;
 }

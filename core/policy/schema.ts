@@ -101,6 +101,14 @@ export const Revocation = z
     method: z.enum(["scp", "inline"]).default("scp"),
     /** How long a Deny stays in force; at least the longest session duration. @default PT12H */
     hold: Duration.default("PT12H"),
+    /**
+     * When Denies fit in no revocation SCP: `auto` writes the mass fallback on its own (every Identity
+     * Center session issued before the latest such Deny is denied, everyone signs in again); `ask` writes
+     * nothing more and raises a finding and the DeniesDropped alarm. docs/policy.md. @default ask
+     */
+    massFallback: z
+      .enum(["auto", "ask"], { message: "use auto (deny every older Identity Center session) or ask" })
+      .default("ask"),
   })
   .strict();
 
@@ -188,7 +196,7 @@ export const PolicyDocument = z
       directUserAssignments: "report",
       membershipSync: false,
     }),
-    revocation: Revocation.default({ method: "scp", hold: "PT12H" }),
+    revocation: Revocation.default({ method: "scp", hold: "PT12H", massFallback: "ask" }),
     guards: Guards.default({ maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true }),
     /** Okta compromise signals that end the user's older AWS sessions (docs/policy.md). @default all ignore */
     compromiseSignals: CompromiseSignals.default(COMPROMISE_SIGNALS_OFF),

@@ -25,6 +25,11 @@ export interface ShardOptions {
   maxChars?: number;
   /** How many documents may be written: the SCP slots the tool has on its target. */
   maxPolicies: number;
+  /**
+   * Statements written first into the first document, never split nor dropped (the mass fallback,
+   * core/revocation/fit-revocation-scps.ts). @default []
+   */
+  pinned?: readonly object[];
 }
 
 export interface ShardResult {
@@ -87,9 +92,9 @@ export function shardScps(statements: readonly DenyStatement[], options: ShardOp
   const maxChars = options.maxChars ?? SCP_MAX_CHARS;
   const unique = new Map(statements.map((s) => [JSON.stringify(s), s]));
   const queue = [...unique.values()].sort(compareStatements);
-  const documents: DenyStatement[][] = [];
+  const documents: object[][] = [];
   const overflow: DenyStatement[] = [];
-  let current: DenyStatement[] = [];
+  let current: object[] = [...(options.pinned ?? [])];
   const fitsCurrent = (s: DenyStatement) => scpLength(renderPolicy([...current, s])) <= maxChars;
 
   while (queue.length > 0 && documents.length < options.maxPolicies) {
@@ -106,6 +111,6 @@ export function shardScps(statements: readonly DenyStatement[], options: ShardOp
       queue.unshift(next);
     }
   }
-  if (current.length > 0) documents.push(current);
+  if (current.length > 0 && documents.length < options.maxPolicies) documents.push(current);
   return { documents: documents.map(renderPolicy), overflow: [...overflow, ...queue] };
 }

@@ -44,7 +44,7 @@ describe("loadPolicy: the example policy", () => {
       directUserAssignments: "report",
       membershipSync: false,
     });
-    expect(policy.revocation).toEqual({ method: "scp", hold: "PT12H" });
+    expect(policy.revocation).toEqual({ method: "scp", hold: "PT12H", massFallback: "ask" });
     expect(policy.guards).toEqual({ maxDeletes: 25, maxDeletePercent: 10, abortOnEmptyGroup: true });
   });
 
@@ -72,7 +72,7 @@ describe("loadPolicy: the example policy", () => {
           },
         ],
         ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
-        revocation: { method: "scp", hold: "PT12H" },
+        revocation: { method: "scp", hold: "PT12H", massFallback: "ask" },
         guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
         compromiseSignals: {
           mfaReset: "ignore",
