@@ -5,8 +5,8 @@
  * runtime measures every payload and fails a run past the quota as AWS does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { PAYLOAD_LIMIT_BYTES } from "../../local/runtime/step-functions-emulator.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -47,7 +47,9 @@ describe("a leaver with 1,000 assignments", () => {
     // Assess
     const run = stack.stepFunctions.executions().find((e) => e.name.includes(String(oktaUser?.id)));
     const largest = run?.largestPayload;
-    console.log(`heavy leaver: largest payload ${largest?.bytes} bytes (${largest?.what} of ${largest?.state})`);
+    console.log(
+      `heavy leaver: largest payload ${largest?.bytes} bytes (${largest?.what} of ${largest?.state})`,
+    );
     expect(run?.status).not.toBe("FAILED");
     expect(direct()).toEqual([]);
     expect(largest?.bytes).toBeLessThan(PAYLOAD_LIMIT_BYTES / 2);

@@ -20,7 +20,6 @@ import { liftDenies } from "./lift-denies.ts";
 import type { ManagementAccountAccess } from "./management-account-access.ts";
 import { planUserRunTask } from "./plan-user-run-task.ts";
 import { readUserTruth } from "./read-user-truth.ts";
-import type { UserRunState } from "./run-state.ts";
 import {
   hydrate,
   loadAssignmentDeletions,
@@ -30,6 +29,7 @@ import {
   type RunScratch,
   recordAssignmentDeletions,
 } from "./run-scratch.ts";
+import type { UserRunState } from "./run-state.ts";
 import { verifyUserRun } from "./verify-user-run.ts";
 import { writeUserEvidence } from "./write-user-evidence.ts";
 
@@ -94,7 +94,8 @@ export function userReconcileTasks(
   const verify = verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) });
   return retryableTasks("user-reconcile", {
     readUserTruth: async (state: UserRunState) => offloadTruth(scratch, state.runId, await read(state)),
-    planUserRun: async (state: UserRunState) => offloadPlan(scratch, await plan(await hydrate(scratch, state))),
+    planUserRun: async (state: UserRunState) =>
+      offloadPlan(scratch, await plan(await hydrate(scratch, state))),
     applyDenies: applyDenies(enforce),
     loadAssignmentDeletions: loadAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,
     recordAssignmentDeletions: recordAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,

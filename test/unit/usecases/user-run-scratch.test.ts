@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { AssignmentDeletion } from "../../../core/plan/plan-user-run.ts";
-import type { UserRunState } from "../../../usecases/reconcile-user/run-state.ts";
 import {
   DELETION_BATCH_SIZE,
   hydrate,
@@ -10,6 +9,7 @@ import {
   type RunScratch,
   recordAssignmentDeletions,
 } from "../../../usecases/reconcile-user/run-scratch.ts";
+import type { UserRunState } from "../../../usecases/reconcile-user/run-state.ts";
 
 /** Scratch space in memory, with the size of what it holds. */
 function memoryScratch(): RunScratch & { keys: () => string[] } {
@@ -74,12 +74,18 @@ describe("a user run's scratch space", () => {
     expect(JSON.stringify(state).length).toBeLessThan(8_000);
     expect(hydrated.plan).toEqual(full);
     expect(hydrated.truth).toEqual(truth);
-    expect(hydrated.deletions?.map((o) => o.accountId)).toEqual(full.assignmentDeletions.map((d) => d.TargetId));
+    expect(hydrated.deletions?.map((o) => o.accountId)).toEqual(
+      full.assignmentDeletions.map((d) => d.TargetId),
+    );
     expect(scratch.keys()).toContain("work/user/run-1/deletions-24.json");
   });
 
   it("leaves a state that carries everything inline as it is", async () => {
-    const state = { runId: "run-2", plan: plan(3), deletions: [{ status: "FAILED" }] } as unknown as UserRunState;
+    const state = {
+      runId: "run-2",
+      plan: plan(3),
+      deletions: [{ status: "FAILED" }],
+    } as unknown as UserRunState;
     expect(await hydrate(memoryScratch(), state)).toEqual(state);
   });
 });
