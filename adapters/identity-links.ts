@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { StateTable } from "./state-table.ts";
 
@@ -12,6 +12,21 @@ export interface IdentityLink {
   oktaLogin: string;
   linkedAt: string;
 }
+
+const BATCH_WRITE_MAX = 25;
+type BatchWriteRequests = ConstructorParameters<typeof BatchWriteCommand>[0]["RequestItems"] extends
+  | Record<string, infer R>
+  | undefined
+  ? R
+  : never;
+
+const itemOf = (link: IdentityLink) => ({
+  pk: PK,
+  sk: link.oktaUserId,
+  identityCenterUserId: link.identityCenterUserId,
+  oktaLogin: link.oktaLogin,
+  linkedAt: link.linkedAt,
+});
 
 const linkSchema = z.object({
   sk: z.string().min(1),
@@ -46,17 +61,63 @@ export class IdentityLinks {
     };
   }
 
+  /** Every link, one Query page per MB (estate runs compare before they write). */
+  async list(): Promise<IdentityLink[]> {
+    const links: IdentityLink[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.doc.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": PK },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      this.calls.query++;
+      for (const raw of page.Items ?? []) {
+        const item = linkSchema.parse(raw);
+        links.push({
+          oktaUserId: item.sk,
+          identityCenterUserId: item.identityCenterUserId,
+          oktaLogin: item.oktaLogin,
+          linkedAt: item.linkedAt,
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return links;
+  }
+
+  /**
+   * Writes links in BatchWriteItem requests of 25 (DynamoDB's per-request maximum), retrying what
+   * DynamoDB leaves unprocessed with backoff (DynamoDB developer guide, BatchWriteItem).
+   */
+  async putMany(links: readonly IdentityLink[]): Promise<void> {
+    for (let i = 0; i < links.length; i += BATCH_WRITE_MAX) {
+      let requests: NonNullable<BatchWriteRequests> = links.slice(i, i + BATCH_WRITE_MAX).map((link) => ({
+        PutRequest: { Item: itemOf(link) },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+        if (attempt > 8) throw new Error(`identity links: ${requests.length} write(s) stayed unprocessed`);
+        const out = await this.table.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.table.tableName]: requests } }),
+        );
+        this.calls.batchWrite++;
+        requests = out.UnprocessedItems?.[this.table.tableName] ?? [];
+      }
+    }
+  }
+
+  /** DynamoDB requests made by list and putMany (estate runs report them). */
+  readonly calls = { query: 0, batchWrite: 0 };
+
   async put(link: IdentityLink): Promise<void> {
     await this.table.doc.send(
       new PutCommand({
         TableName: this.table.tableName,
-        Item: {
-          pk: PK,
-          sk: link.oktaUserId,
-          identityCenterUserId: link.identityCenterUserId,
-          oktaLogin: link.oktaLogin,
-          linkedAt: link.linkedAt,
-        },
+        Item: itemOf(link),
       }),
     );
   }

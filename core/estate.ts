@@ -126,4 +126,22 @@ export interface IdentityCenterState {
    * model): left out of `users` / `groups` (nothing can match them to Okta) and reported. @default none
    */
   unnamed?: { userIds: string[]; groupIds: string[] };
+  /**
+   * What the run confirmed about the principals of assignments the identity store read did not return
+   * (core/plan/orphaned-assignments.ts): `missing`, those DescribeUser/DescribeGroup answered
+   * ResourceNotFoundException for; only these are orphaned. Absent: nothing confirmed, no orphan.
+   */
+  principalCheck?: PrincipalCheck;
+}
+
+/** The outcome of confirming assignment principals the identity store read did not return. */
+export interface PrincipalCheck {
+  /** Principal ids the identity store answered ResourceNotFoundException for. */
+  missing: string[];
+  /** Principal ids it still holds (the read came back short): never orphaned. */
+  present: string[];
+  /** Principal ids left unchecked because the run's call budget ran out: judged next run. */
+  unchecked: string[];
+  /** The read returned no user and no group although assignments exist: no orphan is deleted. */
+  storeReadEmpty: boolean;
 }

@@ -702,6 +702,9 @@ function estateReconcileTask(f: PermissionFacts): Grant[] {
         "identitystore:ListGroups",
         "identitystore:ListGroupMemberships",
         "identitystore:ListGroupMembershipsForMember",
+        // usecases/reconcile-estate/confirm-orphans.ts: a principal is orphaned only once confirmed gone.
+        "identitystore:DescribeUser",
+        "identitystore:DescribeGroup",
       ],
       resources: [a.identityStore, a.users, a.groups, a.memberships],
       wildcard: IDENTITY_STORE_WHY,
@@ -766,6 +769,8 @@ function estateReconcileTask(f: PermissionFacts): Grant[] {
       ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"],
       [estateWindows],
     ),
+    // usecases/reconcile-estate/record-identity-links.ts: read the links, write the new or changed ones.
+    statePartition(f, "RecordIdentityLinks", ["dynamodb:Query", "dynamodb:BatchWriteItem"], [identityLinks]),
   ];
   if (f.workBucket) {
     grants.push({

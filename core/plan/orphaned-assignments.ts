@@ -1,34 +1,85 @@
 import type { Assignment, IdentityCenterState } from "../estate.ts";
 import type { Finding } from "./plan.ts";
 
+type PrincipalState = Pick<IdentityCenterState, "users" | "groups" | "unnamed" | "principalCheck">;
+
+/** Whether the identity store read returned the assignment's user or group (named or not). */
+function wasRead(ic: PrincipalState, a: Assignment): boolean {
+  return a.principalType === "USER"
+    ? ic.users.some((u) => u.userId === a.principalId) || (ic.unnamed?.userIds ?? []).includes(a.principalId)
+    : ic.groups.some((g) => g.groupId === a.principalId) ||
+        (ic.unnamed?.groupIds ?? []).includes(a.principalId);
+}
+
 /**
- * Whether an assignment's user or group is one the identity store no longer holds. SCIM deletes a
- * principal without its assignments, which stay listed (hashicorp/terraform-provider-aws issue 19341);
- * they grant nobody anything, and deleting one may end FAILED with a 404 (see
- * {@link isPrincipalDeletedFailure}). Unnamed users and groups (`ic.unnamed`) are held, not deleted.
+ * The distinct principals of assignments the identity store read did not return, sorted by id: the
+ * ones a run must confirm (DescribeUser / DescribeGroup) before any of them counts as orphaned.
  */
-export function isOrphaned(
-  ic: Pick<IdentityCenterState, "users" | "groups" | "unnamed">,
-  a: Assignment,
-): boolean {
-  if (a.principalType === "USER")
-    return (
-      !ic.users.some((u) => u.userId === a.principalId) &&
-      !(ic.unnamed?.userIds ?? []).includes(a.principalId)
-    );
-  return (
-    !ic.groups.some((g) => g.groupId === a.principalId) &&
-    !(ic.unnamed?.groupIds ?? []).includes(a.principalId)
-  );
+export function unreadPrincipals(
+  ic: PrincipalState & Pick<IdentityCenterState, "assignments">,
+): { principalType: Assignment["principalType"]; principalId: string }[] {
+  const found = new Map<string, Assignment["principalType"]>();
+  for (const a of ic.assignments) if (!wasRead(ic, a)) found.set(a.principalId, a.principalType);
+  return [...found]
+    .map(([principalId, principalType]) => ({ principalType, principalId }))
+    .sort((x, y) => x.principalId.localeCompare(y.principalId));
+}
+
+/**
+ * What an assignment's principal is: `held` (the read returned it), `orphaned` (the identity store
+ * confirmed it deleted: SCIM deletes a principal without its assignments, which stay listed,
+ * hashicorp/terraform-provider-aws issue 19341), or `unconfirmed` (the read did not return it, but
+ * nothing confirmed it gone: a short or empty read must never make every assignment look orphaned).
+ */
+export function principalStatus(ic: PrincipalState, a: Assignment): "held" | "orphaned" | "unconfirmed" {
+  if (wasRead(ic, a)) return "held";
+  const check = ic.principalCheck;
+  if (check === undefined || check.storeReadEmpty) return "unconfirmed";
+  return check.missing.includes(a.principalId) ? "orphaned" : "unconfirmed";
+}
+
+/** Whether an assignment is orphaned: its principal is confirmed deleted from the identity store. */
+export function isOrphaned(ic: PrincipalState, a: Assignment): boolean {
+  return principalStatus(ic, a) === "orphaned";
+}
+
+/** Why an unread principal was not judged orphaned, for its finding. */
+function unconfirmedReason(ic: PrincipalState, principalId: string): string {
+  const check = ic.principalCheck;
+  if (check === undefined) return "the run could not confirm it (no identity store check)";
+  if (check.storeReadEmpty)
+    return "the identity store read returned no user and no group although assignments exist (a fault or a short read): orphan deletion is blocked for this run";
+  if (check.present.includes(principalId))
+    return "the identity store still holds it (its list read came back short)";
+  return "its check did not fit in this run's call budget; the next run checks it";
+}
+
+/** The finding for an assignment whose principal was not read but is not confirmed deleted. */
+export function unconfirmedOrphanFinding(ic: PrincipalState, a: Assignment): Finding {
+  return {
+    kind: "orphan-unconfirmed",
+    message:
+      `${a.principalType} ${a.principalId} is assigned on ${a.accountId} but the identity store read did not return it, ` +
+      `and it is not deleted: ${unconfirmedReason(ic, a.principalId)}. Nothing is deleted for it.`,
+    subject: {
+      accountId: a.accountId,
+      permissionSetArn: a.permissionSetArn,
+      principalType: a.principalType,
+      principalId: a.principalId,
+    },
+  };
 }
 
 /** The finding that reports an orphaned assignment. */
-export function orphanedAssignmentFinding(a: Assignment): Finding {
+export function orphanedAssignmentFinding(a: Assignment, owned = true): Finding {
   return {
     kind: "orphaned-assignment",
     message:
       `${a.principalType} ${a.principalId} no longer exists in the identity store but is still assigned on ` +
-      `${a.accountId}: the assignment grants nobody access; its deletion is attempted, and AWS's 404 for it counts as done.`,
+      `${a.accountId}: the assignment grants nobody access; ` +
+      (owned
+        ? "its deletion is attempted, and AWS's 404 for it counts as done."
+        : "its permission set is not the policy's to manage (ownership), so it is left for its owner."),
     subject: {
       accountId: a.accountId,
       permissionSetArn: a.permissionSetArn,

@@ -23,3 +23,15 @@ export function ownsGroupAssignment(
     }
   };
 }
+
+/**
+ * Whether the policy may delete an orphaned assignment (its principal is gone, so group-and-set pairs
+ * cannot be matched): under `all`, always; otherwise only on a permission set the policy declares.
+ */
+export function ownsOrphanedAssignment(
+  policy: Policy,
+  declaredPermissionSetArns: ReadonlySet<string>,
+): (assignment: Assignment) => boolean {
+  return (assignment) =>
+    policy.ownership.scope === "all" || declaredPermissionSetArns.has(assignment.permissionSetArn);
+}

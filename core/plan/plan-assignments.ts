@@ -1,8 +1,12 @@
 import type { Assignment, IdentityCenterState } from "../estate.ts";
 import type { Policy } from "../policy/schema.ts";
 import { assignmentKey } from "./assignment-key.ts";
-import { isOrphaned, orphanedAssignmentFinding } from "./orphaned-assignments.ts";
-import { ownsGroupAssignment } from "./ownership.ts";
+import {
+  orphanedAssignmentFinding,
+  principalStatus,
+  unconfirmedOrphanFinding,
+} from "./orphaned-assignments.ts";
+import { ownsGroupAssignment, ownsOrphanedAssignment } from "./ownership.ts";
 import type { Finding, PlanAction } from "./plan.ts";
 import type { ResolvedRule } from "./resolve-rules.ts";
 
@@ -49,6 +53,7 @@ export function planAssignments(
     identityCenter.permissionSets.filter((p) => p.name in policy.permissionSets).map((p) => p.arn),
   );
   const owns = ownsGroupAssignment(policy, rules, declaredArns);
+  const ownsOrphan = ownsOrphanedAssignment(policy, declaredArns);
   const desired = desiredAssignments(rules);
   const actual = new Set(identityCenter.assignments.map(assignmentKey));
   const actions: PlanAction[] = [];
@@ -64,14 +69,20 @@ export function planAssignments(
       permissionSetArn: assignment.permissionSetArn,
       principalId: assignment.principalId,
     };
-    if (isOrphaned(identityCenter, assignment)) {
+    const status = principalStatus(identityCenter, assignment);
+    if (status === "unconfirmed") {
+      // Not read, not confirmed gone: a short or empty read must never delete anything.
+      findings.push(unconfirmedOrphanFinding(identityCenter, assignment));
+    } else if (status === "orphaned") {
       // Its principal is gone: it grants nothing, and AWS's 404 for its deletion counts as done.
-      findings.push(orphanedAssignmentFinding(assignment));
-      actions.push({
-        kind: "assignment.delete",
-        assignment,
-        why: "orphaned: its principal was deleted from the identity store",
-      });
+      const owned = ownsOrphan(assignment);
+      findings.push(orphanedAssignmentFinding(assignment, owned));
+      if (owned)
+        actions.push({
+          kind: "assignment.delete",
+          assignment,
+          why: "orphaned: its principal was deleted from the identity store",
+        });
     } else if (assignment.principalType === "USER") {
       if (leaverUserIds.has(assignment.principalId)) continue;
       findings.push({

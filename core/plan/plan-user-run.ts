@@ -193,7 +193,9 @@ export function planUserRun(truth: UserTruth, options: UserRunOptions): UserRunP
     actions,
     // SCIM may have deleted the user (scimDeactivation: delete): its assignments stay listed, orphaned.
     findings:
-      resolution?.outcome === "resolved" && resolution.deleted ? direct.map(orphanedAssignmentFinding) : [],
+      resolution?.outcome === "resolved" && resolution.deleted
+        ? direct.map((a) => orphanedAssignmentFinding(a))
+        : [],
   };
 }
 

@@ -68,6 +68,11 @@ export type FindingKind =
   | "deny-placement-skipped"
   /** An assignment whose user or group the identity store no longer holds (core/plan/orphaned-assignments.ts). */
   | "orphaned-assignment"
+  /**
+   * An assignment whose principal the identity store read did not return but that is not confirmed
+   * deleted (still held, unchecked, or the read came back empty): nothing is deleted for it.
+   */
+  | "orphan-unconfirmed"
   /** A user without a UserName or a group without a DisplayName: skipped, as nothing can match it to Okta. */
   | "unnamed-identity-store-entry"
   /** A compromise signal was handled: what it ended, or why it ended nothing (core/plan/plan-compromise.ts). */

@@ -11,6 +11,8 @@ import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { IdentityLinks } from "../../adapters/identity-links.ts";
+import { IdentityStorePrincipals } from "../../adapters/identity-store-principals.ts";
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
@@ -79,6 +81,11 @@ async function build() {
     organizations,
     identityCenter,
     ledger,
+    links: new IdentityLinks(table),
+    principals: new IdentityStorePrincipals({
+      client: identityStore,
+      identityStoreId: config.IDENTITY_STORE_ID,
+    }),
     enforce: {
       ledger,
       lock: new LeaseLock(table),

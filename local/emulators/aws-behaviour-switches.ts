@@ -30,12 +30,14 @@ export interface AwsBehaviourSwitches {
    */
   identityStoreErrorPrefix: "Identitystore" | "IdentityStore";
   /**
-   * What Identity Center's SCIM endpoint does with a user Okta deactivates (SCIM `active: false` or
-   * DELETE, depending on the app's "Deactivate Users" setting): `"delete"` removes the user,
-   * `"disable"` keeps it with identitystore `UserStatus: DISABLED`.
-   * @default "delete"
+   * What Identity Center's SCIM endpoint does with a user Okta deactivates: `"disable"` keeps it with
+   * identitystore `UserStatus: DISABLED` (Okta deprovisions over SCIM with `active: false`, and the
+   * identitystore model's `User.UserStatus` ENABLED/DISABLED reports it; aws/aws-cli issue 7662 and
+   * boto/boto3 issue 3809 show SCIM-deactivated users kept with `active: false`), `"delete"` removes it
+   * (a SCIM DELETE, or an admin's cleanup). The pipeline is right under both (docs/aws-behaviour.md).
+   * @default "disable"
    */
-  scimDeactivation: "delete" | "disable";
+  scimDeactivation: "disable" | "delete";
   /**
    * Whether the organization has the SERVICE_CONTROL_POLICY policy type enabled on its root. New
    * organizations with all features have it off until someone enables it.
@@ -48,7 +50,7 @@ export const DEFAULT_AWS_BEHAVIOUR: Readonly<AwsBehaviourSwitches> = {
   listForPrincipalIncludesInherited: false,
   orphanedAssignmentDeletion: "fails-404",
   identityStoreErrorPrefix: "Identitystore",
-  scimDeactivation: "delete",
+  scimDeactivation: "disable",
   scpPolicyTypeEnabled: true,
 };
 
@@ -84,10 +86,11 @@ export const AWS_BEHAVIOUR_SWITCHES: readonly AwsBehaviourSwitchInfo[] = [
   },
   {
     name: "scimDeactivation",
-    values: ["delete", "disable"],
-    assumes: "a user Okta deactivates is deleted from the identity store by SCIM",
+    values: ["disable", "delete"],
+    assumes:
+      "a user Okta deactivates stays in the identity store with UserStatus DISABLED (SCIM active: false)",
     source:
-      "Identity Center SCIM implementation guide (active attribute); Okta AWS IAM Identity Center app docs",
+      "Identity Center SCIM implementation guide (User active attribute); identitystore model User.UserStatus; aws/aws-cli issue 7662, boto/boto3 issue 3809 (SCIM-deactivated users kept, active: false)",
   },
   {
     name: "scpPolicyTypeEnabled",

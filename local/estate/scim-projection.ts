@@ -20,6 +20,8 @@ export interface ScimUser {
   email: string;
   /** The Okta user id (SCIM `externalId`). */
   externalId: string;
+  /** identitystore `UserStatus`: `DISABLED` for a deactivated user SCIM keeps (`deactivation: disable`). */
+  status?: "DISABLED";
 }
 
 /** An Identity Center group as Okta's SCIM Push Groups creates it. */
@@ -47,10 +49,16 @@ export interface ScimProjection {
 /**
  * What Identity Center holds once SCIM has synced the estate's Okta org: the provisioned groups
  * (`identityCenter.scim.provisionedGroups`, all groups by default), the ACTIVE users who are members of
- * at least one of them, and those memberships. Users in any other status are left out: the estate
- * describes a settled world, not one where SCIM lags behind Okta. Lists keep the file's order.
+ * at least one of them, and those memberships. Users in any other status are left out (the estate
+ * describes a settled world, not one where SCIM lags behind Okta), except that with `deactivation:
+ * "disable"` (the `scimDeactivation` AWS behaviour switch) a DEPROVISIONED member is kept, DISABLED and
+ * without memberships, as a settled world where SCIM disables rather than deletes would hold it. Lists
+ * keep the file's order.
  */
-export function scimProjection(estate: EstateWithOktaIds): ScimProjection {
+export function scimProjection(
+  estate: EstateWithOktaIds,
+  options: { deactivation?: "delete" | "disable" } = {},
+): ScimProjection {
   const provisioned = estate.identityCenter.scim.provisionedGroups;
   const groups = estate.okta.groups.filter(
     (group) => provisioned === "all" || provisioned.includes(group.name),
@@ -78,9 +86,17 @@ export function scimProjection(estate: EstateWithOktaIds): ScimProjection {
     return userName ? [{ group: m.group, userName }] : [];
   });
   const members = new Set(memberships.map((membership) => membership.userName));
+  const disabled = new Set(
+    options.deactivation === "disable"
+      ? estate.okta.memberships
+          .filter(({ group, user }) => groupNames.has(group) && !members.has(user))
+          .map(({ user }) => user)
+          .filter((login) => estate.okta.users.some((u) => u.login === login && u.status === "DEPROVISIONED"))
+      : [],
+  );
   return {
     users: estate.okta.users
-      .filter((user) => members.has(user.login) && names.get(user.login))
+      .filter((user) => (members.has(user.login) || disabled.has(user.login)) && names.get(user.login))
       .map((user) => ({
         userName: String(names.get(user.login)),
         displayName: `${user.firstName} ${user.lastName}`,
@@ -88,6 +104,7 @@ export function scimProjection(estate: EstateWithOktaIds): ScimProjection {
         familyName: user.lastName,
         email: user.login,
         externalId: user.id,
+        ...(disabled.has(user.login) ? { status: "DISABLED" as const } : {}),
       })),
     groups: groups.map((group) => ({
       displayName: group.name,

@@ -12,6 +12,7 @@ import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
+import { IdentityStorePrincipals } from "../../adapters/identity-store-principals.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import {
   LIFECYCLE_DETAIL_TYPE,
@@ -320,7 +321,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     estate,
     { organizations: organizationsEmulator, identityCenter: identityCenterEmulator },
     undefined,
-    { scimExternalIds },
+    { scimExternalIds, scimDeactivation: awsBehaviour.scimDeactivation },
   );
 
   // The gateway must exist before clients point at it; services are bound below.
@@ -579,6 +580,8 @@ export async function startLocalStack(options: LocalStackOptions) {
             ]),
         }
       : {}),
+    deactivation: () => awsBehaviour.scimDeactivation,
+    setUserStatus: (userId, status) => identityCenterEmulator.seed.userStatus(userId, status),
     onError: (error) => log(`scim sync error: ${(error as Error).message}`),
   });
   const hook = await registerEventHook({
@@ -611,12 +614,20 @@ export async function startLocalStack(options: LocalStackOptions) {
   const estateResources = Object.fromEntries(
     ESTATE_RECONCILE_TASKS.map((t) => [t, LAMBDA_ARN(t)]),
   ) as EstateReconcileResources;
+  // Estate runs record identity links and confirm orphans by id (usecases/reconcile-estate/).
+  const estateLinks = new IdentityLinks(table);
+  const estatePrincipals = new IdentityStorePrincipals({
+    client: identityStore,
+    identityStoreId: identityCenterEmulator.identityStoreId,
+  });
   const estateTasks = estateReconcileTasks({
     policy: async () => livePolicy,
     okta: oktaAdapter,
     organizations,
     identityCenter: budgetedIdentityCenter(new ThrottleBudget({ callsPerSecond: ssoAdminTps })),
     ledger,
+    links: estateLinks,
+    principals: estatePrincipals,
     enforce: enforceDeps,
     evidence,
     pollMs,
@@ -687,6 +698,8 @@ export async function startLocalStack(options: LocalStackOptions) {
         organizations,
         identityCenter: paced,
         ledger,
+        links: estateLinks,
+        principals: estatePrincipals,
         enforce: { ...enforceDeps, identityCenter: paced },
         budget,
         evidence,

@@ -1,9 +1,11 @@
 import {
   CreateGroupCommand,
   CreateUserCommand,
+  DeleteUserCommand,
   type IdentitystoreClient,
 } from "@aws-sdk/client-identitystore";
 import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import type { AwsBehaviourSwitches } from "../emulators/aws-behaviour-switches.ts";
 import type { OktaChange, OktaEmulator } from "../emulators/okta/index.ts";
 
 export interface ScimSyncOptions {
@@ -22,15 +24,23 @@ export interface ScimSyncOptions {
   userNameOf?: (user: { login: string; profile: Record<string, unknown> }) => string | null;
   /** Records the Okta user id as a new user's external id, as SCIM does; absent: SCIM stores none. */
   stampExternalId?: (userId: string, oktaUserId: string) => void;
+  /**
+   * What Identity Center's SCIM endpoint does with a user Okta deactivates, read when it happens (the
+   * `scimDeactivation` AWS behaviour switch): `delete` removes the user (its memberships go with it,
+   * its assignments stay listed), `disable` keeps it with `UserStatus: DISABLED`. @default "disable"
+   */
+  deactivation?: () => AwsBehaviourSwitches["scimDeactivation"];
+  /** Sets a user's identitystore `UserStatus`, which only SCIM can (the emulator's seed helper). */
+  setUserStatus?: (userId: string, status: "ENABLED" | "DISABLED") => void;
   onError: (error: unknown) => void;
 }
 
 /**
  * Plays Okta's SCIM provisioning into the Identity Center emulator, through the identitystore API:
  * ACTIVE members of pushed groups get a user and memberships, and membership removals follow. Like
- * the real integration it sends nothing when a user is suspended, and deactivation only disables
- * the user (invisible to the API), so their memberships and assignments stay: revoking is the
- * pipeline's job.
+ * the real integration it sends nothing when a user is suspended. A deactivated user is deleted (its
+ * direct assignments stay listed, orphaned) or kept DISABLED with its memberships and assignments, as
+ * `deactivation` says: either way live sessions survive, so revoking is the pipeline's job.
  */
 export function startScimSync(options: ScimSyncOptions): {
   idle(): Promise<void>;
@@ -89,6 +99,19 @@ export function startScimSync(options: ScimSyncOptions): {
     if (!current.some((m) => m.groupId === groupId)) await identityCenter.createMembership(groupId, userId);
   };
 
+  const deactivate = async (login: string) => {
+    const userName = nameOf(login);
+    const userId = userName === null ? null : await identityCenter.findUserIdByUserName(userName);
+    if (!userId) return;
+    if ((options.deactivation?.() ?? "disable") === "disable") {
+      options.setUserStatus?.(userId, "DISABLED");
+      return;
+    }
+    await options.identityStore.send(
+      new DeleteUserCommand({ IdentityStoreId: options.identityStoreId, UserId: userId }),
+    );
+  };
+
   const apply = async (change: OktaChange) => {
     switch (change.kind) {
       case "membership-added": {
@@ -112,7 +135,11 @@ export function startScimSync(options: ScimSyncOptions): {
         return;
       }
       case "user-status": {
-        if (change.to !== "ACTIVE") return; // suspend: SCIM sends nothing; deactivate: disabled only
+        if (change.to === "DEPROVISIONED") return deactivate(change.login);
+        if (change.to !== "ACTIVE") return; // suspend: SCIM sends nothing
+        const userName = nameOf(change.login);
+        const existing = userName === null ? null : await identityCenter.findUserIdByUserName(userName);
+        if (existing) options.setUserStatus?.(existing, "ENABLED");
         for (const group of okta.state.groupsOf(change.userId)) {
           if (pushed(group.id)) await addMembership(group.name, change.login);
         }

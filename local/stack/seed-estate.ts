@@ -20,8 +20,11 @@ export function seedAwsEmulators(
   estate: EstateWithOktaIds,
   emulators: { organizations: OrganizationsEmulator; identityCenter: IdentityCenterEmulator },
   revocationScpSlots = DEFAULT_REVOCATION_SCP_SLOTS,
-  /** `scimExternalIds: false` models a SCIM that stores no external id. @default true */
-  options: { scimExternalIds?: boolean } = {},
+  /**
+   * `scimExternalIds: false` models a SCIM that stores no external id (@default true);
+   * `scimDeactivation` what SCIM did with deactivated users (scim-projection.ts). @default "disable"
+   */
+  options: { scimExternalIds?: boolean; scimDeactivation?: "delete" | "disable" } = {},
 ) {
   emulators.organizations.seed.organization(estateOrganization(estate));
   const scpSlots = Array.from({ length: revocationScpSlots }, (_, slot) =>
@@ -44,7 +47,7 @@ export function seedAwsEmulators(
       }),
     );
   }
-  const scim = scimProjection(estate);
+  const scim = scimProjection(estate, { deactivation: options.scimDeactivation ?? "disable" });
   const groups = new Map<string, string>();
   for (const g of scim.groups) groups.set(g.displayName, ic.group({ displayName: g.displayName }));
   const users = new Map<string, string>();
@@ -55,6 +58,7 @@ export function seedAwsEmulators(
         userName: u.userName,
         displayName: u.displayName,
         email: u.email,
+        ...(u.status === undefined ? {} : { userStatus: u.status }),
         ...(options.scimExternalIds === false
           ? {}
           : { externalId: { issuer: SCIM_EXTERNAL_ID_ISSUER, id: u.externalId } }),

@@ -1,6 +1,8 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import type { IdentityLinks } from "../../adapters/identity-links.ts";
+import type { IdentityStorePrincipals } from "../../adapters/identity-store-principals.ts";
 import type { OktaAdapter } from "../../adapters/okta.ts";
 import type { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import type { ActionOutcome, EvidenceDraft, SnapshotRow, Trigger } from "../../core/evidence/record.ts";
@@ -9,7 +11,9 @@ import type { Plan, PlanAction } from "../../core/plan/plan.ts";
 import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { EnforceDeniesDeps } from "../reconcile-user/enforce-denies.ts";
+import { confirmOrphans } from "./confirm-orphans.ts";
 import { PlanExecutor } from "./plan-executor.ts";
+import { recordIdentityLinks } from "./record-identity-links.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
 export interface EstateReconcileDeps {
@@ -18,6 +22,18 @@ export interface EstateReconcileDeps {
   organizations: Pick<OrganizationsAdapter, "readOrganization">;
   identityCenter: IdentityCenterAdapter;
   ledger: DenyLedger;
+  /**
+   * The pipeline's identity links: a run that applies records every user it matches (new or changed
+   * links only). Absent: none recorded.
+   */
+  links?: Pick<IdentityLinks, "list" | "putMany">;
+  /**
+   * Confirms an assignment's principal is gone before it counts as orphaned (confirm-orphans.ts).
+   * Absent: nothing is confirmed, so no orphan is deleted.
+   */
+  principals?: Pick<IdentityStorePrincipals, "exists">;
+  /** Principals checked per run. @default DEFAULT_PRINCIPAL_CHECK_BUDGET */
+  principalCheckBudget?: number;
   enforce: EnforceDeniesDeps;
   budget: ThrottleBudget;
   evidence?: EvidenceStore;
@@ -55,11 +71,12 @@ export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> 
     ),
     deps.ledger.list(),
   ]);
+  const principalCheck = await confirmOrphans(deps.principals, identityCenter, deps.principalCheckBudget);
   return {
     policy: deps.policy,
     okta,
     organization,
-    identityCenter: { ...identityCenter, denies: ledger.map((l) => l.deny) },
+    identityCenter: { ...identityCenter, denies: ledger.map((l) => l.deny), principalCheck },
     now: deps.now(),
     oktaReadAt,
   };
@@ -127,6 +144,7 @@ export async function reconcileEstate(
   const runStarted = deps.now();
   const t0 = performance.now();
   const input = await readEstate(deps);
+  if (options.apply && deps.links) await recordIdentityLinks(deps.links, input);
   const plan = planEstate(input);
   const overridden =
     plan.status === "blocked" &&

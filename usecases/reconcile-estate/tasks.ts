@@ -12,6 +12,7 @@ import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { type CoalesceEstateRunDeps, coalesceEstateRun } from "./coalesce-estate-run.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
+import { recordIdentityLinks } from "./record-identity-links.ts";
 import { type EstateRunInput, parseEstateRunInput } from "./run-input.ts";
 import { ThrottleBudget } from "./throttle-budget.ts";
 
@@ -80,6 +81,7 @@ export function estateReconcileTasks(
         runId: state.runId,
         budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
       });
+      if (deps.links) await recordIdentityLinks(deps.links, input);
       const plan = planEstate(input);
       // A second reading of the policy: grants outside it fail the step before any batch applies.
       const violations = checkEstatePlanScope(plan.actions, input);

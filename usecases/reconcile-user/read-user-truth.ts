@@ -3,6 +3,7 @@ import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { Assignment } from "../../core/estate.ts";
 import type { IdentityResolution } from "../../core/identity/identity-resolution.ts";
+import { lostLeaverResolution } from "../../core/identity/lost-leaver.ts";
 import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import { isLeaver } from "../../core/plan/plan-users.ts";
@@ -60,6 +61,15 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
       deps.sessionTags.get(state.user.id),
     ]);
     const icGroupsByName = Object.fromEntries(icGroups.map((g) => [g.displayName, g.groupId]));
+    // A deactivated member of a pushed group whom nothing names any more is a loss to alarm on.
+    const judged = oktaUser
+      ? lostLeaverResolution(
+          resolution,
+          oktaUser,
+          groups.map((g) => g.name),
+          new Set(icGroups.map((g) => g.displayName)),
+        )
+      : resolution;
     const names = new Map(icGroups.map((g) => [g.groupId, g.displayName]));
     if (userId !== null) {
       const [raw, direct] = await Promise.all([
@@ -120,7 +130,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         identityStoreId: deps.identityStoreId,
         userId,
         userName: userId === null ? null : login,
-        resolution,
+        resolution: judged,
         memberships,
         directAssignments,
         groupAssignments: Object.entries(groupAssignments).flatMap(([g, list]) =>

@@ -34,6 +34,7 @@ describe("AWS behaviour switches", () => {
     expect(awsBehaviourArguments(parsed.behaviour)).toEqual([
       "--aws-behaviour listForPrincipalIncludesInherited=true",
       "--aws-behaviour identityStoreErrorPrefix=IdentityStore",
+      "--aws-behaviour scimDeactivation=delete",
     ]);
   });
 

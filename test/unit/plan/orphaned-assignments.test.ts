@@ -4,10 +4,14 @@
  * the identitystore model): reported, never a failed run.
  */
 import { describe, expect, it } from "vitest";
+import type { PrincipalCheck } from "../../../core/estate.ts";
 import {
   isOrphaned,
   isPrincipalDeletedFailure,
   orphanedAssignmentFinding,
+  principalStatus,
+  unconfirmedOrphanFinding,
+  unreadPrincipals,
 } from "../../../core/plan/orphaned-assignments.ts";
 import { planEstate } from "../../../core/plan/plan-estate.ts";
 import { planUserRun } from "../../../core/plan/plan-user-run.ts";
@@ -45,14 +49,49 @@ describe("isOrphaned", () => {
     principalId,
   });
 
-  it("is true only for a principal the identity store does not hold, named or not", () => {
-    expect(isOrphaned(ic, on("USER", "u-1"))).toBe(false);
-    expect(isOrphaned(ic, on("USER", "u-unnamed"))).toBe(false);
-    expect(isOrphaned(ic, on("USER", "u-gone"))).toBe(true);
-    expect(isOrphaned(ic, on("GROUP", "g-1"))).toBe(false);
-    expect(isOrphaned(ic, on("GROUP", "g-unnamed"))).toBe(false);
-    expect(isOrphaned(ic, on("GROUP", "g-gone"))).toBe(true);
-    expect(isOrphaned({ users: [], groups: [] }, on("GROUP", "g-1"))).toBe(true);
+  const check = (over: Partial<PrincipalCheck> = {}): PrincipalCheck => ({
+    missing: ["u-gone", "g-gone"],
+    present: [],
+    unchecked: [],
+    storeReadEmpty: false,
+    ...over,
+  });
+
+  it("is true only for a principal the read did not return and the identity store confirmed gone", () => {
+    const checked = { ...ic, principalCheck: check() };
+    expect(isOrphaned(checked, on("USER", "u-1"))).toBe(false);
+    expect(isOrphaned(checked, on("USER", "u-unnamed"))).toBe(false);
+    expect(isOrphaned(checked, on("USER", "u-gone"))).toBe(true);
+    expect(isOrphaned(checked, on("GROUP", "g-1"))).toBe(false);
+    expect(isOrphaned(checked, on("GROUP", "g-unnamed"))).toBe(false);
+    expect(isOrphaned(checked, on("GROUP", "g-gone"))).toBe(true);
+  });
+
+  it("is false for an unread principal nothing confirmed gone: a short or empty read deletes nothing", () => {
+    expect(principalStatus(ic, on("USER", "u-gone"))).toBe("unconfirmed");
+    expect(principalStatus({ ...ic, principalCheck: check({ missing: [] }) }, on("USER", "u-gone"))).toBe(
+      "unconfirmed",
+    );
+    const empty = { users: [], groups: [], principalCheck: check({ storeReadEmpty: true }) };
+    expect(principalStatus(empty, on("GROUP", "g-gone"))).toBe("unconfirmed");
+    expect(unconfirmedOrphanFinding(empty, on("GROUP", "g-gone")).message).toContain("blocked");
+    expect(
+      unconfirmedOrphanFinding({ ...ic, principalCheck: check({ present: ["u-x"] }) }, on("USER", "u-x"))
+        .message,
+    ).toContain("still holds it");
+    expect(
+      unconfirmedOrphanFinding({ ...ic, principalCheck: check({ unchecked: ["u-x"] }) }, on("USER", "u-x"))
+        .message,
+    ).toContain("budget");
+    expect(unconfirmedOrphanFinding(ic, on("USER", "u-x")).message).toContain("could not confirm");
+  });
+
+  it("lists each unread principal once, sorted", () => {
+    const assignments = [on("USER", "u-b"), on("GROUP", "g-1"), on("USER", "u-a"), on("USER", "u-b")];
+    expect(unreadPrincipals({ ...ic, assignments })).toEqual([
+      { principalType: "USER", principalId: "u-a" },
+      { principalType: "USER", principalId: "u-b" },
+    ]);
   });
 });
 
@@ -75,6 +114,12 @@ describe("planEstate with orphaned assignments and unnamed entries", () => {
     ];
     const input = estate((e) => {
       e.identityCenter.assignments.push(...gone);
+      e.identityCenter.principalCheck = {
+        missing: ["ic-gone", "icg-gone"],
+        present: [],
+        unchecked: [],
+        storeReadEmpty: false,
+      };
       e.policy.guards.maxDeletePercent = 100;
     });
 
@@ -95,8 +140,98 @@ describe("planEstate with orphaned assignments and unnamed entries", () => {
       ),
     );
     expect(plan.findings).toHaveLength(2);
-    expect(plan.findings).toEqual(expect.arrayContaining(gone.map(orphanedAssignmentFinding)));
+    expect(plan.findings).toEqual(expect.arrayContaining(gone.map((a) => orphanedAssignmentFinding(a))));
     expect(plan.findings.map((f) => f.kind)).not.toContain("direct-user-assignment");
+  });
+
+  it("deletes no unconfirmed principal's assignment: still held, unchecked, or an empty read", () => {
+    // Prepare: the read came back short (ic-short exists), one was left unchecked, one is confirmed gone
+    const on = (principalId: string) => ({
+      accountId: DEV,
+      permissionSetArn: arn("admin"),
+      principalType: "USER" as const,
+      principalId,
+    });
+    const input = estate((e) => {
+      e.identityCenter.assignments.push(on("ic-short"), on("ic-later"), on("ic-gone"));
+      e.identityCenter.principalCheck = {
+        missing: ["ic-gone"],
+        present: ["ic-short"],
+        unchecked: ["ic-later"],
+        storeReadEmpty: false,
+      };
+      e.policy.guards.maxDeletePercent = 100;
+    });
+
+    // Act
+    const plan = planEstate(input);
+
+    // Assess: only the confirmed orphan is deleted; the others are reported
+    const deleted = plan.actions.flatMap((a) =>
+      a.kind === "assignment.delete" ? [a.assignment.principalId] : [],
+    );
+    expect(deleted).toEqual(["ic-gone"]);
+    const unconfirmed = plan.findings.filter((f) => f.kind === "orphan-unconfirmed");
+    expect(unconfirmed.map((f) => f.subject.principalId).sort()).toEqual(["ic-later", "ic-short"]);
+  });
+
+  it("deletes nothing as orphaned when the identity store read came back empty", () => {
+    // Prepare: no user, no group read; every assignment's principal looks gone
+    const input = estate((e) => {
+      e.identityCenter.users = [];
+      e.identityCenter.groups = [];
+      e.identityCenter.memberships = [];
+      e.identityCenter.principalCheck = {
+        missing: ["icg-devs", "icg-admins"],
+        present: [],
+        unchecked: [],
+        storeReadEmpty: true,
+      };
+      e.policy.guards.maxDeletePercent = 100;
+    });
+
+    // Act
+    const plan = planEstate(input);
+
+    // Assess
+    expect(plan.actions.filter((a) => a.kind === "assignment.delete")).toEqual([]);
+    expect(plan.findings.filter((f) => f.kind === "orphan-unconfirmed")).toHaveLength(3);
+    expect(plan.findings.map((f) => f.kind)).not.toContain("orphaned-assignment");
+  });
+
+  it("reports, and leaves, an orphaned assignment of a permission set the policy does not own", () => {
+    // Prepare: a confirmed orphan on a set the policy does not declare (scope: declared)
+    const foreign = {
+      accountId: DEV,
+      permissionSetArn: arn("billing"),
+      principalType: "GROUP" as const,
+      principalId: "icg-gone",
+    };
+    const input = estate((e) => {
+      e.identityCenter.permissionSets.push({ arn: arn("billing"), name: "Billing", sessionDuration: "PT1H" });
+      e.identityCenter.assignments.push(foreign);
+      e.identityCenter.principalCheck = {
+        missing: ["icg-gone"],
+        present: [],
+        unchecked: [],
+        storeReadEmpty: false,
+      };
+    });
+
+    // Act
+    const owned = planEstate(input);
+    const all = planEstate({
+      ...input,
+      policy: { ...input.policy, ownership: { ...input.policy.ownership, scope: "all" } },
+    });
+
+    // Assess
+    expect(owned.actions.filter((a) => a.kind === "assignment.delete")).toEqual([]);
+    expect(owned.findings).toContainEqual(orphanedAssignmentFinding(foreign, false));
+    expect(orphanedAssignmentFinding(foreign, false).message).toContain("not the policy's");
+    expect(all.actions).toContainEqual(
+      expect.objectContaining({ kind: "assignment.delete", assignment: foreign }),
+    );
   });
 
   it("skips and reports a user without a UserName and a group without a DisplayName", () => {
@@ -152,6 +287,8 @@ describe("planUserRun for a leaver SCIM already deleted", () => {
     expect(plan.decision).toBe("revoke");
     expect(plan.denies).toEqual([expect.objectContaining({ userId: "ic-jane", scope: "all" })]);
     expect(plan.assignmentDeletions).toHaveLength(1);
-    expect(plan.findings).toEqual(truth.identityCenter.directAssignments.map(orphanedAssignmentFinding));
+    expect(plan.findings).toEqual(
+      truth.identityCenter.directAssignments.map((a) => orphanedAssignmentFinding(a)),
+    );
   });
 });
