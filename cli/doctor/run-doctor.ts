@@ -5,6 +5,7 @@ import { checkIdentityCenter, type IdentityCenterTarget } from "./identity-cente
 import { checkPolicyEvents, type PolicyEventsTarget } from "./policy-events-check.ts";
 import { checkPollerCursor, type PollerTarget } from "./poller-check.ts";
 import { checkScps, type ScpTarget } from "./scp-check.ts";
+import { checkTopology, type TopologyTarget } from "./topology-check.ts";
 
 /** Everything the doctor looks at, already connected. */
 export interface DoctorTargets {
@@ -17,6 +18,8 @@ export interface DoctorTargets {
   poller: PollerTarget;
   /** Only when the deployment's policy is an S3 object: its changes start estate runs. */
   policyEvents?: PolicyEventsTarget;
+  /** Where the stack runs and, as delegated administrator, its management component (topology-check.ts). */
+  topology?: TopologyTarget;
 }
 
 export interface DoctorReport {
@@ -37,6 +40,7 @@ export async function runDoctor(targets: DoctorTargets): Promise<DoctorReport> {
     checkEvidenceLock(targets.evidence),
     checkPollerCursor(targets.poller),
     ...(targets.policyEvents ? [checkPolicyEvents(targets.policyEvents)] : []),
+    ...(targets.topology ? [checkTopology(targets.topology)] : []),
   ]);
   const width = Math.max(...results.map((r) => r.check.length));
   const lines = [`okta-aws-lifecycle doctor: ${targets.where}`, ""];

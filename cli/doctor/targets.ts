@@ -5,11 +5,13 @@ import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { paginateListInstances, SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { DEFAULT_HOOK_NAME, OktaEventHooks } from "../../adapters/okta-event-hooks.ts";
+import { TOPOLOGIES } from "../../core/topology.ts";
 import { firstItem } from "../aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
 import { parseS3PolicyLocation } from "./policy-events-check.ts";
@@ -60,6 +62,14 @@ const LocalEndpoints = z.object({
     secretAccessKey: z.string(),
   }),
   dynamodb: z.object({ endpoint: z.url(), tables: z.object({ state: z.string() }) }),
+  /** The local stack's topology (local/stack/local-topology.ts); absent: an older stack, the management account. */
+  topology: z
+    .object({
+      topology: z.enum(TOPOLOGIES),
+      credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
+      managementComponent: z.object({ roleArn: z.string(), externalId: z.string() }).optional(),
+    })
+    .optional(),
 });
 
 const SstOutputs = z
@@ -70,6 +80,12 @@ const SstOutputs = z
     instanceArn: z.string(),
     identityStoreId: z.string(),
     policyLocation: z.string(),
+    /** Where the stack runs, and its management component (infra/lifecycle-stack.ts). */
+    topology: z.enum(TOPOLOGIES),
+    managementComponentRoleArn: z.string(),
+    managementComponentExternalId: z.string(),
+    managementComponentRoleName: z.string(),
+    managementComponentRolePath: z.string(),
   })
   .partial();
 
@@ -100,7 +116,8 @@ async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
   const aws = {
     endpoint: e.aws.endpoint,
     region: e.aws.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    // As the stack's functions sign: the management account's key, or the delegated administrator's.
+    credentials: e.topology?.credentials ?? { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 1,
   };
   const ssoAdmin = new SSOAdminClient(aws);
@@ -139,6 +156,13 @@ async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
     },
     evidence: { s3, bucket: e.evidence.bucket },
     poller: { doc, stateTable: e.dynamodb.tables.state, pollMinutes: options.pollMinutes, now },
+    topology: {
+      sts: new STSClient(aws),
+      organizations: new OrganizationsClient(aws),
+      ...(e.topology ? { deployed: e.topology.topology } : {}),
+      ...(e.topology?.managementComponent ? { component: e.topology.managementComponent } : {}),
+      instanceArn: instance.InstanceArn,
+    },
   };
 }
 
@@ -197,6 +221,28 @@ async function deployedTargets(
     },
     poller: { doc, stateTable, pollMinutes: options.pollMinutes, now },
     ...(policyObject ? { policyEvents: { s3, ...policyObject } } : {}),
+    topology: {
+      sts: new STSClient(aws),
+      organizations: new OrganizationsClient(aws),
+      ...(fromOutputs.topology ? { deployed: fromOutputs.topology } : {}),
+      ...(fromOutputs.managementComponentRoleArn && fromOutputs.managementComponentExternalId
+        ? {
+            component: {
+              roleArn: fromOutputs.managementComponentRoleArn,
+              externalId: fromOutputs.managementComponentExternalId,
+              ...(fromOutputs.managementComponentRoleName
+                ? { roleName: fromOutputs.managementComponentRoleName }
+                : {}),
+              ...(fromOutputs.managementComponentRolePath
+                ? { rolePath: fromOutputs.managementComponentRolePath }
+                : {}),
+            },
+          }
+        : {}),
+      ...(fromOutputs.instanceArn || options.instanceArn
+        ? { instanceArn: options.instanceArn ?? fromOutputs.instanceArn }
+        : {}),
+    },
   };
 }
 

@@ -718,6 +718,20 @@ export async function startLocalStack(options: LocalStackOptions) {
         ...oktaAuth.endpoint,
       },
       aws: { endpoint: gateway.url, region: "us-east-1" },
+      /** Where the stack runs, the credentials it signs with, and its management component (local-topology.ts). */
+      topology: {
+        topology: localTopology.topology,
+        accountId: localTopology.accountId,
+        credentials: localTopology.credentials,
+        ...(localTopology.component
+          ? {
+              managementComponent: {
+                roleArn: localTopology.component.roleArn,
+                externalId: localTopology.component.externalId,
+              },
+            }
+          : {}),
+      },
       /** The revocation SCP slots (what a deployed function gets as REVOCATION_SCP_IDS). */
       revocationScpIds: scpSlots,
       evidence: {

@@ -191,7 +191,8 @@ describe("doctor against the local stack", () => {
 
     // Assess
     expect(report.stdout).toMatch(/ok\s+System Log poller cursor\s+advanced \d+ s ago/);
-    expect(report.stdout).toContain("No problems in 4 check(s). 1 check(s) could not run here (n/a)");
+    expect(report.stdout).toMatch(/ok\s+Topology\s+management account \d{12}/);
+    expect(report.stdout).toContain("No problems in 5 check(s). 1 check(s) could not run here (n/a)");
     expect(report.exitCode).toBe(0);
   });
 
