@@ -61,7 +61,9 @@ export function estateReconcileDefinition(r: EstateReconcileResources): StateMac
         [`${resultPath}Batch`]: { Type: "Task", Resource: r.applyEstateBatch, Retry: [RETRY], End: true },
       },
     },
-    ResultPath: `$.${resultPath}`,
+    // Each batch's outcomes are in the work bucket (WriteEvidence reads them there): keeping the
+    // iterations' summaries would grow the state with the plan (a summary per batch).
+    ResultPath: null,
     Next: next,
   });
   return {

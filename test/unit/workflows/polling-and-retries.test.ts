@@ -56,6 +56,25 @@ describe("workflow definitions", () => {
     },
   );
 
+  it("keeps the state independent of the plan's size: batch Maps add nothing or one summary per batch", () => {
+    // Prepare
+    const maps = (machine: StateMachineDefinition) =>
+      Object.fromEntries(
+        Object.entries(machine.States).flatMap(([name, s]) => (s.Type === "Map" ? [[name, s]] : [])),
+      );
+
+    // Act
+    const estate = maps(estateMachine);
+    const user = maps(userMachine);
+
+    // Assess: the estate's batch Maps keep no results; the user's deletions iterate over batches
+    expect(Object.values(estate).map((m) => m.ResultPath)).toEqual([null, null]);
+    expect(user.DeleteAssignments).toMatchObject({ ItemsPath: "$.plan.deletionBatches", MaxConcurrency: 1 });
+    const processor =
+      user.DeleteAssignments?.Type === "Map" ? user.DeleteAssignments.ItemProcessor : undefined;
+    expect(processor?.States.RecordDeletions).toMatchObject({ Type: "Task", End: true });
+  });
+
   it("no Wait that polls an Identity Center operation has a fixed delay", () => {
     // Prepare
     const waits = allStates(userMachine.States).filter(([, s]) => s.Type === "Wait");
