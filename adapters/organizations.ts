@@ -9,6 +9,7 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { DenyEntry, Organization } from "../core/estate.ts";
 import type { RevocationScpPort } from "../core/ports.ts";
+import type { MassFallbackMode } from "../core/revocation/fit-revocation-scps.ts";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../core/revocation/shard-scps.ts";
 import { RevocationScpSlotError } from "./organizations/errors.ts";
 import { findRootId, readOrganization } from "./organizations/read-organization.ts";
@@ -111,7 +112,7 @@ export class OrganizationsAdapter {
    */
   async writeRevocationScps(
     denies: readonly DenyEntry[],
-    options: RevocationScpOptions = {},
+    options: RevocationScpOptions & { massFallback?: MassFallbackMode } = {},
   ): Promise<RevocationScpWrite> {
     return writeRevocationScps(
       {
@@ -121,6 +122,7 @@ export class OrganizationsAdapter {
         maxPolicyChars: this.maxPolicyChars,
         maxPoliciesPerTarget: this.maxPoliciesPerTarget,
         conflictRetry: this.conflictRetry,
+        ...(options.massFallback ? { massFallback: options.massFallback } : {}),
       },
       denies,
     );
@@ -154,7 +156,7 @@ export class OrganizationsAdapter {
   /** The revocation SCPs of one target as the workflows' port (fixed options, e.g. the root). */
   revocationScpPort(options: RevocationScpOptions = {}): RevocationScpPort {
     return {
-      writeRevocationScps: (denies) => this.writeRevocationScps(denies, options),
+      writeRevocationScps: (denies, write = {}) => this.writeRevocationScps(denies, { ...options, ...write }),
       listRevocationScps: () => this.listRevocationScps(options),
     };
   }

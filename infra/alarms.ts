@@ -176,7 +176,13 @@ export function alarms(targets: AlarmTargets) {
     "DeniesDropped",
     signals.dropped,
     1,
-    "Denies in force found no room in a management-account permission set's inline policy (10,240 characters): sessions there are not denied for the users the evidence names.",
+    "Denies in force found no room: in a management-account permission set's inline policy (10,240 characters), or in the revocation SCPs with massFallback: ask. Sessions are not denied for the users the evidence's deny-dropped or scp-overflow findings name.",
+  );
+  userRunSignal(
+    "MassFallbacks",
+    signals.massFallback,
+    1,
+    "Revocation Denies fit in no revocation SCP and the policy's massFallback is auto: every Identity Center session issued before the time in the evidence's mass-fallback finding is denied, so everyone signs in again through Okta. Expected during a layoff; otherwise add SCP slots (OAL_REVOCATION_SCP_SLOTS).",
   );
   userRunSignal(
     "DenyPlacementsSkipped",

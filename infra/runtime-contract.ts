@@ -20,6 +20,7 @@ export const RUNTIME_CONTRACT = {
     partial: "PartialRevocations",
     dropped: "DeniesDropped",
     skipped: "DenyPlacementsSkipped",
+    massFallback: "MassFallbacks",
   },
   /** adapters/state-table.ts `STATE_TABLE_KEYS`; `ttl` is only set on items meant to expire. */
   stateTable: { partitionKey: "pk", sortKey: "sk", ttlAttribute: "ttl" },

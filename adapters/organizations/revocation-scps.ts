@@ -18,9 +18,13 @@ import {
 } from "@aws-sdk/client-organizations";
 import type { DenyEntry } from "../../core/estate.ts";
 import type { DenyStatement } from "../../core/revocation/deny-statement.ts";
-import { denyStatements } from "../../core/revocation/deny-statements.ts";
+import {
+  type FitScpResult,
+  fitRevocationScps,
+  type MassFallbackMode,
+} from "../../core/revocation/fit-revocation-scps.ts";
+import type { MassFallback } from "../../core/revocation/mass-fallback.ts";
 import { orderScpWrites } from "../../core/revocation/order-scp-writes.ts";
-import { shardScps } from "../../core/revocation/shard-scps.ts";
 import { RevocationScpSlotError, required } from "./errors.ts";
 import { type ConflictRetry, retryPolicyConflicts } from "./retry-conflicts.ts";
 
@@ -82,13 +86,33 @@ export interface RevocationScpSettings {
   maxPoliciesPerTarget: number;
   /** How UpdatePolicy and AttachPolicy are retried on Organizations' conflicts (retry-conflicts.ts). */
   conflictRetry: ConflictRetry;
+  /** policy `revocation.massFallback`. @default "ask" */
+  massFallback?: MassFallbackMode;
 }
 
 export interface RevocationScpWrite {
   /** The slots holding the Denies, in order. */
   policyIds: string[];
-  /** Statements no slot had room for: they must be enforced another way (inline policies). */
+  /** Statements no slot had room for (covered by `fallback` when there is one). */
   overflow: DenyStatement[];
+  /** The mass fallback written into the first slot, or null. */
+  fallback: MassFallback | null;
+  /** Users whose Denies no slot holds and no fallback covers. */
+  uncovered: string[];
+  /**
+   * Organizations refused a document within `maxPolicyChars` (its limit is lower than configured):
+   * the slots were written at `writtenChars`, the largest halving of the configured size it took.
+   */
+  limitHit?: { configuredChars: number; writtenChars: number };
+}
+
+/** The smallest document size tried before giving up on halving: below it a slot holds a few ids. */
+const MIN_POLICY_CHARS = 640;
+
+/** Organizations' answer when a document is larger than the limit it applies (API reference, UpdatePolicy). */
+function isContentLimitExceeded(error: unknown): boolean {
+  const e = error as { name?: string; Reason?: string };
+  return e.name === "ConstraintViolationException" && e.Reason === "POLICY_CONTENT_LIMIT_EXCEEDED";
 }
 
 async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
@@ -164,6 +188,25 @@ export async function writeRevocationScps(
   settings: RevocationScpSettings,
   denies: readonly DenyEntry[],
 ): Promise<RevocationScpWrite> {
+  // The configured size is a setting (AWS reported raising it to 10,240 in 2026); when Organizations
+  // refuses a document within it, its real limit is lower: write again at half the size, and say so.
+  for (let chars = settings.maxPolicyChars; ; chars = Math.floor(chars / 2)) {
+    try {
+      const written = await writeAtSize(settings, denies, chars);
+      return chars === settings.maxPolicyChars
+        ? written
+        : { ...written, limitHit: { configuredChars: settings.maxPolicyChars, writtenChars: chars } };
+    } catch (error) {
+      if (!isContentLimitExceeded(error) || chars / 2 < MIN_POLICY_CHARS) throw error;
+    }
+  }
+}
+
+async function writeAtSize(
+  settings: RevocationScpSettings,
+  denies: readonly DenyEntry[],
+  maxChars: number,
+): Promise<RevocationScpWrite> {
   const { client, targetId } = settings;
   if (settings.slots.length === 0) throw new RevocationScpSlotError("no revocation SCP slot to write");
   const attached = new Set(await attachedPolicyIds(client, targetId));
@@ -171,10 +214,12 @@ export async function writeRevocationScps(
   const room = Math.max(0, settings.maxPoliciesPerTarget - attached.size);
   // Slots in force first (in slot order), then as many detached ones as the target has room for.
   const usable = [...settings.slots.filter((id) => attached.has(id)), ...detached.slice(0, room)];
-  const { documents, overflow } = shardScps(denyStatements(denies), {
-    maxChars: settings.maxPolicyChars,
+  const fit: FitScpResult = fitRevocationScps(denies, {
+    maxChars,
     maxPolicies: usable.length,
+    massFallback: settings.massFallback ?? "ask",
   });
+  const { documents, overflow } = fit;
 
   const stored = new Map<string, string>();
   for (const id of usable) stored.set(id, (await describeSlot(client, id)).content);
@@ -199,5 +244,10 @@ export async function writeRevocationScps(
       attached.add(id);
     }
   }
-  return { policyIds: usable.slice(0, documents.length), overflow };
+  return {
+    policyIds: usable.slice(0, documents.length),
+    overflow,
+    fallback: fit.fallback,
+    uncovered: fit.uncovered,
+  };
 }

@@ -117,6 +117,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
         identityCenter: c.identityCenter,
         instanceArn: c.instanceArn,
         managementAccountId: policy.managementAccountId,
+        massFallback: policy.revocation.massFallback,
         now: () => new Date().toISOString(),
       },
       budget,

@@ -66,6 +66,12 @@ export type FindingKind =
   | "deny-dropped"
   /** A Deny placement left out by design: SCPs disabled, or no management component (core/topology.ts). */
   | "deny-placement-skipped"
+  /** Denies fit in no revocation SCP: the mass fallback denies Identity Center sessions issued before T. */
+  | "mass-fallback"
+  /** Denies fit in no revocation SCP and the policy says ask: these users are not denied in member accounts. */
+  | "scp-overflow"
+  /** Organizations refused an SCP within the configured size: the slots were written smaller. */
+  | "scp-size-limit-hit"
   /** An assignment whose user or group the identity store no longer holds (core/plan/orphaned-assignments.ts). */
   | "orphaned-assignment"
   /**

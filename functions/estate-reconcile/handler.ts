@@ -90,6 +90,8 @@ async function build() {
       ledger,
       lock: new LeaseLock(table),
       scps: organizations.revocationScpPort({ slots: config.REVOCATION_SCP_IDS }),
+      massFallback: async () =>
+        (await readPolicy(config.POLICY_LOCATION, { s3: () => s3 })).revocation.massFallback,
       identityCenter,
       instanceArn: config.INSTANCE_ARN,
       managementAccountId: config.MANAGEMENT_ACCOUNT_ID,

@@ -134,6 +134,12 @@ export interface LocalStackOptions {
    * @default DEFAULT_AWS_BEHAVIOUR
    */
   awsBehaviour?: Partial<AwsBehaviourSwitches>;
+  /**
+   * The organization's SCP quotas (characters per SCP, SCPs per target), given to the Organizations
+   * emulator and, as a deployed stage's OAL_SCP_MAX_CHARS / OAL_SCP_MAX_PER_TARGET, to the adapter.
+   * Small ones play a layoff that overflows the revocation SCPs. @default 5,120 and 5 (the quota page)
+   */
+  scpLimits?: { maxPolicyChars?: number; maxPoliciesPerTarget?: number };
   /** Where the stack reports what it does. */
   log?: (line: string) => void;
   /** The System Log poller's interval (ms); 0: only `pollNow()` polls. @default 300000 (5 minutes, as deployed) */
@@ -251,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     behaviour: awsBehaviour,
     onCloudTrailEvent: (event) => organizationsEvents?.publish(event),
     rootId: estate.organization.rootId,
+    ...(options.scpLimits ? { limits: options.scpLimits } : {}),
     managementAccount: {
       id: estate.organization.managementAccountId,
       name: "management",
@@ -350,7 +357,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     instanceArn: identityCenterEmulator.instanceArn,
     identityStoreId: identityCenterEmulator.identityStoreId,
   });
-  const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(aws) });
+  const organizations = new OrganizationsAdapter({
+    client: new OrganizationsClient(aws),
+    ...options.scpLimits,
+  });
   // The slots the seed created, as a deployed function is told them (REVOCATION_SCP_IDS).
   const revocationScps = organizations.revocationScpPort({
     targetId: estate.organization.rootId,
@@ -600,6 +610,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     instanceArn: identityCenterEmulator.instanceArn,
     managementAccountId: policy.managementAccountId ?? estate.organization.managementAccountId,
     managementAccess,
+    massFallback: async () => livePolicy.revocation.massFallback,
     provisionPollMs: pollMs,
     now,
   };

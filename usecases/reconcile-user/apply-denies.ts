@@ -27,6 +27,7 @@ export function applyDenies(deps: EnforceDeniesDeps) {
       dropped: enforced.dropped,
       managementProvisioning: enforced.managementProvisioning,
       skipped: enforced.skipped,
+      ...(enforced.scpCapacity ? { scpCapacity: enforced.scpCapacity } : {}),
     };
   };
 }

@@ -4,13 +4,20 @@ import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { fitInlineDenies } from "../../core/revocation/fit-inline-denies.ts";
+import type { MassFallbackMode } from "../../core/revocation/fit-revocation-scps.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
 import {
   type ManagementAccountAccess,
   type ManagementAccountPort,
   ManagementComponentUnavailableError,
 } from "./management-account-access.ts";
-import type { DroppedDeny, OperationOutcome, PlacementFailure, Reprovision } from "./run-state.ts";
+import type {
+  DroppedDeny,
+  OperationOutcome,
+  PlacementFailure,
+  Reprovision,
+  ScpCapacity,
+} from "./run-state.ts";
 
 export interface EnforceDeniesDeps {
   ledger: DenyLedger;
@@ -23,6 +30,11 @@ export interface EnforceDeniesDeps {
   managementAccountId: string | undefined;
   /** How the management account is reached (core/topology.ts). @default { kind: "direct" } */
   managementAccess?: ManagementAccountAccess;
+  /**
+   * policy `revocation.massFallback`: what to do when Denies fit in no SCP; a function is asked at each
+   * write (an estate deployment reads the policy per run). @default "ask"
+   */
+  massFallback?: MassFallbackMode | (() => Promise<MassFallbackMode>);
   /** Between status polls of a re-provision the task makes itself (through the component). @default 1000 */
   provisionPollMs?: number;
   now: () => string;
@@ -83,6 +95,8 @@ interface Pass {
   failures: PlacementFailure[];
   dropped: DroppedDeny[];
   skipped: SkippedPlacement[];
+  /** The mass fallback or the users left uncovered when the Denies overflowed the SCPs, if they did. */
+  scpCapacity?: ScpCapacity;
 }
 
 const emptyPass = (): Pass => ({
@@ -117,9 +131,17 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
   const pass = emptyPass();
   await placeOrReport(pass, "scp", "revocation SCPs", async () => {
     try {
-      const scp = await deps.scps.writeRevocationScps(inForce);
+      const mode = typeof deps.massFallback === "function" ? await deps.massFallback() : deps.massFallback;
+      const scp = await deps.scps.writeRevocationScps(inForce, { massFallback: mode ?? "ask" });
       pass.scpPolicyIds = scp.policyIds;
       pass.overflow = scp.overflow.length;
+      const uncovered = scp.uncovered ?? [];
+      if (scp.fallback || uncovered.length > 0 || scp.limitHit)
+        pass.scpCapacity = {
+          ...(scp.fallback ? { massFallback: scp.fallback } : {}),
+          ...(uncovered.length > 0 ? { uncovered } : {}),
+          ...(scp.limitHit ? { limitHit: scp.limitHit } : {}),
+        };
     } catch (error) {
       if ((error as { name?: string }).name !== "PolicyTypeNotEnabledException") throw error;
       pass.skipped.push({ placement: "scp", reason: SCPS_DISABLED });

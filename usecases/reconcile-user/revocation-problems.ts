@@ -6,6 +6,43 @@ import type { UserRunState } from "./run-state.ts";
 const errorText = (e: { Error?: string; Cause?: string } | undefined) =>
   e === undefined ? "failed" : `${e.Error ?? "Error"}: ${e.Cause ?? ""}`.trim();
 
+/** What the run found about the revocation SCPs' room (issue 17), one finding per fact. */
+function scpCapacityFindings(state: UserRunState): Finding[] {
+  const capacity = state.deny?.scpCapacity;
+  if (capacity === undefined) return [];
+  const findings: Finding[] = [];
+  const fallback = capacity.massFallback;
+  if (fallback)
+    findings.push({
+      kind: "mass-fallback",
+      message:
+        `${fallback.userIds.length} users' Denies fit in no revocation SCP, so the policy's massFallback: auto ` +
+        `denies every Identity Center session issued before ${fallback.issuedBefore}: everyone signs in again ` +
+        `through Okta, and these users cannot: ${fallback.userIds.join(", ")}`,
+      subject: { issuedBefore: fallback.issuedBefore, userIds: fallback.userIds.join(",") },
+    });
+  const uncovered = capacity.uncovered ?? [];
+  if (uncovered.length > 0)
+    findings.push({
+      kind: "scp-overflow",
+      message:
+        `${uncovered.length} users' Denies fit in no revocation SCP and the policy's massFallback is ask: their ` +
+        `member-account sessions stay until they expire. Set revocation.massFallback: auto (everyone signs in ` +
+        `again) or add slots (OAL_REVOCATION_SCP_SLOTS). Not denied: ${uncovered.join(", ")}`,
+      subject: { userIds: uncovered.join(",") },
+    });
+  if (capacity.limitHit)
+    findings.push({
+      kind: "scp-size-limit-hit",
+      message:
+        `Organizations refused a revocation SCP of at most ${capacity.limitHit.configuredChars} characters ` +
+        `(POLICY_CONTENT_LIMIT_EXCEEDED): the slots were written at ${capacity.limitHit.writtenChars}. ` +
+        "Set OAL_SCP_MAX_CHARS to the organization's limit",
+      subject: { configuredChars: String(capacity.limitHit.configuredChars) },
+    });
+  return findings;
+}
+
 /**
  * What a run could not do while it went on with the rest (issue 12): refused Deny placements, Denies
  * that did not fit, a Deny write or an Okta session clear that failed even after retries. Each is a
@@ -51,6 +88,7 @@ export function revocationProblems(
         ...(state.truth?.identityCenter.userId ? { userId: state.truth.identityCenter.userId } : {}),
       },
     });
+  findings.push(...scpCapacityFindings(state));
   const sessionsFailed =
     state.oktaSessions?.failed ?? (state.oktaSessionsError && errorText(state.oktaSessionsError));
   if (sessionsFailed)

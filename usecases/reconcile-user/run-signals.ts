@@ -16,6 +16,8 @@ export const USER_RUN_SIGNAL_METRICS = {
    * component not installed in a delegated-admin deployment (each is a finding in evidence).
    */
   skipped: "DenyPlacementsSkipped",
+  /** Runs that wrote the mass fallback: everyone's older Identity Center sessions are denied (a finding). */
+  massFallback: "MassFallbacks",
 } as const;
 
 export type UserRunSignal = (typeof USER_RUN_SIGNAL_METRICS)[keyof typeof USER_RUN_SIGNAL_METRICS];
@@ -29,7 +31,9 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
   const signals: UserRunSignal[] = [];
   if (state.plan.decision === "unverifiable") signals.push(USER_RUN_SIGNAL_METRICS.unverifiable);
   if (state.plan.decision === "revoke") signals.push(USER_RUN_SIGNAL_METRICS.revocations);
-  if ((state.deny?.dropped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
+  const overflowed = (state.deny?.scpCapacity?.uncovered ?? []).length > 0;
+  if ((state.deny?.dropped ?? []).length > 0 || overflowed) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
+  if (state.deny?.scpCapacity?.massFallback) signals.push(USER_RUN_SIGNAL_METRICS.massFallback);
   if ((state.deny?.skipped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.skipped);
   const partial =
     state.denyError !== undefined ||

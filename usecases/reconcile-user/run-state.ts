@@ -2,6 +2,7 @@ import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
+import type { MassFallback } from "../../core/revocation/mass-fallback.ts";
 import type { UserReconcileInput } from "../../functions/dispatch/create-handler.ts";
 
 /** `ProvisionPermissionSet` parameters for the workflow's re-provision Map. */
@@ -43,6 +44,16 @@ export interface DroppedDeny {
   deny: DenyEntry;
 }
 
+/** What a run found when the Denies in force overflowed the revocation SCPs (issue 17). */
+export interface ScpCapacity {
+  /** policy `massFallback: auto`: the statement denying Identity Center sessions issued before T. */
+  massFallback?: MassFallback;
+  /** policy `massFallback: ask` (or no room even for the fallback): users not denied in member accounts. */
+  uncovered?: string[];
+  /** Organizations refused the configured SCP size: the slots were written smaller. */
+  limitHit?: { configuredChars: number; writtenChars: number };
+}
+
 export interface DenyApplied {
   /** The Denies this run added (it lifts them after the hold); absent when it added none. */
   denyIds?: string[];
@@ -65,6 +76,8 @@ export interface DenyApplied {
    * (delegated-admin). Each is a finding and raises the skipped-placement alarm. @default []
    */
   skipped?: { placement: "scp" | "management-account"; reason: string }[];
+  /** Present when the Denies overflowed the SCPs or their size limit was hit (findings, alarms). */
+  scpCapacity?: ScpCapacity;
 }
 
 export interface Verification {

@@ -52,7 +52,7 @@ export interface UserReconcileDeps {
    * The policy's rules and ownership: the plan step checks its plan against them
    * (core/plan/check-plan-scope.ts); its compromise signals (core/plan/plan-compromise.ts).
    */
-  policy: Pick<Policy, "rules" | "ownership"> & Partial<Pick<Policy, "compromiseSignals">>;
+  policy: Pick<Policy, "rules" | "ownership"> & Partial<Pick<Policy, "compromiseSignals" | "revocation">>;
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
   /** The pipeline's record of Okta user id -> Identity Center user (finds deleted users). */
@@ -81,6 +81,7 @@ export function userReconcileTasks(
     instanceArn: deps.instanceArn,
     managementAccountId: deps.managementAccountId,
     ...(deps.managementAccess ? { managementAccess: deps.managementAccess } : {}),
+    massFallback: deps.policy.revocation?.massFallback ?? "ask",
     now: deps.now,
   };
   const { scratch } = deps;
