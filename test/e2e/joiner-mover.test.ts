@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveRuleAccounts } from "../../core/policy/resolve-targets.ts";
+import type { AwsBehaviourSwitches } from "../../local/emulators/aws-behaviour-switches.ts";
 import { estateOrganization } from "../../local/estate/expand-assignments.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
-describe("joiners and movers on the local stack", () => {
+/**
+ * Whether ListAccountAssignmentsForPrincipal lists a USER's group-inherited items is undocumented
+ * (docs/aws-behaviour.md, listForPrincipalIncludesInherited): a mover's runs must be right under both.
+ */
+const SWITCH_SETTINGS: [string, Partial<AwsBehaviourSwitches>][] = [
+  ["only direct items listed", {}],
+  ["inherited items listed", { listForPrincipalIncludesInherited: true }],
+];
+
+describe.each(SWITCH_SETTINGS)("joiners and movers on the local stack (%s)", (_, awsBehaviour) => {
   let stack: LocalStack;
   const okta = async (method: string, path: string) => {
     const res = await fetch(`${stack.url}${path}`, {
@@ -58,6 +68,7 @@ describe("joiners and movers on the local stack", () => {
       pollMs: 5,
       // Short coalescing windows keep the trailing runs of the burst test quick.
       coalesceWindowMs: 500,
+      awsBehaviour,
     });
   });
   afterAll(() => stack.stop());
