@@ -93,6 +93,14 @@ export interface DeploymentParameters {
    * (infra/revocation-scp-slots.ts); each keeps one of the root's SCP places. @default 2
    */
   revocationScpSlots: number;
+  /**
+   * Characters one SCP may hold, whitespace included: the organization's quota (5,120 on AWS's quota
+   * page; reported raised to 10,240 in 2026). A refusal (POLICY_CONTENT_LIMIT_EXCEEDED) still makes the
+   * functions write at half the size, with a finding. @default 5120
+   */
+  scpMaxChars: number;
+  /** SCPs one target may have attached, FullAWSAccess included (5 on the quota page, reported 10). @default 5 */
+  scpMaxPerTarget: number;
   /** The organization's root id (`r-...`). Unset: discovered with organizations:ListRoots at deploy. */
   rootId?: string;
   /**
@@ -230,9 +238,21 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     ],
     // 10 per target at most (the raised quota), FullAWSAccess takes one.
     revocationScpSlots: positive("OAL_REVOCATION_SCP_SLOTS", 2, 9),
+    scpMaxChars: positive("OAL_SCP_MAX_CHARS", 5120, 10_240),
+    scpMaxPerTarget: positive("OAL_SCP_MAX_PER_TARGET", 5, 10),
     ...(rootId ? { rootId } : {}),
     membershipSync: oneOf("OAL_MEMBERSHIP_SYNC", ["on", "off"] as const, "off") === "on",
   };
+  // Below 1,000 characters a slot holds under 20 leavers and the mass fallback barely fits.
+  if (parameters.scpMaxChars < 1000)
+    problems.push(
+      `OAL_SCP_MAX_CHARS: "${get("OAL_SCP_MAX_CHARS")}" is below 1000: use the organization's SCP size quota (5120 or 10240)`,
+    );
+  if (parameters.revocationScpSlots >= parameters.scpMaxPerTarget)
+    problems.push(
+      `OAL_REVOCATION_SCP_SLOTS: ${parameters.revocationScpSlots} slots leave no place for FullAWSAccess under ` +
+        `OAL_SCP_MAX_PER_TARGET ${parameters.scpMaxPerTarget}: use at most ${parameters.scpMaxPerTarget - 1} slots`,
+    );
   if (problems.length > 0) {
     throw new DeploymentParameterError(
       `invalid deployment parameters (see docs/deploy.md):\n${problems.map((p) => `  ${p}`).join("\n")}`,

@@ -44,6 +44,9 @@ export function userReconcileEnvironment(deps: UserReconcileDeps): Record<string
     HOLD_SECONDS: String(deps.parameters.holdSeconds),
     POLICY_LOCATION: policyLocationValue(deps.parameters.policy),
     REVOCATION_SCP_IDS: deps.facts.apply((f) => f.revocationScpIds.join(",")),
+    // The organization's SCP quotas (OAL_SCP_MAX_CHARS, OAL_SCP_MAX_PER_TARGET).
+    SCP_MAX_CHARS: String(deps.parameters.scpMaxChars),
+    SCP_MAX_PER_TARGET: String(deps.parameters.scpMaxPerTarget),
     // usecases/reconcile-user/run-scratch.ts: a run's truth, plan and outcomes, out of the state.
     WORK_BUCKET: deps.facts.apply((f) => f.workBucket ?? ""),
     POWERTOOLS_SERVICE_NAME: "user-reconcile",

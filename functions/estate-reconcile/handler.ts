@@ -70,7 +70,11 @@ async function build() {
     scopes: OKTA_SCOPES.estate,
     readSecret: (id) => getSecret<string>(id, { maxAge: 300 }),
   })();
-  const organizations = new OrganizationsAdapter({ client: new OrganizationsClient(retries) });
+  const organizations = new OrganizationsAdapter({
+    client: new OrganizationsClient(retries),
+    maxPolicyChars: config.SCP_MAX_CHARS,
+    maxPoliciesPerTarget: config.SCP_MAX_PER_TARGET,
+  });
   const ledger = new DenyLedger(table);
   const identityCenter = identityCenterWith();
   const now = () => new Date().toISOString();

@@ -26,6 +26,20 @@ export const userReconcileConfigSchema = z.object({
       "comma-separated SCP policy ids (p-...), in slot order",
     )
     .transform((ids) => ids.split(",")),
+  /** Characters per SCP, the organization's quota (infra/parameters.ts OAL_SCP_MAX_CHARS). @default 5120 */
+  SCP_MAX_CHARS: z.coerce
+    .number()
+    .int()
+    .min(1000, "characters per SCP: the organization's quota, 5120 or 10240")
+    .max(10_240, "characters per SCP: the organization's quota, 5120 or 10240")
+    .default(5120),
+  /** SCPs per target, FullAWSAccess included (OAL_SCP_MAX_PER_TARGET). @default 5 */
+  SCP_MAX_PER_TARGET: z.coerce
+    .number()
+    .int()
+    .min(2, "SCPs per target: the organization's quota, 5 or 10")
+    .max(10, "SCPs per target: the organization's quota, 5 or 10")
+    .default(5),
   /** The run scratch bucket: a run's truth, plan and deletion outcomes (usecases/reconcile-user/run-scratch.ts). */
   WORK_BUCKET: z.string().min(1, "the scratch bucket for run truth, plans and outcomes"),
   /** The KMS key that signs the daily evidence manifests; unset: records are indexed, not signed. */

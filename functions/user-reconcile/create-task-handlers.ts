@@ -131,7 +131,11 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       instanceArn: config.INSTANCE_ARN,
       identityStoreId: config.IDENTITY_STORE_ID,
     });
-    const organizations = new OrganizationsAdapter({ client: c.organizations });
+    const organizations = new OrganizationsAdapter({
+      client: c.organizations,
+      maxPolicyChars: config.SCP_MAX_CHARS,
+      maxPoliciesPerTarget: config.SCP_MAX_PER_TARGET,
+    });
     return userReconcileTasks({
       okta: lazyOkta,
       identityCenter,

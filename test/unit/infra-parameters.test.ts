@@ -40,8 +40,27 @@ describe("infra/parameters: readDeploymentParameters", () => {
       provisioningAppIds: [],
       pipelineActorIds: [],
       revocationScpSlots: 2,
+      scpMaxChars: 5120,
+      scpMaxPerTarget: 5,
       membershipSync: false,
     });
+  });
+
+  it("reads the organization's SCP quotas, and refuses a size too small or slots that leave FullAWSAccess no place", () => {
+    // Act
+    const p = readDeploymentParameters({ ...ORG, OAL_SCP_MAX_CHARS: "10240", OAL_SCP_MAX_PER_TARGET: "10" });
+    const small = () => readDeploymentParameters({ ...ORG, OAL_SCP_MAX_CHARS: "900" });
+    const full = () =>
+      readDeploymentParameters({ ...ORG, OAL_SCP_MAX_PER_TARGET: "5", OAL_REVOCATION_SCP_SLOTS: "5" });
+    const tooBig = () => readDeploymentParameters({ ...ORG, OAL_SCP_MAX_CHARS: "20480" });
+
+    // Assess
+    expect(p).toMatchObject({ scpMaxChars: 10_240, scpMaxPerTarget: 10 });
+    expect(small).toThrow(/OAL_SCP_MAX_CHARS: "900" is below 1000/);
+    expect(full).toThrow(
+      /OAL_REVOCATION_SCP_SLOTS: 5 slots leave no place for FullAWSAccess .* at most 4 slots/,
+    );
+    expect(tooBig).toThrow(/OAL_SCP_MAX_CHARS: "20480" is not a whole number between 1 and 10240/);
   });
 
   it("reads the revocation SCP slots, the root id and membership sync, and refuses bad values", () => {
