@@ -79,6 +79,10 @@ export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> 
     identityCenter: { ...identityCenter, denies: ledger.map((l) => l.deny), principalCheck },
     now: deps.now(),
     oktaReadAt,
+    // A delegated administrator reaches the management account only through the management
+    // component (kind "component"), and may not provision there itself: a permission set provisioned
+    // there is never re-provisioned to all its accounts from here (plan-revocation-placement.ts).
+    managesManagementAccount: (deps.enforce.managementAccess?.kind ?? "direct") === "direct",
   };
 }
 
