@@ -160,12 +160,21 @@ describe("buildExportModel", () => {
       cause: "revocation",
     });
 
+    // ... and a plan a guard blocked held back upkeep besides its deletions
+    const blocked = drafts.find((d) => d.kind === "estate-run" && d.body.plan.blockedReason !== null);
+    if (blocked?.kind !== "estate-run") throw new Error("the scenario has a blocked estate run");
+    blocked.body.plan.actions.push(
+      { kind: "permission-set.reprovision", permissionSetArn: "arn:ps", cause: "revocation" },
+      { kind: "deny.lift", why: "expired" },
+    );
+
     // Act
     const after = buildExportModel(keyed(drafts), { period });
 
     // Assess
     expect(after.figures.drift).toEqual(before);
     expect(after.drift.map((d) => d.kind)).not.toContain("permission-set.reprovision");
+    expect(after.drift.map((d) => d.kind)).not.toContain("deny.lift");
   });
 
   it("takes the access review from the latest snapshot of the period", () => {
