@@ -8,7 +8,7 @@ import {
 } from "../../local/emulators/aws-behaviour-switches.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook as deliver, oktaAdmin } from "../support/local-okta.ts";
 
 const SECRET = "Bearer e2e-hook-secret";
@@ -39,7 +39,7 @@ function icAccess(stack: LocalStack, userName: string, id?: string) {
  * The AWS behaviour switches a leaver run depends on (docs/aws-behaviour.md): every value of each is
  * covered by one of these settings, so the run is right whichever AWS answers.
  */
-const SWITCH_SETTINGS: [string, Partial<AwsBehaviourSwitches>][] = [
+const SWITCH_SETTINGS: [string, Partial<AwsBehaviourSwitches>, Pick<LocalStackOptions, "topology">?][] = [
   ["the emulator's defaults: SCIM disables, an orphan's deletion 404s, only direct items listed", {}],
   [
     "SCIM deletes, an orphan's deletion succeeds, inherited items listed",
@@ -55,161 +55,168 @@ const SWITCH_SETTINGS: [string, Partial<AwsBehaviourSwitches>][] = [
   ],
   ["SCIM deletes, an orphan's deletion 404s, only direct items listed", { scimDeactivation: "delete" }],
   ["SCIM disables, inherited items listed", { listForPrincipalIncludesInherited: true }],
+  // The stack as Identity Center's delegated administrator, the management component installed: the
+  // management-account Deny goes through it (without it: test/e2e/leaver-topologies.test.ts).
+  ["the emulator's defaults, the stack as delegated administrator", {}, { topology: "delegated-admin" }],
 ];
 
 /** The user-reconcile runs (not the estate runs) the stack has started. */
 const userRuns = (stack: LocalStack) =>
   stack.stepFunctions.executions().filter((e) => !e.executionArn.includes("estate"));
 
-describe.each(SWITCH_SETTINGS)("a leaver, end to end on the local stack (%s)", (_, awsBehaviour) => {
-  let stack: LocalStack;
-  beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
-      awsBehaviour,
+describe.each(SWITCH_SETTINGS)(
+  "a leaver, end to end on the local stack (%s)",
+  (_, awsBehaviour, topology) => {
+    let stack: LocalStack;
+    beforeAll(async () => {
+      stack = await startLocalStack({
+        port: 0,
+        hookSecret: SECRET,
+        holdSeconds: 600,
+        pollMs: 20,
+        awsBehaviour,
+        ...topology,
+      });
     });
-  });
-  afterAll(() => stack.stop());
+    afterAll(() => stack.stop());
 
-  it("deactivating a user in Okta ends their access everywhere, with a Deny and evidence", async () => {
-    // Prepare: a settled estate (the hourly estate run has linked every user), her group access, plus
-    // a direct assignment of her own
-    const scim = awsBehaviour.scimDeactivation ?? DEFAULT_AWS_BEHAVIOUR.scimDeactivation;
-    expect((await stack.runEstateReconcile())?.status).toBe("SUCCEEDED");
-    const estateKeys = new Set(await stack.adapters.evidence.list("v1/runs/"));
-    const before = icAccess(stack, LEAVER);
-    expect(before.accounts.length).toBeGreaterThanOrEqual(5);
-    const oktaUser = stack.emulators.okta.state.user(LEAVER);
-    const ic = stack.emulators.identityCenter;
-    const directAccount = String(
-      before.accounts.find((a) => a !== stack.estate.organization.managementAccountId),
-    );
-    const developerAccess = ic.snapshot().permissionSets.find((p) => p.name === "DeveloperAccess");
-    ic.seed.assignment({
-      accountId: directAccount,
-      permissionSetArn: String(developerAccess?.arn),
-      principalType: "USER",
-      principalId: String(before.userId),
-    });
-    const groupAssignments = ic.snapshot().assignments.filter((a) => a.principalType === "GROUP");
+    it("deactivating a user in Okta ends their access everywhere, with a Deny and evidence", async () => {
+      // Prepare: a settled estate (the hourly estate run has linked every user), her group access, plus
+      // a direct assignment of her own
+      const scim = awsBehaviour.scimDeactivation ?? DEFAULT_AWS_BEHAVIOUR.scimDeactivation;
+      expect((await stack.runEstateReconcile())?.status).toBe("SUCCEEDED");
+      const estateKeys = new Set(await stack.adapters.evidence.list("v1/runs/"));
+      const before = icAccess(stack, LEAVER);
+      expect(before.accounts.length).toBeGreaterThanOrEqual(5);
+      const oktaUser = stack.emulators.okta.state.user(LEAVER);
+      const ic = stack.emulators.identityCenter;
+      const directAccount = String(
+        before.accounts.find((a) => a !== stack.estate.organization.managementAccountId),
+      );
+      const developerAccess = ic.snapshot().permissionSets.find((p) => p.name === "DeveloperAccess");
+      ic.seed.assignment({
+        accountId: directAccount,
+        permissionSetArn: String(developerAccess?.arn),
+        principalType: "USER",
+        principalId: String(before.userId),
+      });
+      const groupAssignments = ic.snapshot().assignments.filter((a) => a.principalType === "GROUP");
 
-    // Act: HR deactivates her in Okta (the emulator then delivers the event hook like Okta does)
-    const deactivated = await okta(stack, "POST", `/api/v1/users/${LEAVER}/lifecycle/deactivate`);
-    await stack.settle();
-    await stack.waitForEvidence(String(oktaUser?.id));
+      // Act: HR deactivates her in Okta (the emulator then delivers the event hook like Okta does)
+      const deactivated = await okta(stack, "POST", `/api/v1/users/${LEAVER}/lifecycle/deactivate`);
+      await stack.settle();
+      await stack.waitForEvidence(String(oktaUser?.id));
 
-    // Assess: the hook was verified and delivered
-    expect(deactivated.status).toBe(200);
-    expect(stack.emulators.okta.hooks.verifications.map((v) => v.verified)).toEqual([true]);
-    const deliveries = stack.emulators.okta.hooks.deliveries;
-    expect(deliveries[0]?.eventTypes).toEqual(["user.lifecycle.deactivate"]);
-    expect(deliveries[0]?.attempts.map((a) => a.status)).toEqual([200]);
-    // then (maybe) the run's own Okta session clear: subscribed as a compromise signal, it starts no run
-    // (ingress ignores the pipeline's own actor; the runs below are one)
-    expect(deliveries.slice(1).flatMap((d) => d.eventTypes)).toEqual(
-      deliveries.length > 1 ? ["user.session.clear"] : [],
-    );
+      // Assess: the hook was verified and delivered
+      expect(deactivated.status).toBe(200);
+      expect(stack.emulators.okta.hooks.verifications.map((v) => v.verified)).toEqual([true]);
+      const deliveries = stack.emulators.okta.hooks.deliveries;
+      expect(deliveries[0]?.eventTypes).toEqual(["user.lifecycle.deactivate"]);
+      expect(deliveries[0]?.attempts.map((a) => a.status)).toEqual([200]);
+      // then (maybe) the run's own Okta session clear: subscribed as a compromise signal, it starts no run
+      // (ingress ignores the pipeline's own actor; the runs below are one)
+      expect(deliveries.slice(1).flatMap((d) => d.eventTypes)).toEqual(
+        deliveries.length > 1 ? ["user.session.clear"] : [],
+      );
 
-    // one run, succeeded
-    const runs = userRuns(stack);
-    expect(runs.map((r) => r.status)).toEqual(["RUNNING"]); // holding the Deny (hold is 600 s here)
+      // one run, succeeded
+      const runs = userRuns(stack);
+      expect(runs.map((r) => r.status)).toEqual(["RUNNING"]); // holding the Deny (hold is 600 s here)
 
-    // SCIM deleted her or kept her DISABLED, as the switch says
-    const snapshot = ic.snapshot();
-    const icUser = snapshot.users.find((u) => u.userId === before.userId);
-    if (scim === "disable") expect(icUser?.userStatus).toBe("DISABLED");
-    else expect(icUser).toBeUndefined();
+      // SCIM deleted her or kept her DISABLED, as the switch says
+      const snapshot = ic.snapshot();
+      const icUser = snapshot.users.find((u) => u.userId === before.userId);
+      if (scim === "disable") expect(icUser?.userStatus).toBe("DISABLED");
+      else expect(icUser).toBeUndefined();
 
-    // no membership, no assignment of hers that grants anything; no group lost an assignment
-    const after = icAccess(stack, LEAVER, String(before.userId));
-    expect(after.groups).toEqual([]);
-    const leftOver = snapshot.assignments.filter((a) => a.principalId === before.userId);
-    // an orphan's deletion that 404s leaves it listed; it grants nobody anything (the user is gone)
-    if (leftOver.length > 0) {
-      expect(icUser).toBeUndefined();
-      expect(awsBehaviour.orphanedAssignmentDeletion ?? "fails-404").toBe("fails-404");
-    }
-    expect(snapshot.assignments.filter((a) => a.principalType === "GROUP")).toEqual(groupAssignments);
+      // no membership, no assignment of hers that grants anything; no group lost an assignment
+      const after = icAccess(stack, LEAVER, String(before.userId));
+      expect(after.groups).toEqual([]);
+      const leftOver = snapshot.assignments.filter((a) => a.principalId === before.userId);
+      // an orphan's deletion that 404s leaves it listed; it grants nobody anything (the user is gone)
+      if (leftOver.length > 0) {
+        expect(icUser).toBeUndefined();
+        expect(awsBehaviour.orphanedAssignmentDeletion ?? "fails-404").toBe("fails-404");
+      }
+      expect(snapshot.assignments.filter((a) => a.principalType === "GROUP")).toEqual(groupAssignments);
 
-    // the Deny is in an attached SCP and proven by policy evaluation in every former account
-    const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
-    expect(scps.join("")).toContain(String(before.userId));
-    const prover = createDenyProver(stack.estate.organization.rootId);
-    const member = before.accounts.filter((a) => a !== stack.estate.organization.managementAccountId);
-    for (const accountId of member) {
+      // the Deny is in an attached SCP and proven by policy evaluation in every former account
+      const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
+      expect(scps.join("")).toContain(String(before.userId));
+      const prover = createDenyProver(stack.estate.organization.rootId);
+      const member = before.accounts.filter((a) => a !== stack.estate.organization.managementAccountId);
+      for (const accountId of member) {
+        expect(
+          await prover.isDenied({
+            userId: String(before.userId),
+            accountId,
+            permissionSetName: "DeveloperAccess",
+            scps,
+            inline: [],
+          }),
+        ).toBe(true);
+      }
+      // and nobody else is denied
+      const bystander = icAccess(stack, "priya.patel@example.com");
       expect(
         await prover.isDenied({
-          userId: String(before.userId),
-          accountId,
+          userId: String(bystander.userId),
+          accountId: String(member[0]),
           permissionSetName: "DeveloperAccess",
           scps,
           inline: [],
         }),
-      ).toBe(true);
-    }
-    // and nobody else is denied
-    const bystander = icAccess(stack, "priya.patel@example.com");
-    expect(
-      await prover.isDenied({
-        userId: String(bystander.userId),
-        accountId: String(member[0]),
-        permissionSetName: "DeveloperAccess",
-        scps,
-        inline: [],
-      }),
-    ).toBe(false);
+      ).toBe(false);
 
-    // the evidence record exists, matches the core schema, says what happened, and the chain verifies
-    const keys = (await stack.adapters.evidence.list("v1/runs/")).filter((k) => !estateKeys.has(k));
-    expect(keys).toHaveLength(1);
-    const record = JSON.parse(await stack.adapters.evidence.get(String(keys[0])));
-    const parsed = parseEvidenceRecord(record);
-    expect(parsed.success).toBe(true);
-    expect(record).toMatchObject({
-      kind: "user-run",
-      body: {
-        subject: { oktaUserId: oktaUser?.id, login: LEAVER, identityCenterUserId: before.userId },
-        trigger: {
-          type: "events",
-          events: [{ eventType: "user.lifecycle.deactivate", kind: "leaver", channel: "hook" }],
+      // the evidence record exists, matches the core schema, says what happened, and the chain verifies
+      const keys = (await stack.adapters.evidence.list("v1/runs/")).filter((k) => !estateKeys.has(k));
+      expect(keys).toHaveLength(1);
+      const record = JSON.parse(await stack.adapters.evidence.get(String(keys[0])));
+      const parsed = parseEvidenceRecord(record);
+      expect(parsed.success).toBe(true);
+      expect(record).toMatchObject({
+        kind: "user-run",
+        body: {
+          subject: { oktaUserId: oktaUser?.id, login: LEAVER, identityCenterUserId: before.userId },
+          trigger: {
+            type: "events",
+            events: [{ eventType: "user.lifecycle.deactivate", kind: "leaver", channel: "hook" }],
+          },
+          truth: { okta: { userStatus: "DEPROVISIONED" } },
+          verification: { passed: true },
         },
-        truth: { okta: { userStatus: "DEPROVISIONED" } },
-        verification: { passed: true },
-      },
+      });
+      // every removal is done (a 404 for an orphan is done, and noted), and only her own assignment went
+      const actions: { kind: string; status: string; note?: string; target: Record<string, string> }[] =
+        record.body.actions;
+      expect(actions.filter((a) => a.status !== "SUCCEEDED")).toEqual([]);
+      const deletions = actions.filter((a) => a.kind === "assignment.delete");
+      expect(deletions.map((a) => a.target.principalId)).toEqual([before.userId]);
+      if (leftOver.length > 0) expect(deletions[0]?.note).toContain("already deleted");
+      const removals = actions.filter((a) => a.kind === "membership.remove");
+      // SCIM may delete her (and her memberships) before the run reads them
+      if (scim === "disable") expect(removals).toHaveLength(before.groups.length);
+      else expect(removals.length).toBeLessThanOrEqual(before.groups.length);
+      const t = record.body.timings;
+      expect(Date.parse(t.oktaPublished)).toBeLessThanOrEqual(Date.parse(t.denyInForce));
+      expect(Date.parse(t.denyInForce)).toBeLessThanOrEqual(Date.parse(t.accessRemoved));
+      const chain = await Promise.all(
+        (await stack.adapters.evidence.list("v1/"))
+          .filter((key) => key.endsWith(".json"))
+          .map(async (key) => ({
+            key,
+            record: JSON.parse(await stack.adapters.evidence.get(key)),
+          })),
+      );
+      // the whole chain (the estate run's records come first), in chain order across prefixes
+      const records = chain
+        .filter((c) => c.record.schemaVersion !== undefined)
+        .sort((x, y) => x.record.sequence - y.record.sequence);
+      expect(records.map((c) => c.key)).toContain(String(keys[0]));
+      expect(verifyChain(records)).toMatchObject({ ok: true });
     });
-    // every removal is done (a 404 for an orphan is done, and noted), and only her own assignment went
-    const actions: { kind: string; status: string; note?: string; target: Record<string, string> }[] =
-      record.body.actions;
-    expect(actions.filter((a) => a.status !== "SUCCEEDED")).toEqual([]);
-    const deletions = actions.filter((a) => a.kind === "assignment.delete");
-    expect(deletions.map((a) => a.target.principalId)).toEqual([before.userId]);
-    if (leftOver.length > 0) expect(deletions[0]?.note).toContain("already deleted");
-    const removals = actions.filter((a) => a.kind === "membership.remove");
-    // SCIM may delete her (and her memberships) before the run reads them
-    if (scim === "disable") expect(removals).toHaveLength(before.groups.length);
-    else expect(removals.length).toBeLessThanOrEqual(before.groups.length);
-    const t = record.body.timings;
-    expect(Date.parse(t.oktaPublished)).toBeLessThanOrEqual(Date.parse(t.denyInForce));
-    expect(Date.parse(t.denyInForce)).toBeLessThanOrEqual(Date.parse(t.accessRemoved));
-    const chain = await Promise.all(
-      (await stack.adapters.evidence.list("v1/"))
-        .filter((key) => key.endsWith(".json"))
-        .map(async (key) => ({
-          key,
-          record: JSON.parse(await stack.adapters.evidence.get(key)),
-        })),
-    );
-    // the whole chain (the estate run's records come first), in chain order across prefixes
-    const records = chain
-      .filter((c) => c.record.schemaVersion !== undefined)
-      .sort((x, y) => x.record.sequence - y.record.sequence);
-    expect(records.map((c) => c.key)).toContain(String(keys[0]));
-    expect(verifyChain(records)).toMatchObject({ ok: true });
-  });
-});
+  },
+);
 
 describe("a leaver SCIM deleted before any run linked her (scimDeactivation: delete)", () => {
   let stack: LocalStack;
