@@ -211,7 +211,15 @@ function readOktaToken(f: PermissionFacts): Grant {
 function deduplicate(f: PermissionFacts): Grant {
   return {
     sid: "DeduplicateEvents",
-    actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    // adapters/event-claims.ts: PartiQL INSERT claims (dynamodb:PartiQLInsert, DynamoDB developer guide
+    // "IAM security policies with PartiQL for DynamoDB"), BatchGetItem of existing records, PutItem to
+    // take over a dead one, BatchWriteItem to complete or release.
+    actions: [
+      "dynamodb:PartiQLInsert",
+      "dynamodb:BatchGetItem",
+      "dynamodb:PutItem",
+      "dynamodb:BatchWriteItem",
+    ],
     resources: [arns(f).table(f.names.tables.idempotency)],
   };
 }

@@ -1,7 +1,7 @@
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
@@ -44,7 +44,8 @@ export const handler = createOktaHookHandler({
   normalizeOptions: normalizeOptionsOf(config),
   publish: createIdempotentPublisher({
     bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+    client: new DynamoDBClient({}),
+    tableName: config.IDEMPOTENCY_TABLE,
   }),
   now: () => new Date().toISOString(),
   maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,

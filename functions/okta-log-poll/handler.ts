@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
@@ -64,7 +63,8 @@ const poll = createOktaLogPollHandler({
   normalizeOptions: normalizeOptionsOf(config),
   publish: createIdempotentPublisher({
     bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+    client: new DynamoDBClient({}),
+    tableName: config.IDEMPOTENCY_TABLE,
   }),
   now: () => new Date().toISOString(),
   maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,

@@ -1,6 +1,6 @@
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { z } from "zod";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
@@ -26,7 +26,8 @@ export const handler = createOktaLogStreamHandler({
   normalizeOptions: normalizeOptionsOf(config),
   publish: createIdempotentPublisher({
     bus: new LifecycleBus({ client: new EventBridgeClient({}), busName: config.LIFECYCLE_BUS_NAME }),
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE }),
+    client: new DynamoDBClient({}),
+    tableName: config.IDEMPOTENCY_TABLE,
   }),
   now: () => new Date().toISOString(),
   maxEventAgeSeconds: config.MAX_EVENT_AGE_SECONDS,

@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
+import { startDynamoDbFrontend } from "./dynamodb-partiql-batch.ts";
 import type { ConditionalWriteGuard } from "./s3-conditional-writes.ts";
 import { type S3Outage, startS3OutageProxy } from "./s3-outage-proxy.ts";
 
@@ -48,7 +49,8 @@ export interface StorageOptions {
 
 /**
  * The evidence bucket on s3rver (the real S3 protocol; no Object Lock) and the DynamoDB tables
- * (idempotency, state) on dynalite, on loopback, created as infra/ creates them. S3 clients reach s3rver
+ * (idempotency, state) on dynalite (behind a front that answers PartiQL BatchExecuteStatement
+ * INSERTs, dynamodb-partiql-batch.ts), on loopback, created as infra/ creates them. S3 clients reach s3rver
  * through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown, and
  * which enforces `If-None-Match: *` as S3 does (s3rver would overwrite), for every bucket.
  */
@@ -62,11 +64,15 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
     upstream: `http://127.0.0.1:${s3Address.port}`,
   });
   const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => dynamoServer.listen(options.dynamoPort, "127.0.0.1", resolve));
-  const dynamoPort = (dynamoServer.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => dynamoServer.listen(0, "127.0.0.1", resolve));
+  // dynalite behind a front that answers PartiQL BatchExecuteStatement INSERTs (dynamodb-partiql-batch.ts).
+  const dynamoFront = await startDynamoDbFrontend({
+    port: options.dynamoPort,
+    upstream: `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`,
+  });
 
   const s3Endpoint = s3Proxy.endpoint;
-  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const dynamoEndpoint = dynamoFront.endpoint;
   const s3 = new S3Client({ ...s3ClientConfig(s3Endpoint), maxAttempts: 3 });
   const dynamo = new DynamoDBClient({ ...localClientConfig(dynamoEndpoint), maxAttempts: 3 });
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -107,6 +113,7 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
       s3.destroy();
       dynamo.destroy();
       await s3Proxy.close();
+      await dynamoFront.close();
       await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
       await s3rver.close();
       if (!options.directory) await rm(directory, { recursive: true, force: true });

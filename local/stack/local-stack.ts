@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
@@ -6,8 +5,8 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
-import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
@@ -540,10 +539,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       underFunctionName(functionName, () =>
         createIdempotentPublisher({
           bus: new LifecycleBus({ client: new EventBridgeClient(aws), busName: BUS }),
-          persistenceStore: new DynamoDBPersistenceLayer({
-            tableName: TABLES.idempotency,
-            awsSdkV3Client: storage.dynamo,
-          }),
+          client: storage.dynamo,
+          tableName: TABLES.idempotency,
         }),
       ),
     ),

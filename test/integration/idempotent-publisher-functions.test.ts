@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
@@ -33,10 +32,8 @@ describe("adapters/idempotent-publisher: one LogEvent through three functions (d
       underFunctionName(name, () =>
         createIdempotentPublisher({
           bus,
-          persistenceStore: new DynamoDBPersistenceLayer({
-            tableName: "idem",
-            awsSdkV3Client: storage.dynamo,
-          }),
+          client: storage.dynamo,
+          tableName: "idem",
         }),
       ),
     );

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -217,7 +216,8 @@ describe("okta-hook fuzzing", () => {
           client: new EventBridgeClient(localClientConfig(aws.endpoint)),
           busName: "lifecycle",
         }),
-        persistenceStore: new DynamoDBPersistenceLayer({ tableName: "idem", awsSdkV3Client: storage.dynamo }),
+        client: storage.dynamo,
+        tableName: "idem",
       });
       let deliveredOverall = 0;
       await fc.assert(

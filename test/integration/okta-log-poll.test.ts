@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIdempotentPublisher, type PublishOutcome } from "../../adapters/idempotent-publisher.ts";
@@ -221,10 +220,8 @@ describe("System Log poller (Okta emulator over HTTP, cursor and idempotency on 
     const bus = { publish: async () => [] } as never;
     const publish = createIdempotentPublisher({
       bus,
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: `idem${tables}`,
-        awsSdkV3Client: storage.dynamo,
-      }),
+      client: storage.dynamo,
+      tableName: `idem${tables}`,
     });
     const [event] = (
       await new OktaAdapter({ orgUrl: okta.orgUrl, token: okta.emulator.apiToken }).systemLogPage({

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
@@ -73,7 +72,8 @@ describe("okta-logstream handler (same idempotency store as the hook, on dynalit
           busName: "lifecycle",
           maxAttempts: 1,
         }),
-        persistenceStore: new DynamoDBPersistenceLayer({ tableName: "idem", awsSdkV3Client: storage.dynamo }),
+        client: storage.dynamo,
+        tableName: "idem",
       }),
       now: () => new Date().toISOString(),
     };

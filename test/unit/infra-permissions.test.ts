@@ -386,6 +386,8 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
       next: await allows("okta-hook", "secretsmanager:GetSecretValue", secret(names.secrets.hookNext)),
       oktaToken: await allows("okta-hook", "secretsmanager:GetSecretValue", secret(names.secrets.oktaToken)),
       dedupe: await allows("okta-hook", "dynamodb:PutItem", table(names.tables.idempotency)),
+      dedupeBatch: await allows("okta-hook", "dynamodb:PartiQLInsert", table(names.tables.idempotency)),
+      dedupeSettle: await allows("okta-hook", "dynamodb:BatchWriteItem", table(names.tables.idempotency)),
       stateTable: await allows("okta-hook", "dynamodb:PutItem", table(names.tables.state)),
       publish: await allows(
         "okta-hook",
@@ -405,6 +407,8 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
       next: true,
       oktaToken: false,
       dedupe: true,
+      dedupeBatch: true,
+      dedupeSettle: true,
       stateTable: false,
       publish: true,
       defaultBus: false,
