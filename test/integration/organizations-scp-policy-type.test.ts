@@ -75,6 +75,7 @@ describe("Organizations emulator: the SCP policy type", () => {
 
     // Act
     const typesBefore = await rootTypes();
+    const organization = await client.send(new organizations.DescribeOrganizationCommand({}));
     const attachDisabled = await outcome(
       new organizations.AttachPolicyCommand({ PolicyId: policyId, TargetId: ROOT }),
     );
@@ -96,6 +97,7 @@ describe("Organizations emulator: the SCP policy type", () => {
 
     // Assess
     expect(typesBefore).toEqual([]);
+    expect(organization.Organization?.AvailablePolicyTypes).toEqual([]);
     expect(attachDisabled).toBe("PolicyTypeNotEnabledException");
     expect(disableDisabled).toBe("PolicyTypeNotEnabledException");
     expect(enabled.Root).toMatchObject({

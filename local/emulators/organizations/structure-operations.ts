@@ -21,8 +21,6 @@ import { requiredString, tagList } from "./request.ts";
 import { rootPolicyTypes } from "./scp-policy-type.ts";
 import type { AccountRecord, CreateAccountStatusRecord, UnitRecord } from "./state.ts";
 
-const SCP_ENABLED = [{ Type: "SERVICE_CONTROL_POLICY", Status: "ENABLED" }];
-
 export function structureOperations(ctx: OperationContext): Record<string, AwsOperation> {
   const { state, limits, ids, now } = ctx;
 
@@ -60,7 +58,8 @@ export function structureOperations(ctx: OperationContext): Record<string, AwsOp
         MasterAccountArn: state.accountArn(state.managementAccountId),
         MasterAccountId: state.managementAccountId,
         MasterAccountEmail: state.managementAccountEmail,
-        AvailablePolicyTypes: SCP_ENABLED,
+        // Deprecated in the model ("use the ListRoots operation instead"); kept in step with the root.
+        AvailablePolicyTypes: rootPolicyTypes(ctx),
       },
     }),
 
