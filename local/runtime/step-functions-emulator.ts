@@ -3,7 +3,9 @@ import { StateMachine } from "aws-local-stepfunctions";
 import type { State, StateMachineDefinition } from "../../workflows/asl.ts";
 import { type AwsJsonService, AwsServiceError } from "../emulators/aws-json-protocol.ts";
 import type { SdkTaskInvoker } from "./sdk-task-invoker.ts";
+import { TaskConcurrency } from "./task-concurrency.ts";
 import { TaskCrashFaults } from "./task-crash-faults.ts";
+import { withAwsTaskTimeouts } from "./task-timeout-default.ts";
 
 /** A local stand-in for a Lambda function: the handler the Task's Resource ARN names. */
 export type LocalTaskHandler = (input: unknown) => Promise<unknown>;
@@ -112,16 +114,20 @@ function withoutData(event: HistoryEventRecord): HistoryEventRecord {
  * JSON 1.1, running the very ASL definitions from workflows/ with aws-local-stepfunctions. Lambda
  * Task states run the same handlers in-process; SDK integration tasks call the emulators through the
  * real SDK. A reused execution name fails with ExecutionAlreadyExists, as in AWS. `faults.crashTasks()`
- * makes Lambda Task invocations crash as a dead function does (task-crash-faults.ts).
+ * makes Lambda Task invocations crash as a dead function does (task-crash-faults.ts). At most
+ * `maxConcurrentTasks` Lambda Task invocations run at once, the others wait their turn
+ * (task-concurrency.ts: backpressure standing in for Lambda's concurrency).
  */
 export function createStepFunctionsEmulator(
   machines: LocalStateMachine[],
   sdkTasks: SdkTaskInvoker,
   onFinished: (execution: ExecutionRecord) => void = () => {},
+  options: { maxConcurrentTasks?: number } = {},
 ) {
   const executions = new Map<string, ExecutionRecord>();
   const aborts = new Map<string, () => void>();
   const faults = new TaskCrashFaults();
+  const taskSlots = new TaskConcurrency(options.maxConcurrentTasks);
 
   const runners = new Map<LocalStateMachine, StateMachine>();
   const createdAt = Date.now() / 1000;
@@ -166,7 +172,7 @@ export function createStepFunctionsEmulator(
     };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, resource] of taskStates(machine.definition.States)) {
-      const lambda = machine.lambdas[resource];
+      const lambda = taskSlots.around(machine.lambdas[resource]);
       const call =
         lambda === undefined
           ? sdkTask(resource)
@@ -180,7 +186,9 @@ export function createStepFunctionsEmulator(
     // Validating a definition compiles JSON schemas (~40 ms of CPU): once per machine, not per run.
     let runner = runners.get(machine);
     if (runner === undefined) {
-      runner = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false } });
+      runner = new StateMachine(withAwsTaskTimeouts(machine.definition) as never, {
+        validationOptions: { checkArn: false },
+      });
       runners.set(machine, runner);
     }
     const execution = runner.run(JSON.parse(input), {
@@ -375,6 +383,8 @@ export function createStepFunctionsEmulator(
     executions: () => [...executions.values()],
     /** Crash switch for Lambda Task invocations: `faults.crashTasks({ count, when, taskNames?, error? })`. */
     faults,
+    /** The bound on Lambda Task invocations running at once, with the peak and queue seen. */
+    taskConcurrency: taskSlots,
     /** Aborts every running execution (stopping the local stack mid-hold). */
     abortAll: () => {
       for (const e of executions.values()) if (e.status === "RUNNING") aborts.get(e.executionArn)?.();

@@ -148,6 +148,11 @@ export interface LocalStackOptions {
   /** Per-user coalescing window of joiner/mover runs (ms). @default 10000 */
   coalesceWindowMs?: number;
   /**
+   * Lambda Task invocations the local Step Functions runs at once; the rest wait their turn
+   * (local/runtime/task-concurrency.ts). @default DEFAULT_MAX_CONCURRENT_TASKS (2 per core, at least 4)
+   */
+  maxConcurrentTasks?: number;
+  /**
    * Local shortening of the estate coalescing window (ms): event-driven estate runs of one window fold
    * into one (core/dispatch/estate-window.ts). AWS uses ESTATE_COALESCE_WINDOW_SECONDS. @default 1000
    */
@@ -474,6 +479,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         `${run.stateMachineArn.split(":").pop()} ${run.name}: ${run.status}${run.error ? ` (${run.error}: ${run.cause})` : ""} after ${seconds.toFixed(1)} s`,
       );
     },
+    options.maxConcurrentTasks === undefined ? {} : { maxConcurrentTasks: options.maxConcurrentTasks },
   );
   machines.push({
     arn: USER_RECONCILE_ARN,
