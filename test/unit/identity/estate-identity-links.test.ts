@@ -31,6 +31,14 @@ describe("identityLinksToRecord", () => {
     expect(links.map((l) => l.oktaUserId)).toEqual(["00uben"]);
   });
 
+  it("links nobody for an Okta user Identity Center does not hold", () => {
+    const e = estate((x) => {
+      x.identityCenter.users = x.identityCenter.users.filter((u) => u.userId !== "ic-ben");
+    });
+    const links = identityLinksToRecord(e.policy, e.okta, e.identityCenter, [], NOW);
+    expect(links.map((l) => l.oktaUserId)).toEqual(["00uana"]);
+  });
+
   it("links nobody under a name two Okta users map to", () => {
     const e = estate((x) => {
       const ana = x.okta.users.find((u) => u.id === "00uana");
