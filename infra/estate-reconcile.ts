@@ -12,7 +12,7 @@ import { lambdaFunction } from "./lambda-function.ts";
 import { loggedStateMachine } from "./logged-state-machine.ts";
 import { estateTaskFunctionName, type ResourceNames } from "./names.ts";
 import type { DeploymentParameters } from "./parameters.ts";
-import type { PermissionFacts } from "./permissions.ts";
+import { ESTATE_TASK_ROLES, type PermissionFacts } from "./permissions.ts";
 import { leastPrivilegeRole } from "./roles.ts";
 import type { Secrets } from "./secrets.ts";
 import type { Tables } from "./tables.ts";
@@ -21,7 +21,7 @@ import type { Tables } from "./tables.ts";
 export interface EstateReconcileWorkflow {
   /**
    * The Lambda task names (camelCase). Each deploys as `<app>-<stage>-estate-<kebab-name>` from
-   * `functions/estate-reconcile/handler.<name>`, with the estate task role of infra/permissions.ts.
+   * `functions/estate-reconcile/handler.<name>`, with its own role (infra/permissions.ts `ESTATE_TASK_ROLES`).
    */
   tasks: readonly string[];
   /** The ASL definition, given each task's Lambda ARN by task name. */
@@ -44,18 +44,28 @@ export interface EstateReconcileDeps {
   environment: Record<string, $util.Input<string>>;
 }
 
+/** A task's own role (infra/permissions.ts `ESTATE_TASK_ROLES`); refuses a task it has no grants for. */
+function estateTaskRole(task: string) {
+  const role = ESTATE_TASK_ROLES[task as keyof typeof ESTATE_TASK_ROLES];
+  if (role === undefined) {
+    throw new Error(
+      `estate task ${task} has no role: add it to ESTATE_TASK_ROLES and its grants to estateTask in infra/permissions.ts`,
+    );
+  }
+  return role;
+}
+
 export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateReconcileWorkflow | undefined) {
   if (workflow === undefined) return undefined;
   const { names, parameters } = deps;
   const policy = parameters.policy;
-  const role = leastPrivilegeRole("estate-reconcile-task", deps.facts);
   const functions = Object.fromEntries(
     workflow.tasks.map((task) => [
       task,
       lambdaFunction(`EstateReconcile${task.charAt(0).toUpperCase()}${task.slice(1)}`, {
         name: estateTaskFunctionName(names.prefix, task),
         handler: `functions/estate-reconcile/handler.${task}`,
-        role,
+        role: leastPrivilegeRole(estateTaskRole(task), deps.facts),
         timeout: "15 minutes",
         memory: "1024 MB",
         environment: {

@@ -19,7 +19,7 @@ import { checkMembershipSync } from "./membership-sync.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "./names.ts";
 import { organizationsForwarding } from "./organizations-forwarding.ts";
 import { policyLocationValue } from "./parameters.ts";
-import type { PermissionFacts } from "./permissions.ts";
+import { ESTATE_TASK_ROLES, type PermissionFacts } from "./permissions.ts";
 import type { Preflight } from "./preflight.ts";
 import { revocationScpSlots } from "./revocation-scp-slots.ts";
 import { secrets as createSecrets } from "./secrets.ts";
@@ -53,7 +53,7 @@ export function lifecycleStack(options: {
   checkMembershipSync(parameters, (path) => readFileSync(path, "utf8"));
   const names = resourceNames($app.name, $app.stage);
   const discovered = discoverFacts(parameters);
-  const scpSlots = revocationScpSlots({ names, parameters });
+  const scpSlots = revocationScpSlots({ names, parameters, retained: options.deployment.retainedScpSlots });
   // Run scratch: every user run's truth, plan and outcomes, and the estate runs' plans.
   const work = workBucket();
   const facts: $util.Output<PermissionFacts> = $resolve({
@@ -131,13 +131,15 @@ export function lifecycleStack(options: {
   // The signing key signs for the evidence writers only (infra/evidence-signing-policy.ts).
   if (options.evidence.signingKeyArn) {
     const roleOf = (fn: sst.aws.Function) => fn.nodes.function.apply((f) => f.role);
-    const estateTask = estate ? Object.values(estate.functions)[0] : undefined;
+    const estateEvidenceWriter = estate?.functions.writeEstateEvidence;
     restrictEvidenceSigning({
       signingKeyArn: options.evidence.signingKeyArn,
       facts,
       roleArns: {
         [USER_TASK_FUNCTIONS.writeUserEvidence]: roleOf(users.functions.writeUserEvidence),
-        ...(estateTask ? { "estate-reconcile-task": roleOf(estateTask) } : {}),
+        ...(estateEvidenceWriter
+          ? { [ESTATE_TASK_ROLES.writeEstateEvidence]: roleOf(estateEvidenceWriter) }
+          : {}),
       },
     });
   }

@@ -10,6 +10,7 @@
  * `"*"` resource unless every action in the grant is one AWS authorizes on no resource type).
  */
 import type { Topology } from "../core/topology.ts";
+import { ESTATE_RECONCILE_TASKS, type EstateReconcileTask } from "../workflows/estate-reconcile.ts";
 import { estateEventTriggers, ORGANIZATIONS_SOURCE } from "../workflows/estate-triggers.ts";
 import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
@@ -100,7 +101,7 @@ export type RoleKey =
   | "okta-log-poll"
   | (typeof USER_TASK_FUNCTIONS)[UserTaskName]
   | "user-reconcile-workflow"
-  | "estate-reconcile-task"
+  | EstateTaskRoleKey
   | "estate-reconcile-workflow"
   | "poller-schedule"
   | "estate-schedule"
@@ -686,109 +687,176 @@ function workflowObservability(): Grant[] {
   ];
 }
 
-/** The estate reconcile's task functions: read the whole estate, apply the guarded plan, write evidence. */
-function estateReconcileTask(f: PermissionFacts): Grant[] {
-  const a = arns(f);
-  const grants: Grant[] = [
-    readOktaToken(f),
+/**
+ * The estate task functions' roles (issue 15: one role per function), keyed like their functions
+ * (`<app>-<stage>-estate-<kebab-cased task>`, infra/names.ts `estateTaskFunctionName`).
+ */
+export const ESTATE_TASK_ROLES = {
+  coalesceEstateRun: "estate-coalesce-estate-run",
+  planEstateRun: "estate-plan-estate-run",
+  applyEstateDenies: "estate-apply-estate-denies",
+  applyEstateBatch: "estate-apply-estate-batch",
+  writeEstateEvidence: "estate-write-estate-evidence",
+} as const satisfies Record<EstateReconcileTask, string>;
+export type EstateTaskRoleKey = (typeof ESTATE_TASK_ROLES)[EstateReconcileTask];
+
+/** The estate run's scratch objects (`work/estate/<run id>/...`, usecases/reconcile-estate/tasks.ts). */
+function estateRunScratch(f: PermissionFacts, actions: ("s3:GetObject" | "s3:PutObject")[]): Grant[] {
+  if (!f.workBucket) return [];
+  return [
     {
-      sid: "ReadOrganizationTree",
-      actions: ["organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"],
-      resources: [a.root, a.ous],
-      wildcard: `${ROOT_WHY} OUs are created by administrators after deploy (\`ou-*\`).`,
+      sid: "UseEstateRunScratch",
+      actions,
+      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}estate/*`],
+      wildcard: "Run scratch objects are keyed per run (`work/estate/<run id>/...`); only that prefix.",
     },
-    {
-      sid: "ReadAccountTags",
-      actions: ["organizations:ListTagsForResource"],
-      resources: [a.orgAccounts],
-      wildcard: "Account tags select policy targets; accounts are created after deploy.",
-    },
-    {
-      sid: "ReadIdentityStore",
-      actions: [
-        "identitystore:ListUsers",
-        "identitystore:ListGroups",
-        "identitystore:ListGroupMemberships",
-        "identitystore:ListGroupMembershipsForMember",
-        // usecases/reconcile-estate/confirm-orphans.ts: a principal is orphaned only once confirmed gone.
-        "identitystore:DescribeUser",
-        "identitystore:DescribeGroup",
-      ],
-      resources: [a.identityStore, a.users, a.groups, a.memberships],
-      wildcard: IDENTITY_STORE_WHY,
-    },
-    {
-      sid: "RemoveGroupMemberships",
-      actions: ["identitystore:DeleteGroupMembership"],
-      resources: [a.identityStore, a.users, a.groups, a.memberships],
-      wildcard: IDENTITY_STORE_WHY,
-    },
-    ...addGroupMemberships(f),
-    {
-      sid: "ReadPermissionSets",
-      actions: ["sso:ListPermissionSets", "sso:DescribePermissionSet"],
-      resources: [a.instance, a.permissionSets],
-      wildcard: PERMISSION_SETS_WHY,
-    },
-    {
-      sid: "ReadAndRemoveAssignments",
-      actions: [
-        "sso:ListPermissionSetsProvisionedToAccount",
-        "sso:ListAccountAssignments",
-        "sso:DeleteAccountAssignment",
-        "sso:ProvisionPermissionSet",
-      ],
-      resources: [a.instance, a.permissionSets, a.allAccounts],
-      wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
-    },
-    {
-      // Each resource of a request is authorized on its own: instance and account here, the set below.
-      sid: "CreateAssignmentsInAccounts",
-      actions: ["sso:CreateAccountAssignment"],
-      resources: [a.instance, a.allAccounts],
-      wildcard: ACCOUNTS_WHY,
-    },
-    {
-      sid: "CreateAssignmentsOfAssignableSets",
-      actions: ["sso:CreateAccountAssignment"],
-      resources: [a.permissionSets],
-      conditions: taggedWith(assignable),
-      wildcard: TAGGED_PERMISSION_SETS_WHY,
-    },
-    {
-      sid: "PollAsyncOperations",
-      actions: [
-        "sso:DescribeAccountAssignmentCreationStatus",
-        "sso:DescribeAccountAssignmentDeletionStatus",
-        "sso:DescribePermissionSetProvisioningStatus",
-      ],
-      resources: [a.instance],
-    },
-    ...denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]).filter(
-      // ListPermissionSetsProvisionedToAccount is granted on every account above.
-      (g) => g.sid !== "ListManagementAccountPermissionSets",
-    ),
-    ...provisioningInManagementAccount(f),
-    ...writeEvidence(f),
-    // usecases/reconcile-estate/coalesce-estate-run.ts: claim a window, fold a run into it, list them.
-    statePartition(
-      f,
-      "CoalesceEstateRuns",
-      ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"],
-      [estateWindows],
-    ),
-    // usecases/reconcile-estate/record-identity-links.ts: read the links, write the new or changed ones.
-    statePartition(f, "RecordIdentityLinks", ["dynamodb:Query", "dynamodb:BatchWriteItem"], [identityLinks]),
   ];
-  if (f.workBucket) {
-    grants.push({
-      sid: "UseWorkBucket",
-      actions: ["s3:GetObject", "s3:PutObject"],
-      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}*`],
-      wildcard: "Run scratch objects are keyed per run (`work/estate/<run id>/...`); only the work prefix.",
-    });
+}
+
+/**
+ * What one estate task calls (usecases/reconcile-estate/tasks.ts). Only `planEstateRun` reads Okta,
+ * the organization and Identity Center; only the two executor tasks change anything; only
+ * `writeEstateEvidence` writes evidence.
+ */
+function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
+  const a = arns(f);
+  switch (task) {
+    case "coalesceEstateRun":
+      // usecases/reconcile-estate/coalesce-estate-run.ts: claim a window (conditional put), read its
+      // owner, fold a run into it.
+      return [
+        statePartition(f, "CoalesceEstateRuns", ["dynamodb:PutItem", "dynamodb:GetItem"], [estateWindows]),
+      ];
+    case "planEstateRun":
+      // readEstate (usecases/reconcile-estate/reconcile-estate.ts), then the plan into the scratch bucket.
+      return [
+        readOktaToken(f),
+        {
+          sid: "ListOrganizationRoots",
+          actions: ["organizations:ListRoots"],
+          resources: ["*"],
+          wildcard: "ListRoots authorizes on no resource type: AWS requires `*`.",
+        },
+        {
+          sid: "ReadOrganizationTree",
+          actions: ["organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"],
+          resources: [a.root, a.ous],
+          wildcard: `${ROOT_WHY} OUs are created by administrators after deploy (\`ou-*\`).`,
+        },
+        {
+          sid: "ReadAccountTags",
+          actions: ["organizations:ListTagsForResource"],
+          resources: [a.orgAccounts],
+          wildcard: "Account tags select policy targets; accounts are created after deploy.",
+        },
+        {
+          sid: "ReadIdentityStore",
+          actions: [
+            "identitystore:ListUsers",
+            "identitystore:ListGroups",
+            "identitystore:ListGroupMemberships",
+            // usecases/reconcile-estate/confirm-orphans.ts: a principal is orphaned only once confirmed gone.
+            "identitystore:DescribeUser",
+            "identitystore:DescribeGroup",
+          ],
+          resources: [a.identityStore, a.users, a.groups, a.memberships],
+          wildcard: IDENTITY_STORE_WHY,
+        },
+        {
+          sid: "ReadPermissionSets",
+          actions: ["sso:ListPermissionSets", "sso:DescribePermissionSet"],
+          resources: [a.instance, a.permissionSets],
+          wildcard: PERMISSION_SETS_WHY,
+        },
+        {
+          sid: "ReadAssignments",
+          actions: ["sso:ListPermissionSetsProvisionedToAccount", "sso:ListAccountAssignments"],
+          resources: [a.instance, a.permissionSets, a.allAccounts],
+          wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+        },
+        statePartition(f, "ReadDenyLedger", ["dynamodb:Query"], [denyLedger]),
+        // usecases/reconcile-estate/record-identity-links.ts: read the links, write the new or changed ones.
+        statePartition(
+          f,
+          "RecordIdentityLinks",
+          ["dynamodb:Query", "dynamodb:BatchWriteItem"],
+          [identityLinks],
+        ),
+        ...estateRunScratch(f, ["s3:PutObject"]),
+        ...readAccessPolicy(f),
+      ];
+    case "applyEstateDenies":
+      // The plan's Deny adds and lifts (ledger, then one enforcement) and its re-provisioning.
+      return [
+        ...estateRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
+        ...denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]),
+        {
+          sid: "ReprovisionPermissionSets",
+          actions: ["sso:ProvisionPermissionSet"],
+          resources: [a.instance, a.permissionSets, a.allAccounts],
+          wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+        },
+        {
+          sid: "PollProvisioning",
+          actions: ["sso:DescribePermissionSetProvisioningStatus"],
+          resources: [a.instance],
+        },
+        ...provisioningInManagementAccount(f),
+        // The enforcement reads the policy's revocation.massFallback (functions/estate-reconcile/handler.ts).
+        ...readAccessPolicy(f),
+      ];
+    case "applyEstateBatch":
+      // One batch of assignment deletes or creates and membership removals or additions.
+      return [
+        ...estateRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
+        {
+          sid: "RemoveAssignments",
+          actions: ["sso:DeleteAccountAssignment"],
+          resources: [a.instance, a.permissionSets, a.allAccounts],
+          wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+        },
+        {
+          // Each resource of a request is authorized on its own: instance and account here, the set below.
+          sid: "CreateAssignmentsInAccounts",
+          actions: ["sso:CreateAccountAssignment"],
+          resources: [a.instance, a.allAccounts],
+          wildcard: ACCOUNTS_WHY,
+        },
+        {
+          sid: "CreateAssignmentsOfAssignableSets",
+          actions: ["sso:CreateAccountAssignment"],
+          resources: [a.permissionSets],
+          conditions: taggedWith(assignable),
+          wildcard: TAGGED_PERMISSION_SETS_WHY,
+        },
+        {
+          sid: "PollAssignmentOperations",
+          actions: [
+            "sso:DescribeAccountAssignmentCreationStatus",
+            "sso:DescribeAccountAssignmentDeletionStatus",
+          ],
+          resources: [a.instance],
+        },
+        {
+          // membership.remove finds the membership id with ListGroupMembershipsForMember.
+          sid: "RemoveGroupMemberships",
+          actions: ["identitystore:ListGroupMembershipsForMember", "identitystore:DeleteGroupMembership"],
+          resources: [a.identityStore, a.users, a.groups, a.memberships],
+          wildcard: IDENTITY_STORE_WHY,
+        },
+        ...addGroupMemberships(f),
+        // CreateAccountAssignment provisions the set to the account when it is not yet: in the management
+        // account that takes the caller's own IAM actions (see managementAccountProvisioning).
+        ...provisioningInManagementAccount(f),
+      ];
+    case "writeEstateEvidence":
+      return [
+        ...estateRunScratch(f, ["s3:GetObject"]),
+        ...writeEvidence(f),
+        // The claimer's evidence names the triggers folded into its window (EstateWindows.folded).
+        statePartition(f, "ReadFoldedTriggers", ["dynamodb:Query"], [estateWindows]),
+      ];
   }
-  return [...grants, ...readAccessPolicy(f)];
 }
 
 /** The access policy object, when it is read from S3 (bundled, it needs no permission). */
@@ -824,6 +892,12 @@ export function rolePermissions(f: PermissionFacts): Record<RoleKey, RolePermiss
     ]),
   ) as Record<(typeof USER_TASK_FUNCTIONS)[UserTaskName], RolePermissions>;
   const estateWhen = "the estate-reconcile workflow is wired (workflows/estate-reconcile.ts)";
+  const estateTaskRoles = Object.fromEntries(
+    ESTATE_RECONCILE_TASKS.map((task) => [
+      ESTATE_TASK_ROLES[task],
+      lambdaRole(n.estateTasks[task], `estate-reconcile task ${task}`, estateTask(f, task), estateWhen),
+    ]),
+  ) as Record<EstateTaskRoleKey, RolePermissions>;
   return {
     "okta-hook": lambdaRole(n.functions["okta-hook"], "Okta event hook ingress (API Gateway)", [
       {
@@ -863,12 +937,7 @@ export function rolePermissions(f: PermissionFacts): Record<RoleKey, RolePermiss
       purpose: "user-reconcile state machine (SDK tasks and Lambda tasks)",
       grants: userReconcileWorkflow(f),
     },
-    "estate-reconcile-task": lambdaRole(
-      `${n.prefix}-estate-*`,
-      "estate-reconcile task functions",
-      estateReconcileTask(f),
-      estateWhen,
-    ),
+    ...estateTaskRoles,
     "estate-reconcile-workflow": {
       principal: "states.amazonaws.com",
       purpose: "estate-reconcile state machine",

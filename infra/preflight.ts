@@ -4,16 +4,17 @@
  */
 import type { ResourceNames } from "./names.ts";
 import { readDeploymentParameters } from "./parameters.ts";
+import { findRetainedRevocationScpSlots } from "./retained-revocation-scp-slots.ts";
 import { type DeployingAccount, resolveTopology } from "./topology.ts";
 
 /**
  * Reads the parameters and the deploying account (sts:GetCallerIdentity, organizations:DescribeOrganization
- * and ListRoots through the provider's data sources), then resolves the topology. Throws before any
- * resource exists. Call it first in `run()`.
+ * and ListRoots through the provider's data sources), then resolves the topology and finds the revocation
+ * SCP slots an earlier `sst remove` retained. Throws before any resource exists. Call it first in `run()`.
  */
 export async function preflight(
   env: Record<string, string | undefined>,
-  names: Pick<ResourceNames, "prefix" | "rolePath">,
+  names: Pick<ResourceNames, "prefix" | "rolePath" | "revocationScp">,
 ) {
   const parameters = readDeploymentParameters(env);
   const [caller, organization, partition] = await Promise.all([
@@ -37,7 +38,13 @@ export async function preflight(
         }
       : {}),
   };
-  return { parameters, account, topology: resolveTopology(parameters, account, names) };
+  const topology = resolveTopology(parameters, account, names);
+  const rootId = parameters.rootId ?? root?.id;
+  // A redeploy after `sst remove` adopts the slots the removal retained (infra/revocation-scp-slots.ts).
+  const retainedScpSlots = rootId
+    ? await findRetainedRevocationScpSlots({ names, count: parameters.revocationScpSlots, rootId })
+    : {};
+  return { parameters, account, topology, retainedScpSlots };
 }
 
 export type Preflight = Awaited<ReturnType<typeof preflight>>;

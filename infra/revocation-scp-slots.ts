@@ -10,12 +10,28 @@
  * The content is the tool's from then on (`ignoreChanges`). Slots and attachments are retained when the
  * stack is removed: deleting one would lift the Denies it holds; docs/deploy.md says how to remove them
  * once the holds have ended.
+ *
+ * A redeploy after `sst remove` adopts the retained slots rather than creating them again (their names
+ * are fixed, and CreatePolicy refuses a duplicate name): `retained` (infra/retained-revocation-scp-slots.ts,
+ * read before any resource) gives each found slot's id to Pulumi's `import` option, and its attachment's
+ * `<root id>:<policy id>` when it is still on the root (a detached one is attached again). The import
+ * compares the program's inputs with the slot: name, description, type and tags are the deploy's own, and
+ * `content` is ignored (the Denies it holds stay). On a first deploy nothing is found and the slots are
+ * created; on every later deploy the slot is in the stack's state with that same id, which Pulumi treats
+ * as an ordinary update (docs: "If the resource exists and has the same ID or ImportID, the resource is
+ * treated like any other resource", pulumi/pulumi developer-docs/architecture/import.md).
  */
 import type { ResourceNames } from "./names.ts";
 import type { DeploymentParameters } from "./parameters.ts";
+import type { RetainedRevocationScpSlots } from "./retained-revocation-scp-slots.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
 
-export function revocationScpSlots(deps: { names: ResourceNames; parameters: DeploymentParameters }) {
+export function revocationScpSlots(deps: {
+  names: ResourceNames;
+  parameters: DeploymentParameters;
+  /** The stage's slots that already exist (a redeploy after `sst remove`): adopted, not created. */
+  retained?: RetainedRevocationScpSlots;
+}) {
   const { names, parameters } = deps;
   const rootId = parameters.rootId
     ? $output(parameters.rootId)
@@ -26,6 +42,7 @@ export function revocationScpSlots(deps: { names: ResourceNames; parameters: Dep
       });
   const policies = Array.from({ length: parameters.revocationScpSlots }, (_, i) => {
     const n = i + 1;
+    const retained = deps.retained?.[n];
     const policy = new aws.organizations.Policy(
       `RevocationScpSlot${n}`,
       {
@@ -35,12 +52,20 @@ export function revocationScpSlots(deps: { names: ResourceNames; parameters: Dep
         content: RUNTIME_CONTRACT.revocationScpSlot.placeholder,
         tags: { [RUNTIME_CONTRACT.managedByTag.key]: RUNTIME_CONTRACT.managedByTag.value },
       },
-      { ignoreChanges: ["content"], retainOnDelete: true },
+      {
+        ignoreChanges: ["content"],
+        retainOnDelete: true,
+        ...(retained ? { import: retained.policyId } : {}),
+      },
     );
     new aws.organizations.PolicyAttachment(
       `RevocationScpSlot${n}Attachment`,
       { policyId: policy.id, targetId: rootId },
-      { retainOnDelete: true },
+      {
+        retainOnDelete: true,
+        // The provider's import id of an attachment: `<target id>:<policy id>`.
+        ...(retained?.attachedTo ? { import: `${retained.attachedTo}:${retained.policyId}` } : {}),
+      },
     );
     return policy;
   });

@@ -71,15 +71,53 @@ function optionalGrants(): Map<string, string> {
   return optional;
 }
 
+/**
+ * Grants that only one topology adds (infra/permissions.ts `topology`): the placeholder facts have
+ * none, so each role's extra grants under each topology are listed after its own, with the topology.
+ */
+const TOPOLOGIES: { only: string; facts: Partial<PermissionFacts> }[] = [
+  { only: "management topology only", facts: { topology: "management" } },
+  {
+    only: "delegated-admin only, with the management component",
+    facts: {
+      topology: "delegated-admin",
+      managementComponent: {
+        roleArn: "arn:aws:iam::<management-account>:role/<management-component-role>",
+        externalId: "<external-id>",
+      },
+    },
+  },
+];
+
+/** Every grant of every role, in role order, each with the topology it is limited to (if any). */
+function grantsByRole(): { role: string; grant: Grant; topology?: string }[] {
+  const base = rolePermissions(PLACEHOLDER_FACTS);
+  const variants = TOPOLOGIES.map((t) => ({
+    only: t.only,
+    roles: rolePermissions({ ...PLACEHOLDER_FACTS, ...t.facts }),
+  }));
+  return Object.entries(base).flatMap(([role, permissions]) => {
+    const own = new Set(permissions.grants.map((g) => g.sid));
+    const extras = variants.flatMap((v) =>
+      v.roles[role as RoleKey].grants
+        .filter((g) => !own.has(g.sid))
+        .map((grant) => ({ role, grant, topology: v.only })),
+    );
+    return [...permissions.grants.map((grant) => ({ role, grant })), ...extras];
+  });
+}
+
 /** One row per grant: role, actions, resources, conditions. */
 export function renderPermissionsTable(): string {
   const optional = optionalGrants();
-  const rows = Object.entries(rolePermissions(PLACEHOLDER_FACTS)).flatMap(([role, permissions]) =>
-    permissions.grants.map((grant) => {
-      const when = [permissions.deployedWhen, optional.get(key(role, grant))].filter(Boolean).join("; ");
-      return `| ${code(role)}${when ? ` (when ${when})` : ""} | ${grant.actions.map(code).join("<br>")} | ${grant.resources.map(code).join("<br>")} | ${conditionText(grant)} |`;
-    }),
+  const deployedWhen = Object.fromEntries(
+    Object.entries(rolePermissions(PLACEHOLDER_FACTS)).map(([role, p]) => [role, p.deployedWhen]),
   );
+  const rows = grantsByRole().map(({ role, grant, topology }) => {
+    const when = [deployedWhen[role], optional.get(key(role, grant))].filter(Boolean).join("; ");
+    const notes = [when ? `when ${when}` : "", topology].filter(Boolean).join("; ");
+    return `| ${code(role)}${notes ? ` (${notes})` : ""} | ${grant.actions.map(code).join("<br>")} | ${grant.resources.map(code).join("<br>")} | ${conditionText(grant)} |`;
+  });
   return [
     "| Role (resource that assumes it) | Actions | Resources | Conditions |",
     "| --- | --- | --- | --- |",
@@ -101,22 +139,24 @@ function pattern(values: string[]): string {
 
 /** Every grant whose resources hold a wildcard, with the reason AWS leaves no narrower choice. */
 export function renderWildcardTable(): string {
-  const seen = new Map<string, { roles: string[]; grant: Grant; resources: Set<string> }>();
-  for (const [role, permissions] of Object.entries(rolePermissions(PLACEHOLDER_FACTS))) {
-    for (const grant of permissions.grants) {
-      const wild = grant.resources.filter((r) => /[*?]/.test(r));
-      if (wild.length === 0) continue;
-      // One row per kind of grant: the same actions for the same reason (log groups differ per role).
-      const id = `${grant.actions.join(",")}|${grant.wildcard}|${grant.sid === "WriteOwnLogs" ? "" : wild.join(",")}`;
-      const entry = seen.get(id) ?? { roles: [], grant, resources: new Set<string>() };
-      entry.roles.push(role);
-      for (const r of wild) entry.resources.add(r);
-      seen.set(id, entry);
-    }
+  const seen = new Map<
+    string,
+    { roles: string[]; grant: Grant; resources: Set<string>; topology?: string }
+  >();
+  for (const { role, grant, topology } of grantsByRole()) {
+    const wild = grant.resources.filter((r) => /[*?]/.test(r));
+    if (wild.length === 0) continue;
+    // One row per kind of grant: the same actions for the same reason (log groups differ per role).
+    const id = `${grant.actions.join(",")}|${grant.wildcard}|${grant.sid === "WriteOwnLogs" ? "" : wild.join(",")}|${topology}`;
+    const entry = seen.get(id) ?? { roles: [], grant, resources: new Set<string>(), topology };
+    entry.roles.push(role);
+    for (const r of wild) entry.resources.add(r);
+    seen.set(id, entry);
   }
-  const rows = [...seen.values()].map(({ roles, grant, resources }) => {
+  const rows = [...seen.values()].map(({ roles, grant, resources, topology }) => {
     const shown = grant.sid === "WriteOwnLogs" ? [pattern([...resources])] : [...resources];
-    return `| ${grant.actions.map(code).join("<br>")} | ${shown.map(code).join("<br>")} | ${roles.map(code).join(", ")} | ${(grant.wildcard ?? "").replaceAll("|", "\\|")} |`;
+    const who = `${roles.map(code).join(", ")}${topology ? ` (${topology})` : ""}`;
+    return `| ${grant.actions.map(code).join("<br>")} | ${shown.map(code).join("<br>")} | ${who} | ${(grant.wildcard ?? "").replaceAll("|", "\\|")} |`;
   });
   return ["| Actions | Wildcard resource | Roles | Why |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }

@@ -16,6 +16,7 @@ import { IdentityStorePrincipals } from "../../adapters/identity-store-principal
 import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
+import type { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { DEFAULT_ESTATE_COALESCING } from "../../core/dispatch/estate-window.ts";
@@ -45,7 +46,7 @@ const config = readConfig(
 const oktaAuth = readConfig(oktaAuthEnvSchema);
 
 let built: Promise<ReturnType<typeof estateReconcileTasks>> | undefined;
-/** Built on first use: the Okta token is read then (cached by Powertools Parameters); the policy per run. */
+/** Built on first use; the Okta secret (cached by Powertools Parameters) and the policy are read per run. */
 async function build() {
   const retries = { maxAttempts: 5 };
   const s3 = new S3Client({});
@@ -64,12 +65,17 @@ async function build() {
     });
   };
   // Users, groups and members only (a service app asks for okta.users.read and okta.groups.read).
-  const okta = await oktaAdapterSource({
+  // Read when a run reads Okta (planEstateRun): the other tasks' roles may not read the secret.
+  const oktaSource = oktaAdapterSource({
     auth: oktaAuth,
     orgUrl: config.OKTA_ORG_URL,
     scopes: OKTA_SCOPES.estate,
     readSecret: (id) => getSecret<string>(id, { maxAge: 300 }),
-  })();
+  });
+  const okta = {
+    readTruth: async (...args: Parameters<OktaAdapter["readTruth"]>) =>
+      (await oktaSource()).readTruth(...args),
+  };
   const organizations = new OrganizationsAdapter({
     client: new OrganizationsClient(retries),
     maxPolicyChars: config.SCP_MAX_CHARS,

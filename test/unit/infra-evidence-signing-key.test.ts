@@ -29,7 +29,7 @@ const facts = {
   membershipSync: false,
 } as PermissionFacts;
 const roleArn = (role: string) => `arn:aws:iam::${ACCOUNT}:role/okta-aws-lifecycle/prod/${role}-abc1234`;
-const signers = ["write-user-evidence", "estate-reconcile-task"] as const;
+const signers = ["write-user-evidence", "estate-write-estate-evidence"] as const;
 const keyPolicy = evidenceSigningKeyPolicy({
   partition: "aws",
   accountId: ACCOUNT,
@@ -77,14 +77,16 @@ async function allows(
 
 describe("infra: the evidence signing key's policy (issue 12, point 9)", () => {
   it("finds the evidence writers from the role permissions: the roles granted kms:Sign", () => {
-    expect(evidenceSignerRoles(facts)).toEqual(["estate-reconcile-task", "write-user-evidence"]);
+    expect(evidenceSignerRoles(facts)).toEqual(["estate-write-estate-evidence", "write-user-evidence"]);
   });
 
   it("lets only the evidence writers sign: not an administrator allowed everything, not another task", async () => {
     // Act
     const results = {
       userEvidence: await allows("write-user-evidence", "kms:Sign"),
-      estateTask: await allows("estate-reconcile-task", "kms:Sign"),
+      estateTask: await allows("estate-write-estate-evidence", "kms:Sign"),
+      estatePlanTask: await allows("estate-plan-estate-run", "kms:Sign"),
+      estateBatchTask: await allows("estate-apply-estate-batch", "kms:Sign"),
       administrator: await allows("administrator", "kms:Sign"),
       verifyTask: await allows("verify-user-run", "kms:Sign"),
       administratorUnderDefaultPolicy: await allows("administrator", "kms:Sign", DEFAULT_KEY_POLICY),
@@ -94,6 +96,8 @@ describe("infra: the evidence signing key's policy (issue 12, point 9)", () => {
     expect(results).toEqual({
       userEvidence: true,
       estateTask: true,
+      estatePlanTask: false,
+      estateBatchTask: false,
       administrator: false,
       verifyTask: false,
       // What the key allowed before it had a policy of its own.

@@ -21,6 +21,7 @@ import { MANIFEST_PREFIX } from "../../core/evidence/layout.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "../../infra/names.ts";
 import {
   deadLetterQueuePolicies,
+  ESTATE_TASK_ROLES,
   estateTriggerRuleArns,
   organizationsEventsBusPolicy,
   type PermissionFacts,
@@ -33,6 +34,7 @@ import {
 import { RUNTIME_CONTRACT } from "../../infra/runtime-contract.ts";
 import { TIME_TO_REVOKE_METRIC } from "../../usecases/reconcile-user/revocation-timing.ts";
 import { USER_RUN_SIGNAL_METRICS } from "../../usecases/reconcile-user/run-signals.ts";
+import { ESTATE_RECONCILE_TASKS } from "../../workflows/estate-reconcile.ts";
 import { USER_RECONCILE_TASKS } from "../../workflows/user-reconcile.ts";
 
 const ACCOUNT = "111122223333";
@@ -276,7 +278,7 @@ describe("infra/permissions: the shape of every grant", () => {
     // Assess
     expect(creates(facts)).toEqual([]);
     expect(creates({ ...facts, membershipSync: true })).toEqual(
-      ["estate-reconcile-task", "user-reconcile-workflow"].sort(),
+      ["estate-apply-estate-batch", "user-reconcile-workflow"].sort(),
     );
   });
 
@@ -369,8 +371,8 @@ describe("infra/permissions: the shape of every grant", () => {
       "ReadAccessPolicy",
     );
     expect(roles["read-user-truth"].grants.map((g) => g.sid)).toContain("ReadAccessPolicy");
-    expect(rolePermissions(bare)["estate-reconcile-task"].grants.map((g) => g.sid)).not.toContain(
-      "UseWorkBucket",
+    expect(rolePermissions(bare)["estate-plan-estate-run"].grants.map((g) => g.sid)).not.toContain(
+      "UseEstateRunScratch",
     );
   });
 });
@@ -443,7 +445,7 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
       "aws:TagKeys": MANAGED_BY_TAG.Key,
       ...scpType,
     };
-    const writers = ["apply-denies", "lift-denies", "estate-reconcile-task"] as const;
+    const writers = ["apply-denies", "lift-denies", "estate-apply-estate-denies"] as const;
 
     // Act
     const results: Record<string, Record<string, boolean>> = {};
@@ -505,7 +507,7 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
       untaggedSet: await allows("apply-denies", "sso:PutInlinePolicyToPermissionSet", permissionSet),
       deleteUntagged: await allows("lift-denies", "sso:DeleteInlinePolicyFromPermissionSet", permissionSet),
       estateUntagged: await allows(
-        "estate-reconcile-task",
+        "estate-apply-estate-denies",
         "sso:PutInlinePolicyToPermissionSet",
         permissionSet,
       ),
@@ -545,20 +547,20 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
 
     // Act
     const results = {
-      instance: await allows("estate-reconcile-task", "sso:CreateAccountAssignment", INSTANCE),
+      instance: await allows("estate-apply-estate-batch", "sso:CreateAccountAssignment", INSTANCE),
       account: await allows(
-        "estate-reconcile-task",
+        "estate-apply-estate-batch",
         "sso:CreateAccountAssignment",
         `arn:aws:sso:::account/${MANAGEMENT}`,
       ),
       assignableSet: await allows(
-        "estate-reconcile-task",
+        "estate-apply-estate-batch",
         "sso:CreateAccountAssignment",
         permissionSet,
         assignableTag,
       ),
-      untaggedSet: await allows("estate-reconcile-task", "sso:CreateAccountAssignment", permissionSet),
-      deleteUntagged: await allows("estate-reconcile-task", "sso:DeleteAccountAssignment", permissionSet),
+      untaggedSet: await allows("estate-apply-estate-batch", "sso:CreateAccountAssignment", permissionSet),
+      deleteUntagged: await allows("estate-apply-estate-batch", "sso:DeleteAccountAssignment", permissionSet),
       workflowMayNotCreate: await allows(
         "user-reconcile-workflow",
         "sso:CreateAccountAssignment",
@@ -608,7 +610,7 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
         "arn:aws:identitystore:::group/g-1",
       ),
       estateAddMembershipSyncOff: await allows(
-        "estate-reconcile-task",
+        "estate-apply-estate-batch",
         "identitystore:CreateGroupMembership",
         "arn:aws:identitystore:::group/g-1",
       ),
@@ -900,5 +902,82 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
       p.locks,
       p.evidenceChain,
     ]);
+  });
+});
+
+describe("infra/permissions: one role per estate task (issue 15)", () => {
+  it("gives every estate task a role keyed like its function", () => {
+    // Act
+    const functions = ESTATE_RECONCILE_TASKS.map((task) => `${names.prefix}-${ESTATE_TASK_ROLES[task]}`);
+
+    // Assess
+    expect(functions).toEqual(ESTATE_RECONCILE_TASKS.map((task) => names.estateTasks[task]));
+    expect(Object.keys(roles)).not.toContain("estate-reconcile-task");
+    for (const task of ESTATE_RECONCILE_TASKS) {
+      expect(roles[ESTATE_TASK_ROLES[task]].grants[0]?.resources).toEqual([
+        `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/${names.estateTasks[task]}:*`,
+      ]);
+    }
+  });
+
+  it("lets each estate task do only what it calls: plan reads, the executors change, evidence writes", async () => {
+    // Prepare
+    const oktaToken = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${names.secrets.oktaToken}-AbCdEf`;
+    const assignable = { [`aws:ResourceTag/${RUNTIME_CONTRACT.permissionSetTags.assignable.key}`]: "true" };
+    const partition = (pk: string) => ({ "dynamodb:LeadingKeys": pk });
+    const { estateWindows, denyLedger } = RUNTIME_CONTRACT.statePartitions;
+    const evidenceObject = `arn:aws:s3:::${BUCKET}/${RUNTIME_CONTRACT.evidencePrefix}runs/r-1.json`;
+    const memberAccount = "arn:aws:sso:::account/222233334444";
+    const probe = async (task: keyof typeof ESTATE_TASK_ROLES) => {
+      const role = ESTATE_TASK_ROLES[task];
+      return {
+        claimWindow: await allows(
+          role,
+          "dynamodb:PutItem",
+          table(names.tables.state),
+          partition(estateWindows),
+        ),
+        readOkta: await allows(role, "secretsmanager:GetSecretValue", oktaToken),
+        listAssignments: await allows(role, "sso:ListAccountAssignments", memberAccount),
+        writeLedger: await allows(role, "dynamodb:PutItem", table(names.tables.state), partition(denyLedger)),
+        rewriteSlot: await allows(role, "organizations:UpdatePolicy", slot, scpType),
+        reprovision: await allows(role, "sso:ProvisionPermissionSet", memberAccount),
+        createAssignment: await allows(role, "sso:CreateAccountAssignment", permissionSet, assignable),
+        deleteAssignment: await allows(role, "sso:DeleteAccountAssignment", memberAccount),
+        writeEvidence: await allows(role, "s3:PutObject", evidenceObject),
+        // KMS decides with the key policy too: the default one leaves it to IAM.
+        sign: await allows(role, "kms:Sign", facts.evidenceSigningKeyArn ?? "", {}, DEFAULT_KEY_POLICY),
+      };
+    };
+    const none = {
+      claimWindow: false,
+      readOkta: false,
+      listAssignments: false,
+      writeLedger: false,
+      rewriteSlot: false,
+      reprovision: false,
+      createAssignment: false,
+      deleteAssignment: false,
+      writeEvidence: false,
+      sign: false,
+    };
+
+    // Act
+    const results = {
+      coalesce: await probe("coalesceEstateRun"),
+      plan: await probe("planEstateRun"),
+      denies: await probe("applyEstateDenies"),
+      batch: await probe("applyEstateBatch"),
+      evidence: await probe("writeEstateEvidence"),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      coalesce: { ...none, claimWindow: true },
+      plan: { ...none, readOkta: true, listAssignments: true },
+      denies: { ...none, writeLedger: true, rewriteSlot: true, reprovision: true },
+      batch: { ...none, createAssignment: true, deleteAssignment: true },
+      evidence: { ...none, writeEvidence: true, sign: true },
+    });
   });
 });

@@ -124,10 +124,12 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
     }
   });
 
-  it("management: the workflow and the estate task may provision the reserved SSO roles and SAML provider there, nothing else in IAM", async () => {
+  it("management: the workflow and the estate executor tasks may provision the reserved SSO roles and SAML provider there, nothing else in IAM", async () => {
     const roles = rolePermissions(inManagement);
     const workflow = roles["user-reconcile-workflow"].grants;
-    const estate = roles["estate-reconcile-task"].grants;
+    // Re-provisioning after a Deny, and CreateAccountAssignment (which provisions a set not yet there).
+    const estate = roles["estate-apply-estate-denies"].grants;
+    const batch = roles["estate-apply-estate-batch"].grants;
     const results = {
       putRolePolicy: await identityAllows(workflow, MANAGEMENT, "iam:PutRolePolicy", reservedRole),
       createRole: await identityAllows(estate, MANAGEMENT, "iam:CreateRole", reservedRole),
@@ -144,6 +146,13 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
         "iam:CreateSAMLProvider",
         `arn:aws:iam::${MANAGEMENT}:saml-provider/Okta`,
       ),
+      batchCreateRole: await identityAllows(batch, MANAGEMENT, "iam:CreateRole", reservedRole),
+      planCreateRole: await identityAllows(
+        roles["estate-plan-estate-run"].grants,
+        MANAGEMENT,
+        "iam:CreateRole",
+        reservedRole,
+      ),
       applyDeniesIam: await identityAllows(
         roles["apply-denies"].grants,
         MANAGEMENT,
@@ -158,6 +167,8 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       createSamlProvider: true,
       otherRole: false,
       otherProvider: false,
+      batchCreateRole: true,
+      planCreateRole: false,
       applyDeniesIam: false,
       assume: false,
     });
@@ -184,7 +195,8 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       ),
       applyAssumes: await assumes("apply-denies"),
       liftAssumes: await assumes("lift-denies"),
-      estateAssumes: await assumes("estate-reconcile-task"),
+      estateAssumes: await assumes("estate-apply-estate-denies"),
+      estateBatchAssumes: await assumes("estate-apply-estate-batch"),
       assumeOther: await assumes(
         "apply-denies",
         `arn:aws:iam::${MANAGEMENT}:role/OrganizationAccountAccessRole`,
@@ -196,6 +208,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       applyAssumes: true,
       liftAssumes: true,
       estateAssumes: true,
+      estateBatchAssumes: false,
       assumeOther: false,
       hookAssumes: false,
     });

@@ -24,6 +24,32 @@ describe("scripts/permissions-table", () => {
     expect(table).toContain("`read-user-truth` (when OAL_POLICY=s3://...) | `s3:GetObject`");
   });
 
+  it("lists the grants only one topology adds, saying which (issue 15)", () => {
+    // Act
+    const table = renderPermissionsTable();
+    const rows = table.split("\n");
+
+    // Assess
+    expect(rows).toContainEqual(
+      expect.stringMatching(
+        /^\| `estate-apply-estate-batch` \(when [^|]*; management topology only\) \| `iam:CreateRole`/,
+      ),
+    );
+    expect(rows).toContainEqual(
+      expect.stringMatching(
+        /^\| `apply-denies` \(delegated-admin only, with the management component\) \| `sts:AssumeRole`/,
+      ),
+    );
+    expect(
+      rows.filter((r) => r.includes("`sts:AssumeRole`")).every((r) => r.includes("delegated-admin only")),
+    ).toBe(true);
+    expect(
+      rows
+        .filter((r) => r.includes("`iam:CreateSAMLProvider`"))
+        .every((r) => r.includes("management topology only")),
+    ).toBe(true);
+  });
+
   it("refuses a file without the markers instead of appending blindly", () => {
     // Act
     const replace = () => replaceBlock("no markers here", MARKERS.actions, "table");
