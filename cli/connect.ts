@@ -18,6 +18,7 @@ import type { StateTable } from "../adapters/state-table.ts";
 import type { ThrottleBudget } from "../usecases/reconcile-estate/throttle-budget.ts";
 import { allItems } from "./aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "./okta-credentials.ts";
+import { type RevocationScpSlotSource, revocationScpSlotSource } from "./revocation-scp-slot-source.ts";
 
 /** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */
 export class ConnectionError extends Error {
@@ -38,6 +39,10 @@ export interface ConnectOptions {
   /** DynamoDB state table (Deny ledger, evidence chain); without it Denies are read as none and nothing is recorded. */
   stateTable?: string;
   evidenceBucket?: string;
+  /** The revocation SCP slots, comma-separated (the deploy output revocationScpIds). */
+  revocationScpIds?: string;
+  /** `sst deploy`'s outputs, read for revocationScpIds when no flag gives them. @default .sst/outputs.json */
+  outputs?: string;
 }
 
 const LocalEndpoints = z.object({
@@ -52,7 +57,10 @@ const LocalEndpoints = z.object({
   }),
   dynamodb: z.object({ endpoint: z.url(), tables: z.object({ state: z.string() }) }),
   managementAccountId: z.string().optional(),
+  revocationScpIds: z.array(z.string()).optional(),
 });
+
+const DeployOutputs = z.object({ revocationScpIds: z.string().optional() });
 
 export interface Connection {
   where: string;
@@ -63,6 +71,16 @@ export interface Connection {
   identityStoreId: string;
   table: StateTable | undefined;
   evidence: EvidenceStore | undefined;
+  /** The revocation SCP slots to write: the deploy's ids, or found by name (cli/revocation-scp-slot-source.ts). */
+  revocationScps: RevocationScpSlotSource;
+}
+
+/** The deploy's revocationScpIds from its outputs file, when there is one. */
+async function deployedScpIds(file: string): Promise<string | undefined> {
+  if (!existsSync(file)) return undefined;
+  const parsed = DeployOutputs.safeParse(JSON.parse(await readFile(file, "utf8")));
+  if (!parsed.success) throw new ConnectionError(`${file}: revocationScpIds is not a string of policy ids`);
+  return parsed.data.revocationScpIds;
 }
 
 async function identityCenterIds(ssoAdmin: SSOAdminClient, options: ConnectOptions) {
@@ -115,6 +133,10 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
     });
     return {
       where: `the local stack at ${e.aws.endpoint}`,
+      revocationScps: revocationScpSlotSource([
+        { value: options.revocationScpIds, from: "--revocation-scp-ids" },
+        { value: e.revocationScpIds, from: `revocationScpIds in ${file}` },
+      ]),
       okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, ...localOktaCredentials(e.okta, OKTA_SCOPES.estate) }),
       organizations: new OrganizationsAdapter({ client: new OrganizationsClient(aws) }),
       identityCenter: new IdentityCenterAdapter({
@@ -158,8 +180,13 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
         tableName: options.stateTable,
       }
     : undefined;
+  const outputs = options.outputs ?? ".sst/outputs.json";
   return {
     where: `Okta ${options.oktaOrgUrl} and AWS${options.profile ? ` (profile ${options.profile})` : ""}`,
+    revocationScps: revocationScpSlotSource([
+      { value: options.revocationScpIds, from: "--revocation-scp-ids" },
+      { value: await deployedScpIds(outputs), from: `revocationScpIds in ${outputs}` },
+    ]),
     okta: new OktaAdapter({ orgUrl: options.oktaOrgUrl, ...credentials }),
     // Organizations is a global service homed in us-east-1.
     organizations: new OrganizationsAdapter({

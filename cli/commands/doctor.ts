@@ -51,6 +51,10 @@ export function registerDoctor(program: Command): void {
       Number,
       DEFAULT_DOCTOR_OPTIONS.pollMinutes,
     )
+    .option(
+      "--revocation-scp-ids <ids>",
+      "the revocation SCP slots, comma-separated (default: revocationScpIds from the outputs; else found by name)",
+    )
     .option("--endpoints <file>", "the local stack's endpoints file", DEFAULT_DOCTOR_OPTIONS.endpoints)
     .action(async (options: DoctorOptions) => {
       const result = await doctor(options);

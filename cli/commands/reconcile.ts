@@ -10,6 +10,7 @@ import type { Policy } from "../../core/policy/schema.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { type ConnectOptions, connect } from "../connect.ts";
+import { slotOptions } from "../revocation-scp-slot-source.ts";
 
 interface EstateCommandOptions extends ConnectOptions {
   policy: string;
@@ -95,6 +96,8 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
         },
       } as unknown as LeaseLock);
   const organization = await c.organizations.readOrganization();
+  // Denies go into the deploy's own slots; found by name only as a fallback, which is said.
+  if (c.revocationScps.kind === "by-name") console.error(`note: ${c.revocationScps.note}`);
   const bar =
     apply && !options.json
       ? new cliProgress.SingleBar(
@@ -113,7 +116,10 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       enforce: {
         ledger,
         lock,
-        scps: c.organizations.revocationScpPort({ targetId: organization.rootId }),
+        scps: c.organizations.revocationScpPort({
+          targetId: organization.rootId,
+          ...slotOptions(c.revocationScps),
+        }),
         identityCenter: c.identityCenter,
         instanceArn: c.instanceArn,
         managementAccountId: policy.managementAccountId,
@@ -197,6 +203,11 @@ function connectionOptions(command: Command): Command {
     .option("--identity-store-id <id>", "identity store (discovered with the instance)")
     .option("--state-table <name>", "DynamoDB state table (Deny ledger, evidence chain)")
     .option("--evidence-bucket <name>", "evidence bucket")
+    .option(
+      "--revocation-scp-ids <ids>",
+      "the revocation SCP slots, comma-separated (default: revocationScpIds from --outputs; else found by name)",
+    )
+    .option("--outputs <file>", "outputs of `npx sst deploy`", ".sst/outputs.json")
     .option("--json", "machine-readable output");
 }
 

@@ -9,12 +9,19 @@ import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import { SCP_MAX_PER_TARGET } from "../../core/revocation/shard-scps.ts";
 import { allItems, firstItem } from "../aws-pages.ts";
+import {
+  type RevocationScpSlotSource,
+  revocationScpSlotSource,
+  slotOptions,
+} from "../revocation-scp-slot-source.ts";
 import { type CheckResult, guarded, ok, problem } from "./check.ts";
 
 export interface ScpTarget {
   organizations: OrganizationsClient;
   /** The Deny ledger, to tell whether SCPs should exist. */
   ledger?: DenyLedger;
+  /** The deploy's slot ids (outputs, flag, endpoints file), or the name fallback. @default by name */
+  slots?: RevocationScpSlotSource;
   now: () => string;
 }
 
@@ -45,7 +52,8 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
         (p) => p.Policies,
       );
       const adapter = new OrganizationsAdapter({ client: target.organizations });
-      const tool = await adapter.listRevocationScps({ targetId: root.Id });
+      const slots = target.slots ?? revocationScpSlotSource([]);
+      const tool = await adapter.listRevocationScps({ targetId: root.Id, ...slotOptions(slots) });
       const attached = await attachedPolicyIds(target.organizations, root.Id);
       const free = SCP_MAX_PER_TARGET - attached.length + tool.length;
       const denies = target.ledger
@@ -68,7 +76,8 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
       return ok(
         CHECK,
         `SCPs enabled on ${root.Id}; ${all.length} SCP(s) listed; ${tool.length} revocation SCP(s) attached` +
-          ` for ${denies.length} Deny(s) in force; room for ${free} at the root`,
+          ` for ${denies.length} Deny(s) in force; room for ${free} at the root; ` +
+          (slots.kind === "deployed" ? `slots ${slots.slots.join(", ")} from ${slots.from}` : slots.note),
       );
     },
   );

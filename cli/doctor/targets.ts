@@ -14,6 +14,7 @@ import { DEFAULT_HOOK_NAME, OktaEventHooks } from "../../adapters/okta-event-hoo
 import { TOPOLOGIES } from "../../core/topology.ts";
 import { firstItem } from "../aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
+import { revocationScpSlotSource } from "../revocation-scp-slot-source.ts";
 import { parseS3PolicyLocation } from "./policy-events-check.ts";
 import type { DoctorTargets } from "./run-doctor.ts";
 
@@ -41,6 +42,8 @@ export interface DoctorOptions {
   policy?: string;
   /** @default 5 */
   pollMinutes: number;
+  /** The revocation SCP slots, comma-separated (default: revocationScpIds from the outputs). */
+  revocationScpIds?: string;
 }
 
 export const DEFAULT_DOCTOR_OPTIONS = {
@@ -70,6 +73,7 @@ const LocalEndpoints = z.object({
       managementComponent: z.object({ roleArn: z.string(), externalId: z.string() }).optional(),
     })
     .optional(),
+  revocationScpIds: z.array(z.string()).optional(),
 });
 
 const SstOutputs = z
@@ -80,6 +84,8 @@ const SstOutputs = z
     instanceArn: z.string(),
     identityStoreId: z.string(),
     policyLocation: z.string(),
+    /** The slots the deploy created, comma-separated (infra/lifecycle-stack.ts). */
+    revocationScpIds: z.string(),
     /** Where the stack runs, and its management component (infra/lifecycle-stack.ts). */
     topology: z.enum(TOPOLOGIES),
     managementComponentRoleArn: z.string(),
@@ -152,6 +158,10 @@ async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
     scps: {
       organizations: new OrganizationsClient(aws),
       ledger: new DenyLedger({ doc, tableName: e.dynamodb.tables.state }),
+      slots: revocationScpSlotSource([
+        { value: options.revocationScpIds, from: "--revocation-scp-ids" },
+        { value: e.revocationScpIds, from: `revocationScpIds in ${options.endpoints}` },
+      ]),
       now,
     },
     evidence: { s3, bucket: e.evidence.bucket },
@@ -213,6 +223,10 @@ async function deployedTargets(
     scps: {
       organizations: new OrganizationsClient(aws),
       ledger: new DenyLedger({ doc, tableName: stateTable }),
+      slots: revocationScpSlotSource([
+        { value: options.revocationScpIds, from: "--revocation-scp-ids" },
+        { value: fromOutputs.revocationScpIds, from: `revocationScpIds in ${options.outputs}` },
+      ]),
       now,
     },
     evidence: {
