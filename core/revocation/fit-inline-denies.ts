@@ -1,6 +1,7 @@
 import type { DenyEntry } from "../estate.ts";
 import { denyStatements } from "./deny-statements.ts";
 import { INLINE_POLICY_MAX_CHARS, InlinePolicyTooLargeError } from "./inline-policy-errors.ts";
+import type { InlineMassFallbackStatement } from "./mass-fallback.ts";
 import { mergeInlineDeny } from "./merge-inline-deny.ts";
 
 /** One permission set provisioned to the management account, where SCPs never apply. */
@@ -69,6 +70,8 @@ export function fitInlineDenies(
   denies: readonly DenyEntry[],
   target: InlineTarget,
   limit = INLINE_POLICY_MAX_CHARS,
+  /** Statements written before the Denies, never dropped (the mass fallback). @default [] */
+  pinned: readonly InlineMassFallbackStatement[] = [],
 ): InlineFit {
   const relevant = denies.filter((d) => concernsTarget(d, target));
   const candidates = latestIssuedBefore(relevant).sort(order);
@@ -82,7 +85,8 @@ export function fitInlineDenies(
   // The merged document, or `null` when it would exceed the limit (any other error is thrown).
   const render = (entries: readonly DenyEntry[]): { document: string | null } | null => {
     try {
-      return { document: mergeInlineDeny(existingInline, denyStatements(entries.map(narrow)), limit) };
+      const statements = [...pinned, ...denyStatements(entries.map(narrow))];
+      return { document: mergeInlineDeny(existingInline, statements, limit) };
     } catch (error) {
       if (error instanceof InlinePolicyTooLargeError) return null;
       throw error;

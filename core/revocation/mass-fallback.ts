@@ -33,6 +33,45 @@ export interface MassFallbackStatement {
   };
 }
 
+/**
+ * The fallback in one permission set's inline policy (the management account, where SCPs never apply):
+ * the policy only governs that set's role, so the issue time alone is the condition.
+ */
+export interface InlineMassFallbackStatement {
+  Sid: string;
+  Effect: "Deny";
+  Action: "*";
+  Resource: "*";
+  Condition: { DateLessThan: { "aws:TokenIssueTime": string } };
+}
+
+export function inlineMassFallbackStatement(issuedBefore: string): InlineMassFallbackStatement {
+  return {
+    Sid: MASS_FALLBACK_SID,
+    Effect: "Deny",
+    Action: "*",
+    Resource: "*",
+    Condition: { DateLessThan: { "aws:TokenIssueTime": issuedBefore } },
+  };
+}
+
+/**
+ * The instant T a fallback needs for these Denies (the latest of their "issued before" instants or,
+ * for the others, the instants they were recorded), rendered at a fixed length; null for none.
+ */
+export function fallbackInstant(denies: readonly DenyEntry[]): string | null {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const deny of denies) {
+    const needed = Date.parse(deny.issuedBefore ?? deny.createdAt);
+    if (Number.isNaN(needed))
+      throw new Error(
+        `deny of ${deny.userId}: ${deny.issuedBefore === undefined ? "createdAt" : "issuedBefore"} is not an ISO 8601 instant`,
+      );
+    latest = Math.max(latest, needed);
+  }
+  return latest === Number.NEGATIVE_INFINITY ? null : new Date(latest).toISOString();
+}
+
 /** When the fallback is needed: the instant T and every user whose Denies it stands for. */
 export interface MassFallback {
   /** ISO 8601 with milliseconds (always 24 characters, so the statement's size never depends on T). */
@@ -66,19 +105,10 @@ export function planMassFallback(
 ): MassFallback | null {
   const users = new Set([...statementAtoms(overflow)].map((atom) => atom.split("|")[0] as string));
   if (users.size === 0) return null;
-  let latest = Number.NEGATIVE_INFINITY;
-  for (const deny of denies) {
-    if (!users.has(deny.userId)) continue;
-    const needed = Date.parse(deny.issuedBefore ?? deny.createdAt);
-    if (Number.isNaN(needed))
-      throw new Error(
-        `deny of ${deny.userId}: ${deny.issuedBefore === undefined ? "createdAt" : "issuedBefore"} is not an ISO 8601 instant`,
-      );
-    latest = Math.max(latest, needed);
-  }
-  if (latest === Number.NEGATIVE_INFINITY)
+  const issuedBefore = fallbackInstant(denies.filter((deny) => users.has(deny.userId)));
+  if (issuedBefore === null)
     throw new Error(
       "overflowing Deny statements name users with no Deny entry: pass the entries they were built from",
     );
-  return { issuedBefore: new Date(latest).toISOString(), userIds: [...users].sort() };
+  return { issuedBefore, userIds: [...users].sort() };
 }

@@ -4,6 +4,7 @@ import {
   InlinePolicyTooLargeError,
   InvalidInlinePolicyError,
 } from "./inline-policy-errors.ts";
+import type { InlineMassFallbackStatement } from "./mass-fallback.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -46,7 +47,7 @@ export function inlinePolicyLength(text: string): number {
  */
 export function mergeInlineDeny(
   existingInline: string | null,
-  statements: readonly DenyStatement[],
+  statements: readonly (DenyStatement | InlineMassFallbackStatement)[],
   limit = INLINE_POLICY_MAX_CHARS,
 ): string | null {
   const existing = existingInline === null || existingInline.trim() === "" ? {} : parsePolicy(existingInline);

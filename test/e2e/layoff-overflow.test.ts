@@ -130,3 +130,49 @@ describe("a layoff that overflows the revocation SCPs, massFallback ask", () => 
     expect(await waitForSignal(stack, "DeniesDropped")).toBe(1);
   });
 });
+
+describe("a reorg that overflows a management-account inline policy, massFallback auto", () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startTestStack(SECRET, { policyYaml: policyWith("auto") });
+  });
+  afterAll(() => stack.stop());
+
+  it("denies the older PlatformAdmin sessions of every mover there with the inline fallback, and names them", async () => {
+    // Prepare: 300 movers lost PlatformAdmin in the management account (10,240 characters hold fewer)
+    const mgmt = stack.estate.organization.managementAccountId;
+    const now = Date.now();
+    for (let i = 0; i < 300; i++)
+      await stack.adapters.ledger.add({
+        userId: `9067c9d2f1-${String(i).padStart(4, "0")}-4e0d-a3b1-5f2c8e7d6a90`,
+        scope: { permissionSetName: "PlatformAdmin", accountIds: [mgmt] },
+        reason: "mover",
+        createdAt: new Date(now - (400 - i) * 1000).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+      });
+    // Act: HR deactivates a PlatformAdmin
+    const { ledger, findings } = await layoff(stack);
+    // Assess: no Deny dropped; the fallback is a finding naming the movers it stands for
+    expect(findings.filter((f) => f.kind === "deny-dropped")).toEqual([]);
+    const inline = findings.find((f) => f.kind === "mass-fallback" && f.subject.placement === "inline");
+    expect(String(inline?.subject.userIds).split(",").length).toBeGreaterThan(0);
+    const policy = String(
+      stack.emulators.identityCenter.snapshot().permissionSets.find((p) => p.name === "PlatformAdmin")
+        ?.inlinePolicy,
+    );
+    const prover = createDenyProver(stack.estate.organization.rootId);
+    for (const deny of ledger.filter((d) => d.reason === "mover")) {
+      const tokenIssuedAt = new Date(Date.parse(deny.createdAt) - 1000).toISOString();
+      const denied = await prover.isDenied({
+        userId: deny.userId,
+        accountId: mgmt,
+        permissionSetName: "PlatformAdmin",
+        scps: [],
+        inline: [policy],
+        tokenIssuedAt,
+      });
+      expect(denied, deny.userId).toBe(true);
+    }
+    expect(await waitForSignal(stack, "MassFallbacks")).toBe(1);
+  });
+});

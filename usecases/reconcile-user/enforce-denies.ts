@@ -3,7 +3,7 @@ import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
-import { fitInlineDenies } from "../../core/revocation/fit-inline-denies.ts";
+import { fitInlineWithFallback } from "../../core/revocation/fit-inline-with-fallback.ts";
 import type { MassFallbackMode } from "../../core/revocation/fit-revocation-scps.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
 import {
@@ -129,10 +129,11 @@ const SCPS_DISABLED =
  */
 async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId: string): Promise<Pass> {
   const pass = emptyPass();
+  const asked = typeof deps.massFallback === "function" ? await deps.massFallback() : deps.massFallback;
+  const mode = asked ?? "ask";
   await placeOrReport(pass, "scp", "revocation SCPs", async () => {
     try {
-      const mode = typeof deps.massFallback === "function" ? await deps.massFallback() : deps.massFallback;
-      const scp = await deps.scps.writeRevocationScps(inForce, { massFallback: mode ?? "ask" });
+      const scp = await deps.scps.writeRevocationScps(inForce, { massFallback: mode });
       pass.scpPolicyIds = scp.policyIds;
       pass.overflow = scp.overflow.length;
       const uncovered = scp.uncovered ?? [];
@@ -174,7 +175,15 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
     await placeOrReport(pass, "inline", permissionSetArn, async () => {
       const current = await ic.getInlinePolicy(permissionSetArn);
       const permissionSetName = names.get(permissionSetArn) ?? permissionSetArn;
-      const fit = fitInlineDenies(current, inForce, { permissionSetName, accountId });
+      const fit = fitInlineWithFallback(current, inForce, { permissionSetName, accountId }, mode);
+      if (fit.fallback)
+        pass.scpCapacity = {
+          ...pass.scpCapacity,
+          inlineFallbacks: [
+            ...(pass.scpCapacity?.inlineFallbacks ?? []),
+            { target: permissionSetArn, ...fit.fallback },
+          ],
+        };
       for (const deny of fit.dropped)
         pass.dropped.push({ placement: "inline", target: permissionSetArn, deny });
       if (fit.document === current) return;

@@ -21,6 +21,19 @@ function scpCapacityFindings(state: UserRunState): Finding[] {
         `through Okta, and these users cannot: ${fallback.userIds.join(", ")}`,
       subject: { issuedBefore: fallback.issuedBefore, userIds: fallback.userIds.join(",") },
     });
+  for (const f of capacity.inlineFallbacks ?? [])
+    findings.push({
+      kind: "mass-fallback",
+      message:
+        `${f.userIds.length} users' Denies fit in no room in the management-account inline policy of ${f.target}, so ` +
+        `the policy's massFallback: auto denies its sessions issued before ${f.issuedBefore}: ${f.userIds.join(", ")}`,
+      subject: {
+        placement: "inline",
+        permissionSetArn: f.target,
+        issuedBefore: f.issuedBefore,
+        userIds: f.userIds.join(","),
+      },
+    });
   const uncovered = capacity.uncovered ?? [];
   if (uncovered.length > 0)
     findings.push({

@@ -33,7 +33,9 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
   if (state.plan.decision === "revoke") signals.push(USER_RUN_SIGNAL_METRICS.revocations);
   const overflowed = (state.deny?.scpCapacity?.uncovered ?? []).length > 0;
   if ((state.deny?.dropped ?? []).length > 0 || overflowed) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
-  if (state.deny?.scpCapacity?.massFallback) signals.push(USER_RUN_SIGNAL_METRICS.massFallback);
+  const capacity = state.deny?.scpCapacity;
+  if (capacity?.massFallback || (capacity?.inlineFallbacks ?? []).length > 0)
+    signals.push(USER_RUN_SIGNAL_METRICS.massFallback);
   if ((state.deny?.skipped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.skipped);
   const partial =
     state.denyError !== undefined ||

@@ -52,6 +52,11 @@ export interface ScpCapacity {
   uncovered?: string[];
   /** Organizations refused the configured SCP size: the slots were written smaller. */
   limitHit?: { configuredChars: number; writtenChars: number };
+  /**
+   * policy `massFallback: auto` in management-account inline policies that had no room: the permission
+   * set (`target`) whose sessions issued before T are denied, and the users it stands for.
+   */
+  inlineFallbacks?: (MassFallback & { target: string })[];
 }
 
 export interface DenyApplied {
