@@ -182,10 +182,13 @@ describe.each(SWITCH_SETTINGS)(
             type: "events",
             events: [{ eventType: "user.lifecycle.deactivate", kind: "leaver", channel: "hook" }],
           },
-          truth: { okta: { userStatus: "DEPROVISIONED" } },
           verification: { passed: true },
         },
       });
+      // Okta may still be deactivating her when the run reads (ACTIVE, transitioning to DEPROVISIONED):
+      // a leaver all the same
+      expect(["DEPROVISIONED", "ACTIVE"]).toContain(record.body.truth.okta.userStatus);
+      expect(record.body.plan.findings[0]).toMatchObject({ kind: "decision", decision: "revoke" });
       // every removal is done (a 404 for an orphan is done, and noted), and only her own assignment went
       const actions: { kind: string; status: string; note?: string; target: Record<string, string> }[] =
         record.body.actions;
@@ -218,7 +221,7 @@ describe.each(SWITCH_SETTINGS)(
   },
 );
 
-describe("a leaver SCIM deleted before any run linked her (scimDeactivation: delete)", () => {
+describe("leavers SCIM deleted before their run read (scimDeactivation: delete)", () => {
   let stack: LocalStack;
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -231,7 +234,7 @@ describe("a leaver SCIM deleted before any run linked her (scimDeactivation: del
   });
   afterAll(() => stack.stop());
 
-  it("ends unverifiable with an identity-unresolved finding and the alarm's signal, not 'nothing to revoke'", async () => {
+  it("one no run linked ends unverifiable, with an identity-unresolved finding and the alarm's signal, not 'nothing to revoke'", async () => {
     // Prepare: SCIM deleted her identity store user before the pipeline ever linked it
     const before = icAccess(stack, LEAVER);
     expect(before.groups.length).toBeGreaterThan(0);
@@ -264,6 +267,40 @@ describe("a leaver SCIM deleted before any run linked her (scimDeactivation: del
     expect(userRuns(stack).map((run) => run.status)).toEqual(["SUCCEEDED"]);
     expect(await stack.adapters.ledger.list()).toEqual([]);
     expect(stack.signals.UnverifiableUserRuns).toBe(1);
+  });
+
+  it("one an estate run linked is still found by the link, denied on that id, and the run ends clean", async () => {
+    // Prepare: the hourly estate run has linked everyone; then SCIM deletes John's user first
+    const JOHN = "john.smith@example.com";
+    expect((await stack.runEstateReconcile())?.status).toBe("SUCCEEDED");
+    const before = icAccess(stack, JOHN);
+    expect(before.groups.length).toBeGreaterThan(0);
+    const oktaUser = stack.emulators.okta.state.user(JOHN);
+    const identityStore = new IdentitystoreClient(localClientConfig(stack.url));
+    await identityStore.send(
+      new DeleteUserCommand({
+        IdentityStoreId: stack.emulators.identityCenter.identityStoreId,
+        UserId: String(before.userId),
+      }),
+    );
+    identityStore.destroy();
+
+    // Act
+    await okta(stack, "POST", `/api/v1/users/${JOHN}/lifecycle/deactivate`);
+    await stack.settle();
+    const key = await stack.waitForEvidence(String(oktaUser?.id));
+    const record = JSON.parse(await stack.adapters.evidence.get(key));
+
+    // Assess: resolved by the link as deleted, and the Deny names his id
+    expect(record.body.truth.identityCenter).toMatchObject({
+      userId: before.userId,
+      resolution: { outcome: "resolved", via: "link", deleted: true },
+    });
+    expect(record.body.verification).toMatchObject({ passed: true });
+    const denied = (await stack.adapters.ledger.list()).map((l) => l.deny.userId);
+    expect(denied).toContain(before.userId);
+    const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
+    expect(scps.join("")).toContain(String(before.userId));
   });
 });
 
