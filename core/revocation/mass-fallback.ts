@@ -112,3 +112,26 @@ export function planMassFallback(
     );
   return { issuedBefore, userIds: [...users].sort() };
 }
+
+/**
+ * Whether a stored policy holds the tool's fallback denying every session issued before `instant`
+ * (T at or after it). Lenient: what is not JSON or not shaped like the fallback covers nothing.
+ */
+export function fallbackCovers(policyText: string, instant: string): boolean {
+  let policy: { Statement?: unknown };
+  try {
+    policy = JSON.parse(policyText);
+  } catch {
+    return false;
+  }
+  const statements = Array.isArray(policy?.Statement) ? policy.Statement : [policy?.Statement];
+  return statements.some((s: Partial<MassFallbackStatement> | undefined) => {
+    const t = s?.Condition?.DateLessThan?.["aws:TokenIssueTime"];
+    return (
+      s?.Sid === MASS_FALLBACK_SID &&
+      s.Effect === "Deny" &&
+      typeof t === "string" &&
+      Date.parse(t) >= Date.parse(instant)
+    );
+  });
+}

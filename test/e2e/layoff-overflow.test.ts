@@ -61,7 +61,9 @@ describe("a layoff that overflows the revocation SCPs, massFallback auto", () =>
 
   it("denies every leaver's sessions (slot or fallback), records the fallback naming them all, and alarms", async () => {
     // Act
-    const { ledger, scps, findings } = await layoff(stack);
+    const { record, ledger, scps, findings } = await layoff(stack);
+    // Assess: the run verifies (its Deny in a slot, or under the fallback)
+    expect(record.body.verification.details.filter((d: { passed: boolean }) => !d.passed)).toEqual([]);
     // Assess: every leaver's session from before their Deny is denied by evaluation, in a member account
     const prover = createDenyProver(stack.estate.organization.rootId);
     const leavers = ledger.filter((d) => d.reason === "leaver");
@@ -151,7 +153,8 @@ describe("a reorg that overflows a management-account inline policy, massFallbac
         expiresAt: new Date(now + 3_600_000).toISOString(),
       });
     // Act: HR deactivates a PlatformAdmin
-    const { ledger, findings } = await layoff(stack);
+    const { record, ledger, findings } = await layoff(stack);
+    expect(record.body.verification.details.filter((d: { passed: boolean }) => !d.passed)).toEqual([]);
     // Assess: no Deny dropped; the fallback is a finding naming the movers it stands for
     expect(findings.filter((f) => f.kind === "deny-dropped")).toEqual([]);
     const inline = findings.find((f) => f.kind === "mass-fallback" && f.subject.placement === "inline");

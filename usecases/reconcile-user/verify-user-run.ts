@@ -4,6 +4,7 @@ import { denyInForce, denyKey } from "../../core/plan/deny-key.ts";
 import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { atomKey, policyAtoms, statementAtoms } from "../../core/revocation/deny-atoms.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
+import { fallbackCovers } from "../../core/revocation/mass-fallback.ts";
 import { need, type UserRunState, type Verification } from "./run-state.ts";
 import { settledOutcomes } from "./settled-outcome.ts";
 
@@ -18,8 +19,12 @@ export interface VerifyDeps {
 }
 
 /** Whether the tool's statements in a policy document deny every session of the user. */
-function deniesAllSessions(policyText: string, userId: string): boolean {
-  return policyAtoms(policyText).has(atomKey(userId, "", "*"));
+function deniesAllSessions(policyText: string, userId: string, deniedAt: string | undefined): boolean {
+  // Or, past the room, the mass fallback: every session issued before its T, the Deny's moment included.
+  return (
+    policyAtoms(policyText).has(atomKey(userId, "", "*")) ||
+    (deniedAt !== undefined && fallbackCovers(policyText, deniedAt))
+  );
 }
 
 /** Whether the stored documents together deny everything a Deny entry covers. */
@@ -76,14 +81,15 @@ export function verifyUserRun(deps: VerifyDeps) {
       direct.map((a) => a.accountId).join(", "),
     );
     const now = deps.now();
-    check(
-      "Deny recorded in the ledger",
-      ledger.some((l) => l.deny.userId === userId && l.deny.scope === "all" && denyInForce(l.deny, now)),
-    );
+    const leaverDeny = ledger.find(
+      (l) => l.deny.userId === userId && l.deny.scope === "all" && denyInForce(l.deny, now),
+    )?.deny;
+    check("Deny recorded in the ledger", leaverDeny !== undefined);
+    const deniedAt = leaverDeny?.createdAt;
     const scpTexts = scps.map((s) => s.content);
     check(
       "Deny in an attached SCP",
-      scpTexts.some((t) => deniesAllSessions(t, userId)),
+      scpTexts.some((t) => deniesAllSessions(t, userId, deniedAt)),
     );
 
     const inline: string[] = [];
@@ -94,7 +100,7 @@ export function verifyUserRun(deps: VerifyDeps) {
         if (text) inline.push(text);
         check(
           `Deny inline in ${p.permissionSetArn} (management account)`,
-          text !== null && deniesAllSessions(text, userId),
+          text !== null && deniesAllSessions(text, userId, deniedAt),
         );
       }
     }
@@ -112,6 +118,8 @@ export function verifyUserRun(deps: VerifyDeps) {
           permissionSetName,
           scps: accountId === deps.managementAccountId ? [] : scpTexts,
           inline: accountId === deps.managementAccountId ? inline : [],
+          // The sessions a leaver still holds were issued before the Deny (Okta had deactivated them).
+          ...(deniedAt ? { tokenIssuedAt: new Date(Date.parse(deniedAt) - 1000).toISOString() } : {}),
         });
         check(`a ${permissionSetName} session in ${accountId} is denied (policy evaluation)`, denied);
       }

@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../../core/estate.ts";
 import { policyAtoms } from "../../../core/revocation/deny-atoms.ts";
-import { scpLength } from "../../../core/revocation/deny-statement.ts";
+import { renderPolicy, scpLength } from "../../../core/revocation/deny-statement.ts";
 import { fitRevocationScps } from "../../../core/revocation/fit-revocation-scps.ts";
 import {
+  fallbackCovers,
   MASS_FALLBACK_SID,
   massFallbackStatement,
   planMassFallback,
@@ -124,5 +125,22 @@ describe("planMassFallback", () => {
       /createdAt is not an ISO 8601 instant/,
     );
     expect(() => planMassFallback([leaver(userId(2))], overflow)).toThrow(/no Deny entry/);
+  });
+});
+
+describe("fallbackCovers", () => {
+  it("holds for the fallback with T at or after the instant, and for nothing else", () => {
+    const doc = renderPolicy([massFallbackStatement("2026-06-01T12:00:00.000Z")]);
+    expect(fallbackCovers(doc, "2026-06-01T12:00:00.000Z")).toBe(true);
+    expect(fallbackCovers(doc, "2026-06-01T11:00:00Z")).toBe(true);
+    expect(fallbackCovers(doc, "2026-06-01T12:00:01Z")).toBe(false);
+    expect(fallbackCovers("not json", "2026-06-01T11:00:00Z")).toBe(false);
+    expect(
+      fallbackCovers(
+        JSON.stringify({ Statement: { Sid: MASS_FALLBACK_SID, Effect: "Allow" } }),
+        "2026-06-01T11:00:00Z",
+      ),
+    ).toBe(false);
+    expect(fallbackCovers("null", "2026-06-01T11:00:00Z")).toBe(false);
   });
 });
