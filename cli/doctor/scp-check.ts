@@ -4,10 +4,11 @@ import {
   paginateListRoots,
 } from "@aws-sdk/client-organizations";
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
-import { attachedPolicyIds } from "../../adapters/organizations/revocation-scps.ts";
-import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { attachedPolicyIds, listToolPolicies } from "../../adapters/organizations/revocation-scps.ts";
+import { DEFAULT_REVOCATION_SCP_PREFIX, OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
-import { SCP_MAX_PER_TARGET } from "../../core/revocation/shard-scps.ts";
+import { leaverHeadroom } from "../../core/revocation/scp-headroom.ts";
+import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../../core/revocation/shard-scps.ts";
 import { allItems, firstItem } from "../aws-pages.ts";
 import {
   type RevocationScpSlotSource,
@@ -22,6 +23,8 @@ export interface ScpTarget {
   ledger?: DenyLedger;
   /** The deploy's slot ids (outputs, flag, endpoints file), or the name fallback. @default by name */
   slots?: RevocationScpSlotSource;
+  /** The organization's SCP quotas (a deploy's OAL_SCP_MAX_CHARS / OAL_SCP_MAX_PER_TARGET). @default 5120 and 5 */
+  quotas?: { maxPolicyChars?: number; maxPoliciesPerTarget?: number };
   now: () => string;
 }
 
@@ -73,10 +76,30 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
           "detach or merge one of your SCPs; until then Denies go only into inline policies",
         );
       }
+      // Headroom in leavers: the slots the tool may fill (attached, or detached with a place on the root,
+      // every other SCP attached counted: FullAWSAccess, Control Tower's, other tools').
+      const slotIds =
+        slots.kind === "deployed"
+          ? slots.slots
+          : (await listToolPolicies(target.organizations, DEFAULT_REVOCATION_SCP_PREFIX)).map((p) => p.id);
+      const onRoot = new Set(attached);
+      const attachedSlots = slotIds.filter((id) => onRoot.has(id)).length;
+      const maxChars = target.quotas?.maxPolicyChars ?? SCP_MAX_CHARS;
+      const places = Math.max(
+        0,
+        (target.quotas?.maxPoliciesPerTarget ?? SCP_MAX_PER_TARGET) - attached.length,
+      );
+      const usable = attachedSlots + Math.min(slotIds.length - attachedSlots, places);
+      const headroom = leaverHeadroom(
+        denies.map((l) => l.deny),
+        { maxChars, maxPolicies: usable },
+      );
       return ok(
         CHECK,
         `SCPs enabled on ${root.Id}; ${all.length} SCP(s) listed; ${tool.length} revocation SCP(s) attached` +
           ` for ${denies.length} Deny(s) in force; room for ${free} at the root; ` +
+          `headroom: ${headroom} more leavers' Denies fit in ${usable} slot(s) of ${maxChars} characters ` +
+          `(beyond it the policy's revocation.massFallback decides); ` +
           (slots.kind === "deployed" ? `slots ${slots.slots.join(", ")} from ${slots.from}` : slots.note),
       );
     },
