@@ -20,8 +20,8 @@ describe("infra/hook-secret-strength (issue 12, point 11)", () => {
   it.each([
     ["", "is empty"],
     ["Bearer local-okta-hook-secret", "has 22 characters after the scheme; use at least 32"],
-    ["Bearer " + "a".repeat(40), "uses only 1 distinct characters; use at least 8"],
-    ["Bearer " + "abab".repeat(10), "uses only 2 distinct characters; use at least 8"],
+    [`Bearer ${"a".repeat(40)}`, "uses only 1 distinct characters; use at least 8"],
+    [`Bearer ${"abab".repeat(10)}`, "uses only 2 distinct characters; use at least 8"],
     ["Bearer changeme", "has 8 characters after the scheme; use at least 32"],
   ])("refuses %j: it %s", (secret, problem) => {
     expect(hookSecretProblem(secret)).toBe(problem);
