@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { text } from "node:stream/consumers";
 import { type AwsJsonService, handleAwsJson } from "./aws-json-protocol.ts";
+import { type RunningServer, startLoopbackServer } from "./loopback-server.ts";
 import { accessKeyIdOf } from "./sigv4-credential.ts";
 
 /** Whether a request is an AWS JSON 1.1 call (the local gateway routes these to the emulators). */
@@ -22,33 +22,13 @@ export async function serveAwsJson(
   res.writeHead(answer.status, answer.headers).end(answer.body);
 }
 
-export interface RunningServer {
-  server: Server;
-  /** `http://127.0.0.1:<port>` */
-  endpoint: string;
-  close(): Promise<void>;
-}
+export type { RunningServer } from "./loopback-server.ts";
 
 /** Starts a loopback server for the given AWS JSON services (tests and tools; port 0 = any free port). */
-export async function startAwsJsonServer(
-  services: readonly AwsJsonService[],
-  port = 0,
-): Promise<RunningServer> {
-  const server = createServer((req, res) => {
-    serveAwsJson(services, req, res).catch((error: unknown) => {
-      res.writeHead(500).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    server,
-    endpoint: `http://127.0.0.1:${actual}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+export function startAwsJsonServer(services: readonly AwsJsonService[], port = 0): Promise<RunningServer> {
+  return startLoopbackServer((req, res) => serveAwsJson(services, req, res), port);
 }
 
-/** Client settings that point an SDK v3 client at a local emulator. */
 export function localClientConfig(endpoint: string) {
   return {
     endpoint,

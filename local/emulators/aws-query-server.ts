@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { text } from "node:stream/consumers";
-import type { RunningServer } from "./aws-json-server.ts";
 import { type AwsQueryService, handleAwsQuery } from "./aws-query-protocol.ts";
+import { type RunningServer, startLoopbackServer } from "./loopback-server.ts";
 
 /**
  * Whether a request is an AWS Query call: a form-encoded `POST /` (Smithy awsQuery protocol). Okta's
@@ -25,20 +24,6 @@ export async function serveAwsQuery(
 }
 
 /** Starts a loopback server for the given AWS Query services (tests and tools; port 0 = any free port). */
-export async function startAwsQueryServer(
-  services: readonly AwsQueryService[],
-  port = 0,
-): Promise<RunningServer> {
-  const server = createServer((req, res) => {
-    serveAwsQuery(services, req, res).catch((error: unknown) => {
-      res.writeHead(500).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    server,
-    endpoint: `http://127.0.0.1:${actual}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+export function startAwsQueryServer(services: readonly AwsQueryService[], port = 0): Promise<RunningServer> {
+  return startLoopbackServer((req, res) => serveAwsQuery(services, req, res), port);
 }

@@ -5,7 +5,8 @@ import { sha256Hex } from "../../core/evidence/hash-chain.ts";
 import type { EvidenceDraft } from "../../core/evidence/record.ts";
 import { verifyEvidence } from "../../core/evidence/verify-evidence.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /*
  * The evidence bucket refuses every run record. The revocation must not wait for it or be undone by
@@ -23,11 +24,7 @@ describe("an evidence bucket that refuses writes", () => {
   const logged: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       retryIntervalMs: 5,
       log: (line) => logged.push(line),
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 const SECRET = "Bearer e2e-ingress-hook-secret-7d1f";
 const POLL_INTERVAL_MS = 1_000;
@@ -22,11 +23,7 @@ async function runRecord(stack: LocalStack, oktaUserId: string) {
 describe("the System Log poller catches a leaver the hook never delivered", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       pollIntervalMs: POLL_INTERVAL_MS,
     });
   });
@@ -68,11 +65,7 @@ describe("three channels, one run per event, and no secret in any log", () => {
   beforeAll(async () => {
     // The most talkative setting Powertools has: log every incoming event.
     process.env.POWERTOOLS_LOGGER_LOG_EVENT = "true";
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       pollIntervalMs: 0,
       logStreamingLagMs: 50,
       logSink: (line) => logs.push(line),

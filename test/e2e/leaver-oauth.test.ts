@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 const SECRET = "Bearer e2e-hook-secret-oauth";
 const LEAVER = "jane.doe@example.com";
@@ -24,11 +25,7 @@ function reachableAccounts(stack: LocalStack, userName: string): string[] {
 describe("a leaver, end to end, with the functions on an Okta OAuth service app", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       oktaAuth: "oauth",
     });
   });

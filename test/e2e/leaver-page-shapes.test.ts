@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PageShape } from "../../local/emulators/page-shape.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 /**
  * A leaver end to end while AWS answers short or empty pages with a NextToken (local/emulators/
@@ -31,11 +32,7 @@ describe.each<PageShape>(["short", "empty-first"])("a leaver under %s pages", (p
   beforeAll(async () => {
     // SCIM keeps the user (DISABLED), so the run finds her whatever the state of the SCIM-delete race
     // (docs/aws-behaviour.md, scimDeactivation); leaver.test.ts runs every switch setting.
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       awsBehaviour: { scimDeactivation: "disable" },
     });
     Object.assign(stack.emulators.identityCenter.limits, { pageShape, defaultPageSize: 2 });

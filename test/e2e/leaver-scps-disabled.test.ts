@@ -2,8 +2,9 @@ import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizat
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 const SECRET = "Bearer e2e-hook-secret";
 const LEAVER = "jane.doe@example.com";
@@ -17,11 +18,7 @@ const LEAVER = "jane.doe@example.com";
 describe("a leaver in an organization with SCPs disabled", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       awsBehaviour: { scpPolicyTypeEnabled: false },
     });
   });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack/local-stack.ts";
+import type { LocalStack, LocalStackOptions } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 const SECRET = "Bearer e2e-hook-secret";
 const LEAVER = "jane.doe@example.com";
@@ -58,11 +59,7 @@ describe.each(CASES)(
   ({ options, managementDeny }) => {
     let stack: LocalStack;
     beforeAll(async () => {
-      stack = await startLocalStack({
-        port: 0,
-        hookSecret: SECRET,
-        holdSeconds: 600,
-        pollMs: 20,
+      stack = await startTestStack(SECRET, {
         ...options,
       });
     });

@@ -10,6 +10,7 @@ import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook as deliver, oktaAdmin } from "../support/local-okta.ts";
+import { startTestStack } from "../support/test-stack.ts";
 
 const SECRET = "Bearer e2e-hook-secret";
 const LEAVER = "jane.doe@example.com";
@@ -69,11 +70,7 @@ describe.each(SWITCH_SETTINGS)(
   (_, awsBehaviour, topology) => {
     let stack: LocalStack;
     beforeAll(async () => {
-      stack = await startLocalStack({
-        port: 0,
-        hookSecret: SECRET,
-        holdSeconds: 600,
-        pollMs: 20,
+      stack = await startTestStack(SECRET, {
         awsBehaviour,
         ...topology,
       });
@@ -224,11 +221,7 @@ describe.each(SWITCH_SETTINGS)(
 describe("leavers SCIM deleted before their run read (scimDeactivation: delete)", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      port: 0,
-      hookSecret: SECRET,
-      holdSeconds: 600,
-      pollMs: 20,
+    stack = await startTestStack(SECRET, {
       awsBehaviour: { scimDeactivation: "delete" },
     });
   });
