@@ -393,7 +393,8 @@ function assumeManagementComponent(f: PermissionFacts): Grant[] {
  * The management component's own policy (infra/templates/management-component.json, deployed in the
  * management account): the management-account part of a revocation, nothing else. It reads which
  * permission sets are provisioned there, rewrites the inline policy of those tagged as such, and
- * re-provisions them there, with the IAM actions that takes in the management account.
+ * re-provisions them there, with the IAM actions that takes in the management account; and it lists
+ * and deletes account assignments in the management account, and polls those deletions.
  */
 export function managementComponentGrants(f: PermissionFacts): Grant[] {
   const a = arns(f);
@@ -414,6 +415,19 @@ export function managementComponentGrants(f: PermissionFacts): Grant[] {
     {
       sid: "PollProvisioning",
       actions: ["sso:DescribePermissionSetProvisioningStatus"],
+      resources: [a.instance],
+    },
+    {
+      // A leaver's assignments in the management account: the delegated administrator may not delete
+      // them ("enabling or disabling user access in the management account", core/topology.ts).
+      sid: "RemoveAssignmentsInManagementAccount",
+      actions: ["sso:DeleteAccountAssignment", "sso:ListAccountAssignments"],
+      resources: [a.instance, a.permissionSets, a.account(f.managementAccountId)],
+      wildcard: PERMISSION_SETS_WHY,
+    },
+    {
+      sid: "PollAssignmentDeletions",
+      actions: ["sso:DescribeAccountAssignmentDeletionStatus"],
       resources: [a.instance],
     },
     ...managementAccountProvisioning(f.partition, f.managementAccountId),
@@ -540,7 +554,8 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
   const a = arns(f);
   switch (task) {
     case "loadAssignmentDeletions":
-      return userRunScratch(f, ["s3:GetObject"]);
+      // delegated-admin: deletes the batch's management-account assignments through the component.
+      return [...userRunScratch(f, ["s3:GetObject"]), ...assumeManagementComponent(f)];
     case "recordAssignmentDeletions":
       return userRunScratch(f, ["s3:PutObject"]);
     case "readUserTruth":

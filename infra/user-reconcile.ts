@@ -64,8 +64,11 @@ export function userReconcile(deps: UserReconcileDeps) {
         name: names.userTasks[task],
         handler: `functions/user-reconcile/handler.${task}`,
         role: leastPrivilegeRole(USER_TASK_FUNCTIONS[task], deps.facts),
-        // Enforcing a Deny rewrites SCPs and inline policies; everything else is a few reads.
-        timeout: task === "applyDenies" || task === "liftDenies" ? "5 minutes" : "60 seconds",
+        // Enforcing a Deny rewrites SCPs and inline policies; loading deletions may delete and poll the
+        // management-account assignments through the management component; everything else is a few reads.
+        timeout: ["applyDenies", "liftDenies", "loadAssignmentDeletions"].includes(task)
+          ? "5 minutes"
+          : "60 seconds",
         environment,
         ...(deps.parameters.policy.kind === "bundled"
           ? { copyFiles: [{ from: deps.parameters.policy.path }] }

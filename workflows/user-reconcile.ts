@@ -120,7 +120,9 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
           States: {
             LoadDeletions: {
               ...task(r.loadAssignmentDeletions, "$.load", "DeleteBatch"),
-              Parameters: { "planKey.$": "$.planKey", "batch.$": "$.batch" },
+              // It deletes the batch's management-account assignments through the management component
+              // itself in a delegated-admin deployment (usecases/reconcile-user/management-assignment-deletions.ts).
+              Parameters: { "runId.$": "$.runId", "planKey.$": "$.planKey", "batch.$": "$.batch" },
             },
             DeleteBatch: {
               Type: "Map",
@@ -133,7 +135,13 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
             RecordDeletions: {
               Type: "Task",
               Resource: r.recordAssignmentDeletions,
-              Parameters: { "runId.$": "$.runId", "batch.$": "$.batch", "outcomes.$": "$.outcomes" },
+              Parameters: {
+                "runId.$": "$.runId",
+                "batch.$": "$.batch",
+                "outcomes.$": "$.outcomes",
+                "routed.$": "$.load.routed",
+                "skipped.$": "$.load.skipped",
+              },
               Retry: [TASK_RETRY],
               End: true,
             },

@@ -66,6 +66,11 @@ export type FindingKind =
   | "deny-dropped"
   /** A Deny placement left out by design: SCPs disabled, or no management component (core/topology.ts). */
   | "deny-placement-skipped"
+  /**
+   * An assignment in the management account left in place by design: a delegated-admin deployment
+   * without the management component may not delete it (core/topology.ts).
+   */
+  | "management-account-skipped"
   /** Denies fit in no revocation SCP: the mass fallback denies Identity Center sessions issued before T. */
   | "mass-fallback"
   /** Denies fit in no revocation SCP and the policy says ask: these users are not denied in member accounts. */

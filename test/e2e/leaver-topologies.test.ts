@@ -34,8 +34,9 @@ function reachableAccounts(stack: LocalStack, userId: string): string[] {
 /**
  * The stack as Identity Center's delegated administrator (docs/deploy.md, "Topologies"; the management
  * account is test/e2e/leaver.test.ts): with the management component the management-account Deny is
- * placed through it; without it that Deny is skipped with a finding and the DenyPlacementsSkipped signal,
- * and everything else is revoked.
+ * placed, and the leaver's assignment in the management account deleted, through it; without it both are
+ * skipped with findings and the DenyPlacementsSkipped signal, everything else is revoked, and verification
+ * passes with the management-account checks recorded as skipped.
  */
 const CASES: {
   name: string;
@@ -86,10 +87,21 @@ describe.each(CASES)(
       const userId = String(
         stack.emulators.identityCenter.snapshot().users.find((u) => u.userName === LEAVER)?.userId,
       );
-      const before = reachableAccounts(stack, userId);
-      expect(before.length).toBeGreaterThanOrEqual(5);
       const inlineBefore = await managementAccountInlinePolicies(stack);
       expect(inlineBefore.size).toBeGreaterThan(0);
+      // the leaver also holds a set provisioned to the management account, in the management account
+      const management = stack.estate.organization.managementAccountId;
+      const [managementSet] = [...inlineBefore.keys()];
+      const managementAssignment = {
+        accountId: management,
+        permissionSetArn: String(managementSet),
+        principalType: "USER" as const,
+        principalId: userId,
+      };
+      stack.emulators.identityCenter.seed.assignment(managementAssignment);
+      const before = reachableAccounts(stack, userId);
+      expect(before.length).toBeGreaterThanOrEqual(5);
+      expect(before).toContain(management);
       const oktaUser = stack.emulators.okta.state.user(LEAVER);
 
       // Act: suspended in Okta (a leaver; SCIM sends nothing for a suspend, so the user stays in Identity
@@ -100,7 +112,9 @@ describe.each(CASES)(
 
       // Assess: the run holds its Deny (not failed), nothing is reachable, the SCP Deny is in force
       expect(stack.stepFunctions.executions().map((r) => r.status)).toEqual(["RUNNING"]);
-      expect(reachableAccounts(stack, userId)).toEqual([]);
+      // the management-account assignment: deleted through the component (the stack's own key is refused
+      // there), or left in place by design without it
+      expect(reachableAccounts(stack, userId)).toEqual(managementDeny === "placed" ? [] : [management]);
       const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
       const prover = createDenyProver(stack.estate.organization.rootId);
       const member = before.filter((a) => a !== stack.estate.organization.managementAccountId);
@@ -132,16 +146,45 @@ describe.each(CASES)(
       // evidence: valid; a finding and the alarm signal exactly when the component is missing
       const record = JSON.parse(await stack.adapters.evidence.get(key));
       expect(parseEvidenceRecord(record).success).toBe(true);
-      // verification reads back what is in force: without the component, exactly the management account's
-      // inline Denies are missing, and it says so
-      const failedChecks = record.body.verification.details
-        .filter((d: { passed: boolean }) => !d.passed)
-        .map((d: { check: string }) => d.check);
-      if (managementDeny === "placed") expect(record.body.verification).toMatchObject({ passed: true });
-      else
-        expect(failedChecks.sort()).toEqual(
-          [...inlineBefore.keys()].map((arn) => `Deny inline in ${arn} (management account)`).sort(),
+      // verification reads back what is in force and passes: without the component, exactly the management
+      // account's checks (its inline Denies, the assignment there, a session there) are recorded as skipped
+      type Check = { check: string; passed: boolean; skipped?: string };
+      const details: Check[] = record.body.verification.details;
+      expect(record.body.verification).toMatchObject({ passed: true });
+      expect(details.filter((d) => !d.passed && d.skipped === undefined)).toEqual([]);
+      const skippedChecks = details.filter((d) => d.skipped !== undefined);
+      if (managementDeny === "placed") expect(skippedChecks).toEqual([]);
+      else {
+        expect(skippedChecks.map((d) => d.check).sort()).toEqual(
+          [
+            ...[...inlineBefore.keys()].map((arn) => `Deny inline in ${arn} (management account)`),
+            `no assignment of ${managementSet} left in ${management} (management account)`,
+            expect.stringMatching(new RegExp(`session in ${management} is denied \\(policy evaluation\\)$`)),
+          ].sort(),
         );
+        for (const d of skippedChecks) expect(d.skipped).toContain(String(stack.topology.component?.roleArn));
+      }
+      const deletions = record.body.actions.filter(
+        (a: { kind: string; target: { accountId?: string } }) =>
+          a.kind === "assignment.delete" && a.target.accountId === management,
+      );
+      const skippedDeletions = record.body.plan.findings.filter(
+        (f: { kind: string }) => f.kind === "management-account-skipped",
+      );
+      if (managementDeny === "placed") {
+        expect(deletions).toEqual([
+          expect.objectContaining({ status: "SUCCEEDED", requestId: expect.any(String) }),
+        ]);
+        expect(skippedDeletions).toEqual([]);
+      } else {
+        expect(deletions).toEqual([]);
+        expect(skippedDeletions).toEqual([
+          expect.objectContaining({
+            subject: { accountId: management, permissionSetArn: managementSet, principalId: userId },
+            message: expect.stringContaining(String(stack.topology.component?.roleArn)),
+          }),
+        ]);
+      }
       const skipped = record.body.plan.findings.filter(
         (f: { kind: string }) => f.kind === "deny-placement-skipped",
       );
@@ -159,11 +202,11 @@ describe.each(CASES)(
         ]);
         expect(stack.signals.DenyPlacementsSkipped).toBe(1);
       }
-      expect(stack.signals.PartialRevocations).toBeUndefined();
       expect(
         record.body.actions.filter((a: { status: string }) => a.status !== "SUCCEEDED"),
         "every action succeeded",
       ).toEqual([]);
+      expect(stack.signals.PartialRevocations).toBeUndefined();
     });
   },
 );

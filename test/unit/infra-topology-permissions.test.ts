@@ -174,7 +174,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
     });
   });
 
-  it("delegated-admin: no IAM actions in the management account; the Deny tasks may assume the management component only", async () => {
+  it("delegated-admin: no IAM actions in the management account; the Deny and deletion-loading tasks may assume the management component only", async () => {
     const roles = rolePermissions(asDelegatedAdmin);
     // Cross-account: the component's trust policy must allow too; it trusts every pipeline role with the id.
     const trust = managementComponentTrustPolicy(
@@ -195,6 +195,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       ),
       applyAssumes: await assumes("apply-denies"),
       liftAssumes: await assumes("lift-denies"),
+      loadDeletionsAssumes: await assumes("load-assignment-deletions"),
       estateAssumes: await assumes("estate-apply-estate-denies"),
       estateBatchAssumes: await assumes("estate-apply-estate-batch"),
       assumeOther: await assumes(
@@ -207,6 +208,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       workflowIam: false,
       applyAssumes: true,
       liftAssumes: true,
+      loadDeletionsAssumes: true,
       estateAssumes: true,
       estateBatchAssumes: false,
       assumeOther: false,
@@ -214,7 +216,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
     });
   });
 
-  it("the management component rewrites only tagged sets' inline policies and provisions only to the management account", async () => {
+  it("the management component rewrites only tagged sets' inline policies, provisions and removes assignments only in the management account", async () => {
     const grants = managementComponentGrants(asDelegatedAdmin);
     const results = {
       putTagged: await allows(
@@ -237,10 +239,40 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
         "sso:ProvisionPermissionSet",
         "arn:aws:sso:::account/222233334444",
       ),
-      deleteAssignment: await allows(
+      deleteAssignmentHere: await allows(
         grants,
         MANAGEMENT,
         "sso:DeleteAccountAssignment",
+        `arn:aws:sso:::account/${MANAGEMENT}`,
+      ),
+      deleteAssignmentMember: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:DeleteAccountAssignment",
+        "arn:aws:sso:::account/222233334444",
+      ),
+      listAssignmentsHere: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:ListAccountAssignments",
+        `arn:aws:sso:::account/${MANAGEMENT}`,
+      ),
+      listAssignmentsMember: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:ListAccountAssignments",
+        "arn:aws:sso:::account/222233334444",
+      ),
+      pollDeletion: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:DescribeAccountAssignmentDeletionStatus",
+        base.instanceArn,
+      ),
+      createAssignment: await allows(
+        grants,
+        MANAGEMENT,
+        "sso:CreateAccountAssignment",
         `arn:aws:sso:::account/${MANAGEMENT}`,
       ),
       reservedRole: await identityAllows(grants, MANAGEMENT, "iam:PutRolePolicy", reservedRole),
@@ -251,7 +283,12 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       putUntagged: false,
       provisionHere: true,
       provisionMember: false,
-      deleteAssignment: false,
+      deleteAssignmentHere: true,
+      deleteAssignmentMember: false,
+      listAssignmentsHere: true,
+      listAssignmentsMember: false,
+      pollDeletion: true,
+      createAssignment: false,
       reservedRole: true,
       scp: false,
     });

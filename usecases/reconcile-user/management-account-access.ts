@@ -1,7 +1,11 @@
 import type { OperationProgress } from "../../adapters/identity-center.ts";
+import type { Assignment } from "../../core/estate.ts";
 import type { IdentityCenterUserPort } from "../../core/ports.ts";
 
-/** What the Deny tasks do in the management account: its permission sets' inline policies, re-provisioning. */
+/**
+ * What the pipeline does in the management account: its permission sets' inline policies, re-provisioning,
+ * and deleting assignments there.
+ */
 export interface ManagementAccountPort
   extends Pick<
     IdentityCenterUserPort,
@@ -13,6 +17,9 @@ export interface ManagementAccountPort
   > {
   provisionPermissionSet(permissionSetArn: string, accountId: string): Promise<{ requestId: string }>;
   provisioningStatus(requestId: string): Promise<OperationProgress>;
+  /** A leaver's assignments in the management account (management-assignment-deletions.ts). */
+  deleteAssignment(assignment: Assignment): Promise<{ requestId: string }>;
+  assignmentDeletionStatus(requestId: string): Promise<OperationProgress>;
 }
 
 /**

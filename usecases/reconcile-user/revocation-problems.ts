@@ -101,6 +101,14 @@ export function revocationProblems(
         ...(state.truth?.identityCenter.userId ? { userId: state.truth.identityCenter.userId } : {}),
       },
     });
+  for (const d of state.skippedDeletions ?? [])
+    findings.push({
+      kind: "management-account-skipped",
+      message:
+        `the assignment of ${d.permissionSetArn} to ${d.principalId} in the management account ${d.accountId} ` +
+        `was not deleted: ${d.reason}; or delete it by hand from the management account`,
+      subject: { accountId: d.accountId, permissionSetArn: d.permissionSetArn, principalId: d.principalId },
+    });
   findings.push(...scpCapacityFindings(state));
   const sessionsFailed =
     state.oktaSessions?.failed ?? (state.oktaSessionsError && errorText(state.oktaSessionsError));

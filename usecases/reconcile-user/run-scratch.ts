@@ -1,6 +1,13 @@
-import type { AssignmentDeletion, UserRunPlan } from "../../core/plan/plan-user-run.ts";
+import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
+import {
+  type ManagementDeletionRouting,
+  type RoutedDeletions,
+  routeManagementDeletions,
+  type SkippedDeletion,
+} from "./management-assignment-deletions.ts";
 import type { OperationOutcome, UserRunState, Verification } from "./run-state.ts";
+import { settledOutcomes } from "./settled-outcome.ts";
 
 /**
  * Keeps a user run's state payload small whatever the user holds. Step Functions allows 256 KiB per
@@ -36,12 +43,14 @@ export type CompactPlan = Omit<UserRunPlan, "assignmentDeletions" | "actions" | 
   deletionBatches: number[];
 };
 
-/** What a deletion batch's record step leaves in the state. */
+/** What a deletion batch's record step leaves in the state (`failed` counts settled outcomes). */
 export interface DeletionBatchSummary {
   batch: number;
   scratchKey: string;
   succeeded: number;
   failed: number;
+  /** Where the batch's skipped management-account deletions are, when there are any. */
+  skippedScratchKey?: string;
 }
 
 type FullPlan = NonNullable<UserRunState["plan"]>;
@@ -83,14 +92,24 @@ export async function offloadVerification(
   return { passed: verification.passed, verifiedAt: verification.verifiedAt, scratchKey: key };
 }
 
-/** Task LoadAssignmentDeletions: one batch of the plan's assignment deletions. */
-export function loadAssignmentDeletions(scratch: RunScratch) {
-  return async (input: { planKey: string; batch: number }): Promise<{ items: AssignmentDeletion[] }> => {
+/**
+ * Task LoadAssignmentDeletions: one batch of the plan's assignment deletions. In a delegated-admin
+ * deployment it deletes the batch's management-account assignments itself, through the management
+ * component, or skips them without it (management-assignment-deletions.ts); the workflow deletes the rest.
+ */
+export function loadAssignmentDeletions(
+  scratch: RunScratch,
+  routing: ManagementDeletionRouting = NO_ROUTING,
+) {
+  return async (input: { planKey: string; batch: number; runId?: string }): Promise<RoutedDeletions> => {
     const plan = await scratch.get<FullPlan>(input.planKey);
     const from = input.batch * DELETION_BATCH_SIZE;
-    return { items: plan.assignmentDeletions.slice(from, from + DELETION_BATCH_SIZE) };
+    const items = plan.assignmentDeletions.slice(from, from + DELETION_BATCH_SIZE);
+    return routeManagementDeletions(routing, items, input.runId ?? plan.runId);
   };
 }
+
+const NO_ROUTING: ManagementDeletionRouting = { managementAccountId: undefined };
 
 /** Task RecordAssignmentDeletions: keeps a batch's outcomes in scratch, leaves a summary in the state. */
 export function recordAssignmentDeletions(scratch: RunScratch) {
@@ -98,11 +117,26 @@ export function recordAssignmentDeletions(scratch: RunScratch) {
     runId: string;
     batch: number;
     outcomes: OperationOutcome[];
+    /** Deleted through the management component by the load step. @default [] */
+    routed?: OperationOutcome[];
+    /** Left out by the load step (no management component). @default [] */
+    skipped?: SkippedDeletion[];
   }): Promise<DeletionBatchSummary> => {
     const key = scratchKey(input.runId, `deletions-${input.batch}`);
-    await scratch.put(key, input.outcomes);
-    const succeeded = input.outcomes.filter((o) => o.status === "SUCCEEDED").length;
-    return { batch: input.batch, scratchKey: key, succeeded, failed: input.outcomes.length - succeeded };
+    const outcomes = [...input.outcomes, ...(input.routed ?? [])];
+    await scratch.put(key, outcomes);
+    const skipped = input.skipped ?? [];
+    const skippedKey = scratchKey(input.runId, `deletions-${input.batch}-skipped`);
+    if (skipped.length > 0) await scratch.put(skippedKey, skipped);
+    // As the run counts them: a deletion AWS ended FAILED for a deleted principal is done (settled-outcome.ts).
+    const succeeded = settledOutcomes(outcomes).filter((o) => o.status === "SUCCEEDED").length;
+    return {
+      batch: input.batch,
+      scratchKey: key,
+      succeeded,
+      failed: outcomes.length - succeeded,
+      ...(skipped.length > 0 ? { skippedScratchKey: skippedKey } : {}),
+    };
   };
 }
 
@@ -117,19 +151,25 @@ const isOffloaded = (value: unknown): value is { scratchKey: string } =>
 export async function hydrate(scratch: RunScratch | undefined, state: UserRunState): Promise<UserRunState> {
   if (scratch === undefined) return state;
   const raw = state as unknown as Record<string, unknown>;
-  const [truth, plan, verification, deletions] = await Promise.all([
+  const summaries =
+    Array.isArray(raw.deletions) && raw.deletions.every(isOffloaded)
+      ? (raw.deletions as DeletionBatchSummary[]).sort((a, b) => a.batch - b.batch)
+      : undefined;
+  const skippedKeys = (summaries ?? []).flatMap((d) => (d.skippedScratchKey ? [d.skippedScratchKey] : []));
+  const [truth, plan, verification, deletions, skippedDeletions] = await Promise.all([
     isOffloaded(raw.truth) ? scratch.get<UserTruth>(raw.truth.scratchKey) : state.truth,
     isOffloaded(raw.plan) ? scratch.get<FullPlan>(raw.plan.scratchKey) : state.plan,
     isOffloaded(raw.verification)
       ? scratch.get<Verification>(raw.verification.scratchKey)
       : state.verification,
-    Array.isArray(raw.deletions) && raw.deletions.every(isOffloaded)
-      ? Promise.all(
-          (raw.deletions as DeletionBatchSummary[])
-            .sort((a, b) => a.batch - b.batch)
-            .map((d) => scratch.get<OperationOutcome[]>(d.scratchKey)),
-        ).then((batches) => batches.flat())
+    summaries
+      ? Promise.all(summaries.map((d) => scratch.get<OperationOutcome[]>(d.scratchKey))).then((batches) =>
+          batches.flat(),
+        )
       : state.deletions,
+    skippedKeys.length > 0
+      ? Promise.all(skippedKeys.map((k) => scratch.get<SkippedDeletion[]>(k))).then((b) => b.flat())
+      : state.skippedDeletions,
   ]);
   return {
     ...state,
@@ -137,5 +177,6 @@ export async function hydrate(scratch: RunScratch | undefined, state: UserRunSta
     ...(plan === undefined ? {} : { plan }),
     ...(verification === undefined ? {} : { verification }),
     ...(deletions === undefined ? {} : { deletions }),
+    ...(skippedDeletions === undefined ? {} : { skippedDeletions }),
   };
 }

@@ -1,3 +1,4 @@
+import type { DeletionBatchSummary } from "./run-scratch.ts";
 import type { OperationOutcome, UserRunState } from "./run-state.ts";
 import { settledOutcomes } from "./settled-outcome.ts";
 
@@ -13,7 +14,8 @@ export const USER_RUN_SIGNAL_METRICS = {
   dropped: "DeniesDropped",
   /**
    * Runs that left a Deny placement out by design: SCPs disabled on the root, or the management
-   * component not installed in a delegated-admin deployment (each is a finding in evidence).
+   * component not installed in a delegated-admin deployment (each is a finding in evidence); also the
+   * management-account assignment deletions left out for the latter (`management-account-skipped`).
    */
   skipped: "DenyPlacementsSkipped",
   /** Runs that wrote the mass fallback: everyone's older Identity Center sessions are denied (a finding). */
@@ -24,6 +26,24 @@ export type UserRunSignal = (typeof USER_RUN_SIGNAL_METRICS)[keyof typeof USER_R
 
 const failed = (outcomes: readonly OperationOutcome[] | undefined) =>
   settledOutcomes(outcomes).some((o) => o.status !== "SUCCEEDED");
+
+const isBatchSummary = (d: unknown): d is DeletionBatchSummary =>
+  typeof d === "object" && d !== null && "scratchKey" in d;
+
+/**
+ * The assignment deletions as the evidence task's input carries them: outcomes, or (offloaded to the
+ * run's scratch, run-scratch.ts) batch summaries that count the failed ones and point to the skipped ones.
+ */
+function deletionSignals(state: UserRunState): { failed: boolean; skipped: boolean } {
+  const deletions: unknown[] = state.deletions ?? [];
+  const summaries = deletions.filter(isBatchSummary);
+  const outcomes = deletions.filter((d) => !isBatchSummary(d)) as OperationOutcome[];
+  return {
+    failed: failed(outcomes) || summaries.some((s) => s.failed > 0),
+    skipped:
+      (state.skippedDeletions ?? []).length > 0 || summaries.some((s) => s.skippedScratchKey !== undefined),
+  };
+}
 
 /** What a run's evidence task reports as metrics (not its later lift record). */
 export function userRunSignals(state: UserRunState): UserRunSignal[] {
@@ -36,18 +56,17 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
   const capacity = state.deny?.scpCapacity;
   if (capacity?.massFallback || (capacity?.inlineFallbacks ?? []).length > 0)
     signals.push(USER_RUN_SIGNAL_METRICS.massFallback);
-  if ((state.deny?.skipped ?? []).length > 0) signals.push(USER_RUN_SIGNAL_METRICS.skipped);
+  const deletions = deletionSignals(state);
+  if ((state.deny?.skipped ?? []).length > 0 || deletions.skipped)
+    signals.push(USER_RUN_SIGNAL_METRICS.skipped);
   const partial =
     state.denyError !== undefined ||
     (state.deny?.failures ?? []).length > 0 ||
     state.oktaSessions?.failed !== undefined ||
-    [
-      state.deny?.managementProvisioning,
-      state.denyProvisioning,
-      state.deletions,
-      state.removals,
-      state.additions,
-    ].some(failed);
+    deletions.failed ||
+    [state.deny?.managementProvisioning, state.denyProvisioning, state.removals, state.additions].some(
+      failed,
+    );
   if (partial) signals.push(USER_RUN_SIGNAL_METRICS.partial);
   return signals;
 }

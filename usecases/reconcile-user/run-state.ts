@@ -4,6 +4,7 @@ import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
 import type { MassFallback } from "../../core/revocation/mass-fallback.ts";
 import type { UserReconcileInput } from "../../functions/dispatch/create-handler.ts";
+import type { SkippedDeletion } from "./management-assignment-deletions.ts";
 
 /** `ProvisionPermissionSet` parameters for the workflow's re-provision Map. */
 export interface Reprovision {
@@ -88,7 +89,11 @@ export interface DenyApplied {
 export interface Verification {
   passed: boolean;
   verifiedAt: string;
-  details: { check: string; passed: boolean; detail?: string }[];
+  /**
+   * `skipped`: a management-account check left out by design (no management component in a
+   * delegated-admin deployment; a finding says so): not passed, and not failing the run.
+   */
+  details: { check: string; passed: boolean; detail?: string; skipped?: string }[];
 }
 
 /** The user-reconcile state as it flows through the workflow; each step adds its ResultPath. */
@@ -98,6 +103,8 @@ export interface UserRunState extends UserReconcileInput {
   deny?: DenyApplied;
   denyProvisioning?: OperationOutcome[];
   deletions?: OperationOutcome[];
+  /** Management-account assignment deletions left out: no management component (delegated-admin). */
+  skippedDeletions?: SkippedDeletion[];
   removals?: OperationOutcome[];
   additions?: OperationOutcome[];
   oktaSessions?: { clearedAt?: string; skipped?: string; failed?: string };

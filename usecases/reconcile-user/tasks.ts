@@ -98,7 +98,10 @@ export function userReconcileTasks(
     planUserRun: async (state: UserRunState) =>
       offloadPlan(scratch, await plan(await hydrate(scratch, state))),
     applyDenies: applyDenies(enforce),
-    loadAssignmentDeletions: loadAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,
+    loadAssignmentDeletions: loadAssignmentDeletions(scratch, {
+      managementAccountId: deps.managementAccountId,
+      ...(deps.managementAccess ? { access: deps.managementAccess } : {}),
+    }) as (state: unknown) => Promise<unknown>,
     recordAssignmentDeletions: recordAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,
     clearOktaSessions: hydrated(clearOktaSessions(deps)),
     verifyUserRun: async (state: UserRunState) =>

@@ -37,7 +37,9 @@ function enforced(deny: DenyEntry, documents: readonly string[]): boolean {
  * Task Verify: reads back what the run changed. The leaver has no membership and no direct
  * assignment left, the Deny is in the ledger, in an attached SCP and inline in the management
  * account's permission sets, and (where a prover is wired) evaluating the policies denies a session
- * of the user in every account they had access to. Failed operations fail verification.
+ * of the user in every account they had access to. Failed operations fail verification; what the run
+ * left out in the management account by design (delegated-admin without the management component) is
+ * recorded as skipped and does not.
  */
 export function verifyUserRun(deps: VerifyDeps) {
   return async (state: UserRunState): Promise<Verification> => {
@@ -46,6 +48,16 @@ export function verifyUserRun(deps: VerifyDeps) {
     const details: Verification["details"] = [];
     const check = (name: string, passed: boolean, detail?: string) =>
       details.push({ check: name, passed, ...(detail ? { detail } : {}) });
+    // What the run left out in the management account by design (no management component): recorded
+    // as skipped, with the findings that say why, rather than failed.
+    const skipped = (name: string, passed: boolean, reason: string | undefined) =>
+      passed || reason === undefined
+        ? check(name, passed)
+        : details.push({ check: name, passed: false, skipped: reason });
+    const managementDenySkipped = state.deny?.skipped?.find(
+      (s) => s.placement === "management-account",
+    )?.reason;
+    const skippedDeletions = state.skippedDeletions ?? [];
     // Any operation that did not succeed fails the run, whichever branch planned it.
     const failed = [
       ...settledOutcomes(state.deletions),
@@ -73,13 +85,25 @@ export function verifyUserRun(deps: VerifyDeps) {
     const deleted =
       truth.identityCenter.resolution?.outcome === "resolved" && truth.identityCenter.resolution.deleted;
     const userGone = deleted || (await deps.identityCenter.describeUser(userId)) === null;
+    const wasSkipped = (a: { accountId: string; permissionSetArn: string }) =>
+      skippedDeletions.find((d) => d.accountId === a.accountId && d.permissionSetArn === a.permissionSetArn);
+    const remaining = direct.filter((a) => wasSkipped(a) === undefined);
     check(
       userGone
         ? "no direct assignment left (orphaned ones of the deleted user grant nothing)"
         : "no direct assignment left",
-      userGone || direct.length === 0,
-      direct.map((a) => a.accountId).join(", "),
+      userGone || remaining.length === 0,
+      remaining.map((a) => a.accountId).join(", "),
     );
+    for (const a of direct) {
+      const reason = wasSkipped(a)?.reason;
+      if (reason !== undefined)
+        skipped(
+          `no assignment of ${a.permissionSetArn} left in ${a.accountId} (management account)`,
+          userGone,
+          reason,
+        );
+    }
     const now = deps.now();
     const leaverDeny = ledger.find(
       (l) => l.deny.userId === userId && l.deny.scope === "all" && denyInForce(l.deny, now),
@@ -98,9 +122,10 @@ export function verifyUserRun(deps: VerifyDeps) {
       for (const p of provisioned) {
         const text = await deps.identityCenter.getInlinePolicy(p.permissionSetArn);
         if (text) inline.push(text);
-        check(
+        skipped(
           `Deny inline in ${p.permissionSetArn} (management account)`,
           text !== null && deniesAllSessions(text, userId, deniedAt),
+          managementDenySkipped,
         );
       }
     }
@@ -121,10 +146,18 @@ export function verifyUserRun(deps: VerifyDeps) {
           // The sessions a leaver still holds were issued before the Deny (Okta had deactivated them).
           ...(deniedAt ? { tokenIssuedAt: new Date(Date.parse(deniedAt) - 1000).toISOString() } : {}),
         });
-        check(`a ${permissionSetName} session in ${accountId} is denied (policy evaluation)`, denied);
+        skipped(
+          `a ${permissionSetName} session in ${accountId} is denied (policy evaluation)`,
+          denied,
+          accountId === deps.managementAccountId ? managementDenySkipped : undefined,
+        );
       }
     }
-    return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };
+    return {
+      passed: details.every((d) => d.passed || d.skipped !== undefined),
+      verifiedAt: deps.now(),
+      details,
+    };
   };
 }
 

@@ -36,6 +36,11 @@ function managementAccount(calls: string[]): ManagementAccountPort {
       return { requestId: "r-1" };
     },
     provisioningStatus: async () => ({ status: "SUCCEEDED" }),
+    deleteAssignment: async () => {
+      calls.push("delete");
+      return { requestId: "d-1" };
+    },
+    assignmentDeletionStatus: async () => ({ status: "SUCCEEDED" }),
   };
 }
 
