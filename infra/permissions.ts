@@ -821,9 +821,11 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         ...readAccessPolicy(f),
       ];
     case "applyEstateBatch":
-      // One batch of assignment deletes or creates and membership removals or additions.
+      // One batch of assignment deletes or creates and membership removals or additions; in a
+      // delegated-admin deployment the deletes in the management account go through the component.
       return [
         ...estateRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
+        ...assumeManagementComponent(f),
         {
           sid: "RemoveAssignments",
           actions: ["sso:DeleteAccountAssignment"],

@@ -210,7 +210,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       liftAssumes: true,
       loadDeletionsAssumes: true,
       estateAssumes: true,
-      estateBatchAssumes: false,
+      estateBatchAssumes: true,
       assumeOther: false,
       hookAssumes: false,
     });

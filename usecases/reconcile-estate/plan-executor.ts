@@ -10,6 +10,11 @@ import { isRevocationUpkeep, type PlanAction } from "../../core/plan/plan.ts";
 import { POLL_BACKOFF } from "../../workflows/identity-center-operations.ts";
 import { ALREADY_A_MEMBER } from "../../workflows/membership-additions.ts";
 import { type EnforceDeniesDeps, enforceDenies } from "../reconcile-user/enforce-denies.ts";
+import {
+  type ManagementAccountPort,
+  ManagementComponentUnavailableError,
+} from "../reconcile-user/management-account-access.ts";
+import { isTransient } from "../shared/dependency-unavailable.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
 /** The Identity Center calls the executor makes. */
@@ -107,6 +112,8 @@ export class PlanExecutor {
   private readonly deps: PlanExecutorDeps;
   private readonly sleep: (ms: number) => Promise<void>;
   private attempts = 0;
+  /** The management component's session, opened by the first deletion in the management account. */
+  private component: Promise<ManagementAccountPort> | undefined;
 
   constructor(deps: PlanExecutorDeps) {
     this.deps = deps;
@@ -225,16 +232,20 @@ export class PlanExecutor {
           () => ic.createAssignment(a.assignment),
           (id) => ic.assignmentCreationStatus(id),
         );
-      case "assignment.delete":
+      case "assignment.delete": {
+        const via = await this.deletionRoute(a.assignment.accountId);
+        if ("skipped" in via) return this.skipped(a.kind, target(a), via.skipped);
+        if ("failed" in via) return this.measured(a.kind, target(a), async () => Promise.reject(via.failed));
         return this.asyncOperation(
           a.assignment.accountId,
           a.kind,
           target(a),
-          () => ic.deleteAssignment(a.assignment),
-          (id) => ic.assignmentDeletionStatus(id),
+          () => via.ic.deleteAssignment(a.assignment),
+          (id) => via.ic.assignmentDeletionStatus(id),
           // Its principal already deleted from the identity store: AWS's 404 means there is nothing to do.
           (reason) => isPrincipalDeletedFailure(reason, a.assignment.principalId),
         );
+      }
       case "membership.add":
         // Already a member (AWS: ConflictException UNIQUENESS_CONSTRAINT_VIOLATION) is done, not retried.
         return this.measured(a.kind, target(a), async (_, setNote) => {
@@ -251,6 +262,53 @@ export class PlanExecutor {
       default:
         throw new Error(`${a.kind} is applied with the Deny write`);
     }
+  }
+
+  /**
+   * Who deletes an assignment in `accountId`. A delegated administrator may not delete assignments in the
+   * management account (core/topology.ts): the management component does, its session opened once per
+   * execution; without the component the deletion is skipped (SKIPPED, with why), not failed.
+   */
+  private async deletionRoute(
+    accountId: string,
+  ): Promise<
+    | { ic: Pick<ExecutorIdentityCenter, "deleteAssignment" | "assignmentDeletionStatus"> }
+    | { skipped: string }
+    | { failed: unknown }
+  > {
+    const access = this.deps.enforce.managementAccess;
+    if (access?.kind !== "component" || accountId !== this.deps.enforce.managementAccountId)
+      return { ic: this.deps.identityCenter };
+    this.component ??= access.connect("estate");
+    try {
+      return { ic: await this.component };
+    } catch (error) {
+      if (isTransient(error)) {
+        this.component = undefined; // the next deletion tries again
+        return { failed: error };
+      }
+      const unavailable =
+        error instanceof ManagementComponentUnavailableError
+          ? error
+          : new ManagementComponentUnavailableError(access.roleArn, { cause: error });
+      return { skipped: `${unavailable.message}; or delete it by hand from the management account` };
+    }
+  }
+
+  /** An action left out by design, with why. */
+  private skipped(kind: string, t: Record<string, string>, why: string): ActionOutcome {
+    const at = this.deps.now();
+    return {
+      kind,
+      target: t,
+      requestId: null,
+      status: "SKIPPED",
+      error: null,
+      note: why,
+      startedAt: at,
+      finishedAt: at,
+      attempts: 0,
+    };
   }
 
   /** One call with retries on throttling, conflicts and 5xx (the paced client spaces the calls). */

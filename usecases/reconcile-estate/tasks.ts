@@ -123,7 +123,7 @@ export function estateReconcileTasks(
         phase,
         batch,
         applied: outcomes.length,
-        failed: outcomes.filter((o) => o.status !== "SUCCEEDED").length,
+        failed: outcomes.filter((o) => o.status === "FAILED").length,
       };
     },
     writeEstateEvidence: async (raw): Promise<StoredEvidence[]> => {
