@@ -413,6 +413,7 @@ describe("AWS conformance: identitystore", () => {
         }),
       );
       await send(c, new identitystore.DescribeUserCommand({ IdentityStoreId: store, UserId: benId }));
+      await send(c, new identitystore.DescribeGroupCommand({ IdentityStoreId: store, GroupId: readersId }));
       await send(
         c,
         new identitystore.ListUsersCommand({
@@ -453,6 +454,7 @@ describe("AWS conformance: identitystore", () => {
     const { problems, outcomes, answers } = await answersOf(async () => {
       const c = clients.identityStore;
       await send(c, new identitystore.DescribeUserCommand({ IdentityStoreId: store, UserId: UNKNOWN_ID }));
+      await send(c, new identitystore.DescribeGroupCommand({ IdentityStoreId: store, GroupId: UNKNOWN_ID }));
       await send(
         c,
         new identitystore.GetUserIdCommand({
@@ -494,6 +496,7 @@ describe("AWS conformance: identitystore", () => {
     expect(problems).toEqual([]);
     expect(outcomes).toEqual([
       "DescribeUser 404 ResourceNotFoundException",
+      "DescribeGroup 404 ResourceNotFoundException",
       "GetUserId 404 ResourceNotFoundException",
       "CreateGroupMembership 409 ConflictException",
       "CreateUser 409 ConflictException",
@@ -502,7 +505,7 @@ describe("AWS conformance: identitystore", () => {
       "ListGroups 500 InternalServerException",
       "GetGroupMembershipId 404 ResourceNotFoundException",
     ]);
-    const [missingUser, , duplicateMembership, , , throttled, failed] = answers.map((a) => a.body);
+    const [missingUser, , , duplicateMembership, , , throttled, failed] = answers.map((a) => a.body);
     expect(missingUser).toMatchObject({ ResourceType: "USER", ResourceId: UNKNOWN_ID });
     expect(duplicateMembership).toMatchObject({ Reason: "UNIQUENESS_CONSTRAINT_VIOLATION" });
     expect(throttled).toHaveProperty("RetryAfterSeconds");
