@@ -240,7 +240,7 @@ describe("STS", () => {
 
   it("refuses unknown keys, and a bad session name with the member named", async () => {
     const unknown = await errorOf(
-      clientsFor({ accessKeyId: "AKIANOTAREALKEY00000", secretAccessKey: "x" }).sts.send(
+      clientsFor({ accessKeyId: "AKIAnotarealkey00000", secretAccessKey: "x" }).sts.send(
         new sts.GetCallerIdentityCommand({}),
       ),
     );
@@ -379,7 +379,7 @@ describe("IAM users and their credentials", () => {
     });
     expect(
       await errorOf(
-        client.send(new iam.GetAccessKeyLastUsedCommand({ AccessKeyId: "AKIAUNKNOWNKEY000000" })),
+        client.send(new iam.GetAccessKeyLastUsedCommand({ AccessKeyId: "AKIAunknownkey000000" })),
       ),
     ).toMatchObject({ name: "AccessDenied", status: 403 });
   });

@@ -6,7 +6,7 @@
 import type { RandomSource } from "../identity-center/seeded-random.ts";
 
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const SECRET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 export class IamIds {
   private readonly random: RandomSource;
@@ -25,7 +25,7 @@ export class IamIds {
   accessKeyId = () => `AKIA${this.draw(UPPER_ALNUM, 16)}`;
   sessionAccessKeyId = () => `ASIA${this.draw(UPPER_ALNUM, 16)}`;
   /** 40 characters, as AWS secret access keys are. */
-  secretAccessKey = () => this.draw(SECRET, 40);
-  sessionToken = () => `IQoJb3JpZ2luX2VjE${this.draw(SECRET, 180)}`;
+  secretAccessKey = () => this.draw(SECRET_ALPHABET, 40);
+  sessionToken = () => `IQoJb3JpZ2luX2VjE${this.draw(SECRET_ALPHABET, 180)}`;
   uuid = () => [8, 4, 4, 4, 12].map((length) => this.draw("0123456789abcdef", length)).join("-");
 }

@@ -125,10 +125,10 @@ describe("mapIamUsers", () => {
     // Prepare
     const console = iamUser(A, "someone", { hasConsolePassword: true });
     const outside = iamUser(A, "laptop-key", {
-      accessKeys: [key("AKIAOUTSIDE000000001", { usedFromOutsideAws: true })],
+      accessKeys: [key("AKIAoutside000000001", { usedFromOutsideAws: true })],
     });
     const workload = iamUser(A, "ci", {
-      accessKeys: [key("AKIACI00000000000001", { usedFromOutsideAws: false })],
+      accessKeys: [key("AKIAci00000000000001", { usedFromOutsideAws: false })],
     });
 
     // Act
@@ -151,8 +151,8 @@ describe("mapIamUsers", () => {
       tags: { "okta:login": jane.login },
       passwordLastUsed: "2026-03-01T00:00:00Z",
       accessKeys: [
-        key("AKIABREAKGLASS000001", { lastUsed: { date: "2026-05-01T00:00:00Z" } }),
-        key("AKIABREAKGLASS000002"),
+        key("AKIAbreakglass000001", { lastUsed: { date: "2026-05-01T00:00:00Z" } }),
+        key("AKIAbreakglass000002"),
       ],
       mfaDevices: [{ serialNumber: `arn:aws:iam::${A}:mfa/break-glass` }],
     });

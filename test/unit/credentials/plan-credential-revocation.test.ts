@@ -16,17 +16,17 @@ const john = person("john.roe@corp.example");
 const janeKeys = iamUser(MEMBER, "jane.doe", {
   hasConsolePassword: true,
   accessKeys: [
-    key("AKIAJANE000000000002"),
-    key("AKIAJANE000000000001"),
-    key("AKIAJANE000000000003", { status: "Inactive" }),
+    key("AKIAjane000000000002"),
+    key("AKIAjane000000000001"),
+    key("AKIAjane000000000003", { status: "Inactive" }),
   ],
   mfaDevices: [{ serialNumber: `arn:aws:iam::${MEMBER}:mfa/jane` }],
 });
 const janeOutside = iamUser(OUTSIDE, "jdoe", {
   tags: { "okta:login": jane.login },
-  accessKeys: [key("AKIAJANEOUTSIDE00001")],
+  accessKeys: [key("AKIAjaneoutside00001")],
 });
-const johnKeys = iamUser(MEMBER, "john.roe", { accessKeys: [key("AKIAJOHN000000000001")] });
+const johnKeys = iamUser(MEMBER, "john.roe", { accessKeys: [key("AKIAjohn000000000001")] });
 
 function input(overrides: Partial<CredentialRevocationInput> = {}): CredentialRevocationInput {
   const credentials =
@@ -60,9 +60,9 @@ describe("planCredentialRevocation: IAM users", () => {
     expect(actions.map((a) => [a.kind, a.evidence.accountId, a.evidence.credentialId])).toEqual([
       ["iam-user.deny", MEMBER, "okta-aws-lifecycle-leaver-deny"],
       ["iam-user.deny", OUTSIDE, "okta-aws-lifecycle-leaver-deny"],
-      ["access-key.deactivate", MEMBER, "AKIAJANE000000000001"],
-      ["access-key.deactivate", MEMBER, "AKIAJANE000000000002"],
-      ["access-key.deactivate", OUTSIDE, "AKIAJANEOUTSIDE00001"],
+      ["access-key.deactivate", MEMBER, "AKIAjane000000000001"],
+      ["access-key.deactivate", MEMBER, "AKIAjane000000000002"],
+      ["access-key.deactivate", OUTSIDE, "AKIAjaneoutside00001"],
       ["login-profile.delete", MEMBER, "jane.doe"],
     ]);
     expect(actions[0]).toMatchObject({

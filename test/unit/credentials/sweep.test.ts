@@ -21,7 +21,7 @@ const users = [
   iamUser(A, "active", {
     tags: owned(active.login),
     accessKeys: [
-      key("AKIAACTIVE0000000001", {
+      key("AKIAactive0000000001", {
         createDate: "2026-05-01T13:00:00Z",
         lastUsed: { date: "2026-05-30T00:00:00Z", serviceName: "s3", region: "eu-west-1" },
       }),
@@ -30,14 +30,14 @@ const users = [
   iamUser(A, "suspended", {
     tags: owned(suspended.login),
     hasConsolePassword: true,
-    accessKeys: [key("AKIASUSPENDED0000001")],
+    accessKeys: [key("AKIAsuspended0000001")],
   }),
   iamUser(B, "leaving", {
     tags: owned(leaving.login),
-    accessKeys: [key("AKIALEAVING000000001"), key("AKIALEAVING000000002")],
+    accessKeys: [key("AKIAleaving000000001"), key("AKIAleaving000000002")],
   }),
   iamUser(A, "locked", { tags: owned(locked.login), hasConsolePassword: true }),
-  iamUser(A, "ci", { accessKeys: [key("AKIACI00000000000001")] }),
+  iamUser(A, "ci", { accessKeys: [key("AKIAci00000000000001")] }),
   iamUser(A, "gone-human", { hasConsolePassword: true }),
   iamUser(A, "break-glass", {
     hasConsolePassword: true,
@@ -45,7 +45,7 @@ const users = [
   }),
   iamUser(A, "old", {
     tags: owned(suspended.login),
-    accessKeys: [key("AKIAOLD0000000000001", { status: "Inactive" })],
+    accessKeys: [key("AKIAold0000000000001", { status: "Inactive" })],
   }),
 ];
 
@@ -74,7 +74,7 @@ describe("sweepLongLivedCredentials", () => {
     ]);
     expect(sweep.holders[0]?.activeKeys).toEqual([
       {
-        id: "AKIAACTIVE0000000001",
+        id: "AKIAactive0000000001",
         createDate: "2026-05-01T13:00:00Z",
         ageDays: 30,
         lastUsedDate: "2026-05-30T00:00:00Z",
@@ -87,9 +87,9 @@ describe("sweepLongLivedCredentials", () => {
     expect(sweep.actions.map((a) => [a.kind, a.evidence.credentialId])).toEqual([
       ["iam-user.deny", "okta-aws-lifecycle-leaver-deny"],
       ["iam-user.deny", "okta-aws-lifecycle-leaver-deny"],
-      ["access-key.deactivate", "AKIASUSPENDED0000001"],
-      ["access-key.deactivate", "AKIALEAVING000000001"],
-      ["access-key.deactivate", "AKIALEAVING000000002"],
+      ["access-key.deactivate", "AKIAsuspended0000001"],
+      ["access-key.deactivate", "AKIAleaving000000001"],
+      ["access-key.deactivate", "AKIAleaving000000002"],
       ["login-profile.delete", "suspended"],
     ]);
     expect(sweep.findings.map((f) => [f.kind, f.subject.userName])).toEqual([
@@ -134,8 +134,8 @@ describe("sweepLongLivedCredentials", () => {
     // Assess
     expect(csv.split("\r\n")).toEqual([
       LONG_LIVED_CREDENTIALS_HEADER.join(","),
-      `${A},active,arn:aws:iam::${A}:user/active,mapped,${active.id},active@corp.example,ACTIVE,yes,yes,no,,AKIAACTIVE0000000001,2026-05-01T13:00:00Z,30,2026-05-30T00:00:00Z,s3,no`,
-      `${A},ci,arn:aws:iam::${A}:user/ci,unmapped,,,,,no,no,,AKIACI00000000000001,2025-01-01T00:00:00Z,516,,,no`,
+      `${A},active,arn:aws:iam::${A}:user/active,mapped,${active.id},active@corp.example,ACTIVE,yes,yes,no,,AKIAactive0000000001,2026-05-01T13:00:00Z,30,2026-05-30T00:00:00Z,s3,no`,
+      `${A},ci,arn:aws:iam::${A}:user/ci,unmapped,,,,,no,no,,AKIAci00000000000001,2025-01-01T00:00:00Z,516,,,no`,
       `${A},locked,arn:aws:iam::${A}:user/locked,mapped,${locked.id},locked@corp.example,LOCKED_OUT,no,yes,yes,,,,,,,no`,
       "",
     ]);

@@ -59,7 +59,7 @@ describe("the AWS Query protocol (Smithy awsQuery)", () => {
     // Act
     const answer = await handleAwsQuery([service], "Action=Echo&Version=2010-05-08&A=1", {
       authorization:
-        "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE000000001/20260102/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=abc",
+        "AWS4-HMAC-SHA256 Credential=AKIAexample000000001/20260102/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=abc",
     });
 
     // Assess
@@ -71,7 +71,7 @@ describe("the AWS Query protocol (Smithy awsQuery)", () => {
       Items: { member: { Name: "a<b&c" } },
       Empty: "",
       When: "2026-01-02T03:04:05.000Z",
-      Caller: "AKIAEXAMPLE000000001",
+      Caller: "AKIAexample000000001",
       Input: '{"A":"1"}',
     });
     expect(response.ResponseMetadata.RequestId).toBe(answer.headers["x-amzn-requestid"]);
