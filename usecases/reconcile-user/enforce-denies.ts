@@ -6,6 +6,7 @@ import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports
 import { fitInlineWithFallback } from "../../core/revocation/fit-inline-with-fallback.ts";
 import type { MassFallbackMode } from "../../core/revocation/fit-revocation-scps.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
+import { awaitOperationOutcome } from "./await-operation-outcome.ts";
 import {
   type ManagementAccountAccess,
   type ManagementAccountPort,
@@ -209,30 +210,17 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
 }
 
 /** Re-provisions one set to the management account and polls it to the end (about a second in AWS). */
-async function provisionAndWait(
+function provisionAndWait(
   ic: ManagementAccountPort,
   r: Reprovision,
   pollMs: number,
 ): Promise<OperationOutcome> {
-  const report = { accountId: r.TargetId, permissionSetArn: r.PermissionSetArn };
-  try {
-    const { requestId } = await ic.provisionPermissionSet(r.PermissionSetArn, r.TargetId);
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      const progress = await ic.provisioningStatus(requestId);
-      if (progress.status === "SUCCEEDED") return { status: "SUCCEEDED", requestId, ...report };
-      if (progress.status === "FAILED")
-        return { status: "FAILED", requestId, detail: { FailureReason: progress.failureReason }, ...report };
-    }
-  } catch (error) {
-    if (isTransient(error)) throw error;
-    const e = error as { name?: string; message?: string };
-    return {
-      status: "FAILED",
-      error: { Error: e.name ?? "Error", Cause: e.message ?? String(error) },
-      ...report,
-    };
-  }
+  return awaitOperationOutcome(
+    () => ic.provisionPermissionSet(r.PermissionSetArn, r.TargetId),
+    (requestId) => ic.provisioningStatus(requestId),
+    { accountId: r.TargetId, permissionSetArn: r.PermissionSetArn },
+    pollMs,
+  );
 }
 
 async function placeOrReport(

@@ -1,6 +1,7 @@
 import type { AssignmentDeletion } from "../../core/plan/plan-user-run.ts";
 import { MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS } from "../../workflows/identity-center-operations.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
+import { awaitOperationOutcome } from "./await-operation-outcome.ts";
 import {
   type ManagementAccountAccess,
   type ManagementAccountPort,
@@ -83,33 +84,21 @@ export async function routeManagementDeletions(
 }
 
 /** Deletes one assignment through the component and polls the deletion to its end. */
-async function deleteAndWait(
+function deleteAndWait(
   ic: ManagementAccountPort,
   d: AssignmentDeletion,
   pollMs: number,
 ): Promise<OperationOutcome> {
-  const report = { accountId: d.TargetId, permissionSetArn: d.PermissionSetArn, principalId: d.PrincipalId };
-  try {
-    const { requestId } = await ic.deleteAssignment({
-      accountId: d.TargetId,
-      permissionSetArn: d.PermissionSetArn,
-      principalType: d.PrincipalType,
-      principalId: d.PrincipalId,
-    });
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      const progress = await ic.assignmentDeletionStatus(requestId);
-      if (progress.status === "SUCCEEDED") return { status: "SUCCEEDED", requestId, ...report };
-      if (progress.status === "FAILED")
-        return { status: "FAILED", requestId, detail: { FailureReason: progress.failureReason }, ...report };
-    }
-  } catch (error) {
-    if (isTransient(error)) throw error;
-    const e = error as { name?: string; message?: string };
-    return {
-      status: "FAILED",
-      error: { Error: e.name ?? "Error", Cause: e.message ?? String(error) },
-      ...report,
-    };
-  }
+  return awaitOperationOutcome(
+    () =>
+      ic.deleteAssignment({
+        accountId: d.TargetId,
+        permissionSetArn: d.PermissionSetArn,
+        principalType: d.PrincipalType,
+        principalId: d.PrincipalId,
+      }),
+    (requestId) => ic.assignmentDeletionStatus(requestId),
+    { accountId: d.TargetId, permissionSetArn: d.PermissionSetArn, principalId: d.PrincipalId },
+    pollMs,
+  );
 }
