@@ -3,7 +3,7 @@
  * `AIDA` users, `AROA` roles, `AKIA` long-term access keys, `ASIA` temporary (STS) access keys, each
  * followed by 16 upper-case letters or digits. Drawn from the emulator's seeded random source.
  */
-import type { RandomSource } from "../identity-center/seeded-random.ts";
+import { drawText, type RandomSource } from "../identity-center/seeded-random.ts";
 
 const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -15,9 +15,7 @@ export class IamIds {
   }
 
   private draw(alphabet: string, length: number): string {
-    let text = "";
-    for (let i = 0; i < length; i++) text += alphabet[Math.floor(this.random() * alphabet.length)];
-    return text;
+    return drawText(this.random, alphabet, length);
   }
 
   userId = () => `AIDA${this.draw(UPPER_ALNUM, 16)}`;

@@ -15,3 +15,10 @@ export function seededRandom(seed: number): RandomSource {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/** `length` characters of `alphabet`, each drawn from `random` (the emulators' ids and secrets). */
+export function drawText(random: RandomSource, alphabet: string, length: number): string {
+  let text = "";
+  for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+  return text;
+}

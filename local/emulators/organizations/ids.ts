@@ -2,7 +2,7 @@
  * Ids in the formats Organizations uses (AWS Organizations API Reference, the patterns of each
  * request parameter), drawn from the emulator's random source so a fixed seed gives fixed ids.
  */
-import type { RandomSource } from "../identity-center/seeded-random.ts";
+import { drawText, type RandomSource } from "../identity-center/seeded-random.ts";
 
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 const DIGITS = "0123456789";
@@ -14,9 +14,7 @@ export class IdFactory {
   }
 
   private draw(alphabet: string, length: number): string {
-    let text = "";
-    for (let i = 0; i < length; i++) text += alphabet[Math.floor(this.random() * alphabet.length)];
-    return text;
+    return drawText(this.random, alphabet, length);
   }
 
   /** `o-` + 10 lowercase letters or digits. */
