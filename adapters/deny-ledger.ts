@@ -1,7 +1,7 @@
-import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { DenyEntry } from "../core/estate.ts";
-import type { StateTable } from "./state-table.ts";
+import { queryPartition, type StateTable } from "./state-table.ts";
 
 const PK = "deny";
 
@@ -34,23 +34,11 @@ export class DenyLedger {
   }
 
   async list(): Promise<LedgerDeny[]> {
-    const items: LedgerDeny[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": PK },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        items.push({ denyId: String(item.sk), deny: denyEntrySchema.parse(item.deny) as DenyEntry });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    const items = await queryPartition(this.table, PK);
+    return items.map((item) => ({
+      denyId: String(item.sk),
+      deny: denyEntrySchema.parse(item.deny) as DenyEntry,
+    }));
   }
 
   /** Adds a Deny; the same entry added twice keeps one record (the id is derived from it). */

@@ -1,6 +1,6 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import type { StateTable } from "./state-table.ts";
+import { queryPartition, type StateTable } from "./state-table.ts";
 
 const PK = "identity-link";
 
@@ -63,30 +63,16 @@ export class IdentityLinks {
 
   /** Every link, one Query page per MB (estate runs compare before they write). */
   async list(): Promise<IdentityLink[]> {
-    const links: IdentityLink[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.doc.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": PK },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      this.calls.query++;
-      for (const raw of page.Items ?? []) {
-        const item = linkSchema.parse(raw);
-        links.push({
-          oktaUserId: item.sk,
-          identityCenterUserId: item.identityCenterUserId,
-          oktaLogin: item.oktaLogin,
-          linkedAt: item.linkedAt,
-        });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return links;
+    const items = await queryPartition(this.table, PK, () => this.calls.query++);
+    return items.map((raw) => {
+      const item = linkSchema.parse(raw);
+      return {
+        oktaUserId: item.sk,
+        identityCenterUserId: item.identityCenterUserId,
+        oktaLogin: item.oktaLogin,
+        linkedAt: item.linkedAt,
+      };
+    });
   }
 
   /**
