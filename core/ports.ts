@@ -2,6 +2,10 @@
  * The interfaces adapters implement. Workflow tasks depend on these, never on an SDK, so the same
  * logic runs against AWS/Okta and against the local emulators.
  */
+import type { AccountRoles } from "./credentials/account-roles.ts";
+import type { CredentialAction } from "./credentials/credential-action.ts";
+import type { IamUser } from "./credentials/iam-user.ts";
+import type { OktaTrustingRole } from "./credentials/plan-credential-revocation.ts";
 import type { Assignment, DenyEntry, IcGroup, IcPermissionSet, OktaUser } from "./estate.ts";
 import type { UserOktaGroup } from "./plan/user-truth.ts";
 import type { MassFallbackMode } from "./revocation/fit-revocation-scps.ts";
@@ -97,4 +101,69 @@ export interface EvidenceSigner {
   sign(bytes: Uint8Array): Promise<Uint8Array>;
   /** The public key (SubjectPublicKeyInfo, PEM) that verifies the signatures. */
   publicKeyPem(): Promise<string>;
+}
+
+/** One account whose IAM credentials the tool reads and ends (core/credentials/account-roles.ts). */
+export interface CredentialAccount {
+  accountId: string;
+  /** Shown in findings and evidence (the Organization's account name, or `credentials.accounts[].name`). */
+  name: string;
+  /** False for `credentials.accounts` (outside the Organization: no SCP reaches them). */
+  inOrganization: boolean;
+  roles: AccountRoles;
+}
+
+/** Why an account's credentials could not be read or changed, as a finding names it. */
+export interface CredentialAccountProblem {
+  accountId: string;
+  /** e.g. `role-not-assumable` (wrong role name, missing StackSet instance), `account-unreachable`. */
+  code: string;
+  message: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+/** What discovery read in one account (read-only role). */
+export interface AccountCredentials {
+  accountId: string;
+  users: IamUser[];
+  /** Roles whose trust policy trusts a SAML provider (ListSAMLProviders, ListRoles). */
+  oktaTrustingRoles: OktaTrustingRole[];
+}
+
+/**
+ * Reads IAM users, keys, login profiles, MFA devices and Okta-trusting roles in member and outside
+ * accounts through the discovery role (adapters/iam implements it). One account's failure is a
+ * problem for that account; the others are still read.
+ */
+export interface CredentialDiscoveryPort {
+  discover(
+    accounts: readonly CredentialAccount[],
+    context: { runId: string },
+  ): Promise<{ accounts: AccountCredentials[]; problems: CredentialAccountProblem[] }>;
+}
+
+/**
+ * Applies credential actions (core/credentials/credential-action.ts) that are IAM calls through the
+ * revocation role, and lifts a role's federated Deny after the hold. `federated-deny.scp` actions are
+ * not IAM calls: they go through the revocation SCPs.
+ */
+export interface CredentialRevocationPort {
+  apply(
+    account: CredentialAccount,
+    actions: readonly CredentialAction[],
+    context: { runId: string },
+  ): Promise<
+    {
+      action: CredentialAction;
+      status: "SUCCEEDED" | "FAILED";
+      error?: string;
+    }[]
+  >;
+  liftRoleDeny(
+    account: CredentialAccount,
+    roleName: string,
+    policyName: string,
+    context: { runId: string },
+  ): Promise<void>;
 }
