@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AbacPolicy, PermissionSetAbac } from "./abac-policy.ts";
 import { COMPROMISE_SIGNALS_OFF, CompromiseSignals } from "./compromise-signals.ts";
 import { CredentialsPolicy } from "./credentials-policy.ts";
 
@@ -68,6 +69,10 @@ export const PermissionSetDecl = z
       .regex(/^PT([1-9]|1[0-2])H$/, "sessionDuration is PT1H to PT12H")
       .default("PT1H"),
     description: z.string().optional(),
+    /** Scoped by attributes for access control (docs/policy.md, ABAC). @default unset: not ABAC-scoped */
+    abac: PermissionSetAbac.optional(),
+    /** Grants of this set are held to guards.maxPrivilegedAccounts (docs/policy.md, Grant guards). @default false */
+    privileged: z.boolean().default(false),
   })
   .strict();
 
@@ -129,6 +134,24 @@ export const Guards = z
       .default(20),
     /** Block the plan when an Okta group the policy names reads as empty. @default true */
     abortOnEmptyGroup: z.boolean().default(true),
+    /** Most accounts one run may newly grant a privileged permission set in. @default 3 */
+    maxPrivilegedAccounts: z
+      .number()
+      .int("use a whole number of accounts, e.g. 3")
+      .min(0, "use 0 (no new privileged grant without --allow-grants) or more")
+      .default(3),
+    /** Most assignments one run may create. @default 100 */
+    maxNewAssignments: z
+      .number()
+      .int("use a whole number of assignments, e.g. 100")
+      .min(0, "use 0 or more")
+      .default(100),
+    /** Most accounts one rule may newly reach in one run (a policy edit widening its targets). @default 10 */
+    maxRuleWidening: z
+      .number()
+      .int("use a whole number of accounts, e.g. 10")
+      .min(0, "use 0 or more")
+      .default(10),
   })
   .strict();
 
@@ -197,7 +220,16 @@ export const PolicyDocument = z
       membershipSync: false,
     }),
     revocation: Revocation.default({ method: "scp", hold: "PT12H", massFallback: "ask" }),
-    guards: Guards.default({ maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true }),
+    guards: Guards.default({
+      maxDeletes: 50,
+      maxDeletePercent: 20,
+      abortOnEmptyGroup: true,
+      maxPrivilegedAccounts: 3,
+      maxNewAssignments: 100,
+      maxRuleWidening: 10,
+    }),
+    /** Attributes for access control and missing-attribute handling (docs/policy.md, ABAC). @default unset */
+    abac: AbacPolicy.optional(),
     /** Okta compromise signals that end the user's older AWS sessions (docs/policy.md). @default all ignore */
     compromiseSignals: CompromiseSignals.default(COMPROMISE_SIGNALS_OFF),
     /** IAM users, access keys and federated role sessions (docs/credentials.md). @default unset: not managed */
