@@ -133,6 +133,12 @@ export const CredentialsPolicy = z
     breakGlass: z.array(BreakGlassUser).default([]),
     /** Principals the optional guardrail SCP lets create users and keys. @default [] */
     automationPrincipals: z.array(AutomationPrincipal).default([]),
+    /**
+     * Attach the guardrail SCP (core/credentials/guardrail-scp.ts) to the Organization's root: deny
+     * iam:CreateUser, iam:CreateAccessKey, iam:CreateLoginProfile to all but the break-glass users and
+     * automationPrincipals. Estate plans show it either way. @default false
+     */
+    guardrail: z.boolean({ error: "use true (attach the guardrail SCP) or false" }).default(false),
     /** Accounts outside the Organization. @default [] */
     accounts: z.array(OutsideAccount).default([]),
     /** The roles assumed in member accounts. @default the two defaults */

@@ -30,6 +30,7 @@ describe("policy credentials", () => {
       },
       breakGlass: [],
       automationPrincipals: [],
+      guardrail: false,
       accounts: [],
       memberRoleName: {
         discovery: "okta-aws-lifecycle-discovery",
