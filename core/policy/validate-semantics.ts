@@ -3,6 +3,7 @@ import { closestName } from "./closest-name.ts";
 import { describeGroupRef, groupKey } from "./group-ref.ts";
 import type { PolicyProblem } from "./policy-error.ts";
 import type { Policy, PolicyRule } from "./schema.ts";
+import { validateAbac } from "./validate-abac.ts";
 import { validateCredentials } from "./validate-credentials.ts";
 
 /**
@@ -20,6 +21,7 @@ export function validateSemantics(policy: Policy): PolicyProblem[] {
     ...emptyTargets(policy.rules),
     ...holdShorterThanSessions(policy),
     ...validateCredentials(policy),
+    ...validateAbac(policy),
   ];
 }
 
