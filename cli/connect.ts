@@ -19,6 +19,7 @@ import type { ThrottleBudget } from "../usecases/reconcile-estate/throttle-budge
 import { allItems } from "./aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "./okta-credentials.ts";
 import { type RevocationScpSlotSource, revocationScpSlotSource } from "./revocation-scp-slot-source.ts";
+import type { ScpQuotas } from "./scp-quota-flags.ts";
 
 /** Thrown when the command cannot tell where Okta and AWS are, or they refuse the credentials. */
 export class ConnectionError extends Error {
@@ -43,6 +44,8 @@ export interface ConnectOptions {
   revocationScpIds?: string;
   /** `sst deploy`'s outputs, read for revocationScpIds when no flag gives them. @default .sst/outputs.json */
   outputs?: string;
+  /** The organization's SCP quotas (--scp-max-chars, --scp-max-per-target). @default 5120 and 5 */
+  scpQuotas?: ScpQuotas;
 }
 
 const LocalEndpoints = z.object({
@@ -138,7 +141,7 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
         { value: e.revocationScpIds, from: `revocationScpIds in ${file}` },
       ]),
       okta: new OktaAdapter({ orgUrl: e.okta.orgUrl, ...localOktaCredentials(e.okta, OKTA_SCOPES.estate) }),
-      organizations: new OrganizationsAdapter({ client: new OrganizationsClient(aws) }),
+      organizations: new OrganizationsAdapter({ client: new OrganizationsClient(aws), ...options.scpQuotas }),
       identityCenter: new IdentityCenterAdapter({
         ssoAdmin,
         identityStore: new IdentitystoreClient(aws),
@@ -191,6 +194,7 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
     // Organizations is a global service homed in us-east-1.
     organizations: new OrganizationsAdapter({
       client: new OrganizationsClient({ ...aws, region: "us-east-1" }),
+      ...options.scpQuotas,
     }),
     identityCenter: new IdentityCenterAdapter({
       ssoAdmin,

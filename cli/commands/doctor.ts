@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { runDoctor } from "../doctor/run-doctor.ts";
 import { DEFAULT_DOCTOR_OPTIONS, type DoctorOptions, resolveDoctorTargets } from "../doctor/targets.ts";
+import { addScpQuotaFlags } from "../scp-quota-flags.ts";
 
 /**
  * `okta-aws-lifecycle doctor`: checks a deployment (or the local stack) end to end and prints what is
@@ -19,7 +20,7 @@ export async function doctor(
 }
 
 export function registerDoctor(program: Command): void {
-  program
+  const command = program
     .command("doctor")
     .description(
       "Check a deployment end to end: Okta hook active and verified, Identity Center reachable, SCPs, evidence Object Lock, poller cursor fresh, and policy change events when the policy is in S3.",
@@ -55,11 +56,11 @@ export function registerDoctor(program: Command): void {
       "--revocation-scp-ids <ids>",
       "the revocation SCP slots, comma-separated (default: revocationScpIds from the outputs; else found by name)",
     )
-    .option("--endpoints <file>", "the local stack's endpoints file", DEFAULT_DOCTOR_OPTIONS.endpoints)
-    .action(async (options: DoctorOptions) => {
-      const result = await doctor(options);
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
-    });
+    .option("--endpoints <file>", "the local stack's endpoints file", DEFAULT_DOCTOR_OPTIONS.endpoints);
+  addScpQuotaFlags(command).action(async (options: DoctorOptions) => {
+    const result = await doctor(options);
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  });
 }

@@ -9,6 +9,7 @@ import {
 } from "../probe/probe-options.ts";
 import { formatProbeReport, type ProbeReport } from "../probe/probe-report.ts";
 import { type ProbeRunSettings, runProbe } from "../probe/run-probe.ts";
+import { addScpQuotaFlags } from "../scp-quota-flags.ts";
 
 /** The default output file: `probe-<yyyy-mm-dd>.json` in the working directory. */
 export const defaultProbeOut = (at: Date) => `probe-${at.toISOString().slice(0, 10)}.json`;
@@ -29,7 +30,7 @@ export async function probe(
     });
   const now = settings.now ?? (() => new Date());
   try {
-    const options = parseProbeOptions(commandOptions);
+    const options = parseProbeOptions(commandOptions, settings.env ?? process.env);
     const clients = await probeClients(options, settings.env ?? process.env);
     const report = await runProbe(clients, options, { ...settings, progress, now });
     const outFile = options.out ?? defaultProbeOut(now());
@@ -54,7 +55,7 @@ export async function probe(
 }
 
 export function registerProbe(program: Command): void {
-  program
+  const command = program
     .command("probe")
     .description(
       "Ask a SANDBOX AWS organization and Okta preview org what AWS leaves undocumented (each emulator behaviour switch), the SCP quotas, Identity Center instances and SCIM user names; read-only unless --allow-writes.",
@@ -83,11 +84,11 @@ export function registerProbe(program: Command): void {
       "with --allow-writes: the permission set to assign (default: one already provisioned to --account)",
     )
     .option("--out <file>", "where to write the JSON report (default: probe-<date>.json)")
-    .option("--endpoints <file>", "the local stack's endpoints file", DEFAULT_PROBE_OPTIONS.endpoints)
-    .action(async (options: ProbeCommandOptions) => {
-      const result = await probe(options, { progress: (line) => process.stderr.write(`${line}\n`) });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
-      process.exitCode = result.exitCode;
-    });
+    .option("--endpoints <file>", "the local stack's endpoints file", DEFAULT_PROBE_OPTIONS.endpoints);
+  addScpQuotaFlags(command).action(async (options: ProbeCommandOptions) => {
+    const result = await probe(options, { progress: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  });
 }

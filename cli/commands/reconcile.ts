@@ -11,8 +11,9 @@ import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estat
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { type ConnectOptions, connect } from "../connect.ts";
 import { slotOptions } from "../revocation-scp-slot-source.ts";
+import { addScpQuotaFlags, parseScpQuotaFlags, type ScpQuotaFlags } from "../scp-quota-flags.ts";
 
-interface EstateCommandOptions extends ConnectOptions {
+interface EstateCommandOptions extends ConnectOptions, ScpQuotaFlags {
   policy: string;
   json?: boolean;
   allowDeletes?: string;
@@ -82,7 +83,7 @@ export function formatPlan(plan: Plan, where: string, names: Map<string, string>
 async function run(options: EstateCommandOptions, apply: boolean): Promise<number> {
   const policy = await readPolicy(options.policy);
   const budget = new ThrottleBudget({ callsPerSecond: Number(options.tps ?? 20) });
-  const c = await connect(options, budget);
+  const c = await connect({ ...options, scpQuotas: parseScpQuotaFlags(options) }, budget);
   if (apply && !c.table)
     throw new PolicyFileError("reconcile needs --state-table (the Deny ledger and evidence chain)");
   // Without the state table (a read-only plan against real AWS) the Deny ledger reads as empty.
@@ -188,7 +189,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
 }
 
 function connectionOptions(command: Command): Command {
-  return command
+  return addScpQuotaFlags(command)
     .requiredOption("--policy <file>", "the access policy YAML")
     .option(
       "--endpoints <file>",

@@ -58,7 +58,8 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
       const slots = target.slots ?? revocationScpSlotSource([]);
       const tool = await adapter.listRevocationScps({ targetId: root.Id, ...slotOptions(slots) });
       const attached = await attachedPolicyIds(target.organizations, root.Id);
-      const free = SCP_MAX_PER_TARGET - attached.length + tool.length;
+      const perTarget = target.quotas?.maxPoliciesPerTarget ?? SCP_MAX_PER_TARGET;
+      const free = perTarget - attached.length + tool.length;
       const denies = target.ledger
         ? (await target.ledger.list()).filter((l) => denyInForce(l.deny, target.now()))
         : [];
@@ -72,7 +73,7 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
       if (free <= 0) {
         return problem(
           CHECK,
-          `the root already has ${attached.length} SCPs attached (at most ${SCP_MAX_PER_TARGET}): no room for a revocation SCP`,
+          `the root already has ${attached.length} SCPs attached (at most ${perTarget}): no room for a revocation SCP`,
           "detach or merge one of your SCPs; until then Denies go only into inline policies",
         );
       }
@@ -85,10 +86,7 @@ export function checkScps(target: ScpTarget): Promise<CheckResult> {
       const onRoot = new Set(attached);
       const attachedSlots = slotIds.filter((id) => onRoot.has(id)).length;
       const maxChars = target.quotas?.maxPolicyChars ?? SCP_MAX_CHARS;
-      const places = Math.max(
-        0,
-        (target.quotas?.maxPoliciesPerTarget ?? SCP_MAX_PER_TARGET) - attached.length,
-      );
+      const places = Math.max(0, perTarget - attached.length);
       const usable = attachedSlots + Math.min(slotIds.length - attachedSlots, places);
       const headroom = leaverHeadroom(
         denies.map((l) => l.deny),

@@ -15,6 +15,7 @@ import { TOPOLOGIES } from "../../core/topology.ts";
 import { firstItem } from "../aws-pages.ts";
 import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../okta-credentials.ts";
 import { revocationScpSlotSource } from "../revocation-scp-slot-source.ts";
+import { parseScpQuotaFlags, type ScpQuotaFlags } from "../scp-quota-flags.ts";
 import { parseS3PolicyLocation } from "./policy-events-check.ts";
 import type { DoctorTargets } from "./run-doctor.ts";
 
@@ -23,7 +24,7 @@ export class DoctorTargetError extends Error {
   override name = "DoctorTargetError";
 }
 
-export interface DoctorOptions {
+export interface DoctorOptions extends ScpQuotaFlags {
   /** `.local/endpoints.json` of `npm start`; used when no --okta-org-url is given. */
   endpoints: string;
   oktaOrgUrl?: string;
@@ -106,7 +107,10 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 /** The local stack (`npm start`): every emulator and store from its endpoints file. */
-async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
+async function localTargets(
+  options: DoctorOptions,
+  env: Record<string, string | undefined>,
+): Promise<DoctorTargets> {
   if (!existsSync(options.endpoints)) {
     throw new DoctorTargetError(
       `no --okta-org-url and no ${options.endpoints}: start the local stack (npm start), or point the doctor at a deployment (see --help)`,
@@ -162,6 +166,7 @@ async function localTargets(options: DoctorOptions): Promise<DoctorTargets> {
         { value: options.revocationScpIds, from: "--revocation-scp-ids" },
         { value: e.revocationScpIds, from: `revocationScpIds in ${options.endpoints}` },
       ]),
+      quotas: parseScpQuotaFlags(options, env),
       now,
     },
     evidence: { s3, bucket: e.evidence.bucket },
@@ -227,6 +232,7 @@ async function deployedTargets(
         { value: options.revocationScpIds, from: "--revocation-scp-ids" },
         { value: fromOutputs.revocationScpIds, from: `revocationScpIds in ${options.outputs}` },
       ]),
+      quotas: parseScpQuotaFlags(options, env),
       now,
     },
     evidence: {
@@ -265,5 +271,5 @@ export function resolveDoctorTargets(
   options: DoctorOptions,
   env: Record<string, string | undefined> = process.env,
 ): Promise<DoctorTargets> {
-  return options.oktaOrgUrl ? deployedTargets(options, env) : localTargets(options);
+  return options.oktaOrgUrl ? deployedTargets(options, env) : localTargets(options, env);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseScpQuotaFlags, type ScpQuotaFlags, type ScpQuotas } from "../scp-quota-flags.ts";
 
 /** Thrown for a probe option that cannot work; the message names the option and the fix. */
 export class ProbeOptionsError extends Error {
@@ -6,7 +7,7 @@ export class ProbeOptionsError extends Error {
 }
 
 /** The options of `okta-aws-lifecycle probe`, as commander hands them over. */
-export interface ProbeCommandOptions {
+export interface ProbeCommandOptions extends ScpQuotaFlags {
   oktaOrgUrl?: string;
   oktaTokenEnv: string;
   profile?: string;
@@ -65,10 +66,16 @@ const ProbeOptionsSchema = z
       });
   });
 
-export type ProbeOptions = z.output<typeof ProbeOptionsSchema>;
+export type ProbeOptions = z.output<typeof ProbeOptionsSchema> & {
+  /** --scp-max-chars / --scp-max-per-target (or the deploy's variables), when given. */
+  scpQuotas?: Partial<ScpQuotas>;
+};
 
 /** Validates the command's options; the first problem becomes a ProbeOptionsError naming the option. */
-export function parseProbeOptions(options: ProbeCommandOptions): ProbeOptions {
+export function parseProbeOptions(
+  options: ProbeCommandOptions,
+  env: Record<string, string | undefined> = process.env,
+): ProbeOptions {
   const parsed = ProbeOptionsSchema.safeParse({
     ...options,
     allowWrites: options.allowWrites ?? false,
@@ -84,5 +91,20 @@ export function parseProbeOptions(options: ProbeCommandOptions): ProbeOptions {
     const message = issue?.message ?? "invalid";
     throw new ProbeOptionsError(message.startsWith("--") ? message : `${flag}: ${message}`);
   }
-  return parsed.data;
+  let quotas: ScpQuotas;
+  try {
+    quotas = parseScpQuotaFlags(options, env);
+  } catch (error) {
+    throw new ProbeOptionsError((error as Error).message);
+  }
+  // Only what was given: an unset quota stays the probe's own (published default, or measured).
+  const given = {
+    ...(options.scpMaxChars !== undefined || env.OAL_SCP_MAX_CHARS
+      ? { maxPolicyChars: quotas.maxPolicyChars }
+      : {}),
+    ...(options.scpMaxPerTarget !== undefined || env.OAL_SCP_MAX_PER_TARGET
+      ? { maxPoliciesPerTarget: quotas.maxPoliciesPerTarget }
+      : {}),
+  };
+  return { ...parsed.data, ...(Object.keys(given).length > 0 ? { scpQuotas: given } : {}) };
 }

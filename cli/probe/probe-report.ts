@@ -1,6 +1,7 @@
 import type { AwsBehaviourSwitches } from "../../local/emulators/aws-behaviour-switches.ts";
 import type { RegionScan } from "./identity-center-instances.ts";
 import type { LogEventNullsObservation } from "./okta-log-event-nulls.ts";
+import type { ScpHeadroom } from "./scp-headroom.ts";
 import type { ScpQuotas } from "./scp-quotas.ts";
 import { behaviourFlag, type SwitchVerdict } from "./switch-observation.ts";
 import type { Leftover } from "./temporary-resources.ts";
@@ -19,6 +20,8 @@ export interface ProbeReport {
   organization: { rootId?: string; scpsEnabled?: boolean; error?: string };
   userNames?: UserNameMappingObservation;
   scpQuotas: ScpQuotas;
+  /** Leavers whose Denies fit the revocation SCP slots at those quotas (when SCPs are enabled). */
+  scpHeadroom?: ScpHeadroom;
   switches: SwitchVerdict[];
   /** Okta answers the spec leaves open (docs/okta-behaviour.md), where a read can tell. */
   okta: { logEventNulls?: LogEventNullsObservation };
@@ -76,6 +79,13 @@ export function formatProbeReport(report: ProbeReport, outFile: string): string 
   );
   lines.push(`  SCPs per target: ${quota(report.scpQuotas.perTarget)}`);
   lines.push(`  SCP characters:  ${quota(report.scpQuotas.characters)}`);
+  const h = report.scpHeadroom;
+  if (h)
+    lines.push(
+      `  headroom: ${h.leavers.toLocaleString("en-US")} leavers' Denies fit in ${h.usableSlots} slot(s) of ` +
+        `${h.maxPolicyChars.toLocaleString("en-US")} characters (${h.attachedOnRoot} SCP(s) on the root, ` +
+        `${h.toolSlotsAttached} of them the tool's, holding ${h.idsInSlots} id(s); beyond it revocation.massFallback decides)`,
+    );
   lines.push("");
   const width = Math.max(...report.switches.map((s) => s.name.length));
   lines.push(`  ${"Switch".padEnd(width)}  ${"Your org".padEnd(14)}  ${"Emulator".padEnd(14)}  Verdict`);

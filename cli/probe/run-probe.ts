@@ -10,6 +10,7 @@ import type { ProbeClients } from "./probe-clients.ts";
 import type { ProbeOptions } from "./probe-options.ts";
 import { localStackWith, type ProbeReport } from "./probe-report.ts";
 import { observeScimDeactivation } from "./scim-deactivation.ts";
+import { readScpHeadroom } from "./scp-headroom.ts";
 import { probeScpQuotas, unverifiedScpQuotas } from "./scp-quotas.ts";
 import { observeErrorPrefix } from "./step-functions-error-prefix.ts";
 import { judgeSwitches, observed, type SwitchObservation, unknown } from "./switch-observation.ts";
@@ -133,7 +134,7 @@ export async function runProbe(
     return observeLogEventNulls(page.body);
   });
 
-  let scpQuotas = unverifiedScpQuotas();
+  let scpQuotas = unverifiedScpQuotas(options.scpQuotas);
   let writes: ProbeReport["writes"];
   const writeOnly = "needs --allow-writes";
   if (!options.allowWrites) {
@@ -192,6 +193,18 @@ export async function runProbe(
       observations.push(unknown("orphanedAssignmentDeletion", "the write probe did not get that far"));
   }
 
+  const rootId = organization.rootId;
+  const scpHeadroom =
+    rootId && organization.scpsEnabled
+      ? await part("SCP headroom", () => {
+          progress("Counting the SCP headroom in leavers");
+          return readScpHeadroom(clients.organizations, rootId, {
+            maxPolicyChars: scpQuotas.characters.value,
+            maxPoliciesPerTarget: scpQuotas.perTarget.value,
+          });
+        })
+      : undefined;
+
   const switches = judgeSwitches(observations);
   return {
     probedAt: settings.now().toISOString(),
@@ -212,6 +225,7 @@ export async function runProbe(
     organization,
     ...(userNames ? { userNames } : {}),
     scpQuotas,
+    ...(scpHeadroom ? { scpHeadroom } : {}),
     switches,
     okta: { ...(logEventNulls ? { logEventNulls } : {}) },
     localStack: localStackWith(switches),

@@ -29,13 +29,26 @@ const RAISED = { perTarget: 10, characters: 10_240 } as const;
 /** Organizations' published defaults, which the emulator enforces by default. */
 const PUBLISHED = { perTarget: 5, characters: 5_120 } as const;
 
-/** Without --allow-writes: the published defaults, unverified. */
-export function unverifiedScpQuotas(): ScpQuotas {
+/**
+ * Without --allow-writes: the quotas given (--scp-max-chars, --scp-max-per-target), else the
+ * published defaults; unverified either way.
+ */
+export function unverifiedScpQuotas(
+  given: { maxPolicyChars?: number; maxPoliciesPerTarget?: number } = {},
+): ScpQuotas {
   const evidence =
     "the Organizations quota page's default; --allow-writes tries it on a temporary SCP and OU";
+  const answer = (value: number | undefined, flag: string, fallback: number): QuotaAnswer =>
+    value === undefined
+      ? { value: fallback, verified: false, evidence }
+      : {
+          value,
+          verified: false,
+          evidence: `${flag} (or its OAL_ variable); --allow-writes tries the quota`,
+        };
   return {
-    perTarget: { value: PUBLISHED.perTarget, verified: false, evidence },
-    characters: { value: PUBLISHED.characters, verified: false, evidence },
+    perTarget: answer(given.maxPoliciesPerTarget, "--scp-max-per-target", PUBLISHED.perTarget),
+    characters: answer(given.maxPolicyChars, "--scp-max-chars", PUBLISHED.characters),
   };
 }
 
