@@ -15,6 +15,9 @@ const denyEntrySchema = z.object({
   reason: z.enum(["leaver", "mover", "attribute-change", "compromise"]),
   createdAt: z.string(),
   expiresAt: z.string(),
+  federated: z
+    .object({ sessionName: z.string().optional(), sourceIdentity: z.string().optional() })
+    .optional(),
 });
 
 /** A Deny in the ledger, with the id that lifts it. */

@@ -109,6 +109,13 @@ export interface DenyEntry {
   reason: "leaver" | "mover" | "attribute-change" | "compromise";
   createdAt: string;
   expiresAt: string;
+  /**
+   * A leaver's federated role sessions (issue 16) rather than an Identity Center user: `userId` is then
+   * `okta:<Okta user id>`, `scope` is `all`, and the Deny matches `aws:userid` like `*:<sessionName>`
+   * and/or `aws:SourceIdentity` = `sourceIdentity` (core/revocation/federated-denies.ts). Rendered only
+   * into the revocation SCPs. @default absent
+   */
+  federated?: { sessionName?: string; sourceIdentity?: string };
 }
 
 export interface IdentityCenterState {

@@ -22,6 +22,14 @@ function addAtoms(
   for (const user of users) for (const pattern of patterns) into.add(atomKey(user, issuedBefore, pattern));
 }
 
+/**
+ * An atom of a federated-sessions Deny (federated-denies.ts): the condition key and one value as the
+ * "user" (no Identity Store id holds `=`), every role, any session.
+ */
+export function federatedAtom(key: "aws:userid" | "aws:SourceIdentity", value: string): string {
+  return atomKey(`${key}=${value}`, "", "*");
+}
+
 /** The atoms of typed statements. */
 export function statementAtoms(statements: readonly DenyStatement[]): Set<string> {
   const atoms = new Set<string>();
@@ -62,6 +70,10 @@ export function policyAtoms(policyText: string): Set<string> {
   for (const s of Array.isArray(statement) ? statement : [statement]) {
     if (!isToolStatement(s) || field(s, "Effect") !== "Deny") continue;
     const condition = field(s, "Condition");
+    for (const value of asList(field(field(condition, "StringLike"), "aws:userid")))
+      atoms.add(federatedAtom("aws:userid", value));
+    for (const value of asList(field(field(condition, "StringEquals"), "aws:SourceIdentity")))
+      atoms.add(federatedAtom("aws:SourceIdentity", value));
     const users = asList(field(field(condition, "StringEquals"), "identitystore:userId"));
     const arnLike = field(field(condition, "ArnLike"), "aws:PrincipalArn");
     const issued = asList(field(field(condition, "DateLessThan"), "aws:TokenIssueTime"))[0] ?? "";

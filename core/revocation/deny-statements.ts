@@ -28,6 +28,11 @@ function statementKind(condition: DenyCondition): { rank: number; name: string }
   return { rank: 0, name: "AllSessions" };
 }
 
+/** The place of a statement's kind in the order SCP space is handed out (lower first). */
+export function statementRank(condition: DenyCondition): number {
+  return statementKind(condition).rank;
+}
+
 /** Builds a statement; its Sid is derived from the condition, so equal conditions get equal Sids. */
 export function denyStatement(condition: DenyCondition): DenyStatement {
   const hash = sha256Hex(JSON.stringify(condition)).slice(0, 16);
@@ -84,7 +89,9 @@ function conditionFor(userIds: string[], issuedBefore: string, roles: Roles): De
  */
 export function denyStatements(denies: readonly DenyEntry[]): DenyStatement[] {
   const groups = new Map<string, { issuedBefore: string; roles: Roles; userIds: string[] }>();
-  for (const [userId, userDenies] of collectPerUser(denies)) {
+  // Federated-sessions entries are no Identity Center user's (federated-denies.ts renders them).
+  const identityCenter = denies.filter((d) => d.federated === undefined);
+  for (const [userId, userDenies] of collectPerUser(identityCenter)) {
     const entries = userDenies.get("") === ALL_ROLES ? [["", ALL_ROLES] as const] : [...userDenies];
     for (const [issuedBefore, roles] of entries) {
       // A mover Deny over no account denies nothing; an empty ArnLike list would be invalid.

@@ -25,6 +25,8 @@ export interface InlineFit {
  * governed by its own permission set's policies, so it belongs in no other set's inline policy).
  */
 export function concernsTarget(deny: DenyEntry, target: InlineTarget): boolean {
+  // Federated sessions are no permission set's: their Deny lives in the SCPs and on Okta-trusting roles.
+  if (deny.federated !== undefined) return false;
   return (
     deny.scope === "all" ||
     (deny.scope.permissionSetName === target.permissionSetName &&

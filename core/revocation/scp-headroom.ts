@@ -1,5 +1,6 @@
 import type { DenyEntry } from "../estate.ts";
 import { denyStatements } from "./deny-statements.ts";
+import { federatedStatements } from "./federated-denies.ts";
 import { shardScps } from "./shard-scps.ts";
 
 /** An Identity Store user id: 10 hexadecimal characters, `-`, then a UUID (47 characters). */
@@ -17,8 +18,10 @@ function extraLeaver(n: number): DenyEntry {
   return { userId: id, scope: "all", reason: "leaver", createdAt: "", expiresAt: "" };
 }
 
-const fits = (denies: readonly DenyEntry[], options: HeadroomOptions) =>
-  shardScps(denyStatements(denies), options).overflow.length === 0;
+const fits = (denies: readonly DenyEntry[], options: HeadroomOptions) => {
+  const fit = shardScps(denyStatements(denies), { ...options, federated: federatedStatements(denies) });
+  return fit.overflow.length === 0 && fit.federatedOverflow.length === 0;
+};
 
 /**
  * How many more leavers' Denies fit in the slots next to the Denies in force, at the current encoding

@@ -1,5 +1,6 @@
 import { type DenyStatement, renderPolicy, scpLength } from "./deny-statement.ts";
-import { compareStatements, denyStatement } from "./deny-statements.ts";
+import { compareStatements, denyStatement, statementRank } from "./deny-statements.ts";
+import { type FederatedScpStatement, federatedValues, withFederatedValues } from "./federated-denies.ts";
 
 /**
  * Maximum size of one SCP document in characters, whitespace included ("Quotas for AWS Organizations",
@@ -30,6 +31,11 @@ export interface ShardOptions {
    * core/revocation/fit-revocation-scps.ts). @default []
    */
   pinned?: readonly object[];
+  /**
+   * Leavers' federated-sessions Denies (federated-denies.ts), placed right after the Identity Center
+   * leavers' Denies and before movers'. @default []
+   */
+  federated?: readonly FederatedScpStatement[];
 }
 
 export interface ShardResult {
@@ -37,11 +43,28 @@ export interface ShardResult {
   documents: string[];
   /** Statements (or parts of split statements) for which no document had room. */
   overflow: DenyStatement[];
+  /** Federated statements (or parts) for which no document had room. */
+  federatedOverflow: FederatedScpStatement[];
 }
 
+type ScpStatement = DenyStatement | FederatedScpStatement;
+
 interface Split {
-  head: DenyStatement;
-  rest: DenyStatement[];
+  head: ScpStatement;
+  rest: ScpStatement[];
+}
+
+const isFederated = (s: ScpStatement): s is FederatedScpStatement =>
+  !("StringEquals" in s.Condition && "identitystore:userId" in s.Condition.StringEquals);
+
+/** Identity Center leavers, then federated sessions, then movers and "issued before" Denies. */
+function scpOrder(a: ScpStatement, b: ScpStatement): number {
+  const rank = (s: ScpStatement) => (isFederated(s) ? 0.5 : statementRank(s.Condition));
+  const byRank = rank(a) - rank(b);
+  if (byRank !== 0) return byRank;
+  if (!isFederated(a) && !isFederated(b)) return compareStatements(a, b);
+  const [x, y] = [JSON.stringify(a.Condition), JSON.stringify(b.Condition)];
+  return Number(x > y) - Number(x < y);
 }
 
 const withUsers = (s: DenyStatement, userIds: string[]) =>
@@ -67,8 +90,15 @@ function largestFittingPrefix(n: number, fits: (k: number) => boolean): number {
  * {b}, and the same holds for the role patterns of one user. User lists are split first; a single user
  * whose role patterns are too many has them split. `null` when not even one user with one role fits.
  */
-function splitToFit(s: DenyStatement, fits: (s: DenyStatement) => boolean): Split | null {
+function splitToFit(s: ScpStatement, fits: (s: ScpStatement) => boolean): Split | null {
   if (fits(s)) return { head: s, rest: [] };
+  if (isFederated(s)) {
+    const values = federatedValues(s);
+    const k = largestFittingPrefix(values.length, (n) => fits(withFederatedValues(s, values.slice(0, n))));
+    return k > 0
+      ? { head: withFederatedValues(s, values.slice(0, k)), rest: [withFederatedValues(s, values.slice(k))] }
+      : null;
+  }
   const users = s.Condition.StringEquals["identitystore:userId"];
   if (users.length > 1) {
     const k = largestFittingPrefix(users.length, (n) => fits(withUsers(s, users.slice(0, n))));
@@ -90,15 +120,16 @@ function splitToFit(s: DenyStatement, fits: (s: DenyStatement) => boolean): Spli
  */
 export function shardScps(statements: readonly DenyStatement[], options: ShardOptions): ShardResult {
   const maxChars = options.maxChars ?? SCP_MAX_CHARS;
-  const unique = new Map(statements.map((s) => [JSON.stringify(s), s]));
-  const queue = [...unique.values()].sort(compareStatements);
+  const all: ScpStatement[] = [...statements, ...(options.federated ?? [])];
+  const unique = new Map(all.map((s) => [JSON.stringify(s), s]));
+  const queue = [...unique.values()].sort(scpOrder);
   const documents: object[][] = [];
-  const overflow: DenyStatement[] = [];
+  const overflow: ScpStatement[] = [];
   let current: object[] = [...(options.pinned ?? [])];
-  const fitsCurrent = (s: DenyStatement) => scpLength(renderPolicy([...current, s])) <= maxChars;
+  const fitsCurrent = (s: ScpStatement) => scpLength(renderPolicy([...current, s])) <= maxChars;
 
   while (queue.length > 0 && documents.length < options.maxPolicies) {
-    const next = queue.shift() as DenyStatement;
+    const next = queue.shift() as ScpStatement;
     const split = splitToFit(next, fitsCurrent);
     if (split) {
       current.push(split.head);
@@ -112,5 +143,10 @@ export function shardScps(statements: readonly DenyStatement[], options: ShardOp
     }
   }
   if (current.length > 0 && documents.length < options.maxPolicies) documents.push(current);
-  return { documents: documents.map(renderPolicy), overflow: [...overflow, ...queue] };
+  const left = [...overflow, ...queue];
+  return {
+    documents: documents.map(renderPolicy),
+    overflow: left.filter((s): s is DenyStatement => !isFederated(s)),
+    federatedOverflow: left.filter(isFederated),
+  };
 }

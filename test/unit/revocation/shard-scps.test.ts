@@ -18,7 +18,7 @@ const accounts = (n: number) => Array.from({ length: n }, (_, i) => account(i));
 
 describe("shardScps: documents", () => {
   it("writes no document for no statement", () => {
-    expect(shardScps([], { maxPolicies: 5 })).toEqual({ documents: [], overflow: [] });
+    expect(shardScps([], { maxPolicies: 5 })).toEqual({ documents: [], overflow: [], federatedOverflow: [] });
   });
 
   it("renders a small Deny set as one compact document", () => {
@@ -124,7 +124,7 @@ describe("shardScps: overflow", () => {
     // Act
     const result = shardScps(statements, { maxPolicies: 0 });
     // Assess
-    expect(result).toEqual({ documents: [], overflow: statements });
+    expect(result).toEqual({ documents: [], overflow: statements, federatedOverflow: [] });
   });
 
   it("overflows a statement too big for an empty document and still places the others", () => {
