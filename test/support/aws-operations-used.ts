@@ -19,6 +19,8 @@ const CLIENTS: Readonly<Record<string, AwsModelService>> = {
   "@aws-sdk/client-organizations": "organizations",
   "@aws-sdk/client-sfn": "stepfunctions",
   "@aws-sdk/client-eventbridge": "events",
+  "@aws-sdk/client-iam": "iam",
+  "@aws-sdk/client-sts": "sts",
 };
 
 /** Step Functions' SDK-integration service names -> model service. */
