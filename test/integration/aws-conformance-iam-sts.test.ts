@@ -195,7 +195,7 @@ describe("AWS conformance: IAM discovery reads", () => {
       await send(member.iam, new iam.ListSAMLProvidersCommand({}));
       await send(unknown.iam, new iam.ListSAMLProvidersCommand({}));
       const roles = await send(member.iam, new iam.ListRolesCommand({}));
-      const okta = (roles.output?.Roles as iam.Role[]).find((role) => role.RoleName === "okta-admin");
+      const okta = ((roles.output?.Roles ?? []) as iam.Role[]).find((role) => role.RoleName === "okta-admin");
       expect(decodeURIComponent(okta?.AssumeRolePolicyDocument ?? "")).toContain("sts:AssumeRoleWithSAML");
       await send(member.iam, new iam.ListRolesCommand({ Marker: "not-a-marker" }));
     });
