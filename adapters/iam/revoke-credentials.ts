@@ -12,10 +12,9 @@ import {
   PutUserPolicyCommand,
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { CredentialAction } from "../../core/credentials/credential-action.ts";
 import type { CredentialAccount, CredentialRevocationPort } from "../../core/ports.ts";
-import { managementSessionName } from "../../core/topology.ts";
+import type { MemberAccountSessions } from "./member-account-sessions.ts";
 
 /*
  * The IAM writes that end a leaver's credentials (IAM API Reference: PutUserPolicy, UpdateAccessKey,
@@ -25,56 +24,32 @@ import { managementSessionName } from "../../core/topology.ts";
  * deactivation means the credential is already gone: done, not failed (a retried run converges).
  */
 
-/** Where STS and IAM are reached, and as whom roles are assumed. @default AWS's endpoints, the default chain */
-export interface IamConnection {
-  endpoint?: string;
-  region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** @default aws */
-  partition?: string;
-}
-
-/** The account's revocation role could not be assumed: nothing was changed there. */
-export class RevocationRoleUnavailableError extends Error {
-  override name = "RevocationRoleUnavailableError";
-  readonly accountId: string;
-  readonly roleArn: string;
-  constructor(accountId: string, roleArn: string, options: { cause: unknown }) {
-    const cause = options.cause as { name?: string; message?: string };
-    super(
-      `cannot assume ${roleArn} in account ${accountId} (${cause.name ?? "Error"}: ${cause.message ?? String(cause)})`,
-      options,
-    );
-    this.accountId = accountId;
-    this.roleArn = roleArn;
-  }
-}
-
 /** An IAM client acting in `account` through its revocation role, the session named after the run. */
 export type RevocationClientFactory = (account: CredentialAccount, runId: string) => Promise<IAMClient>;
 
-/** Assumes the revocation role (with the account's external id) and fetches the credentials at once. */
-export function assumeRevocationRole(connection: IamConnection = {}): RevocationClientFactory {
-  const { endpoint, region } = connection;
-  const where = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
+/**
+ * Revocation-role clients from the sessions discovery also uses (member-account-sessions.ts: one
+ * AssumeRole per account, role and run, with the account's external id). A role it cannot assume
+ * throws AssumeMemberRoleError, which account-problem.ts turns into the account's finding.
+ */
+export function revocationClients(
+  sessions: MemberAccountSessions,
+  connection: { endpoint?: string; region?: string; maxAttempts?: number } = {},
+): RevocationClientFactory {
   return async (account, runId) => {
-    const roleArn = `arn:${connection.partition ?? "aws"}:iam::${account.accountId}:role/${account.roles.revocation}`;
-    const credentials = fromTemporaryCredentials({
-      ...(connection.credentials ? { masterCredentials: connection.credentials } : {}),
-      clientConfig: where,
-      params: {
-        RoleArn: roleArn,
-        RoleSessionName: managementSessionName(runId),
-        DurationSeconds: 900,
-        ...(account.roles.externalId ? { ExternalId: account.roles.externalId } : {}),
-      },
+    const credentials = await sessions.credentials({
+      accountId: account.accountId,
+      roleName: account.roles.revocation,
+      externalId: account.roles.externalId,
+      runId,
     });
-    try {
-      await credentials();
-    } catch (error) {
-      throw new RevocationRoleUnavailableError(account.accountId, roleArn, { cause: error });
-    }
-    return new IAMClient({ ...where, credentials, maxAttempts: 5 });
+    const { endpoint, region, maxAttempts } = connection;
+    return new IAMClient({
+      region: region ?? "us-east-1",
+      credentials,
+      maxAttempts: maxAttempts ?? 5,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    });
   };
 }
 
@@ -94,8 +69,8 @@ const sameDocument = (stored: string | undefined, expected: string) => {
 
 /**
  * CredentialRevocationPort over `@aws-sdk/client-iam`. One action failing is that action's FAILED
- * result and the others still run; only a role that cannot be assumed throws
- * (RevocationRoleUnavailableError), as nothing in that account can be changed.
+ * result and the others still run; only a role that cannot be assumed throws (AssumeMemberRoleError),
+ * as nothing in that account can be changed.
  */
 export class IamCredentialRevocation implements CredentialRevocationPort {
   private readonly clientFor: RevocationClientFactory;

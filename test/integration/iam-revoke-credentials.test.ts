@@ -1,10 +1,9 @@
 import * as iam from "@aws-sdk/client-iam";
+import * as sts from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  assumeRevocationRole,
-  IamCredentialRevocation,
-  RevocationRoleUnavailableError,
-} from "../../adapters/iam/revoke-credentials.ts";
+import { accountProblem } from "../../adapters/iam/account-problem.ts";
+import { AssumeMemberRoleError, MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
+import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { accountRoles } from "../../core/credentials/account-roles.ts";
 import { planCredentialRevocation } from "../../core/credentials/plan-credential-revocation.ts";
 import type { CredentialAccount } from "../../core/ports.ts";
@@ -30,6 +29,13 @@ const leaver = person("jane.doe@corp.example");
 
 let emulator: IamEmulator;
 let server: RunningServer;
+const clients = () =>
+  revocationClients(
+    new MemberAccountSessions({ sts: new sts.STSClient(localClientConfig(server.endpoint)) }),
+    {
+      endpoint: server.endpoint,
+    },
+  );
 const accountOf = (accountId: string, inOrganization: boolean): CredentialAccount => ({
   accountId,
   name: accountId,
@@ -48,10 +54,7 @@ const trust = (condition?: Record<string, unknown>) => ({
   ],
 });
 const inAccount = async (accountId: string) => {
-  const client = await assumeRevocationRole(localClientConfig(server.endpoint))(
-    accountOf(accountId, accountId !== OUTSIDE),
-    "verify",
-  );
+  const client = await clients()(accountOf(accountId, accountId !== OUTSIDE), "verify");
   return client;
 };
 
@@ -94,7 +97,7 @@ describe("IamCredentialRevocation", () => {
       hold: "PT12H",
       now: "2026-06-01T12:00:00.000Z",
     });
-    const revocation = new IamCredentialRevocation(assumeRevocationRole(localClientConfig(server.endpoint)));
+    const revocation = new IamCredentialRevocation(clients());
 
     const results = await revocation.apply(accountOf(MEMBER, true), plan.actions, { runId: "run-1" });
 
@@ -142,7 +145,7 @@ describe("IamCredentialRevocation", () => {
     });
     const [action] = plan.actions;
     if (action?.kind !== "federated-deny.role") throw new Error("expected a role Deny");
-    const revocation = new IamCredentialRevocation(assumeRevocationRole(localClientConfig(server.endpoint)));
+    const revocation = new IamCredentialRevocation(clients());
 
     const results = await revocation.apply(accountOf(OUTSIDE, false), plan.actions, { runId: "run-3" });
     expect(results.map((r) => r.status)).toEqual(["SUCCEEDED"]);
@@ -161,7 +164,7 @@ describe("IamCredentialRevocation", () => {
   });
 
   it("a role it cannot assume (wrong name, no StackSet instance, wrong external id) changes nothing and names the role", async () => {
-    const revocation = new IamCredentialRevocation(assumeRevocationRole(localClientConfig(server.endpoint)));
+    const revocation = new IamCredentialRevocation(clients());
     const action = planCredentialRevocation({
       leaver,
       ownerships: [
@@ -182,14 +185,18 @@ describe("IamCredentialRevocation", () => {
       roles: { discovery: "x", revocation: "no-such-role" },
     };
     const error = await revocation.apply(wrong, action, { runId: "run-4" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RevocationRoleUnavailableError);
-    expect((error as Error).message).toContain(`arn:aws:iam::${MEMBER}:role/no-such-role`);
+    expect(error).toBeInstanceOf(AssumeMemberRoleError);
+    expect(accountProblem(wrong, "no-such-role", error)).toMatchObject({
+      accountId: MEMBER,
+      code: "role-not-assumable",
+      message: expect.stringContaining(`arn:aws:iam::${MEMBER}:role/no-such-role`),
+    });
     const noExternalId: CredentialAccount = {
       ...accountOf(OUTSIDE, false),
       roles: { discovery: "x", revocation: REVOCATION_ROLE },
     };
     await expect(revocation.apply(noExternalId, action, { runId: "run-4" })).rejects.toBeInstanceOf(
-      RevocationRoleUnavailableError,
+      AssumeMemberRoleError,
     );
   });
 
@@ -211,7 +218,7 @@ describe("IamCredentialRevocation", () => {
       hold: "PT12H",
       now: "2026-06-01T12:00:00.000Z",
     });
-    const revocation = new IamCredentialRevocation(assumeRevocationRole(localClientConfig(server.endpoint)));
+    const revocation = new IamCredentialRevocation(clients());
 
     const results = await revocation.apply(accountOf(MEMBER, true), plan.actions, { runId: "run-5" });
 
