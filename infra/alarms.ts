@@ -145,13 +145,19 @@ export function alarms(targets: AlarmTargets) {
     ...actions,
   });
   const signals = RUNTIME_CONTRACT.userRunSignals;
-  const userRunSignal = (id: string, metricName: string, threshold: number, alarmDescription: string) =>
+  const userRunSignal = (
+    id: string,
+    metricName: string,
+    threshold: number,
+    alarmDescription: string,
+    service: "user-reconcile" | "estate-reconcile" = "user-reconcile",
+  ) =>
     new aws.cloudwatch.MetricAlarm(id, {
       name: `${names.prefix}-${id.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}`,
       alarmDescription,
       namespace: RUNTIME_CONTRACT.metricNamespace,
       metricName,
-      dimensions: { service: "user-reconcile" },
+      dimensions: { service },
       statistic: "Sum",
       period: fiveMinutes,
       evaluationPeriods: 1,
@@ -183,6 +189,22 @@ export function alarms(targets: AlarmTargets) {
     signals.massFallback,
     1,
     "Revocation Denies fit in no revocation SCP and the policy's massFallback is auto: every Identity Center session issued before the time in the evidence's mass-fallback finding is denied, so everyone signs in again through Okta. Expected during a layoff; otherwise add SCP slots (OAL_REVOCATION_SCP_SLOTS).",
+  );
+  // An estate run writes the whole ledger, so it may be the one that first needs the fallback
+  // (usecases/reconcile-estate/estate-run-signals.ts): the same fact, alarmed the same way.
+  userRunSignal(
+    "EstateMassFallbacks",
+    signals.massFallback,
+    1,
+    "An estate run wrote the revocation Denies and they fit in no revocation SCP under massFallback: auto: every Identity Center session issued before the time in its evidence's mass-fallback finding (which names every leaver it covers) is denied. Expected during a layoff; otherwise add SCP slots (OAL_REVOCATION_SCP_SLOTS).",
+    "estate-reconcile",
+  );
+  userRunSignal(
+    "EstateDeniesDropped",
+    signals.dropped,
+    1,
+    "An estate run's Deny write found Denies with no room (management-account inline policy, or SCPs under massFallback: ask): its evidence's deny-dropped or scp-overflow findings name the users not denied.",
+    "estate-reconcile",
   );
   userRunSignal(
     "DenyPlacementsSkipped",

@@ -1,3 +1,4 @@
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
@@ -127,8 +128,15 @@ async function build() {
       windows: new EstateWindows(table),
       coalescing: { windowMs: config.ESTATE_COALESCE_WINDOW_SECONDS * 1000 },
     },
+    // infra/alarms.ts alarms on these (dimension service: estate-reconcile).
+    signal: (signal) => {
+      metrics.addMetric(signal, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    },
   });
 }
+
+const metrics = new Metrics({ namespace: "OktaAwsLifecycle", serviceName: "estate-reconcile" });
 
 const handler =
   (task: EstateReconcileTask) =>

@@ -6,7 +6,7 @@ import {
   isPrincipalDeletedFailure,
   PRINCIPAL_ALREADY_DELETED,
 } from "../../core/plan/orphaned-assignments.ts";
-import { isRevocationUpkeep, type PlanAction } from "../../core/plan/plan.ts";
+import { type Finding, isRevocationUpkeep, type PlanAction } from "../../core/plan/plan.ts";
 import { POLL_BACKOFF } from "../../workflows/identity-center-operations.ts";
 import { ALREADY_A_MEMBER } from "../../workflows/membership-additions.ts";
 import { type EnforceDeniesDeps, enforceDenies } from "../reconcile-user/enforce-denies.ts";
@@ -15,6 +15,7 @@ import {
   ManagementComponentUnavailableError,
 } from "../reconcile-user/management-account-access.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
+import { denyWriteFindings } from "./deny-write-findings.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
 /** The Identity Center calls the executor makes. */
@@ -114,6 +115,11 @@ export class PlanExecutor {
   private attempts = 0;
   /** The management component's session, opened by the first deletion in the management account. */
   private component: Promise<ManagementAccountPort> | undefined;
+  /**
+   * What the Deny write found (the mass fallback and the leavers it covers, Denies dropped, placements
+   * skipped): findings for the run's evidence, as a user run records them.
+   */
+  readonly denyFindings: Finding[] = [];
 
   constructor(deps: PlanExecutorDeps) {
     this.deps = deps;
@@ -155,6 +161,19 @@ export class PlanExecutor {
         }
       }
       const enforced = await enforceDenies(this.deps.enforce);
+      this.denyFindings.push(...denyWriteFindings(enforced));
+      // A refused placement fails its own action; the Deny actions themselves are in the ledger.
+      for (const f of enforced.failures)
+        extra.push({
+          kind: `deny.place.${f.placement}`,
+          target: { target: f.target },
+          requestId: null,
+          status: "FAILED",
+          error: f.error,
+          startedAt,
+          finishedAt: enforced.at,
+          attempts: 1,
+        });
       for (const r of enforced.reprovisions)
         if (!everywhere.has(r.PermissionSetArn))
           reprovisions.set(`${r.PermissionSetArn}|${r.TargetId}`, {

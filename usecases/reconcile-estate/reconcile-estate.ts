@@ -7,7 +7,7 @@ import type { OktaAdapter } from "../../adapters/okta.ts";
 import type { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import type { ActionOutcome, EvidenceDraft, SnapshotRow, Trigger } from "../../core/evidence/record.ts";
 import { applyPlan } from "../../core/plan/apply-plan.ts";
-import type { Plan, PlanAction } from "../../core/plan/plan.ts";
+import type { Finding, Plan, PlanAction } from "../../core/plan/plan.ts";
 import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { EnforceDeniesDeps } from "../reconcile-user/enforce-denies.ts";
@@ -158,8 +158,8 @@ export async function reconcileEstate(
       options.allowDeletes;
   const apply = options.apply && (plan.status === "ready" || overridden);
   const t1 = performance.now();
-  const outcomes = apply
-    ? await new PlanExecutor({
+  const executor = apply
+    ? new PlanExecutor({
         identityCenter: deps.identityCenter,
         ledger: deps.ledger,
         enforce: deps.enforce,
@@ -167,8 +167,9 @@ export async function reconcileEstate(
         ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         now: deps.now,
-      }).execute(plan.actions)
-    : [];
+      })
+    : undefined;
+  const outcomes = executor ? await executor.execute(plan.actions) : [];
   const t2 = performance.now();
   const evidence =
     deps.evidence && options.apply
@@ -179,6 +180,7 @@ export async function reconcileEstate(
           applied: apply,
           trigger: options.trigger,
           runStarted,
+          denyFindings: executor?.denyFindings ?? [],
         })
       : [];
   const timings = { readMs: t1 - t0, applyMs: t2 - t1, evidenceMs: performance.now() - t2 };
@@ -210,6 +212,8 @@ export async function writeEstateEvidenceRecords(
     /** The triggers of the runs folded into this one (core/dispatch/estate-window.ts). @default [] */
     coalescedTriggers?: Trigger[];
     runStarted: string;
+    /** What the run's Deny write found (PlanExecutor.denyFindings): recorded with the plan's findings. */
+    denyFindings?: readonly Finding[];
   },
 ): Promise<StoredEvidence[]> {
   if (!deps.evidence) return [];
@@ -236,7 +240,11 @@ export async function writeEstateEvidenceRecords(
         },
         organization: { accounts: input.organization.accounts.length },
       },
-      plan: { actions: plan.actions, findings: plan.findings.map((f) => ({ ...f })), blockedReason },
+      plan: {
+        actions: plan.actions,
+        findings: [...plan.findings, ...(run.denyFindings ?? [])].map((f) => ({ ...f })),
+        blockedReason,
+      },
       actions: outcomes,
       verification: null,
       timings: { runStarted: run.runStarted, runFinished: deps.now() },

@@ -2,7 +2,7 @@ import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { WorkStore } from "../../adapters/work-store.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import { checkEstatePlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
-import type { PlanAction } from "../../core/plan/plan.ts";
+import type { Finding, PlanAction } from "../../core/plan/plan.ts";
 import type { PlanInput } from "../../core/plan/plan-estate.ts";
 import { planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -10,6 +10,7 @@ import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
 import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { type CoalesceEstateRunDeps, coalesceEstateRun } from "./coalesce-estate-run.ts";
+import { type EstateRunSignal, estateRunSignals } from "./estate-run-signals.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
 import { recordIdentityLinks } from "./record-identity-links.ts";
@@ -58,6 +59,8 @@ export function estateReconcileTasks(
     batchBudget: (b: ThrottleBudget) => EstateReconcileDeps["identityCenter"];
     /** The coalescing windows of event-driven runs, and their length (core/dispatch/estate-window.ts). */
     coalescing: CoalesceEstateRunDeps;
+    /** Emits an alarmed count metric (estate-run-signals.ts) when the run's evidence is written. */
+    signal?: (signal: EstateRunSignal, runId: string) => void;
   },
 ): Record<EstateReconcileTask, (state: unknown) => Promise<unknown>> {
   const load = (key: string) => deps.work.get<StoredPlan>(key);
@@ -101,10 +104,10 @@ export function estateReconcileTasks(
       const planKey = String(state.plan?.planKey);
       const { plan } = await load(planKey);
       const first = plan.actions.filter((a) => !DELETES.has(a.kind) && !CREATES.has(a.kind));
-      const outcomes = await executor(new ThrottleBudget({ callsPerSecond: deps.callsPerSecond })).execute(
-        first,
-      );
+      const denies = executor(new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }));
+      const outcomes = await denies.execute(first);
       await deps.work.put(outcomesKey(planKey, "denies"), outcomes);
+      await deps.work.put(outcomesKey(planKey, "deny-findings"), denies.denyFindings);
       return { applied: outcomes.length };
     },
     applyEstateBatch: async (raw) => {
@@ -137,7 +140,10 @@ export function estateReconcileTasks(
         ...(await Promise.all((state.plan?.deleteBatches ?? []).map((b) => read(`delete-${b}`)))).flat(),
         ...(await Promise.all((state.plan?.createBatches ?? []).map((b) => read(`create-${b}`)))).flat(),
       ];
-      return writeEstateEvidenceRecords(
+      const denyFindings = await deps.work
+        .get<Finding[]>(outcomesKey(planKey, "deny-findings"))
+        .catch(() => [] as Finding[]);
+      const evidence = await writeEstateEvidenceRecords(
         { ...deps, runId: state.runId },
         {
           input: stored.input,
@@ -147,8 +153,11 @@ export function estateReconcileTasks(
           trigger: state.trigger,
           coalescedTriggers: await deps.coalescing.windows.folded(state.runId),
           runStarted: stored.runStarted,
+          denyFindings,
         },
       );
+      for (const signal of estateRunSignals(denyFindings)) deps.signal?.(signal, state.runId);
+      return evidence;
     },
   });
 }

@@ -1,14 +1,13 @@
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import type { Finding } from "../../core/plan/plan.ts";
-import type { UserRunState } from "./run-state.ts";
+import type { ScpCapacity, UserRunState } from "./run-state.ts";
 
 /** A failure as evidence writes it: the error's name and message. */
 const errorText = (e: { Error?: string; Cause?: string } | undefined) =>
   e === undefined ? "failed" : `${e.Error ?? "Error"}: ${e.Cause ?? ""}`.trim();
 
-/** What the run found about the revocation SCPs' room (issue 17), one finding per fact. */
-function scpCapacityFindings(state: UserRunState): Finding[] {
-  const capacity = state.deny?.scpCapacity;
+/** What a Deny write found about the revocation SCPs' room (issue 17), one finding per fact; estate runs too. */
+export function scpCapacityFindings(capacity: ScpCapacity | undefined): Finding[] {
   if (capacity === undefined) return [];
   const findings: Finding[] = [];
   const fallback = capacity.massFallback;
@@ -109,7 +108,7 @@ export function revocationProblems(
         `was not deleted: ${d.reason}; or delete it by hand from the management account`,
       subject: { accountId: d.accountId, permissionSetArn: d.permissionSetArn, principalId: d.principalId },
     });
-  findings.push(...scpCapacityFindings(state));
+  findings.push(...scpCapacityFindings(state.deny?.scpCapacity));
   const sessionsFailed =
     state.oktaSessions?.failed ?? (state.oktaSessionsError && errorText(state.oktaSessionsError));
   if (sessionsFailed)
