@@ -60,7 +60,7 @@ rules:
   - { name: devs-prod, group: aws-developers, permissionSet: ReadOnly, targets: { ous: [ou-be01-prod0001] } }
   - { name: data, group: aws-data, permissionSet: DataEngineer, targets: { ous: [ou-be01-prod0001] } }
   - { name: billing, group: aws-billing, permissionSet: BillingViewer, targets: { accounts: ["999999999999"] } }
-guards: { maxDeletes: 1000000, maxDeletePercent: 100 }
+guards: { maxDeletes: 1000000, maxDeletePercent: 100, maxNewAssignments: 1000000, maxPrivilegedAccounts: 1000000, maxRuleWidening: 1000000 }
 `;
 
 interface Case {

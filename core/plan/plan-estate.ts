@@ -3,6 +3,7 @@ import type { IdentityCenterState, OktaTruth, Organization } from "../estate.ts"
 import type { Policy } from "../policy/schema.ts";
 import { applyPlan } from "./apply-plan.ts";
 import { denyInForce } from "./deny-key.ts";
+import { checkGrantGuards } from "./grant-guards.ts";
 import { checkGuards } from "./guards.ts";
 import { orderActions, orderFindings } from "./order-actions.ts";
 import type { Plan, PlanAction } from "./plan.ts";
@@ -66,7 +67,7 @@ export function planEstate(input: PlanInput): Plan {
 
   const icMemberCount = new Map<string, number>();
   for (const m of ic.memberships) icMemberCount.set(m.groupId, (icMemberCount.get(m.groupId) ?? 0) + 1);
-  const violations = checkGuards({
+  const deleteViolations = checkGuards({
     policy,
     actions,
     rules: resolution.rules,
@@ -76,6 +77,14 @@ export function planEstate(input: PlanInput): Plan {
     icMemberCount,
     icUserCount: ic.users.length,
   });
+  const violations = [
+    ...deleteViolations,
+    ...checkGrantGuards({
+      policy,
+      actions,
+      permissionSetNames: new Map(ic.permissionSets.map((p) => [p.arn, p.name])),
+    }),
+  ];
   return {
     status: violations.length > 0 ? "blocked" : "ready",
     violations,

@@ -87,7 +87,13 @@ export type FindingKind =
   /** A user without a UserName or a group without a DisplayName: skipped, as nothing can match it to Okta. */
   | "unnamed-identity-store-entry"
   /** A compromise signal was handled: what it ended, or why it ended nothing (core/plan/plan-compromise.ts). */
-  | "compromise-signal";
+  | "compromise-signal"
+  /** A member of a group granted an ABAC-scoped permission set lacks an attribute it uses (core/plan/abac-attributes.ts). */
+  | "abac-attribute-missing"
+  /** A group's new assignment of an ABAC-scoped set held back until its members have the attribute (missingAttribute: withhold). */
+  | "abac-assignment-withheld"
+  /** The ABAC canary proof could not run (no policy simulator in this runtime, or no policy document to prove). */
+  | "abac-canary-unproven";
 
 /** Something a human should know about; findings never change anything by themselves. */
 export interface Finding {
@@ -105,7 +111,13 @@ export type GuardKind =
   | "empty-okta-group"
   | "empty-okta-read"
   | "okta-group-unresolved"
-  | "okta-group-ambiguous";
+  | "okta-group-ambiguous"
+  /** Grant guards (core/plan/grant-guards.ts): too many new assignments, privileged accounts, or a rule widened too far. */
+  | "max-new-assignments"
+  | "max-privileged-accounts"
+  | "max-rule-widening"
+  /** The ABAC canary proof failed for a permission set (core/plan/abac-canary.ts): never overridden. */
+  | "abac-canary";
 
 export interface GuardViolation {
   guard: GuardKind;
