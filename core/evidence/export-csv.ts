@@ -1,6 +1,8 @@
+import { longLivedCredentialsCsv } from "../credentials/sweep.ts";
 import { type CsvCell, toCsv } from "./csv.ts";
 import type { AccessReviewRow, DriftRow, ExportModel, LeaverRow, UserChangeRow } from "./export-model.ts";
 import { formatDuration, toSeconds } from "./format.ts";
+import { formatCredentialsEnded } from "./long-lived-credentials.ts";
 
 /*
  * The CSV files of an export. Times are ISO-8601 UTC; durations are seconds with millisecond precision
@@ -30,6 +32,7 @@ export const LEAVERS_HEADER = [
   "evidence_key",
   "lift_evidence_key",
   "run_id",
+  "credentials_ended",
 ];
 
 export function leaversCsv(rows: readonly LeaverRow[], slaMs: number): string {
@@ -55,6 +58,7 @@ export function leaversCsv(rows: readonly LeaverRow[], slaMs: number): string {
       r.evidenceKey,
       r.liftEvidenceKey,
       r.runId,
+      formatCredentialsEnded(r.credentialsEnded),
     ]),
   );
 }
@@ -175,5 +179,6 @@ export function exportCsvFiles(model: ExportModel): Record<string, string> {
     "movers.csv": userChangesCsv(model.movers),
     "drift.csv": driftCsv(model.drift),
     "access-review.csv": accessReviewCsv(model.accessReview),
+    "long-lived-credentials.csv": longLivedCredentialsCsv(model.longLivedCredentials),
   };
 }

@@ -1,5 +1,12 @@
+import type { LongLivedCredentialHolder } from "../credentials/sweep.ts";
 import { dayOfRecordKey } from "./layout.ts";
 import { isLiftRecord, type Lifecycle, lifecycleOf, oktaSaysGone, triggerEvents } from "./lifecycle.ts";
+import {
+  type CredentialsEndedInAccount,
+  credentialsEnded,
+  type LongLivedCredentialsFigure,
+  latestCredentialSweep,
+} from "./long-lived-credentials.ts";
 import { daysOf, inPeriod, type Period } from "./period.ts";
 import type {
   ActionOutcome,
@@ -63,6 +70,8 @@ export interface LeaverRow {
   evidenceKey: string;
   liftEvidenceKey: string | null;
   runId: string;
+  /** Every credential outside Identity Center the run ended (IAM users, keys, passwords...), per account. */
+  credentialsEnded: CredentialsEndedInAccount[];
 }
 
 export interface UserChangeRow {
@@ -158,6 +167,8 @@ export interface ExportFigures {
     users: number;
     accounts: number;
   } | null;
+  /** The latest estate sweep of the period (issue 16); `null` when none swept. */
+  longLivedCredentials: LongLivedCredentialsFigure | null;
 }
 
 export interface ExportModel {
@@ -166,6 +177,8 @@ export interface ExportModel {
   movers: UserChangeRow[];
   drift: DriftRow[];
   accessReview: AccessReviewRow[];
+  /** Every holder of a long-lived IAM credential the latest sweep read (long-lived-credentials.csv). */
+  longLivedCredentials: LongLivedCredentialHolder[];
   figures: ExportFigures;
 }
 
@@ -199,12 +212,16 @@ export function buildExportModel(records: readonly KeyedRecord[], options: Expor
 
   const joiners = changes.filter((r) => r.lifecycle === "joiner");
   const movers = changes.filter((r) => r.lifecycle === "mover");
+  const sweep = latestCredentialSweep(estateRuns);
+  // A run writes a record for its Identity Center part and one for its credential sweep: runs, not records.
+  const estateRunCount = new Set(estateRuns.map((r) => r.record.runId)).size;
   return {
     leavers,
     joiners,
     movers,
     drift,
     accessReview,
+    longLivedCredentials: sweep?.holders ?? [],
     figures: {
       period: options.period,
       slaMs,
@@ -218,7 +235,7 @@ export function buildExportModel(records: readonly KeyedRecord[], options: Expor
       joiners: joiners.length,
       movers: movers.length,
       drift: {
-        estateRuns: estateRuns.length,
+        estateRuns: estateRunCount,
         findings: drift.filter((d) => d.type === "finding").length,
         actions: drift.filter((d) => d.type === "action").length,
         failedActions: drift.filter((d) => d.type === "action" && d.outcome === "FAILED").length,
@@ -239,6 +256,7 @@ export function buildExportModel(records: readonly KeyedRecord[], options: Expor
               users: new Set(accessReview.map((r) => r.userId)).size,
               accounts: new Set(accessReview.map((r) => r.accountId)).size,
             },
+      longLivedCredentials: sweep?.figure ?? null,
     },
   };
 }
@@ -301,6 +319,7 @@ function leaverRow(
     evidenceKey: key,
     liftEvidenceKey: lift?.key ?? null,
     runId: record.runId,
+    credentialsEnded: credentialsEnded(record),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { DriftRow, ExportModel, LeaverRow, UserChangeRow } from "./export-model.ts";
 import { formatDuration, percent } from "./format.ts";
+import { formatCredentialsEnded } from "./long-lived-credentials.ts";
 import { revokeDistribution } from "./revoke-distribution.ts";
 import { barChartSvg, dailyStackedSvg, escapeHtml as e, proportionSvg } from "./svg-charts.ts";
 import type { EvidenceVerification } from "./verify-evidence.ts";
@@ -68,8 +69,33 @@ function leaverCells(r: LeaverRow): string[] {
     String(r.accountsAffected.length),
     `<span class="tag ${sla}">${sla}</span>`,
     e(r.outcome),
+    e(formatCredentialsEnded(r.credentialsEnded)),
     [link(r.evidenceKey), link(r.liftEvidenceKey, "lift")].filter((l) => l !== "").join(" "),
   ];
+}
+
+/** "Humans holding long-lived credentials: N (target 0)", from the period's latest estate sweep. */
+function longLivedCredentialsSection(
+  f: ExportModel["figures"]["longLivedCredentials"],
+  holders: ExportModel["longLivedCredentials"],
+): string {
+  const title = "<h2>Long-lived credentials outside Identity Center</h2>";
+  if (f === null)
+    return `<section id="long-lived-credentials">${title}<p class="muted">No estate sweep in this period (the policy's credentials section turns it on): long-lived-credentials.csv has the header only.</p></section>`;
+  const tone = f.humans === 0 ? "met" : "missed";
+  const rows = holders
+    .filter((h) => h.human)
+    .slice(0, REPORT_TABLE_LIMIT)
+    .map(
+      (h) =>
+        `<tr><td>${e(h.accountId)}</td><td>${e(h.userName)}</td><td>${e(h.owner?.login ?? h.ownership)}</td><td>${e(h.owner?.status ?? "")}</td><td>${h.consolePassword ? "yes" : "no"}</td><td>${h.activeKeys.length}</td><td>${h.revoke ? "yes" : "no"}</td></tr>`,
+    )
+    .join("");
+  const table =
+    rows === ""
+      ? ""
+      : `<div class="scroll"><table><thead><tr><th>Account</th><th>IAM user</th><th>Owner</th><th>Okta status</th><th>Console password</th><th>Active keys</th><th>Revoked</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<section id="long-lived-credentials">${title}<p data-figure="humans-long-lived">Humans holding long-lived credentials: <span class="tag ${tone}">${f.humans}</span> (target 0), of ${f.holders} IAM user(s) holding a console password or an active access key, per the sweep of ${time(f.sweptAt)} (${link(f.evidenceKey, "sweep record")}). long-lived-credentials.csv lists them all, one row per active key.</p>${table}</section>`;
 }
 
 function changeCells(r: UserChangeRow): string[] {
@@ -175,6 +201,12 @@ export function renderReportHtml(input: ReportInput): string {
         : `${f.accessReview.users} users, ${f.accessReview.accounts} accounts`,
     ),
     figure(
+      "long-lived-credentials",
+      "Humans with long-lived credentials",
+      f.longLivedCredentials === null ? "-" : String(f.longLivedCredentials.humans),
+      f.longLivedCredentials === null ? "no estate sweep in the period" : "target 0",
+    ),
+    figure(
       "integrity",
       "Integrity",
       verification.ok ? "verified" : `${verification.problems.length} problem(s)`,
@@ -210,11 +242,12 @@ export function renderReportHtml(input: ReportInput): string {
 <main>
 <section id="figures"><h2>The period in figures</h2><div class="figures">${figures}</div></section>
 ${charts}
-${table("leavers", "Leavers", ["User", "Okta deactivated", "Deny in force", "Access removed", "Time-to-revoke", "Accounts", "SLA", "Outcome", "Evidence"], model.leavers.map(leaverCells), "leavers.csv")}
+${table("leavers", "Leavers", ["User", "Okta deactivated", "Deny in force", "Access removed", "Time-to-revoke", "Accounts", "SLA", "Outcome", "Credentials ended", "Evidence"], model.leavers.map(leaverCells), "leavers.csv", [8])}
 ${table("joiners", "Joiners", ["User", "Okta events", "Okta event at", "Okta groups", "Changes", "Findings", "Verification", "Converged after", "Evidence"], model.joiners.map(changeCells), "joiners.csv", [1, 3, 4, 5])}
 ${table("movers", "Movers", ["User", "Okta events", "Okta event at", "Okta groups", "Changes", "Findings", "Verification", "Converged after", "Evidence"], model.movers.map(changeCells), "movers.csv", [1, 3, 4, 5])}
 ${table("drift-items", "Drift: findings and what was done", ["Detected", "Type", "Kind", "Subject", "Detail", "Outcome", "Evidence"], model.drift.map(driftCells), "drift.csv", [3, 4])}
 ${accessReview}
+${longLivedCredentialsSection(f.longLivedCredentials, model.longLivedCredentials)}
 ${verificationSection(verification)}
 </main></body></html>
 `;

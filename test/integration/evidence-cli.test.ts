@@ -303,7 +303,10 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
     // manifest.json hashes every file as written, and carries the verification
     const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
     expect(manifest.verification).toMatchObject({ ok: true, records: 11 });
-    expect(manifest.files).toHaveLength(6 + 11 + 2);
+    // 6 CSV files and report.html, 11 records, 2 manifests
+    expect(manifest.files).toHaveLength(7 + 11 + 2);
+    // no sweep in the scenario: long-lived-credentials.csv has the header only
+    expect(await rows("long-lived-credentials.csv")).toHaveLength(0);
     for (const file of manifest.files) {
       expect(sha256Hex(await readFile(path.join(out, file.path), "utf8"))).toBe(file.sha256);
     }
@@ -323,7 +326,7 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
 
     // Assess
     expect(result.stdout).toMatch(
-      /to .*evidence\.zip \(\d+\.\d KiB\): 7 files \+ 13 evidence records and manifests/,
+      /to .*evidence\.zip \(\d+\.\d KiB\): 8 files \+ 13 evidence records and manifests/,
     );
     const entries = unzipSync(await readFile(zip));
     const onDisk = (await readdir(folder, { recursive: true, withFileTypes: true }))

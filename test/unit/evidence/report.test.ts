@@ -53,10 +53,10 @@ describe("export CSV files", () => {
     // Assess
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe(
-      "okta_user_id,login,okta_event_type,okta_event_id,okta_deactivated_at,deny_in_force_at,access_removed_at,time_to_deny_in_force_s,time_to_revoke_s,accounts_affected_count,accounts_affected,sla,sla_met,outcome,outcome_detail,deny_lifted_at,evidence_key,lift_evidence_key,run_id",
+      "okta_user_id,login,okta_event_type,okta_event_id,okta_deactivated_at,deny_in_force_at,access_removed_at,time_to_deny_in_force_s,time_to_revoke_s,accounts_affected_count,accounts_affected,sla,sla_met,outcome,outcome_detail,deny_lifted_at,evidence_key,lift_evidence_key,run_id,credentials_ended",
     );
     expect(lines[1]).toBe(
-      `00ualice,alice@example.com,user.lifecycle.deactivate,evt-alice,${DAY1}T09:00:00.000Z,${DAY1}T09:00:02.500Z,${DAY1}T09:00:40.000Z,2.5,40,2,111111111111; 222222222222,1 h 00 min,yes,revoked,"every assignment and membership removed, verified by read-back",${DAY1}T21:00:41.000Z,v1/runs/2024/05/01/090041000-user-alice.run.json,v1/runs/2024/05/01/210042000-user-alice.lift.json,user-alice`,
+      `00ualice,alice@example.com,user.lifecycle.deactivate,evt-alice,${DAY1}T09:00:00.000Z,${DAY1}T09:00:02.500Z,${DAY1}T09:00:40.000Z,2.5,40,2,111111111111; 222222222222,1 h 00 min,yes,revoked,"every assignment and membership removed, verified by read-back",${DAY1}T21:00:41.000Z,v1/runs/2024/05/01/090041000-user-alice.run.json,v1/runs/2024/05/01/210042000-user-alice.lift.json,user-alice,`,
     );
     expect(lines[3]).toContain(`,"'=HYPERLINK(""http://evil"")",`);
     expect(lines[3]).toContain(",5400,1,333333333333,1 h 00 min,no,revoked,");
@@ -74,6 +74,7 @@ describe("export CSV files", () => {
       "movers.csv",
       "drift.csv",
       "access-review.csv",
+      "long-lived-credentials.csv",
     ]);
     expect(rows(userChangesCsv(model.joiners))[1]).toBe(
       `00uerin,erin@example.com,user.lifecycle.activate,${DAY2}T08:00:00.000Z,ACTIVE,aws-developers,1,555555555555,membership.add SUCCEEDED,0,scim-lag,passed,,,${DAY2}T08:00:06.000Z,6,v1/runs/2024/05/02/080006000-user-erin.run.json,,user-erin`,
@@ -310,12 +311,13 @@ describe("buildExportPackage", () => {
         bytes: Buffer.byteLength(file.content),
       });
     }
-    expect(files.map((f) => f.path).slice(0, 6)).toEqual([
+    expect(files.map((f) => f.path).slice(0, 7)).toEqual([
       "leavers.csv",
       "joiners.csv",
       "movers.csv",
       "drift.csv",
       "access-review.csv",
+      "long-lived-credentials.csv",
       "report.html",
     ]);
     expect(files.find((f) => f.path === `records/${bucket.records[0]?.key}`)?.content).toBe(
