@@ -10,6 +10,7 @@ import {
 import { describeSchemaIssue } from "./describe-schema-issue.ts";
 import { findNode, startOf, textOf } from "./find-node.ts";
 import { formatPolicyPath, type PolicyError, type PolicyProblem } from "./policy-error.ts";
+import { type ReadPolicyRelativeFile, resolveInlinePolicyFiles } from "./resolve-inline-policy-files.ts";
 import { type Policy, PolicyDocument } from "./schema.ts";
 import { validateSemantics } from "./validate-semantics.ts";
 
@@ -32,7 +33,14 @@ const SYNTAX_FIX = "fix the YAML syntax here (indentation, quotes, brackets, ':'
  * YAML syntax errors are reported first (nothing else can be checked); then schema errors; then, for a
  * well-formed policy, the semantic checks of `validateSemantics`. Never throws, whatever the input.
  */
-export function loadPolicy(sourceText: string, fileName: string): LoadPolicyResult {
+export function loadPolicy(
+  sourceText: string,
+  fileName: string,
+  options: {
+    /** Reads files named relative to the policy file (permission sets' `inlinePolicy: file.json`). @default none: such a path is an error */
+    readRelativeFile?: ReadPolicyRelativeFile;
+  } = {},
+): LoadPolicyResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(sourceText, { lineCounter, prettyErrors: false, logLevel: "error" });
   const errorAt = (offset: number, path: string, message: string, fix: string): PolicyError => {
@@ -81,6 +89,8 @@ export function loadPolicy(sourceText: string, fileName: string): LoadPolicyResu
   }
   const problems = validateSemantics(parsed.data);
   if (problems.length > 0) return failed(problems.map(fromProblem));
+  const fileProblems = resolveInlinePolicyFiles(parsed.data, options.readRelativeFile);
+  if (fileProblems.length > 0) return failed(fileProblems.map(fromProblem));
   return { ok: true, policy: parsed.data };
 }
 

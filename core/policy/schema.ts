@@ -2,6 +2,14 @@ import { z } from "zod";
 import { AbacPolicy, PermissionSetAbac } from "./abac-policy.ts";
 import { COMPROMISE_SIGNALS_OFF, CompromiseSignals } from "./compromise-signals.ts";
 import { CredentialsPolicy } from "./credentials-policy.ts";
+import {
+  CustomerManagedPolicyRef,
+  InlinePolicyDecl,
+  ManagedPolicyArn,
+  PermissionSetTags,
+  PermissionsBoundaryDecl,
+  RelayState,
+} from "./permission-set-content.ts";
 
 /** A 12-digit AWS account id, kept as a string (leading zeros matter). */
 export const AccountId = z
@@ -60,7 +68,11 @@ export const Rule = z
   })
   .strict();
 
-/** A permission set the policy uses; its name is the key under `permissionSets`. */
+/**
+ * A permission set the policy uses; its name is the key under `permissionSets`. With any content key
+ * (core/policy/permission-set-content.ts) the tool owns what the set is: it creates, updates and
+ * repairs it; without one the set only has to exist (docs/policy.md, "Permission sets as code").
+ */
 export const PermissionSetDecl = z
   .object({
     /** ISO-8601 duration, Identity Center allows PT1H to PT12H. @default PT1H */
@@ -68,7 +80,20 @@ export const PermissionSetDecl = z
       .string()
       .regex(/^PT([1-9]|1[0-2])H$/, "sessionDuration is PT1H to PT12H")
       .default("PT1H"),
-    description: z.string().optional(),
+    description: z
+      .string()
+      .min(1, "leave description out rather than empty")
+      .max(700, "a description is at most 700 characters")
+      .optional(),
+    /** AWS managed policy ARNs. @default unset: not managed */
+    managedPolicies: z.array(ManagedPolicyArn).optional(),
+    /** Customer managed policies by name and path, which must exist in every target account. @default unset */
+    customerManagedPolicies: z.array(CustomerManagedPolicyRef).optional(),
+    /** The inline policy document, or a .json/.yaml file relative to the policy file. @default unset */
+    inlinePolicy: InlinePolicyDecl.optional(),
+    permissionsBoundary: PermissionsBoundaryDecl.optional(),
+    relayState: RelayState.optional(),
+    tags: PermissionSetTags.optional(),
     /** Scoped by attributes for access control (docs/policy.md, ABAC). @default unset: not ABAC-scoped */
     abac: PermissionSetAbac.optional(),
     /** Grants of this set are held to guards.maxPrivilegedAccounts (docs/policy.md, Grant guards). @default false */
@@ -214,6 +239,12 @@ export const PolicyDocument = z
       PermissionSetDecl,
     ),
     rules: z.array(Rule).min(1, "declare at least one rule"),
+    /**
+     * What an estate run does with a permission set whose content was changed outside the tool:
+     * `report` raises a permission-set-drift finding with a diff, `repair` also writes the declared
+     * content back and re-provisions. @default report
+     */
+    permissionSetDrift: z.enum(["report", "repair"]).default("report"),
     ownership: Ownership.default({
       scope: "declared",
       directUserAssignments: "report",
@@ -241,3 +272,4 @@ export type Policy = z.output<typeof PolicyDocument>;
 export type PolicyRule = z.output<typeof Rule>;
 export type PolicyTargets = z.output<typeof TargetSet>;
 export type PolicyGroupRef = z.output<typeof GroupRef>;
+export type PolicyPermissionSet = z.output<typeof PermissionSetDecl>;

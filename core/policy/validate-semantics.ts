@@ -5,6 +5,7 @@ import type { PolicyProblem } from "./policy-error.ts";
 import type { Policy, PolicyRule } from "./schema.ts";
 import { validateAbac } from "./validate-abac.ts";
 import { validateCredentials } from "./validate-credentials.ts";
+import { validatePermissionSetContent } from "./validate-permission-set-content.ts";
 
 /**
  * Checks what the schema cannot: rule names are unique, no two rules grant the same group the same
@@ -22,6 +23,7 @@ export function validateSemantics(policy: Policy): PolicyProblem[] {
     ...holdShorterThanSessions(policy),
     ...validateCredentials(policy),
     ...validateAbac(policy),
+    ...validatePermissionSetContent(policy),
   ];
 }
 

@@ -71,6 +71,7 @@ describe("loadPolicy: the example policy", () => {
             targets: { accounts: ["111111111111"], ous: [] },
           },
         ],
+        permissionSetDrift: "report",
         ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
         revocation: { method: "scp", hold: "PT12H", massFallback: "ask" },
         guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
