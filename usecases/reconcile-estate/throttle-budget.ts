@@ -9,6 +9,13 @@ export interface ThrottleBudgetOptions {
   callsPerSecond?: number;
   /** @default 10 */
   maxOutstandingOperations?: number;
+  /**
+   * The budget the deployed functions share (adapters/shared-call-budget.ts, as one priority sees it):
+   * besides this process's pacing, every call takes a token from it, `sharedBatch` per round trip.
+   */
+  shared?: { take: (count: number) => Promise<void> };
+  /** Tokens taken from `shared` at a time: fewer round trips, more tokens a process may hold idle. @default 5 */
+  sharedBatch?: number;
   /** Injectable for tests. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -23,12 +30,19 @@ export class ThrottleBudget {
   private readonly accounts = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly shared: ThrottleBudgetOptions["shared"];
+  private readonly sharedBatch: number;
+  /** Tokens taken from the shared budget and not spent yet, and the take under way. */
+  private prepaid = 0;
+  private taking: Promise<void> | undefined;
 
   constructor(options: ThrottleBudgetOptions = {}) {
     this.interval = 1000 / (options.callsPerSecond ?? 20);
     this.maxOutstanding = options.maxOutstandingOperations ?? 10;
     this.now = options.now ?? (() => performance.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.shared = options.shared;
+    this.sharedBatch = options.sharedBatch ?? 5;
   }
 
   /**
@@ -51,12 +65,30 @@ export class ThrottleBudget {
     return client;
   }
 
-  /** Waits for the next call slot (calls are spaced evenly at the rate). */
+  /** Waits for the next call slot (calls are spaced evenly at the rate), and a shared token if any. */
   async call(): Promise<void> {
+    if (this.shared) await this.sharedToken(this.shared);
     const t = this.now();
     const at = Math.max(t, this.next);
     this.next = at + this.interval;
     if (at > t) await this.sleep(at - t);
+  }
+
+  private async sharedToken(shared: { take: (count: number) => Promise<void> }): Promise<void> {
+    while (this.prepaid === 0) {
+      this.taking ??= shared.take(this.sharedBatch).then(
+        () => {
+          this.prepaid += this.sharedBatch;
+          this.taking = undefined;
+        },
+        (error: unknown) => {
+          this.taking = undefined;
+          throw error;
+        },
+      );
+      await this.taking;
+    }
+    this.prepaid--;
   }
 
   /** Runs `work` holding an operation slot and the account's lock. */
