@@ -17,6 +17,7 @@ interface EstateCommandOptions extends ConnectOptions, ScpQuotaFlags {
   policy: string;
   json?: boolean;
   allowDeletes?: string;
+  allowGrants?: string;
   tps?: string;
 }
 
@@ -139,6 +140,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       apply,
       trigger: { type: "manual", requestedBy: process.env.USER ?? "cli" },
       ...(options.allowDeletes === undefined ? {} : { allowDeletes: Number(options.allowDeletes) }),
+      ...(options.allowGrants === undefined ? {} : { allowGrants: Number(options.allowGrants) }),
       onProgress: (done, total, action) => {
         if (!bar) return;
         if (!started) {
@@ -175,7 +177,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
           : result.applied
             ? `Applied ${result.outcomes.length - failed.length}/${result.outcomes.length} action(s)${failed.length ? `; ${failed.length} FAILED (see the evidence record)` : ""}.`
             : result.plan.status === "blocked"
-              ? "Nothing applied: the plan is blocked. Re-run with --allow-deletes N after checking the deletions."
+              ? "Nothing applied: the plan is blocked. After checking it, re-run with --allow-deletes N (delete guards) and/or --allow-grants N (grant guards)."
               : "Nothing to apply.",
       );
       for (const e of result.evidence) console.log(`Evidence: ${e.key}`);
@@ -232,6 +234,10 @@ export function registerReconcile(program: Command): void {
       .description("apply the policy: create and delete assignments, with evidence"),
   )
     .option("--allow-deletes <n>", "apply a plan blocked by the delete guards if it deletes at most N")
+    .option(
+      "--allow-grants <n>",
+      "apply a plan blocked by the grant guards (privileged sets, new assignments, rule widening) if it creates at most N assignments",
+    )
     .option("--tps <n>", "sso-admin calls per second to stay under", "20")
     .action(async (opts: EstateCommandOptions) => {
       try {

@@ -7,6 +7,7 @@ import type { OktaAdapter } from "../../adapters/okta.ts";
 import type { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import type { ActionOutcome, EvidenceDraft, SnapshotRow, Trigger } from "../../core/evidence/record.ts";
 import { applyPlan } from "../../core/plan/apply-plan.ts";
+import { overridesGuards } from "../../core/plan/guard-override.ts";
 import type { Finding, Plan, PlanAction } from "../../core/plan/plan.ts";
 import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -142,6 +143,8 @@ export async function reconcileEstate(
     apply: boolean;
     trigger: Trigger;
     allowDeletes?: number;
+    /** Apply a plan blocked by grant guards if it creates at most this many assignments. */
+    allowGrants?: number;
     onProgress?: (done: number, total: number, action: PlanAction) => void;
   },
 ): Promise<EstateRunResult> {
@@ -150,12 +153,10 @@ export async function reconcileEstate(
   const input = await readEstate(deps);
   if (options.apply && deps.links) await recordIdentityLinks(deps.links, input);
   const plan = planEstate(input);
-  const overridden =
-    plan.status === "blocked" &&
-    options.allowDeletes !== undefined &&
-    plan.violations.every((v) => v.guard === "max-deletes" || v.guard === "max-delete-percent") &&
-    plan.actions.filter((a) => a.kind === "assignment.delete" || a.kind === "membership.remove").length <=
-      options.allowDeletes;
+  const overridden = overridesGuards(plan, {
+    ...(options.allowDeletes === undefined ? {} : { allowDeletes: options.allowDeletes }),
+    ...(options.allowGrants === undefined ? {} : { allowGrants: options.allowGrants }),
+  });
   const apply = options.apply && (plan.status === "ready" || overridden);
   const t1 = performance.now();
   const executor = apply
