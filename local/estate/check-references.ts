@@ -1,4 +1,5 @@
 import { closestName } from "../../core/policy/closest-name.ts";
+import { checkIamReferences } from "./check-iam-references.ts";
 import type { EstatePath, EstateProblemAt } from "./estate-error.ts";
 import type {
   EstateFile,
@@ -20,6 +21,7 @@ export function checkReferences(estate: EstateFile): EstateProblemAt[] {
     ...checkOrganization(estate.organization),
     ...checkOkta(estate.okta),
     ...checkIdentityCenter(estate),
+    ...checkIamReferences(estate),
   ];
 }
 

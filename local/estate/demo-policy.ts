@@ -1,5 +1,6 @@
 import { Document } from "yaml";
 import { DEMO_GRANTS, DEMO_PERMISSION_SETS } from "./demo-access.ts";
+import { DEMO_ACQUIRED, DEMO_BREAK_GLASS } from "./demo-acquired.ts";
 import { DEMO_GROUP_IDS, DEMO_OKTA_APP } from "./demo-okta.ts";
 import { DEMO_ACCOUNT } from "./demo-organization.ts";
 import { SCIM_EXTERNAL_ID_ISSUER } from "./scim-projection.ts";
@@ -62,6 +63,19 @@ export function demoPolicyYaml(
     ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
     revocation: { method: "scp", hold: "PT12H" },
     guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
+    // The acquisition's IAM users and Okta-federated roles (demo-acquired.ts): mapped by tag, then by
+    // these naming rules; its two accounts outside the Organization, each with the roles to assume.
+    credentials: {
+      iamUsers: { namingRules: ["loginLocalPart", "firstInitialLast"], maxKeyDeactivations: 10 },
+      breakGlass: [DEMO_BREAK_GLASS],
+      automationPrincipals: [
+        "arn:aws:iam::*:role/terraform-*",
+        `arn:aws:iam::${DEMO_ACQUIRED.dev.id}:user/ci-deployer`,
+      ],
+      accounts: [{ ...DEMO_ACQUIRED.prod }, { id: DEMO_ACQUIRED.dev.id, name: DEMO_ACQUIRED.dev.name }],
+      federation: { sessionNameAttribute: "login", sourceIdentity: true },
+      guardrail: false,
+    },
   });
   doc.commentBefore = HEADER;
   for (const [index, grant] of DEMO_GRANTS.entries()) {

@@ -323,6 +323,97 @@ export const EstateIdentityCenter = z
   })
   .strict();
 
+/*
+ * IAM outside Identity Center (issue 16): users with console passwords and access keys, SAML providers
+ * and the roles that trust them, in Organization accounts and in accounts outside it (an acquisition's).
+ * Names follow the IAM service model (botocore iam 2010-05-08: userNameType, roleNameType,
+ * SAMLProviderNameType); a user holds at most 2 access keys (IAM quotas).
+ */
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+const Instant = z.iso.datetime({ error: "write an ISO-8601 UTC instant, e.g. 2024-03-01T00:00:00Z" });
+
+/** An access key of an IAM user, with its age and last use (what GetAccessKeyLastUsed reports). */
+export const EstateAccessKey = z
+  .object({
+    /** @default Active */
+    status: z.enum(["Active", "Inactive"], "a key's status is Active or Inactive").default("Active"),
+    created: Instant.describe("When the key was created."),
+    lastUsed: z
+      .object({
+        date: Instant,
+        service: z.string().min(1, "name the service, e.g. s3"),
+        region: z.string().min(1, "name the region, e.g. us-east-1"),
+      })
+      .strict()
+      .optional()
+      .describe("The key's last use; absent: never used."),
+  })
+  .strict();
+
+/** An IAM user in one account. */
+export const EstateIamUser = z
+  .object({
+    account: EstateAccountId.describe("An organization.accounts[].id or an iam.outsideAccounts[].id."),
+    name: z.string().regex(IAM_NAME, "an IAM user name is 1-64 of A-Za-z0-9 and _+=,.@-"),
+    /** @default {} */
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .default({})
+      .describe(
+        'Tags, e.g. { "okta:login": "jane.doe@example.com" }: how credential mapping finds the owner.',
+      ),
+    /** @default false */
+    consolePassword: z.boolean().default(false).describe("Whether the user has a console password."),
+    passwordLastUsed: Instant.optional().describe("When the console password was last used."),
+    /** @default 0 */
+    mfaDevices: z.number().int().min(0).max(8, "IAM allows at most 8 MFA devices per user").default(0),
+    /** @default [] */
+    accessKeys: z.array(EstateAccessKey).max(2, "IAM allows at most 2 access keys per user").default([]),
+  })
+  .strict();
+
+/** A SAML identity provider (Okta's AWS Account Federation app) in one account. */
+export const EstateSamlProvider = z
+  .object({
+    account: EstateAccountId,
+    name: z.string().regex(/^[\w._-]{1,128}$/, "a SAML provider name is 1-128 of A-Za-z0-9 and ._-"),
+  })
+  .strict();
+
+/** A role that trusts a SAML provider of its account (sts:AssumeRoleWithSAML): Okta-federated sessions. */
+export const EstateFederatedRole = z
+  .object({
+    account: EstateAccountId,
+    name: z.string().regex(IAM_NAME, "an IAM role name is 1-64 of A-Za-z0-9 and _+=,.@-"),
+    samlProvider: z.string().min(1, "name an iam.samlProviders[].name of the same account"),
+  })
+  .strict();
+
+/** An account outside the Organization (an acquisition's), federated to Okta per account. */
+export const EstateOutsideAccount = z
+  .object({
+    id: EstateAccountId,
+    name: z.string().min(1, "name the account").max(50, "an account name is at most 50 characters"),
+  })
+  .strict();
+
+/** IAM users, SAML providers and federated roles outside Identity Center. */
+export const EstateIam = z
+  .object({
+    /** @default [] */
+    outsideAccounts: z
+      .array(EstateOutsideAccount)
+      .default([])
+      .describe("Accounts outside the Organization; list them in the policy's credentials.accounts too."),
+    /** @default [] */
+    users: z.array(EstateIamUser).default([]),
+    /** @default [] */
+    samlProviders: z.array(EstateSamlProvider).default([]),
+    /** @default [] */
+    federatedRoles: z.array(EstateFederatedRole).default([]),
+  })
+  .strict();
+
 /** The whole estate file. */
 export const EstateFile = z
   .object({
@@ -330,6 +421,9 @@ export const EstateFile = z
     organization: EstateOrganization,
     okta: EstateOkta,
     identityCenter: EstateIdentityCenter,
+    iam: EstateIam.optional().describe(
+      "IAM users, SAML providers and Okta-federated roles outside Identity Center (the credential sweep's world).",
+    ),
     policy: z
       .string()
       .min(1, "write the path of an access policy YAML file")
@@ -355,3 +449,4 @@ export type EstateOktaAppGroupData = EstateOktaData["appGroups"][number];
 export type EstateIdentityCenterData = EstateFile["identityCenter"];
 export type EstatePermissionSetData = EstateIdentityCenterData["permissionSets"][number];
 export type EstateAssignmentData = EstateIdentityCenterData["assignments"][number];
+export type EstateIamData = NonNullable<EstateFile["iam"]>;
