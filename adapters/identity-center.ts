@@ -560,12 +560,19 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
    * ledger lives elsewhere. Users and groups without a name are listed in `unnamed`, not `users` /
    * `groups` (their memberships are kept, so nobody's access is misread).
    */
-  async readState(accountIds: readonly string[]): Promise<IdentityCenterState> {
+  async readState(
+    accountIds: readonly string[],
+    options: {
+      /** Reads only the pairs this accepts (a scoped estate run). @default every provisioned pair */
+      pairs?: (accountId: string, permissionSetArn: string) => boolean;
+    } = {},
+  ): Promise<IdentityCenterState> {
     const permissionSets = await this.listPermissionSets();
     const provisioned: ProvisionedPair[] = [];
     const assignments: Assignment[] = [];
     for (const accountId of [...new Set(accountIds)].sort()) {
       for (const pair of await this.listProvisionedPermissionSets(accountId)) {
+        if (options.pairs && !options.pairs(accountId, pair.permissionSetArn)) continue;
         provisioned.push({ accountId, ...pair });
         assignments.push(...(await this.listAssignments(accountId, pair.permissionSetArn)));
       }

@@ -105,6 +105,16 @@ export class OrganizationsAdapter {
   }
 
   /**
+   * The same structure, with only `accountIds` in `accounts` (with their tags): what a scoped estate run
+   * needs to resolve the policy's targets for those accounts, without a tag read per account.
+   */
+  async readOrganizationAround(accountIds: readonly string[]): Promise<Organization> {
+    const organization = await readOrganization(this.client, { tagsOf: accountIds });
+    const wanted = new Set(accountIds);
+    return { ...organization, accounts: organization.accounts.filter((a) => wanted.has(a.id)) };
+  }
+
+  /**
    * Makes the revocation SCP slots on the target hold exactly `denies` (sharded, each at most
    * `maxPolicyChars`), the empty ones the placeholder; returns the slots holding Denies and what did
    * not fit. Only rewrites and (re-)attaches slots. Idempotent: the same Denies a second time make no

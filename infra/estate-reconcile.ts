@@ -1,5 +1,5 @@
 /**
- * The estate reconcile (the hourly third net) as a Standard state machine with Lambda tasks, started
+ * The estate reconcile (the third net) as a Standard state machine with Lambda tasks, started
  * by EventBridge Scheduler (and by the event triggers of infra/estate-triggers.ts). Its definition
  * comes from workflows/estate-reconcile.ts through the typed hook {@link EstateReconcileWorkflow}
  * (sst.config.ts builds it); without one, no estate resources are created. The task functions are

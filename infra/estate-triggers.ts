@@ -1,7 +1,8 @@
 /**
  * The event triggers of the estate reconcile besides its schedule: one EventBridge rule per trigger of
  * workflows/estate-triggers.ts (account created / moved / tagged on the lifecycle bus; the policy
- * object changed on the default bus when the policy is an S3 object), each starting the estate state
+ * object changed on the default bus when the policy is an S3 object; Identity Center changes made
+ * outside the tool on the default bus of the home region, where the stack runs), each starting the estate state
  * machine with the trigger's input transformer. A run's input is `{runId, trigger}`
  * (usecases/reconcile-estate/run-input.ts). EventBridge retries delivery for a day and then
  * dead-letters into the estate queue, whose policy admits exactly these rules (infra/permissions.ts).
@@ -27,6 +28,8 @@ export function estateTriggers(deps: {
   const policy = parameters.policy;
   const triggers = estateEventTriggers(
     policy.kind === "s3" ? { bucket: policy.bucket, key: policy.key } : undefined,
+    // Changes the stack's own roles make are not drift to repair (workflows/identity-center-triggers.ts).
+    { toolRolePath: names.rolePath },
   );
   const role = leastPrivilegeRole("estate-events", deps.facts);
   return triggers.map((trigger) => {

@@ -13,12 +13,14 @@ export const USER_TASK_FUNCTIONS = {
   readUserTruth: "read-user-truth",
   planUserRun: "plan-user-run",
   applyDenies: "apply-denies",
+  revokeCredentials: "revoke-credentials",
   loadAssignmentDeletions: "load-assignment-deletions",
   recordAssignmentDeletions: "record-assignment-deletions",
   clearOktaSessions: "clear-okta-sessions",
   verifyUserRun: "verify-user-run",
   writeUserEvidence: "write-user-evidence",
   liftDenies: "lift-denies",
+  liftCredentialDenies: "lift-credential-denies",
 } as const;
 export type UserTaskName = keyof typeof USER_TASK_FUNCTIONS;
 
@@ -151,6 +153,10 @@ export function resourceNames(app: string, stage: string): ResourceNames {
         "account-tagged": estateTrigger("account-tagged"),
         "policy-changed": estateTrigger("policy-changed"),
         "okta-group-event": estateTrigger("okta-group-event"),
+        "sso-assign": estateTrigger("sso-assign"),
+        "sso-assign-role": estateTrigger("sso-assign-role"),
+        "sso-set": estateTrigger("sso-set"),
+        "sso-set-role": estateTrigger("sso-set-role"),
       },
       organizationsForwarder: rule("forward-org-events"),
     },

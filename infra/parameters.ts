@@ -50,7 +50,11 @@ export interface DeploymentParameters {
   holdSeconds: number;
   /** Minutes between System Log polls. @default 5 */
   pollMinutes: number;
-  /** The estate reconcile's schedule expression. @default "rate(1 hour)" */
+  /**
+   * The full estate read's schedule expression: a daily safety net, as Identity Center changes made
+   * outside the tool start scoped runs within seconds (workflows/identity-center-triggers.ts).
+   * @default "rate(1 day)"
+   */
   estateSchedule: string;
   /**
    * Where the stack runs (core/topology.ts). Unset: decided from the deploying account
@@ -190,7 +194,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
   const estateSchedule = matching(
     "OAL_ESTATE_SCHEDULE",
     /^(rate|cron)\(.+\)$/,
-    "an EventBridge Scheduler expression like rate(1 hour)",
+    "an EventBridge Scheduler expression like rate(1 day)",
   );
   const rootId = matching("OAL_ROOT_ID", /^r-[0-9a-z]{4,32}$/, "an organization root id (r-...)");
   const topology =
@@ -216,7 +220,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     slaSeconds: positive("OAL_SLA_SECONDS", 300, 86_400),
     holdSeconds: hold,
     pollMinutes: positive("OAL_POLL_MINUTES", 5, 60),
-    estateSchedule: estateSchedule ?? "rate(1 hour)",
+    estateSchedule: estateSchedule ?? "rate(1 day)",
     ...(topology ? { topology } : {}),
     ...(organizationsEvents ? { organizationsEvents } : {}),
     ...(managementExternalId ? { managementExternalId } : {}),

@@ -458,6 +458,41 @@ export function managementComponentTrustPolicy(
   };
 }
 
+/**
+ * The discovery and revocation roles in member and outside accounts (issue 16). Their names come from
+ * the policy (credentials.memberRoleName, credentials.accounts[].roleName), read at run time, and the
+ * accounts are created after deploy: what admits the tool is each role's trust policy (the member-roles
+ * template: this account, and the external id outside the Organization).
+ */
+function assumeMemberRoles(f: PermissionFacts): Grant {
+  return {
+    sid: "AssumeMemberCredentialRoles",
+    actions: ["sts:AssumeRole"],
+    resources: [`arn:${f.partition}:iam::*:role/*`],
+    wildcard:
+      "Member role names come from the policy at run time and accounts join after deploy; each role's trust policy (infra/templates/member-roles.json, external id outside the Organization) is what admits the tool.",
+  };
+}
+
+/** The Organization's accounts, read as estate runs read them (adapters/organizations/read-organization.ts). */
+function readOrganizationTree(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "ListOrganizationRoots",
+      actions: ["organizations:ListRoots"],
+      resources: ["*"],
+      wildcard: "ListRoots authorizes on no resource type: AWS requires `*`.",
+    },
+    {
+      sid: "ReadOrganizationTree",
+      actions: ["organizations:ListOrganizationalUnitsForParent", "organizations:ListAccountsForParent"],
+      resources: [a.root, a.ous],
+      wildcard: `${ROOT_WHY} OUs are created by administrators after deploy (\`ou-*\`).`,
+    },
+  ];
+}
+
 function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
   return [
     statePartition(f, "UseDenyLedger", ledgerActions, [denyLedger]),
@@ -581,6 +616,23 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
       return denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]);
     case "liftDenies":
       return denyEnforcement(f, ["dynamodb:DeleteItem", "dynamodb:Query"]);
+    case "revokeCredentials":
+      // usecases/reconcile-user/revoke-credentials.ts: reads the accounts and every Okta user, assumes
+      // each account's discovery and revocation roles, records the federated Deny and writes the SCPs.
+      return [
+        ...userRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
+        readOktaToken(f),
+        ...readOrganizationTree(f),
+        assumeMemberRoles(f),
+        ...denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query"]),
+        ...readRevocationScps(f),
+      ];
+    case "liftCredentialDenies":
+      return [
+        ...userRunScratch(f, ["s3:GetObject"]),
+        assumeMemberRoles(f),
+        ...denyEnforcement(f, ["dynamodb:DeleteItem", "dynamodb:Query"]),
+      ];
     case "clearOktaSessions":
       return [readOktaToken(f), ...userRunScratch(f, ["s3:GetObject"])];
     case "verifyUserRun":
@@ -983,7 +1035,7 @@ export function rolePermissions(f: PermissionFacts): Record<RoleKey, RolePermiss
     },
     "estate-schedule": {
       principal: "scheduler.amazonaws.com",
-      purpose: "EventBridge Scheduler -> estate-reconcile (hourly)",
+      purpose: "EventBridge Scheduler -> estate-reconcile (daily full read by default)",
       deployedWhen: estateWhen,
       grants: [
         {

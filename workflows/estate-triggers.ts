@@ -8,8 +8,11 @@
  * Organizations is a global service: its CloudTrail events reach EventBridge only in us-east-1 of the
  * management account. The stack forwards them to its lifecycle bus (docs/deploy.md), where the
  * account rules below match them. The policy rule matches S3's own "Object Created" events for the
- * policy object on the default bus of the stack's region.
+ * policy object on the default bus of the stack's region, as do the Identity Center rules
+ * (identity-center-triggers.ts) for its CloudTrail events.
  */
+
+import { type IdentityCenterTriggerKey, identityCenterTriggers } from "./identity-center-triggers.ts";
 
 /** Where a trigger's events arrive. */
 export type TriggerBus =
@@ -20,7 +23,13 @@ export type TriggerBus =
 
 export interface EstateEventTrigger {
   /** Short name; the deployed rule is `<app>-<stage>-estate-on-<key>`. */
-  key: "account-created" | "account-moved" | "account-tagged" | "policy-changed" | "okta-group-event";
+  key:
+    | "account-created"
+    | "account-moved"
+    | "account-tagged"
+    | "policy-changed"
+    | "okta-group-event"
+    | IdentityCenterTriggerKey;
   description: string;
   bus: TriggerBus;
   pattern: Record<string, unknown>;
@@ -43,8 +52,15 @@ const organizations = (detailType: string, detail: Record<string, unknown>) => (
 const accountEventInput = (runPrefix: string) =>
   `{"runId":"${runPrefix}-<eventId>","trigger":{"type":"account-event","accountId":"<accountId>","eventName":"<eventName>"}}`;
 
-/** The account rules, plus the policy rule when the policy is an S3 object. */
-export function estateEventTriggers(policyObject?: { bucket: string; key: string }): EstateEventTrigger[] {
+/**
+ * The account rules, the Identity Center rules (identity-center-triggers.ts; `toolRolePath` is the IAM
+ * path of the tool's own roles, whose calls they ignore), plus the policy rule when the policy is an
+ * S3 object.
+ */
+export function estateEventTriggers(
+  policyObject?: { bucket: string; key: string },
+  options: { toolRolePath?: string } = {},
+): EstateEventTrigger[] {
   const triggers: EstateEventTrigger[] = [
     {
       key: "account-created",
@@ -95,7 +111,7 @@ export function estateEventTriggers(policyObject?: { bucket: string; key: string
       inputTemplate: accountEventInput("account-tagged"),
     },
   ];
-  triggers.push(oktaGroupEventTrigger());
+  triggers.push(oktaGroupEventTrigger(), ...identityCenterTriggers(options.toolRolePath));
   if (policyObject) {
     triggers.push({
       key: "policy-changed",

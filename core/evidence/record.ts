@@ -51,7 +51,10 @@ export const triggerEventSchema = z.strictObject({
     .optional(),
 });
 
-/** What started a run: Okta events, or a schedule, a person, a policy change, an Organizations event. */
+/**
+ * What started a run: Okta events, or a schedule, a person, a policy change, an Organizations event,
+ * an Identity Center change.
+ */
 export const triggerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("events"), events: z.array(triggerEventSchema).min(1) }),
   z.strictObject({ type: z.literal("schedule"), schedule: nonEmpty.optional() }),
@@ -59,6 +62,21 @@ export const triggerSchema = z.discriminatedUnion("type", [
   /** `revision`: the policy file's version (commit or content hash) the run applied. */
   z.strictObject({ type: z.literal("policy-change"), revision: nonEmpty.optional() }),
   z.strictObject({ type: z.literal("account-event"), accountId: accountIdSchema, eventName: nonEmpty }),
+  /**
+   * An Identity Center change made outside the tool (a CloudTrail event, workflows/estate-triggers.ts):
+   * the run judges the (account, permission set) pair, or the permission set alone.
+   */
+  z.strictObject({
+    type: z.literal("identity-center-event"),
+    eventName: nonEmpty,
+    permissionSetArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:sso:::permissionSet\/\S+$/,
+        "a permission set ARN (arn:aws:sso:::permissionSet/...)",
+      ),
+    accountId: accountIdSchema.optional(),
+  }),
 ]);
 
 /**

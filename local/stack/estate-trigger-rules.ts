@@ -6,10 +6,13 @@
  *   events published by the ingress) is a rule whose target
  *   starts the estate state machine through the Step Functions API with the trigger's transformed input
  *   (no execution name: EventBridge's Step Functions target lets Step Functions name the execution).
+ * - Identity Center's CloudTrail events go to the default bus of the stack's region, where the Identity
+ *   Center triggers start scoped estate runs (identityCenterEventsBus).
  * The policy trigger (S3 "Object Created" of the policy object) has no local counterpart: the local
  * policy is a file, and `stack.setPolicy` starts its policy-change run directly.
  */
 import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { resourceNames } from "../../infra/names.ts";
 import { organizationsForwardingPattern } from "../../infra/organizations-events.ts";
 import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
 import {
@@ -17,6 +20,9 @@ import {
   createEventBusEmulator,
   type EventBusEmulator,
 } from "../runtime/event-bus-emulator.ts";
+
+/** The IAM path of the local stage's roles (as `sst deploy --stage local` names them). */
+export const LOCAL_ROLE_PATH = resourceNames("okta-aws-lifecycle", "local").rolePath;
 
 export interface EstateTriggerRuleDeps {
   sfn: SFNClient;
@@ -26,8 +32,22 @@ export interface EstateTriggerRuleDeps {
 
 /** The lifecycle-bus rules of the estate triggers, each starting an estate run. */
 export function estateTriggerRules(deps: EstateTriggerRuleDeps): BusRule[] {
-  return estateEventTriggers()
-    .filter((trigger) => trigger.bus === "lifecycle")
+  return triggerRules(deps, "lifecycle");
+}
+
+/**
+ * The default bus of the stack's region with the Identity Center triggers (workflows/
+ * identity-center-triggers.ts): the Identity Center emulator's CloudTrail events, as in AWS, arrive
+ * there, and each matching one starts a scoped estate run. The stack's own calls carry the local
+ * stage's role path (cloudtrail-caller.ts), which the rules ignore.
+ */
+export function identityCenterEventsBus(deps: EstateTriggerRuleDeps): EventBusEmulator {
+  return createEventBusEmulator("default", triggerRules(deps, "default"));
+}
+
+function triggerRules(deps: EstateTriggerRuleDeps, bus: "lifecycle" | "default"): BusRule[] {
+  return estateEventTriggers(undefined, { toolRolePath: LOCAL_ROLE_PATH })
+    .filter((trigger) => trigger.bus === bus)
     .map((trigger) => ({
       name: `estate-on-${trigger.key}`,
       pattern: trigger.pattern,
@@ -44,9 +64,10 @@ export function estateTriggerRules(deps: EstateTriggerRuleDeps): BusRule[] {
           eventName?: string;
           event?: { eventType?: string; group?: { id?: string } };
         };
+        const ssoTrigger = runTrigger as { permissionSetArn?: string } | undefined;
         const what = detail.event
           ? `${detail.event.eventType} of group ${detail.event.group?.id}`
-          : `${detail.eventName} of ${runTrigger?.accountId}`;
+          : `${detail.eventName} of ${[runTrigger?.accountId, ssoTrigger?.permissionSetArn].filter(Boolean).join(" ")}`;
         deps.log(
           `estate-on-${trigger.key}: ${what} -> estate run ${runId} (execution ${started.executionArn?.split(":").pop()})`,
         );

@@ -76,7 +76,13 @@ import { createSdkTaskInvoker } from "../runtime/sdk-task-invoker.ts";
 import { type LogSink, localLogger } from "../runtime/sink-logger.ts";
 import { createStepFunctionsEmulator } from "../runtime/step-functions-emulator.ts";
 import { type StorageServers, startStorageServers } from "../runtime/storage-servers.ts";
-import { estateTriggerRules, organizationsEventsBus } from "./estate-trigger-rules.ts";
+import { cloudTrailCaller } from "./cloudtrail-caller.ts";
+import {
+  estateTriggerRules,
+  identityCenterEventsBus,
+  LOCAL_ROLE_PATH,
+  organizationsEventsBus,
+} from "./estate-trigger-rules.ts";
 import { startGateway } from "./gateway.ts";
 import {
   IngressLedger,
@@ -244,8 +250,21 @@ export async function startLocalStack(options: LocalStackOptions) {
   const managementAccountId = estate.organization.managementAccountId;
   // Who signed a call (the IAM and STS emulator's keys and sessions), bound once that emulator exists.
   let callerAccount: (accessKeyId: string | undefined) => string | undefined = () => undefined;
+  // Identity Center's CloudTrail events reach the default bus of the stack's region (bound below), with
+  // the caller as CloudTrail names it (cloudtrail-caller.ts, bound once the IAM emulator exists).
+  let identityCenterEvents: EventBusEmulator | undefined;
+  let ssoCaller: (accessKeyId: string | undefined) => Record<string, unknown> = () => ({});
+  let ssoAccountId = managementAccountId;
   const identityCenterEmulator: IdentityCenterEmulator = createIdentityCenterEmulator({
     behaviour: awsBehaviour,
+    cloudTrail: {
+      get accountId() {
+        return ssoAccountId;
+      },
+      region: "us-east-1",
+      callerIdentity: (key) => ssoCaller(key),
+      listener: (event) => identityCenterEvents?.publish(event),
+    },
     ...(topology === "delegated-admin"
       ? { delegatedAdministration: { managementAccountId, accountOf: (key) => callerAccount(key) } }
       : {}),
@@ -290,6 +309,12 @@ export async function startLocalStack(options: LocalStackOptions) {
       estate.organization.accounts.find((a) => a.id !== managementAccountId && a.status === "ACTIVE")?.id ??
       managementAccountId,
     managementComponent: options.managementComponent ?? true,
+  });
+  ssoAccountId = localTopology.accountId;
+  ssoCaller = cloudTrailCaller(iamEmulator.state, {
+    toolKeys: [LOCAL_MANAGEMENT_KEY.accessKeyId, localTopology.credentials.accessKeyId],
+    toolRoleArn: `arn:aws:iam::${localTopology.accountId}:role${LOCAL_ROLE_PATH}okta-aws-lifecycle-local-tasks`,
+    defaultAccountId: managementAccountId,
   });
   const okta: OktaEmulator = createOktaEmulator({
     estate: {
@@ -519,6 +544,11 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...estateTriggerRules({ sfn: new SFNClient(aws), estateReconcileArn: ESTATE_RECONCILE_ARN, log }),
   ]);
   organizationsEvents = organizationsEventsBus(bus);
+  identityCenterEvents = identityCenterEventsBus({
+    sfn: new SFNClient(aws),
+    estateReconcileArn: ESTATE_RECONCILE_ARN,
+    log,
+  });
   services.push(
     ...identityCenterEmulator.services,
     organizationsEmulator.service,
@@ -821,6 +851,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         await okta.hooks.idle();
         await channels.idle();
         await scim.idle();
+        await identityCenterEvents?.idle();
         await bus.idle();
       }
     },
@@ -830,6 +861,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         await okta.hooks.idle();
         await channels.idle();
         await scim.idle();
+        await identityCenterEvents?.idle();
         await bus.idle();
         await stepFunctions.idle();
       }

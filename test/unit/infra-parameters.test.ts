@@ -33,7 +33,7 @@ describe("infra/parameters: readDeploymentParameters", () => {
       slaSeconds: 300,
       holdSeconds: 43_200,
       pollMinutes: 5,
-      estateSchedule: "rate(1 hour)",
+      estateSchedule: "rate(1 day)",
       hookRateLimit: 50,
       hookBurstLimit: 100,
       hookReservedConcurrency: 10,
@@ -248,6 +248,10 @@ describe("infra/names: resourceNames", () => {
       "account-tagged": "okta-aws-lifecycle-prod-estate-on-account-tagged",
       "policy-changed": "okta-aws-lifecycle-prod-estate-on-policy-changed",
       "okta-group-event": "okta-aws-lifecycle-prod-estate-on-okta-group-event",
+      "sso-assign": "okta-aws-lifecycle-prod-estate-on-sso-assign",
+      "sso-assign-role": "okta-aws-lifecycle-prod-estate-on-sso-assign-role",
+      "sso-set": "okta-aws-lifecycle-prod-estate-on-sso-set",
+      "sso-set-role": "okta-aws-lifecycle-prod-estate-on-sso-set-role",
     });
     expect(names.rules.organizationsForwarder).toBe("okta-aws-lifecycle-prod-forward-org-events");
     expect(names.estateTasks).toEqual({

@@ -331,6 +331,13 @@ describe("infra/permissions: the shape of every grant", () => {
       rule(`${names.bus}/${triggers["account-tagged"]}`),
       rule(`${names.bus}/${triggers["okta-group-event"]}`),
     ];
+    // Identity Center's CloudTrail events arrive on the default bus of the home region, the stack's own
+    const identityCenterRules = [
+      rule(triggers["sso-assign"]),
+      rule(triggers["sso-assign-role"]),
+      rule(triggers["sso-set"]),
+      rule(triggers["sso-set-role"]),
+    ];
 
     // Act
     const withS3Policy = deadLetterQueuePolicies(facts)[names.queues.estateReconcile];
@@ -344,11 +351,15 @@ describe("infra/permissions: the shape of every grant", () => {
       actions: ["sqs:SendMessage"],
       resources: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:${names.queues.estateReconcile}`],
       conditions: {
-        ArnEquals: { "aws:SourceArn": [...lifecycleBusRules, rule(triggers["policy-changed"])] },
+        ArnEquals: {
+          "aws:SourceArn": [...lifecycleBusRules, ...identityCenterRules, rule(triggers["policy-changed"])],
+        },
       },
     });
-    expect(bundledPolicy?.conditions).toEqual({ ArnEquals: { "aws:SourceArn": lifecycleBusRules } });
-    expect(estateTriggerRuleArns(facts)).toHaveLength(5);
+    expect(bundledPolicy?.conditions).toEqual({
+      ArnEquals: { "aws:SourceArn": [...lifecycleBusRules, ...identityCenterRules] },
+    });
+    expect(estateTriggerRuleArns(facts)).toHaveLength(9);
   });
 
   it("grants optional resources only when they are configured", () => {

@@ -7,6 +7,7 @@ import type { OktaAdapter } from "../../adapters/okta.ts";
 import type { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import type { ActionOutcome, EvidenceDraft, SnapshotRow, Trigger } from "../../core/evidence/record.ts";
 import { applyPlan } from "../../core/plan/apply-plan.ts";
+import { type EstateScope, narrowPlanToScope, scopeAccountIds } from "../../core/plan/estate-scope.ts";
 import { overridesGuards } from "../../core/plan/guard-override.ts";
 import type { Finding, Plan, PlanAction } from "../../core/plan/plan.ts";
 import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
@@ -20,7 +21,9 @@ import type { ThrottleBudget } from "./throttle-budget.ts";
 export interface EstateReconcileDeps {
   policy: Policy;
   okta: Pick<OktaAdapter, "readTruth">;
-  organizations: Pick<OrganizationsAdapter, "readOrganization">;
+  /** `readOrganizationAround` serves scoped runs; absent, they read the whole organization. */
+  organizations: Pick<OrganizationsAdapter, "readOrganization"> &
+    Partial<Pick<OrganizationsAdapter, "readOrganizationAround">>;
   identityCenter: IdentityCenterAdapter;
   ledger: DenyLedger;
   /**
@@ -57,18 +60,35 @@ function policyGroupRefs(deps: EstateReconcileDeps): { names: string[]; ids: str
   return { names: [...new Set(names)].sort(), ids: [...new Set(ids)].sort() };
 }
 
+/** The organization a run judges: all of it, or (a scoped run) the scope's accounts in its structure. */
+async function readOrganizationFor(deps: EstateReconcileDeps, scope: EstateScope | undefined) {
+  if (scope === undefined) return deps.organizations.readOrganization();
+  const accountIds = scopeAccountIds(scope);
+  if (deps.organizations.readOrganizationAround) return deps.organizations.readOrganizationAround(accountIds);
+  const organization = await deps.organizations.readOrganization();
+  return { ...organization, accounts: organization.accounts.filter((a) => accountIds.includes(a.id)) };
+}
+
 /**
  * Reads the estate's truth with the fewest calls: the organization, Okta's users and the policy's
  * groups with their members, and Identity Center's provisioned (account, permission set) pairs only.
+ * A scoped run (core/plan/estate-scope.ts) reads the organization's structure and its accounts' tags,
+ * and only its pairs' assignments; Okta and the identity store are read whole, as the planner judges
+ * a pair's principals against them.
  */
-export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> {
-  const organization = await deps.organizations.readOrganization();
+export async function readEstate(deps: EstateReconcileDeps, scope?: EstateScope): Promise<PlanInput> {
+  const organization = await readOrganizationFor(deps, scope);
   const oktaReadAt = deps.now();
   const refs = policyGroupRefs(deps);
+  const inScope = scope
+    ? (accountId: string, permissionSetArn: string) =>
+        scope.pairs.some((p) => p.accountId === accountId && p.permissionSetArn === permissionSetArn)
+    : undefined;
   const [okta, identityCenter, ledger] = await Promise.all([
     deps.okta.readTruth(refs.names, refs.ids),
     deps.identityCenter.readState(
       organization.accounts.filter((a) => a.status === "ACTIVE").map((a) => a.id),
+      inScope ? { pairs: inScope } : {},
     ),
     deps.ledger.list(),
   ]);
@@ -85,6 +105,12 @@ export async function readEstate(deps: EstateReconcileDeps): Promise<PlanInput> 
     // there is never re-provisioned to all its accounts from here (plan-revocation-placement.ts).
     managesManagementAccount: (deps.enforce.managementAccess?.kind ?? "direct") === "direct",
   };
+}
+
+/** The plan of a whole-estate read, or of a scoped read narrowed to its scope. */
+export function planEstateFor(input: PlanInput, scope: EstateScope | undefined) {
+  const plan = planEstate(input);
+  return scope ? narrowPlanToScope(plan, scope, input.policy.guards.maxDeletes) : plan;
 }
 
 export interface EstateRunResult {
@@ -142,6 +168,8 @@ export async function reconcileEstate(
   options: {
     apply: boolean;
     trigger: Trigger;
+    /** Judge only this scope (core/plan/estate-scope.ts). @default the whole estate */
+    scope?: EstateScope;
     allowDeletes?: number;
     /** Apply a plan blocked by grant guards if it creates at most this many assignments. */
     allowGrants?: number;
@@ -150,9 +178,9 @@ export async function reconcileEstate(
 ): Promise<EstateRunResult> {
   const runStarted = deps.now();
   const t0 = performance.now();
-  const input = await readEstate(deps);
+  const input = await readEstate(deps, options.scope);
   if (options.apply && deps.links) await recordIdentityLinks(deps.links, input);
-  const plan = planEstate(input);
+  const plan = planEstateFor(input, options.scope);
   const overridden = overridesGuards(plan, {
     ...(options.allowDeletes === undefined ? {} : { allowDeletes: options.allowDeletes }),
     ...(options.allowGrants === undefined ? {} : { allowGrants: options.allowGrants }),
@@ -181,6 +209,7 @@ export async function reconcileEstate(
           applied: apply,
           trigger: options.trigger,
           runStarted,
+          snapshot: options.scope === undefined,
           denyFindings: executor?.denyFindings ?? [],
         })
       : [];
@@ -213,6 +242,11 @@ export async function writeEstateEvidenceRecords(
     /** The triggers of the runs folded into this one (core/dispatch/estate-window.ts). @default [] */
     coalescedTriggers?: Trigger[];
     runStarted: string;
+    /**
+     * Whether to write the access snapshot. A scoped run read a few pairs, not the estate: its
+     * snapshot would pass for the whole estate's access. @default true
+     */
+    snapshot?: boolean;
     /** What the run's Deny write found (PlanExecutor.denyFindings): recorded with the plan's findings. */
     denyFindings?: readonly Finding[];
   },
@@ -251,6 +285,7 @@ export async function writeEstateEvidenceRecords(
       timings: { runStarted: run.runStarted, runFinished: deps.now() },
     },
   };
+  if (run.snapshot === false) return [await deps.evidence.append(record, record.recordId)];
   // Small snapshots stay inline; large ones go to their own object, which the record vouches for.
   const createdAt = deps.now();
   const inline: SnapshotRow[] = [];

@@ -2,9 +2,9 @@ import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { WorkStore } from "../../adapters/work-store.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import { checkEstatePlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
+import { type EstateScope, scopeOfTriggers } from "../../core/plan/estate-scope.ts";
 import type { Finding, PlanAction } from "../../core/plan/plan.ts";
-import type { PlanInput } from "../../core/plan/plan-estate.ts";
-import { planEstate } from "../../core/plan/plan-estate.ts";
+import type { PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
@@ -12,7 +12,12 @@ import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { type CoalesceEstateRunDeps, coalesceEstateRun } from "./coalesce-estate-run.ts";
 import { type EstateRunSignal, estateRunSignals } from "./estate-run-signals.ts";
 import { PlanExecutor } from "./plan-executor.ts";
-import { type EstateReconcileDeps, readEstate, writeEstateEvidenceRecords } from "./reconcile-estate.ts";
+import {
+  type EstateReconcileDeps,
+  planEstateFor,
+  readEstate,
+  writeEstateEvidenceRecords,
+} from "./reconcile-estate.ts";
 import { recordIdentityLinks } from "./record-identity-links.ts";
 import { type EstateRunInput, parseEstateRunInput } from "./run-input.ts";
 import { ThrottleBudget } from "./throttle-budget.ts";
@@ -24,6 +29,8 @@ interface StoredPlan {
   input: PlanInput;
   plan: ReturnType<typeof planEstate>;
   runStarted: string;
+  /** A scoped run's scope (core/plan/estate-scope.ts); absent for a whole-estate run. */
+  scope?: EstateScope;
 }
 
 export interface EstateRunState extends EstateRunInput {
@@ -78,19 +85,31 @@ export function estateReconcileTasks(
     planEstateRun: async (raw: unknown) => {
       const state = parseEstateRunInput(raw);
       const runStarted = deps.now();
-      const input = await readEstate({
-        ...deps,
-        policy: await deps.policy(),
-        runId: state.runId,
-        budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
-      });
+      // The window's run reads after every folded trigger: it judges their scopes too, and the whole
+      // estate as soon as one of them asks for it.
+      const folded = await deps.coalescing.windows.folded(state.runId);
+      const scope = scopeOfTriggers([state.trigger, ...folded]);
+      const input = await readEstate(
+        {
+          ...deps,
+          policy: await deps.policy(),
+          runId: state.runId,
+          budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
+        },
+        scope,
+      );
       if (deps.links) await recordIdentityLinks(deps.links, input);
-      const plan = planEstate(input);
+      const plan = planEstateFor(input, scope);
       // A second reading of the policy: grants outside it fail the step before any batch applies.
       const violations = checkEstatePlanScope(plan.actions, input);
       if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);
       const planKey = `work/estate/${state.runId}/plan.json`;
-      await deps.work.put(planKey, { input, plan, runStarted } satisfies StoredPlan);
+      await deps.work.put(planKey, {
+        input,
+        plan,
+        runStarted,
+        ...(scope ? { scope } : {}),
+      } satisfies StoredPlan);
       return {
         planKey,
         status: plan.status,
@@ -153,6 +172,7 @@ export function estateReconcileTasks(
           trigger: state.trigger,
           coalescedTriggers: await deps.coalescing.windows.folded(state.runId),
           runStarted: stored.runStarted,
+          snapshot: stored.scope === undefined,
           denyFindings,
         },
       );

@@ -15,6 +15,7 @@ import { type AwsBehaviourSwitches, sharedAwsBehaviour } from "../aws-behaviour-
  */
 import type { AwsJsonService } from "../aws-json-protocol.ts";
 import { AsyncOperations } from "./async-operations.ts";
+import { recordSsoInCloudTrail } from "./cloudtrail-events.ts";
 import type { OperationContext } from "./context.ts";
 import { withDelegatedAdministration } from "./delegated-administration.ts";
 import { IdFactory } from "./ids.ts";
@@ -32,6 +33,7 @@ import { createServices } from "./services.ts";
 import { type IdentityCenterSnapshot, takeSnapshot } from "./snapshot.ts";
 import { EmulatorState } from "./state.ts";
 
+export type { SsoCloudTrailEvent, SsoCloudTrailOptions } from "./cloudtrail-events.ts";
 export type { DelegatedAdministration } from "./delegated-administration.ts";
 export type { EmulatorFaults, EmulatorLimits, IdentityCenterEmulatorOptions } from "./options.ts";
 export { SeedError, type SeedHelpers, type SeedPermissionSet, type SeedUser } from "./seed.ts";
@@ -84,8 +86,13 @@ export function createIdentityCenterEmulator(
     settle: () => asyncOperations.settle(),
   });
   const ctx: OperationContext = { state, limits, behaviour, ids, now, asyncOperations };
+  const cloudTrail = options.cloudTrail;
+  const recordedIfAsked = (services: AwsJsonService[]) =>
+    cloudTrail ? recordSsoInCloudTrail(services, { ...cloudTrail, now }) : services;
   return {
-    services: withDelegatedAdministration(createServices(ctx, gate), state, options.delegatedAdministration),
+    services: recordedIfAsked(
+      withDelegatedAdministration(createServices(ctx, gate), state, options.delegatedAdministration),
+    ),
     instanceArn: state.instanceArn,
     identityStoreId: state.identityStoreId,
     limits,

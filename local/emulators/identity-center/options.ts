@@ -94,6 +94,11 @@ export interface IdentityCenterEmulatorOptions {
    * its changes in the management account are refused (delegated-administration.ts). @default none: every caller may
    */
   delegatedAdministration?: import("./delegated-administration.ts").DelegatedAdministration;
+  /**
+   * Receives the CloudTrail event of every sso-admin change, as EventBridge gets it in the home region
+   * (cloudtrail-events.ts). @default none: no events are built
+   */
+  cloudTrail?: Omit<import("./cloudtrail-events.ts").SsoCloudTrailOptions, "now">;
 }
 
 export const DEFAULT_LIMITS: EmulatorLimits = {
