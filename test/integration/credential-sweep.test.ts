@@ -261,7 +261,13 @@ describe("the estate sweep on the emulators", () => {
       `arn:aws:iam::${MEMBER}:user/jane`,
       `arn:aws:iam::${OUTSIDE}:user/jdoe`,
     ]);
-    const truth = record.body.truth.organization?.credentials as { holders: { userName: string }[] };
+    const truth = record.body.truth.organization?.credentials as {
+      holders: { userName: string }[];
+      guardrail: { step: string; content: string };
+    };
+    // the guardrail is shown before anything attaches it
+    expect(truth.guardrail.step).toBe("off");
+    expect(JSON.parse(truth.guardrail.content).Statement[0].Action).toContain("iam:CreateAccessKey");
     expect(truth.holders.map((h) => h.userName).sort()).toEqual([
       "bob.ray",
       "break-glass",

@@ -20,19 +20,19 @@ export async function writeCredentialSweepEvidence(
   if (!deps.evidence) return null;
   const { sweep, guardrail } = run;
   const blockedReason = sweep.status === "blocked" ? sweep.violations.map((v) => v.message).join(" ") : null;
-  const guardrailAction =
+  const shown =
     guardrail.scp === null
-      ? []
-      : [
-          {
-            kind: guardrail.step === "attach" ? "guardrail-scp.attach" : "guardrail-scp.planned",
-            policyName: guardrail.scp.name,
-            content: guardrail.scp.content,
-            exemptions: guardrail.scp.exemptions,
-            step: guardrail.step,
-            ...(guardrail.stored ? { policyId: guardrail.stored.policyId } : {}),
-          },
-        ];
+      ? null
+      : {
+          name: guardrail.scp.name,
+          content: guardrail.scp.content,
+          exemptions: guardrail.scp.exemptions,
+          step: guardrail.step,
+          ...(guardrail.stored ? { policyId: guardrail.stored.policyId } : {}),
+        };
+  // The guardrail is an action only when the run attaches it; otherwise the truth shows it.
+  const guardrailAction =
+    shown !== null && guardrail.step === "attach" ? [{ kind: "guardrail-scp.attach", ...shown }] : [];
   const record: EvidenceDraft = {
     schemaVersion: 1,
     recordId: credentialSweepRecordId(deps.runId),
@@ -55,6 +55,7 @@ export async function writeCredentialSweepEvidence(
             problems: run.problems,
             humansHoldingLongLivedCredentials: sweep.humansHoldingLongLivedCredentials,
             holders: sweep.holders,
+            guardrail: shown,
           },
         },
       },
