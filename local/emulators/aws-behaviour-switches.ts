@@ -44,6 +44,14 @@ export interface AwsBehaviourSwitches {
    * @default true
    */
   scpPolicyTypeEnabled: boolean;
+  /**
+   * What sso-admin GetPermissionsBoundaryForPermissionSet answers for a permission set without a
+   * boundary: `"not-found"`, ResourceNotFoundException (the operation lists it; open-source readers such
+   * as terraformer's sso-admin generator treat it as "none"); `"empty"`, 200 without PermissionsBoundary
+   * (the response member is optional in the model). The API reference is silent.
+   * @default "not-found"
+   */
+  permissionsBoundaryAbsent: "not-found" | "empty";
 }
 
 export const DEFAULT_AWS_BEHAVIOUR: Readonly<AwsBehaviourSwitches> = {
@@ -52,6 +60,7 @@ export const DEFAULT_AWS_BEHAVIOUR: Readonly<AwsBehaviourSwitches> = {
   identityStoreErrorPrefix: "Identitystore",
   scimDeactivation: "disable",
   scpPolicyTypeEnabled: true,
+  permissionsBoundaryAbsent: "not-found",
 };
 
 /** One switch as docs/aws-behaviour.md and the probe describe it. */
@@ -97,6 +106,14 @@ export const AWS_BEHAVIOUR_SWITCHES: readonly AwsBehaviourSwitchInfo[] = [
     values: [true, false],
     assumes: "the organization has SCPs enabled",
     source: "Organizations API reference, EnablePolicyType / PolicyTypeNotEnabledException",
+  },
+  {
+    name: "permissionsBoundaryAbsent",
+    values: ["not-found", "empty"],
+    assumes:
+      "GetPermissionsBoundaryForPermissionSet answers ResourceNotFoundException for a set without a boundary",
+    source:
+      "sso-admin API reference, GetPermissionsBoundaryForPermissionSet (silent; PermissionsBoundary optional in the model)",
   },
 ];
 

@@ -366,6 +366,199 @@ describe("AWS conformance: sso-admin", () => {
   });
 });
 
+describe("AWS conformance: sso-admin permission-set content", () => {
+  it("creates, updates, tags, bounds and attaches customer managed policies as the model says", async () => {
+    const instanceArn = ic.instanceArn;
+    const c = clients.ssoAdmin;
+    const target = { InstanceArn: instanceArn, PermissionSetArn: "" };
+    const { problems, outcomes } = await answersOf(async () => {
+      const created = await send(
+        c,
+        new ssoAdmin.CreatePermissionSetCommand({
+          InstanceArn: instanceArn,
+          Name: "ContentConformance",
+          SessionDuration: "PT2H",
+          Tags: [{ Key: "owner", Value: "platform" }],
+        }),
+      );
+      target.PermissionSetArn = outputAt(created, "PermissionSet", "PermissionSetArn");
+      await send(
+        c,
+        new ssoAdmin.UpdatePermissionSetCommand({
+          ...target,
+          Description: "conformance",
+          SessionDuration: "PT4H",
+          RelayState: "https://console.aws.amazon.com/ec2/",
+        }),
+      );
+      await send(c, new ssoAdmin.DescribePermissionSetCommand(target));
+      await send(
+        c,
+        new ssoAdmin.AttachManagedPolicyToPermissionSetCommand({
+          ...target,
+          ManagedPolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        }),
+      );
+      await send(c, new ssoAdmin.ListManagedPoliciesInPermissionSetCommand(target));
+      await send(
+        c,
+        new ssoAdmin.DetachManagedPolicyFromPermissionSetCommand({
+          ...target,
+          ManagedPolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.AttachCustomerManagedPolicyReferenceToPermissionSetCommand({
+          ...target,
+          CustomerManagedPolicyReference: { Name: "deploy", Path: "/ci/" },
+        }),
+      );
+      await send(c, new ssoAdmin.ListCustomerManagedPolicyReferencesInPermissionSetCommand(target));
+      await send(
+        c,
+        new ssoAdmin.DetachCustomerManagedPolicyReferenceFromPermissionSetCommand({
+          ...target,
+          CustomerManagedPolicyReference: { Name: "deploy", Path: "/ci/" },
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.PutPermissionsBoundaryToPermissionSetCommand({
+          ...target,
+          PermissionsBoundary: { CustomerManagedPolicyReference: { Name: "boundary" } },
+        }),
+      );
+      await send(c, new ssoAdmin.GetPermissionsBoundaryForPermissionSetCommand(target));
+      await send(c, new ssoAdmin.DeletePermissionsBoundaryFromPermissionSetCommand(target));
+      const resource = { InstanceArn: instanceArn, ResourceArn: target.PermissionSetArn };
+      await send(c, new ssoAdmin.TagResourceCommand({ ...resource, Tags: [{ Key: "tier", Value: "1" }] }));
+      await send(c, new ssoAdmin.ListTagsForResourceCommand(resource));
+      await send(c, new ssoAdmin.UntagResourceCommand({ ...resource, TagKeys: ["owner"] }));
+    });
+    expect(problems).toEqual([]);
+    expect(outcomes.every((outcome) => outcome.includes(" 200"))).toBe(true);
+
+    // A set without an inline policy: "" where the model's member has min length 1, as the model's own
+    // note on GetInlinePolicyForPermissionSetResponse.InlinePolicy allows ("it is possible for an empty
+    // inline policy to be returned"). The model's constraints flag exactly that, nothing else.
+    const empty = await answersOf(() => send(c, new ssoAdmin.GetInlinePolicyForPermissionSetCommand(target)));
+    expect(empty.outcomes).toEqual(["GetInlinePolicyForPermissionSet 200"]);
+    expect(empty.problems).toEqual([
+      "GetInlinePolicyForPermissionSet 200: GetInlinePolicyForPermissionSetResponse/InlinePolicy must NOT have fewer than 1 characters",
+      'GetInlinePolicyForPermissionSet 200: GetInlinePolicyForPermissionSetResponse/InlinePolicy must match pattern "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"',
+    ]);
+    await send(c, new ssoAdmin.DeletePermissionSetCommand(target));
+  });
+
+  it("refuses bad content with the modelled errors, and reads an absent boundary as the switch says", async () => {
+    const instanceArn = ic.instanceArn;
+    const c = clients.ssoAdmin;
+    const target = { InstanceArn: instanceArn, PermissionSetArn: permissionSetArn };
+    const { problems, outcomes } = await answersOf(async () => {
+      await send(
+        c,
+        new ssoAdmin.AttachCustomerManagedPolicyReferenceToPermissionSetCommand({
+          ...target,
+          CustomerManagedPolicyReference: { Name: "bad name!", Path: "no-slashes" },
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.AttachCustomerManagedPolicyReferenceToPermissionSetCommand({
+          ...target,
+          CustomerManagedPolicyReference: { Name: "twice" },
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.AttachCustomerManagedPolicyReferenceToPermissionSetCommand({
+          ...target,
+          CustomerManagedPolicyReference: { Name: "twice", Path: "/" },
+        }),
+      );
+      for (let i = 0; i < 10; i++) {
+        await send(
+          c,
+          new ssoAdmin.AttachManagedPolicyToPermissionSetCommand({
+            ...target,
+            ManagedPolicyArn: `arn:aws:iam::aws:policy/Quota${i}`,
+          }),
+        );
+      }
+      await send(
+        c,
+        new ssoAdmin.DetachCustomerManagedPolicyReferenceFromPermissionSetCommand({
+          ...target,
+          CustomerManagedPolicyReference: { Name: "never-attached" },
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.PutPermissionsBoundaryToPermissionSetCommand({ ...target, PermissionsBoundary: {} }),
+      );
+      await send(c, new ssoAdmin.GetPermissionsBoundaryForPermissionSetCommand(target));
+      ic.behaviour.permissionsBoundaryAbsent = "empty";
+      await send(c, new ssoAdmin.GetPermissionsBoundaryForPermissionSetCommand(target));
+      ic.behaviour.permissionsBoundaryAbsent = "not-found";
+      await send(c, new ssoAdmin.DeletePermissionsBoundaryFromPermissionSetCommand(target));
+      await send(c, new ssoAdmin.UpdatePermissionSetCommand({ ...target, SessionDuration: "PT13H" }));
+      await send(c, new ssoAdmin.UpdatePermissionSetCommand({ ...target, RelayState: "" }));
+      await send(
+        c,
+        new ssoAdmin.TagResourceCommand({
+          InstanceArn: instanceArn,
+          ResourceArn: "arn:aws:sso:::bogus",
+          Tags: [],
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.UntagResourceCommand({
+          InstanceArn: instanceArn,
+          ResourceArn: permissionSetArn,
+          TagKeys: [],
+        }),
+      );
+    });
+    // Undo the quota filling so later cases see the set as before.
+    for (let i = 0; i < 10; i++) {
+      await send(
+        c,
+        new ssoAdmin.DetachManagedPolicyFromPermissionSetCommand({
+          ...target,
+          ManagedPolicyArn: `arn:aws:iam::aws:policy/Quota${i}`,
+        }),
+      );
+    }
+    await send(
+      c,
+      new ssoAdmin.DetachCustomerManagedPolicyReferenceFromPermissionSetCommand({
+        ...target,
+        CustomerManagedPolicyReference: { Name: "twice" },
+      }),
+    );
+
+    expect(problems).toEqual([]);
+    expect(outcomes).toEqual([
+      "AttachCustomerManagedPolicyReferenceToPermissionSet 400 ValidationException",
+      "AttachCustomerManagedPolicyReferenceToPermissionSet 200",
+      "AttachCustomerManagedPolicyReferenceToPermissionSet 409 ConflictException",
+      ...Array.from({ length: 9 }, () => "AttachManagedPolicyToPermissionSet 200"),
+      "AttachManagedPolicyToPermissionSet 402 ServiceQuotaExceededException",
+      "DetachCustomerManagedPolicyReferenceFromPermissionSet 404 ResourceNotFoundException",
+      "PutPermissionsBoundaryToPermissionSet 400 ValidationException",
+      "GetPermissionsBoundaryForPermissionSet 404 ResourceNotFoundException",
+      "GetPermissionsBoundaryForPermissionSet 200",
+      "DeletePermissionsBoundaryFromPermissionSet 404 ResourceNotFoundException",
+      "UpdatePermissionSet 400 ValidationException",
+      "UpdatePermissionSet 400 ValidationException",
+      "TagResource 400 ValidationException",
+      "UntagResource 400 ValidationException",
+    ]);
+  });
+});
+
 describe("AWS conformance: identitystore", () => {
   it("answers the reads and writes of the pipeline and the local SCIM model as the model says", async () => {
     const store = ic.identityStoreId;

@@ -35,6 +35,10 @@ const CHANGES: Readonly<Record<string, { target?: string; permissionSet: string 
   DeleteInlinePolicyFromPermissionSet: { permissionSet: "PermissionSetArn" },
   AttachManagedPolicyToPermissionSet: { permissionSet: "PermissionSetArn" },
   DetachManagedPolicyFromPermissionSet: { permissionSet: "PermissionSetArn" },
+  AttachCustomerManagedPolicyReferenceToPermissionSet: { permissionSet: "PermissionSetArn" },
+  DetachCustomerManagedPolicyReferenceFromPermissionSet: { permissionSet: "PermissionSetArn" },
+  PutPermissionsBoundaryToPermissionSet: { permissionSet: "PermissionSetArn" },
+  DeletePermissionsBoundaryFromPermissionSet: { permissionSet: "PermissionSetArn" },
 };
 
 const REFUSAL =

@@ -64,6 +64,10 @@ export const throttling = (message: string, fields: Record<string, unknown> = {}
 /** A concurrent write conflicts; AWS: "A retry (with appropriate backoff logic) is the recommended response". */
 export const conflict = (message: string) => new AwsServiceError("ConflictException", message, 409);
 
+/** A quota reached (HTTP 402 in the sso-admin model, ServiceQuotaExceededException). */
+export const serviceQuotaExceeded = (message: string) =>
+  new AwsServiceError("ServiceQuotaExceededException", message, 402);
+
 /** An injected server fault (HTTP 500). `fields`: identitystore's `RetryAfterSeconds`. */
 export const internalError = (message: string, fields: Record<string, unknown> = {}) =>
   new AwsServiceError("InternalServerException", message, 500, fields);

@@ -14,8 +14,9 @@ import {
   requirePermissionSet,
   statusFields,
 } from "./context.ts";
-import { conflict, validationError } from "./errors.ts";
+import { conflict, serviceQuotaExceeded, validationError } from "./errors.ts";
 import { paginate, readPageRequest } from "./pagination.ts";
+import { MANAGED_POLICIES_PER_PERMISSION_SET, readTags } from "./permission-set-content-operations.ts";
 import { PATTERNS, PROVISIONING_STATUSES, RequestFields, STATUS_VALUES } from "./request-fields.ts";
 import type { OperationRecord, PermissionSetRecord } from "./state.ts";
 
@@ -95,6 +96,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       const description = fields.optionalString("Description", { min: 1, max: 700 });
       const sessionDuration = fields.optionalString("SessionDuration", { min: 1, max: 100 });
       const relayState = fields.optionalString("RelayState", { min: 1, max: 240 });
+      const tags = readTags(fields, "Tags", false);
       checkSessionDuration(fields, sessionDuration);
       fields.done();
       requireInstance(state, instanceArn);
@@ -112,6 +114,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       };
       if (description !== undefined) ps.description = description;
       if (relayState !== undefined) ps.relayState = relayState;
+      if (tags.length > 0) ps.tags = tags;
       state.permissionSets.set(ps.arn, ps);
       return { PermissionSet: describe(ps) };
     },
@@ -162,6 +165,9 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
 
     GetInlinePolicyForPermissionSet(input) {
       const ps = permissionSetOf(ctx, new RequestFields(input));
+      // The model's note on the response member: "For Length Constraints, if a valid ARN is provided for
+      // a permission set, it is possible for an empty inline policy to be returned" (its min length of 1
+      // notwithstanding): a set without one answers "", as this does. Readers take "" and absent as none.
       return { InlinePolicy: ps.inlinePolicy ?? "" };
     },
 
@@ -184,6 +190,14 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       const ps = permissionSetOf(ctx, fields);
       if (ps.managedPolicies.some((p) => p.Arn === policyArn)) {
         throw conflict(`Managed policy ${policyArn} is already attached to ${ps.arn}`);
+      }
+      if (
+        ps.managedPolicies.length + (ps.customerManagedPolicies?.length ?? 0) >=
+        MANAGED_POLICIES_PER_PERMISSION_SET
+      ) {
+        throw serviceQuotaExceeded(
+          `A permission set can have at most ${MANAGED_POLICIES_PER_PERMISSION_SET} managed policies attached`,
+        );
       }
       ps.managedPolicies.push({ Name: policyArn.slice(policyArn.lastIndexOf("/") + 1), Arn: policyArn });
       ps.version++;

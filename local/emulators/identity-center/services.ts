@@ -8,6 +8,7 @@ import { epochSeconds, type OperationContext } from "./context.ts";
 import { IDENTITY_CENTER_ERROR_STATUSES } from "./errors.ts";
 import { identityStoreOperations } from "./identitystore-operations.ts";
 import { paginate, readPageRequest } from "./pagination.ts";
+import { permissionSetContentOperations } from "./permission-set-content-operations.ts";
 import { permissionSetOperations } from "./permission-set-operations.ts";
 import { RequestFields } from "./request-fields.ts";
 import type { RequestGate } from "./request-gate.ts";
@@ -44,6 +45,7 @@ export function createServices(ctx: OperationContext, gate: RequestGate): AwsJso
       operations: {
         ...instanceOperations(ctx),
         ...permissionSetOperations(ctx),
+        ...permissionSetContentOperations(ctx),
         ...accountAssignmentOperations(ctx),
       },
       beforeOperation: (operation) => gate.admit("ssoAdmin", operation),

@@ -14,6 +14,12 @@ export interface ManagedPolicyRecord {
   Arn: string;
 }
 
+/** sso-admin CustomerManagedPolicyReference: a policy name and path (`/` when not given). */
+export interface CustomerManagedPolicyRecord {
+  Name: string;
+  Path: string;
+}
+
 export interface PermissionSetRecord {
   arn: string;
   name: string;
@@ -25,6 +31,14 @@ export interface PermissionSetRecord {
   createdAt: number;
   inlinePolicy: string | null;
   managedPolicies: ManagedPolicyRecord[];
+  /** CustomerManagedPolicyReference items (permission-set-content-operations.ts). @default none */
+  customerManagedPolicies?: CustomerManagedPolicyRecord[];
+  /** The model's PermissionsBoundary: one of its two members. @default none */
+  permissionsBoundary?:
+    | { ManagedPolicyArn: string }
+    | { CustomerManagedPolicyReference: CustomerManagedPolicyRecord };
+  /** The model's TagList (keys unique). @default none */
+  tags?: { Key: string; Value: string }[];
   /** Bumped by every change that only reaches accounts through ProvisionPermissionSet. */
   version: number;
 }
