@@ -1,6 +1,7 @@
 import { addMs, durationMs } from "../duration.ts";
 import type { IdentityCenterState, OktaTruth, Organization } from "../estate.ts";
 import type { Policy } from "../policy/schema.ts";
+import { judgeAbacAttributes } from "./abac-attributes.ts";
 import { applyPlan } from "./apply-plan.ts";
 import { denyInForce } from "./deny-key.ts";
 import { checkGrantGuards } from "./grant-guards.ts";
@@ -39,7 +40,10 @@ export function planEstate(input: PlanInput): Plan {
     durationMs(policy.revocation.hold),
     ...ic.permissionSets.map((p) => durationMs(p.sessionDuration)),
   );
-  const assignments = planAssignments(policy, resolution.rules, ic, leaverUserIds(policy, okta, ic));
+  const planned = planAssignments(policy, resolution.rules, ic, leaverUserIds(policy, okta, ic));
+  // Members without an attribute an ABAC-scoped set uses: findings, and withheld creations.
+  const abac = judgeAbacAttributes(policy, okta, resolution.rules, planned.actions);
+  const assignments = { ...planned, actions: abac.actions };
   const users = planUsers({
     policy,
     okta,
@@ -93,6 +97,7 @@ export function planEstate(input: PlanInput): Plan {
       ...resolution.findings,
       ...users.findings,
       ...assignments.findings,
+      ...abac.findings,
       ...unnamedEntryFindings(ic.unnamed),
     ]),
     managedAssignmentCount: assignments.managedAssignmentCount,
