@@ -65,8 +65,15 @@ export function userReconcile(deps: UserReconcileDeps) {
         handler: `functions/user-reconcile/handler.${task}`,
         role: leastPrivilegeRole(USER_TASK_FUNCTIONS[task], deps.facts),
         // Enforcing a Deny rewrites SCPs and inline policies; loading deletions may delete and poll the
-        // management-account assignments through the management component; everything else is a few reads.
-        timeout: ["applyDenies", "liftDenies", "loadAssignmentDeletions"].includes(task)
+        // management-account assignments through the management component; the credential tasks assume a
+        // role in every account; everything else is a few reads.
+        timeout: [
+          "applyDenies",
+          "liftDenies",
+          "loadAssignmentDeletions",
+          "revokeCredentials",
+          "liftCredentialDenies",
+        ].includes(task)
           ? "5 minutes"
           : "60 seconds",
         environment,

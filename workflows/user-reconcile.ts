@@ -12,12 +12,14 @@ export const USER_RECONCILE_TASKS = [
   "readUserTruth",
   "planUserRun",
   "applyDenies",
+  "revokeCredentials",
   "loadAssignmentDeletions",
   "recordAssignmentDeletions",
   "clearOktaSessions",
   "verifyUserRun",
   "writeUserEvidence",
   "liftDenies",
+  "liftCredentialDenies",
 ] as const;
 export type UserReconcileTask = (typeof USER_RECONCILE_TASKS)[number];
 
@@ -90,7 +92,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
       // clear, verification or evidence: the run goes on and is recorded (and alarmed) as partial.
       ApplyDeny: {
         ...task(r.applyDenies, "$.deny", "ReprovisionForDeny"),
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.denyError", Next: "DeleteAssignments" }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.denyError", Next: "CredentialsOrNot" }],
       },
       ReprovisionForDeny: {
         Type: "Map",
@@ -99,7 +101,19 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         MaxConcurrency: 1,
         ItemProcessor: provisionProcessor("DenyProvision"),
         ResultPath: "$.denyProvisioning",
-        Next: "DeleteAssignments",
+        Next: "CredentialsOrNot",
+      },
+      // A leaver's IAM users, keys and federated sessions (issue 16), after the Identity Center Deny and
+      // before the deletions; the task does nothing without the policy's credentials section.
+      CredentialsOrNot: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.plan.decision", StringEquals: "revoke", Next: "RevokeCredentials" }],
+        Default: "DeleteAssignments",
+      },
+      // A failure here never stops the Identity Center path: recorded, and the run goes on.
+      RevokeCredentials: {
+        ...task(r.revokeCredentials, "$.credentials", "DeleteAssignments"),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.credentialsError", Next: "DeleteAssignments" }],
       },
       // In batches loaded from the run's scratch space, each batch's outcomes written back there: the
       // state carries batch summaries, so a user with thousands of assignments stays far below the
@@ -201,14 +215,37 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
       WriteEvidence: task(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
       HoldOrFinish: {
         Type: "Choice",
-        Choices: [{ Variable: "$.deny.denyIds[0]", IsPresent: true, Next: "Hold" }],
+        Choices: [
+          { Variable: "$.deny.denyIds[0]", IsPresent: true, Next: "Hold" },
+          { Variable: "$.credentials.liftAt", IsPresent: true, Next: "HoldCredentials" },
+        ],
         Default: "Done",
       },
       Hold: {
         Type: "Wait",
         Comment: "Keep the Deny for the longest session duration, then lift it (shortened locally).",
         SecondsPath: "$.plan.holdSeconds",
-        Next: "LiftDeny",
+        Next: "LiftCredentialsOrNot",
+      },
+      HoldCredentials: {
+        Type: "Wait",
+        Comment: "Only credential Denies (no Identity Center user): kept until their liftAt.",
+        TimestampPath: "$.credentials.liftAt",
+        Next: "LiftCredentialsOrNot",
+      },
+      LiftCredentialsOrNot: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.credentials.liftAt", IsPresent: true, Next: "LiftCredentialDenies" }],
+        Default: "LiftDenyOrNot",
+      },
+      LiftCredentialDenies: {
+        ...task(r.liftCredentialDenies, "$.credentialLift", "LiftDenyOrNot"),
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.credentialLiftError", Next: "LiftDenyOrNot" }],
+      },
+      LiftDenyOrNot: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.deny.denyIds[0]", IsPresent: true, Next: "LiftDeny" }],
+        Default: "WriteLiftEvidence",
       },
       LiftDeny: task(r.liftDenies, "$.lift", "ReprovisionForLift"),
       ReprovisionForLift: {

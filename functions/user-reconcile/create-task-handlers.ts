@@ -5,6 +5,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import type { STSClient } from "@aws-sdk/client-sts";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
@@ -39,6 +40,7 @@ import {
 } from "../shared/invocation-deadline.ts";
 import { managementAccountAccess } from "../shared/management-account-access.ts";
 import type { UserReconcileConfig } from "./config.ts";
+import { credentialPorts } from "./credential-ports.ts";
 
 /** The AWS clients the tasks use (created once per function instance, on first use). */
 export interface UserReconcileClients {
@@ -48,6 +50,8 @@ export interface UserReconcileClients {
   doc: DynamoDBDocumentClient;
   s3: S3Client;
   kms: KMSClient;
+  /** Assumes the member accounts' credential roles (issue 16); absent: the credential tasks are not wired. */
+  sts?: STSClient;
 }
 
 export interface UserReconcileHandlerDeps {
@@ -168,6 +172,15 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       externalIdIssuer: policy.okta.identityCenterApp.externalIdIssuer,
       userNames: userNameMappingOf(policy.okta.identityCenterApp),
       coalesced: new CoalescedEvents(table),
+      ...(policy.credentials && c.sts
+        ? {
+            credentialPorts: credentialPorts({
+              sts: c.sts,
+              organization: organizations,
+              listUsers: async () => (await oktaAdapter(OKTA_SCOPES.userRead)).listUsers(),
+            }),
+          }
+        : {}),
       now,
     });
   };

@@ -7,6 +7,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OktaAdapter } from "../../adapters/okta.ts";
 import { oktaAdapterSource, oktaAuthEnvSchema } from "../shared/okta-auth.ts";
@@ -32,6 +33,7 @@ const awsClients = () => {
     }),
     s3: new S3Client({}),
     kms: new KMSClient({}),
+    sts: new STSClient(retries),
   };
   return clients;
 };
@@ -65,10 +67,12 @@ export const {
   readUserTruth,
   planUserRun,
   applyDenies,
+  revokeCredentials,
   loadAssignmentDeletions,
   recordAssignmentDeletions,
   clearOktaSessions,
   verifyUserRun,
   writeUserEvidence,
   liftDenies,
+  liftCredentialDenies,
 } = handlers;

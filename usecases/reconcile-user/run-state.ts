@@ -4,7 +4,9 @@ import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
 import type { MassFallback } from "../../core/revocation/mass-fallback.ts";
 import type { UserReconcileInput } from "../../functions/dispatch/create-handler.ts";
+import type { CredentialLift } from "./lift-credential-denies.ts";
 import type { SkippedDeletion } from "./management-assignment-deletions.ts";
+import type { CredentialRunSummary } from "./revoke-credentials.ts";
 
 /** `ProvisionPermissionSet` parameters for the workflow's re-provision Map. */
 export interface Reprovision {
@@ -112,6 +114,11 @@ export interface UserRunState extends UserReconcileInput {
   denyError?: { Error?: string; Cause?: string };
   /** The error of an Okta session clear that failed even after retries (the workflow's Catch). */
   oktaSessionsError?: { Error?: string; Cause?: string };
+  /** The leaver's credentials outside Identity Center (usecases/reconcile-user/revoke-credentials.ts). */
+  credentials?: CredentialRunSummary;
+  /** The error of a credential step that failed even after retries (the workflow's Catch); the run went on. */
+  credentialsError?: { Error?: string; Cause?: string };
+  credentialLift?: CredentialLift | { skipped: string };
   verification?: Verification;
   evidence?: StoredEvidence;
   lift?: {

@@ -4,9 +4,14 @@ import type { EvidenceStore } from "../../adapters/evidence-store.ts";
 import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import type { OktaUser, Organization } from "../../core/estate.ts";
 import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type {
+  CredentialAccount,
+  CredentialAccountProblem,
+  CredentialDiscoveryPort,
+  CredentialRevocationPort,
   DenyProver,
   IdentityCenterUserPort,
   OktaUserPort,
@@ -16,10 +21,13 @@ import type { UserReconcileTask } from "../../workflows/user-reconcile.ts";
 import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { applyDenies } from "./apply-denies.ts";
 import { clearOktaSessions } from "./clear-okta-sessions.ts";
+import type { CredentialProver } from "./credential-checks.ts";
+import { liftCredentialDenies } from "./lift-credential-denies.ts";
 import { liftDenies } from "./lift-denies.ts";
 import type { ManagementAccountAccess } from "./management-account-access.ts";
 import { planUserRunTask } from "./plan-user-run-task.ts";
 import { readUserTruth } from "./read-user-truth.ts";
+import { revokeCredentials } from "./revoke-credentials.ts";
 import {
   hydrate,
   loadAssignmentDeletions,
@@ -52,7 +60,13 @@ export interface UserReconcileDeps {
    * The policy's rules and ownership: the plan step checks its plan against them
    * (core/plan/check-plan-scope.ts); its compromise signals (core/plan/plan-compromise.ts).
    */
-  policy: Pick<Policy, "rules" | "ownership"> & Partial<Pick<Policy, "compromiseSignals" | "revocation">>;
+  policy: Pick<Policy, "rules" | "ownership"> &
+    Partial<Pick<Policy, "compromiseSignals" | "revocation" | "credentials">>;
+  /**
+   * What a leaver's credentials outside Identity Center are read and ended with (issue 16), used when
+   * the policy has a `credentials` section. Absent: the credential tasks record that they were not wired.
+   */
+  credentialPorts?: CredentialPorts;
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
   /** The pipeline's record of Okta user id -> Identity Center user (finds deleted users). */
@@ -67,6 +81,21 @@ export interface UserReconcileDeps {
   /** Where the run's truth, plan and deletion outcomes live, out of the state payload (run-scratch.ts). */
   scratch: RunScratch;
   now: () => string;
+}
+
+/** The adapters of the credential tasks (usecases/reconcile-user/revoke-credentials.ts). */
+export interface CredentialPorts {
+  discovery: CredentialDiscoveryPort;
+  revocation: CredentialRevocationPort;
+  organization: { readOrganization(): Promise<Pick<Organization, "accounts">> };
+  /** Every Okta user, DEPROVISIONED included (adapters/okta listUsers). */
+  listUsers(): Promise<OktaUser[]>;
+  describeProblem?: (
+    account: CredentialAccount,
+    roleName: string,
+    error: unknown,
+  ) => CredentialAccountProblem;
+  prover?: CredentialProver;
 }
 
 /** Every user-reconcile Task handler, bound to its dependencies, by task name. */
@@ -93,6 +122,18 @@ export function userReconcileTasks(
   const read = readUserTruth(deps);
   const plan = planUserRunTask(deps);
   const verify = verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) });
+  const ports = deps.credentialPorts;
+  // Without the ports a policy's credentials section cannot be acted on: the task says so in evidence.
+  const credentials = ports ? deps.policy.credentials : undefined;
+  const notWired = async () => ({
+    ...(deps.policy.credentials
+      ? { skipped: "the credential adapters are not wired in this deployment" }
+      : {}),
+    ended: 0,
+    failed: 0,
+    problems: 0,
+    denyIds: [],
+  });
   return retryableTasks("user-reconcile", {
     readUserTruth: async (state: UserRunState) => offloadTruth(scratch, state.runId, await read(state)),
     planUserRun: async (state: UserRunState) =>
@@ -111,9 +152,39 @@ export function userReconcileTasks(
         store: deps.evidence,
         sessionTags: deps.sessionTags,
         coalesced: deps.coalesced,
+        credentialRecord: (key) => scratch.get(key),
         now: deps.now,
       }),
     ),
     liftDenies: liftDenies(enforce),
+    revokeCredentials: ports
+      ? hydrated(
+          revokeCredentials({
+            credentials,
+            hold: deps.policy.revocation?.hold ?? `PT${Math.ceil(deps.holdMs / 1000)}S`,
+            discovery: ports.discovery,
+            revocation: ports.revocation,
+            okta: { listUsers: () => ports.listUsers() },
+            organization: ports.organization,
+            ledger: deps.ledger,
+            enforce,
+            ...(ports.describeProblem ? { describeProblem: ports.describeProblem } : {}),
+            ...(ports.prover ? { prover: ports.prover } : {}),
+            managementAccountId: deps.managementAccountId,
+            scratch,
+            now: deps.now,
+          }),
+        )
+      : notWired,
+    liftCredentialDenies: ports
+      ? liftCredentialDenies({
+          credentials,
+          revocation: ports.revocation,
+          ledger: deps.ledger,
+          enforce,
+          scratch,
+          now: deps.now,
+        })
+      : async () => ({ skipped: "the credential adapters are not wired in this deployment" }),
   });
 }

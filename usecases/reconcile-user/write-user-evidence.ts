@@ -3,7 +3,9 @@ import type { EvidenceStore, StoredEvidence } from "../../adapters/evidence-stor
 import { triggerEventOf } from "../../adapters/lifecycle-bus.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { ActionOutcome, EvidenceDraft } from "../../core/evidence/record.ts";
+import { credentialEvidence } from "./credential-evidence.ts";
 import { revocationProblems } from "./revocation-problems.ts";
+import type { CredentialRunRecord } from "./revoke-credentials.ts";
 import { need, type UserRunState } from "./run-state.ts";
 import { type SettledOutcome, settledOutcomes } from "./settled-outcome.ts";
 
@@ -13,6 +15,8 @@ export interface WriteEvidenceDeps {
   sessionTags: SessionTagStore;
   /** The events dispatch folded into a run (they are named in its evidence). */
   coalesced: CoalescedEvents;
+  /** Reads the credential step's record from the run's scratch space (revoke-credentials.ts). */
+  credentialRecord?: (scratchKey: string) => Promise<CredentialRunRecord>;
   now: () => string;
 }
 
@@ -46,7 +50,12 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
   return async (state: UserRunState): Promise<StoredEvidence> => {
     const truth = need(state.truth, "truth");
     const plan = need(state.plan, "plan");
-    const lifting = state.lift !== undefined;
+    const lifting = state.lift !== undefined || state.credentialLift !== undefined;
+    const credentialKey = lifting ? undefined : state.credentials?.scratchKey;
+    const credentials = credentialEvidence(
+      state,
+      credentialKey && deps.credentialRecord ? await deps.credentialRecord(credentialKey) : null,
+    );
     const now = deps.now();
     const event = state.trigger.event;
     const actions: ActionOutcome[] = [];
@@ -96,7 +105,7 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         actions.push(outcome("permission-set.reprovision", o, state.lift.liftedAt));
     }
     const problems = lifting ? { actions: [], findings: [] } : revocationProblems(state, now);
-    actions.push(...problems.actions);
+    actions.push(...problems.actions, ...credentials.actions);
     // A lift record stands on its own: the revoke record carries the read-back of the revocation.
     const verified = lifting ? undefined : state.verification;
     const draft: EvidenceDraft = {
@@ -132,6 +141,7 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
             accountsWithAccess: plan.accountsAffected,
             directAssignments: truth.identityCenter.directAssignments.length,
           },
+          ...(credentials.truth ? { organization: credentials.truth } : {}),
         },
         plan: {
           actions: plan.actions,
@@ -139,11 +149,17 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
             { kind: "decision", decision: plan.decision, reason: plan.reason },
             ...plan.findings.map((f) => ({ ...f })),
             ...problems.findings.map((f) => ({ ...f })),
+            ...credentials.findings,
           ],
           blockedReason: null,
         },
         actions,
-        verification: verified ? { passed: verified.passed, details: verified.details } : null,
+        verification: verified
+          ? {
+              passed: verified.passed && credentials.details.every((d) => d.passed),
+              details: [...verified.details, ...credentials.details],
+            }
+          : null,
         timings: {
           oktaPublished: event.published,
           runStarted: plan.startedAt,
