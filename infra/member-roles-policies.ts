@@ -121,42 +121,30 @@ export function memberRoleTrustPolicy(trust: {
   };
 }
 
-/** The member roles as the tool's task roles know them (the policy's `credentials` section). */
-export interface MemberRoleTargets {
-  /** `credentials.memberRoleName` (every Organization account). */
-  roleNames: { discovery: string; revocation: string };
-  /** `credentials.accounts[]`: outside accounts, each with the role names it uses. */
-  outsideAccounts: { accountId: string; roleNames: { discovery: string; revocation: string } }[];
-}
+/**
+ * The tag the template puts on each member role (`discovery` or `revocation`): the tool's task roles may
+ * assume a role only when it carries it, whatever the role's name (the policy chooses names at run time)
+ * and in whichever account (accounts join after deploy). So they can never assume another role that
+ * happens to trust their account, such as OrganizationAccountAccessRole (administrator in every account
+ * created by Organizations, trusting the management account).
+ */
+export const MEMBER_ROLE_TAG = "okta-aws-lifecycle:member-role";
 
 /**
- * The tool's right to assume one of the member roles: by name in any account of its Organization
- * (`aws:ResourceOrgID`), and by exact ARN in each outside account. Nothing else.
+ * The tool's right to assume member roles: `sts:AssumeRole` on any role tagged {@link MEMBER_ROLE_TAG}
+ * with one of `roles` (`iam:ResourceTag/<key>`, a condition key of sts:AssumeRole: Service Authorization
+ * Reference, AWS STS). Nothing else.
  */
-export function assumeMemberRoleGrants(
-  f: { partition: string; organizationId: string },
-  targets: MemberRoleTargets,
-  role: "discovery" | "revocation",
-): Grant[] {
-  const grants: Grant[] = [
-    {
-      sid: role === "discovery" ? "AssumeDiscoveryRoleInOrganization" : "AssumeRevocationRoleInOrganization",
-      actions: ["sts:AssumeRole"],
-      resources: [`arn:${f.partition}:iam::*:role/${targets.roleNames[role]}`],
-      conditions: { StringEquals: { "aws:ResourceOrgID": f.organizationId } },
-      wildcard:
-        "Every account of the Organization, present and future (the StackSet deploys the role to each).",
-    },
-  ];
-  const outside = targets.outsideAccounts.map(
-    (account) => `arn:${f.partition}:iam::${account.accountId}:role/${account.roleNames[role]}`,
-  );
-  if (outside.length > 0) {
-    grants.push({
-      sid: role === "discovery" ? "AssumeDiscoveryRoleOutside" : "AssumeRevocationRoleOutside",
-      actions: ["sts:AssumeRole"],
-      resources: [...new Set(outside)].sort(),
-    });
-  }
-  return grants;
+export function assumeMemberRoleGrant(
+  partition: string,
+  roles: readonly ("discovery" | "revocation")[] = ["discovery", "revocation"],
+): Grant {
+  return {
+    sid: "AssumeMemberCredentialRoles",
+    actions: ["sts:AssumeRole"],
+    resources: [`arn:${partition}:iam::*:role/*`],
+    conditions: { StringEquals: { [`iam:ResourceTag/${MEMBER_ROLE_TAG}`]: [...roles] } },
+    wildcard:
+      "Member role names come from the policy at run time and accounts join after deploy: only roles the member-roles template tagged (infra/templates/member-roles.json) may be assumed; each role's trust policy admits only this account's task roles.",
+  };
 }

@@ -9,6 +9,7 @@
 
 import {
   discoveryRoleGrants,
+  MEMBER_ROLE_TAG,
   type MemberAccountFacts,
   memberRoleTrustPolicy,
   revocationRoleDenies,
@@ -106,6 +107,7 @@ export function memberRolesTemplate() {
           Description:
             "okta-aws-lifecycle: reads IAM users, their credentials, and SAML-trusting roles (read-only)",
           MaxSessionDuration: 3600,
+          Tags: [{ Key: MEMBER_ROLE_TAG, Value: "discovery" }],
           AssumeRolePolicyDocument: trustPolicy(),
           Policies: [
             {
@@ -121,6 +123,7 @@ export function memberRolesTemplate() {
           RoleName: { Ref: "RevocationRoleName" },
           Description: "okta-aws-lifecycle: ends a leaver's IAM credentials and federated sessions",
           MaxSessionDuration: 3600,
+          Tags: [{ Key: MEMBER_ROLE_TAG, Value: "revocation" }],
           AssumeRolePolicyDocument: trustPolicy(),
           Policies: [
             {

@@ -12,6 +12,7 @@
 import type { Topology } from "../core/topology.ts";
 import { ESTATE_RECONCILE_TASKS, type EstateReconcileTask } from "../workflows/estate-reconcile.ts";
 import { estateEventTriggers, ORGANIZATIONS_SOURCE } from "../workflows/estate-triggers.ts";
+import { assumeMemberRoleGrant } from "./member-roles-policies.ts";
 import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
 
@@ -461,17 +462,12 @@ export function managementComponentTrustPolicy(
 /**
  * The discovery and revocation roles in member and outside accounts (issue 16). Their names come from
  * the policy (credentials.memberRoleName, credentials.accounts[].roleName), read at run time, and the
- * accounts are created after deploy: what admits the tool is each role's trust policy (the member-roles
- * template: this account, and the external id outside the Organization).
+ * accounts are created after deploy: the tool may assume only roles the member-roles template tagged
+ * (infra/member-roles-policies.ts), never another role that trusts this account; each role's trust
+ * policy admits only this account's task roles (and the external id outside the Organization).
  */
 function assumeMemberRoles(f: PermissionFacts): Grant {
-  return {
-    sid: "AssumeMemberCredentialRoles",
-    actions: ["sts:AssumeRole"],
-    resources: [`arn:${f.partition}:iam::*:role/*`],
-    wildcard:
-      "Member role names come from the policy at run time and accounts join after deploy; each role's trust policy (infra/templates/member-roles.json, external id outside the Organization) is what admits the tool.",
-  };
+  return assumeMemberRoleGrant(f.partition);
 }
 
 /** The Organization's accounts, read as estate runs read them (adapters/organizations/read-organization.ts). */

