@@ -760,6 +760,7 @@ export const ESTATE_TASK_ROLES = {
   applyEstateDenies: "estate-apply-estate-denies",
   applyEstateBatch: "estate-apply-estate-batch",
   writeEstateEvidence: "estate-write-estate-evidence",
+  sweepCredentials: "estate-sweep-credentials",
 } as const satisfies Record<EstateReconcileTask, string>;
 export type EstateTaskRoleKey = (typeof ESTATE_TASK_ROLES)[EstateReconcileTask];
 
@@ -921,6 +922,11 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         // The claimer's evidence names the triggers folded into its window (EstateWindows.folded).
         statePartition(f, "ReadFoldedTriggers", ["dynamodb:Query"], [estateWindows]),
       ];
+    case "sweepCredentials":
+      // usecases/reconcile-estate/credential-sweep-task.ts: every Okta user, the accounts, each account's
+      // discovery and revocation roles, and the sweep's evidence record. No Organizations write: the
+      // guardrail SCP is shown, not attached, by a deployed run (the tool writes only its SCP slots).
+      return [readOktaToken(f), ...readOrganizationTree(f), assumeMemberRoles(f), ...writeEvidence(f)];
   }
 }
 

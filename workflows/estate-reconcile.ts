@@ -8,6 +8,7 @@ export const ESTATE_RECONCILE_TASKS = [
   "applyEstateDenies",
   "applyEstateBatch",
   "writeEstateEvidence",
+  "sweepCredentials",
 ] as const;
 export type EstateReconcileTask = (typeof ESTATE_RECONCILE_TASKS)[number];
 export type EstateReconcileResources = Record<EstateReconcileTask, string>;
@@ -40,7 +41,8 @@ const task = (resource: string, resultPath: string | null, next: string): TaskSt
  * outgrows a state payload), stop if a guard blocked it, put Denies in force, then delete before
  * creating, in batches through an inline Map whose concurrency comes from the limits (batching keeps
  * a 1,000-account run at about a hundred iterations, far inside the 25,000-event history), and write
- * the run's evidence and access snapshot. Triggered by a schedule, a policy change, Organizations
+ * the run's evidence and access snapshot, then sweep IAM users and access keys outside Identity Center
+ * (usecases/reconcile-estate/credential-sweep.ts). Triggered by a schedule, a policy change, Organizations
  * account events and on demand; the same definition runs in AWS and locally.
  */
 export function estateReconcileDefinition(r: EstateReconcileResources): StateMachineDefinition {
@@ -98,7 +100,10 @@ export function estateReconcileDefinition(r: EstateReconcileResources): StateMac
       ApplyDenies: task(r.applyEstateDenies, "$.denies", "Deletions"),
       Deletions: batchMap("$.plan.deleteBatches", "deletions", "delete", "Grants"),
       Grants: batchMap("$.plan.createBatches", "grants", "create", "WriteEvidence"),
-      WriteEvidence: task(r.writeEstateEvidence, "$.evidence", "Done"),
+      WriteEvidence: task(r.writeEstateEvidence, "$.evidence", "SweepCredentials"),
+      // IAM users and keys outside Identity Center (issue 16): its own reads, guard and evidence record,
+      // whatever the Identity Center plan did; a no-op without the policy's credentials section.
+      SweepCredentials: task(r.sweepCredentials, "$.credentials", "Done"),
       Done: { Type: "Succeed" },
     },
   };

@@ -6,11 +6,15 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
+import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
+import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
+import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { IdentityStorePrincipals } from "../../adapters/identity-store-principals.ts";
@@ -84,6 +88,8 @@ async function build() {
   });
   const ledger = new DenyLedger(table);
   const identityCenter = identityCenterWith();
+  // The credential sweep (issue 16): one AssumeRole per account, role and run for discovery and revocation.
+  const sessions = new MemberAccountSessions({ sts: new STSClient(retries) });
   const now = () => new Date().toISOString();
   return estateReconcileTasks({
     // Read per run (a policy-change run must see the new version); the object is a few kilobytes.
@@ -124,6 +130,11 @@ async function build() {
     work: new WorkStore({ s3, bucket: config.WORK_BUCKET }),
     callsPerSecond: config.SSO_ADMIN_TPS,
     batchBudget: identityCenterWith,
+    credentials: {
+      okta: { listUsers: async () => (await oktaSource()).listUsers() },
+      discovery: new IamCredentialDiscovery({ sessions }),
+      revocation: new IamCredentialRevocation(revocationClients(sessions)),
+    },
     coalescing: {
       windows: new EstateWindows(table),
       coalescing: { windowMs: config.ESTATE_COALESCE_WINDOW_SECONDS * 1000 },
@@ -158,3 +169,4 @@ export const planEstateRun = handler("planEstateRun");
 export const applyEstateDenies = handler("applyEstateDenies");
 export const applyEstateBatch = handler("applyEstateBatch");
 export const writeEstateEvidence = handler("writeEstateEvidence");
+export const sweepCredentials = handler("sweepCredentials");

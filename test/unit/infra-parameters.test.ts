@@ -260,6 +260,7 @@ describe("infra/names: resourceNames", () => {
       applyEstateDenies: "okta-aws-lifecycle-prod-estate-apply-estate-denies",
       applyEstateBatch: "okta-aws-lifecycle-prod-estate-apply-estate-batch",
       writeEstateEvidence: "okta-aws-lifecycle-prod-estate-write-estate-evidence",
+      sweepCredentials: "okta-aws-lifecycle-prod-estate-sweep-credentials",
     });
     expect(Object.keys(names.rules.estateTriggers).sort()).toEqual(
       estateEventTriggers({ bucket: "b", key: "k" })

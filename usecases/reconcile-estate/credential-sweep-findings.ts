@@ -22,7 +22,9 @@ type SweepOwnFindingKind =
   /** The guardrail SCP is off in the policy but still attached (the tool never detaches it). */
   | "guardrail-scp-attached-while-off"
   /** The exemptions make the guardrail longer than an SCP may be. */
-  | "guardrail-scp-too-large";
+  | "guardrail-scp-too-large"
+  /** Turned on, but this run may not write SCPs: a person attaches it. */
+  | "guardrail-scp-not-attached";
 
 /** The sweep's findings: the mapping's, each account problem, a blocked plan, and the guardrail's state. */
 export function sweepFindings(input: {
@@ -54,6 +56,13 @@ export function sweepFindings(input: {
       message: `the guardrail SCP ${GUARDRAIL_SCP_NAME} would be longer than an SCP may be: not attached`,
       subject: { policyName: GUARDRAIL_SCP_NAME },
       fix: "exempt automation by pattern (arn:aws:iam::*:role/terraform-*) rather than one ARN per account",
+    });
+  } else if (step === "unavailable") {
+    findings.push({
+      kind: "guardrail-scp-not-attached",
+      message: `credentials.guardrail is true, but this run may not write SCPs other than the revocation slots: ${scp.name} is not attached`,
+      subject: { policyName: scp.name },
+      fix: "create the SCP with the content in this record's truth.organization.credentials.guardrail and attach it to the root (aws organizations create-policy, then attach-policy)",
     });
   } else if (step === "off") {
     findings.push(

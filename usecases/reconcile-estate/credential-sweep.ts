@@ -38,8 +38,12 @@ export interface CredentialSweepDeps {
 export interface GuardrailPlan {
   scp: GuardrailScp | null;
   stored: StoredGuardrail | null;
-  /** `attach`: turned on and not (exactly) in force; `in-force`: nothing to do; `off`: shown only. */
-  step: "attach" | "in-force" | "off";
+  /**
+   * `attach`: turned on and not (exactly) in force; `in-force`: nothing to do; `off`: shown only;
+   * `unavailable`: turned on, but this run has no Organizations writer (a deployed estate task writes
+   * only its SCP slots): shown, with a finding.
+   */
+  step: "attach" | "in-force" | "off" | "unavailable";
 }
 
 export interface CredentialSweepRun {
@@ -127,6 +131,7 @@ async function planGuardrail(
   }
   const stored = deps.guardrail ? await deps.guardrail.read(scp.name) : null;
   if (!scp.attach) return { scp, stored, step: "off" };
+  if (!deps.guardrail) return { scp, stored, step: "unavailable" };
   const inForce = stored?.attached === true && stored.content === scp.content;
   return { scp, stored, step: inForce ? "in-force" : "attach" };
 }

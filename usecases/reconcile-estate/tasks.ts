@@ -10,6 +10,7 @@ import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
 import { retryableTasks } from "../shared/dependency-unavailable.ts";
 import { type CoalesceEstateRunDeps, coalesceEstateRun } from "./coalesce-estate-run.ts";
+import { type CredentialSweepPorts, sweepEstateCredentialsTask } from "./credential-sweep-task.ts";
 import { type EstateRunSignal, estateRunSignals } from "./estate-run-signals.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import {
@@ -68,6 +69,8 @@ export function estateReconcileTasks(
     coalescing: CoalesceEstateRunDeps;
     /** Emits an alarmed count metric (estate-run-signals.ts) when the run's evidence is written. */
     signal?: (signal: EstateRunSignal, runId: string) => void;
+    /** The credential sweep's ports (credential-sweep-task.ts). Absent: the SweepCredentials step does nothing. */
+    credentials?: CredentialSweepPorts;
   },
 ): Record<EstateReconcileTask, (state: unknown) => Promise<unknown>> {
   const load = (key: string) => deps.work.get<StoredPlan>(key);
@@ -179,5 +182,6 @@ export function estateReconcileTasks(
       for (const signal of estateRunSignals(denyFindings)) deps.signal?.(signal, state.runId);
       return evidence;
     },
+    sweepCredentials: sweepEstateCredentialsTask(deps),
   });
 }
