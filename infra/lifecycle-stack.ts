@@ -15,6 +15,7 @@ import { hookApi } from "./hook-api.ts";
 import { dispatch, lifecycleBus } from "./lifecycle-bus.ts";
 import { logPoller } from "./log-poller.ts";
 import { logStreaming } from "./log-streaming.ts";
+import { memberRolesStackSet } from "./member-roles.ts";
 import { checkMembershipSync } from "./membership-sync.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "./names.ts";
 import { organizationsForwarding } from "./organizations-forwarding.ts";
@@ -54,6 +55,17 @@ export function lifecycleStack(options: {
   const names = resourceNames($app.name, $app.stage);
   const discovered = discoverFacts(parameters);
   const scpSlots = revocationScpSlots({ names, parameters, retained: options.deployment.retainedScpSlots });
+  if (parameters.memberRoles) {
+    memberRolesStackSet({
+      names,
+      partition: discovered.partition,
+      toolAccountId: discovered.accountId,
+      topology: topology.topology,
+      organizationalUnitIds: parameters.memberRoles.targets ?? scpSlots.rootId.apply((root) => [root]),
+      region: discovered.region,
+      ...(parameters.memberRoles.externalId ? { externalId: parameters.memberRoles.externalId } : {}),
+    });
+  }
   // Run scratch: every user run's truth, plan and outcomes, and the estate runs' plans.
   const work = workBucket();
   const facts: $util.Output<PermissionFacts> = $resolve({

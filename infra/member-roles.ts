@@ -22,15 +22,15 @@ import type { ResourceNames } from "./names.ts";
 
 export interface MemberRolesOptions {
   names: ResourceNames;
-  partition: string;
+  partition: $util.Input<string>;
   /** The account the tool runs in (its task roles assume the member roles). */
-  toolAccountId: string;
+  toolAccountId: $util.Input<string>;
   /** management: `callAs: SELF`; delegated-admin: `callAs: DELEGATED_ADMIN`. */
   topology: Topology;
   /** The organization's root id (`r-...`) for every account, or the OUs (`ou-...`) to reach. */
-  organizationalUnitIds: string[];
+  organizationalUnitIds: $util.Input<string[]>;
   /** The region the stack instances are created in (IAM roles are global). */
-  region: string;
+  region: $util.Input<string>;
   /** `credentials.memberRoleName`. @default the template's defaults */
   roleNames?: { discovery: string; revocation: string };
   /** Required as `sts:ExternalId` by both roles when set. */
@@ -39,7 +39,7 @@ export interface MemberRolesOptions {
 
 /** The ArnLike pattern of the tool's task roles: every role under the stack's role path. */
 export const toolPrincipalPattern = (o: Pick<MemberRolesOptions, "partition" | "toolAccountId" | "names">) =>
-  `arn:${o.partition}:iam::${o.toolAccountId}:role${o.names.rolePath}*`;
+  $interpolate`arn:${o.partition}:iam::${o.toolAccountId}:role${o.names.rolePath}*`;
 
 export function memberRolesStackSet(options: MemberRolesOptions) {
   const callAs = options.topology === "delegated-admin" ? "DELEGATED_ADMIN" : "SELF";

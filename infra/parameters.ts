@@ -6,6 +6,7 @@
  */
 
 import { TOPOLOGIES, type Topology } from "../core/topology.ts";
+import { type MemberRolesParameters, readMemberRolesParameters } from "./member-roles-parameters.ts";
 
 /** Where the access policy comes from: bundled with the functions, or an S3 object read at run time. */
 export type PolicyLocation = { kind: "bundled"; path: string } | { kind: "s3"; bucket: string; key: string };
@@ -113,6 +114,8 @@ export interface DeploymentParameters {
    * policy is checked at deploy). @default false
    */
   membershipSync: boolean;
+  /** The member-roles StackSet (infra/member-roles-parameters.ts): unset unless `OAL_MEMBER_ROLES=stackset`. */
+  memberRoles?: MemberRolesParameters;
 }
 
 /** Thrown when the deploy environment is incomplete or malformed; names every problem and its fix. */
@@ -247,6 +250,8 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     ...(rootId ? { rootId } : {}),
     membershipSync: oneOf("OAL_MEMBERSHIP_SYNC", ["on", "off"] as const, "off") === "on",
   };
+  const memberRoles = readMemberRolesParameters(get, problems);
+  if (memberRoles) parameters.memberRoles = memberRoles;
   // Below 1,000 characters a slot holds under 20 leavers and the mass fallback barely fits.
   if (parameters.scpMaxChars < 1000)
     problems.push(
