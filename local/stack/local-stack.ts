@@ -9,9 +9,6 @@ import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
-import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
-import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
-import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
@@ -26,7 +23,6 @@ import {
 import { LocalEvidenceSigner } from "../../adapters/local-evidence-signer.ts";
 import { ALL_OKTA_SCOPES, OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
-import { CredentialsGuardrail } from "../../adapters/organizations/credentials-guardrail.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
@@ -38,6 +34,7 @@ import type { Topology } from "../../core/topology.ts";
 import { createDispatchHandler } from "../../functions/dispatch/create-handler.ts";
 import { createOktaHookHandler } from "../../functions/okta-hook/create-handler.ts";
 import { managementAccountAccess } from "../../functions/shared/management-account-access.ts";
+import { credentialPorts } from "../../functions/user-reconcile/credential-ports.ts";
 import type { EstateReconcileDeps } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 import { estateReconcileTasks } from "../../usecases/reconcile-estate/tasks.ts";
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
@@ -73,6 +70,7 @@ import { demoEstate, demoPolicyYaml } from "../estate/demo-estate.ts";
 import { withOktaIds } from "../estate/okta-ids.ts";
 import type { EstateFile } from "../estate/schema.ts";
 import { SCIM_EXTERNAL_ID_ISSUER } from "../estate/scim-projection.ts";
+import { createCredentialProver } from "../runtime/credential-prover.ts";
 import { createDenyProver } from "../runtime/deny-prover.ts";
 import { createEventBusEmulator, type EventBusEmulator } from "../runtime/event-bus-emulator.ts";
 import { underFunctionName } from "../runtime/function-environment.ts";
@@ -103,7 +101,6 @@ import { parsePolicyUpdate } from "./policy-update.ts";
 import { registerEventHook } from "./register-hook.ts";
 import { startScimSync } from "./scim-sync.ts";
 import { seedAwsEmulators } from "./seed-estate.ts";
-import { seedIamEstate } from "./seed-iam-estate.ts";
 import { createStackFaults } from "./stack-faults.ts";
 
 /** Emulator speed: `fast` for tests and the demo, `aws` for AWS-like latency and limits (benchmarks). */
@@ -316,11 +313,6 @@ export async function startLocalStack(options: LocalStackOptions) {
       managementAccountId,
     managementComponent: options.managementComponent ?? true,
   });
-  // The estate's IAM users, SAML federation and, in every account, the member roles (issue 16).
-  seedIamEstate(iamEmulator, estate, {
-    toolAccountId: localTopology.accountId,
-    credentials: policy.credentials,
-  });
   ssoAccountId = localTopology.accountId;
   ssoCaller = cloudTrailCaller(iamEmulator.state, {
     toolKeys: [LOCAL_MANAGEMENT_KEY.accessKeyId, localTopology.credentials.accessKeyId],
@@ -468,6 +460,14 @@ export async function startLocalStack(options: LocalStackOptions) {
     links: new IdentityLinks(table),
     coalesced: new CoalescedEvents(table),
     prover: createDenyProver(estate.organization.rootId),
+    // A leaver's IAM users and federated sessions (issue 16), through the gateway's STS and IAM, as deployed.
+    credentialPorts: credentialPorts({
+      sts: new STSClient(aws),
+      organization: organizations,
+      listUsers: () => oktaUserRead.listUsers(),
+      connection: { endpoint: gateway.url, region: "us-east-1", maxAttempts: 3 },
+      prover: createCredentialProver(estate.organization.rootId),
+    }),
     now,
   };
   const userTasksFor = (current: Policy) =>
@@ -675,15 +675,6 @@ export async function startLocalStack(options: LocalStackOptions) {
     client: identityStore,
     identityStoreId: identityCenterEmulator.identityStoreId,
   });
-  // The estate sweep's member-account sessions, through the gateway's STS and IAM (issue 16).
-  const credentialSessions = new MemberAccountSessions({ sts: new STSClient(aws) });
-  const iamConnection = { endpoint: gateway.url, region: aws.region, maxAttempts: 3 };
-  const estateCredentialPorts = {
-    okta: oktaAdapter,
-    discovery: new IamCredentialDiscovery({ sessions: credentialSessions, connection: iamConnection }),
-    revocation: new IamCredentialRevocation(revocationClients(credentialSessions, iamConnection)),
-    guardrail: new CredentialsGuardrail({ client: new OrganizationsClient(aws) }),
-  };
   const estateTasks = estateReconcileTasks({
     policy: async () => livePolicy,
     okta: oktaAdapter,
@@ -703,7 +694,6 @@ export async function startLocalStack(options: LocalStackOptions) {
       windows: new EstateWindows(table),
       coalescing: { windowMs: options.estateCoalesceWindowMs ?? 1_000, settleMs: 100 },
     },
-    credentials: estateCredentialPorts,
   });
   machines.push({
     arn: ESTATE_RECONCILE_ARN,

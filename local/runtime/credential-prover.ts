@@ -1,0 +1,64 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import type { CredentialProver } from "../../usecases/reconcile-user/credential-checks.ts";
+import { SimulationFailedError } from "./deny-prover.ts";
+
+const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/** A role id as IAM shows it in `aws:userid` (`AROA` + 17 characters); fixed, as the Denies match `*:<name>`. */
+const ROLE_ID = "AROAEXAMPLEOKTAROLE01";
+
+/**
+ * Proves credential Denies by evaluation (design.md "Denies are proven, not grepped"): an IAM user's
+ * request, or a federated session of an Okta-trusting role with the condition keys AWS sets on it
+ * (`aws:userid` = `<role id>:<RoleSessionName>`, `aws:SourceIdentity` when the IdP sent one; IAM User
+ * Guide, "AWS global condition context keys"), otherwise allowed everything, against the revocation
+ * SCPs (at the root, with FullAWSAccess) and the tool's inline policies. Local stack and tests only.
+ */
+export function createCredentialProver(rootId: string): CredentialProver {
+  return {
+    async isDenied({ accountId, principal, scps, identityPolicies }) {
+      const request =
+        principal.type === "iam-user"
+          ? {
+              principal: principal.arn,
+              context: { "aws:userid": "AIDAEXAMPLEIAMUSER01", "aws:PrincipalArn": principal.arn },
+            }
+          : {
+              principal: `arn:aws:sts::${accountId}:assumed-role/${principal.roleArn.split("/").at(-1)}/${principal.sessionName}`,
+              context: {
+                "aws:userid": `${ROLE_ID}:${principal.sessionName}`,
+                "aws:PrincipalArn": principal.roleArn,
+                ...(principal.sourceIdentity ? { "aws:SourceIdentity": principal.sourceIdentity } : {}),
+              },
+            };
+      const result = await runSimulation(
+        {
+          request: {
+            principal: request.principal,
+            action: "s3:ListAllMyBuckets",
+            resource: { resource: "*", accountId },
+            contextVariables: request.context,
+          },
+          identityPolicies: [
+            { name: "AdministratorAccess", policy: ALLOW_ALL },
+            ...identityPolicies.map((text, i) => ({ name: `ToolPolicy${i}`, policy: JSON.parse(text) })),
+          ],
+          serviceControlPolicies: [
+            {
+              orgIdentifier: rootId,
+              policies: [
+                { name: "FullAWSAccess", policy: ALLOW_ALL },
+                ...scps.map((text, i) => ({ name: `Revocation${i}`, policy: JSON.parse(text) })),
+              ],
+            },
+            { orgIdentifier: accountId, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+          ],
+          resourceControlPolicies: [],
+        } as never,
+        {},
+      );
+      if (result.resultType === "error") throw new SimulationFailedError(JSON.stringify(result.errors));
+      return result.overallResult !== "Allowed";
+    },
+  };
+}
