@@ -9,6 +9,9 @@ import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
+import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
+import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
@@ -23,6 +26,7 @@ import {
 import { LocalEvidenceSigner } from "../../adapters/local-evidence-signer.ts";
 import { ALL_OKTA_SCOPES, OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
+import { CredentialsGuardrail } from "../../adapters/organizations/credentials-guardrail.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
@@ -101,6 +105,7 @@ import { parsePolicyUpdate } from "./policy-update.ts";
 import { registerEventHook } from "./register-hook.ts";
 import { startScimSync } from "./scim-sync.ts";
 import { seedAwsEmulators } from "./seed-estate.ts";
+import { seedIamEstate } from "./seed-iam-estate.ts";
 import { createStackFaults } from "./stack-faults.ts";
 
 /** Emulator speed: `fast` for tests and the demo, `aws` for AWS-like latency and limits (benchmarks). */
@@ -312,6 +317,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       estate.organization.accounts.find((a) => a.id !== managementAccountId && a.status === "ACTIVE")?.id ??
       managementAccountId,
     managementComponent: options.managementComponent ?? true,
+  });
+  // The estate's IAM users, SAML federation and, in every account, the member roles (issue 16).
+  seedIamEstate(iamEmulator, estate, {
+    toolAccountId: localTopology.accountId,
+    credentials: policy.credentials,
   });
   ssoAccountId = localTopology.accountId;
   ssoCaller = cloudTrailCaller(iamEmulator.state, {
@@ -675,6 +685,15 @@ export async function startLocalStack(options: LocalStackOptions) {
     client: identityStore,
     identityStoreId: identityCenterEmulator.identityStoreId,
   });
+  // The estate sweep's member-account sessions, through the gateway's STS and IAM (issue 16).
+  const credentialSessions = new MemberAccountSessions({ sts: new STSClient(aws) });
+  const iamConnection = { endpoint: gateway.url, region: aws.region, maxAttempts: 3 };
+  const estateCredentialPorts = {
+    okta: oktaAdapter,
+    discovery: new IamCredentialDiscovery({ sessions: credentialSessions, connection: iamConnection }),
+    revocation: new IamCredentialRevocation(revocationClients(credentialSessions, iamConnection)),
+    guardrail: new CredentialsGuardrail({ client: new OrganizationsClient(aws) }),
+  };
   const estateTasks = estateReconcileTasks({
     policy: async () => livePolicy,
     okta: oktaAdapter,
@@ -694,6 +713,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       windows: new EstateWindows(table),
       coalescing: { windowMs: options.estateCoalesceWindowMs ?? 1_000, settleMs: 100 },
     },
+    credentials: estateCredentialPorts,
   });
   machines.push({
     arn: ESTATE_RECONCILE_ARN,
