@@ -242,6 +242,27 @@ describe("IAM credential discovery", () => {
     expect(result.problems[0]?.message).toContain("STS could not be reached");
   });
 
+  it("leaves out a user deleted between ListUsers and its reads, and still reads the account", async () => {
+    const [iamService] = emulator.services;
+    if (iamService === undefined) throw new Error("no IAM service");
+    const listTags = iamService.operations.ListUserTags;
+    if (listTags === undefined) throw new Error("no ListUserTags");
+    iamService.operations.ListUserTags = (input, request) => {
+      // The user goes away after ListUsers listed it: its reads answer NoSuchEntity.
+      if (input.UserName === "ci-deployer") emulator.state.account(MEMBER).users.delete("ci-deployer");
+      return listTags(input, request);
+    };
+    try {
+      const result = await discovery().discover([account(MEMBER)], { runId: "run-6" });
+
+      expect(result.problems).toEqual([]);
+      expect(result.accounts[0]?.users.map((user) => user.userName)).toEqual(["jane.doe"]);
+    } finally {
+      iamService.operations.ListUserTags = listTags;
+      emulator.seed.user({ accountId: MEMBER, name: "ci-deployer" });
+    }
+  });
+
   it("assumes each role once per run, with a session name naming the run", async () => {
     const reader = discovery();
     emulator.resetCallCounts();
