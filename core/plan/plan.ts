@@ -53,6 +53,11 @@ export type FindingKind =
   | "stale-membership"
   | "group-not-provisioned"
   | "permission-set-missing"
+  /**
+   * A permission set whose content differs from what the policy declares, with the diff; or whose
+   * content could not be read or repaired (core/plan/plan-permission-set-content.ts).
+   */
+  | "permission-set-drift"
   | "unknown-target"
   | "okta-group-unresolved"
   | "okta-group-ambiguous"
