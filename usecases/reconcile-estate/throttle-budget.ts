@@ -21,6 +21,9 @@ export interface ThrottleBudgetOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Budgets that paced a client so far: each one's middleware gets its own name. */
+let paced = 0;
+
 export class ThrottleBudget {
   private readonly interval: number;
   private next = 0;
@@ -60,7 +63,8 @@ export class ThrottleBudget {
         await this.call();
         return next(args);
       },
-      { step: "initialize", name: "okta-aws-lifecycle-throttle-budget" },
+      // Named per budget: a client may wait for two (its task's share, then the budget shared by all).
+      { step: "initialize", name: `okta-aws-lifecycle-throttle-budget-${++paced}` },
     );
     return client;
   }

@@ -167,11 +167,12 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
     }
   }
   const ic = management ?? deps.identityCenter;
-  const [provisioned, permissionSets] = await Promise.all([
-    ic.listProvisionedPermissionSets(accountId),
-    ic.listPermissionSets(),
-  ]);
-  const names = new Map(permissionSets.map((p) => [p.arn, p.name]));
+  // Names only for the sets provisioned there: listing them costs a DescribePermissionSet per set of
+  // the instance on the shared sso-admin budget, which a layoff spends run after run.
+  const provisioned = await ic.listProvisionedPermissionSets(accountId);
+  const names = new Map(
+    provisioned.length === 0 ? [] : (await ic.listPermissionSets()).map((p) => [p.arn, p.name]),
+  );
   for (const { permissionSetArn } of provisioned) {
     await placeOrReport(pass, "inline", permissionSetArn, async () => {
       const current = await ic.getInlinePolicy(permissionSetArn);
