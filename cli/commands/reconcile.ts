@@ -7,6 +7,7 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { Plan } from "../../core/plan/plan.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
+import { createAbacCanaryProver } from "../../local/runtime/abac-canary-prover.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { type ConnectOptions, connect } from "../connect.ts";
@@ -115,6 +116,8 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       organizations: c.organizations,
       identityCenter: c.identityCenter,
       ledger,
+      // The CLI runs on a person's machine, where the IAM policy simulator may run (not bundled into Lambda).
+      abacCanary: createAbacCanaryProver(),
       enforce: {
         ledger,
         lock,

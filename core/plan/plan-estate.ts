@@ -2,6 +2,7 @@ import { addMs, durationMs } from "../duration.ts";
 import type { IdentityCenterState, OktaTruth, Organization } from "../estate.ts";
 import type { Policy } from "../policy/schema.ts";
 import { judgeAbacAttributes } from "./abac-attributes.ts";
+import { type AbacCanaryResult, judgeAbacCanary } from "./abac-canary.ts";
 import { applyPlan } from "./apply-plan.ts";
 import { denyInForce } from "./deny-key.ts";
 import { checkGrantGuards } from "./grant-guards.ts";
@@ -25,6 +26,8 @@ export interface PlanInput {
   oktaReadAt?: string;
   /** Whether this deployment may provision to the management account (plan-revocation-placement.ts). @default true */
   managesManagementAccount?: boolean;
+  /** The ABAC canary proof's answers (core/plan/abac-canary.ts). @default not run: a finding if the policy has ABAC-scoped sets */
+  abacCanary?: AbacCanaryResult;
 }
 
 /**
@@ -81,8 +84,10 @@ export function planEstate(input: PlanInput): Plan {
     icMemberCount,
     icUserCount: ic.users.length,
   });
+  const canary = judgeAbacCanary(policy, input.abacCanary);
   const violations = [
     ...deleteViolations,
+    ...canary.violations,
     ...checkGrantGuards({
       policy,
       actions,
@@ -98,6 +103,7 @@ export function planEstate(input: PlanInput): Plan {
       ...users.findings,
       ...assignments.findings,
       ...abac.findings,
+      ...canary.findings,
       ...unnamedEntryFindings(ic.unnamed),
     ]),
     managedAssignmentCount: assignments.managedAssignmentCount,

@@ -74,6 +74,7 @@ import { demoEstate, demoPolicyYaml } from "../estate/demo-estate.ts";
 import { withOktaIds } from "../estate/okta-ids.ts";
 import type { EstateFile } from "../estate/schema.ts";
 import { SCIM_EXTERNAL_ID_ISSUER } from "../estate/scim-projection.ts";
+import { createAbacCanaryProver } from "../runtime/abac-canary-prover.ts";
 import { createCredentialProver } from "../runtime/credential-prover.ts";
 import { createDenyProver } from "../runtime/deny-prover.ts";
 import { createEventBusEmulator, type EventBusEmulator } from "../runtime/event-bus-emulator.ts";
@@ -702,6 +703,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ledger,
     links: estateLinks,
     principals: estatePrincipals,
+    abacCanary: createAbacCanaryProver(),
     enforce: enforceDeps,
     evidence,
     pollMs,
@@ -775,6 +777,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         ledger,
         links: estateLinks,
         principals: estatePrincipals,
+        abacCanary: createAbacCanaryProver(),
         enforce: { ...enforceDeps, identityCenter: paced },
         budget,
         evidence,

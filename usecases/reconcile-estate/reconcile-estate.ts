@@ -6,6 +6,7 @@ import type { IdentityStorePrincipals } from "../../adapters/identity-store-prin
 import type { OktaAdapter } from "../../adapters/okta.ts";
 import type { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import type { ActionOutcome, EvidenceDraft, SnapshotRow, Trigger } from "../../core/evidence/record.ts";
+import type { AbacCanaryProver } from "../../core/plan/abac-canary.ts";
 import { applyPlan } from "../../core/plan/apply-plan.ts";
 import { type EstateScope, narrowPlanToScope, scopeAccountIds } from "../../core/plan/estate-scope.ts";
 import { overridesGuards } from "../../core/plan/guard-override.ts";
@@ -15,6 +16,7 @@ import type { Policy } from "../../core/policy/schema.ts";
 import type { EnforceDeniesDeps } from "../reconcile-user/enforce-denies.ts";
 import { confirmOrphans } from "./confirm-orphans.ts";
 import { PlanExecutor } from "./plan-executor.ts";
+import { proveAbacCanary } from "./prove-abac-canary.ts";
 import { recordIdentityLinks } from "./record-identity-links.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
@@ -38,6 +40,11 @@ export interface EstateReconcileDeps {
   principals?: Pick<IdentityStorePrincipals, "exists">;
   /** Principals checked per run. @default DEFAULT_PRINCIPAL_CHECK_BUDGET */
   principalCheckBudget?: number;
+  /**
+   * Runs the ABAC canary proof (core/plan/abac-canary.ts) with the IAM policy simulator. Absent (the
+   * deployed functions, which do not bundle it): a policy with ABAC-scoped sets gets a finding.
+   */
+  abacCanary?: AbacCanaryProver;
   enforce: EnforceDeniesDeps;
   budget: ThrottleBudget;
   evidence?: EvidenceStore;
@@ -93,7 +100,7 @@ export async function readEstate(deps: EstateReconcileDeps, scope?: EstateScope)
     deps.ledger.list(),
   ]);
   const principalCheck = await confirmOrphans(deps.principals, identityCenter, deps.principalCheckBudget);
-  return {
+  const input: PlanInput = {
     policy: deps.policy,
     okta,
     organization,
@@ -105,6 +112,7 @@ export async function readEstate(deps: EstateReconcileDeps, scope?: EstateScope)
     // there is never re-provisioned to all its accounts from here (plan-revocation-placement.ts).
     managesManagementAccount: (deps.enforce.managementAccess?.kind ?? "direct") === "direct",
   };
+  return deps.abacCanary ? { ...input, abacCanary: await proveAbacCanary(deps.abacCanary, input) } : input;
 }
 
 /** The plan of a whole-estate read, or of a scoped read narrowed to its scope. */

@@ -1,0 +1,28 @@
+import {
+  type AbacCanaryProver,
+  type AbacCanaryResult,
+  abacCanaryCases,
+  canaryDocuments,
+} from "../../core/plan/abac-canary.ts";
+import type { PlanInput } from "../../core/plan/plan-estate.ts";
+
+/**
+ * Runs the ABAC canary proof (core/plan/abac-canary.ts) for an estate read: every case of every
+ * ABAC-scoped permission set, evaluated by the prover against the set's declared policies. The plan
+ * then blocks on any case answered against its expectation.
+ */
+export async function proveAbacCanary(prover: AbacCanaryProver, input: PlanInput): Promise<AbacCanaryResult> {
+  const result: AbacCanaryResult = { evaluated: [], unproven: [] };
+  const documents = new Map<string, readonly string[]>();
+  for (const c of abacCanaryCases(input.policy, input.okta)) {
+    if (!documents.has(c.permissionSet)) {
+      const found = canaryDocuments(input.policy.permissionSets[c.permissionSet]);
+      if ("unprovable" in found)
+        result.unproven.push({ permissionSet: c.permissionSet, why: found.unprovable });
+      documents.set(c.permissionSet, "documents" in found ? found.documents : []);
+    }
+    const docs = documents.get(c.permissionSet) ?? [];
+    if (docs.length > 0) result.evaluated.push({ case: c, outcome: await prover.evaluate(c, docs) });
+  }
+  return result;
+}
