@@ -1,0 +1,106 @@
+import type { IcPermissionSet } from "../../core/estate.ts";
+import type { PermissionSetRepair } from "../../core/plan/judge-permission-set-drift.ts";
+import type { ObservedPermissionSetContent } from "../../core/plan/permission-set-content.ts";
+import {
+  type PermissionSetContentPlan,
+  planPermissionSetContent,
+} from "../../core/plan/plan-permission-set-content.ts";
+import { declaresContent } from "../../core/policy/permission-set-content.ts";
+import type { Policy } from "../../core/policy/schema.ts";
+import { awaitOperationOutcome, type OperationProgress } from "../reconcile-user/await-operation-outcome.ts";
+import type { OperationOutcome } from "../reconcile-user/run-state.ts";
+import { isTransient } from "../shared/dependency-unavailable.ts";
+
+/** The sso-admin calls the step needs (PermissionSetContentAdapter and IdentityCenterAdapter provide them). */
+export interface PermissionSetContentPorts {
+  listPermissionSets(): Promise<IcPermissionSet[]>;
+  read(permissionSetArn: string): Promise<ObservedPermissionSetContent>;
+  create(
+    attributes: { name: string } & Extract<
+      PermissionSetContentPlan["steps"][number],
+      { kind: "create" }
+    >["attributes"],
+  ): Promise<string>;
+  apply(permissionSetArn: string, repair: PermissionSetRepair): Promise<void>;
+  provisionPermissionSetEverywhere(permissionSetArn: string): Promise<{ requestId: string }>;
+  provisioningStatus(requestId: string): Promise<OperationProgress>;
+}
+
+/** What one step did: the write, then (for a repaired set) the ALL_PROVISIONED_ACCOUNTS re-provision. */
+export interface PermissionSetContentOutcome extends OperationOutcome {
+  permissionSet: string;
+  step: "create" | "repair";
+}
+
+export interface PermissionSetContentRun {
+  /** The plan as judged before any write (its findings carry the diffs: evidence of what was found). */
+  plan: PermissionSetContentPlan;
+  outcomes: PermissionSetContentOutcome[];
+}
+
+/**
+ * Reads the content of every permission set the policy declares content for, plans (core) and, unless
+ * `dryRun`, writes: creates missing sets, repairs drifted ones (under `permissionSetDrift: repair`) and
+ * re-provisions each repaired set with one ALL_PROVISIONED_ACCOUNTS call, polled to its end. A new set
+ * needs no provisioning: creating an assignment provisions it. One set that cannot be read or written is
+ * a finding or a FAILED outcome; the others go on. Transient errors are thrown for the caller to retry.
+ * `only` scopes the run to some sets (a CloudTrail-triggered run for one set's edit).
+ */
+export async function reconcilePermissionSetContent(
+  policy: Policy,
+  ports: PermissionSetContentPorts,
+  options: { only?: readonly string[]; dryRun?: boolean; pollMs?: number } = {},
+): Promise<PermissionSetContentRun> {
+  const existing = await ports.listPermissionSets();
+  const observed: Record<string, ObservedPermissionSetContent> = {};
+  const unreadable: Record<string, string> = {};
+  for (const set of existing) {
+    const decl = policy.permissionSets[set.name];
+    if (decl === undefined || !declaresContent(decl)) continue;
+    if (options.only !== undefined && !options.only.includes(set.name)) continue;
+    try {
+      observed[set.name] = await ports.read(set.arn);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      unreadable[set.name] = `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  }
+  const plan = planPermissionSetContent({
+    policy,
+    existing,
+    observed,
+    unreadable,
+    ...(options.only === undefined ? {} : { only: options.only }),
+  });
+  if (options.dryRun) return { plan, outcomes: [] };
+
+  const outcomes: PermissionSetContentOutcome[] = [];
+  for (const step of plan.steps) {
+    const report = { permissionSet: step.name, step: step.kind };
+    let arn: string;
+    try {
+      arn =
+        step.kind === "create"
+          ? await ports.create({ name: step.name, ...step.attributes })
+          : step.permissionSetArn;
+      await ports.apply(arn, step.repair);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      const e = error as Error;
+      outcomes.push({ ...report, status: "FAILED", error: { Error: e.name, Cause: e.message } });
+      continue;
+    }
+    if (step.kind === "create") {
+      outcomes.push({ ...report, status: "SUCCEEDED", permissionSetArn: arn });
+      continue;
+    }
+    const provisioned = await awaitOperationOutcome(
+      () => ports.provisionPermissionSetEverywhere(arn),
+      (requestId) => ports.provisioningStatus(requestId),
+      { permissionSetArn: arn },
+      options.pollMs ?? 1_000,
+    );
+    outcomes.push({ ...report, ...provisioned });
+  }
+  return { plan, outcomes };
+}
