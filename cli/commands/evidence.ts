@@ -301,6 +301,7 @@ export async function runEvidenceExport(options: ExportOptions, now: string): Pr
     `  movers.csv         ${String(model.movers.length).padStart(5)} row(s)`,
     `  drift.csv          ${String(model.drift.length).padStart(5)} row(s)  ${f.drift.findings} finding(s), ${f.drift.actions} change(s) made`,
     `  access-review.csv  ${String(model.accessReview.length).padStart(5)} row(s)  ${f.accessReview ? `snapshot of ${f.accessReview.snapshotAt}` : "no snapshot in the period"}`,
+    `  long-lived-credentials.csv  ${f.longLivedCredentials ? `${f.longLivedCredentials.holders} IAM user(s); humans holding long-lived credentials: ${f.longLivedCredentials.humans} (target 0)` : "no estate sweep in the period"}`,
     `  report.html, manifest.json (SHA-256 of every file)`,
     verification.ok
       ? `  verification       OK (${verification.records} records, ${verification.manifests.length} signed manifests)`

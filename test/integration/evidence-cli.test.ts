@@ -328,6 +328,7 @@ describe("evidence list | verify | export against an evidence bucket (s3rver + d
     expect(result.stdout).toMatch(
       /to .*evidence\.zip \(\d+\.\d KiB\): 8 files \+ 13 evidence records and manifests/,
     );
+    expect(result.stdout).toContain("long-lived-credentials.csv  no estate sweep in the period");
     const entries = unzipSync(await readFile(zip));
     const onDisk = (await readdir(folder, { recursive: true, withFileTypes: true }))
       .filter((e) => e.isFile())
