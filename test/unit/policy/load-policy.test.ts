@@ -45,7 +45,14 @@ describe("loadPolicy: the example policy", () => {
       membershipSync: false,
     });
     expect(policy.revocation).toEqual({ method: "scp", hold: "PT12H", massFallback: "ask" });
-    expect(policy.guards).toEqual({ maxDeletes: 25, maxDeletePercent: 10, abortOnEmptyGroup: true });
+    expect(policy.guards).toEqual({
+      maxDeletes: 25,
+      maxDeletePercent: 10,
+      abortOnEmptyGroup: true,
+      maxPrivilegedAccounts: 3,
+      maxNewAssignments: 100,
+      maxRuleWidening: 10,
+    });
   });
 
   it("fills every default in a minimal policy", () => {
@@ -60,8 +67,8 @@ describe("loadPolicy: the example policy", () => {
         okta: { provisioningAppIds: [], identityCenterApp: { userNameFormat: "oktaUsername" } },
         sessionTagAttributes: [],
         permissionSets: {
-          ReadOnly: { sessionDuration: "PT1H" },
-          DeveloperAccess: { sessionDuration: "PT8H" },
+          ReadOnly: { sessionDuration: "PT1H", privileged: false },
+          DeveloperAccess: { sessionDuration: "PT8H", privileged: false },
         },
         rules: [
           {
@@ -74,7 +81,14 @@ describe("loadPolicy: the example policy", () => {
         permissionSetDrift: "report",
         ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
         revocation: { method: "scp", hold: "PT12H", massFallback: "ask" },
-        guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
+        guards: {
+          maxDeletes: 50,
+          maxDeletePercent: 20,
+          abortOnEmptyGroup: true,
+          maxPrivilegedAccounts: 3,
+          maxNewAssignments: 100,
+          maxRuleWidening: 10,
+        },
         compromiseSignals: {
           mfaReset: "ignore",
           universalLogout: "ignore",
@@ -482,7 +496,7 @@ describe("loadPolicy: schema errors", () => {
         column: 3,
         path: "guards.dryRun",
         message: "unknown key 'dryRun'",
-        fix: "remove it; keys allowed here: abortOnEmptyGroup, maxDeletePercent, maxDeletes",
+        fix: "remove it; keys allowed here: abortOnEmptyGroup, maxDeletePercent, maxDeletes, maxNewAssignments, maxPrivilegedAccounts, maxRuleWidening",
       }),
     ]);
   });
