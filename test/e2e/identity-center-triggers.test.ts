@@ -80,6 +80,27 @@ describe("Identity Center changes made outside the tool start scoped estate runs
     throw new Error("the demo policy has no declared pair left ungranted on some account");
   }
 
+  /** Active member accounts no rule of (group, permission set name) targets. */
+  function ungrantedAccounts(groupId: string, setName: string): string[] {
+    const group = ic().groups.find((g) => g.groupId === groupId)?.displayName;
+    const same = stack.policy.rules.filter(
+      (r) => groupName(r.group) === group && r.permissionSet === setName,
+    );
+    return stack.estate.organization.accounts
+      .filter(
+        (a) =>
+          a.id !== stack.estate.organization.managementAccountId &&
+          (a.status ?? "ACTIVE") === "ACTIVE" &&
+          !same.some(
+            (r) =>
+              r.targets.accounts?.includes(a.id) ||
+              r.targets.ous?.some((ou) => ancestors(a.id).includes(ou)) ||
+              r.targets.tags !== undefined,
+          ),
+      )
+      .map((a) => a.id);
+  }
+
   async function assign(
     client: SSOAdminClient,
     accountId: string,
@@ -159,6 +180,25 @@ describe("Identity Center changes made outside the tool start scoped estate runs
       k.endsWith(`${input.runId}.snapshot.json`),
     );
     expect(snapshots).toEqual([]);
+  });
+
+  it("a burst of console edits in several accounts is judged by the window's run for every pair, and all are removed", async () => {
+    // Prepare: the same owned, ungranted pair in three accounts no rule of it targets
+    const { groupId, set } = ungrantedDeclaredPair();
+    const accounts = ungrantedAccounts(groupId, set.name).slice(0, 3);
+    expect(accounts).toHaveLength(3);
+    const before = estateRuns().length;
+
+    // Act: three hand-made assignments at once
+    await Promise.all(accounts.map((accountId) => assign(person, accountId, set.arn, groupId)));
+    await stack.idle();
+
+    // Assess: whether the runs were folded into one window's run or not, every pair was judged
+    expect(accounts.filter((accountId) => holds(accountId, set.arn, groupId))).toEqual([]);
+    const runs = estateRuns().slice(before);
+    expect(runs.map((r) => r.status).every((s) => s === "SUCCEEDED")).toBe(true);
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.length).toBeLessThanOrEqual(3);
   });
 
   it("the stack's own assignment calls start no run", async () => {
