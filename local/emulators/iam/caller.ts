@@ -17,6 +17,13 @@ export interface Caller {
   kind: "root" | "user" | "assumed-role";
   accountId: string;
   arn: string;
+  /**
+   * `aws:PrincipalArn`: for a role session the ARN of the role (with its path), not the session's
+   * `assumed-role` ARN ("For IAM roles, the request context returns the ARN of the role, not the ARN of
+   * the user that assumed the role", IAM User Guide, "AWS global condition context keys",
+   * aws:PrincipalArn); for a user or the root, their ARN.
+   */
+  principalArn: string;
   userId: string;
   /** The IAM user's name (kind `user`). */
   userName?: string;
@@ -43,15 +50,18 @@ export function createCallerResolver(
     if (accessKeyId === undefined) throw missingAuthenticationToken();
     if (settings.managementAccessKeyIds.includes(accessKeyId)) {
       const accountId = settings.managementAccountId;
-      return { kind: "root", accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId };
+      const arn = `arn:aws:iam::${accountId}:root`;
+      return { kind: "root", accountId, arn, principalArn: arn, userId: accountId };
     }
     const session = state.sessions.get(accessKeyId);
     if (session) {
       if (session.expiresAt.getTime() <= now()) throw expiredToken();
+      const path = state.account(session.accountId).role(session.roleName)?.path ?? "/";
       return {
         kind: "assumed-role",
         accountId: session.accountId,
         arn: `arn:aws:sts::${session.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
+        principalArn: `arn:aws:iam::${session.accountId}:role${path}${session.roleName}`,
         userId: `${session.roleId}:${session.sessionName}`,
         session,
       };
@@ -60,10 +70,12 @@ export function createCallerResolver(
     if (found === undefined || found.key.status !== "Active") throw invalidClientTokenId();
     found.key.lastUsed = { date: new Date(now()), service, region: settings.region };
     const { account, user } = found;
+    const arn = `arn:aws:iam::${account.accountId}:user${user.path}${user.name}`;
     return {
       kind: "user",
       accountId: account.accountId,
-      arn: `arn:aws:iam::${account.accountId}:user${user.path}${user.name}`,
+      arn,
+      principalArn: arn,
       userId: user.id,
       userName: user.name,
     };

@@ -53,6 +53,7 @@ export function stsOperations(ctx: IamContext): Record<string, AwsQueryOperation
         roleArn: requestedArn,
         roleAccountId: accountId,
         callerArn: caller.arn,
+        principalArn: caller.principalArn,
         sessionName,
         externalId,
         sourceIdentity: requestedSource,
