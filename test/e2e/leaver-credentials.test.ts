@@ -33,7 +33,8 @@ describe("a leaver's credentials outside Identity Center, end to end on the loca
   let member: string;
   let federatedAccount: string;
   beforeAll(async () => {
-    stack = await startTestStack(SECRET, { policyYaml: policyWithLostAccount() });
+    // A short local hold, so the lift after it is seen too.
+    stack = await startTestStack(SECRET, { policyYaml: policyWithLostAccount(), holdSeconds: 3 });
     const org = stack.estate.organization;
     const members = org.accounts
       .filter((a) => a.status === "ACTIVE" && a.id !== org.managementAccountId)
@@ -48,27 +49,35 @@ describe("a leaver's credentials outside Identity Center, end to end on the loca
     // The member roles the StackSet deploys, where the stack's own seeding has not put them.
     for (const accountId of [member, federatedAccount])
       for (const name of MEMBER_ROLES)
-        if (!state.account(accountId).roles.has(name)) seed.role({ accountId, name, trustPolicy: trustTool });
+        if (state.account(accountId).role(name) === undefined)
+          seed.role({ accountId, name, trustPolicy: trustTool });
     seed.user({ accountId: member, name: "mgarcia", tags: { "okta:login": LEAVER }, loginProfile: true });
     seed.accessKey({ accountId: member, userName: "mgarcia" });
     seed.user({ accountId: OUTSIDE, name: "maria.garcia", tags: { "okta:login": LEAVER } });
     seed.accessKey({ accountId: OUTSIDE, userName: "maria.garcia" });
-    const provider = seed.samlProvider({ accountId: federatedAccount, name: "Okta" });
-    seed.role({
-      accountId: federatedAccount,
-      name: "Okta-Engineer",
-      trustPolicy: {
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: provider },
-            Action: "sts:AssumeRoleWithSAML",
-            Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
-          },
-        ],
-      },
-    });
+    // Okta's AWS Account Federation app: a SAML provider and a role trusting it, in a member account
+    // (denied by the revocation SCP) and outside the Organization (denied inline on the role).
+    for (const [accountId, name] of [
+      [federatedAccount, "E2eOktaEngineer"],
+      [OUTSIDE, "E2eOktaAdmin"],
+    ] as const) {
+      const provider = seed.samlProvider({ accountId, name: "OktaE2e" });
+      seed.role({
+        accountId,
+        name,
+        trustPolicy: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Federated: provider },
+              Action: "sts:AssumeRoleWithSAML",
+              Condition: { StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } },
+            },
+          ],
+        },
+      });
+    }
   });
   afterAll(() => stack?.stop());
 
@@ -116,7 +125,7 @@ describe("a leaver's credentials outside Identity Center, end to end on the loca
 
     // the simulator's proof: her IAM users and federated session denied, another person's session not
     const checks = record.body.verification.details as { check: string; passed: boolean }[];
-    const roleArn = `arn:aws:iam::${federatedAccount}:role/Okta-Engineer`;
+    const roleArn = `arn:aws:iam::${federatedAccount}:role/E2eOktaEngineer`;
     expect(checks).toEqual(
       expect.arrayContaining([
         { check: `IAM user arn:aws:iam::${member}:user/mgarcia denied (policy evaluation)`, passed: true },
@@ -145,5 +154,37 @@ describe("a leaver's credentials outside Identity Center, end to end on the loca
         message: expect.stringContaining(LOST),
       }),
     ]);
+  });
+
+  it("after the hold, lifts the federated Denies: the ledger entry the SCPs render and the outside role's inline Deny", async () => {
+    const oktaUser = stack.emulators.okta.state.user(LEAVER);
+    const outsideRole = stack.emulators.iam.state.account(OUTSIDE).role("E2eOktaAdmin");
+    const policyName = `okta-aws-lifecycle-leaver-deny-${oktaUser?.id}`;
+    const record = JSON.parse(
+      await stack.adapters.evidence.get(await stack.waitForEvidence(String(oktaUser?.id))),
+    );
+    const roleDeny = (
+      record.body.actions as { kind: string; status: string; target: Record<string, string> }[]
+    ).find((a) => a.kind === "federated-deny.role" && a.target.accountId === OUTSIDE);
+    expect(roleDeny).toMatchObject({
+      status: "SUCCEEDED",
+      target: { credentialId: `arn:aws:iam::${OUTSIDE}:role/E2eOktaAdmin` },
+    });
+
+    const liftKey = await stack.waitForEvidence(String(oktaUser?.id), "lift");
+
+    const lift = JSON.parse(await stack.adapters.evidence.get(liftKey));
+    expect(lift.body.actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: "federated-deny.lift",
+          status: "SUCCEEDED",
+          target: { accountId: OUTSIDE, roleName: "E2eOktaAdmin", policyName },
+        }),
+      ]),
+    );
+    expect(outsideRole?.inlinePolicies.has(policyName)).toBe(false);
+    const ledger = await stack.adapters.ledger.list();
+    expect(ledger.filter((l) => l.deny.userId === `okta:${oktaUser?.id}`)).toEqual([]);
   });
 });
