@@ -47,7 +47,7 @@ function deletionSignals(state: UserRunState): { failed: boolean; skipped: boole
 
 /** What a run's evidence task reports as metrics (not its later lift record). */
 export function userRunSignals(state: UserRunState): UserRunSignal[] {
-  if (state.lift !== undefined || state.plan === undefined) return [];
+  if (state.lift !== undefined || state.credentialLift !== undefined || state.plan === undefined) return [];
   const signals: UserRunSignal[] = [];
   if (state.plan.decision === "unverifiable") signals.push(USER_RUN_SIGNAL_METRICS.unverifiable);
   if (state.plan.decision === "revoke") signals.push(USER_RUN_SIGNAL_METRICS.revocations);
@@ -64,6 +64,9 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
     (state.deny?.failures ?? []).length > 0 ||
     state.oktaSessions?.failed !== undefined ||
     deletions.failed ||
+    // A leaver's credential outside Identity Center not ended (issue 16), or the whole step failed.
+    state.credentialsError !== undefined ||
+    (state.credentials?.failed ?? 0) > 0 ||
     [state.deny?.managementProvisioning, state.denyProvisioning, state.removals, state.additions].some(
       failed,
     );
