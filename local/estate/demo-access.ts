@@ -1,6 +1,20 @@
 import { DEMO_ACCOUNT, DEMO_OU, DEMO_ROOT_ID } from "./demo-organization.ts";
 import type { EstatePermissionSetData } from "./schema.ts";
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS template
+const PRINCIPAL_TEAM = "${aws:PrincipalTag/team}";
+
+/** The demo's attribute for access control: Okta's `team` profile attribute, as the principal tag `team`. */
+export const DEMO_ABAC_ATTRIBUTES = [{ key: "team", oktaAttribute: "team" }] as const;
+
+/** The demo's ABAC-scoped permission sets, and the actions the canary proof asks about. */
+export const DEMO_ABAC_SCOPED: Readonly<Record<string, { attributes: string[]; canaryActions: string[] }>> = {
+  DataEngineer: { attributes: ["team"], canaryActions: ["athena:StartQueryExecution", "glue:GetTable"] },
+};
+
+/** Permission sets the grant guards hold to guards.maxPrivilegedAccounts (AdministratorAccess). */
+export const DEMO_PRIVILEGED = ["PlatformAdmin"] as const;
+
 /** The demo's permission sets. */
 export const DEMO_PERMISSION_SETS: readonly EstatePermissionSetData[] = [
   {
@@ -56,13 +70,35 @@ export const DEMO_PERMISSION_SETS: readonly EstatePermissionSetData[] = [
   },
   {
     name: "DataEngineer",
-    description: "Athena and Glue, read-only S3",
+    description: "Athena and Glue on the own team's resources (ABAC by team), read-only S3",
     sessionDuration: "PT4H",
     managedPolicies: [
       "arn:aws:iam::aws:policy/AmazonAthenaFullAccess",
       "arn:aws:iam::aws:policy/AWSGlueConsoleFullAccess",
       "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
     ],
+    // ABAC by team: the managed policies allow every workgroup and table; these Denies keep a session
+    // to its own team's, and deny a session without the tag everything (without that second Deny a
+    // user whose Okta profile lacks `team` would reach every team's: the canary proof catches it).
+    inlinePolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyOtherTeamsResources",
+          Effect: "Deny",
+          Action: ["athena:*", "glue:*"],
+          Resource: "*",
+          Condition: { StringNotEquals: { "aws:ResourceTag/team": PRINCIPAL_TEAM } },
+        },
+        {
+          Sid: "DenySessionsWithoutTeam",
+          Effect: "Deny",
+          Action: "*",
+          Resource: "*",
+          Condition: { Null: { "aws:PrincipalTag/team": "true" } },
+        },
+      ],
+    },
   },
 ];
 

@@ -95,6 +95,29 @@ export const DEMO_GROUP_IDS: Readonly<Record<string, string>> = {
   "aws-security-auditors": "00g4s3c8aud1t0r5x2q7",
 };
 
+/**
+ * Data engineers whose Okta profile lacks `team`, the attribute the ABAC-scoped DataEngineer uses: the
+ * first two ACTIVE generated members of aws-data-engineers. Estate runs report them
+ * (abac-attribute-missing). Chosen after every pick by team, so the rest of the demo is unchanged.
+ */
+function demoUsersWithoutTeam(people: readonly Person[]): Set<string> {
+  return new Set(
+    people
+      .slice(DEMO_NAMED_USERS.length)
+      .filter((person) => person.groups.has("aws-data-engineers") && person.user.status === "ACTIVE")
+      .slice(0, DEMO_USERS_WITHOUT_TEAM)
+      .map((person) => person.user.login),
+  );
+}
+
+/** How many demo users lack the `team` attribute. */
+export const DEMO_USERS_WITHOUT_TEAM = 2;
+
+function profileWithoutTeam(user: EstateOktaUserData): EstateOktaUserData["profile"] {
+  const { team: _team, ...rest } = user.profile ?? {};
+  return rest;
+}
+
 /** Groups everyone on a team is in. */
 function teamGroups(team: DemoTeam): string[] {
   const groups = team.engineering ? ["aws-developers"] : [];
@@ -160,8 +183,13 @@ export function demoOkta(): EstateOktaData {
       .slice(0, count)
       .map((person) => person.user.login),
   }));
+  const withoutTeam = demoUsersWithoutTeam(people);
   return {
-    users: people.map((person) => person.user),
+    users: people.map((person) =>
+      withoutTeam.has(person.user.login)
+        ? { ...person.user, profile: profileWithoutTeam(person.user) }
+        : person.user,
+    ),
     groups,
     appGroups,
     memberships,

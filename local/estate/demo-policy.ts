@@ -1,5 +1,11 @@
 import { Document } from "yaml";
-import { DEMO_GRANTS, DEMO_PERMISSION_SETS } from "./demo-access.ts";
+import {
+  DEMO_ABAC_ATTRIBUTES,
+  DEMO_ABAC_SCOPED,
+  DEMO_GRANTS,
+  DEMO_PERMISSION_SETS,
+  DEMO_PRIVILEGED,
+} from "./demo-access.ts";
 import { DEMO_ACQUIRED, DEMO_BREAK_GLASS } from "./demo-acquired.ts";
 import { DEMO_GROUP_IDS, DEMO_OKTA_APP } from "./demo-okta.ts";
 import { DEMO_ACCOUNT } from "./demo-organization.ts";
@@ -46,6 +52,8 @@ export function demoPolicyYaml(
         {
           sessionDuration: set.sessionDuration,
           description: set.description, // yaml leaves out a key whose value is undefined
+          abac: DEMO_ABAC_SCOPED[set.name],
+          privileged: (DEMO_PRIVILEGED as readonly string[]).includes(set.name) ? true : undefined,
         },
       ]),
     ),
@@ -63,6 +71,8 @@ export function demoPolicyYaml(
     ownership: { scope: "declared", directUserAssignments: "report", membershipSync: false },
     revocation: { method: "scp", hold: "PT12H" },
     guards: { maxDeletes: 50, maxDeletePercent: 20, abortOnEmptyGroup: true },
+    // Data engineers reach their own team's Athena and Glue resources only (docs/policy.md, ABAC).
+    abac: { attributes: DEMO_ABAC_ATTRIBUTES.map((a) => ({ ...a })), missingAttribute: "report" },
     // The acquisition's IAM users and Okta-federated roles (demo-acquired.ts): mapped by tag, then by
     // these naming rules; its two accounts outside the Organization, each with the roles to assume.
     credentials: {
