@@ -33,6 +33,9 @@ export function sweepEstateCredentialsTask(deps: {
 }): (raw: unknown) => Promise<CredentialSweepSummary> {
   return async (raw) => {
     const state = parseEstateRunInput(raw);
+    // A run started by an Identity Center change judges its pair or permission set only
+    // (core/plan/estate-scope.ts): sweeping every account's credentials is the full runs' work.
+    if (state.trigger.type === "identity-center-event") return { enabled: false };
     const policy = await deps.policy();
     if (deps.credentials === undefined || policy.credentials === undefined) return { enabled: false };
     const run = await sweepEstateCredentials(
