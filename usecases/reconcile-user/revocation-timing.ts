@@ -11,7 +11,8 @@ export const TIME_TO_ACCESS_REMOVED_METRIC = "TimeToAccessRemovedSeconds";
  * clocks (Okta's and ours): a small negative value is skew, reported as measured.
  */
 export function revocationTimings(state: UserRunState): { name: string; seconds: number }[] {
-  if (state.lift !== undefined || state.plan?.decision !== "revoke" || state.deny === undefined) return [];
+  if (state.lift !== undefined || state.credentialLift !== undefined) return [];
+  if (state.plan?.decision !== "revoke" || state.deny === undefined) return [];
   const published = Date.parse(state.trigger.event.published);
   const since = (instant: string) => (Date.parse(instant) - published) / 1000;
   return [
