@@ -305,4 +305,32 @@ describe("the estate sweep on the emulators", () => {
     expect(second?.guardrail.step).toBe("in-force");
     expect(second?.outcomes.some((o) => o.kind === "guardrail-scp.attach")).toBe(false);
   });
+
+  it("never detaches the guardrail, and without an Organizations writer only shows it, each with a finding", async () => {
+    // Prepare: the previous test left the guardrail attached; a deployed run has no guardrail writer
+    const { guardrail: _writer, ...deployed } = deps({ guardrail: true }, [], "run-d");
+
+    // Act
+    const off = await sweepEstateCredentials(deps({ guardrail: false }, [], "run-off"), {
+      organization,
+      apply: true,
+      trigger: { type: "schedule" },
+    });
+    const unavailable = await sweepEstateCredentials(deployed, {
+      organization,
+      apply: true,
+      trigger: { type: "schedule" },
+    });
+
+    // Assess
+    expect(off?.findings.map((f) => f.kind)).toContain("guardrail-scp-attached-while-off");
+    expect(
+      (await new CredentialsGuardrail({ client: organizations }).read(GUARDRAIL_SCP_NAME))?.attached,
+    ).toBe(true);
+    expect(unavailable?.guardrail.step).toBe("unavailable");
+    expect(unavailable?.findings.find((f) => f.kind === "guardrail-scp-not-attached")?.fix).toMatch(
+      /create-policy, then attach-policy/,
+    );
+    expect(unavailable?.outcomes.some((o) => o.kind === "guardrail-scp.attach")).toBe(false);
+  });
 });
