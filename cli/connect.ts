@@ -9,6 +9,7 @@ import { fromIni } from "@aws-sdk/credential-providers";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { EvidenceStore } from "../adapters/evidence-store.ts";
+import { PermissionSetContentAdapter } from "../adapters/identity-center/permission-set-content.ts";
 import { IdentityCenterAdapter } from "../adapters/identity-center.ts";
 import { LocalEvidenceSigner } from "../adapters/local-evidence-signer.ts";
 import { OKTA_SCOPES } from "../adapters/okta/scopes.ts";
@@ -70,6 +71,8 @@ export interface Connection {
   okta: OktaAdapter;
   organizations: OrganizationsAdapter;
   identityCenter: IdentityCenterAdapter;
+  /** What permission sets are: read and written for sets the policy declares content for. */
+  permissionSetContent: PermissionSetContentAdapter;
   instanceArn: string;
   identityStoreId: string;
   table: StateTable | undefined;
@@ -147,6 +150,7 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
         identityStore: new IdentitystoreClient(aws),
         ...ids,
       }),
+      permissionSetContent: new PermissionSetContentAdapter({ ssoAdmin, instanceArn: ids.instanceArn }),
       ...ids,
       table,
       evidence: new EvidenceStore({
@@ -201,6 +205,7 @@ export async function connect(options: ConnectOptions, budget?: ThrottleBudget):
       identityStore: new IdentitystoreClient(aws),
       ...ids,
     }),
+    permissionSetContent: new PermissionSetContentAdapter({ ssoAdmin, instanceArn: ids.instanceArn }),
     ...ids,
     table,
     evidence:

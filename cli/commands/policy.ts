@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { groupKey } from "../../core/policy/group-ref.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
@@ -38,12 +40,21 @@ export async function runPolicyValidate(
       exitCode: 1,
     };
   }
-  return validatePolicyText(text, fileName);
+  // An inline policy given as a file is read relative to the policy file (not for standard input).
+  const readRelativeFile =
+    fileOrDash === "-"
+      ? undefined
+      : (relative: string) => readFileSync(resolve(dirname(fileOrDash), relative), "utf8");
+  return validatePolicyText(text, fileName, readRelativeFile);
 }
 
 /** `policy validate` over already-read text; `fileName` prefixes every error. */
-export function validatePolicyText(text: string, fileName: string): PolicyCommandOutput {
-  const result = loadPolicy(text, fileName);
+export function validatePolicyText(
+  text: string,
+  fileName: string,
+  readRelativeFile?: (relativePath: string) => string,
+): PolicyCommandOutput {
+  const result = loadPolicy(text, fileName, readRelativeFile === undefined ? {} : { readRelativeFile });
   if (!result.ok) {
     const count = result.errors.length === 1 ? "1 error" : `${result.errors.length} errors`;
     return {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
@@ -12,6 +14,7 @@ import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estat
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { type ConnectOptions, connect } from "../connect.ts";
 import { formatGuardrailPlan } from "../guardrail-plan.ts";
+import { formatPermissionSetContent, permissionSetContentStep } from "../permission-set-content-step.ts";
 import { slotOptions } from "../revocation-scp-slot-source.ts";
 import { addScpQuotaFlags, parseScpQuotaFlags, type ScpQuotaFlags } from "../scp-quota-flags.ts";
 
@@ -35,7 +38,10 @@ async function readPolicy(file: string): Promise<Policy> {
   } catch {
     throw new PolicyFileError(`cannot read the policy file ${file}`);
   }
-  const loaded = loadPolicy(text, file);
+  // An inline policy given as a file is read relative to the policy file.
+  const loaded = loadPolicy(text, file, {
+    readRelativeFile: (relative) => readFileSync(resolve(dirname(file), relative), "utf8"),
+  });
   if (!loaded.ok) {
     throw new PolicyFileError(
       `${file} is invalid (run \`okta-aws-lifecycle policy validate ${file}\`):\n${loaded.errors.map((e) => `  ${e.file}:${e.line}:${e.column} ${e.path} ${e.message}`).join("\n")}`,
@@ -99,6 +105,8 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
           throw new PolicyFileError("enforcing Denies needs --state-table");
         },
       } as unknown as LeaseLock);
+  // Declared permission-set content first: a set the policy adds must exist before its rules are assigned.
+  const content = await permissionSetContentStep(policy, c, apply);
   const organization = await c.organizations.readOrganization();
   // Denies go into the deploy's own slots; found by name only as a fallback, which is said.
   if (c.revocationScps.kind === "by-name") console.error(`note: ${c.revocationScps.note}`);
@@ -159,7 +167,13 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
   if (options.json) {
     console.log(
       JSON.stringify(
-        { plan: result.plan, applied: result.applied, outcomes: result.outcomes, evidence: result.evidence },
+        {
+          plan: result.plan,
+          applied: result.applied,
+          outcomes: result.outcomes,
+          evidence: result.evidence,
+          permissionSets: content,
+        },
         null,
         2,
       ),
@@ -173,6 +187,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       ...result.input.organization.accounts.map((a): [string, string] => [a.id, `${a.name} (${a.id})`]),
     ]);
     console.log(formatPlan(result.plan, c.where, names));
+    for (const line of formatPermissionSetContent(content, apply)) console.log(line);
     if (policy.credentials) console.log(formatGuardrailPlan(policy.credentials));
     if (apply) {
       const failed = result.outcomes.filter((o) => o.status !== "SUCCEEDED");
@@ -192,7 +207,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
         : 0;
     }
   }
-  return result.plan.actions.length > 0 ? 2 : 0;
+  return result.plan.actions.length > 0 || content.plan.steps.length > 0 ? 2 : 0;
 }
 
 function connectionOptions(command: Command): Command {
