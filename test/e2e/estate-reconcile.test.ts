@@ -161,6 +161,8 @@ describe("the estate-reconcile workflow (Step Functions definition) on the local
     // The demo's access snapshot is large enough to go to its own gzipped JSON Lines object.
     expect(keys.filter((k) => k.includes("estate-wf-1"))).toEqual([
       expect.stringMatching(/^v1\/runs\/.*estate-wf-1\.estate\.json$/),
+      // the run's last step sweeps IAM credentials outside Identity Center (issue 16): its own record
+      expect.stringMatching(/^v1\/runs\/.*estate-wf-1\.credentials\.json$/),
       expect.stringMatching(/^v1\/snapshots\/.*estate-wf-1\.jsonl\.gz$/),
       expect.stringMatching(/^v1\/snapshots\/.*estate-wf-1\.snapshot\.json$/),
     ]);
