@@ -63,7 +63,7 @@ async function run(options: {
     { runId: "run-1", user: { id: "00u1", login: "a@b.example" }, trigger: {} },
     {
       overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(TASK_STATES.map((t) => [t, handler(t)])),
+        taskResourceLocalHandlers: Object.fromEntries(TASK_STATES.map((t) => [t, handler(t)])) as never,
         retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((t) => [t, 0])),
       },
     },
