@@ -52,6 +52,14 @@ export interface AwsBehaviourSwitches {
    * @default "not-found"
    */
   permissionsBoundaryAbsent: "not-found" | "empty";
+  /**
+   * What sso-admin DescribeInstanceAccessControlAttributeConfiguration answers for an instance where
+   * attributes for access control (ABAC) are not enabled: `"not-found"`: ResourceNotFoundException
+   * (listed for the operation); `"empty"`: 200 without a configuration (every response member is
+   * optional in the model). The API reference is silent.
+   * @default "not-found"
+   */
+  accessControlAttributesAbsent: "not-found" | "empty";
 }
 
 export const DEFAULT_AWS_BEHAVIOUR: Readonly<AwsBehaviourSwitches> = {
@@ -61,6 +69,7 @@ export const DEFAULT_AWS_BEHAVIOUR: Readonly<AwsBehaviourSwitches> = {
   scimDeactivation: "disable",
   scpPolicyTypeEnabled: true,
   permissionsBoundaryAbsent: "not-found",
+  accessControlAttributesAbsent: "not-found",
 };
 
 /** One switch as docs/aws-behaviour.md and the probe describe it. */
@@ -114,6 +123,14 @@ export const AWS_BEHAVIOUR_SWITCHES: readonly AwsBehaviourSwitchInfo[] = [
       "GetPermissionsBoundaryForPermissionSet answers ResourceNotFoundException for a set without a boundary",
     source:
       "sso-admin API reference, GetPermissionsBoundaryForPermissionSet (silent; PermissionsBoundary optional in the model)",
+  },
+  {
+    name: "accessControlAttributesAbsent",
+    values: ["not-found", "empty"],
+    assumes:
+      "DescribeInstanceAccessControlAttributeConfiguration answers ResourceNotFoundException while ABAC is not enabled",
+    source:
+      "sso-admin API reference, DescribeInstanceAccessControlAttributeConfiguration (silent; every response member optional in the model)",
   },
 ];
 

@@ -933,6 +933,71 @@ describe("AWS conformance: EventBridge", () => {
   });
 });
 
+describe("AWS conformance: sso-admin attributes for access control", () => {
+  it("enables, reads, replaces and disables ABAC attributes, and refuses what the model refuses", async () => {
+    const c = clients.ssoAdmin;
+    const InstanceArn = ic.instanceArn;
+    const config = (...keys: string[]) => ({
+      InstanceArn,
+      InstanceAccessControlAttributeConfiguration: {
+        AccessControlAttributes: keys.map((Key) => ({
+          Key,
+          Value: { Source: [`\${path:enterprise.${Key}}`] },
+        })),
+      },
+    });
+    const describeIt = () =>
+      send(c, new ssoAdmin.DescribeInstanceAccessControlAttributeConfigurationCommand({ InstanceArn }));
+    let described: unknown;
+    const { problems, outcomes } = await answersOf(async () => {
+      await describeIt();
+      ic.behaviour.accessControlAttributesAbsent = "empty";
+      await describeIt();
+      ic.behaviour.accessControlAttributesAbsent = "not-found";
+      await send(c, new ssoAdmin.UpdateInstanceAccessControlAttributeConfigurationCommand(config("team")));
+      await send(c, new ssoAdmin.CreateInstanceAccessControlAttributeConfigurationCommand(config("team")));
+      await send(c, new ssoAdmin.CreateInstanceAccessControlAttributeConfigurationCommand(config("team")));
+      await send(
+        c,
+        new ssoAdmin.UpdateInstanceAccessControlAttributeConfigurationCommand(config("team", "costCenter")),
+      );
+      described = await describeIt();
+      await send(
+        c,
+        new ssoAdmin.UpdateInstanceAccessControlAttributeConfigurationCommand({
+          InstanceArn,
+          InstanceAccessControlAttributeConfiguration: {
+            AccessControlAttributes: [{ Key: "bad key!", Value: { Source: ["a", "b"] } }],
+          },
+        }),
+      );
+      await send(c, new ssoAdmin.DeleteInstanceAccessControlAttributeConfigurationCommand({ InstanceArn }));
+      await send(c, new ssoAdmin.DeleteInstanceAccessControlAttributeConfigurationCommand({ InstanceArn }));
+    });
+
+    expect(problems).toEqual([]);
+    expect(outcomes).toEqual([
+      "DescribeInstanceAccessControlAttributeConfiguration 404 ResourceNotFoundException",
+      "DescribeInstanceAccessControlAttributeConfiguration 200",
+      "UpdateInstanceAccessControlAttributeConfiguration 404 ResourceNotFoundException",
+      "CreateInstanceAccessControlAttributeConfiguration 200",
+      "CreateInstanceAccessControlAttributeConfiguration 409 ConflictException",
+      "UpdateInstanceAccessControlAttributeConfiguration 200",
+      "DescribeInstanceAccessControlAttributeConfiguration 200",
+      "UpdateInstanceAccessControlAttributeConfiguration 400 ValidationException",
+      "DeleteInstanceAccessControlAttributeConfiguration 200",
+      "DeleteInstanceAccessControlAttributeConfiguration 404 ResourceNotFoundException",
+    ]);
+    expect(described).toEqual({
+      output: expect.objectContaining({
+        Status: "ENABLED",
+        InstanceAccessControlAttributeConfiguration: config("team", "costCenter")
+          .InstanceAccessControlAttributeConfiguration,
+      }),
+    });
+  });
+});
+
 describe("AWS conformance: coverage", () => {
   it("called every operation the adapters, workflows, CLI and local stack use", () => {
     // IAM and STS (AWS Query) have their own part: aws-conformance-iam-sts.test.ts, with its coverage test.

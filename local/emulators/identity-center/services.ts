@@ -3,6 +3,7 @@
  * (`AWSIdentityStore`), each gated by its own rate limit and the shared fault injection.
  */
 import type { AwsJsonService, AwsOperation } from "../aws-json-protocol.ts";
+import { accessControlAttributeOperations } from "./access-control-attribute-operations.ts";
 import { accountAssignmentOperations } from "./account-assignment-operations.ts";
 import { epochSeconds, type OperationContext } from "./context.ts";
 import { IDENTITY_CENTER_ERROR_STATUSES } from "./errors.ts";
@@ -47,6 +48,7 @@ export function createServices(ctx: OperationContext, gate: RequestGate): AwsJso
         ...permissionSetOperations(ctx),
         ...permissionSetContentOperations(ctx),
         ...accountAssignmentOperations(ctx),
+        ...accessControlAttributeOperations(ctx),
       },
       beforeOperation: (operation) => gate.admit("ssoAdmin", operation),
       errorStatuses: IDENTITY_CENTER_ERROR_STATUSES,

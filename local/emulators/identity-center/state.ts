@@ -9,6 +9,13 @@ export type PrincipalType = "USER" | "GROUP";
 export type OperationStatus = "IN_PROGRESS" | "SUCCEEDED" | "FAILED";
 export type OperationKind = "CreateAccountAssignment" | "DeleteAccountAssignment" | "ProvisionPermissionSet";
 
+/** One attribute for access control: a session tag key and the identity store attribute it is read from. */
+export interface AccessControlAttributeRecord {
+  Key: string;
+  /** Exactly one source, e.g. `${path:enterprise.costCenter}` (AccessControlAttributeValueSourceList). */
+  Source: string[];
+}
+
 export interface ManagedPolicyRecord {
   Name: string;
   Arn: string;
@@ -129,6 +136,8 @@ export class EmulatorState {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly memberships = new Map<string, MembershipRecord>();
+  /** The instance's attributes for access control; `undefined` while ABAC is not enabled. */
+  accessControlAttributes: AccessControlAttributeRecord[] | undefined = undefined;
 
   /** Calls received per service and operation (throttled and failed calls included). */
   readonly calls: Record<ServiceName, Map<string, number>> = {
