@@ -20,8 +20,8 @@ const HEADER = [
 /**
  * The demo estate's access policy as YAML, in the format of core/policy/schema.ts: one rule per
  * demo grant (the same group, permission set, accounts and OUs as the estate's assignments), the
- * permission sets with their session durations, and the Deny held 12 hours (longer than the longest
- * session, ReadOnly's 8 hours).
+ * permission sets in full (session duration, description, managed and inline policies), and the
+ * Deny held 12 hours (longer than the longest session, ReadOnly's 8 hours).
  */
 export function demoPolicyYaml(
   options: {
@@ -52,6 +52,9 @@ export function demoPolicyYaml(
         {
           sessionDuration: set.sessionDuration,
           description: set.description, // yaml leaves out a key whose value is undefined
+          // Declared in full (docs/policy.md, Permission sets as code): plan compares them with Identity Center.
+          managedPolicies: set.managedPolicies === undefined ? undefined : [...set.managedPolicies],
+          inlinePolicy: set.inlinePolicy,
           abac: DEMO_ABAC_SCOPED[set.name],
           privileged: (DEMO_PRIVILEGED as readonly string[]).includes(set.name) ? true : undefined,
         },

@@ -1,7 +1,8 @@
 /**
- * Permission sets as code on the local stack, through the CLI (issue 18): the policy declares one demo
- * permission set's content (an AWS managed policy and an inline policy kept in a file next to the
- * policy); `reconcile` writes it, after which `plan` shows no permission-set change; an edit made
+ * Permission sets as code on the local stack, through the CLI (issue 18): the demo policy declares its
+ * six permission sets in full and `plan` on the fresh stack finds nothing to change; a policy changing
+ * one set's content (an AWS managed policy and an inline policy kept in a file next to the policy) is
+ * written by `reconcile`, after which `plan` shows no permission-set change; an edit made
  * outside the tool (`aws sso-admin put-inline-policy-to-permission-set` against the emulator: the same
  * call through the SDK) shows up in `plan` as drift with a diff, and `reconcile` repairs it.
  */
@@ -69,6 +70,15 @@ afterAll(async () => {
 });
 
 describe("permission-set drift on the local stack", () => {
+  it("plan on the fresh demo stack, whose policy declares all six permission sets in full, shows no permission-set change", async () => {
+    const demoPolicy = join(dir, "demo-policy.yaml");
+    await writeFile(demoPolicy, demoPolicyYaml());
+    const plan = await cli("plan", "--policy", demoPolicy);
+    expect(plan.out).toContain("Plan against the local stack");
+    expect(plan.out).not.toContain("Permission sets:");
+    expect(plan.out).not.toContain("permission-set-drift");
+  }, 120_000);
+
   it("writes the declared content, shows no change after, and reports and repairs a console edit", async () => {
     const first = await cli("reconcile", "--policy", policyFile);
     expect(first.out).toContain(`Permission sets:\n  repair ${SET}: SUCCEEDED`);
