@@ -99,9 +99,12 @@ export class OrganizationsAdapter {
     this.conflictRetry = { ...DEFAULT_CONFLICT_RETRY, ...options.conflictRetry };
   }
 
-  /** Root, OUs (the root included, with `parentId: null`), accounts with their parent, tags and status. */
-  readOrganization(): Promise<Organization> {
-    return readOrganization(this.client);
+  /**
+   * Root, OUs (the root included, with `parentId: null`), accounts with their parent, tags and status.
+   * `tagsOf`: read only these accounts' tags (read-organization.ts). @default every account's
+   */
+  readOrganization(options: { tagsOf?: readonly string[] } = {}): Promise<Organization> {
+    return readOrganization(this.client, options);
   }
 
   /**

@@ -130,6 +130,29 @@ describe("a scoped estate run", () => {
     throw new Error("the demo policy targets every account with every pair it declares");
   }
 
+  it("a full read asks for account tags only when a rule targets tags", async () => {
+    // Prepare
+    const [first] = stack.policy.rules;
+    if (!first) throw new Error("the demo policy has no rule");
+    const byTag = { ...first, name: "by-tag", targets: { accounts: [], ous: [], tags: { team: "data" } } };
+    const tagged = { ...stack.policy, rules: [...stack.policy.rules, byTag] };
+    const tagReads = () => stack.emulators.organizations.callCounts().ListTagsForResource ?? 0;
+
+    // Act
+    stack.emulators.organizations.resetCallCounts();
+    await reconcileEstate(stack.estateDeps("full-no-tags"), { apply: false, trigger: { type: "schedule" } });
+    const withoutTagRules = tagReads();
+    await reconcileEstate(stack.estateDeps("full-tags", { policy: tagged }), {
+      apply: false,
+      trigger: { type: "schedule" },
+    });
+
+    // Assess
+    expect(stack.policy.rules.some((r) => r.targets.tags !== undefined)).toBe(false);
+    expect(withoutTagRules).toBe(0);
+    expect(tagReads()).toBe(stack.estate.organization.accounts.length);
+  });
+
   /** An active member account no rule of the assignment's (group, permission set) targets. */
   function untargetedAccount(a: Assignment): string {
     const org = stack.estate.organization;

@@ -69,7 +69,12 @@ function policyGroupRefs(deps: EstateReconcileDeps): { names: string[]; ids: str
 
 /** The organization a run judges: all of it, or (a scoped run) the scope's accounts in its structure. */
 async function readOrganizationFor(deps: EstateReconcileDeps, scope: EstateScope | undefined) {
-  if (scope === undefined) return deps.organizations.readOrganization();
+  if (scope === undefined) {
+    // Account tags matter only to tag-targeted rules: without one, a full read saves one
+    // ListTagsForResource per account (1,000 Organizations calls a day at 1,000 accounts).
+    const tagTargets = deps.policy.rules.some((r) => r.targets.tags !== undefined);
+    return deps.organizations.readOrganization(tagTargets ? {} : { tagsOf: [] });
+  }
   const accountIds = scopeAccountIds(scope);
   if (deps.organizations.readOrganizationAround) return deps.organizations.readOrganizationAround(accountIds);
   const organization = await deps.organizations.readOrganization();
