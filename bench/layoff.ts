@@ -1,0 +1,282 @@
+// bench/layoff: a layoff (issue 17). K users of an estate of N accounts and M users are deactivated in
+// Okta within a minute, through the Okta API, so the hook, dispatch and the user runs carry them, on
+// the local stack at AWS-like latency and limits. Prints, next to their bounds: each leaver's event ->
+// Deny in force (p50, p99, max), the first event -> every leaver's access removed against the time the
+// operations the runs made need at the rate limits, the SCP and inline sizes used, whether the mass
+// fallback was needed, runs failed and evidence records.
+// Run: npm run bench -- layoff [--accounts N] [--users M] [--leavers K] [--window-seconds S]
+//      [--max-concurrent-tasks T] [--timeout-minutes W]
+//      (default 1000 / 10000 / 1000 / 60; writes bench/results/layoff.json)
+import { mkdir, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { MASS_FALLBACK_SID } from "../core/revocation/mass-fallback.ts";
+import { EstateFile } from "../local/estate/schema.ts";
+import { startLocalStack } from "../local/stack/local-stack.ts";
+
+const { values } = parseArgs({
+  allowPositionals: true, // `npm run bench -- layoff ...` passes the benchmark's name first
+  options: {
+    accounts: { type: "string", default: "1000" },
+    users: { type: "string", default: "10000" },
+    leavers: { type: "string", default: "1000" },
+    "window-seconds": { type: "string", default: "60" },
+    "timeout-minutes": { type: "string", default: "30" },
+    // Lambda runs a task per invocation (1,000 concurrent by default); the local runtime bounds them by
+    // the machine's cores (local/runtime/task-concurrency.ts), which queues a layoff's runs.
+    "max-concurrent-tasks": { type: "string" },
+  },
+});
+const whole = (name: string, value: string | undefined, min: number) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name}: "${value}" must be a whole number of at least ${min}`);
+    process.exit(1);
+  }
+  return n;
+};
+const ACCOUNTS = whole("accounts", values.accounts, 1);
+const USERS = whole("users", values.users, 2);
+const LEAVERS = whole("leavers", values.leavers, 1);
+const WINDOW_MS = whole("window-seconds", values["window-seconds"], 0) * 1000;
+const TIMEOUT_MS = whole("timeout-minutes", values["timeout-minutes"], 1) * 60_000;
+const MAX_CONCURRENT_TASKS =
+  values["max-concurrent-tasks"] === undefined
+    ? undefined
+    : whole("max-concurrent-tasks", values["max-concurrent-tasks"], 1);
+if (LEAVERS >= USERS) {
+  console.error(`--leavers (${LEAVERS}) must be fewer than --users (${USERS})`);
+  process.exit(1);
+}
+
+/** The emulators' AWS-like limits (local-stack.ts latency "aws", identity-center/options.ts). */
+const SSO_ADMIN_TPS = 20;
+const IDENTITY_STORE_TPS = 50;
+/** Users per group: every user is in one group, each group holds DeveloperAccess on every workload account. */
+const GROUPS = Math.max(1, Math.ceil(USERS / 500));
+const SECRET = "Bearer bench-layoff-secret";
+
+const login = (i: number) => `user${String(i).padStart(5, "0")}@example.com`;
+
+function layoffEstate() {
+  const ids = Array.from({ length: ACCOUNTS }, (_, i) => String(200000000000 + i));
+  const users = Array.from({ length: USERS }, (_, i) => ({
+    login: login(i),
+    firstName: "User",
+    lastName: String(i),
+    status: "ACTIVE" as const,
+  }));
+  return EstateFile.parse({
+    organization: {
+      managementAccountId: "999999999999",
+      rootId: "r-la01",
+      units: [{ id: "ou-la01-workload", name: "Workloads", parentId: "r-la01" }],
+      accounts: [
+        { id: "999999999999", name: "management", parentId: "r-la01" },
+        ...ids.map((id, i) => ({ id, name: `workload-${i}`, parentId: "ou-la01-workload" })),
+      ],
+    },
+    okta: {
+      users,
+      groups: Array.from({ length: GROUPS }, (_, g) => ({ name: `aws-team-${g}` })),
+      memberships: users.map((u, i) => ({ group: `aws-team-${i % GROUPS}`, user: u.login })),
+    },
+    identityCenter: {
+      permissionSets: [{ name: "DeveloperAccess", sessionDuration: "PT4H" }],
+      assignments: Array.from({ length: GROUPS }, (_, g) => ({
+        group: `aws-team-${g}`,
+        permissionSet: "DeveloperAccess",
+        ous: ["ou-la01-workload"],
+      })),
+    },
+  });
+}
+
+const POLICY = `version: 1
+managementAccountId: "999999999999"
+revocation:
+  hold: PT12H
+  massFallback: auto
+permissionSets: { DeveloperAccess: { sessionDuration: PT4H } }
+rules:
+${Array.from({ length: GROUPS }, (_, g) => `  - { name: team-${g}, group: aws-team-${g}, permissionSet: DeveloperAccess, targets: { ous: [ou-la01-workload] } }`).join("\n")}
+`;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+const startedAt = performance.now();
+process.stdout.write(
+  `layoff: ${ACCOUNTS} accounts, ${USERS} users in ${GROUPS} groups, ${LEAVERS} leavers within ${WINDOW_MS / 1000} s; starting the stack... `,
+);
+const stack = await startLocalStack({
+  port: 0,
+  estate: layoffEstate(),
+  policyYaml: POLICY,
+  hookSecret: SECRET,
+  holdSeconds: 3600,
+  pollMs: 1000,
+  latency: "aws",
+  log: () => {},
+  ...(MAX_CONCURRENT_TASKS === undefined ? {} : { maxConcurrentTasks: MAX_CONCURRENT_TASKS }),
+});
+console.log(`up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+try {
+  const okta = stack.emulators.okta;
+  const ic = stack.emulators.identityCenter;
+  await stack.idle();
+  ic.resetCallCounts();
+  const leavers = Array.from({ length: LEAVERS }, (_, i) => {
+    // Spread over the user list, so every group loses some.
+    const user = okta.state.user(login(Math.floor((i * USERS) / LEAVERS)));
+    if (!user) throw new Error(`no Okta user ${login(i)}`);
+    return user.id;
+  });
+  // Deactivate through the API, evenly within the window; a 429 is retried after Okta's reset.
+  const deactivate = async (id: string) => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const response = await fetch(`${stack.url}/api/v1/users/${id}/lifecycle/deactivate`, {
+        method: "POST",
+        headers: { authorization: `SSWS ${okta.apiToken}`, accept: "application/json" },
+      });
+      if (response.status !== 429) {
+        if (!response.ok) throw new Error(`deactivate ${id}: HTTP ${response.status}`);
+        return;
+      }
+      const reset = Number(response.headers.get("x-rate-limit-reset")) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(100, reset - Date.now())));
+    }
+    throw new Error(`deactivate ${id}: still rate-limited after 20 attempts`);
+  };
+  const t0 = Date.now();
+  await Promise.all(
+    leavers.map(async (id, i) => {
+      await new Promise((r) => setTimeout(r, (i * WINDOW_MS) / LEAVERS));
+      await deactivate(id);
+    }),
+  );
+  console.log(`${LEAVERS} deactivations sent in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  // Each leaver's run record (the run name carries the Okta id); one listing a second for all of them.
+  const records = new Map<string, string>();
+  const deadline = Date.now() + TIMEOUT_MS;
+  let lastReport = 0;
+  while (records.size < LEAVERS && Date.now() < deadline) {
+    const keys = (await stack.adapters.evidence.list("v1/runs/")).filter((k) => k.endsWith(".run.json"));
+    for (const id of leavers) {
+      if (records.has(id)) continue;
+      const key = keys.find((k) => k.includes(id));
+      if (key) records.set(id, key);
+    }
+    if (Date.now() - lastReport > 30_000) {
+      lastReport = Date.now();
+      console.log(
+        `  ${records.size}/${LEAVERS} run records after ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      );
+    }
+    if (records.size < LEAVERS) await new Promise((r) => setTimeout(r, 1000));
+  }
+  const calls = ic.snapshot().calls;
+  const ssoAdminCalls = sum(calls.ssoAdmin);
+  const identityStoreCalls = sum(calls.identityStore);
+
+  const deny: number[] = [];
+  // Where the Deny's time goes: event -> the run's plan step, then plan -> Deny in force.
+  const toPlan: number[] = [];
+  const planToDeny: number[] = [];
+  let firstEvent = Number.POSITIVE_INFINITY;
+  let lastRemoved = 0;
+  let verified = 0;
+  let fallbackFinding = false;
+  const runIds = new Set<string>();
+  for (const key of records.values()) {
+    const record = JSON.parse(await stack.adapters.evidence.get(key));
+    const t = record.body.timings;
+    const published = Date.parse(t.oktaPublished);
+    firstEvent = Math.min(firstEvent, published);
+    if (t.denyInForce) deny.push(Date.parse(t.denyInForce) - published);
+    if (t.runStarted) toPlan.push(Date.parse(t.runStarted) - published);
+    if (t.runStarted && t.denyInForce) planToDeny.push(Date.parse(t.denyInForce) - Date.parse(t.runStarted));
+    if (t.accessRemoved) lastRemoved = Math.max(lastRemoved, Date.parse(t.accessRemoved));
+    if (record.body.verification?.passed) verified++;
+    if ((record.body.plan?.findings ?? []).some((f: { kind: string }) => f.kind === "mass-fallback"))
+      fallbackFinding = true;
+    runIds.add(record.runId);
+  }
+  for (const list of [deny, toPlan, planToDeny]) list.sort((a, b) => a - b);
+  const executions = stack.stepFunctions.executions();
+  const runsFailed = executions.filter((e) => e.status === "FAILED").length;
+  const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
+  const inline = ic
+    .snapshot()
+    .permissionSets.map((p) => p.inlinePolicy)
+    .filter((p): p is string => typeof p === "string" && p.length > 0);
+  const fallbackUsed = fallbackFinding || scps.some((c) => c.includes(MASS_FALLBACK_SID));
+  const removedSeconds = (lastRemoved - firstEvent) / 1000;
+  // The bound: the events themselves arrive over the window, and the operations the runs made cannot
+  // go faster than the emulators' AWS-like rates allow.
+  const spreadSeconds = WINDOW_MS / 1000;
+  const boundSeconds = Math.max(
+    spreadSeconds,
+    ssoAdminCalls / SSO_ADMIN_TPS,
+    identityStoreCalls / IDENTITY_STORE_TPS,
+  );
+  const result = {
+    accounts: ACCOUNTS,
+    users: USERS,
+    groups: GROUPS,
+    leavers: LEAVERS,
+    windowSeconds: spreadSeconds,
+    maxConcurrentTasks: MAX_CONCURRENT_TASKS ?? "default (local/runtime/task-concurrency.ts)",
+    denyP50Ms: percentile(deny, 50),
+    denyP99Ms: percentile(deny, 99),
+    denyMaxMs: deny.at(-1) ?? Number.NaN,
+    eventToPlanP50Ms: percentile(toPlan, 50),
+    eventToPlanP99Ms: percentile(toPlan, 99),
+    planToDenyP50Ms: percentile(planToDeny, 50),
+    planToDenyP99Ms: percentile(planToDeny, 99),
+    removedSeconds,
+    boundSeconds,
+    ratio: removedSeconds / boundSeconds,
+    fallbackUsed,
+    runsFailed,
+    runsStarted: executions.length,
+    evidenceRecords: records.size,
+    verified,
+    scpChars: scps.map((c) => c.length),
+    inlineChars: inline.map((c) => c.length),
+    ssoAdminCalls,
+    identityStoreCalls,
+    ssoAdminCallsPerLeaver: ssoAdminCalls / LEAVERS,
+    identityStoreCallsPerLeaver: identityStoreCalls / LEAVERS,
+    ssoAdminCallsByOperation: calls.ssoAdmin,
+    identityStoreCallsByOperation: calls.identityStore,
+  };
+  const ok = (pass: boolean) => (pass ? "ok" : "MISSED");
+  console.log(
+    `event -> Deny in force: p50 ${(result.denyP50Ms / 1000).toFixed(2)} s, p99 ${(result.denyP99Ms / 1000).toFixed(2)} s (target < 10 s: ${ok(result.denyP99Ms < 10_000)}), max ${(result.denyMaxMs / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  of which event -> plan step p50 ${(result.eventToPlanP50Ms / 1000).toFixed(2)} s, p99 ${(result.eventToPlanP99Ms / 1000).toFixed(2)} s; ` +
+      `plan -> Deny in force p50 ${(result.planToDenyP50Ms / 1000).toFixed(2)} s, p99 ${(result.planToDenyP99Ms / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `first event -> all access removed: ${removedSeconds.toFixed(1)} s; bound ${boundSeconds.toFixed(1)} s ` +
+      `(max of the ${spreadSeconds} s window, ${ssoAdminCalls} sso-admin calls / ${SSO_ADMIN_TPS} TPS, ` +
+      `${identityStoreCalls} identity-store calls / ${IDENTITY_STORE_TPS} TPS); ratio ${result.ratio.toFixed(2)} (target <= 1.25: ${ok(result.ratio <= 1.25)})`,
+  );
+  console.log(
+    `SCPs: ${scps.length} slot(s) of ${result.scpChars.join(", ")} characters; inline policies: ${inline.length ? result.inlineChars.join(", ") : "none"}; fallback ${fallbackUsed ? "USED" : "not needed"}`,
+  );
+  console.log(
+    `runs: ${executions.length} started, ${runsFailed} failed (target 0: ${ok(runsFailed === 0)}); evidence records ${records.size} of ${LEAVERS} (target one per leaver: ${ok(records.size === LEAVERS)}), ${verified} verified`,
+  );
+  console.log(
+    `calls per leaver: sso-admin ${result.ssoAdminCallsPerLeaver.toFixed(1)}, identity-store ${result.identityStoreCallsPerLeaver.toFixed(1)}`,
+  );
+  await mkdir(new URL("./results/", import.meta.url), { recursive: true });
+  await writeFile(new URL("./results/layoff.json", import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  console.log("wrote bench/results/layoff.json");
+} finally {
+  await stack.stop();
+}
