@@ -120,7 +120,9 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
     if (credentials === undefined) return none("the policy has no credentials section");
     const plan = need(state.plan, "plan");
     if (plan.decision !== "revoke") return none(`not a leaver (decision ${plan.decision})`);
-    const now = deps.now();
+    // The run's start, not the clock: a retried attempt records the same ledger entry (its id is
+    // derived from it), so the lift after the hold finds it.
+    const now = plan.startedAt ?? deps.now();
     const problems: CredentialAccountProblem[] = [];
 
     let organization: Pick<Organization, "accounts">;

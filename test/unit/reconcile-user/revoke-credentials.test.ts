@@ -240,6 +240,21 @@ describe("RevokeCredentials", () => {
     expect(evidence.actions).toHaveLength(record.outcomes.length);
   });
 
+  it("a retried step records the same federated Deny (keyed by the run's start), so the lift finds it", async () => {
+    const w = world({ users: leaverUsers(), roles, people: [LEAVER] });
+    const started = {
+      ...w.state,
+      plan: { decision: "revoke", startedAt: "2026-12-07T02:59:00.000Z" },
+    } as never;
+
+    const first = await revokeCredentials(w.deps)(started);
+    const retried = await revokeCredentials({ ...w.deps, now: () => "2026-12-07T03:05:00.000Z" })(started);
+
+    expect(w.ledger.size).toBe(1);
+    expect(retried.denyIds).toEqual(first.denyIds);
+    expect(retried.liftAt).toBe("2026-12-07T14:59:00.000Z");
+  });
+
   it("does nothing without a credentials section, or for a mover", async () => {
     const w = world({ users: leaverUsers() });
     expect(await revokeCredentials({ ...w.deps, credentials: undefined })(w.state)).toMatchObject({
