@@ -1,4 +1,5 @@
 import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
+import { isToolStatement, TOOL_SID_PREFIX } from "../revocation/deny-statement.ts";
 import { INLINE_POLICY_MAX_CHARS } from "../revocation/inline-policy-errors.ts";
 import { inlinePolicyLength } from "../revocation/merge-inline-deny.ts";
 import type { PolicyPath, PolicyProblem } from "./policy-error.ts";
@@ -64,6 +65,24 @@ export function validateInlineDocument(
       ...(atKey ? { at: "key" as const } : {}),
     };
   });
+  const reserved = statementsOf(document).flatMap((statement, index): PolicyProblem[] =>
+    isToolStatement(statement)
+      ? [
+          {
+            path:
+              file !== undefined
+                ? base
+                : Array.isArray(document.Statement)
+                  ? [...base, "Statement", index, "Sid"]
+                  : [...base, "Statement", "Sid"],
+            message:
+              `${file === undefined ? "inline policy" : file} at Statement[${index}]: the Sid prefix ` +
+              `${TOOL_SID_PREFIX} is reserved for the pipeline's revocation Denies`,
+            fix: `rename the Sid so it does not start with ${TOOL_SID_PREFIX}`,
+          },
+        ]
+      : [],
+  );
   const size = inlinePolicyLength(JSON.stringify(document));
   const tooLarge: PolicyProblem[] =
     size > INLINE_POLICY_MAX_CHARS
@@ -77,7 +96,13 @@ export function validateInlineDocument(
           },
         ]
       : [];
-  return [...grammar, ...tooLarge];
+  return [...grammar, ...reserved, ...tooLarge];
+}
+
+/** A document's statements as a list (IAM allows one statement object in place of the list). */
+function statementsOf(document: Record<string, unknown>): unknown[] {
+  const statement = document.Statement;
+  return Array.isArray(statement) ? statement : [statement];
 }
 
 /**

@@ -230,6 +230,36 @@ describe("permission set content in the policy", () => {
     ).toEqual([[4, "permissionSets.DeveloperAccess.customerManagedPolicies"]]);
   });
 
+  it("reserves the pipeline's Sid prefix, in the policy and in a file", () => {
+    expect(
+      brief(
+        withDeveloperAccess(
+          "inlinePolicy: { Statement: { Sid: OktaAwsLifecycleMine, Effect: Allow, Action: 's3:*', Resource: '*' } }",
+        ),
+      ),
+    ).toEqual([
+      [
+        4,
+        "permissionSets.DeveloperAccess.inlinePolicy.Statement.Sid",
+        "inline policy at Statement[0]: the Sid prefix OktaAwsLifecycle is reserved for the pipeline's revocation Denies",
+        "rename the Sid so it does not start with OktaAwsLifecycle",
+      ],
+    ]);
+    expect(
+      brief(
+        withDeveloperAccess(
+          "inlinePolicy: { Statement: [{ Sid: OktaAwsLifecycleMine, Effect: Allow, Action: 's3:*', Resource: '*' }] }",
+        ),
+      ).map(([line, path]) => [line, path]),
+    ).toEqual([[4, "permissionSets.DeveloperAccess.inlinePolicy.Statement[0].Sid"]]);
+    const file = JSON.stringify({
+      Statement: [{ Sid: "OktaAwsLifecycleX", Effect: "Deny", Action: "*", Resource: "*" }],
+    });
+    expect(brief(withDeveloperAccess("inlinePolicy: d.json"), { "d.json": file })[0]?.[2]).toBe(
+      "d.json at Statement[0]: the Sid prefix OktaAwsLifecycle is reserved for the pipeline's revocation Denies",
+    );
+  });
+
   it("refuses a permissionSetDrift other than report or repair", () => {
     const errors = brief(
       yaml("version: 1", "permissionSetDrift: fix", "permissionSets:", "  DeveloperAccess: {}", ...ONE_RULE),
