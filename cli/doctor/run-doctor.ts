@@ -1,3 +1,4 @@
+import { type AbacCheckTarget, checkAbacAttributes } from "./abac-check.ts";
 import type { CheckResult } from "./check.ts";
 import { checkEvidenceLock, type EvidenceLockTarget } from "./evidence-lock-check.ts";
 import { checkHook, type HookCheckTarget } from "./hook-check.ts";
@@ -20,6 +21,8 @@ export interface DoctorTargets {
   policyEvents?: PolicyEventsTarget;
   /** Where the stack runs and, as delegated administrator, its management component (topology-check.ts). */
   topology?: TopologyTarget;
+  /** Identity Center's attributes for access control against the policy's `abac` (abac-check.ts). */
+  abac?: AbacCheckTarget;
 }
 
 export interface DoctorReport {
@@ -41,6 +44,7 @@ export async function runDoctor(targets: DoctorTargets): Promise<DoctorReport> {
     checkPollerCursor(targets.poller),
     ...(targets.policyEvents ? [checkPolicyEvents(targets.policyEvents)] : []),
     ...(targets.topology ? [checkTopology(targets.topology)] : []),
+    ...(targets.abac ? [checkAbacAttributes(targets.abac)] : []),
   ]);
   const width = Math.max(...results.map((r) => r.check.length));
   const lines = [`okta-aws-lifecycle doctor: ${targets.where}`, ""];

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -17,6 +18,7 @@ import { envOktaCredentials, LocalOktaEndpoint, localOktaCredentials } from "../
 import { revocationScpSlotSource } from "../revocation-scp-slot-source.ts";
 import { parseScpQuotaFlags, type ScpQuotaFlags } from "../scp-quota-flags.ts";
 import { parseS3PolicyLocation } from "./policy-events-check.ts";
+import { policySource } from "./policy-source.ts";
 import type { DoctorTargets } from "./run-doctor.ts";
 
 /** Thrown when the doctor cannot tell what to check (no local stack, no deployment outputs). */
@@ -170,6 +172,12 @@ async function localTargets(
       now,
     },
     evidence: { s3, bucket: e.evidence.bucket },
+    // npm start writes its policy next to the endpoints file.
+    abac: {
+      ssoAdmin,
+      instanceArn: instance.InstanceArn,
+      readPolicy: policySource(options.policy ?? join(dirname(options.endpoints), "policy.yaml"), s3),
+    },
     poller: { doc, stateTable: e.dynamodb.tables.state, pollMinutes: options.pollMinutes, now },
     topology: {
       sts: new STSClient(aws),
@@ -241,6 +249,11 @@ async function deployedTargets(
     },
     poller: { doc, stateTable, pollMinutes: options.pollMinutes, now },
     ...(policyObject ? { policyEvents: { s3, ...policyObject } } : {}),
+    abac: {
+      ssoAdmin: new SSOAdminClient(aws),
+      instanceArn: need("instance-arn", options.instanceArn ?? fromOutputs.instanceArn),
+      readPolicy: policySource(options.policy ?? fromOutputs.policyLocation, s3),
+    },
     topology: {
       sts: new STSClient(aws),
       organizations: new OrganizationsClient(aws),
