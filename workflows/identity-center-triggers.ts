@@ -1,6 +1,6 @@
 /**
- * Identity Center changes made outside the tool start a *scoped* estate run (usecases/reconcile-estate/
- * estate-scope.ts): an assignment created or deleted by hand is judged for its (account, permission
+ * Identity Center changes made outside the tool start a *scoped* estate run (core/plan/estate-scope.ts):
+ * an assignment created or deleted by hand is judged for its (account, permission
  * set) pair, a permission-set edit for the permission set alone, within seconds and at the cost of a
  * handful of calls instead of a full read.
  *
@@ -13,7 +13,7 @@
  * `OAL_HOME_REGION`, the instance's home region, because sso-admin answers only there). So these rules
  * sit on the stack's own default bus and need no forwarding. A change made from the management
  * account while the stack runs as delegated administrator lands on the management account's bus:
- * the daily full read catches it (docs/estate.md).
+ * the daily full read catches it (docs/deploy.md, "What starts an estate run").
  *
  * The event fields (requestParameters as camelCase request members: `instanceArn`, `targetId`,
  * `targetType`, `permissionSetArn`, `principalType`, `principalId`; CreatePermissionSet's new ARN in
