@@ -172,12 +172,16 @@ async function localTargets(
       now,
     },
     evidence: { s3, bucket: e.evidence.bucket },
-    // npm start writes its policy next to the endpoints file.
-    abac: {
-      ssoAdmin,
-      instanceArn: instance.InstanceArn,
-      readPolicy: policySource(options.policy ?? join(dirname(options.endpoints), "policy.yaml"), s3),
-    },
+    // npm start writes its policy next to the endpoints file; without one there is nothing to compare.
+    ...(options.policy !== undefined || existsSync(join(dirname(options.endpoints), "policy.yaml"))
+      ? {
+          abac: {
+            ssoAdmin,
+            instanceArn: instance.InstanceArn,
+            readPolicy: policySource(options.policy ?? join(dirname(options.endpoints), "policy.yaml"), s3),
+          },
+        }
+      : {}),
     poller: { doc, stateTable: e.dynamodb.tables.state, pollMinutes: options.pollMinutes, now },
     topology: {
       sts: new STSClient(aws),
@@ -249,11 +253,15 @@ async function deployedTargets(
     },
     poller: { doc, stateTable, pollMinutes: options.pollMinutes, now },
     ...(policyObject ? { policyEvents: { s3, ...policyObject } } : {}),
-    abac: {
-      ssoAdmin: new SSOAdminClient(aws),
-      instanceArn: need("instance-arn", options.instanceArn ?? fromOutputs.instanceArn),
-      readPolicy: policySource(options.policy ?? fromOutputs.policyLocation, s3),
-    },
+    ...((options.policy ?? fromOutputs.policyLocation)
+      ? {
+          abac: {
+            ssoAdmin: new SSOAdminClient(aws),
+            instanceArn: need("instance-arn", options.instanceArn ?? fromOutputs.instanceArn),
+            readPolicy: policySource(options.policy ?? fromOutputs.policyLocation, s3),
+          },
+        }
+      : {}),
     topology: {
       sts: new STSClient(aws),
       organizations: new OrganizationsClient(aws),

@@ -373,6 +373,13 @@ export async function startLocalStack(options: LocalStackOptions) {
     undefined,
     { scimExternalIds, scimDeactivation: awsBehaviour.scimDeactivation },
   );
+  // ABAC enabled with the keys the start policy lists, as an administrator following docs/policy.md
+  // would have; the demo's values arrive in the SAML assertion (AccessControl:<key>), so no source path.
+  if (policy.abac) {
+    identityCenterEmulator.seed.accessControlAttributes(
+      policy.abac.attributes.map((a) => ({ key: a.key, source: "" })),
+    );
+  }
 
   // The gateway must exist before clients point at it; services are bound below.
   const services: import("../emulators/aws-json-protocol.ts").AwsJsonService[] = [];

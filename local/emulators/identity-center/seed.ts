@@ -51,6 +51,8 @@ export interface SeedHelpers {
   assignment(assignment: Assignment): void;
   /** Provisions the latest version of a permission set to an account. */
   provision(accountId: string, permissionSetArn: string): void;
+  /** Enables attributes for access control with these keys and sources (CreateInstanceAccessControlAttributeConfiguration). */
+  accessControlAttributes(attributes: { key: string; source: string }[]): void;
 }
 
 export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () => number): SeedHelpers {
@@ -146,6 +148,9 @@ export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () 
       }
     },
 
+    accessControlAttributes(attributes) {
+      state.accessControlAttributes = attributes.map((a) => ({ Key: a.key, Source: [a.source] }));
+    },
     provision(accountId, permissionSetArn) {
       requirePermissionSet(permissionSetArn);
       state.markProvisioned(accountId, permissionSetArn);
