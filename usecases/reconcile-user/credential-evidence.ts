@@ -11,7 +11,7 @@ export interface CredentialEvidenceParts {
   /** Credential findings (core/credentials) and one `credential-account-problem` per account that failed. */
   findings: { kind: string; [key: string]: unknown }[];
   /** Read-back and policy-evaluation checks. */
-  details: { check: string; passed: boolean; detail?: string }[];
+  details: { check: string; passed: boolean; detail?: string; skipped?: string }[];
 }
 
 /**
@@ -56,6 +56,12 @@ export function credentialEvidence(
   parts.actions.push(...record.outcomes);
   for (const p of record.problems) parts.findings.push({ kind: "credential-account-problem", ...p });
   for (const f of record.findings) parts.findings.push({ ...f });
+  if (record.scpSkipped)
+    parts.findings.push({
+      kind: "federated-deny-skipped",
+      message: `The leaver's federated sessions in member accounts are not denied: ${record.scpSkipped}`,
+      subject: { placement: "scp" },
+    });
   parts.details.push(...record.checks);
   return parts;
 }

@@ -66,6 +66,8 @@ export interface CredentialRunRecord {
   outcomes: ActionOutcome[];
   checks: CredentialChecks;
   roleDenies: RoleDeny[];
+  /** Why the federated Deny is in no SCP by design (SCPs disabled on the root). @default absent */
+  scpSkipped?: string;
 }
 
 /** What the state carries: counts, and what the lift needs. */
@@ -170,6 +172,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
 
     const outcomes: ActionOutcome[] = [];
     const denyIds: string[] = [];
+    let scpSkipped: string | undefined;
     for (const action of revocationPlan.actions) {
       if (action.kind !== "federated-deny.scp") continue;
       const startedAt = deps.now();
@@ -184,10 +187,14 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       const uncovered = enforced.scpCapacity?.uncovered?.includes(entry.userId) === true;
       const refused = enforced.failures.find((f) => f.placement === "scp");
       const skipped = enforced.skipped.find((s) => s.placement === "scp");
+      // SCPs disabled on the root leave the placement out by design: a finding (and the skipped-placement
+      // alarm the Identity Center Deny raises too), not a failed action.
+      if (skipped && !refused) {
+        scpSkipped = skipped.reason;
+        continue;
+      }
       const error =
-        refused?.error ??
-        skipped?.reason ??
-        (uncovered ? "no revocation SCP had room for the federated Deny" : null);
+        refused?.error ?? (uncovered ? "no revocation SCP had room for the federated Deny" : null);
       outcomes.push(
         outcomeOf(action, error === null ? "SUCCEEDED" : "FAILED", error, startedAt, enforced.at),
       );
@@ -232,6 +239,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       roles,
       actions: revocationPlan.actions,
       outcomes,
+      ...(scpSkipped ? { scpSkipped } : {}),
     });
     const record: CredentialRunRecord = {
       accounts: accounts.map(({ accountId, name, inOrganization }) => ({ accountId, name, inOrganization })),
@@ -240,6 +248,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       outcomes,
       checks,
       roleDenies,
+      ...(scpSkipped ? { scpSkipped } : {}),
     };
     const liftAt = denyIds.length > 0 || roleDenies.length > 0 ? liftAtOf(revocationPlan.actions) : undefined;
     const key = credentialScratchKey(state.runId);

@@ -156,7 +156,9 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         actions,
         verification: verified
           ? {
-              passed: verified.passed && credentials.details.every((d) => d.passed),
+              // A check skipped by design (SCPs disabled) is a finding, not a failed verification.
+              passed:
+                verified.passed && credentials.details.every((d) => d.passed || d.skipped !== undefined),
               details: [...verified.details, ...credentials.details],
             }
           : null,

@@ -255,6 +255,26 @@ describe("RevokeCredentials", () => {
     expect(retried.liftAt).toBe("2026-12-07T14:59:00.000Z");
   });
 
+  it("SCPs disabled on the root: the federated Deny is a finding and skipped checks, not a failure", async () => {
+    const w = world({ users: leaverUsers(), roles, people: [LEAVER] });
+    const disabled = Object.assign(new Error("SCPs are disabled"), { name: "PolicyTypeNotEnabledException" });
+    const scps = { ...w.deps.enforce.scps, writeRevocationScps: async () => Promise.reject(disabled) };
+
+    const summary = await revokeCredentials({ ...w.deps, enforce: { ...w.deps.enforce, scps } })(w.state);
+
+    const record = w.scratch.get(String(summary.scratchKey)) as CredentialRunRecord;
+    expect(record.scpSkipped).toContain("service control policies are disabled");
+    expect(record.outcomes.map((o) => o.kind)).not.toContain("federated-deny.scp");
+    expect(record.outcomes.every((o) => o.status === "SUCCEEDED")).toBe(true);
+    const skipped = record.checks.filter((c) => c.skipped !== undefined).map((c) => c.check);
+    expect(skipped).toEqual([
+      "federated sessions Deny in the revocation SCPs",
+      `federated session of the leaver denied through ${roles[0]?.arn} (policy evaluation)`,
+    ]);
+    const parts = credentialEvidence({ ...w.state, credentials: summary }, record);
+    expect(parts.findings.map((f) => f.kind)).toContain("federated-deny-skipped");
+  });
+
   it("does nothing without a credentials section, or for a mover", async () => {
     const w = world({ users: leaverUsers() });
     expect(await revokeCredentials({ ...w.deps, credentials: undefined })(w.state)).toMatchObject({
