@@ -152,8 +152,22 @@ describe("reconcilePermissionSetContent", () => {
       ["Auditor", "FAILED", "AccessDeniedException"],
       ["DeveloperAccess", "SUCCEEDED", undefined],
     ]);
+    // A write that does not take is FAILED on read-back, with what still differs.
+    const ineffective: PermissionSetContentPorts = { ...ports, apply: async () => {} };
+    const unchanged = await reconcilePermissionSetContent(policy("repair"), ineffective, { pollMs: 5 });
+    expect(unchanged.outcomes).toEqual([
+      expect.objectContaining({
+        permissionSet: "Auditor",
+        status: "FAILED",
+        error: {
+          Error: "PermissionSetStillDrifted",
+          Cause: expect.stringContaining("@@ managedPolicies @@"),
+        },
+      }),
+    ]);
     const dry = await reconcilePermissionSetContent(policy("repair"), ports, { dryRun: true });
-    expect(dry.plan.steps.map((s) => [s.kind, s.name])).toEqual([["create", "Auditor"]]);
+    expect(dry.plan.steps.map((step) => [step.kind, step.name])).toEqual([["repair", "Auditor"]]);
+    expect(dry.plan.findings.map((f) => f.subject.fields)).toEqual(["managedPolicies"]);
     expect(dry.outcomes).toEqual([]);
   });
 });

@@ -1,5 +1,8 @@
 import type { IcPermissionSet } from "../../core/estate.ts";
-import type { PermissionSetRepair } from "../../core/plan/judge-permission-set-drift.ts";
+import {
+  judgePermissionSetDrift,
+  type PermissionSetRepair,
+} from "../../core/plan/judge-permission-set-drift.ts";
 import type { ObservedPermissionSetContent } from "../../core/plan/permission-set-content.ts";
 import {
   type PermissionSetContentPlan,
@@ -42,7 +45,8 @@ export interface PermissionSetContentRun {
  * Reads the content of every permission set the policy declares content for, plans (core) and, unless
  * `dryRun`, writes: creates missing sets, repairs drifted ones (under `permissionSetDrift: repair`) and
  * re-provisions each repaired set with one ALL_PROVISIONED_ACCOUNTS call, polled to its end. A new set
- * needs no provisioning: creating an assignment provisions it. One set that cannot be read or written is
+ * needs no provisioning: creating an assignment provisions it. Each written set is read back and judged
+ * again (a write that did not take is FAILED). One set that cannot be read or written is
  * a finding or a FAILED outcome; the others go on. Transient errors are thrown for the caller to retry.
  * `only` scopes the run to some sets (a CloudTrail-triggered run for one set's edit).
  */
@@ -90,17 +94,38 @@ export async function reconcilePermissionSetContent(
       outcomes.push({ ...report, status: "FAILED", error: { Error: e.name, Cause: e.message } });
       continue;
     }
-    if (step.kind === "create") {
-      outcomes.push({ ...report, status: "SUCCEEDED", permissionSetArn: arn });
-      continue;
-    }
-    const provisioned = await awaitOperationOutcome(
-      () => ports.provisionPermissionSetEverywhere(arn),
-      (requestId) => ports.provisioningStatus(requestId),
-      { permissionSetArn: arn },
-      options.pollMs ?? 1_000,
-    );
-    outcomes.push({ ...report, ...provisioned });
+    const provisioned =
+      step.kind === "create"
+        ? ({ status: "SUCCEEDED", permissionSetArn: arn } as const)
+        : await awaitOperationOutcome(
+            () => ports.provisionPermissionSetEverywhere(arn),
+            (requestId) => ports.provisioningStatus(requestId),
+            { permissionSetArn: arn },
+            options.pollMs ?? 1_000,
+          );
+    outcomes.push({ ...report, ...(await verified(policy, step.name, arn, ports, provisioned)) });
   }
   return { plan, outcomes };
+}
+
+/**
+ * Reads the set back and judges it again: a write that did not take (or that another writer undid at
+ * once) turns a SUCCEEDED outcome into FAILED, with what still differs.
+ */
+async function verified(
+  policy: Policy,
+  name: string,
+  arn: string,
+  ports: PermissionSetContentPorts,
+  outcome: OperationOutcome,
+): Promise<OperationOutcome> {
+  if (outcome.status !== "SUCCEEDED") return outcome;
+  const decl = policy.permissionSets[name] as Policy["permissionSets"][string];
+  const after = judgePermissionSetDrift(decl, await ports.read(arn));
+  if (!after.drifted) return { ...outcome, note: "read back: matches the policy" };
+  return {
+    ...outcome,
+    status: "FAILED",
+    error: { Error: "PermissionSetStillDrifted", Cause: `read back, it still differs:\n${after.diff}` },
+  };
 }
