@@ -106,6 +106,43 @@ describe("ABAC canary cases", () => {
     ]);
   });
 
+  it("keeps a set's other attributes equal on both sides while one is under test", () => {
+    // Prepare: DataEngineer scoped by team and costCenter
+    const policy = PolicyDocument.parse({
+      version: 1,
+      abac: {
+        attributes: [
+          { key: "team", oktaAttribute: "team" },
+          { key: "costCenter", oktaAttribute: "costCenter" },
+        ],
+      },
+      permissionSets: {
+        DataEngineer: {
+          abac: { attributes: ["team", "costCenter"], canaryActions: ["athena:GetWorkGroup"] },
+        },
+      },
+      rules: [
+        { name: "data", group: "g", permissionSet: "DataEngineer", targets: { accounts: ["111111111111"] } },
+      ],
+    });
+
+    // Act
+    const cases = abacCanaryCases(policy, {
+      users: [{ id: "00u1", login: "a", status: "ACTIVE", profile: { team: "data", costCenter: "cc-1" } }],
+      groups: [],
+    });
+
+    // Assess
+    expect(cases.map((c) => [c.principalTags, c.resourceTags, c.expect])).toEqual([
+      [{ costCenter: "canary", team: "data" }, { costCenter: "canary", team: "data" }, "allowed"],
+      [{ costCenter: "canary", team: "data" }, { costCenter: "canary", team: CANARY_OTHER_VALUE }, "denied"],
+      [{ costCenter: "canary" }, { costCenter: "canary", team: "data" }, "denied"],
+      [{ team: "canary", costCenter: "cc-1" }, { team: "canary", costCenter: "cc-1" }, "allowed"],
+      [{ team: "canary", costCenter: "cc-1" }, { team: "canary", costCenter: CANARY_OTHER_VALUE }, "denied"],
+      [{ team: "canary" }, { team: "canary", costCenter: "cc-1" }, "denied"],
+    ]);
+  });
+
   it("uses a stand-in other team when Okta has one team, and ignores leavers' values", () => {
     // Act
     const cases = abacCanaryCases(policyWith({}), {
@@ -214,5 +251,37 @@ describe("ABAC canary proof under IAM evaluation", () => {
       unprovable: "its inline policy file abac.json was not read",
     });
     expect(canaryDocuments(undefined)).toEqual({ unprovable: "it is not declared" });
+  });
+});
+
+describe("judgeAbacCanary", () => {
+  it("gives one violation per set and action, sorted, with at most three problems spelled out", () => {
+    // Prepare: four wrong answers for two actions, listed out of order
+    const wrong = (action: string, team: string) => ({
+      case: {
+        permissionSet: "DataEngineer",
+        action,
+        principalTags: {},
+        resourceTags: { team },
+        expect: "denied" as const,
+        why: `no team tag on team=${team}'s resource`,
+      },
+      outcome: "allowed" as const,
+    });
+    const evaluated = ["glue:GetTable", "athena:GetWorkGroup"].flatMap((action) =>
+      ["a", "b", "c", "d"].map((team) => wrong(action, team)),
+    );
+
+    // Act
+    const { violations } = judgeAbacCanary(policyWith({}), { evaluated, unproven: [] });
+
+    // Assess
+    expect(violations.map((v) => v.message)).toEqual(
+      ["athena:GetWorkGroup", "glue:GetTable"].map(
+        (action) =>
+          `ABAC canary: permission set 'DataEngineer', ${action}: no team tag on team=a's resource is allowed, must be denied; ` +
+          "no team tag on team=b's resource is allowed, must be denied; no team tag on team=c's resource is allowed, must be denied; and 1 more.",
+      ),
+    );
   });
 });

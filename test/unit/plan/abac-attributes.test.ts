@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { judgeAbacAttributes } from "../../../core/plan/abac-attributes.ts";
+import type { PlanAction } from "../../../core/plan/plan.ts";
 import type { PlanInput } from "../../../core/plan/plan-estate.ts";
 import { planEstate } from "../../../core/plan/plan-estate.ts";
+import { resolveRules } from "../../../core/plan/resolve-rules.ts";
 import { arn, DEV, estate, oktaUser } from "../../support/estate-builder.ts";
 
 /** The base estate with Developer ABAC-scoped by team; ana has a team, ben has none. */
@@ -14,6 +17,8 @@ const abacEstate = (missingAttribute: "report" | "withhold", change: (e: PlanInp
     };
     oktaUser(e, "ana").profile = { team: "payments" };
     oktaUser(e, "ben").profile = { team: "  " };
+    // The canary ran and had nothing to say (it is tested in test/unit/abac/).
+    e.abacCanary = { evaluated: [], unproven: [] };
     change(e);
   });
 
@@ -86,5 +91,74 @@ describe("planEstate: members without an ABAC attribute", () => {
 
     // Assess
     expect(plan.actions.map((a) => a.kind)).toEqual(["assignment.create"]);
+  });
+});
+
+describe("judgeAbacAttributes with withhold", () => {
+  it("holds back only creations for a group with a member lacking the attribute, keeping every other action", () => {
+    // Prepare
+    const input = abacEstate("withhold");
+    const resolution = resolveRules(input.policy, input.okta, input.organization, input.identityCenter);
+    const other: PlanAction = {
+      kind: "assignment.create",
+      assignment: {
+        accountId: DEV,
+        permissionSetArn: arn("admin"),
+        principalType: "GROUP",
+        principalId: "icg-admins",
+      },
+      rule: "admins",
+    };
+    const membership: PlanAction = {
+      kind: "membership.add",
+      groupId: "icg-devs",
+      userId: "ic-ben",
+      why: "test",
+    };
+    const held: PlanAction = {
+      kind: "assignment.create",
+      assignment: {
+        accountId: DEV,
+        permissionSetArn: arn("dev"),
+        principalType: "GROUP",
+        principalId: "icg-devs",
+      },
+      rule: "devs",
+    };
+
+    // Act
+    const judged = judgeAbacAttributes(input.policy, input.okta, resolution.rules, [membership, other, held]);
+
+    // Assess
+    expect(judged.actions).toEqual([membership, other]);
+    expect(judged.findings.map((f) => f.kind)).toEqual([
+      "abac-attribute-missing",
+      "abac-assignment-withheld",
+    ]);
+  });
+});
+
+describe("judgeAbacAttributes: edges", () => {
+  it("reports a user once across groups, skips members Okta did not return, and judges groups SCIM has not provisioned", () => {
+    // Prepare: ben has no profile at all and is in two groups granted Developer, one not in Identity Center
+    const input = abacEstate("withhold", (e) => {
+      delete oktaUser(e, "ben").profile;
+      e.okta.groups.push({ id: "00gnew", name: "aws-new", memberIds: ["00uben", "00ughost"] });
+      e.policy.rules.push({
+        name: "new",
+        group: "aws-new",
+        permissionSet: "Developer",
+        targets: { accounts: [DEV], ous: [] },
+      });
+    });
+    const resolution = resolveRules(input.policy, input.okta, input.organization, input.identityCenter);
+
+    // Act
+    const judged = judgeAbacAttributes(input.policy, input.okta, resolution.rules, []);
+
+    // Assess
+    expect(judged.findings.map((f) => [f.kind, f.subject.oktaUserId])).toEqual([
+      ["abac-attribute-missing", "00uben"],
+    ]);
   });
 });

@@ -74,6 +74,25 @@ describe("privilegedReason", () => {
       }),
     ).toBeUndefined();
     expect(privilegedReason(undefined)).toBeUndefined();
+    expect(
+      privilegedReason({
+        privileged: false,
+        inlinePolicy: { Version: "2012-10-17", Statement: ["junk", null] },
+      }),
+    ).toBeUndefined();
+  });
+
+  it("reads a Statement given as one object rather than a list", () => {
+    // Act / Assess
+    expect(
+      privilegedReason({
+        privileged: false,
+        inlinePolicy: {
+          Version: "2012-10-17",
+          Statement: { Effect: "Allow", Action: "iam:*", Resource: "*" },
+        },
+      }),
+    ).toBe("its inline policy allows *:* or iam:*");
   });
 });
 
@@ -112,6 +131,17 @@ describe("checkGrantGuards", () => {
       checkGrantGuards({
         policy: policyWith({ maxPrivilegedAccounts: 3 }),
         actions: accounts(3).map((id) => create(id, "admin", "admins")),
+        permissionSetNames: NAMES,
+      }),
+    ).toEqual([]);
+  });
+
+  it("does not count a permission set Identity Center does not name as privileged", () => {
+    // Act / Assess
+    expect(
+      checkGrantGuards({
+        policy: policyWith({ maxPrivilegedAccounts: 0 }),
+        actions: [create("111111111111", "unknown", "admins")],
         permissionSetNames: NAMES,
       }),
     ).toEqual([]);

@@ -65,6 +65,20 @@ describe("policy: abac and privileged", () => {
     ]);
   });
 
+  it("offers no guess for a key nothing declared resembles", () => {
+    // Act
+    const errors = errorsOf(
+      policy(
+        "{ attributes: [department], canaryActions: [athena:GetWorkGroup] }",
+        "abac:",
+        "  attributes: [{ key: team, oktaAttribute: team }]",
+      ),
+    );
+
+    // Assess
+    expect(errors.map((e) => e.fix)).toEqual(["declare it under abac.attributes or fix the name"]);
+  });
+
   it("asks for an abac section when a set is ABAC-scoped without one", () => {
     // Act
     const errors = errorsOf(policy("{ attributes: [team], canaryActions: [athena:GetWorkGroup] }"));
