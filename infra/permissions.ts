@@ -243,6 +243,7 @@ const {
   locks,
   pollerCursor,
   sessionTags,
+  sharedBudgets,
 } = RUNTIME_CONTRACT.statePartitions;
 
 /** Reading the revocation SCP slots and the root they are attached to. */
@@ -487,6 +488,19 @@ function readOrganizationTree(f: PermissionFacts): Grant[] {
       wildcard: `${ROOT_WHY} OUs are created by administrators after deploy (\`ou-*\`).`,
     },
   ];
+}
+
+/**
+ * adapters/shared-call-budget.ts: an estate task draws its sso-admin calls from the token bucket the
+ * functions share (read it, then a conditional update per batch of tokens).
+ */
+function shareSsoAdminBudget(f: PermissionFacts): Grant {
+  return statePartition(
+    f,
+    "ShareSsoAdminBudget",
+    ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    [sharedBudgets],
+  );
 }
 
 function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
@@ -848,6 +862,7 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         ),
         ...estateRunScratch(f, ["s3:PutObject"]),
         ...readAccessPolicy(f),
+        shareSsoAdminBudget(f),
       ];
     case "applyEstateDenies":
       // The plan's Deny adds and lifts (ledger, then one enforcement) and its re-provisioning.
@@ -868,6 +883,7 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         ...provisioningInManagementAccount(f),
         // The enforcement reads the policy's revocation.massFallback (functions/estate-reconcile/handler.ts).
         ...readAccessPolicy(f),
+        shareSsoAdminBudget(f),
       ];
     case "applyEstateBatch":
       // One batch of assignment deletes or creates and membership removals or additions; in a
@@ -914,6 +930,7 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         // CreateAccountAssignment provisions the set to the account when it is not yet: in the management
         // account that takes the caller's own IAM actions (see managementAccountProvisioning).
         ...provisioningInManagementAccount(f),
+        shareSsoAdminBudget(f),
       ];
     case "writeEstateEvidence":
       return [

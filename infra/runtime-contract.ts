@@ -38,6 +38,8 @@ export const RUNTIME_CONTRACT = {
     locks: "locks",
     /** adapters/identity-links.ts: Okta user id -> Identity Center user, found while Okta answered. */
     identityLinks: "identity-link",
+    /** adapters/shared-call-budget.ts `BUDGET_PARTITION`: the sso-admin token bucket the functions share. */
+    sharedBudgets: "budget",
   },
   /** Powertools Idempotency's DynamoDB defaults. */
   idempotencyTable: { partitionKey: "id", ttlAttribute: "expiration" },

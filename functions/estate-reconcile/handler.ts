@@ -23,10 +23,11 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import type { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { SharedCallBudget } from "../../adapters/shared-call-budget.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { DEFAULT_ESTATE_COALESCING } from "../../core/dispatch/estate-window.ts";
 import { estateReconcileTasks } from "../../usecases/reconcile-estate/tasks.ts";
-import type { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
+import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { retryableByWorkflow } from "../../usecases/shared/dependency-unavailable.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { lambdaDeadline, type RemainingTime } from "../shared/invocation-deadline.ts";
@@ -60,8 +61,14 @@ async function build() {
   });
   const table = { doc, tableName: config.STATE_TABLE };
   const identityStore = new IdentitystoreClient(retries);
+  // Identity Center's sso-admin quota is account-wide: every estate call also draws from the bucket the
+  // functions share, at estate priority (it leaves a reserve for leaver runs; adapters/shared-call-budget.ts).
+  const sharedSsoAdmin = new SharedCallBudget(table, { callsPerSecond: config.SSO_ADMIN_TPS });
   const identityCenterWith = (budget?: ThrottleBudget) => {
-    const ssoAdmin = new SSOAdminClient(retries);
+    const ssoAdmin = new ThrottleBudget({
+      callsPerSecond: config.SSO_ADMIN_TPS,
+      shared: sharedSsoAdmin.for("estate"),
+    }).pace(new SSOAdminClient(retries));
     return new IdentityCenterAdapter({
       ssoAdmin: budget ? budget.pace(ssoAdmin) : ssoAdmin,
       identityStore,
