@@ -47,6 +47,10 @@ describe("ABAC and grant guards on the local stack", () => {
     expect(missing.every((f) => f.subject.permissionSet === "DataEngineer")).toBe(true);
     expect(result.plan.violations).toEqual([]);
     expect(result.plan.actions.filter((a) => a.kind === "assignment.create")).toEqual([]);
+    // The canary proved the declared DataEngineer: 12 teams x 3 cases x 2 actions, none against expectation.
+    expect(result.input.abacCanary?.unproven).toEqual([]);
+    expect(result.input.abacCanary?.evaluated).toHaveLength(72);
+    expect(result.plan.findings.filter((f) => f.kind === "abac-canary-unproven")).toEqual([]);
   });
 
   it("blocks a policy edit granting the privileged set to every account, and applies nothing", async () => {
