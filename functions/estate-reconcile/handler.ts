@@ -63,11 +63,15 @@ async function build() {
   const identityStore = new IdentitystoreClient(retries);
   // Identity Center's sso-admin quota is account-wide: every estate call also draws from the bucket the
   // functions share, at estate priority (it leaves a reserve for leaver runs; adapters/shared-call-budget.ts).
-  const sharedSsoAdmin = new SharedCallBudget(table, { callsPerSecond: config.SSO_ADMIN_TPS });
+  // A quarter of the rate stays for leavers; a batch never exceeds what an estate take may hold.
+  const bucket = Math.max(1, Math.floor(config.SSO_ADMIN_TPS));
+  const reserve = Math.floor(bucket / 4);
+  const sharedSsoAdmin = new SharedCallBudget(table, { callsPerSecond: bucket, reserve });
   const identityCenterWith = (budget?: ThrottleBudget) => {
     const ssoAdmin = new ThrottleBudget({
       callsPerSecond: config.SSO_ADMIN_TPS,
       shared: sharedSsoAdmin.for("estate"),
+      sharedBatch: Math.max(1, Math.min(5, bucket - reserve)),
     }).pace(new SSOAdminClient(retries));
     return new IdentityCenterAdapter({
       ssoAdmin: budget ? budget.pace(ssoAdmin) : ssoAdmin,
