@@ -12,7 +12,7 @@ const denyEntrySchema = z.object({
     z.object({ permissionSetName: z.string(), accountIds: z.array(z.string()) }),
   ]),
   issuedBefore: z.string().optional(),
-  reason: z.enum(["leaver", "mover", "attribute-change", "compromise"]),
+  reason: z.enum(["leaver", "mover", "attribute-change", "compromise", "federated-sessions"]),
   createdAt: z.string(),
   expiresAt: z.string(),
   federated: z

@@ -106,7 +106,8 @@ export interface DenyEntry {
   /** When set, only sessions issued before this instant are denied (ABAC attribute change, compromise signal). */
   issuedBefore?: string;
   /** `compromise`: a compromise signal (core/plan/plan-compromise.ts) ended the sessions issued before it. */
-  reason: "leaver" | "mover" | "attribute-change" | "compromise";
+  /** `federated-sessions`: a leaver's federated role sessions (`federated` below), not an Identity Center user. */
+  reason: "leaver" | "mover" | "attribute-change" | "compromise" | "federated-sessions";
   createdAt: string;
   expiresAt: string;
   /**

@@ -55,7 +55,7 @@ export function federatedDenyEntry(input: {
   return {
     userId: federatedDenyUserId(input.oktaUserId),
     scope: "all",
-    reason: "leaver",
+    reason: "federated-sessions",
     createdAt: input.createdAt,
     expiresAt: input.liftAt,
     federated,

@@ -63,7 +63,14 @@ describe("a layoff that overflows the revocation SCPs, massFallback auto", () =>
     // Act
     const { record, ledger, scps, findings } = await layoff(stack);
     // Assess: the run verifies (its Deny in a slot, or under the fallback)
-    expect(record.body.verification.details.filter((d: { passed: boolean }) => !d.passed)).toEqual([]);
+    // (A leaver's federated sessions, issue 16, come after every Identity Center leaver in the slots and
+    // the fallback covers only Identity Center roles: when they overflow, their checks are recorded as
+    // skipped, with finding federated-deny-uncovered and the dropped alarm.)
+    const failed = record.body.verification.details.filter(
+      (d: { check: string; passed: boolean; skipped?: string }) =>
+        !d.passed && !(d.skipped !== undefined && d.check.includes("federated")),
+    );
+    expect(failed).toEqual([]);
     // Assess: every leaver's session from before their Deny is denied by evaluation, in a member account
     const prover = createDenyProver(stack.estate.organization.rootId);
     const leavers = ledger.filter((d) => d.reason === "leaver");
@@ -154,7 +161,14 @@ describe("a reorg that overflows a management-account inline policy, massFallbac
       });
     // Act: HR deactivates a PlatformAdmin
     const { record, ledger, findings } = await layoff(stack);
-    expect(record.body.verification.details.filter((d: { passed: boolean }) => !d.passed)).toEqual([]);
+    // (A leaver's federated sessions, issue 16, come after every Identity Center leaver in the slots and
+    // the fallback covers only Identity Center roles: when they overflow, their checks are recorded as
+    // skipped, with finding federated-deny-uncovered and the dropped alarm.)
+    const failed = record.body.verification.details.filter(
+      (d: { check: string; passed: boolean; skipped?: string }) =>
+        !d.passed && !(d.skipped !== undefined && d.check.includes("federated")),
+    );
+    expect(failed).toEqual([]);
     // Assess: no Deny dropped; the fallback is a finding naming the movers it stands for
     expect(findings.filter((f) => f.kind === "deny-dropped")).toEqual([]);
     const inline = findings.find((f) => f.kind === "mass-fallback" && f.subject.placement === "inline");

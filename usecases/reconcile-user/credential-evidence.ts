@@ -58,7 +58,7 @@ export function credentialEvidence(
   for (const f of record.findings) parts.findings.push({ ...f });
   if (record.scpSkipped)
     parts.findings.push({
-      kind: "federated-deny-skipped",
+      kind: record.scpUncovered ? "federated-deny-uncovered" : "federated-deny-skipped",
       message: `The leaver's federated sessions in member accounts are not denied: ${record.scpSkipped}`,
       subject: { placement: "scp" },
     });

@@ -66,8 +66,10 @@ export interface CredentialRunRecord {
   outcomes: ActionOutcome[];
   checks: CredentialChecks;
   roleDenies: RoleDeny[];
-  /** Why the federated Deny is in no SCP by design (SCPs disabled on the root). @default absent */
+  /** Why the federated Deny is in no SCP: SCPs disabled on the root, or no room left. @default absent */
   scpSkipped?: string;
+  /** The reason is no room left (the SCPs overflowed), not SCPs disabled. @default false */
+  scpUncovered?: boolean;
 }
 
 /** What the state carries: counts, and what the lift needs. */
@@ -77,6 +79,8 @@ export interface CredentialRunSummary {
   ended: number;
   failed: number;
   problems: number;
+  /** The federated Deny fit in no SCP (alarmed as dropped). @default absent */
+  uncovered?: boolean;
   /** Ledger ids of the federated-sessions Denies this run added. */
   denyIds: string[];
   /** When the federated Denies (ledger or role) are lifted; absent when there is nothing to lift. */
@@ -173,6 +177,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
     const outcomes: ActionOutcome[] = [];
     const denyIds: string[] = [];
     let scpSkipped: string | undefined;
+    let scpUncovered = false;
     for (const action of revocationPlan.actions) {
       if (action.kind !== "federated-deny.scp") continue;
       const startedAt = deps.now();
@@ -193,8 +198,15 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
         scpSkipped = skipped.reason;
         continue;
       }
-      const error =
-        refused?.error ?? (uncovered ? "no revocation SCP had room for the federated Deny" : null);
+      // No SCP room left (the scp-overflow finding of the run says why): the mass fallback covers only
+      // Identity Center roles, so these sessions end when they expire. A finding and the dropped alarm.
+      if (uncovered && !refused) {
+        scpSkipped =
+          "no revocation SCP had room for the federated Deny (the slots are full; docs/deploy.md, revocation SCP slots): these sessions end when they expire";
+        scpUncovered = true;
+        continue;
+      }
+      const error = refused?.error ?? null;
       outcomes.push(
         outcomeOf(action, error === null ? "SUCCEEDED" : "FAILED", error, startedAt, enforced.at),
       );
@@ -249,6 +261,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       checks,
       roleDenies,
       ...(scpSkipped ? { scpSkipped } : {}),
+      ...(scpUncovered ? { scpUncovered } : {}),
     };
     const liftAt = denyIds.length > 0 || roleDenies.length > 0 ? liftAtOf(revocationPlan.actions) : undefined;
     const key = credentialScratchKey(state.runId);
@@ -259,6 +272,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       failed: outcomes.filter((o) => o.status === "FAILED").length,
       problems: problems.length,
       denyIds,
+      ...(scpUncovered ? { uncovered: true } : {}),
       ...(liftAt === undefined ? {} : { liftAt }),
     };
   };

@@ -51,7 +51,8 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
   const signals: UserRunSignal[] = [];
   if (state.plan.decision === "unverifiable") signals.push(USER_RUN_SIGNAL_METRICS.unverifiable);
   if (state.plan.decision === "revoke") signals.push(USER_RUN_SIGNAL_METRICS.revocations);
-  const overflowed = (state.deny?.scpCapacity?.uncovered ?? []).length > 0;
+  const overflowed =
+    (state.deny?.scpCapacity?.uncovered ?? []).length > 0 || state.credentials?.uncovered === true;
   if ((state.deny?.dropped ?? []).length > 0 || overflowed) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
   const capacity = state.deny?.scpCapacity;
   if (capacity?.massFallback || (capacity?.inlineFallbacks ?? []).length > 0)

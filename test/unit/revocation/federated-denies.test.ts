@@ -51,7 +51,7 @@ describe("federated-sessions ledger entries", () => {
     expect(entry).toEqual({
       userId: "okta:00ujane",
       scope: "all",
-      reason: "leaver",
+      reason: "federated-sessions",
       createdAt: CREATED,
       expiresAt: EXPIRES,
       federated: { sessionName: "jane@corp.example", sourceIdentity: "jane@corp.example" },
