@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
+import { DEFAULT_MEMBER_ROLE_NAMES } from "../../core/policy/credentials-policy.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack, LocalStackOptions } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
@@ -138,7 +139,11 @@ describe.each(CASES)(
       }
       const assumed = stack.emulators.iam.callCounts()["sts:AssumeRole"] ?? 0;
       expect(assumed).toBeGreaterThan(0);
-      const sessions = [...stack.emulators.iam.state.sessions.values()];
+      // The Identity Center sessions; the credential step's member roles (issue 16) are assumed everywhere.
+      const memberRoles: string[] = Object.values(DEFAULT_MEMBER_ROLE_NAMES);
+      const sessions = [...stack.emulators.iam.state.sessions.values()].filter(
+        (s) => !memberRoles.includes(s.roleName),
+      );
       expect(sessions.map((s) => s.accountId)).toEqual(
         managementDeny === "placed" ? sessions.map(() => stack.estate.organization.managementAccountId) : [],
       );
