@@ -34,6 +34,7 @@ import {
   GetInlinePolicyForPermissionSetCommand,
   ListAccountAssignmentsCommand,
   ListAccountAssignmentsForPrincipalCommand,
+  ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsCommand,
   ListPermissionSetsProvisionedToAccountCommand,
   type ProvisioningStatus,
@@ -554,8 +555,10 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
 
   /**
    * Identity Center as the planner sees it, for the given accounts. Calls: ListPermissionSets +
-   * one DescribePermissionSet per set; two ListPermissionSetsProvisionedToAccount per account;
-   * one ListAccountAssignments per *provisioned* pair (never per account x permission set);
+   * one DescribePermissionSet per set; the provisioned pairs listed from the smaller side: two
+   * ListAccountsForProvisionedPermissionSet per permission set when there are fewer sets than
+   * accounts (the usual shape: 6 sets, 1,000 accounts), else two ListPermissionSetsProvisionedToAccount
+   * per account; one ListAccountAssignments per *provisioned* pair (never per account x permission set);
    * ListUsers, ListGroups and one ListGroupMemberships per group. `denies` is empty: the deny
    * ledger lives elsewhere. Users and groups without a name are listed in `unnamed`, not `users` /
    * `groups` (their memberships are kept, so nobody's access is misread).
@@ -570,12 +573,10 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
     const permissionSets = await this.listPermissionSets();
     const provisioned: ProvisionedPair[] = [];
     const assignments: Assignment[] = [];
-    for (const accountId of [...new Set(accountIds)].sort()) {
-      for (const pair of await this.listProvisionedPermissionSets(accountId)) {
-        if (options.pairs && !options.pairs(accountId, pair.permissionSetArn)) continue;
-        provisioned.push({ accountId, ...pair });
-        assignments.push(...(await this.listAssignments(accountId, pair.permissionSetArn)));
-      }
+    for (const pair of await this.listProvisionedPairs(accountIds, permissionSets)) {
+      if (options.pairs && !options.pairs(pair.accountId, pair.permissionSetArn)) continue;
+      provisioned.push(pair);
+      assignments.push(...(await this.listAssignments(pair.accountId, pair.permissionSetArn)));
     }
     const users = await this.listUsersWithUnnamed();
     const groups = await this.listGroupsWithUnnamed();
@@ -597,6 +598,76 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       denies: [],
       unnamed: { userIds: users.unnamedIds, groupIds: groups.unnamedIds },
     };
+  }
+
+  /**
+   * Every provisioned (account, permission set) pair among `accountIds`, sorted by account then set.
+   * Both listings answer the same pairs (sso-admin API reference: ListAccountsForProvisionedPermissionSet
+   * "lists all the AWS accounts where the specified permission set is provisioned",
+   * ListPermissionSetsProvisionedToAccount "lists all the permission sets that are provisioned to a
+   * specified AWS account"); each costs two filtered listings per item, so the smaller side is read.
+   * Accounts outside `accountIds` (suspended, or not this run's) are left out either way.
+   */
+  private async listProvisionedPairs(
+    accountIds: readonly string[],
+    permissionSets: readonly IcPermissionSet[],
+  ): Promise<ProvisionedPair[]> {
+    const accounts = [...new Set(accountIds)].sort();
+    const pairs: ProvisionedPair[] = [];
+    if (permissionSets.length < accounts.length) {
+      const wanted = new Set(accounts);
+      for (const { arn } of permissionSets) {
+        for (const { accountId, outdated } of await this.listAccountsProvisionedWith(arn)) {
+          if (wanted.has(accountId)) pairs.push({ accountId, permissionSetArn: arn, outdated });
+        }
+      }
+    } else {
+      for (const accountId of accounts) {
+        for (const pair of await this.listProvisionedPermissionSets(accountId))
+          pairs.push({ accountId, ...pair });
+      }
+    }
+    return pairs.sort(byKey((p) => `${p.accountId} ${p.permissionSetArn}`));
+  }
+
+  /**
+   * The accounts a permission set is provisioned to; `outdated` when its latest version is not
+   * provisioned there. Two filtered lists (latest / not latest), as listProvisionedPermissionSets.
+   */
+  async listAccountsProvisionedWith(
+    permissionSetArn: string,
+  ): Promise<{ accountId: string; outdated: boolean }[]> {
+    const current = await this.accountsForProvisionedSet(
+      permissionSetArn,
+      "LATEST_PERMISSION_SET_PROVISIONED",
+    );
+    const outdated = await this.accountsForProvisionedSet(
+      permissionSetArn,
+      "LATEST_PERMISSION_SET_NOT_PROVISIONED",
+    );
+    return [
+      ...current.map((accountId) => ({ accountId, outdated: false })),
+      ...outdated.map((accountId) => ({ accountId, outdated: true })),
+    ].sort(byKey((p) => p.accountId));
+  }
+
+  private async accountsForProvisionedSet(
+    permissionSetArn: string,
+    status: ProvisioningStatus,
+  ): Promise<string[]> {
+    return collectPages("ListAccountsForProvisionedPermissionSet", async (NextToken) => {
+      const output = await this.ssoAdmin.send(
+        new ListAccountsForProvisionedPermissionSetCommand({
+          InstanceArn: this.instanceArn,
+          PermissionSetArn: permissionSetArn,
+          ProvisioningStatus: status,
+          MaxResults: this.pageSize,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListAccountsForProvisionedPermissionSet", schema.accountIdsPage, output);
+      return { items: page.AccountIds, nextToken: page.NextToken };
+    });
   }
 
   private async provisionedToAccount(accountId: string, status: ProvisioningStatus): Promise<string[]> {

@@ -30,6 +30,8 @@ export const assignmentsPage = z.object({
 
 export const arnsPage = z.object({ PermissionSets: z.array(id).default([]), NextToken: nextToken });
 
+export const accountIdsPage = z.object({ AccountIds: z.array(id).default([]), NextToken: nextToken });
+
 export const describePermissionSet = z.object({
   PermissionSet: z.object(
     { PermissionSetArn: id, Name: id, SessionDuration: z.string().min(1).default("PT1H") },

@@ -205,6 +205,15 @@ describe("AWS conformance: sso-admin", () => {
       );
       await send(
         c,
+        new ssoAdmin.ListAccountsForProvisionedPermissionSetCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: permissionSetArn,
+          ProvisioningStatus: "LATEST_PERMISSION_SET_PROVISIONED",
+          MaxResults: 1,
+        }),
+      );
+      await send(
+        c,
         new ssoAdmin.ListAccountAssignmentsCommand({
           InstanceArn: instanceArn,
           AccountId: ACCOUNT,
@@ -320,6 +329,21 @@ describe("AWS conformance: sso-admin", () => {
           NextToken: "forged",
         }),
       );
+      await send(
+        c,
+        new ssoAdmin.ListAccountsForProvisionedPermissionSetCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: permissionSetArn,
+          ProvisioningStatus: "LATEST" as ssoAdmin.ProvisioningStatus,
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.ListAccountsForProvisionedPermissionSetCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: unknownPermissionSet,
+        }),
+      );
       // One permission-set operation per account at a time: the second is a ConflictException.
       ic.limits.latencyMs = 60_000;
       await send(
@@ -358,6 +382,8 @@ describe("AWS conformance: sso-admin", () => {
       "DescribeAccountAssignmentCreationStatus 404 ResourceNotFoundException",
       "PutInlinePolicyToPermissionSet 400 ValidationException",
       "ListAccountAssignments 400 ValidationException",
+      "ListAccountsForProvisionedPermissionSet 400 ValidationException",
+      "ListAccountsForProvisionedPermissionSet 404 ResourceNotFoundException",
       "ProvisionPermissionSet 200",
       "ProvisionPermissionSet 409 ConflictException",
       "ListInstances 429 ThrottlingException",

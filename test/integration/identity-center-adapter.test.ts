@@ -383,19 +383,74 @@ describe("IdentityCenterAdapter: readState", () => {
       expect(state.groups.map((g) => g.displayName)).toEqual(["devs", "finance"]);
       expect(state.memberships).toHaveLength(3);
       expect(state.denies).toEqual([]);
-      // Assess: the calls (one ListAccountAssignments per provisioned pair, not per account x set)
+      // Assess: the calls (one ListAccountAssignments per provisioned pair, not per account x set;
+      // the pairs listed per permission set, as 3 sets are fewer than 4 accounts: 2 listings each)
       // (each list call once per page)
       expect(ic.snapshot().calls).toEqual({
         ssoAdmin: {
           ListPermissionSets: 1 * pages,
           DescribePermissionSet: 3,
-          ListPermissionSetsProvisionedToAccount: 8 * pages,
+          ListAccountsForProvisionedPermissionSet: 6 * pages,
           ListAccountAssignments: 3 * pages,
         },
         identityStore: { ListUsers: 1 * pages, ListGroups: 1 * pages, ListGroupMemberships: 2 * pages },
       });
     },
   );
+});
+
+describe("IdentityCenterAdapter: readState lists provisioned pairs from the smaller side", () => {
+  it("reads the same pairs, outdated ones included, per permission set and per account", async () => {
+    // Prepare: 2 permission sets in 3 accounts; one pair outdated by an inline policy edit; a pair
+    // in an account outside the run (suspended) that neither side may return
+    const { ic, adapter } = await start({ limits: { pageShape: "short" } });
+    const readOnly = ic.seed.permissionSet({ name: "ReadOnly" });
+    const admin = ic.seed.permissionSet({ name: "Admin" });
+    const group = ic.seed.group({ displayName: "devs" });
+    const pairs: [string, string][] = [
+      [account(1), readOnly],
+      [account(2), readOnly],
+      [account(2), admin],
+      [account(3), admin],
+      [account(9), admin],
+    ];
+    for (const [accountId, permissionSetArn] of pairs) {
+      ic.seed.assignment({ accountId, permissionSetArn, principalType: "GROUP", principalId: group });
+    }
+    await adapter.putInlinePolicy(
+      admin,
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }],
+      }),
+    );
+    const expected = [
+      { accountId: account(1), permissionSetArn: readOnly, outdated: false },
+      { accountId: account(2), permissionSetArn: admin, outdated: true },
+      { accountId: account(2), permissionSetArn: readOnly, outdated: false },
+      { accountId: account(3), permissionSetArn: admin, outdated: true },
+    ].sort((a, b) =>
+      `${a.accountId} ${a.permissionSetArn}`.localeCompare(`${b.accountId} ${b.permissionSetArn}`),
+    );
+
+    // Act: 2 sets < 3 accounts is read per set; 2 sets >= 2 accounts per account
+    const before = ic.snapshot().calls.ssoAdmin;
+    const perSet = await adapter.readState([account(1), account(2), account(3)]);
+    const middle = ic.snapshot().calls.ssoAdmin;
+    const perAccount = await adapter.readState([account(1), account(2)]);
+    const after = ic.snapshot().calls.ssoAdmin;
+
+    // Assess: the same pairs either way, and each read used only its own listing
+    expect(perSet.provisioned).toEqual(expected);
+    expect(perSet.assignments).toHaveLength(4);
+    expect(perAccount.provisioned).toEqual(expected.filter((p) => p.accountId !== account(3)));
+    const delta = (a: Record<string, number>, b: Record<string, number>, op: string) =>
+      (a[op] ?? 0) - (b[op] ?? 0);
+    expect(delta(middle, before, "ListAccountsForProvisionedPermissionSet")).toBe(4);
+    expect(delta(middle, before, "ListPermissionSetsProvisionedToAccount")).toBe(0);
+    expect(delta(after, middle, "ListAccountsForProvisionedPermissionSet")).toBe(0);
+    expect(delta(after, middle, "ListPermissionSetsProvisionedToAccount")).toBe(4);
+  });
 });
 
 describe("IdentityCenterAdapter: unexpected responses", () => {

@@ -313,6 +313,10 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       return { PermissionSets: page.items, NextToken: page.nextToken };
     },
 
+    // The accounts a set is provisioned to, filtered as ListPermissionSetsProvisionedToAccount is
+    // (sso-admin model: InstanceArn and PermissionSetArn required, ProvisioningStatus
+    // LATEST_PERMISSION_SET_PROVISIONED | LATEST_PERMISSION_SET_NOT_PROVISIONED, MaxResults 1-100;
+    // ResourceNotFoundException for an unknown set; API reference "ListAccountsForProvisionedPermissionSet").
     ListAccountsForProvisionedPermissionSet(input) {
       const fields = new RequestFields(input);
       const filter = fields.optionalString("ProvisioningStatus", { oneOf: PROVISIONING_STATUSES });
