@@ -75,18 +75,20 @@ describe("a leaver after a reorg filled the management account's inline policies
   });
 
   it("goes on when the SCP write is refused: removals, Okta session clear and evidence, as an alarmed partial run", async () => {
-    // Prepare: Organizations refuses the next SCP update (as it would a policy the role cannot touch)
+    // Prepare: Organizations refuses the SCP updates of the run (as it would a policy the role cannot
+    // touch): the Identity Center Deny's, and the credential step's (issue 16), which writes the SCPs again
     const LEAVER2 = "priya.patel@example.com";
     const ic = () => stack.emulators.identityCenter.snapshot();
     const userId = String(ic().users.find((u) => u.userName === LEAVER2)?.userId);
     expect(ic().memberships.filter((m) => m.userId === userId).length).toBeGreaterThan(0);
     const user = stack.emulators.okta.state.user(LEAVER2);
-    stack.emulators.organizations.faults.failNext.push({
+    const refusal = {
       operation: "UpdatePolicy",
       type: "AccessDeniedException",
       status: 403,
       message: "You don't have permissions to access this resource.",
-    });
+    };
+    stack.emulators.organizations.faults.failNext.push(refusal, { ...refusal });
 
     // Act
     await oktaAdmin(stack, "POST", `/api/v1/users/${user?.id}/lifecycle/deactivate`);
