@@ -26,9 +26,19 @@ export interface CanaryCase {
 /** The policies a permission set is proven with: its documents, or why it cannot be proven. */
 export type CanaryDocuments = { documents: string[] } | { unprovable: string };
 
-/** Evaluates canary cases: the IAM policy simulator behind a port (local/runtime/abac-canary-prover.ts). */
+/**
+ * A simulator's answer to one case: "denied" covers explicit and implicit denies; `unproven` when the
+ * simulator could not evaluate the case as asked (a condition key it was not given, say): never read
+ * as "denied", since a real session would carry that key.
+ */
+export type CanaryOutcome = "allowed" | "denied" | { unproven: string };
+
+/**
+ * Evaluates canary cases: the IAM policy simulator behind a port (local/runtime/abac-canary-prover.ts
+ * on the CLI and local stack, adapters/iam/simulate-custom-policy-prover.ts deployed).
+ */
 export interface AbacCanaryProver {
-  evaluate(c: CanaryCase, documents: readonly string[]): Promise<"allowed" | "denied">;
+  evaluate(c: CanaryCase, documents: readonly string[]): Promise<CanaryOutcome>;
 }
 
 /** What the canary found, handed to the planner (PlanInput.abacCanary). */

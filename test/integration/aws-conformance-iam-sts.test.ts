@@ -281,6 +281,88 @@ describe("AWS conformance: IAM revocation writes", () => {
   });
 });
 
+describe("AWS conformance: IAM policy simulator", () => {
+  it("SimulateCustomPolicy: decisions per action and resource, missing context keys, paging, bad input", async () => {
+    const TEAM_ONLY = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "athena:GetWorkGroup",
+          Resource: "*",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+          Condition: { StringEquals: { "aws:ResourceTag/team": "${aws:PrincipalTag/team}" } },
+        },
+      ],
+    });
+    const workGroup = `arn:aws:athena:us-east-1:${MEMBER}:workgroup/canary`;
+    const tag = (name: string, value: string) => ({
+      ContextKeyName: name,
+      ContextKeyValues: [value],
+      ContextKeyType: "string" as const,
+    });
+    const request = {
+      PolicyInputList: [TEAM_ONLY, DENY],
+      ActionNames: ["athena:GetWorkGroup", "athena:DeleteWorkGroup"],
+      ResourceArns: [workGroup],
+    };
+    let results: unknown[] = [];
+    let page: unknown[] = [];
+    const { problems, outcomes } = await answersOf(async () => {
+      const allowed = await send(
+        member.iam,
+        new iam.SimulateCustomPolicyCommand({
+          PolicyInputList: [TEAM_ONLY],
+          ActionNames: request.ActionNames,
+          ResourceArns: request.ResourceArns,
+          ContextEntries: [tag("aws:PrincipalTag/team", "payments"), tag("aws:ResourceTag/team", "payments")],
+        }),
+      );
+      results = (allowed.output?.EvaluationResults as unknown[]) ?? [];
+      const paged = await send(member.iam, new iam.SimulateCustomPolicyCommand({ ...request, MaxItems: 1 }));
+      const first = (paged.output?.EvaluationResults as Record<string, unknown>[] | undefined)?.[0];
+      page = [paged.output?.IsTruncated, first?.EvalDecision, first?.MissingContextValues];
+      const next = await send(
+        member.iam,
+        new iam.SimulateCustomPolicyCommand({
+          ...request,
+          MaxItems: 1,
+          Marker: paged.output?.Marker as string,
+        }),
+      );
+      page.push(next.output?.IsTruncated, (next.output?.EvaluationResults as unknown[])?.length);
+      await send(
+        member.iam,
+        new iam.SimulateCustomPolicyCommand({ ...request, PolicyInputList: ["{not json"] }),
+      );
+      await send(
+        member.iam,
+        new iam.SimulateCustomPolicyCommand({ ...request, ActionNames: undefined as never }),
+      );
+    });
+
+    expect(problems).toEqual([]);
+    expect(outcomes).toEqual([
+      "SimulateCustomPolicy 200",
+      "SimulateCustomPolicy 200",
+      "SimulateCustomPolicy 200",
+      "SimulateCustomPolicy 400",
+      "SimulateCustomPolicy 400",
+    ]);
+    expect(results).toEqual([
+      expect.objectContaining({
+        EvalActionName: "athena:GetWorkGroup",
+        EvalResourceName: workGroup,
+        EvalDecision: "allowed",
+        MissingContextValues: [],
+      }),
+      expect.objectContaining({ EvalActionName: "athena:DeleteWorkGroup", EvalDecision: "implicitDeny" }),
+    ]);
+    // Without context entries, the keys the policy needs are reported missing; the Deny wins.
+    expect(page).toEqual([true, "explicitDeny", ["aws:PrincipalTag/team", "aws:ResourceTag/team"], false, 1]);
+  });
+});
+
 describe("AWS conformance: IAM and STS coverage", () => {
   it("called every IAM and STS operation the product uses", () => {
     const used = [...operationsImported(PRODUCT_FOLDERS).keys()].filter((op) => /^(iam|sts):/.test(op));

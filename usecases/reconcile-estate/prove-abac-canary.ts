@@ -9,7 +9,8 @@ import type { PlanInput } from "../../core/plan/plan-estate.ts";
 /**
  * Runs the ABAC canary proof (core/plan/abac-canary.ts) for an estate read: every case of every
  * ABAC-scoped permission set, evaluated by the prover against the set's declared policies. The plan
- * then blocks on any case answered against its expectation.
+ * then blocks on any case answered against its expectation; a case the simulator could not evaluate
+ * makes its set unproven (a finding, reported once per set), never a pass.
  */
 export async function proveAbacCanary(prover: AbacCanaryProver, input: PlanInput): Promise<AbacCanaryResult> {
   const result: AbacCanaryResult = { evaluated: [], unproven: [] };
@@ -22,7 +23,11 @@ export async function proveAbacCanary(prover: AbacCanaryProver, input: PlanInput
       documents.set(c.permissionSet, "documents" in found ? found.documents : []);
     }
     const docs = documents.get(c.permissionSet) ?? [];
-    if (docs.length > 0) result.evaluated.push({ case: c, outcome: await prover.evaluate(c, docs) });
+    if (docs.length === 0) continue;
+    const outcome = await prover.evaluate(c, docs);
+    if (typeof outcome === "string") result.evaluated.push({ case: c, outcome });
+    else if (!result.unproven.some((u) => u.permissionSet === c.permissionSet))
+      result.unproven.push({ permissionSet: c.permissionSet, why: `${c.why}: ${outcome.unproven}` });
   }
   return result;
 }

@@ -26,6 +26,7 @@ import { addRole, roleOperations } from "./role-operations.ts";
 import { samlProviderOperations } from "./saml-provider-operations.ts";
 import { createIamSeedHelpers, type IamSeedHelpers } from "./seed.ts";
 import { signInOperations } from "./sign-in-operations.ts";
+import { simulateCustomPolicyOperations } from "./simulate-custom-policy-operations.ts";
 import { IamState } from "./state.ts";
 import { stsOperations } from "./sts-operations.ts";
 import { userOperations } from "./user-operations.ts";
@@ -117,6 +118,7 @@ export function createIamEmulator(options: IamEmulatorOptions): IamEmulator {
       ...roleOperations(ctx),
       ...samlProviderOperations(ctx),
       ...credentialReportOperations(ctx, () => limits.credentialReportMs),
+      ...simulateCustomPolicyOperations(ctx),
     }),
     errorStatuses: IAM_ERROR_STATUSES,
   };
