@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
+    // Hooks start a whole local stack (and often wait for its first estate run) on a loaded 2-core machine.
+    hookTimeout: 60_000,
     coverage: {
       provider: "v8",
       include: ["core/**/*.ts"],
