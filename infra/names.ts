@@ -157,6 +157,9 @@ export function resourceNames(app: string, stage: string): ResourceNames {
         "sso-assign-role": estateTrigger("sso-assign-role"),
         "sso-set": estateTrigger("sso-set"),
         "sso-set-role": estateTrigger("sso-set-role"),
+        // delegated-admin: the management account's Identity Center events, forwarded to the lifecycle bus
+        "sso-assign-fwd": estateTrigger("sso-assign-fwd"),
+        "sso-set-fwd": estateTrigger("sso-set-fwd"),
       },
       organizationsForwarder: rule("forward-org-events"),
     },

@@ -12,6 +12,7 @@
 import type { Topology } from "../core/topology.ts";
 import { ESTATE_RECONCILE_TASKS, type EstateReconcileTask } from "../workflows/estate-reconcile.ts";
 import { estateEventTriggers, ORGANIZATIONS_SOURCE } from "../workflows/estate-triggers.ts";
+import { SSO_SOURCE } from "../workflows/identity-center-triggers.ts";
 import { assumeMemberRoleGrant } from "./member-roles-policies.ts";
 import { type ResourceNames, USER_TASK_FUNCTIONS, type UserTaskName } from "./names.ts";
 import { RUNTIME_CONTRACT } from "./runtime-contract.ts";
@@ -1123,10 +1124,15 @@ export function deadLetterQueuePolicies(f: PermissionFacts): Record<string, Reso
 /**
  * The lifecycle bus policy of a stack in a delegated administrator account
  * (`OAL_ORGANIZATIONS_EVENTS=external`): the management account may put Organizations events on it,
- * and nothing else. Sources starting with `aws.` cannot be sent with PutEvents, only forwarded by a
+ * and, in a delegated-admin topology, Identity Center's, and nothing else. Sources starting with
+ * `aws.` cannot be sent with PutEvents, only forwarded by a
  * rule, so these are the management account's genuine Organizations events.
  */
 export function organizationsEventsBusPolicy(f: PermissionFacts): ResourcePolicyGrant {
+  // The management component forwards the management account's Identity Center changes too
+  // (infra/management-component-template.ts, workflows/identity-center-triggers.ts).
+  const sources =
+    f.topology === "delegated-admin" ? [ORGANIZATIONS_SOURCE, SSO_SOURCE] : [ORGANIZATIONS_SOURCE];
   return {
     sid: "ManagementAccountForwardsOrganizationsEvents",
     principal: { AWS: `arn:${f.partition}:iam::${f.managementAccountId}:root` },
@@ -1134,7 +1140,7 @@ export function organizationsEventsBusPolicy(f: PermissionFacts): ResourcePolicy
     resources: [arns(f).bus],
     conditions: {
       // PutEvents carries several entries: every one must be an Organizations event.
-      "ForAllValues:StringEquals": { "events:source": [ORGANIZATIONS_SOURCE] },
+      "ForAllValues:StringEquals": { "events:source": sources },
       Null: { "events:source": "false" },
     },
   };

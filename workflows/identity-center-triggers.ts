@@ -11,9 +11,11 @@
  * of the instance's home region* in the account the call was made in: the management or delegated
  * administrator account, which is where the stack is deployed (sst.config.ts deploys into
  * `OAL_HOME_REGION`, the instance's home region, because sso-admin answers only there). So these rules
- * sit on the stack's own default bus and need no forwarding. A change made from the management
- * account while the stack runs as delegated administrator lands on the management account's bus:
- * the daily full read catches it (docs/deploy.md, "What starts an estate run").
+ * sit on the stack's own default bus. A change made from the management account while the stack
+ * runs as delegated administrator lands on the management account's default bus of the same region:
+ * the management component (infra/management-component-template.ts) forwards it with
+ * {@link identityCenterForwardingPatterns} to the lifecycle bus, where the `-fwd` rules match it
+ * (docs/deploy.md, "What starts an estate run").
  *
  * The event fields (requestParameters as camelCase request members: `instanceArn`, `targetId`,
  * `targetType`, `permissionSetArn`, `principalType`, `principalId`; CreatePermissionSet's new ARN in
@@ -31,7 +33,13 @@
  */
 import type { EstateEventTrigger } from "./estate-triggers.ts";
 
-export type IdentityCenterTriggerKey = "sso-assign" | "sso-assign-role" | "sso-set" | "sso-set-role";
+export type IdentityCenterTriggerKey =
+  | "sso-assign"
+  | "sso-assign-role"
+  | "sso-set"
+  | "sso-set-role"
+  | "sso-assign-fwd"
+  | "sso-set-fwd";
 
 export const SSO_SOURCE = "aws.sso";
 
@@ -89,15 +97,29 @@ const assignmentInput =
 const permissionSetInput =
   '{"runId":"sso-<eventId>","trigger":{"type":"identity-center-event","eventName":"<eventName>","permissionSetArn":"<requestedArn><createdArn>"}}';
 
+/**
+ * The management component's forwarding rules (delegated administrator): every assignment and
+ * permission-set change recorded on the management account's default bus, by a caller that is not one
+ * of the tool's roles (the management component's role lives under the same path), in the two
+ * patterns `anything-but` needs. The `-fwd` triggers on the lifecycle bus then judge them.
+ */
+export function identityCenterForwardingPatterns(toolRolePath = DEFAULT_TOOL_ROLE_PATH) {
+  const who = callers(toolRolePath);
+  const events = [...SSO_ASSIGNMENT_EVENTS, ...SSO_PERMISSION_SET_EVENTS];
+  return { other: apiCall(events, who.other), role: apiCall(events, who.role) };
+}
+
 export function identityCenterTriggers(toolRolePath = DEFAULT_TOOL_ROLE_PATH): EstateEventTrigger[] {
   const who = callers(toolRolePath);
+  // Forwarded events were filtered on the tool's callers by the forwarding rule: no caller pattern.
+  const forwarded = {};
   const assignment = (
     key: IdentityCenterTriggerKey,
     caller: Record<string, unknown>,
   ): EstateEventTrigger => ({
     key,
     description: "An assignment changed outside the tool is judged for its (account, permission set) pair",
-    bus: "default",
+    bus: caller === forwarded ? "lifecycle" : "default",
     pattern: apiCall(SSO_ASSIGNMENT_EVENTS, {
       requestParameters: { targetType: ["AWS_ACCOUNT"] },
       ...caller,
@@ -116,7 +138,7 @@ export function identityCenterTriggers(toolRolePath = DEFAULT_TOOL_ROLE_PATH): E
   ): EstateEventTrigger => ({
     key,
     description: "A permission set edited outside the tool is judged alone",
-    bus: "default",
+    bus: caller === forwarded ? "lifecycle" : "default",
     pattern: apiCall(SSO_PERMISSION_SET_EVENTS, caller),
     inputPathsMap: {
       eventId: "$.id",
@@ -131,5 +153,7 @@ export function identityCenterTriggers(toolRolePath = DEFAULT_TOOL_ROLE_PATH): E
     assignment("sso-assign-role", who.role),
     permissionSet("sso-set", who.other),
     permissionSet("sso-set-role", who.role),
+    assignment("sso-assign-fwd", forwarded),
+    permissionSet("sso-set-fwd", forwarded),
   ];
 }

@@ -23,10 +23,13 @@ import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
 const fixture = (name: string): { detail: Record<string, unknown> } =>
   JSON.parse(readFileSync(new URL(`../fixtures/aws/${name}.eventbridge.json`, import.meta.url), "utf8"));
 const TOOL_PATH = "/okta-aws-lifecycle/local/";
-const triggers = estateEventTriggers(undefined, { toolRolePath: TOOL_PATH }).map((t) => ({
-  key: t.key,
-  matches: compileEventPattern(t.pattern),
-}));
+// The stack's default bus, where the emulator's account delivers (the -fwd rules are the lifecycle bus's).
+const triggers = estateEventTriggers(undefined, { toolRolePath: TOOL_PATH })
+  .filter((t) => t.bus === "default")
+  .map((t) => ({
+    key: t.key,
+    matches: compileEventPattern(t.pattern),
+  }));
 const triggered = (event: unknown) => triggers.filter((t) => t.matches(event)).map((t) => t.key);
 const keysOf = (value: unknown) => Object.keys(value as object).sort();
 

@@ -252,6 +252,8 @@ describe("infra/names: resourceNames", () => {
       "sso-assign-role": "okta-aws-lifecycle-prod-estate-on-sso-assign-role",
       "sso-set": "okta-aws-lifecycle-prod-estate-on-sso-set",
       "sso-set-role": "okta-aws-lifecycle-prod-estate-on-sso-set-role",
+      "sso-assign-fwd": "okta-aws-lifecycle-prod-estate-on-sso-assign-fwd",
+      "sso-set-fwd": "okta-aws-lifecycle-prod-estate-on-sso-set-fwd",
     });
     expect(names.rules.organizationsForwarder).toBe("okta-aws-lifecycle-prod-forward-org-events");
     expect(names.estateTasks).toEqual({

@@ -338,6 +338,11 @@ describe("infra/permissions: the shape of every grant", () => {
       rule(triggers["sso-set"]),
       rule(triggers["sso-set-role"]),
     ];
+    // The management account's, forwarded by the management component to the lifecycle bus (delegated-admin)
+    const forwardedIdentityCenterRules = [
+      rule(`${names.bus}/${triggers["sso-assign-fwd"]}`),
+      rule(`${names.bus}/${triggers["sso-set-fwd"]}`),
+    ];
 
     // Act
     const withS3Policy = deadLetterQueuePolicies(facts)[names.queues.estateReconcile];
@@ -352,14 +357,21 @@ describe("infra/permissions: the shape of every grant", () => {
       resources: [`arn:aws:sqs:eu-west-1:${ACCOUNT}:${names.queues.estateReconcile}`],
       conditions: {
         ArnEquals: {
-          "aws:SourceArn": [...lifecycleBusRules, ...identityCenterRules, rule(triggers["policy-changed"])],
+          "aws:SourceArn": [
+            ...lifecycleBusRules,
+            ...identityCenterRules,
+            ...forwardedIdentityCenterRules,
+            rule(triggers["policy-changed"]),
+          ],
         },
       },
     });
     expect(bundledPolicy?.conditions).toEqual({
-      ArnEquals: { "aws:SourceArn": [...lifecycleBusRules, ...identityCenterRules] },
+      ArnEquals: {
+        "aws:SourceArn": [...lifecycleBusRules, ...identityCenterRules, ...forwardedIdentityCenterRules],
+      },
     });
-    expect(estateTriggerRuleArns(facts)).toHaveLength(9);
+    expect(estateTriggerRuleArns(facts)).toHaveLength(11);
   });
 
   it("grants optional resources only when they are configured", () => {

@@ -11,11 +11,14 @@ import {
   type Grant,
   managementComponentGrants,
   managementComponentTrustPolicy,
+  organizationsEventsBusPolicy,
   type PermissionFacts,
   policyDocument,
+  resourcePolicyDocument,
   rolePermissions,
 } from "../../infra/permissions.ts";
 import { RUNTIME_CONTRACT } from "../../infra/runtime-contract.ts";
+import { identityCenterForwardingPatterns } from "../../workflows/identity-center-triggers.ts";
 
 const MANAGEMENT = "999988887777";
 const DELEGATED = "111122223333";
@@ -327,6 +330,7 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       RolePath: names.rolePath,
       ExternalId: "okta-aws-lifecycle-prod-111122223333",
       InstanceId: INSTANCE_ID,
+      LifecycleBusName: names.bus,
     };
     const resolve = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(resolve);
@@ -356,5 +360,92 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       ),
     );
     expect(JSON.stringify(resolve(role))).not.toContain("?");
+  });
+
+  it("forwards the management account's Identity Center changes to the lifecycle bus, with a role that may put there only", async () => {
+    // Prepare: the template as CloudFormation resolves it for this deployment (home region eu-west-1)
+    const values: Record<string, string> = {
+      "AWS::Partition": "aws",
+      "AWS::AccountId": MANAGEMENT,
+      "AWS::Region": "eu-west-1",
+      PipelineAccountId: DELEGATED,
+      RolePath: names.rolePath,
+      LifecycleBusName: names.bus,
+    };
+    const resolve = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value !== null && typeof value === "object") {
+        const sub = (value as { "Fn::Sub"?: string })["Fn::Sub"];
+        if (sub !== undefined)
+          return sub.replace(/\$\{([\w:]+)\}/g, (_, name: string) => values[name] ?? "?");
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+      }
+      return value;
+    };
+    const resources = resolve(managementComponentTemplate().Resources) as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const lifecycleBus = `arn:aws:events:eu-west-1:${DELEGATED}:event-bus/${names.bus}`;
+    const rules = Object.values(resources).filter((r) => r.Type === "AWS::Events::Rule");
+    const forwarder = resources.IdentityCenterEventsForwarderRole?.Properties as {
+      Path: unknown;
+      AssumeRolePolicyDocument: unknown;
+      Policies: { PolicyDocument: unknown }[];
+    };
+    const patterns = identityCenterForwardingPatterns(names.rolePath);
+    const forwarderArn = `arn:aws:iam::${MANAGEMENT}:role/okta-aws-lifecycle/prod/forwarder`;
+
+    // Assess: two default-bus rules, the two caller patterns, each targeting the lifecycle bus
+    expect(rules.map((r) => r.Properties.EventPattern)).toEqual([patterns.other, patterns.role]);
+    for (const rule of rules) {
+      expect(rule.Properties.EventBusName).toBe("default");
+      expect(rule.Properties.Targets).toEqual([
+        {
+          Id: "lifecycle-bus",
+          Arn: lifecycleBus,
+          RoleArn: { "Fn::GetAtt": ["IdentityCenterEventsForwarderRole", "Arn"] },
+        },
+      ]);
+    }
+    // The forwarder role: under the tool's path, may put on the lifecycle bus only
+    expect(forwarder.Path).toEqual({ Ref: "RolePath" });
+    const policy = forwarder.Policies[0]?.PolicyDocument;
+    const busPolicy = resourcePolicyDocument(organizationsEventsBusPolicy(asDelegatedAdmin));
+    /** The forwarder's PutEvents as IAM judges it: its own policy and the lifecycle bus's policy. */
+    const puts = async (resource: string, sources: string[]) => {
+      const result = await runSimulation(
+        {
+          request: {
+            principal: forwarderArn,
+            action: "events:PutEvents",
+            resource: { resource, accountId: DELEGATED },
+            contextVariables: { "aws:PrincipalArn": forwarderArn, "events:source": sources },
+          },
+          identityPolicies: [{ name: "forward", policy }],
+          serviceControlPolicies: [
+            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+            { orgIdentifier: MANAGEMENT, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
+          ],
+          resourceControlPolicies: [],
+          resourcePolicy: busPolicy,
+        } as never,
+        {},
+      );
+      if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+      return result.overallResult === "Allowed";
+    };
+    expect(await puts(lifecycleBus, ["aws.sso"])).toBe(true);
+    expect(await puts(lifecycleBus, ["aws.sso", "aws.organizations"])).toBe(true);
+    expect(await puts(lifecycleBus, ["aws.sso", "com.acme.fake"])).toBe(false);
+    expect(await puts(`arn:aws:events:eu-west-1:${DELEGATED}:event-bus/default`, ["aws.sso"])).toBe(false);
+    // Only EventBridge, for rules of the management account, may assume it
+    const trust = forwarder.AssumeRolePolicyDocument as {
+      Statement: { Principal: unknown; Condition: unknown }[];
+    };
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0]?.Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(trust.Statement[0]?.Condition).toEqual({ StringEquals: { "aws:SourceAccount": MANAGEMENT } });
+    expect(JSON.stringify([rules, forwarder])).not.toContain("?");
   });
 });

@@ -12,6 +12,7 @@ import { compileInputTransformer } from "../../../local/runtime/input-transforme
 import { parseEstateRunInput } from "../../../usecases/reconcile-estate/run-input.ts";
 import { estateEventTriggers } from "../../../workflows/estate-triggers.ts";
 import {
+  identityCenterForwardingPatterns,
   SSO_ASSIGNMENT_EVENTS,
   SSO_PERMISSION_SET_EVENTS,
 } from "../../../workflows/identity-center-triggers.ts";
@@ -21,11 +22,15 @@ const fixture = (name: string): Event =>
   JSON.parse(readFileSync(new URL(`../../fixtures/aws/${name}.eventbridge.json`, import.meta.url), "utf8"));
 
 const TOOL_ROLE_PATH = "/okta-aws-lifecycle/prod/";
-const triggers = estateEventTriggers(undefined, { toolRolePath: TOOL_ROLE_PATH }).map((t) => ({
-  ...t,
-  matches: compileEventPattern(t.pattern),
-  transform: compileInputTransformer({ inputPathsMap: t.inputPathsMap, inputTemplate: t.inputTemplate }),
-}));
+// The default bus's rules: the forwarded (`-fwd`) ones sit on the lifecycle bus (tested below).
+const allTriggers = estateEventTriggers(undefined, { toolRolePath: TOOL_ROLE_PATH });
+const triggers = allTriggers
+  .filter((t) => t.bus === "default")
+  .map((t) => ({
+    ...t,
+    matches: compileEventPattern(t.pattern),
+    transform: compileInputTransformer({ inputPathsMap: t.inputPathsMap, inputTemplate: t.inputTemplate }),
+  }));
 const matching = (event: unknown) => triggers.filter((t) => t.matches(event)).map((t) => t.key);
 const inputOf = (event: unknown) => {
   const [trigger, ...more] = triggers.filter((t) => t.matches(event));
@@ -162,11 +167,92 @@ describe("Identity Center triggers against CloudTrail-shaped events", () => {
       ["sso-assign-role", "default"],
       ["sso-set", "default"],
       ["sso-set-role", "default"],
+      ["sso-assign-fwd", "lifecycle"],
+      ["sso-set-fwd", "lifecycle"],
     ]);
     // Without a stage's path, every stage of the app counts as the tool
     const anyStage = compileEventPattern(sso[1]?.pattern ?? {});
     expect(
       anyStage(withDetail(assignment, roleSession("arn:aws:iam::1:role/okta-aws-lifecycle/dev/X"))),
     ).toBe(false);
+  });
+});
+
+describe("the management account's Identity Center events (delegated administrator)", () => {
+  // The management component's two default-bus rules, then the lifecycle bus's -fwd rules.
+  const patterns = identityCenterForwardingPatterns(TOOL_ROLE_PATH);
+  const forwards = [compileEventPattern(patterns.other), compileEventPattern(patterns.role)];
+  const forwarded = (event: unknown) => forwards.filter((matches) => matches(event)).length;
+  const lifecycle = allTriggers
+    .filter((t) => t.bus === "lifecycle" && t.key.startsWith("sso-"))
+    .map((t) => ({
+      ...t,
+      matches: compileEventPattern(t.pattern),
+      transform: compileInputTransformer({ inputPathsMap: t.inputPathsMap, inputTemplate: t.inputTemplate }),
+    }));
+  const onLifecycleBus = (event: unknown) => {
+    const hits = lifecycle.filter((t) => t.matches(event));
+    return {
+      keys: hits.map((t) => t.key),
+      inputs: hits.map((t) => parseEstateRunInput(JSON.parse(t.transform(event)))),
+    };
+  };
+
+  it("forwards someone's assignment once, and the lifecycle bus starts the run scoped to its pair", () => {
+    // Act
+    const count = forwarded(assignment);
+    const { keys, inputs } = onLifecycleBus(assignment);
+
+    // Assess
+    expect(count).toBe(1);
+    expect(keys).toEqual(["sso-assign-fwd"]);
+    expect(inputs).toEqual([
+      {
+        runId: `sso-${assignment.id}`,
+        trigger: {
+          type: "identity-center-event",
+          eventName: "CreateAccountAssignment",
+          accountId: (assignment.detail.requestParameters as { targetId: string }).targetId,
+          permissionSetArn: ASSIGNED_SET,
+        },
+      },
+    ]);
+  });
+
+  it("forwards an IAM user's permission-set edit once, judged for that set alone", () => {
+    // Prepare
+    const event = withDetail(created, iamUser);
+
+    // Act / Assess
+    expect(forwarded(event)).toBe(1);
+    expect(onLifecycleBus(event).keys).toEqual(["sso-set-fwd"]);
+    expect(onLifecycleBus(event).inputs[0]?.trigger).toMatchObject({ type: "identity-center-event" });
+  });
+
+  it("forwards neither the management component's own calls, nor failed or read-only calls", () => {
+    const component = withDetail(
+      assignment,
+      roleSession(
+        "arn:aws:iam::999988887777:role/okta-aws-lifecycle/prod/okta-aws-lifecycle-prod-management-component",
+      ),
+    );
+    expect(forwarded(component)).toBe(0);
+    expect(forwarded(withDetail(assignment, { errorCode: "ConflictException" }))).toBe(0);
+    expect(forwarded(withDetail(assignment, { eventName: "ListAccountAssignments" }))).toBe(0);
+    expect(forwarded({ ...assignment, source: "aws.organizations" })).toBe(0);
+    // Another stage's role in the management account is someone else
+    expect(
+      forwarded(
+        withDetail(assignment, roleSession("arn:aws:iam::999988887777:role/okta-aws-lifecycle/dev/X")),
+      ),
+    ).toBe(1);
+  });
+
+  it("forwards every event a default-bus Identity Center rule matches, so nothing is judged only there", () => {
+    const judged = allTriggers.filter((t) => t.bus === "default" && t.key.startsWith("sso-"));
+    const names = (pattern: Record<string, unknown>) => (pattern.detail as { eventName: string[] }).eventName;
+    const forwardedNames = new Set(names(patterns.other));
+    expect(new Set(names(patterns.role))).toEqual(forwardedNames);
+    expect(judged.flatMap((t) => names(t.pattern)).filter((n) => !forwardedNames.has(n))).toEqual([]);
   });
 });
