@@ -767,6 +767,8 @@ describe("AWS conformance: organizations", () => {
         }),
       );
       await send(c, new organizations.AttachPolicyCommand({ PolicyId: policyId, TargetId: unitId }));
+      // The guardrail SCP's read of where it is attached (adapters/organizations/credentials-guardrail.ts)
+      await send(c, new organizations.ListTargetsForPolicyCommand({ PolicyId: policyId }));
       await send(c, new organizations.ListPoliciesCommand({ Filter: "SERVICE_CONTROL_POLICY" }));
       await send(
         c,
@@ -782,7 +784,7 @@ describe("AWS conformance: organizations", () => {
 
     expect(problems).toEqual([]);
     expect(outcomes.filter((outcome) => !outcome.includes(" 200"))).toEqual([]);
-    expect(answers.length).toBe(15);
+    expect(answers.length).toBe(16);
   });
 
   it("answers unknown resources, duplicates, limits, bad tokens, throttling and faults with the modelled errors", async () => {
@@ -790,6 +792,7 @@ describe("AWS conformance: organizations", () => {
     const { problems, outcomes } = await answersOf(async () => {
       const c = clients.organizations;
       await send(c, new organizations.DescribePolicyCommand({ PolicyId: "p-00000000" }));
+      await send(c, new organizations.ListTargetsForPolicyCommand({ PolicyId: "p-00000000" }));
       await send(c, new organizations.ListAccountsForParentCommand({ ParentId: "ou-zzzz-00000000" }));
       await send(
         c,
@@ -833,6 +836,7 @@ describe("AWS conformance: organizations", () => {
     expect(problems).toEqual([]);
     expect(outcomes).toEqual([
       "DescribePolicy 404 PolicyNotFoundException",
+      "ListTargetsForPolicy 404 PolicyNotFoundException",
       "ListAccountsForParent 404 ParentNotFoundException",
       "ListAccountsForParent 400 InvalidInputException",
       "CreatePolicy 200",
