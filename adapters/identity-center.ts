@@ -573,8 +573,12 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
     const permissionSets = await this.listPermissionSets();
     const provisioned: ProvisionedPair[] = [];
     const assignments: Assignment[] = [];
-    for (const pair of await this.listProvisionedPairs(accountIds, permissionSets)) {
-      if (options.pairs && !options.pairs(pair.accountId, pair.permissionSetArn)) continue;
+    // A scoped read lists only the accounts and sets its pairs name: 2 calls for one pair or one set.
+    const accepts = options.pairs ?? (() => true);
+    const accounts = [...new Set(accountIds)].filter((a) => permissionSets.some((ps) => accepts(a, ps.arn)));
+    const sets = permissionSets.filter((ps) => accounts.some((a) => accepts(a, ps.arn)));
+    for (const pair of await this.listProvisionedPairs(accounts, sets)) {
+      if (!accepts(pair.accountId, pair.permissionSetArn)) continue;
       provisioned.push(pair);
       assignments.push(...(await this.listAssignments(pair.accountId, pair.permissionSetArn)));
     }
