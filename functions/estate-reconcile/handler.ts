@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -14,6 +15,7 @@ import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
+import { createSimulateCustomPolicyProver } from "../../adapters/iam/simulate-custom-policy-prover.ts";
 import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
@@ -141,6 +143,8 @@ async function build() {
     work: new WorkStore({ s3, bucket: config.WORK_BUCKET }),
     callsPerSecond: config.SSO_ADMIN_TPS,
     batchBudget: identityCenterWith,
+    // The ABAC canary proof through IAM's own policy simulator (the local simulator is not bundled).
+    abacCanary: createSimulateCustomPolicyProver(new IAMClient(retries)),
     credentials: {
       okta: { listUsers: async () => (await oktaSource()).listUsers() },
       discovery: new IamCredentialDiscovery({ sessions }),
