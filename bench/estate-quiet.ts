@@ -258,7 +258,18 @@ const quietHourCalls = {
   total: hourly(quiet.fullRead.total),
 };
 console.log(
-  `quiet hour, ${accounts} accounts / ${users} users (${quiet.pairs} provisioned pairs): 0 scoped runs + 1/24 of the daily full read (${quiet.fullRead.total} calls: ${quiet.fullRead.ssoAdmin} sso-admin, ${quiet.fullRead.identityStore} identitystore, ${quiet.fullRead.organizations} organizations) = ${quietHourCalls.total} calls/hour (target < 100; the hourly full read cost ${quiet.fullRead.total}/hour); runs the tool's own calls started: ${quiet.selfTriggered} (bound 0)`,
+  `quiet hour, ${accounts} accounts / ${users} users (${quiet.pairs} provisioned pairs): 0 scoped runs + 1/24 of the daily full read (${quiet.fullRead.total} calls: ${quiet.fullRead.ssoAdmin} sso-admin, ${quiet.fullRead.identityStore} identitystore, ${quiet.fullRead.organizations} organizations) = ${quietHourCalls.total} calls/hour (target < 100; an hourly full read would cost ${quiet.fullRead.total}/hour); runs the tool's own calls started: ${quiet.selfTriggered} (bound 0)`,
+);
+// An hour with no change outside the tool starts no run (the tool's own calls start none: measured
+// above), so it costs nothing; the full read's cost is spread over its schedule.
+const noChangeHourCalls = quiet.selfTriggered === 0 ? 0 : Number.NaN;
+const daysForTarget = Math.max(1, Math.ceil(quiet.fullRead.total / (24 * 100) + 1e-9));
+const scheduleForTarget = {
+  expression: daysForTarget === 1 ? "rate(1 day)" : `rate(${daysForTarget} days)`,
+  amortizedCalls: Math.round((quiet.fullRead.total / (24 * daysForTarget)) * 10) / 10,
+};
+console.log(
+  `hours with no change: ${noChangeHourCalls} calls; amortized with the daily safety net: ${quietHourCalls.total} calls/hour; < 100 with ${scheduleForTarget.expression}: ${scheduleForTarget.amortizedCalls} calls/hour`,
 );
 console.log(
   `one scoped run (hand-made assignment): ${quiet.scopedRun.total} calls (${quiet.scopedRun.ssoAdmin} sso-admin incl. the repair, ${quiet.scopedRun.identityStore} identitystore, ${quiet.scopedRun.organizations} organizations) vs ${quiet.fullRead.total} for a full read; runs started: ${quiet.scopedRuns}`,
@@ -285,6 +296,8 @@ await writeFile(
       fullRead: quiet.fullRead,
       quietHourCalls,
       quietHourTarget: 100,
+      noChangeHourCalls,
+      scheduleForTarget,
       hourlyFullReadBefore: quiet.fullRead.total,
       selfTriggeredRuns: quiet.selfTriggered,
       scopedRun: quiet.scopedRun,
