@@ -866,6 +866,58 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
           ["dynamodb:Query", "dynamodb:BatchWriteItem"],
           [identityLinks],
         ),
+        // usecases/reconcile-estate/reconcile-permission-set-content.ts, run before the read: declared
+        // permission-set content is read, created or repaired, and re-provisioned (issue 18).
+        {
+          sid: "ReadPermissionSetContent",
+          actions: [
+            "sso:ListManagedPoliciesInPermissionSet",
+            "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+            "sso:GetInlinePolicyForPermissionSet",
+            "sso:GetPermissionsBoundaryForPermissionSet",
+            "sso:ListTagsForResource",
+          ],
+          resources: [a.instance, a.permissionSets],
+          wildcard: PERMISSION_SETS_WHY,
+        },
+        {
+          sid: "WriteDeclaredPermissionSetContent",
+          actions: [
+            "sso:UpdatePermissionSet",
+            "sso:AttachManagedPolicyToPermissionSet",
+            "sso:DetachManagedPolicyFromPermissionSet",
+            "sso:AttachCustomerManagedPolicyReferenceToPermissionSet",
+            "sso:DetachCustomerManagedPolicyReferenceFromPermissionSet",
+            "sso:PutInlinePolicyToPermissionSet",
+            "sso:DeleteInlinePolicyFromPermissionSet",
+            "sso:PutPermissionsBoundaryToPermissionSet",
+          ],
+          resources: [a.instance, a.permissionSets],
+          wildcard: `${PERMISSION_SETS_WHY} The policy declares sets the tool creates after deploy.`,
+        },
+        {
+          // The tool may create and tag declared sets, but never with the tags that make a set assignable
+          // or mark it for the management account: those stay an administrator's decision.
+          sid: "CreateAndTagDeclaredPermissionSets",
+          actions: ["sso:CreatePermissionSet", "sso:TagResource", "sso:UntagResource"],
+          resources: [a.instance, a.permissionSets],
+          conditions: {
+            "ForAllValues:StringNotEquals": { "aws:TagKeys": [assignable.key, managementAccount.key] },
+          },
+          wildcard: `${PERMISSION_SETS_WHY} The policy declares sets the tool creates after deploy.`,
+        },
+        {
+          sid: "ReprovisionRepairedPermissionSets",
+          actions: ["sso:ProvisionPermissionSet"],
+          resources: [a.instance, a.permissionSets, a.allAccounts],
+          wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+        },
+        {
+          sid: "PollRepairProvisioning",
+          actions: ["sso:DescribePermissionSetProvisioningStatus"],
+          resources: [a.instance],
+        },
+        ...provisioningInManagementAccount(f),
         ...estateRunScratch(f, ["s3:PutObject"]),
         ...readAccessPolicy(f),
         shareSsoAdminBudget(f),

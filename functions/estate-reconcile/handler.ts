@@ -17,6 +17,7 @@ import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discov
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
 import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { createSimulateCustomPolicyProver } from "../../adapters/iam/simulate-custom-policy-prover.ts";
+import { PermissionSetContentAdapter } from "../../adapters/identity-center/permission-set-content.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { IdentityStorePrincipals } from "../../adapters/identity-store-principals.ts";
@@ -145,6 +146,14 @@ async function build() {
     batchBudget: identityCenterWith,
     // The ABAC canary proof through IAM's own policy simulator (the local simulator is not bundled).
     abacCanary: createSimulateCustomPolicyProver(new IAMClient(retries)),
+    // Declared permission-set content, judged and repaired before the plan (issue 18).
+    permissionSetContent: new PermissionSetContentAdapter({
+      ssoAdmin: new ThrottleBudget({
+        callsPerSecond: config.SSO_ADMIN_TPS,
+        shared: sharedSsoAdmin.for("estate"),
+      }).pace(new SSOAdminClient(retries)),
+      instanceArn: config.INSTANCE_ARN,
+    }),
     credentials: {
       okta: { listUsers: async () => (await oktaSource()).listUsers() },
       discovery: new IamCredentialDiscovery({ sessions }),

@@ -13,6 +13,7 @@ import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discov
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
 import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
+import { PermissionSetContentAdapter } from "../../adapters/identity-center/permission-set-content.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { IdentityLinks } from "../../adapters/identity-links.ts";
 import { IdentityStorePrincipals } from "../../adapters/identity-store-principals.ts";
@@ -723,6 +724,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       coalescing: { windowMs: options.estateCoalesceWindowMs ?? 1_000, settleMs: 100 },
     },
     credentials: estateCredentialPorts,
+    // Declared permission-set content is judged and repaired by every estate run (issue 18).
+    permissionSetContent: new PermissionSetContentAdapter({
+      ssoAdmin: new SSOAdminClient(aws),
+      instanceArn: identityCenterEmulator.instanceArn,
+    }),
   });
   machines.push({
     arn: ESTATE_RECONCILE_ARN,

@@ -943,6 +943,33 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
     }
   });
 
+  it("lets the estate plan step write declared permission-set content but never tag a set assignable", async () => {
+    // Prepare
+    const role = ESTATE_TASK_ROLES.planEstateRun;
+    const { assignable, managementAccount } = RUNTIME_CONTRACT.permissionSetTags;
+    const tagKeys = (key: string) => ({ "aws:TagKeys": key });
+
+    // Act
+    const results = {
+      putInline: await allows(role, "sso:PutInlinePolicyToPermissionSet", permissionSet),
+      tagOwnKey: await allows(role, "sso:TagResource", permissionSet, tagKeys("team")),
+      tagAssignable: await allows(role, "sso:TagResource", permissionSet, tagKeys(assignable.key)),
+      tagManagement: await allows(role, "sso:TagResource", permissionSet, tagKeys(managementAccount.key)),
+      untagAssignable: await allows(role, "sso:UntagResource", permissionSet, tagKeys(assignable.key)),
+      deleteSet: await allows(role, "sso:DeletePermissionSet", permissionSet),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      putInline: true,
+      tagOwnKey: true,
+      tagAssignable: false,
+      tagManagement: false,
+      untagAssignable: false,
+      deleteSet: false,
+    });
+  });
+
   it("lets each estate task do only what it calls: plan reads, the executors change, evidence writes", async () => {
     // Prepare
     const oktaToken = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${names.secrets.oktaToken}-AbCdEf`;
@@ -997,7 +1024,8 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
     // Assess
     expect(results).toEqual({
       coalesce: { ...none, claimWindow: true },
-      plan: { ...none, readOkta: true, listAssignments: true },
+      // The plan step also repairs declared permission-set content and re-provisions it (issue 18).
+      plan: { ...none, readOkta: true, listAssignments: true, reprovision: true },
       denies: { ...none, writeLedger: true, rewriteSlot: true, reprovision: true },
       batch: { ...none, createAssignment: true, deleteAssignment: true },
       evidence: { ...none, writeEvidence: true, sign: true },

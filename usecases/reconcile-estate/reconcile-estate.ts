@@ -15,8 +15,10 @@ import { type PlanInput, planEstate } from "../../core/plan/plan-estate.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { EnforceDeniesDeps } from "../reconcile-user/enforce-denies.ts";
 import { confirmOrphans } from "./confirm-orphans.ts";
+import { permissionSetContentEvidence } from "./permission-set-content-evidence.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { proveAbacCanary } from "./prove-abac-canary.ts";
+import type { PermissionSetContentRun } from "./reconcile-permission-set-content.ts";
 import { recordIdentityLinks } from "./record-identity-links.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
 
@@ -262,6 +264,12 @@ export async function writeEstateEvidenceRecords(
     snapshot?: boolean;
     /** What the run's Deny write found (PlanExecutor.denyFindings): recorded with the plan's findings. */
     denyFindings?: readonly Finding[];
+    /**
+     * The permission-set content step run before the plan (reconcile-permission-set-content.ts): its
+     * writes lead the plan's actions and outcomes, its drift findings (with their diffs) the findings,
+     * and its read-back is the record's verification.
+     */
+    permissionSetContent?: PermissionSetContentRun;
   },
 ): Promise<StoredEvidence[]> {
   if (!deps.evidence) return [];
@@ -270,6 +278,9 @@ export async function writeEstateEvidenceRecords(
   const after = applyPlan(input.identityCenter, run.applied ? succeeded : []);
   const blockedReason =
     plan.status === "blocked" && !run.applied ? plan.violations.map((v) => v.message).join(" ") : null;
+  const content = run.permissionSetContent
+    ? permissionSetContentEvidence(run.permissionSetContent)
+    : undefined;
   const record: EvidenceDraft = {
     schemaVersion: 1,
     recordId: `${deps.runId}.estate`,
@@ -289,12 +300,14 @@ export async function writeEstateEvidenceRecords(
         organization: { accounts: input.organization.accounts.length },
       },
       plan: {
-        actions: plan.actions,
-        findings: [...plan.findings, ...(run.denyFindings ?? [])].map((f) => ({ ...f })),
+        actions: [...(content?.actions ?? []), ...plan.actions],
+        findings: [...(content?.findings ?? []), ...plan.findings, ...(run.denyFindings ?? [])].map((f) => ({
+          ...f,
+        })),
         blockedReason,
       },
-      actions: outcomes,
-      verification: null,
+      actions: [...(content?.outcomes ?? []), ...outcomes],
+      verification: content?.verification ?? null,
       timings: { runStarted: run.runStarted, runFinished: deps.now() },
     },
   };

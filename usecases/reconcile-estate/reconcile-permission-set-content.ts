@@ -33,6 +33,9 @@ export interface PermissionSetContentPorts {
 export interface PermissionSetContentOutcome extends OperationOutcome {
   permissionSet: string;
   step: "create" | "repair";
+  /** When the write began and when its read-back ended, if the caller gave a clock (`options.now`). */
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export interface PermissionSetContentRun {
@@ -48,14 +51,26 @@ export interface PermissionSetContentRun {
  * needs no provisioning: creating an assignment provisions it. Each written set is read back and judged
  * again (a write that did not take is FAILED). One set that cannot be read or written is
  * a finding or a FAILED outcome; the others go on. Transient errors are thrown for the caller to retry.
- * `only` scopes the run to some sets (a CloudTrail-triggered run for one set's edit).
+ * `only` (names) or `onlyArns` scopes the run to some sets (a CloudTrail-triggered run for one set's edit).
  */
 export async function reconcilePermissionSetContent(
   policy: Policy,
   ports: PermissionSetContentPorts,
-  options: { only?: readonly string[]; dryRun?: boolean; pollMs?: number } = {},
+  options: {
+    only?: readonly string[];
+    /** Like `only`, by ARN (a scoped estate run's `permissionSetArns`); both given, a set in either. */
+    onlyArns?: readonly string[];
+    dryRun?: boolean;
+    pollMs?: number;
+    now?: () => string;
+  } = {},
 ): Promise<PermissionSetContentRun> {
   const existing = await ports.listPermissionSets();
+  if (options.onlyArns !== undefined) {
+    const arns = options.onlyArns;
+    const named = existing.filter((s) => arns.includes(s.arn)).map((s) => s.name);
+    options = { ...options, only: [...(options.only ?? []), ...named] };
+  }
   const observed: Record<string, ObservedPermissionSetContent> = {};
   const unreadable: Record<string, string> = {};
   for (const set of existing) {
@@ -80,7 +95,12 @@ export async function reconcilePermissionSetContent(
 
   const outcomes: PermissionSetContentOutcome[] = [];
   for (const step of plan.steps) {
-    const report = { permissionSet: step.name, step: step.kind };
+    const report = {
+      permissionSet: step.name,
+      step: step.kind,
+      ...(options.now ? { startedAt: options.now() } : {}),
+    };
+    const finished = () => (options.now ? { finishedAt: options.now() } : {});
     let arn: string;
     try {
       arn =
@@ -91,7 +111,12 @@ export async function reconcilePermissionSetContent(
     } catch (error) {
       if (isTransient(error)) throw error;
       const e = error as Error;
-      outcomes.push({ ...report, status: "FAILED", error: { Error: e.name, Cause: e.message } });
+      outcomes.push({
+        ...report,
+        status: "FAILED",
+        error: { Error: e.name, Cause: e.message },
+        ...finished(),
+      });
       continue;
     }
     const provisioned =
@@ -103,7 +128,11 @@ export async function reconcilePermissionSetContent(
             { permissionSetArn: arn },
             options.pollMs ?? 1_000,
           );
-    outcomes.push({ ...report, ...(await verified(policy, step.name, arn, ports, provisioned)) });
+    outcomes.push({
+      ...report,
+      ...(await verified(policy, step.name, arn, ports, provisioned)),
+      ...finished(),
+    });
   }
   return { plan, outcomes };
 }

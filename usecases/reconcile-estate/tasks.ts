@@ -1,4 +1,5 @@
 import type { StoredEvidence } from "../../adapters/evidence-store.ts";
+import type { PermissionSetContentAdapter } from "../../adapters/identity-center/permission-set-content.ts";
 import type { WorkStore } from "../../adapters/work-store.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import { checkEstatePlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
@@ -19,6 +20,10 @@ import {
   readEstate,
   writeEstateEvidenceRecords,
 } from "./reconcile-estate.ts";
+import {
+  type PermissionSetContentRun,
+  reconcilePermissionSetContent,
+} from "./reconcile-permission-set-content.ts";
 import { recordIdentityLinks } from "./record-identity-links.ts";
 import { type EstateRunInput, parseEstateRunInput } from "./run-input.ts";
 import { ThrottleBudget } from "./throttle-budget.ts";
@@ -28,6 +33,8 @@ export const BATCH_SIZE = 50;
 
 interface StoredPlan {
   input: PlanInput;
+  /** The permission-set content step run before the read (absent without its adapter). */
+  permissionSetContent?: PermissionSetContentRun;
   plan: ReturnType<typeof planEstate>;
   runStarted: string;
   /** A scoped run's scope (core/plan/estate-scope.ts); absent for a whole-estate run. */
@@ -71,6 +78,11 @@ export function estateReconcileTasks(
     signal?: (signal: EstateRunSignal, runId: string) => void;
     /** The credential sweep's ports (credential-sweep-task.ts). Absent: the SweepCredentials step does nothing. */
     credentials?: CredentialSweepPorts;
+    /**
+     * Reads and writes permission-set content (adapters/identity-center/permission-set-content.ts). Absent:
+     * the run judges no declared content (the CLI's `reconcile` still does).
+     */
+    permissionSetContent?: Pick<PermissionSetContentAdapter, "read" | "create" | "apply">;
   },
 ): Record<EstateReconcileTask, (state: unknown) => Promise<unknown>> {
   const load = (key: string) => deps.work.get<StoredPlan>(key);
@@ -92,10 +104,33 @@ export function estateReconcileTasks(
       // estate as soon as one of them asks for it.
       const folded = await deps.coalescing.windows.folded(state.runId);
       const scope = scopeOfTriggers([state.trigger, ...folded]);
+      const policy = await deps.policy();
+      // Declared content first (docs/policy.md, "Permission sets as code"): a set the policy adds exists
+      // before its rules are planned, and a scoped run started by a set's edit repairs that set.
+      const contentAdapter = deps.permissionSetContent;
+      const permissionSetContent = contentAdapter
+        ? await reconcilePermissionSetContent(
+            policy,
+            {
+              listPermissionSets: () => deps.identityCenter.listPermissionSets(),
+              read: (arn) => contentAdapter.read(arn),
+              create: (attributes) => contentAdapter.create(attributes),
+              apply: (arn, repair) => contentAdapter.apply(arn, repair),
+              provisionPermissionSetEverywhere: (arn) =>
+                deps.identityCenter.provisionPermissionSetEverywhere(arn),
+              provisioningStatus: (requestId) => deps.identityCenter.provisioningStatus(requestId),
+            },
+            {
+              ...(scope ? { onlyArns: scope.permissionSetArns } : {}),
+              ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
+              now: deps.now,
+            },
+          )
+        : undefined;
       const input = await readEstate(
         {
           ...deps,
-          policy: await deps.policy(),
+          policy,
           runId: state.runId,
           budget: new ThrottleBudget({ callsPerSecond: deps.callsPerSecond }),
         },
@@ -110,6 +145,7 @@ export function estateReconcileTasks(
       await deps.work.put(planKey, {
         input,
         plan,
+        ...(permissionSetContent ? { permissionSetContent } : {}),
         runStarted,
         ...(scope ? { scope } : {}),
       } satisfies StoredPlan);
@@ -177,6 +213,7 @@ export function estateReconcileTasks(
           runStarted: stored.runStarted,
           snapshot: stored.scope === undefined,
           denyFindings,
+          ...(stored.permissionSetContent ? { permissionSetContent: stored.permissionSetContent } : {}),
         },
       );
       for (const signal of estateRunSignals(denyFindings)) deps.signal?.(signal, state.runId);
