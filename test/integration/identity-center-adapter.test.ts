@@ -453,6 +453,51 @@ describe("IdentityCenterAdapter: readState lists provisioned pairs from the smal
   });
 });
 
+describe("IdentityCenterAdapter: a scoped readState lists only what its pairs name", () => {
+  it("reads one permission set's pairs with its two listings, and one pair's with its account's two", async () => {
+    // Prepare: 3 sets in 4 accounts
+    const { ic, adapter } = await start();
+    const sets = ["ReadOnly", "Admin", "Billing"].map((name) => ic.seed.permissionSet({ name }));
+    const [readOnly, admin] = sets as [string, string, string];
+    const group = ic.seed.group({ displayName: "devs" });
+    const accounts = [account(1), account(2), account(3), account(4)];
+    for (const accountId of accounts) {
+      for (const permissionSetArn of sets) {
+        ic.seed.assignment({ accountId, permissionSetArn, principalType: "GROUP", principalId: group });
+      }
+    }
+    const calls = () => ic.snapshot().calls.ssoAdmin;
+    const listings = (after: Record<string, number>, before: Record<string, number>) => ({
+      perSet:
+        (after.ListAccountsForProvisionedPermissionSet ?? 0) -
+        (before.ListAccountsForProvisionedPermissionSet ?? 0),
+      perAccount:
+        (after.ListPermissionSetsProvisionedToAccount ?? 0) -
+        (before.ListPermissionSetsProvisionedToAccount ?? 0),
+      assignments: (after.ListAccountAssignments ?? 0) - (before.ListAccountAssignments ?? 0),
+    });
+
+    // Act
+    const c0 = calls();
+    const oneSet = await adapter.readState(accounts, { pairs: (_a, ps) => ps === admin });
+    const c1 = calls();
+    const onePair = await adapter.readState(accounts, {
+      pairs: (a, ps) => a === account(2) && ps === readOnly,
+    });
+    const c2 = calls();
+
+    // Assess
+    expect(oneSet.provisioned.map((p) => [p.accountId, p.permissionSetArn])).toEqual(
+      accounts.map((a) => [a, admin]),
+    );
+    expect(listings(c1, c0)).toEqual({ perSet: 2, perAccount: 0, assignments: 4 });
+    expect(onePair.provisioned.map((p) => [p.accountId, p.permissionSetArn])).toEqual([
+      [account(2), readOnly],
+    ]);
+    expect(listings(c2, c1)).toEqual({ perSet: 0, perAccount: 2, assignments: 1 });
+  });
+});
+
 describe("IdentityCenterAdapter: unexpected responses", () => {
   it("names the field when AWS answers something the adapter cannot rely on", async () => {
     // Prepare: an identitystore whose ListUsers leaves out UserId (required in the model; UserName is not)
