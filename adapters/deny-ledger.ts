@@ -16,11 +16,7 @@ const denyEntrySchema = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   federated: z
-    .object({
-      sessionName: z.string().optional(),
-      sourceIdentity: z.string().optional(),
-      roleArns: z.array(z.string()).optional(),
-    })
+    .object({ sessionName: z.string().optional(), sourceIdentity: z.string().optional() })
     .optional(),
 });
 

@@ -23,6 +23,7 @@ export const VENDORED_OPERATIONS = [
   ["post", "/api/v1/users/{userId}"],
   ["delete", "/api/v1/users/{userId}"],
   ["get", "/api/v1/users/{userId}/groups"],
+  ["get", "/api/v1/users/{userId}/appLinks"],
   ["delete", "/api/v1/users/{userId}/sessions"],
   ["post", "/api/v1/users/{userId}/lifecycle/activate"],
   ["post", "/api/v1/users/{userId}/lifecycle/deactivate"],

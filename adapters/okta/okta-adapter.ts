@@ -11,6 +11,7 @@ import {
 } from "./errors.ts";
 import { OktaHttpClient, type OktaHttpOptions } from "./http-client.ts";
 import {
+  assignedAppLinkSchema,
   logPageSchema,
   oktaGroupSchema,
   oktaUserSchema,
@@ -46,6 +47,15 @@ export interface SystemLogPage {
   events: unknown[];
   /** The `rel="next"` link, absolute. A polling query always has one; `null` only for bounded queries. */
   nextUrl: string | null;
+}
+
+/** An app a user is assigned to (one per app instance, however many links it has). */
+export interface AssignedApp {
+  /** The app instance id (`0oa...`). */
+  appId: string;
+  /** Okta's catalog name (`amazon_aws` for AWS Account Federation). */
+  appName: string;
+  label: string;
 }
 
 /** Options of `OktaAdapter` (see `OktaHttpOptions` for retries, sleep and clock). */
@@ -103,6 +113,31 @@ export class OktaAdapter implements OktaUserPort {
   async listUserGroups(userId: string): Promise<OktaGroupRef[]> {
     const groups = await this.listAll(`/api/v1/users/${encodeURIComponent(userId)}/groups`, oktaGroupSchema);
     return groups.map(toGroupRef);
+  }
+
+  /**
+   * The apps a user is assigned to, directly or through a group (`GET /api/v1/users/{userId}/appLinks`,
+   * listAppLinks, scope okta.users.read; not paged in the spec). A user Okta no longer has (404) is
+   * assigned to nothing.
+   */
+  async listAppLinks(userId: string): Promise<AssignedApp[]> {
+    try {
+      const { body } = await this.http.read(
+        "GET",
+        `/api/v1/users/${encodeURIComponent(userId)}/appLinks`,
+        z.array(assignedAppLinkSchema),
+      );
+      const byApp = new Map(
+        body.map((link) => [
+          link.appInstanceId,
+          { appId: link.appInstanceId, appName: link.appName, label: link.label ?? link.appName },
+        ]),
+      );
+      return [...byApp.values()];
+    } catch (error) {
+      if (error instanceof OktaNotFoundError) return [];
+      throw error;
+    }
   }
 
   /** Every group. */

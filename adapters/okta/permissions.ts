@@ -38,7 +38,7 @@ const NEEDS: { method: string; pattern: RegExp; need: OktaNeed }[] = [
   },
   {
     method: "GET",
-    pattern: /^\/api\/v1\/users(\/[^/]+(\/groups)?)?$/,
+    pattern: /^\/api\/v1\/users(\/[^/]+(\/groups|\/appLinks)?)?$/,
     need: {
       action: "read users",
       permission: "okta.users.read",

@@ -49,3 +49,10 @@ export const oktaErrorBodySchema = z.looseObject({
 
 export type RawOktaUser = z.output<typeof oktaUserSchema>;
 export type RawOktaGroup = z.output<typeof oktaGroupSchema>;
+
+/** The fields of an `AssignedAppLink` (GET /api/v1/users/{userId}/appLinks) the adapter relies on. */
+export const assignedAppLinkSchema = z.looseObject({
+  appInstanceId: z.string().min(1),
+  appName: z.string(),
+  label: z.string().optional(),
+});

@@ -7,7 +7,8 @@ export const OKTA_SCOPES = {
   /** okta-log-poll: GET /api/v1/logs. */
   systemLog: ["okta.logs.read"],
   /**
-   * user-reconcile reads: GET /api/v1/users/{id}, GET /api/v1/users/{id}/groups, and GET /api/v1/groups
+   * user-reconcile reads: GET /api/v1/users/{id}, GET /api/v1/users/{id}/groups, GET
+   * /api/v1/users/{id}/appLinks (a leaver still assigned the AWS Account Federation app), and GET /api/v1/groups
    * (search by name, filter by id) for the policy's groups that share a name with the user's.
    */
   userRead: ["okta.users.read", "okta.groups.read"],

@@ -11,7 +11,11 @@ export type CredentialFindingKind =
   /** A break-glass user: never touched; its last use and MFA state, to test it quarterly. */
   | "break-glass-user"
   /** A leaver's federated sessions cannot be denied by name: the session name is no valid RoleSessionName. */
-  | "federated-session-name-unusable";
+  | "federated-session-name-unusable"
+  /** Okta still assigns the leaver the AWS Account Federation app: Okta should have unassigned them. */
+  | "okta-federation-app-still-assigned"
+  /** The leaver's app assignments could not be read from Okta, so the check above was not made. */
+  | "okta-federation-app-unreadable";
 
 export interface CredentialFinding {
   kind: CredentialFindingKind;

@@ -101,6 +101,17 @@ export const FederationPolicy = z
       .default("login"),
     /** Whether the app sends SourceIdentity (the Okta login); it survives role chaining. @default false */
     sourceIdentity: z.boolean().default(false),
+    /**
+     * The AWS Account Federation app's id in Okta (Okta app ids are `0oa` and 17 letters or digits): a
+     * leaver still assigned to it is a finding. @default absent: every app named `amazon_aws`
+     */
+    oktaAppId: z
+      .string()
+      .regex(
+        /^0oa[A-Za-z0-9]{17}$/,
+        "write the app's id from Okta (Applications > the AWS Account Federation app: the 20 characters starting 0oa in its URL)",
+      )
+      .optional(),
   })
   .strict();
 

@@ -178,6 +178,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
               sts: c.sts,
               organization: organizations,
               listUsers: async () => (await oktaAdapter(OKTA_SCOPES.userRead)).listUsers(),
+              assignedApps: async (userId) => (await oktaAdapter(OKTA_SCOPES.userRead)).listAppLinks(userId),
             }),
           }
         : {}),

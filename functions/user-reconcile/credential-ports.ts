@@ -15,6 +15,7 @@ export function credentialPorts(options: {
   sts: STSClient;
   organization: CredentialPorts["organization"];
   listUsers: CredentialPorts["listUsers"];
+  assignedApps?: CredentialPorts["assignedApps"];
   connection?: { endpoint?: string; region?: string; maxAttempts?: number };
   prover?: CredentialProver;
 }): CredentialPorts {
@@ -25,6 +26,7 @@ export function credentialPorts(options: {
     revocation: new IamCredentialRevocation(revocationClients(sessions, connection)),
     organization: options.organization,
     listUsers: options.listUsers,
+    ...(options.assignedApps ? { assignedApps: options.assignedApps } : {}),
     describeProblem: accountProblem,
     ...(options.prover ? { prover: options.prover } : {}),
   };

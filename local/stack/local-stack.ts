@@ -484,6 +484,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       sts: new STSClient(aws),
       organization: organizations,
       listUsers: () => oktaUserRead.listUsers(),
+      assignedApps: (userId) => oktaUserRead.listAppLinks(userId),
       connection: { endpoint: gateway.url, region: "us-east-1", maxAttempts: 3 },
       prover: createCredentialProver(estate.organization.rootId),
     }),

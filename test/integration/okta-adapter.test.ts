@@ -362,6 +362,36 @@ describe("OktaAdapter against the Okta emulator: changes", () => {
   });
 });
 
+describe("OktaAdapter against the Okta emulator: app assignments", () => {
+  it("lists the apps a user is assigned to, one per app; an unassigned or unknown user has none", async () => {
+    // Arrange
+    const okta = await startOkta({
+      estate: {
+        users: [person(1), person(2)],
+        apps: [
+          { id: "0oaawsfederation0001", name: "amazon_aws", label: "AWS", users: ["user001@example.com"] },
+          { id: "0oaslack000000000001", name: "slack", label: "Slack", users: ["user001@example.com"] },
+        ],
+      },
+    });
+    const adapter = adapterFor(okta);
+    const id = (login: string) => okta.emulator.state.user(login)?.id ?? "";
+
+    // Act
+    const assigned = await adapter.listAppLinks(id("user001@example.com"));
+    const unassigned = await adapter.listAppLinks(id("user002@example.com"));
+    const unknown = await adapter.listAppLinks("00unobody00000000000");
+
+    // Assess
+    expect(assigned).toEqual([
+      { appId: "0oaawsfederation0001", appName: "amazon_aws", label: "AWS" },
+      { appId: "0oaslack000000000001", appName: "slack", label: "Slack" },
+    ]);
+    expect(unassigned).toEqual([]);
+    expect(unknown).toEqual([]);
+  });
+});
+
 describe("OktaAdapter against the Okta emulator: failures", () => {
   it("fails with OktaAuthenticationError carrying Okta's E0000011 on a wrong token", async () => {
     // Prepare

@@ -47,6 +47,7 @@ async function start(options: OktaEmulatorOptions = {}): Promise<RunningOktaEmul
         { name: "aws-prod", members: ["ana@example.com"] },
         { name: "finance" },
       ],
+      apps: [{ id: "0oaawsfederation0001", name: "amazon_aws", label: "AWS", users: ["ana@example.com"] }],
     },
     fetch: hookEndpoint,
     ...options,
@@ -385,6 +386,23 @@ describe("Okta emulator conformance to the management spec: answer switches", ()
     } finally {
       await bodiless.close();
     }
+  });
+});
+
+describe("Okta emulator conformance to the management spec: a user's app links", () => {
+  it("lists an assigned user's app links, none for an unassigned one, and 404 for an unknown user", async () => {
+    // Act
+    const assigned = await call("GET", `/api/v1/users/${idOf("ana")}/appLinks`);
+    const unassigned = await call("GET", `/api/v1/users/${idOf("ben")}/appLinks`);
+    const unknown = await call("GET", "/api/v1/users/00unobody00000000000/appLinks");
+
+    // Assess
+    expect([assigned, unassigned, unknown].flatMap((answer) => answer.problems)).toEqual([]);
+    expect(assigned.body).toMatchObject([
+      { appInstanceId: "0oaawsfederation0001", appName: "amazon_aws", id: idOf("ana") },
+    ]);
+    expect(unassigned.body).toEqual([]);
+    expect(unknown.status).toBe(404);
   });
 });
 

@@ -27,7 +27,7 @@ import { liftDenies } from "./lift-denies.ts";
 import type { ManagementAccountAccess } from "./management-account-access.ts";
 import { planUserRunTask } from "./plan-user-run-task.ts";
 import { readUserTruth } from "./read-user-truth.ts";
-import { revokeCredentials } from "./revoke-credentials.ts";
+import { type RevokeCredentialsDeps, revokeCredentials } from "./revoke-credentials.ts";
 import {
   hydrate,
   loadAssignmentDeletions,
@@ -90,6 +90,8 @@ export interface CredentialPorts {
   organization: { readOrganization(): Promise<Pick<Organization, "accounts">> };
   /** Every Okta user, DEPROVISIONED included (adapters/okta listUsers). */
   listUsers(): Promise<OktaUser[]>;
+  /** The apps Okta assigns a user to (adapters/okta listAppLinks). @default not checked */
+  assignedApps?: RevokeCredentialsDeps["assignedApps"];
   describeProblem?: (
     account: CredentialAccount,
     roleName: string,
@@ -165,6 +167,7 @@ export function userReconcileTasks(
             discovery: ports.discovery,
             revocation: ports.revocation,
             okta: { listUsers: () => ports.listUsers() },
+            ...(ports.assignedApps ? { assignedApps: ports.assignedApps } : {}),
             organization: ports.organization,
             ledger: deps.ledger,
             enforce,

@@ -125,10 +125,10 @@ const RULES: Rule[] = [
     read: "okta.users.read",
     write: "okta.users.lifecycle.manage",
   },
-  // listUsers, getUser, listUserGroups / createUser, updateUser, deleteUser
+  // listUsers, getUser, listUserGroups, listAppLinks / createUser, updateUser, deleteUser
   {
     method: "*",
-    pattern: new RegExp(`^/api/v1/users(/${ID}(/groups)?)?$`),
+    pattern: new RegExp(`^/api/v1/users(/${ID}(/groups|/appLinks)?)?$`),
     read: "okta.users.read",
     write: "okta.users.manage",
   },

@@ -1,4 +1,5 @@
 import type { OktaUserStatus } from "../../../core/estate.ts";
+import { AppAssignments } from "./app-assignments.ts";
 import { ID_PREFIX, type IdFactory } from "./deterministic.ts";
 
 /** Profile attributes: the base ones Okta requires plus any custom attributes (`team`, `costCenter`...). */
@@ -84,6 +85,8 @@ export class OktaDirectory {
   private readonly members = new Map<string, Set<string>>();
   private readonly ids: IdFactory;
   private readonly now: () => string;
+  /** App assignments (listAppLinks): app-assignments.ts. */
+  readonly apps = new AppAssignments();
 
   constructor(ids: IdFactory, now: () => string) {
     this.ids = ids;
@@ -161,6 +164,7 @@ export class OktaDirectory {
   removeUser(user: DirectoryUser): string[] {
     const groupIds = this.groupsOf(user.id).map((group) => group.id);
     for (const groupId of groupIds) this.members.get(groupId)?.delete(user.id);
+    this.apps.removeUser(user.id);
     this.usersById.delete(user.id);
     this.idsByLogin.delete(user.profile.login.toLowerCase());
     return groupIds;

@@ -63,6 +63,16 @@ export interface EstateGroup {
   members?: string[];
 }
 
+/** An app of the initial estate and its directly assigned users (ids or logins): app-assignments.ts. */
+export interface EstateApp {
+  /** `0oa...` */
+  id: string;
+  /** Okta's catalog name, e.g. `amazon_aws`. */
+  name: string;
+  label: string;
+  users: string[];
+}
+
 /** Options of `createOktaEmulator`; every one has a default suited to the local stack. */
 export interface OktaEmulatorOptions {
   /** The SSWS API token clients must send. @default "00local-okta-api-token" */
@@ -99,7 +109,7 @@ export interface OktaEmulatorOptions {
   /** The fetch used to call hook endpoints. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** The org's users and groups at start. */
-  estate?: { users?: EstateUser[]; groups?: EstateGroup[] };
+  estate?: { users?: EstateUser[]; groups?: EstateGroup[]; apps?: EstateApp[] };
   /** Where unexpected exceptions go (they are answered 500 E0000009). @default console.error */
   onUnexpectedError?: (error: unknown) => void;
   /** What the spec leaves open in answers (answer-switches.ts). @default DEFAULT_ANSWER_SWITCHES */
@@ -301,6 +311,13 @@ function seedEstate(directory: OktaDirectory, estate: OktaEmulatorOptions["estat
       const user = directory.user(member);
       if (user === undefined) throw new Error(`estate group ${input.name}: no user ${member}`);
       directory.addMember(group, user);
+    }
+  }
+  for (const { users, ...app } of estate?.apps ?? []) {
+    for (const member of users) {
+      const user = directory.user(member);
+      if (user === undefined) throw new Error(`estate app ${app.name}: no user ${member}`);
+      directory.apps.assign(app, user.id, `0ua${user.id.slice(3)}`);
     }
   }
 }

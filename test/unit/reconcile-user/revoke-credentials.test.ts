@@ -170,12 +170,7 @@ describe("RevokeCredentials", () => {
     expect([...w.ledger.values()]).toEqual([
       expect.objectContaining({
         userId: "okta:00umaria",
-        // The Organization's Okta-trusting roles: the federated mass fallback's principals if it overflows.
-        federated: {
-          sessionName: LEAVER.login,
-          sourceIdentity: LEAVER.login,
-          roleArns: ["arn:aws:iam::333333333333:role/Okta-Engineer"],
-        },
+        federated: { sessionName: LEAVER.login, sourceIdentity: LEAVER.login },
         expiresAt: "2026-12-07T15:00:00.000Z",
       }),
     ]);
@@ -209,6 +204,69 @@ describe("RevokeCredentials", () => {
         expect.objectContaining({
           kind: "iam-user-owner-ambiguous",
           subject: { accountId: MEMBER, userName: "mgarcia" },
+        }),
+      ]),
+    );
+  });
+
+  it("Okta still assigning the leaver the AWS Account Federation app is a finding; other apps and other ids are not", async () => {
+    const asked: string[] = [];
+    const assigned = [
+      { appId: "0oaawsfederation0001", appName: "amazon_aws", label: "AWS Account Federation" },
+      { appId: "0oaslack000000000001", appName: "slack", label: "Slack" },
+    ];
+    const findingsWith = async (policy: typeof credentials, apps = assigned) => {
+      const w = world({ users: [], people: [LEAVER] });
+      const deps = {
+        ...w.deps,
+        credentials: policy,
+        assignedApps: async (id: string) => {
+          asked.push(id);
+          return apps;
+        },
+      };
+      const summary = await revokeCredentials(deps)(w.state);
+      const record = w.scratch.get(String(summary.scratchKey)) as CredentialRunRecord;
+      return record.findings.filter((f) => f.kind.startsWith("okta-federation-app"));
+    };
+
+    // No app id in the policy: the app named amazon_aws is the federation app.
+    expect(await findingsWith(credentials)).toEqual([
+      expect.objectContaining({
+        kind: "okta-federation-app-still-assigned",
+        subject: { oktaUserId: LEAVER.id, appId: "0oaawsfederation0001" },
+        message: expect.stringContaining("unassign them in Okta"),
+      }),
+    ]);
+    expect(asked).toEqual([LEAVER.id]);
+    // The policy names another app: only that one counts.
+    const pinned = {
+      ...credentials,
+      federation: { ...credentials.federation, oktaAppId: "0oaslack000000000001" },
+    };
+    expect((await findingsWith(pinned)).map((f) => f.subject.appId)).toEqual(["0oaslack000000000001"]);
+    // Unassigned (Okta's answer lists no federation app): no finding.
+    expect(await findingsWith(credentials, [assigned[1] as (typeof assigned)[number]])).toEqual([]);
+  });
+
+  it("assignments Okta cannot show are a finding, and the credentials are still ended", async () => {
+    const w = world({ users: leaverUsers(), people: [LEAVER] });
+    const deps = {
+      ...w.deps,
+      assignedApps: async () => {
+        throw Object.assign(new Error("missing scope"), { name: "OktaPermissionError" });
+      },
+    };
+
+    const summary = await revokeCredentials(deps)(w.state);
+
+    expect(summary.ended).toBeGreaterThan(0);
+    const record = w.scratch.get(String(summary.scratchKey)) as CredentialRunRecord;
+    expect(record.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: "okta-federation-app-unreadable",
+          subject: { oktaUserId: LEAVER.id },
         }),
       ]),
     );

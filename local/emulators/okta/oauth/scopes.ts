@@ -41,6 +41,7 @@ export const OPERATION_SCOPES: readonly ScopeRule[] = [
   rule("PUT", "/api/v1/users/{userId}", "okta.users.manage", "replaceUser"),
   rule("DELETE", "/api/v1/users/{userId}", "okta.users.manage", "deleteUser"),
   rule("GET", "/api/v1/users/{userId}/groups", "okta.users.read", "listUserGroups"),
+  rule("GET", "/api/v1/users/{userId}/appLinks", "okta.users.read", "listAppLinks"),
   rule("POST", "/api/v1/users/{userId}/lifecycle/{operation}", "okta.users.manage", "activateUser"),
   rule("DELETE", "/api/v1/users/{userId}/sessions", "okta.users.manage", "revokeUserSessions"),
   rule("GET", "/api/v1/groups", "okta.groups.read", "listGroups"),

@@ -134,6 +134,13 @@ export function userRoutes(services: OktaServices): Route[] {
       },
     },
     {
+      // listAppLinks: "Lists all app links for all direct or indirect (through group membership) assigned
+      // apps" (management spec); an unknown user is a 404 like every /users/{userId} operation.
+      method: "GET",
+      pattern: path("/api/v1/users/:id/appLinks"),
+      handle: (request) => json(directory.apps.linksOf(userOr404(request).id, request.baseUrl)),
+    },
+    {
       method: "GET",
       pattern: path("/api/v1/users/:id/groups"),
       handle: (request) => {
