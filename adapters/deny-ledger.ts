@@ -16,7 +16,11 @@ const denyEntrySchema = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   federated: z
-    .object({ sessionName: z.string().optional(), sourceIdentity: z.string().optional() })
+    .object({
+      sessionName: z.string().optional(),
+      sourceIdentity: z.string().optional(),
+      roleArns: z.array(z.string()).optional(),
+    })
     .optional(),
 });
 

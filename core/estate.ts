@@ -114,9 +114,12 @@ export interface DenyEntry {
    * A leaver's federated role sessions (issue 16) rather than an Identity Center user: `userId` is then
    * `okta:<Okta user id>`, `scope` is `all`, and the Deny matches `aws:userid` like `*:<sessionName>`
    * and/or `aws:SourceIdentity` = `sourceIdentity` (core/revocation/federated-denies.ts). Rendered only
-   * into the revocation SCPs. @default absent
+   * into the revocation SCPs. `roleArns`: the Okta-trusting roles of the Organization's member accounts
+   * when it was recorded, whose sessions the federated mass fallback denies when the Deny fits in no SCP
+   * (core/revocation/federated-mass-fallback.ts; absent in entries recorded before it: no fallback covers
+   * them). @default absent
    */
-  federated?: { sessionName?: string; sourceIdentity?: string };
+  federated?: { sessionName?: string; sourceIdentity?: string; roleArns?: string[] };
 }
 
 export interface IdentityCenterState {

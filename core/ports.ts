@@ -8,6 +8,7 @@ import type { IamUser } from "./credentials/iam-user.ts";
 import type { OktaTrustingRole } from "./credentials/plan-credential-revocation.ts";
 import type { Assignment, DenyEntry, IcGroup, IcPermissionSet, OktaUser } from "./estate.ts";
 import type { UserOktaGroup } from "./plan/user-truth.ts";
+import type { FederatedMassFallback } from "./revocation/federated-mass-fallback.ts";
 import type { MassFallbackMode } from "./revocation/fit-revocation-scps.ts";
 import type { MassFallback } from "./revocation/mass-fallback.ts";
 
@@ -65,6 +66,8 @@ export interface RevocationScpPort {
     overflow: unknown[];
     /** The mass fallback written, or null/absent. */
     fallback?: MassFallback | null;
+    /** The federated mass fallback written (Okta-trusting roles), or null/absent. */
+    federatedFallback?: FederatedMassFallback | null;
     /** Users whose Denies no slot holds and no fallback covers. @default [] */
     uncovered?: string[];
     /** The size the slots were written at when Organizations refused the configured one. */

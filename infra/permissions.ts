@@ -847,6 +847,15 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
           resources: [a.instance, a.permissionSets],
           wildcard: PERMISSION_SETS_WHY,
         },
+        // adapters/iam/simulate-custom-policy-prover.ts: the ABAC canary proof of declared permission
+        // sets (issue 18); the simulator evaluates only the policies passed in the request.
+        {
+          sid: "ProveAbacCanary",
+          actions: ["iam:SimulateCustomPolicy"],
+          resources: ["*"],
+          wildcard:
+            "SimulateCustomPolicy authorizes on no resource type (Service Authorization Reference): AWS requires `*`; it evaluates only the policies in the request.",
+        },
         {
           sid: "ReadAssignments",
           // adapters/identity-center.ts lists the provisioned pairs per set or per account, whichever is fewer calls.

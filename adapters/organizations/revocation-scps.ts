@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import type { DenyEntry } from "../../core/estate.ts";
 import type { DenyStatement } from "../../core/revocation/deny-statement.ts";
+import type { FederatedMassFallback } from "../../core/revocation/federated-mass-fallback.ts";
 import {
   type FitScpResult,
   fitRevocationScps,
@@ -97,6 +98,8 @@ export interface RevocationScpWrite {
   overflow: DenyStatement[];
   /** The mass fallback written into the first slot, or null. */
   fallback: MassFallback | null;
+  /** The federated mass fallback (Okta-trusting roles) written into the first slot, or null. */
+  federatedFallback: FederatedMassFallback | null;
   /** Users whose Denies no slot holds and no fallback covers. */
   uncovered: string[];
   /**
@@ -248,6 +251,7 @@ async function writeAtSize(
     policyIds: usable.slice(0, documents.length),
     overflow,
     fallback: fit.fallback,
+    federatedFallback: fit.federatedFallback,
     uncovered: fit.uncovered,
   };
 }

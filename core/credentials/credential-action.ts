@@ -59,6 +59,8 @@ export type CredentialAction =
       kind: "federated-deny.scp";
       oktaUserId: string;
       statements: FederatedSessionDeny[];
+      /** The Okta-trusting roles the SCP Deny reaches (the federated mass fallback's principals), sorted. */
+      roleArns: string[];
       liftAt: string;
       evidence: CredentialEvidence;
     }

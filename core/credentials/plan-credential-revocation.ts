@@ -165,6 +165,7 @@ function federatedActions(input: CredentialRevocationInput): CredentialRevocatio
       kind: "federated-deny.scp",
       oktaUserId: leaver.id,
       statements,
+      roleArns: roles.filter((role) => !inlineAccounts.has(role.accountId)).map((role) => role.arn),
       liftAt,
       evidence: {
         accountId: "organization",

@@ -46,12 +46,15 @@ export function federatedDenyEntry(input: {
   statements: readonly FederatedSessionDeny[];
   createdAt: string;
   liftAt: string;
+  /** The Okta-trusting roles the Deny reaches in member accounts. @default absent */
+  roleArns?: readonly string[];
 }): DenyEntry {
-  const federated: { sessionName?: string; sourceIdentity?: string } = {};
+  const federated: NonNullable<DenyEntry["federated"]> = {};
   for (const { Condition: c } of input.statements) {
     if ("StringLike" in c) federated.sessionName = c.StringLike["aws:userid"].replace(/^\*:/, "");
     else federated.sourceIdentity = c.StringEquals["aws:SourceIdentity"];
   }
+  if (input.roleArns !== undefined && input.roleArns.length > 0) federated.roleArns = [...input.roleArns];
   return {
     userId: federatedDenyUserId(input.oktaUserId),
     scope: "all",

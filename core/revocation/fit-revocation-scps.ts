@@ -1,7 +1,12 @@
 import type { DenyEntry } from "../estate.ts";
 import { renderPolicy, scpLength } from "./deny-statement.ts";
 import { denyStatements } from "./deny-statements.ts";
-import { federatedEntryAtoms, federatedStatementAtoms, federatedStatements } from "./federated-denies.ts";
+import { federatedStatements } from "./federated-denies.ts";
+import {
+  type FederatedMassFallback,
+  federatedMassFallbackStatement,
+  planFederatedMassFallback,
+} from "./federated-mass-fallback.ts";
 import { type MassFallback, massFallbackStatement, planMassFallback } from "./mass-fallback.ts";
 import { type ShardResult, shardScps } from "./shard-scps.ts";
 
@@ -17,6 +22,8 @@ export interface FitScpOptions {
 export interface FitScpResult extends ShardResult {
   /** The fallback written into the first document (`auto`), or null. */
   fallback: MassFallback | null;
+  /** The federated fallback written into the first document (`auto`), or null. */
+  federatedFallback: FederatedMassFallback | null;
   /**
    * Users with Denies no SCP holds and no fallback covers (`ask`, or no document could hold even the
    * fallback), sorted: their member-account sessions are not denied until they expire.
@@ -27,48 +34,65 @@ export interface FitScpResult extends ShardResult {
 /**
  * The revocation SCP documents for the Denies in force. Denies are sharded (shard-scps.ts); when some
  * fit in no document and the policy allows it (`auto`), the first document starts with the mass
- * fallback (mass-fallback.ts) and T covers every user left over after the fallback took its room.
- * T is rendered at a fixed length, so the statement computed from the final overflow has the size of
- * the one that was sharded with.
+ * fallbacks: Identity Center roles (mass-fallback.ts) and, for federated-session Denies, the
+ * Okta-trusting roles (federated-mass-fallback.ts). Their room pushes more Denies out, so they are
+ * re-planned over every overflow seen until they stop changing: T and the sets only grow, so this ends,
+ * and a later T only denies more. A fallback that does not fit in a document is left out (the federated
+ * one first) and its users reported uncovered.
  */
 export function fitRevocationScps(denies: readonly DenyEntry[], options: FitScpOptions): FitScpResult {
   const statements = denyStatements(denies);
   const sharding = { ...options, federated: federatedStatements(denies) };
   const plain = shardScps(statements, sharding);
-  const needed = planMassFallback(denies, plain.overflow);
-  if (needed === null) return { ...plain, fallback: null, uncovered: federatedUncovered(denies, plain) };
-  const pinned = massFallbackStatement(needed.issuedBefore);
-  if (
-    options.massFallback === "ask" ||
-    options.maxPolicies === 0 ||
-    scpLength(renderPolicy([pinned])) > options.maxChars
-  )
-    return {
-      ...plain,
-      fallback: null,
-      uncovered: sortedUnion(needed.userIds, federatedUncovered(denies, plain)),
-    };
-  const withFallback = shardScps(statements, { ...sharding, pinned: [pinned] });
-  // Both overflows: the fallback's room pushes more out, and a later T only denies more.
-  const fallback = planMassFallback(denies, [...plain.overflow, ...withFallback.overflow]) as MassFallback;
-  const final = shardScps(statements, {
-    ...sharding,
-    pinned: [massFallbackStatement(fallback.issuedBefore)],
-  });
-  return { ...final, fallback, uncovered: federatedUncovered(denies, final) };
+  const allowed = { ic: options.massFallback === "auto", federated: options.massFallback === "auto" };
+  const seen = { overflow: [...plain.overflow], federated: [...plain.federatedOverflow] };
+  let fit = plain;
+  let written = "[]";
+  for (;;) {
+    const ic = allowed.ic ? planMassFallback(denies, seen.overflow) : null;
+    const federated = allowed.federated ? planFederatedMassFallback(denies, seen.federated).fallback : null;
+    const pinned = [
+      ...(ic ? [massFallbackStatement(ic.issuedBefore)] : []),
+      ...(federated ? [federatedMassFallbackStatement(federated)] : []),
+    ];
+    if (
+      pinned.length > 0 &&
+      (options.maxPolicies === 0 || scpLength(renderPolicy(pinned)) > options.maxChars)
+    ) {
+      if (federated) allowed.federated = false;
+      else allowed.ic = false;
+      continue;
+    }
+    const key = JSON.stringify(pinned);
+    if (key === written)
+      return {
+        ...fit,
+        fallback: ic,
+        federatedFallback: federated,
+        uncovered: uncoveredUsers(denies, fit, ic, federated),
+      };
+    fit = shardScps(statements, { ...sharding, pinned });
+    seen.overflow.push(...fit.overflow);
+    seen.federated.push(...fit.federatedOverflow);
+    written = key;
+  }
 }
 
-/**
- * The federated-sessions entries (`okta:<id>`) with a statement no document holds: the mass fallback
- * only covers Identity Center roles, so these sessions stay until they expire.
- */
-function federatedUncovered(denies: readonly DenyEntry[], fit: ShardResult): string[] {
-  if (fit.federatedOverflow.length === 0) return [];
-  const left = federatedStatementAtoms(fit.federatedOverflow);
-  const users = denies
-    .filter((d) => federatedEntryAtoms(d).some((atom) => left.has(atom)))
-    .map((d) => d.userId);
-  return sortedUnion(users, []);
+/** Users with a Deny the documents do not hold and no fallback written covers. */
+function uncoveredUsers(
+  denies: readonly DenyEntry[],
+  fit: ShardResult,
+  ic: MassFallback | null,
+  federated: FederatedMassFallback | null,
+): string[] {
+  const icLeft = ic === null ? (planMassFallback(denies, fit.overflow)?.userIds ?? []) : [];
+  const federatedLeft = planFederatedMassFallback(denies, fit.federatedOverflow);
+  const covered = new Set(federated?.userIds ?? []);
+  const federatedUsers = [
+    ...federatedLeft.uncovered,
+    ...(federatedLeft.fallback?.userIds ?? []).filter((u) => !covered.has(u)),
+  ];
+  return sortedUnion(icLeft, federatedUsers);
 }
 
 const sortedUnion = (a: readonly string[], b: readonly string[]) =>

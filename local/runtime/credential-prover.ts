@@ -28,6 +28,7 @@ export function createCredentialProver(rootId: string): CredentialProver {
               context: {
                 "aws:userid": `${ROLE_ID}:${principal.sessionName}`,
                 "aws:PrincipalArn": principal.roleArn,
+                "aws:TokenIssueTime": principal.tokenIssuedAt ?? new Date().toISOString(),
                 ...(principal.sourceIdentity ? { "aws:SourceIdentity": principal.sourceIdentity } : {}),
               },
             };

@@ -178,6 +178,7 @@ describe("infra/permissions: the shape of every grant", () => {
     expect(unexplained.map(({ role, grant }) => `${role}/${grant.sid}`)).toEqual([]);
     expect(scopable).toEqual([]);
     expect([...new Set(bare.flatMap(({ grant }) => grant.actions))].sort()).toEqual([
+      "iam:SimulateCustomPolicy",
       "logs:CreateLogDelivery",
       "logs:DeleteLogDelivery",
       "logs:DescribeLogGroups",

@@ -6,6 +6,7 @@ import type { CredentialsPolicySection } from "../../core/policy/credentials-pol
 import type { CredentialAccount, RevocationScpPort } from "../../core/ports.ts";
 import { policyAtoms } from "../../core/revocation/deny-atoms.ts";
 import { federatedDenyEntry, federatedEntryAtoms } from "../../core/revocation/federated-denies.ts";
+import { federatedFallbackCovers } from "../../core/revocation/federated-mass-fallback.ts";
 
 /** Someone who is not the leaver: their sessions must stay allowed (the Denies name only the leaver). */
 export const CONTROL_SESSION_NAME = "control.session@example.invalid";
@@ -19,7 +20,14 @@ export interface CredentialProver {
     accountId: string;
     principal:
       | { type: "iam-user"; arn: string }
-      | { type: "federated-session"; roleArn: string; sessionName: string; sourceIdentity?: string };
+      | {
+          type: "federated-session";
+          roleArn: string;
+          sessionName: string;
+          sourceIdentity?: string;
+          /** `aws:TokenIssueTime` of the session. @default the time of the request */
+          tokenIssuedAt?: string;
+        };
     /** Revocation SCPs in force over the account (none outside the Organization or in the management account). */
     scps: string[];
     /** The tool's inline policies on the principal (the user's Deny, the role's Deny). */
@@ -38,6 +46,16 @@ export interface CheckCredentialsInput {
   outcomes: readonly ActionOutcome[];
   /** Why the SCP placement was left out (SCPs disabled on the root): the checks that need it are skipped. */
   scpSkipped?: string;
+  /**
+   * When the leaver's Deny was recorded: the leaver's session is proven as one issued a second before
+   * (live when they left). @default the time of the request
+   */
+  sessionIssuedBefore?: string;
+  /**
+   * The federated mass fallback's T: another person's session is proven as one issued at T (signed in
+   * again), since every session before it is denied. @default the time of the request
+   */
+  fallbackIssuedBefore?: string;
 }
 
 /**
@@ -82,7 +100,19 @@ export async function checkCredentials(
     const held = new Set(scps.flatMap((text) => [...policyAtoms(text)]));
     const check = "federated sessions Deny in the revocation SCPs";
     if (input.scpSkipped) checks.push({ check, passed: false, skipped: input.scpSkipped });
-    else checks.push({ check, passed: wanted.every((atom) => held.has(atom)) });
+    else {
+      // Or the federated mass fallback (massFallback: auto) holds every role the Deny reaches, T after the Deny.
+      const byFallback =
+        input.sessionIssuedBefore !== undefined &&
+        scps.some((text) =>
+          federatedFallbackCovers(text, scpAction.roleArns, input.sessionIssuedBefore as string),
+        );
+      checks.push({
+        check,
+        passed: wanted.every((atom) => held.has(atom)) || byFallback,
+        ...(byFallback ? { detail: "by the federated mass fallback" } : {}),
+      });
+    }
   }
   if (deps.prover && deps.credentials) await prove(deps.prover, deps, input, scps, checks);
   return checks;
@@ -119,7 +149,7 @@ async function prove(
         ? [a.policyDocument]
         : [],
     );
-    const ask = (name: string, source?: string) =>
+    const ask = (name: string, source: string | undefined, tokenIssuedAt: string | undefined) =>
       prover.isDenied({
         accountId: role.accountId,
         principal: {
@@ -127,6 +157,7 @@ async function prove(
           roleArn: role.arn,
           sessionName: name,
           ...(source === undefined ? {} : { sourceIdentity: source }),
+          ...(tokenIssuedAt === undefined ? {} : { tokenIssuedAt }),
         },
         scps: scpsOver(role.accountId),
         identityPolicies: inline,
@@ -137,10 +168,15 @@ async function prove(
       checks.push({ check, passed: false, skipped: input.scpSkipped });
       continue;
     }
-    const leaverDenied = await ask(sessionName, sourceIdentity);
+    const leaverIssuedAt =
+      input.sessionIssuedBefore === undefined
+        ? undefined
+        : new Date(Date.parse(input.sessionIssuedBefore) - 1000).toISOString();
+    const leaverDenied = await ask(sessionName, sourceIdentity, leaverIssuedAt);
     const otherAllowed = !(await ask(
       CONTROL_SESSION_NAME,
       sourceIdentity === undefined ? undefined : CONTROL_SESSION_NAME,
+      input.fallbackIssuedBefore,
     ));
     checks.push({ check, passed: leaverDenied });
     checks.push({

@@ -62,6 +62,22 @@ export function credentialEvidence(
       message: `The leaver's federated sessions in member accounts are not denied: ${record.scpSkipped}`,
       subject: { placement: "scp" },
     });
+  const fallback = record.federatedFallback;
+  if (fallback)
+    parts.findings.push({
+      kind: "mass-fallback",
+      message:
+        `The leaver's federated-session Deny fit in no revocation SCP, so the policy's massFallback: auto denies ` +
+        `every session of the Okta-trusting roles (${fallback.rolePatterns.join(", ")}) issued before ` +
+        `${fallback.issuedBefore}: everyone federated signs in again through Okta, and these leavers cannot: ` +
+        fallback.userIds.join(", "),
+      subject: {
+        placement: "federated",
+        issuedBefore: fallback.issuedBefore,
+        rolePatterns: fallback.rolePatterns.join(","),
+        userIds: fallback.userIds.join(","),
+      },
+    });
   parts.details.push(...record.checks);
   return parts;
 }

@@ -138,9 +138,10 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
       pass.scpPolicyIds = scp.policyIds;
       pass.overflow = scp.overflow.length;
       const uncovered = scp.uncovered ?? [];
-      if (scp.fallback || uncovered.length > 0 || scp.limitHit)
+      if (scp.fallback || scp.federatedFallback || uncovered.length > 0 || scp.limitHit)
         pass.scpCapacity = {
           ...(scp.fallback ? { massFallback: scp.fallback } : {}),
+          ...(scp.federatedFallback ? { federatedFallback: scp.federatedFallback } : {}),
           ...(uncovered.length > 0 ? { uncovered } : {}),
           ...(scp.limitHit ? { limitHit: scp.limitHit } : {}),
         };

@@ -20,6 +20,22 @@ export function scpCapacityFindings(capacity: ScpCapacity | undefined): Finding[
         `through Okta, and these users cannot: ${fallback.userIds.join(", ")}`,
       subject: { issuedBefore: fallback.issuedBefore, userIds: fallback.userIds.join(",") },
     });
+  const federated = capacity.federatedFallback;
+  if (federated)
+    findings.push({
+      kind: "mass-fallback",
+      message:
+        `${federated.userIds.length} leavers' federated-session Denies fit in no revocation SCP, so the policy's ` +
+        `massFallback: auto denies every session of the Okta-trusting roles (${federated.rolePatterns.join(", ")}) ` +
+        `issued before ${federated.issuedBefore}: everyone federated signs in again through Okta, and these ` +
+        `leavers cannot: ${federated.userIds.join(", ")}`,
+      subject: {
+        placement: "federated",
+        issuedBefore: federated.issuedBefore,
+        rolePatterns: federated.rolePatterns.join(","),
+        userIds: federated.userIds.join(","),
+      },
+    });
   for (const f of capacity.inlineFallbacks ?? [])
     findings.push({
       kind: "mass-fallback",

@@ -19,6 +19,7 @@ import type {
   CredentialRevocationPort,
 } from "../../core/ports.ts";
 import { federatedDenyEntry } from "../../core/revocation/federated-denies.ts";
+import type { FederatedMassFallback } from "../../core/revocation/federated-mass-fallback.ts";
 import { credentialAccounts, oktaPerson } from "../reconcile-estate/credential-accounts.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
 import { type CredentialChecks, type CredentialProver, checkCredentials } from "./credential-checks.ts";
@@ -36,12 +37,12 @@ export interface RevokeCredentialsDeps {
   revocation: CredentialRevocationPort;
   /** Every Okta user (DEPROVISIONED included): the people who could claim the leaver's IAM users. */
   okta: { listUsers(): Promise<OktaUser[]> };
-  /** The Organization's accounts, read as the estate runs read them (adapters/organizations.ts). */
   /**
    * The apps Okta assigns a user to (adapters/okta listAppLinks): a leaver still assigned the AWS
    * Account Federation app is a finding. Absent: not checked.
    */
   assignedApps?: (oktaUserId: string) => Promise<AssignedFederationCandidate[]>;
+  /** The Organization's accounts, read as the estate runs read them (adapters/organizations.ts). */
   organization: { readOrganization(): Promise<Pick<Organization, "accounts">> };
   ledger: DenyLedger;
   /** Re-renders the revocation SCPs from the ledger under the revocation lease (enforce-denies.ts). */
@@ -80,6 +81,11 @@ export interface CredentialRunRecord {
   scpSkipped?: string;
   /** The reason is no room left (the SCPs overflowed), not SCPs disabled. @default false */
   scpUncovered?: boolean;
+  /**
+   * The federated Deny fit in no SCP and the federated mass fallback (policy `massFallback: auto`) covers
+   * the leaver: every Okta-trusting role session issued before its T is denied. @default absent
+   */
+  federatedFallback?: FederatedMassFallback;
 }
 
 /** What the state carries: counts, and what the lift needs. */
@@ -91,6 +97,8 @@ export interface CredentialRunSummary {
   problems: number;
   /** The federated Deny fit in no SCP (alarmed as dropped). @default absent */
   uncovered?: boolean;
+  /** The federated mass fallback covers the leaver (alarmed as a mass fallback). @default absent */
+  fallback?: boolean;
   /** Ledger ids of the federated-sessions Denies this run added. */
   denyIds: string[];
   /** When the federated Denies (ledger or role) are lifted; absent when there is nothing to lift. */
@@ -189,6 +197,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
     const denyIds: string[] = [];
     let scpSkipped: string | undefined;
     let scpUncovered = false;
+    let federatedFallback: FederatedMassFallback | undefined;
     for (const action of revocationPlan.actions) {
       if (action.kind !== "federated-deny.scp") continue;
       const startedAt = deps.now();
@@ -197,10 +206,13 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
         statements: action.statements,
         createdAt: now,
         liftAt: action.liftAt,
+        roleArns: action.roleArns,
       });
       denyIds.push(await deps.ledger.add(entry));
       const enforced = await enforceDenies(deps.enforce, { runId: state.runId });
       const uncovered = enforced.scpCapacity?.uncovered?.includes(entry.userId) === true;
+      const fallback = enforced.scpCapacity?.federatedFallback;
+      if (fallback?.userIds.includes(entry.userId)) federatedFallback = fallback;
       const refused = enforced.failures.find((f) => f.placement === "scp");
       const skipped = enforced.skipped.find((s) => s.placement === "scp");
       // SCPs disabled on the root leave the placement out by design: a finding (and the skipped-placement
@@ -209,8 +221,8 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
         scpSkipped = skipped.reason;
         continue;
       }
-      // No SCP room left (the scp-overflow finding of the run says why): the mass fallback covers only
-      // Identity Center roles, so these sessions end when they expire. A finding and the dropped alarm.
+      // No SCP room left and no fallback covering it (massFallback: ask, or no Okta-trusting role known):
+      // these sessions end when they expire. A finding and the dropped alarm.
       if (uncovered && !refused) {
         scpSkipped =
           "no revocation SCP had room for the federated Deny (the slots are full; docs/deploy.md, revocation SCP slots): these sessions end when they expire";
@@ -262,6 +274,8 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       roles,
       actions: revocationPlan.actions,
       outcomes,
+      sessionIssuedBefore: now,
+      ...(federatedFallback ? { fallbackIssuedBefore: federatedFallback.issuedBefore } : {}),
       ...(scpSkipped ? { scpSkipped } : {}),
     });
     const record: CredentialRunRecord = {
@@ -273,6 +287,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       roleDenies,
       ...(scpSkipped ? { scpSkipped } : {}),
       ...(scpUncovered ? { scpUncovered } : {}),
+      ...(federatedFallback ? { federatedFallback } : {}),
     };
     const liftAt = denyIds.length > 0 || roleDenies.length > 0 ? liftAtOf(revocationPlan.actions) : undefined;
     const key = credentialScratchKey(state.runId);
@@ -284,6 +299,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       problems: problems.length,
       denyIds,
       ...(scpUncovered ? { uncovered: true } : {}),
+      ...(federatedFallback ? { fallback: true } : {}),
       ...(liftAt === undefined ? {} : { liftAt }),
     };
   };

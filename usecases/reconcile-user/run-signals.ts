@@ -55,7 +55,12 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
     (state.deny?.scpCapacity?.uncovered ?? []).length > 0 || state.credentials?.uncovered === true;
   if ((state.deny?.dropped ?? []).length > 0 || overflowed) signals.push(USER_RUN_SIGNAL_METRICS.dropped);
   const capacity = state.deny?.scpCapacity;
-  if (capacity?.massFallback || (capacity?.inlineFallbacks ?? []).length > 0)
+  if (
+    capacity?.massFallback ||
+    capacity?.federatedFallback ||
+    state.credentials?.fallback === true ||
+    (capacity?.inlineFallbacks ?? []).length > 0
+  )
     signals.push(USER_RUN_SIGNAL_METRICS.massFallback);
   const deletions = deletionSignals(state);
   if ((state.deny?.skipped ?? []).length > 0 || deletions.skipped)

@@ -2,6 +2,7 @@ import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import type { UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
+import type { FederatedMassFallback } from "../../core/revocation/federated-mass-fallback.ts";
 import type { MassFallback } from "../../core/revocation/mass-fallback.ts";
 import type { UserReconcileInput } from "../../functions/dispatch/create-handler.ts";
 import type { CredentialLift } from "./lift-credential-denies.ts";
@@ -51,6 +52,8 @@ export interface DroppedDeny {
 export interface ScpCapacity {
   /** policy `massFallback: auto`: the statement denying Identity Center sessions issued before T. */
   massFallback?: MassFallback;
+  /** policy `massFallback: auto`: the statement denying Okta-trusting role sessions issued before T. */
+  federatedFallback?: FederatedMassFallback;
   /** policy `massFallback: ask` (or no room even for the fallback): users not denied in member accounts. */
   uncovered?: string[];
   /** Organizations refused the configured SCP size: the slots were written smaller. */

@@ -170,7 +170,12 @@ describe("RevokeCredentials", () => {
     expect([...w.ledger.values()]).toEqual([
       expect.objectContaining({
         userId: "okta:00umaria",
-        federated: { sessionName: LEAVER.login, sourceIdentity: LEAVER.login },
+        // The Organization's Okta-trusting roles: the federated mass fallback's principals if it overflows.
+        federated: {
+          sessionName: LEAVER.login,
+          sourceIdentity: LEAVER.login,
+          roleArns: ["arn:aws:iam::333333333333:role/Okta-Engineer"],
+        },
         expiresAt: "2026-12-07T15:00:00.000Z",
       }),
     ]);
