@@ -70,6 +70,8 @@ export function estateReconcile(deps: EstateReconcileDeps, workflow: EstateRecon
         memory: "1024 MB",
         environment: {
           ...deps.environment,
+          // The credentials guardrail slot (OAL_CREDENTIALS_GUARDRAIL=on); empty: the sweep only shows it.
+          GUARDRAIL_SCP_ID: deps.facts.apply((f) => f.guardrailScpId ?? ""),
           POWERTOOLS_SERVICE_NAME: "estate-reconcile",
         },
         ...(policy.kind === "bundled" ? { copyFiles: [{ from: policy.path }] } : {}),

@@ -6,6 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { alarms } from "./alarms.ts";
+import { credentialsGuardrailSlot } from "./credentials-guardrail-slot.ts";
 import { dashboard } from "./dashboard.ts";
 import { discoverFacts } from "./discovery.ts";
 import { type EstateReconcileWorkflow, estateReconcile } from "./estate-reconcile.ts";
@@ -55,6 +56,13 @@ export function lifecycleStack(options: {
   const names = resourceNames($app.name, $app.stage);
   const discovered = discoverFacts(parameters);
   const scpSlots = revocationScpSlots({ names, parameters, retained: options.deployment.retainedScpSlots });
+  const guardrailSlot = parameters.credentialsGuardrail
+    ? credentialsGuardrailSlot({
+        names,
+        rootId: scpSlots.rootId,
+        retained: options.deployment.retainedGuardrailSlot,
+      })
+    : undefined;
   if (parameters.memberRoles) {
     memberRolesStackSet({
       names,
@@ -79,6 +87,7 @@ export function lifecycleStack(options: {
     signingKey: $output(options.evidence.signingKeyArn),
     workBucket: $output(work?.name),
     revocationScpIds: scpSlots.ids,
+    guardrailScpId: $output(guardrailSlot?.id),
   }).apply((d) => ({
     partition: d.partition,
     region: d.region,
@@ -97,6 +106,7 @@ export function lifecycleStack(options: {
       : {}),
     ...(parameters.logStreamingSource ? { logStreamingSource: parameters.logStreamingSource } : {}),
     revocationScpIds: d.revocationScpIds,
+    ...(d.guardrailScpId ? { guardrailScpId: d.guardrailScpId } : {}),
     membershipSync: parameters.membershipSync,
     topology: topology.topology,
     ...(topology.managementComponent
@@ -207,5 +217,7 @@ export function lifecycleStack(options: {
       : {}),
     /** The revocation SCP slots (the CLI's `doctor` and `reconcile` may be given them). */
     revocationScpIds: scpSlots.ids.apply((ids) => ids.join(",")),
+    /** The credentials guardrail slot (OAL_CREDENTIALS_GUARDRAIL=on), empty when off. */
+    guardrailScpId: $output(guardrailSlot?.id).apply((id) => id ?? ""),
   };
 }

@@ -87,6 +87,8 @@ export interface ResourceNames {
   rolePath: string;
   /** The revocation SCP slot `n` (1-based): `<prefix>-revocation-<n>` (infra/revocation-scp-slots.ts). */
   revocationScp: (n: number) => string;
+  /** The credentials guardrail SCP slot: `<prefix>-credentials-guardrail` (infra/credentials-guardrail-slot.ts). */
+  guardrailScp: string;
 }
 
 /**
@@ -175,5 +177,6 @@ export function resourceNames(app: string, stage: string): ResourceNames {
     },
     rolePath: `/${app}/${stage}/`,
     revocationScp: (n) => `${prefix}-revocation-${n}`,
+    guardrailScp: `${prefix}-credentials-guardrail`,
   };
 }

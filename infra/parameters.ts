@@ -99,6 +99,12 @@ export interface DeploymentParameters {
    */
   revocationScpSlots: number;
   /**
+   * `OAL_CREDENTIALS_GUARDRAIL=on`: the deploy creates the credentials guardrail SCP slot and attaches it
+   * to the root (infra/credentials-guardrail-slot.ts); the estate run writes the guardrail into it or
+   * lifts it, per the policy's `credentials.guardrail`. It takes one more of the root's SCP places. @default false
+   */
+  credentialsGuardrail: boolean;
+  /**
    * Characters one SCP may hold, whitespace included: the organization's quota (5,120 on AWS's quota
    * page; reported raised to 10,240 in 2026). A refusal (POLICY_CONTENT_LIMIT_EXCEEDED) still makes the
    * functions write at half the size, with a finding. @default 5120
@@ -249,6 +255,7 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     scpMaxPerTarget: positive("OAL_SCP_MAX_PER_TARGET", 5, 10),
     ...(rootId ? { rootId } : {}),
     membershipSync: oneOf("OAL_MEMBERSHIP_SYNC", ["on", "off"] as const, "off") === "on",
+    credentialsGuardrail: oneOf("OAL_CREDENTIALS_GUARDRAIL", ["on", "off"] as const, "off") === "on",
   };
   const memberRoles = readMemberRolesParameters(get, problems);
   if (memberRoles) parameters.memberRoles = memberRoles;
@@ -257,10 +264,12 @@ export function readDeploymentParameters(env: Env): DeploymentParameters {
     problems.push(
       `OAL_SCP_MAX_CHARS: "${get("OAL_SCP_MAX_CHARS")}" is below 1000: use the organization's SCP size quota (5120 or 10240)`,
     );
-  if (parameters.revocationScpSlots >= parameters.scpMaxPerTarget)
+  // The guardrail slot takes a place on the root too.
+  const guardrailSlot = parameters.credentialsGuardrail ? 1 : 0;
+  if (parameters.revocationScpSlots + guardrailSlot >= parameters.scpMaxPerTarget)
     problems.push(
-      `OAL_REVOCATION_SCP_SLOTS: ${parameters.revocationScpSlots} slots leave no place for FullAWSAccess under ` +
-        `OAL_SCP_MAX_PER_TARGET ${parameters.scpMaxPerTarget}: use at most ${parameters.scpMaxPerTarget - 1} slots`,
+      `OAL_REVOCATION_SCP_SLOTS: ${parameters.revocationScpSlots} slots${guardrailSlot ? " and the credentials guardrail slot (OAL_CREDENTIALS_GUARDRAIL=on)" : ""} leave no place for FullAWSAccess under ` +
+        `OAL_SCP_MAX_PER_TARGET ${parameters.scpMaxPerTarget}: use at most ${parameters.scpMaxPerTarget - 1 - guardrailSlot} slots`,
     );
   if (problems.length > 0) {
     throw new DeploymentParameterError(

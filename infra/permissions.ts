@@ -83,6 +83,8 @@ export interface PermissionFacts {
   logStreamingSource?: string;
   /** The revocation SCP slots' policy ids (`p-...`), created by the deploy (infra/revocation-scp-slots.ts). */
   revocationScpIds: string[];
+  /** The credentials guardrail slot's policy id, when the deploy creates it (infra/credentials-guardrail-slot.ts). */
+  guardrailScpId?: string;
   /** `OAL_MEMBERSHIP_SYNC`: the workflows may add group memberships (the policy's `membershipSync`). */
   membershipSync: boolean;
   /**
@@ -154,6 +156,10 @@ function arns(f: PermissionFacts) {
     memberships: `arn:${p}:identitystore:::membership/*`,
     /** The revocation SCP slots, exactly. */
     slots: f.revocationScpIds.map((id) => `${org}:policy/${f.organizationId}/service_control_policy/${id}`),
+    /** The credentials guardrail slot, exactly (none when the deploy does not create it). */
+    guardrailSlot: f.guardrailScpId
+      ? [`${org}:policy/${f.organizationId}/service_control_policy/${f.guardrailScpId}`]
+      : [],
     root: `${org}:root/${f.organizationId}/r-*`,
     ous: `${org}:ou/${f.organizationId}/ou-*`,
     orgAccounts: `${org}:account/${f.organizationId}/*`,
@@ -1008,10 +1014,34 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
       ];
     case "sweepCredentials":
       // usecases/reconcile-estate/credential-sweep-task.ts: every Okta user, the accounts, each account's
-      // discovery and revocation roles, and the sweep's evidence record. No Organizations write: the
-      // guardrail SCP is shown, not attached, by a deployed run (the tool writes only its SCP slots).
-      return [readOktaToken(f), ...readOrganizationTree(f), assumeMemberRoles(f), ...writeEvidence(f)];
+      // discovery and revocation roles, the sweep's evidence record, and the guardrail slot's content.
+      return [
+        readOktaToken(f),
+        ...readOrganizationTree(f),
+        assumeMemberRoles(f),
+        ...writeEvidence(f),
+        ...writeGuardrailSlot(f),
+      ];
   }
+}
+
+/**
+ * Reading and rewriting the credentials guardrail slot's content (created and attached by the deploy,
+ * so its ARN is exact), when the deploy creates it; nothing else in Organizations: no CreatePolicy,
+ * AttachPolicy, DetachPolicy, DeletePolicy or TagResource, and no other policy.
+ */
+function writeGuardrailSlot(f: PermissionFacts): Grant[] {
+  const slot = arns(f).guardrailSlot;
+  if (slot.length === 0) return [];
+  return [
+    { sid: "ReadCredentialsGuardrailSlot", actions: ["organizations:DescribePolicy"], resources: slot },
+    {
+      sid: "RewriteCredentialsGuardrailSlot",
+      actions: ["organizations:UpdatePolicy"],
+      resources: slot,
+      conditions: { StringEquals: SCP_TYPE },
+    },
+  ];
 }
 
 /** The access policy object, when it is read from S3 (bundled, it needs no permission). */

@@ -4,6 +4,7 @@
  */
 import type { ResourceNames } from "./names.ts";
 import { readDeploymentParameters } from "./parameters.ts";
+import { findRetainedGuardrailScpSlot } from "./retained-guardrail-scp-slot.ts";
 import { findRetainedRevocationScpSlots } from "./retained-revocation-scp-slots.ts";
 import { type DeployingAccount, resolveTopology } from "./topology.ts";
 
@@ -14,7 +15,7 @@ import { type DeployingAccount, resolveTopology } from "./topology.ts";
  */
 export async function preflight(
   env: Record<string, string | undefined>,
-  names: Pick<ResourceNames, "prefix" | "rolePath" | "revocationScp">,
+  names: Pick<ResourceNames, "prefix" | "rolePath" | "revocationScp" | "guardrailScp">,
 ) {
   const parameters = readDeploymentParameters(env);
   const [caller, organization, partition] = await Promise.all([
@@ -44,7 +45,12 @@ export async function preflight(
   const retainedScpSlots = rootId
     ? await findRetainedRevocationScpSlots({ names, count: parameters.revocationScpSlots, rootId })
     : {};
-  return { parameters, account, topology, retainedScpSlots };
+  // And the credentials guardrail slot, when the deploy turns it on (infra/credentials-guardrail-slot.ts).
+  const retainedGuardrailSlot =
+    rootId && parameters.credentialsGuardrail
+      ? await findRetainedGuardrailScpSlot({ names, rootId })
+      : undefined;
+  return { parameters, account, topology, retainedScpSlots, retainedGuardrailSlot };
 }
 
 export type Preflight = Awaited<ReturnType<typeof preflight>>;

@@ -60,6 +60,17 @@ export const RUNTIME_CONTRACT = {
     placeholder:
       '{"Version":"2012-10-17","Statement":[{"Sid":"EmptyRevocationSlot","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*","Condition":{"Null":{"aws:PrincipalArn":"true"},"StringLike":{"aws:PrincipalArn":"*"}}}]}',
   },
+  /**
+   * adapters/organizations/credentials-guardrail-slot.ts: the credentials guardrail slot's Description
+   * marker and the placeholder it is created with and lifted to (`GUARDRAIL_SLOT_PLACEHOLDER`). The
+   * placeholder denies nothing any principal can match, like the revocation slots' empty content.
+   */
+  guardrailScpSlot: {
+    description:
+      "Managed by okta-aws-lifecycle: the credentials guardrail (issue 16), or a placeholder when off. Changes are overwritten.",
+    placeholder:
+      '{"Version":"2012-10-17","Statement":[{"Sid":"EmptyGuardrailSlot","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*","Condition":{"Null":{"aws:PrincipalArn":"true"},"StringLike":{"aws:PrincipalArn":"*"}}}]}',
+  },
   /** adapters/organizations/revocation-scps.ts `DEFAULT_REVOCATION_SCP_SLOTS`. */
   defaultRevocationScpSlots: 2,
   /**

@@ -23,6 +23,7 @@ const PLACEHOLDER_FACTS: PermissionFacts = {
   policyObject: { bucket: "<policy-bucket>", key: "<policy-key>" },
   logStreamingSource: "aws.partner/okta.com/<org>/<source>",
   revocationScpIds: ["<revocation-scp-slot-1>", "<revocation-scp-slot-2>"],
+  guardrailScpId: "<guardrail-scp-slot>",
   membershipSync: true,
 };
 
@@ -30,6 +31,7 @@ const PLACEHOLDER_FACTS: PermissionFacts = {
 const OPTIONS: { when: string; without: Partial<PermissionFacts> }[] = [
   { when: "OAL_POLICY=s3://...", without: { policyObject: undefined } },
   { when: "OAL_MEMBERSHIP_SYNC=on", without: { membershipSync: false } },
+  { when: "OAL_CREDENTIALS_GUARDRAIL=on", without: { guardrailScpId: undefined } },
 ];
 
 export const MARKERS = {

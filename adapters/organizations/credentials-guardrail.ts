@@ -30,12 +30,20 @@ export interface StoredGuardrail {
   content: string;
   /** Attached to the organization's root. */
   attached: boolean;
+  /**
+   * The deploy's slot holding its placeholder: nothing is in force (credentials-guardrail-slot.ts).
+   * Absent for the SCP this class creates by name.
+   */
+  placeholder?: boolean;
 }
 
 /** What `ensure` did: each write it made, in order. */
 export interface GuardrailWrite {
   policyId: string;
   writes: ("CreatePolicy" | "UpdatePolicy" | "AttachPolicy")[];
+  /** The slot writer's content before and after, read back (credentials-guardrail-slot.ts). */
+  before?: string;
+  after?: string;
 }
 
 export class CredentialsGuardrail {

@@ -25,6 +25,7 @@ import { KmsEvidenceSigner } from "../../adapters/kms-evidence-signer.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import type { OktaAdapter } from "../../adapters/okta.ts";
+import { CredentialsGuardrailSlot } from "../../adapters/organizations/credentials-guardrail-slot.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { SharedCallBudget } from "../../adapters/shared-call-budget.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
@@ -45,6 +46,14 @@ const config = readConfig(
   userReconcileConfigSchema.extend({
     WORK_BUCKET: z.string().min(1, "the scratch bucket for plans and batch outcomes"),
     SSO_ADMIN_TPS: z.coerce.number().positive().default(20),
+    // infra/credentials-guardrail-slot.ts (OAL_CREDENTIALS_GUARDRAIL=on); empty: the sweep only shows the guardrail.
+    GUARDRAIL_SCP_ID: z
+      .string()
+      .regex(
+        /^(p-[0-9a-zA-Z_]{8,128})?$/,
+        "the guardrail slot's policy id (deploy output guardrailScpId), or empty",
+      )
+      .default(""),
     ESTATE_COALESCE_WINDOW_SECONDS: z.coerce
       .number()
       .positive("the window event-driven estate runs are folded in, in seconds")
@@ -158,6 +167,15 @@ async function build() {
       okta: { listUsers: async () => (await oktaSource()).listUsers() },
       discovery: new IamCredentialDiscovery({ sessions }),
       revocation: new IamCredentialRevocation(revocationClients(sessions)),
+      // The deploy's guardrail slot: the sweep writes the guardrail into it, or lifts it.
+      ...(config.GUARDRAIL_SCP_ID
+        ? {
+            guardrail: new CredentialsGuardrailSlot({
+              client: new OrganizationsClient(retries),
+              slotId: config.GUARDRAIL_SCP_ID,
+            }),
+          }
+        : {}),
     },
     coalescing: {
       windows: new EstateWindows(table),

@@ -43,6 +43,7 @@ describe("infra/parameters: readDeploymentParameters", () => {
       scpMaxChars: 5120,
       scpMaxPerTarget: 5,
       membershipSync: false,
+      credentialsGuardrail: false,
     });
   });
 

@@ -10,8 +10,10 @@ export const credentialSweepRecordId = (runId: string) => `${runId}.credentials`
  * The sweep's evidence: an `estate-run` record of its own, so the export's drift, blocked-plan and
  * finding rows read it like any estate run. Before: what discovery read (`truth.organization.credentials`:
  * the accounts, their problems, every holder of a long-lived credential, the count of humans among
- * them). The plan: the credential actions and the guardrail SCP. After: each action's outcome, and the
- * read-back of every user the run revoked (`verification`).
+ * them, and the guardrail slot's content as read: `guardrail.storedContent`). The plan: the credential
+ * actions and the guardrail SCP (attached, or lifted back to the slot's placeholder). After: each
+ * action's outcome, the read-back of every user the run revoked and of the guardrail slot it wrote
+ * (`verification`, check `guardrail-slot-content` with the content before and after).
  */
 export async function writeCredentialSweepEvidence(
   deps: { evidence?: Pick<EvidenceStore, "append">; now: () => string; runId: string },
@@ -28,11 +30,15 @@ export async function writeCredentialSweepEvidence(
           content: guardrail.scp.content,
           exemptions: guardrail.scp.exemptions,
           step: guardrail.step,
-          ...(guardrail.stored ? { policyId: guardrail.stored.policyId } : {}),
+          ...(guardrail.stored
+            ? { policyId: guardrail.stored.policyId, storedContent: guardrail.stored.content }
+            : {}),
         };
-  // The guardrail is an action only when the run attaches it; otherwise the truth shows it.
+  // The guardrail is an action only when the run attaches or lifts it; otherwise the truth shows it.
   const guardrailAction =
-    shown !== null && guardrail.step === "attach" ? [{ kind: "guardrail-scp.attach", ...shown }] : [];
+    shown !== null && (guardrail.step === "attach" || guardrail.step === "lift")
+      ? [{ kind: `guardrail-scp.${guardrail.step}`, ...shown }]
+      : [];
   const record: EvidenceDraft = {
     schemaVersion: 1,
     recordId: credentialSweepRecordId(deps.runId),
@@ -65,7 +71,7 @@ export async function writeCredentialSweepEvidence(
         blockedReason,
       },
       actions: run.outcomes,
-      verification: run.readBack === null ? null : verification(run),
+      verification: run.readBack === null && run.guardrailWrite === null ? null : verification(run),
       timings: { runStarted: run.runStarted, runFinished: deps.now() },
     },
   };
@@ -73,7 +79,9 @@ export async function writeCredentialSweepEvidence(
 }
 
 /** One check per revoked user: read back, holding no console password and no active key. */
-function verification(run: Pick<CredentialSweepRun, "sweep" | "readBack">): Verification {
+function verification(
+  run: Pick<CredentialSweepRun, "sweep" | "readBack" | "guardrail" | "guardrailWrite">,
+): Verification {
   const read = new Map((run.readBack ?? []).flatMap((a) => a.users.map((u) => [iamUserKey(u), u] as const)));
   const readAccounts = new Set((run.readBack ?? []).map((a) => a.accountId));
   const revoked = run.sweep.holders.filter((h) => h.revoke);
@@ -99,5 +107,31 @@ function verification(run: Pick<CredentialSweepRun, "sweep" | "readBack">): Veri
               ].join(", ")}`,
     };
   });
-  return { passed: details.every((d) => d.passed), details };
+  const slot = guardrailSlotCheck(run);
+  const all = [...details, ...(slot ? [slot] : [])];
+  return { passed: all.every((d) => d.passed), details: all };
+}
+
+/** The guardrail slot read back after the run wrote it: the guardrail (attach) or not it any more (lift). */
+function guardrailSlotCheck(run: Pick<CredentialSweepRun, "guardrail" | "guardrailWrite">) {
+  const write = run.guardrailWrite;
+  if (write === null || write.after === undefined || run.guardrail.scp === null) return null;
+  const lifted = run.guardrail.step === "lift";
+  const passed = lifted
+    ? write.after !== run.guardrail.scp.content
+    : write.after === run.guardrail.scp.content;
+  return {
+    check: "guardrail-slot-content",
+    passed,
+    policyId: write.policyId,
+    before: write.before,
+    after: write.after,
+    detail: lifted
+      ? passed
+        ? "the slot holds its placeholder: the guardrail is lifted"
+        : "the slot still holds the guardrail"
+      : passed
+        ? "the slot holds the guardrail as planned"
+        : "the slot holds other content than the guardrail",
+  };
 }

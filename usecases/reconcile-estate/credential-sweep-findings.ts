@@ -24,7 +24,11 @@ type SweepOwnFindingKind =
   /** The exemptions make the guardrail longer than an SCP may be. */
   | "guardrail-scp-too-large"
   /** Turned on, but this run may not write SCPs: a person attaches it. */
-  | "guardrail-scp-not-attached";
+  | "guardrail-scp-not-attached"
+  /** Off in the policy while the deploy's slot held the guardrail: the run wrote the placeholder back. */
+  | "guardrail-scp-lifted"
+  /** The guardrail (the deploy's slot) could not be read: nothing written to it. */
+  | "guardrail-scp-unreadable";
 
 /** The sweep's findings: the mapping's, each account problem, a blocked plan, and the guardrail's state. */
 export function sweepFindings(input: {
@@ -62,11 +66,25 @@ export function sweepFindings(input: {
       kind: "guardrail-scp-not-attached",
       message: `credentials.guardrail is true, but this run may not write SCPs other than the revocation slots: ${scp.name} is not attached`,
       subject: { policyName: scp.name },
-      fix: "create the SCP with the content in this record's truth.organization.credentials.guardrail and attach it to the root (aws organizations create-policy, then attach-policy)",
+      fix: "redeploy with OAL_CREDENTIALS_GUARDRAIL=on (the deploy creates the guardrail slot and the run writes it), or create the SCP with the content in this record's truth.organization.credentials.guardrail and attach it to the root (aws organizations create-policy, then attach-policy)",
+    });
+  } else if (step === "unreadable") {
+    findings.push({
+      kind: "guardrail-scp-unreadable",
+      message: `the guardrail SCP could not be read, so nothing was written to it: ${input.guardrail.error}`,
+      subject: { policyName: scp.name },
+      fix: "check the estate function's GUARDRAIL_SCP_ID against the deploy output guardrailScpId, then run again",
+    });
+  } else if (step === "lift") {
+    findings.push({
+      kind: "guardrail-scp-lifted",
+      message: `credentials.guardrail is false: the guardrail in slot ${stored?.policyId} is lifted (its placeholder written back)`,
+      subject: { policyName: scp.name, ...(stored ? { policyId: stored.policyId } : {}) },
+      fix: "set credentials.guardrail: true to put it back",
     });
   } else if (step === "off") {
     findings.push(
-      stored?.attached === true
+      stored?.attached === true && stored.placeholder !== true
         ? {
             kind: "guardrail-scp-attached-while-off",
             message: `${scp.name} (${stored.policyId}) is attached to the root though credentials.guardrail is false; the tool never detaches it`,

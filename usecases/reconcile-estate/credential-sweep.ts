@@ -1,6 +1,7 @@
 import type { StoredEvidence } from "../../adapters/evidence-store.ts";
 import type {
   CredentialsGuardrail,
+  GuardrailWrite,
   StoredGuardrail,
 } from "../../adapters/organizations/credentials-guardrail.ts";
 import type { CredentialAction } from "../../core/credentials/credential-action.ts";
@@ -27,8 +28,11 @@ export interface CredentialSweepDeps {
   okta: { listUsers(): Promise<OktaUser[]> };
   discovery: CredentialDiscoveryPort;
   revocation: CredentialRevocationPort;
-  /** Absent: the guardrail is planned (shown) but never read nor attached. */
-  guardrail?: Pick<CredentialsGuardrail, "read" | "ensure">;
+  /**
+   * Absent: the guardrail is planned (shown) but never read nor attached. With `lift` (the deploy's slot,
+   * adapters/organizations/credentials-guardrail-slot.ts), a guardrail the policy turned off is lifted.
+   */
+  guardrail?: Pick<CredentialsGuardrail, "read" | "ensure"> & { lift?(): Promise<GuardrailWrite> };
   evidence?: { append: import("../../adapters/evidence-store.ts").EvidenceStore["append"] };
   now: () => string;
   runId: string;
@@ -41,9 +45,14 @@ export interface GuardrailPlan {
   /**
    * `attach`: turned on and not (exactly) in force; `in-force`: nothing to do; `off`: shown only;
    * `unavailable`: turned on, but this run has no Organizations writer (a deployed estate task writes
-   * only its SCP slots): shown, with a finding.
+   * only its SCP slots): shown, with a finding; `lift`: turned off while the deploy's slot still holds a
+   * guardrail: the run writes the slot's placeholder back; `unreadable`: the guardrail could not be read
+   * (a slot id that is not the tool's slot, an Organizations error): nothing written, a finding, the
+   * rest of the sweep completes.
    */
-  step: "attach" | "in-force" | "off" | "unavailable";
+  step: "attach" | "in-force" | "off" | "unavailable" | "lift" | "unreadable";
+  /** Why the guardrail could not be read (`unreadable`). */
+  error?: string;
 }
 
 export interface CredentialSweepRun {
@@ -56,6 +65,8 @@ export interface CredentialSweepRun {
   applied: boolean;
   /** What a read-back found on every IAM user the run revoked; `null` when nothing was applied. */
   readBack: AccountCredentials[] | null;
+  /** The guardrail slot's content before and after the run's write (read back); `null` when none was made. */
+  guardrailWrite: GuardrailWrite | null;
   evidence: StoredEvidence | null;
 }
 
@@ -90,8 +101,11 @@ export async function sweepEstateCredentials(
   const guardrail = await planGuardrail(deps, credentials);
   const apply = run.apply && sweep.status === "ready";
   const outcomes = apply ? await applySweep(deps, accounts, sweep.actions) : [];
-  if (run.apply && guardrail.step === "attach" && guardrail.scp) {
-    outcomes.push(await attachGuardrail(deps, guardrail.scp));
+  let guardrailWrite: GuardrailWrite | null = null;
+  if (run.apply && (guardrail.step === "attach" || guardrail.step === "lift") && guardrail.scp) {
+    const written = await writeGuardrail(deps, guardrail.scp, guardrail.step);
+    outcomes.push(written.outcome);
+    guardrailWrite = written.write;
   }
   const readBack =
     apply && sweep.actions.length > 0 ? await readBackRevoked(deps, accounts, sweep.actions) : null;
@@ -105,6 +119,7 @@ export async function sweepEstateCredentials(
     outcomes,
     applied: apply,
     readBack,
+    guardrailWrite,
   };
   const evidence =
     deps.evidence && run.apply
@@ -129,8 +144,21 @@ async function planGuardrail(
     // Too large to be an SCP: the finding says so (credential-sweep-findings.ts), nothing is attached.
     return { scp: null, stored: null, step: "off" };
   }
-  const stored = deps.guardrail ? await deps.guardrail.read(scp.name) : null;
-  if (!scp.attach) return { scp, stored, step: "off" };
+  let stored: StoredGuardrail | null = null;
+  try {
+    stored = deps.guardrail ? await deps.guardrail.read(scp.name) : null;
+  } catch (error) {
+    return {
+      scp,
+      stored: null,
+      step: "unreadable",
+      error: `${(error as Error).name}: ${(error as Error).message}`,
+    };
+  }
+  if (!scp.attach) {
+    const liftable = deps.guardrail?.lift !== undefined && stored?.placeholder === false;
+    return { scp, stored, step: liftable ? "lift" : "off" };
+  }
   if (!deps.guardrail) return { scp, stored, step: "unavailable" };
   const inForce = stored?.attached === true && stored.content === scp.content;
   return { scp, stored, step: inForce ? "in-force" : "attach" };
@@ -177,24 +205,45 @@ async function applySweep(
   return outcomes;
 }
 
-async function attachGuardrail(deps: CredentialSweepDeps, scp: GuardrailScp): Promise<ActionOutcome> {
+/**
+ * Writes the guardrail (`attach`) or the slot's placeholder (`lift`). The slot writer reads the content
+ * back: a read-back that differs from what was written is a FAILED outcome, with both in the note.
+ */
+async function writeGuardrail(
+  deps: CredentialSweepDeps,
+  scp: GuardrailScp,
+  step: "attach" | "lift",
+): Promise<{ outcome: ActionOutcome; write: GuardrailWrite | null }> {
   const startedAt = deps.now();
+  const kind = `guardrail-scp.${step}`;
+  const guardrail = deps.guardrail as NonNullable<CredentialSweepDeps["guardrail"]>;
   try {
-    const write = await (deps.guardrail as NonNullable<CredentialSweepDeps["guardrail"]>).ensure(scp);
-    return {
-      kind: "guardrail-scp.attach",
+    const write =
+      step === "attach"
+        ? await guardrail.ensure(scp)
+        : await (guardrail.lift as () => Promise<GuardrailWrite>)();
+    const expected = step === "attach" ? scp.content : undefined;
+    const readBackDiffers = write.after !== undefined && expected !== undefined && write.after !== expected;
+    const done = write.writes.join(", ") || "no write";
+    const where =
+      write.after === undefined
+        ? `attached to the root (${done})`
+        : `${step === "attach" ? "guardrail written into" : "placeholder written back into"} slot ${write.policyId} (${done}); read back ${readBackDiffers ? "DIFFERS" : "as written"}`;
+    const outcome: ActionOutcome = {
+      kind,
       target: { policyName: scp.name, policyId: write.policyId },
       requestId: null,
-      status: "SUCCEEDED",
-      error: null,
-      note: `attached to the root (${write.writes.join(", ") || "no write"})`,
+      status: readBackDiffers ? "FAILED" : "SUCCEEDED",
+      error: readBackDiffers ? `the slot reads back other content than the guardrail: ${write.after}` : null,
+      note: where,
       startedAt,
       finishedAt: deps.now(),
       attempts: 1,
     };
+    return { outcome, write };
   } catch (error) {
-    return {
-      kind: "guardrail-scp.attach",
+    const outcome: ActionOutcome = {
+      kind,
       target: { policyName: scp.name },
       requestId: null,
       status: "FAILED",
@@ -203,6 +252,7 @@ async function attachGuardrail(deps: CredentialSweepDeps, scp: GuardrailScp): Pr
       finishedAt: deps.now(),
       attempts: 1,
     };
+    return { outcome, write: null };
   }
 }
 
