@@ -53,6 +53,26 @@ const TASK_RETRY: Retrier = {
   JitterStrategy: "FULL",
 };
 
+/**
+ * The read-only tasks (ReadTruth, Verify) outlast a burst's throttling: in a layoff hundreds of runs
+ * share sso-admin's ~20 TPS, and a read that stays throttled through TASK_RETRY's six tries failed the
+ * run before it had done anything (issue 17: 49 of 250 runs, `readUserTruth: Rate exceeded`). A read
+ * changes nothing, so waiting longer (up to about 12 minutes in all) only makes a run slower.
+ */
+export const READ_TASK_RETRY: Retrier = {
+  ErrorEquals: ["DependencyUnavailableError"],
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  MaxAttempts: 16,
+  JitterStrategy: "FULL",
+};
+
+const readTask = (resource: string, resultPath: string, next: string): TaskState => ({
+  ...task(resource, resultPath, next),
+  Retry: [READ_TASK_RETRY, TASK_RETRY],
+});
+
 const task = (resource: string, resultPath: string, next: string): TaskState => ({
   Type: "Task",
   Resource: resource,
@@ -78,7 +98,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         Default: "ReadTruth",
       },
       AwaitWindowEnd: { Type: "Wait", TimestampPath: "$.notBefore", Next: "ReadTruth" },
-      ReadTruth: task(r.readUserTruth, "$.truth", "Plan"),
+      ReadTruth: readTask(r.readUserTruth, "$.truth", "Plan"),
       Plan: task(r.planUserRun, "$.plan", "Decide"),
       Decide: {
         Type: "Choice",
@@ -211,7 +231,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ...task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.oktaSessionsError", Next: "Verify" }],
       },
-      Verify: task(r.verifyUserRun, "$.verification", "WriteEvidence"),
+      Verify: readTask(r.verifyUserRun, "$.verification", "WriteEvidence"),
       WriteEvidence: task(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
       HoldOrFinish: {
         Type: "Choice",

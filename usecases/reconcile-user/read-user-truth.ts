@@ -10,6 +10,7 @@ import { isLeaver } from "../../core/plan/plan-users.ts";
 import type { PolicyOktaGroup, UserOktaGroup, UserTruth } from "../../core/plan/user-truth.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
+import { LeaverGroupAssignments } from "./leaver-group-assignments.ts";
 import { resolveIdentityCenterUser } from "./resolve-identity-center-user.ts";
 import type { UserRunState } from "./run-state.ts";
 
@@ -31,6 +32,8 @@ export interface ReadUserTruthDeps {
   instanceArn: string;
   identityStoreId: string;
   now: () => string;
+  /** How long a group's listing serves leaver runs (leaver-group-assignments.ts). @default 60 s */
+  leaverGroupAssignmentsTtlMs?: number;
 }
 
 /**
@@ -39,6 +42,12 @@ export interface ReadUserTruthDeps {
  * and the event's login never chooses the Identity Center user (resolve-identity-center-user.ts).
  */
 export function readUserTruth(deps: ReadUserTruthDeps) {
+  // One per process: every leaver run of a burst shares a group's listing.
+  const leaverGroupAssignments = new LeaverGroupAssignments(
+    (g) => deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP"),
+    () => Date.parse(deps.now()),
+    deps.leaverGroupAssignmentsTtlMs,
+  );
   return async (state: UserRunState): Promise<UserTruth> => {
     const oktaReadAt = deps.now();
     const answered = await deps.okta.getUser(state.user.id);
@@ -88,16 +97,23 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         icGroupsByName[n] ? [icGroupsByName[n]] : [],
       ),
     ]);
+    const leaver = oktaUser === null || isLeaver(oktaUser);
     const groupAssignments = Object.fromEntries(
       await Promise.all(
         [...relevant].map(
-          async (g) => [g, await deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP")] as const,
+          async (g) =>
+            [
+              g,
+              leaver
+                ? await leaverGroupAssignments.get(g)
+                : await deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP"),
+            ] as const,
         ),
       ),
     );
     // A leaver loses everything: their groups are not judged, and no Okta read delays the Deny.
     const policyGroups =
-      oktaUser === null || isLeaver(oktaUser)
+      oktaUser === null || leaver
         ? []
         : await policyOktaGroups(deps, groups, [
             ...groups.map((g) => g.name),

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { Assignment } from "../../../core/estate.ts";
+import { LeaverGroupAssignments } from "../../../usecases/reconcile-user/leaver-group-assignments.ts";
+
+const assignment = (accountId: string): Assignment => ({
+  accountId,
+  permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+  principalType: "GROUP",
+  principalId: "g-1",
+});
+
+describe("LeaverGroupAssignments", () => {
+  it("lists a group once per window for every run that asks, concurrent asks included", async () => {
+    // Prepare
+    const asked: string[] = [];
+    let now = 0;
+    const shared = new LeaverGroupAssignments(
+      async (g) => {
+        asked.push(g);
+        return [assignment("111111111111")];
+      },
+      () => now,
+      60_000,
+    );
+    // Act
+    const first = await Promise.all([shared.get("g-1"), shared.get("g-1"), shared.get("g-2")]);
+    now = 59_999;
+    await shared.get("g-1");
+    now = 60_000;
+    const later = await shared.get("g-1");
+    // Assess
+    expect(first[0]).toEqual([assignment("111111111111")]);
+    expect(later).toEqual([assignment("111111111111")]);
+    expect(asked).toEqual(["g-1", "g-2", "g-1"]);
+  });
+
+  it("does not keep a failed listing: the next ask lists again", async () => {
+    // Prepare
+    let calls = 0;
+    const shared = new LeaverGroupAssignments(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Error("ThrottlingException");
+        return [assignment("222222222222")];
+      },
+      () => 0,
+    );
+    // Act / Assess
+    await expect(shared.get("g-1")).rejects.toThrow("ThrottlingException");
+    await expect(shared.get("g-1")).resolves.toEqual([assignment("222222222222")]);
+    expect(calls).toBe(2);
+  });
+});
