@@ -176,7 +176,7 @@ try {
     }
     if (records.size < LEAVERS) await new Promise((r) => setTimeout(r, 1000));
   }
-  const calls = ic.snapshot().calls;
+  const { calls, throttled } = ic.snapshot();
   const ssoAdminCalls = sum(calls.ssoAdmin);
   const identityStoreCalls = sum(calls.identityStore);
 
@@ -205,7 +205,14 @@ try {
   }
   for (const list of [deny, toPlan, planToDeny]) list.sort((a, b) => a - b);
   const executions = stack.stepFunctions.executions();
-  const runsFailed = executions.filter((e) => e.status === "FAILED").length;
+  const failed = executions.filter((e) => e.status === "FAILED");
+  const runsFailed = failed.length;
+  // Why runs failed, grouped by error and the cause's first 160 characters (ids stripped).
+  const failureCauses: Record<string, number> = {};
+  for (const e of failed) {
+    const why = `${e.error ?? "?"}: ${(e.cause ?? "").replace(/[0-9a-f]{8,}|\d{6,}/gi, "#").slice(0, 160)}`;
+    failureCauses[why] = (failureCauses[why] ?? 0) + 1;
+  }
   const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
   const inline = ic
     .snapshot()
@@ -241,6 +248,7 @@ try {
     fallbackUsed,
     runsFailed,
     runsStarted: executions.length,
+    failureCauses,
     evidenceRecords: records.size,
     verified,
     scpChars: scps.map((c) => c.length),
@@ -250,6 +258,7 @@ try {
     ssoAdminCallsPerLeaver: ssoAdminCalls / LEAVERS,
     identityStoreCallsPerLeaver: identityStoreCalls / LEAVERS,
     ssoAdminCallsByOperation: calls.ssoAdmin,
+    ssoAdminThrottled: sum(throttled.ssoAdmin),
     identityStoreCallsByOperation: calls.identityStore,
   };
   const ok = (pass: boolean) => (pass ? "ok" : "MISSED");
@@ -271,8 +280,12 @@ try {
   console.log(
     `runs: ${executions.length} started, ${runsFailed} failed (target 0: ${ok(runsFailed === 0)}); evidence records ${records.size} of ${LEAVERS} (target one per leaver: ${ok(records.size === LEAVERS)}), ${verified} verified`,
   );
+  for (const [why, count] of Object.entries(failureCauses)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5))
+    console.log(`  failed x${count}: ${why}`);
   console.log(
-    `calls per leaver: sso-admin ${result.ssoAdminCallsPerLeaver.toFixed(1)}, identity-store ${result.identityStoreCallsPerLeaver.toFixed(1)}`,
+    `calls per leaver: sso-admin ${result.ssoAdminCallsPerLeaver.toFixed(1)} (${result.ssoAdminThrottled} of ${ssoAdminCalls} throttled), identity-store ${result.identityStoreCallsPerLeaver.toFixed(1)}`,
   );
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
   await writeFile(new URL("./results/layoff.json", import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
