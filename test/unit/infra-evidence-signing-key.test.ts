@@ -29,7 +29,7 @@ const facts = {
   membershipSync: false,
 } as PermissionFacts;
 const roleArn = (role: string) => `arn:aws:iam::${ACCOUNT}:role/okta-aws-lifecycle/prod/${role}-abc1234`;
-const signers = ["write-user-evidence", "estate-write-estate-evidence"] as const;
+const signers = ["write-user-evidence", "estate-write-estate-evidence", "estate-sweep-credentials"] as const;
 const keyPolicy = evidenceSigningKeyPolicy({
   partition: "aws",
   accountId: ACCOUNT,
@@ -77,7 +77,12 @@ async function allows(
 
 describe("infra: the evidence signing key's policy (issue 12, point 9)", () => {
   it("finds the evidence writers from the role permissions: the roles granted kms:Sign", () => {
-    expect(evidenceSignerRoles(facts)).toEqual(["estate-write-estate-evidence", "write-user-evidence"]);
+    // The credential sweep writes its own estate-run record (<run>.credentials, docs/credentials.md).
+    expect(evidenceSignerRoles(facts)).toEqual([
+      "estate-sweep-credentials",
+      "estate-write-estate-evidence",
+      "write-user-evidence",
+    ]);
   });
 
   it("lets only the evidence writers sign: not an administrator allowed everything, not another task", async () => {
@@ -85,6 +90,7 @@ describe("infra: the evidence signing key's policy (issue 12, point 9)", () => {
     const results = {
       userEvidence: await allows("write-user-evidence", "kms:Sign"),
       estateTask: await allows("estate-write-estate-evidence", "kms:Sign"),
+      sweepTask: await allows("estate-sweep-credentials", "kms:Sign"),
       estatePlanTask: await allows("estate-plan-estate-run", "kms:Sign"),
       estateBatchTask: await allows("estate-apply-estate-batch", "kms:Sign"),
       administrator: await allows("administrator", "kms:Sign"),
@@ -96,6 +102,7 @@ describe("infra: the evidence signing key's policy (issue 12, point 9)", () => {
     expect(results).toEqual({
       userEvidence: true,
       estateTask: true,
+      sweepTask: true,
       estatePlanTask: false,
       estateBatchTask: false,
       administrator: false,
