@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { iamPolicyGrammar } from "../../adapters/iam-policy-grammar.ts";
 import { groupKey } from "../../core/policy/group-ref.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { PolicyError } from "../../core/policy/policy-error.ts";
@@ -54,7 +55,10 @@ export function validatePolicyText(
   fileName: string,
   readRelativeFile?: (relativePath: string) => string,
 ): PolicyCommandOutput {
-  const result = loadPolicy(text, fileName, readRelativeFile === undefined ? {} : { readRelativeFile });
+  const result = loadPolicy(text, fileName, {
+    grammar: iamPolicyGrammar,
+    ...(readRelativeFile === undefined ? {} : { readRelativeFile }),
+  });
   if (!result.ok) {
     const count = result.errors.length === 1 ? "1 error" : `${result.errors.length} errors`;
     return {

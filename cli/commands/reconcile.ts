@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
+import { iamPolicyGrammar } from "../../adapters/iam-policy-grammar.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { Plan } from "../../core/plan/plan.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
@@ -40,6 +41,7 @@ async function readPolicy(file: string): Promise<Policy> {
   }
   // An inline policy given as a file is read relative to the policy file.
   const loaded = loadPolicy(text, file, {
+    grammar: iamPolicyGrammar,
     readRelativeFile: (relative) => readFileSync(resolve(dirname(file), relative), "utf8"),
   });
   if (!loaded.ok) {

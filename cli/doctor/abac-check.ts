@@ -3,6 +3,7 @@ import {
   ResourceNotFoundException,
   type SSOAdminClient,
 } from "@aws-sdk/client-sso-admin";
+import { iamPolicyGrammar } from "../../adapters/iam-policy-grammar.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import { type CheckResult, guarded, ok, problem } from "./check.ts";
 
@@ -31,7 +32,7 @@ export function checkAbacAttributes(target: AbacCheckTarget): Promise<CheckResul
       if (source === undefined) {
         return { check: CHECK, status: "unsupported", detail: "no policy to compare with (pass --policy)" };
       }
-      const loaded = loadPolicy(source.text, source.from);
+      const loaded = loadPolicy(source.text, source.from, { grammar: iamPolicyGrammar });
       if (!loaded.ok) {
         return problem(
           CHECK,

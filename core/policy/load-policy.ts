@@ -9,6 +9,7 @@ import {
 } from "yaml";
 import { describeSchemaIssue } from "./describe-schema-issue.ts";
 import { findNode, startOf, textOf } from "./find-node.ts";
+import type { InlinePolicyGrammar } from "./inline-policy-grammar.ts";
 import { formatPolicyPath, type PolicyError, type PolicyProblem } from "./policy-error.ts";
 import { type ReadPolicyRelativeFile, resolveInlinePolicyFiles } from "./resolve-inline-policy-files.ts";
 import { type Policy, PolicyDocument } from "./schema.ts";
@@ -39,6 +40,11 @@ export function loadPolicy(
   options: {
     /** Reads files named relative to the policy file (permission sets' `inlinePolicy: file.json`). @default none: such a path is an error */
     readRelativeFile?: ReadPolicyRelativeFile;
+    /**
+     * IAM's grammar for inline policies (inline-policy-grammar.ts; the CLI and the local stack give
+     * adapters/iam-policy-grammar.ts). @default none: deployed runs rely on Identity Center's validation
+     */
+    grammar?: InlinePolicyGrammar;
   } = {},
 ): LoadPolicyResult {
   const lineCounter = new LineCounter();
@@ -87,9 +93,9 @@ export function loadPolicy(
     );
     return failed(problems.map(fromProblem));
   }
-  const problems = validateSemantics(parsed.data);
+  const problems = validateSemantics(parsed.data, options.grammar);
   if (problems.length > 0) return failed(problems.map(fromProblem));
-  const fileProblems = resolveInlinePolicyFiles(parsed.data, options.readRelativeFile);
+  const fileProblems = resolveInlinePolicyFiles(parsed.data, options.readRelativeFile, options.grammar);
   if (fileProblems.length > 0) return failed(fileProblems.map(fromProblem));
   return { ok: true, policy: parsed.data };
 }

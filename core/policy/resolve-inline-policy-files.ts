@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import type { InlinePolicyGrammar } from "./inline-policy-grammar.ts";
 import type { PolicyProblem } from "./policy-error.ts";
 import type { Policy } from "./schema.ts";
 import { validateInlineDocument } from "./validate-permission-set-content.ts";
@@ -15,6 +16,7 @@ export type ReadPolicyRelativeFile = (relativePath: string) => string;
 export function resolveInlinePolicyFiles(
   policy: Policy,
   readFile: ReadPolicyRelativeFile | undefined,
+  grammar?: InlinePolicyGrammar,
 ): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   for (const [name, decl] of Object.entries(policy.permissionSets)) {
@@ -48,7 +50,7 @@ export function resolveInlinePolicyFiles(
       });
       continue;
     }
-    const found = validateInlineDocument(document as Record<string, unknown>, path, file);
+    const found = validateInlineDocument(document as Record<string, unknown>, path, file, grammar);
     problems.push(...found);
     if (found.length === 0) decl.inlinePolicy = document as Record<string, unknown>;
   }

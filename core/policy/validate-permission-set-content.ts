@@ -1,7 +1,7 @@
-import { validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import { isToolStatement, TOOL_SID_PREFIX } from "../revocation/deny-statement.ts";
 import { INLINE_POLICY_MAX_CHARS } from "../revocation/inline-policy-errors.ts";
 import { inlinePolicyLength } from "../revocation/merge-inline-deny.ts";
+import type { InlinePolicyGrammar } from "./inline-policy-grammar.ts";
 import type { PolicyPath, PolicyProblem } from "./policy-error.ts";
 import type { Policy, PolicyPermissionSet } from "./schema.ts";
 
@@ -15,15 +15,20 @@ export const MANAGED_POLICIES_PER_PERMISSION_SET = 10;
 
 /**
  * What the schema cannot check about declared permission-set content: the inline policy's IAM grammar
- * (@cloud-copilot/iam-policy's identity-policy validator, not regexes), its 10,240 non-whitespace
+ * (through `grammar`, inline-policy-grammar.ts: absent, not checked here), its 10,240 non-whitespace
  * characters (Identity Center quotas, same page, "Inline policy size per permission set"), the
  * managed-policy count, and duplicates AWS would refuse (attaching a policy twice is a ConflictException).
  * Inline policies given as a file are checked when the file is read (resolve-inline-policy-files.ts).
  */
-export function validatePermissionSetContent(policy: Policy): PolicyProblem[] {
+export function validatePermissionSetContent(policy: Policy, grammar?: InlinePolicyGrammar): PolicyProblem[] {
   return Object.entries(policy.permissionSets).flatMap(([name, decl]) => [
     ...(typeof decl.inlinePolicy === "object"
-      ? validateInlineDocument(decl.inlinePolicy, ["permissionSets", name, "inlinePolicy"])
+      ? validateInlineDocument(
+          decl.inlinePolicy,
+          ["permissionSets", name, "inlinePolicy"],
+          undefined,
+          grammar,
+        )
       : []),
     ...tooManyManagedPolicies(name, decl),
     ...duplicates(name, "managedPolicies", decl.managedPolicies ?? [], (arn) => arn),
@@ -44,8 +49,9 @@ export function validateInlineDocument(
   document: Record<string, unknown>,
   base: PolicyPath,
   file?: string,
+  checkGrammar?: InlinePolicyGrammar,
 ): PolicyProblem[] {
-  const grammar = validateIdentityPolicy(document).map((error): PolicyProblem => {
+  const grammar = (checkGrammar?.(document) ?? []).map((error): PolicyProblem => {
     const { segments, atKey } = parseValidatorPath(error.path);
     const where = segments
       .map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`))

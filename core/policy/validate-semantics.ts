@@ -1,6 +1,7 @@
 import { durationMs } from "../duration.ts";
 import { closestName } from "./closest-name.ts";
 import { describeGroupRef, groupKey } from "./group-ref.ts";
+import type { InlinePolicyGrammar } from "./inline-policy-grammar.ts";
 import type { PolicyProblem } from "./policy-error.ts";
 import type { Policy, PolicyRule } from "./schema.ts";
 import { validateAbac } from "./validate-abac.ts";
@@ -14,7 +15,7 @@ import { validatePermissionSetContent } from "./validate-permission-set-content.
  *
  * An excluded account that no explicit target lists is fine: an OU or a tag match may cover it.
  */
-export function validateSemantics(policy: Policy): PolicyProblem[] {
+export function validateSemantics(policy: Policy, grammar?: InlinePolicyGrammar): PolicyProblem[] {
   return [
     ...duplicatedRuleNames(policy.rules),
     ...duplicatedGrants(policy.rules),
@@ -23,7 +24,7 @@ export function validateSemantics(policy: Policy): PolicyProblem[] {
     ...holdShorterThanSessions(policy),
     ...validateCredentials(policy),
     ...validateAbac(policy),
-    ...validatePermissionSetContent(policy),
+    ...validatePermissionSetContent(policy, grammar),
   ];
 }
 

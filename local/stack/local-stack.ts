@@ -12,6 +12,7 @@ import { EvidenceStore } from "../../adapters/evidence-store.ts";
 import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
 import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
+import { iamPolicyGrammar } from "../../adapters/iam-policy-grammar.ts";
 import { createIdempotentPublisher } from "../../adapters/idempotent-publisher.ts";
 import { PermissionSetContentAdapter } from "../../adapters/identity-center/permission-set-content.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
@@ -230,6 +231,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const loaded = loadPolicy(
     options.policyYaml ?? demoPolicyYaml({ identityCenterApp: estate.okta.identityCenterApp }),
     "policy.yaml",
+    { grammar: iamPolicyGrammar },
   );
   if (!loaded.ok) {
     throw new LocalStackConfigError(

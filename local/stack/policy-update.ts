@@ -4,6 +4,7 @@
  * revision the policy-change run records as `trigger.revision`.
  */
 import { createHash } from "node:crypto";
+import { iamPolicyGrammar } from "../../adapters/iam-policy-grammar.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { PolicyError } from "../../core/policy/policy-error.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -29,7 +30,7 @@ export function policyRevision(yaml: string): string {
 
 /** The validated policy and its revision; throws {@link InvalidPolicyError} listing every error. */
 export function parsePolicyUpdate(yaml: string, file = "policy.yaml"): { policy: Policy; revision: string } {
-  const loaded = loadPolicy(yaml, file);
+  const loaded = loadPolicy(yaml, file, { grammar: iamPolicyGrammar });
   if (!loaded.ok) throw new InvalidPolicyError(file, loaded.errors);
   return { policy: loaded.policy, revision: policyRevision(yaml) };
 }

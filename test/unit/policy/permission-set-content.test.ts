@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { iamPolicyGrammar } from "../../../adapters/iam-policy-grammar.ts";
 import { loadPolicy } from "../../../core/policy/load-policy.ts";
 import { declaresContent } from "../../../core/policy/permission-set-content.ts";
 import { errorsOf, ONE_RULE, yaml } from "./policy-test-helpers.ts";
@@ -16,6 +17,7 @@ function withDeveloperAccess(...lines: string[]): string {
 
 const brief = (source: string, files: Record<string, string> = {}) => {
   const result = loadPolicy(source, "policy.yaml", {
+    grammar: iamPolicyGrammar,
     readRelativeFile: (path) => {
       const text = files[path];
       if (text === undefined) throw new Error(`ENOENT: no such file '${path}'`);
@@ -277,6 +279,37 @@ describe("permission set content in the policy", () => {
   it("keeps errorsOf's contract for content errors", () => {
     expect(errorsOf(withDeveloperAccess("relayState: ''"))[0]?.path).toBe(
       "permissionSets.DeveloperAccess.relayState",
+    );
+  });
+});
+
+describe("permission set content without the IAM grammar port (deployed runs)", () => {
+  it("leaves the grammar to Identity Center but still checks size and the reserved Sid prefix", () => {
+    // Prepare: an Effect IAM's grammar refuses, and a statement with the pipeline's Sid prefix
+    const source = withDeveloperAccess(
+      "inlinePolicy:",
+      "  Version: '2012-10-17'",
+      "  Statement:",
+      "    - Sid: OktaAwsLifecycleMine",
+      "      Effect: Permit",
+      "      Action: s3:GetObject",
+      "      Resource: '*'",
+    );
+
+    // Act
+    const withoutGrammar = loadPolicy(source, "policy.yaml");
+    const withGrammar = loadPolicy(source, "policy.yaml", { grammar: iamPolicyGrammar });
+
+    // Assess
+    const messages = (r: ReturnType<typeof loadPolicy>) => (r.ok ? [] : r.errors.map((e) => e.message));
+    expect(messages(withoutGrammar)).toEqual([
+      expect.stringContaining("reserved for the pipeline's revocation Denies"),
+    ]);
+    expect(messages(withGrammar)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('exactly "Allow" or "Deny"'),
+        expect.stringContaining("reserved for the pipeline's revocation Denies"),
+      ]),
     );
   });
 });

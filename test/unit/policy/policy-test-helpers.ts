@@ -1,3 +1,4 @@
+import { iamPolicyGrammar } from "../../../adapters/iam-policy-grammar.ts";
 import { type LoadPolicyResult, loadPolicy } from "../../../core/policy/load-policy.ts";
 import type { PolicyError } from "../../../core/policy/policy-error.ts";
 
@@ -8,7 +9,7 @@ export function yaml(...lines: string[]): string {
 
 /** The errors of a policy that must not load. */
 export function errorsOf(source: string, fileName = "policy.yaml"): PolicyError[] {
-  const result: LoadPolicyResult = loadPolicy(source, fileName);
+  const result: LoadPolicyResult = loadPolicy(source, fileName, { grammar: iamPolicyGrammar });
   if (result.ok) throw new Error("expected the policy to be rejected, but it loaded");
   return result.errors;
 }
