@@ -1,4 +1,5 @@
 import type { ActionOutcome } from "../../core/evidence/record.ts";
+import { scpCapacityFindings } from "./revocation-problems.ts";
 import type { CredentialRunRecord } from "./revoke-credentials.ts";
 import type { UserRunState } from "./run-state.ts";
 
@@ -62,22 +63,8 @@ export function credentialEvidence(
       message: `The leaver's federated sessions in member accounts are not denied: ${record.scpSkipped}`,
       subject: { placement: "scp" },
     });
-  const fallback = record.federatedFallback;
-  if (fallback)
-    parts.findings.push({
-      kind: "mass-fallback",
-      message:
-        `The leaver's federated-session Deny fit in no revocation SCP, so the policy's massFallback: auto denies ` +
-        `every session of the Okta-trusting roles (${fallback.rolePatterns.join(", ")}) issued before ` +
-        `${fallback.issuedBefore}: everyone federated signs in again through Okta, and these leavers cannot: ` +
-        fallback.userIds.join(", "),
-      subject: {
-        placement: "federated",
-        issuedBefore: fallback.issuedBefore,
-        rolePatterns: fallback.rolePatterns.join(","),
-        userIds: fallback.userIds.join(","),
-      },
-    });
+  // The step's SCP write re-renders every Deny: its fallbacks (and the users they name) are evidence too.
+  for (const f of scpCapacityFindings(record.scpCapacity)) parts.findings.push({ ...f });
   parts.details.push(...record.checks);
   return parts;
 }

@@ -26,7 +26,7 @@ import { type CredentialChecks, type CredentialProver, checkCredentials } from "
 import { type EnforceDeniesDeps, enforceDenies } from "./enforce-denies.ts";
 import type { RunScratch } from "./run-scratch.ts";
 import { scratchKey } from "./run-scratch.ts";
-import { need, type UserRunState } from "./run-state.ts";
+import { need, type ScpCapacity, type UserRunState } from "./run-state.ts";
 
 export interface RevokeCredentialsDeps {
   /** policy `credentials`; absent: the task does nothing. */
@@ -86,6 +86,12 @@ export interface CredentialRunRecord {
    * the leaver: every Okta-trusting role session issued before its T is denied. @default absent
    */
   federatedFallback?: FederatedMassFallback;
+  /**
+   * What the last SCP write of the step found about the slots' room (its Identity Center and federated
+   * mass fallbacks, users left uncovered): it re-renders every Deny, so its fallbacks can name more
+   * users than the Identity Center Deny's write did. @default absent
+   */
+  scpCapacity?: ScpCapacity;
 }
 
 /** What the state carries: counts, and what the lift needs. */
@@ -198,6 +204,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
     let scpSkipped: string | undefined;
     let scpUncovered = false;
     let federatedFallback: FederatedMassFallback | undefined;
+    let scpCapacity: ScpCapacity | undefined;
     for (const action of revocationPlan.actions) {
       if (action.kind !== "federated-deny.scp") continue;
       const startedAt = deps.now();
@@ -211,6 +218,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       denyIds.push(await deps.ledger.add(entry));
       const enforced = await enforceDenies(deps.enforce, { runId: state.runId });
       const uncovered = enforced.scpCapacity?.uncovered?.includes(entry.userId) === true;
+      scpCapacity = enforced.scpCapacity;
       const fallback = enforced.scpCapacity?.federatedFallback;
       if (fallback?.userIds.includes(entry.userId)) federatedFallback = fallback;
       const refused = enforced.failures.find((f) => f.placement === "scp");
@@ -288,6 +296,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       ...(scpSkipped ? { scpSkipped } : {}),
       ...(scpUncovered ? { scpUncovered } : {}),
       ...(federatedFallback ? { federatedFallback } : {}),
+      ...(scpCapacity ? { scpCapacity } : {}),
     };
     const liftAt = denyIds.length > 0 || roleDenies.length > 0 ? liftAtOf(revocationPlan.actions) : undefined;
     const key = credentialScratchKey(state.runId);
@@ -299,7 +308,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       problems: problems.length,
       denyIds,
       ...(scpUncovered ? { uncovered: true } : {}),
-      ...(federatedFallback ? { fallback: true } : {}),
+      ...(scpCapacity?.massFallback || scpCapacity?.federatedFallback ? { fallback: true } : {}),
       ...(liftAt === undefined ? {} : { liftAt }),
     };
   };
