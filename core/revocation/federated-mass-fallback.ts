@@ -66,6 +66,11 @@ export function federatedRolePattern(roleArn: string): string {
   return `arn:*:iam::*:role/${pathAndName}`;
 }
 
+/** The Okta-trusting roles a ledger entry recorded (none for an Identity Center entry or an older one). */
+export function federatedEntryRoles(deny: DenyEntry): string[] {
+  return deny.federated?.roleArns ?? [];
+}
+
 const byCodeUnits = (a: string, b: string) => Number(a > b) - Number(a < b);
 const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort(byCodeUnits);
 
@@ -94,18 +99,16 @@ export function planFederatedMassFallback(
 ): FederatedFallbackPlan {
   const left = federatedStatementAtoms(overflow);
   const needed = denies.filter((d) => federatedEntryAtoms(d).some((atom) => left.has(atom)));
-  const covered = needed.filter((d) => (d.federated?.roleArns ?? []).length > 0);
+  const covered = needed.filter((d) => federatedEntryRoles(d).length > 0);
   const uncovered = sortedUnique(
-    needed.filter((d) => (d.federated?.roleArns ?? []).length === 0).map((d) => d.userId),
+    needed.filter((d) => federatedEntryRoles(d).length === 0).map((d) => d.userId),
   );
   const issuedBefore = fallbackInstant(covered);
   if (issuedBefore === null) return { fallback: null, uncovered };
   return {
     fallback: {
       issuedBefore,
-      rolePatterns: sortedUnique(
-        covered.flatMap((d) => d.federated?.roleArns ?? []).map(federatedRolePattern),
-      ),
+      rolePatterns: sortedUnique(covered.flatMap(federatedEntryRoles).map(federatedRolePattern)),
       userIds: sortedUnique(covered.map((d) => d.userId)),
     },
     uncovered,

@@ -2,9 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../../core/estate.ts";
 import { renderPolicy } from "../../../core/revocation/deny-statement.ts";
-import { federatedDenyUserId, federatedStatements } from "../../../core/revocation/federated-denies.ts";
+import {
+  federatedDenyEntry,
+  federatedDenyUserId,
+  federatedStatements,
+} from "../../../core/revocation/federated-denies.ts";
 import {
   FEDERATED_MASS_FALLBACK_SID,
+  federatedEntryRoles,
   federatedFallbackCovers,
   federatedMassFallbackStatement,
   federatedRolePattern,
@@ -41,6 +46,32 @@ describe("federatedRolePattern", () => {
     expect(() => federatedRolePattern("arn:aws:iam::123456789012:user/alice")).toThrow(
       /"arn:aws:iam::123456789012:user\/alice" is not an IAM role ARN.*fix the discovery/,
     );
+  });
+});
+
+describe("the roles a federated ledger entry records", () => {
+  it("keeps the discovered roles, none when there were none, and an Identity Center entry has none", () => {
+    const statements = [
+      {
+        Sid: "x",
+        Effect: "Deny" as const,
+        Action: "*" as const,
+        Resource: "*" as const,
+        Condition: { StringLike: { "aws:userid": "*:a@example.com" } },
+      },
+    ];
+    const entry = (roleArns?: string[]) =>
+      federatedDenyEntry({
+        oktaUserId: "00ua",
+        statements,
+        createdAt: CREATED,
+        liftAt: EXPIRES,
+        ...(roleArns ? { roleArns } : {}),
+      });
+    expect(federatedEntryRoles(entry([role(1, "Okta")]))).toEqual([role(1, "Okta")]);
+    expect(entry([]).federated).toEqual({ sessionName: "a@example.com" });
+    expect(federatedEntryRoles(entry())).toEqual([]);
+    expect(federatedEntryRoles(leaver(userId(1)))).toEqual([]);
   });
 });
 
