@@ -74,14 +74,17 @@ export const RUNTIME_CONTRACT = {
   /** adapters/organizations/revocation-scps.ts `DEFAULT_REVOCATION_SCP_SLOTS`. */
   defaultRevocationScpSlots: 2,
   /**
-   * Tags an administrator puts on permission sets (docs/deploy.md, "Tag the permission sets"); IAM
-   * conditions on them (`aws:ResourceTag`, which sso supports on the PermissionSet resource type):
+   * Tags on permission sets, the first two put by an administrator (docs/deploy.md, "Tag the
+   * permission sets"); IAM conditions on them (`aws:ResourceTag`, which sso supports on the PermissionSet resource type):
    * - `assignable`: the estate reconcile may create assignments of it (a set the policy declares);
    * - `managementAccount`: provisioned to the management account, so the Deny tasks may rewrite its
-   *   inline policy.
+   *   inline policy;
+   * - `managed`: the tool's own, put on every set it creates
+   *   (core/plan/permission-set-ownership-tag.ts `PERMISSION_SET_OWNERSHIP_TAG`), marking the set as its own.
    */
   permissionSetTags: {
     assignable: { key: "okta-aws-lifecycle:assignable", value: "true" },
     managementAccount: { key: "okta-aws-lifecycle:management-account", value: "true" },
+    managed: { key: "okta-aws-lifecycle:managed", value: "true" },
   },
 } as const;

@@ -12,6 +12,7 @@ import {
   type PolicyReference,
   referenceKey,
 } from "./permission-set-content.ts";
+import { withoutOwnershipTag } from "./permission-set-ownership-tag.ts";
 
 /** A part of a permission set the policy may own, in the order the diff lists them. */
 export type ContentField =
@@ -122,15 +123,17 @@ export function judgePermissionSetDrift(
     }
   }
   if (declared.tags !== undefined) {
-    const want = declared.tags;
+    // The ownership tag is the tool's, never the policy's: neither drift nor removed.
+    const want = withoutOwnershipTag(declared.tags);
+    const have = withoutOwnershipTag(observed.tags);
     const tagLines = (tags: Record<string, string>) =>
       Object.entries(tags)
         .map(([key, value]) => `${key}=${value}`)
         .sort();
-    if (differs("tags", tagLines(want), tagLines(observed.tags))) {
+    if (differs("tags", tagLines(want), tagLines(have))) {
       repair.tags = {
-        set: Object.fromEntries(Object.entries(want).filter(([key, value]) => observed.tags[key] !== value)),
-        remove: Object.keys(observed.tags)
+        set: Object.fromEntries(Object.entries(want).filter(([key, value]) => have[key] !== value)),
+        remove: Object.keys(have)
           .filter((key) => !Object.hasOwn(want, key))
           .sort(),
       };

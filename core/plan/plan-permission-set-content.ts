@@ -7,6 +7,7 @@ import {
   type PermissionSetRepair,
 } from "./judge-permission-set-drift.ts";
 import type { ObservedPermissionSetContent } from "./permission-set-content.ts";
+import { PERMISSION_SET_OWNERSHIP_TAG } from "./permission-set-ownership-tag.ts";
 import type { Finding } from "./plan.ts";
 
 /** A permission set write the estate run performs, then re-provisions (or, for a new set, leaves to assignment). */
@@ -18,7 +19,8 @@ export type PermissionSetContentStep =
         sessionDuration: string;
         description?: string;
         relayState?: string;
-        tags?: Record<string, string>;
+        /** The declared tags and the ownership tag. */
+        tags: Record<string, string>;
       };
       /** The policies, boundary and inline policy written once the set exists. */
       repair: PermissionSetRepair;
@@ -79,7 +81,8 @@ export function planPermissionSetContent(input: {
         sessionDuration: decl.sessionDuration,
         ...(decl.description === undefined ? {} : { description: decl.description }),
         ...(decl.relayState === undefined ? {} : { relayState: decl.relayState }),
-        ...(decl.tags === undefined ? {} : { tags: decl.tags }),
+        // The ownership tag marks the set as the tool's: only such a set may later be deleted.
+        tags: { ...decl.tags, [PERMISSION_SET_OWNERSHIP_TAG.key]: PERMISSION_SET_OWNERSHIP_TAG.value },
       };
       // The set as CreatePermissionSet leaves it: only its policies and boundary are left to write.
       const created = {
@@ -87,7 +90,7 @@ export function planPermissionSetContent(input: {
         sessionDuration: decl.sessionDuration,
         description: decl.description ?? null,
         relayState: decl.relayState ?? null,
-        tags: decl.tags ?? {},
+        tags: attributes.tags,
       };
       steps.push({ kind: "create", name, attributes, repair: judgePermissionSetDrift(decl, created).repair });
       continue;

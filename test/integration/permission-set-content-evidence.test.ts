@@ -32,7 +32,7 @@ describe("permissionSetContentEvidence", () => {
     const run: PermissionSetContentRun = {
       plan: {
         steps: [
-          { kind: "create", name: "Auditor", attributes: { sessionDuration: "PT1H" }, repair },
+          { kind: "create", name: "Auditor", attributes: { sessionDuration: "PT1H", tags: {} }, repair },
           { kind: "repair", name: "Dev", permissionSetArn: ARN, fields: ["inlinePolicy"], repair },
         ],
         findings: [drift],

@@ -89,9 +89,15 @@ describe("reconcilePermissionSetContent", () => {
     ]);
     const developer =
       first.outcomes.find((o) => o.permissionSet === "DeveloperAccess")?.permissionSetArn ?? "";
+    // Every set the tool created carries the ownership tag next to the declared tags; the seeded one does not.
+    const auditor = first.outcomes.find((o) => o.permissionSet === "Auditor")?.permissionSetArn ?? "";
+    expect((await ports.read(auditor)).tags).toEqual({ team: "audit", "okta-aws-lifecycle:managed": "true" });
+    expect((await ports.read(developer)).tags).toEqual({ "okta-aws-lifecycle:managed": "true" });
+    expect((await ports.read(untouched)).tags).toEqual({});
     ic.seed.provision("222222222222", developer);
     ic.seed.provision("333333333333", developer);
 
+    // The ownership tag is not the policy's content: the next run has nothing to do.
     const quiet = await reconcilePermissionSetContent(policy("repair"), ports, { pollMs: 5 });
     expect(quiet).toEqual({ plan: { steps: [], findings: [] }, outcomes: [] });
 

@@ -18,6 +18,7 @@ import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { STATE_TABLE_KEYS } from "../../adapters/state-table.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
 import { MANIFEST_PREFIX } from "../../core/evidence/layout.ts";
+import { PERMISSION_SET_OWNERSHIP_TAG } from "../../core/plan/permission-set-ownership-tag.ts";
 import { resourceNames, USER_TASK_FUNCTIONS } from "../../infra/names.ts";
 import {
   deadLetterQueuePolicies,
@@ -878,6 +879,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     expect(MANIFEST_PREFIX.startsWith(RUNTIME_CONTRACT.evidencePrefix)).toBe(true);
     expect(RUNTIME_CONTRACT.timeToRevokeMetric).toBe(TIME_TO_REVOKE_METRIC);
     expect(RUNTIME_CONTRACT.userRunSignals).toEqual(USER_RUN_SIGNAL_METRICS);
+    expect(RUNTIME_CONTRACT.permissionSetTags.managed).toEqual(PERMISSION_SET_OWNERSHIP_TAG);
   });
 
   it("names the state-table partitions the adapters really use", async () => {

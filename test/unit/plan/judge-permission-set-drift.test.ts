@@ -184,6 +184,23 @@ describe("judgePermissionSetDrift", () => {
     });
   });
 
+  it("the ownership tag the tool created the set with is neither drift nor removed", () => {
+    const owned = { "okta-aws-lifecycle:managed": "true" };
+    const asDeclared = judgePermissionSetDrift(
+      declared({ tags: { owner: "platform" } }),
+      observed({ tags: { owner: "platform", ...owned } }),
+    );
+    expect(asDeclared.drifted).toBe(false);
+    expect(asDeclared.repair.tags).toBeUndefined();
+    const edited = judgePermissionSetDrift(
+      declared({ tags: { owner: "platform" } }),
+      observed({ tags: { owner: "someone", extra: "x", ...owned } }),
+    );
+    expect(edited.fields).toEqual(["tags"]);
+    expect(edited.repair.tags).toEqual({ set: { owner: "platform" }, remove: ["extra"] });
+    expect(edited.diff).not.toContain("okta-aws-lifecycle:managed");
+  });
+
   it("repairs the session duration, description, relay state, boundary and tags", () => {
     const judgement = judgePermissionSetDrift(
       declared({

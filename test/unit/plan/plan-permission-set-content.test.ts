@@ -65,7 +65,11 @@ describe("planPermissionSetContent", () => {
       {
         kind: "create",
         name: "Ops",
-        attributes: { sessionDuration: "PT4H", relayState: "https://console.aws.amazon.com/" },
+        attributes: {
+          sessionDuration: "PT4H",
+          relayState: "https://console.aws.amazon.com/",
+          tags: { "okta-aws-lifecycle:managed": "true" },
+        },
         repair: {
           attachManagedPolicies: [],
           detachManagedPolicies: [],
@@ -97,7 +101,11 @@ describe("planPermissionSetContent", () => {
       {
         kind: "create",
         name: "Audit",
-        attributes: { sessionDuration: "PT1H", description: "Auditors", tags: { team: "audit" } },
+        attributes: {
+          sessionDuration: "PT1H",
+          description: "Auditors",
+          tags: { team: "audit", "okta-aws-lifecycle:managed": "true" },
+        },
         repair: {
           attachManagedPolicies: [],
           detachManagedPolicies: [],
