@@ -949,8 +949,9 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
   it("lets the estate plan step write declared permission-set content but never tag a set assignable", async () => {
     // Prepare
     const role = ESTATE_TASK_ROLES.planEstateRun;
-    const { assignable, managementAccount } = RUNTIME_CONTRACT.permissionSetTags;
+    const { assignable, managementAccount, managed } = RUNTIME_CONTRACT.permissionSetTags;
     const tagKeys = (key: string) => ({ "aws:TagKeys": key });
+    const createdWith = (key: string) => ({ ...tagKeys(key), [`aws:RequestTag/${key}`]: "true" });
 
     // Act
     const results = {
@@ -960,10 +961,20 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
       tagManagement: await allows(role, "sso:TagResource", permissionSet, tagKeys(managementAccount.key)),
       untagAssignable: await allows(role, "sso:UntagResource", permissionSet, tagKeys(assignable.key)),
       deleteSet: await allows(role, "sso:DeletePermissionSet", permissionSet),
+      // A set the tool creates carries its ownership tag; it may not create one already assignable.
+      createOwned: await allows(role, "sso:CreatePermissionSet", permissionSet, createdWith(managed.key)),
+      createAssignable: await allows(
+        role,
+        "sso:CreatePermissionSet",
+        permissionSet,
+        createdWith(assignable.key),
+      ),
     };
 
     // Assess
     expect(results).toEqual({
+      createOwned: true,
+      createAssignable: false,
       putInline: true,
       tagOwnKey: true,
       tagAssignable: false,
