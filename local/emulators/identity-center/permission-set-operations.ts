@@ -133,6 +133,14 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
       return { PermissionSets: page.items, NextToken: page.nextToken };
     },
 
+    // AWS refuses to delete a set that still has account assignments or is still provisioned (the last
+    // assignment's deletion deprovisions it, asynchronously) with a ConflictException; the API reference
+    // lists the error without saying when. Field reports: "ConflictException: Could not delete because
+    // PermissionSet has ApplicationProfile associated with it"
+    // (https://github.com/hashicorp/terraform-provider-aws/issues/26757), and an AWS maintainer: the API
+    // "does not allow deleting a permission set that already has account assignments", and deletion
+    // fails while accounts are still being deprovisioned
+    // (https://github.com/aws-samples/aws-iam-identity-center-extensions/pull/89).
     DeletePermissionSet(input) {
       const ps = permissionSetOf(ctx, new RequestFields(input));
       const inUse =
@@ -141,9 +149,7 @@ export function permissionSetOperations(ctx: OperationContext): Record<string, A
           (op) => op.permissionSetArn === ps.arn && op.status === "IN_PROGRESS",
         );
       if (inUse) {
-        throw conflict(
-          `Could not delete PermissionSet ${ps.arn}: it is provisioned to accounts or being updated`,
-        );
+        throw conflict("Could not delete because PermissionSet has ApplicationProfile associated with it.");
       }
       state.permissionSets.delete(ps.arn);
       return {};
