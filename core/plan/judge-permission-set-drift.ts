@@ -12,7 +12,7 @@ import {
   type PolicyReference,
   referenceKey,
 } from "./permission-set-content.ts";
-import { withoutOwnershipTag } from "./permission-set-ownership-tag.ts";
+import { withoutControlTags } from "./permission-set-ownership-tag.ts";
 
 /** A part of a permission set the policy may own, in the order the diff lists them. */
 export type ContentField =
@@ -123,9 +123,10 @@ export function judgePermissionSetDrift(
     }
   }
   if (declared.tags !== undefined) {
-    // The ownership tag is the tool's, never the policy's: neither drift nor removed.
-    const want = withoutOwnershipTag(declared.tags);
-    const have = withoutOwnershipTag(observed.tags);
+    // Control tags (the tool's ownership tag, an administrator's assignable tag) are never the
+    // policy's: neither drift nor removed by a repair.
+    const want = withoutControlTags(declared.tags);
+    const have = withoutControlTags(observed.tags);
     const tagLines = (tags: Record<string, string>) =>
       Object.entries(tags)
         .map(([key, value]) => `${key}=${value}`)

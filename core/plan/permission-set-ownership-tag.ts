@@ -1,3 +1,5 @@
+import { RESERVED_TAG_PREFIX } from "../policy/permission-set-content.ts";
+
 /**
  * The tag the tool puts on every permission set it creates (CreatePermissionSet's Tags), so that a set
  * the policy stops declaring can later be told apart from one an administrator or another tool made:
@@ -7,7 +9,7 @@
  */
 export const PERMISSION_SET_OWNERSHIP_TAG = { key: "okta-aws-lifecycle:managed", value: "true" } as const;
 
-/** The tags without the ownership tag: what the policy's `tags` is compared with. */
-export function withoutOwnershipTag(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => key !== PERMISSION_SET_OWNERSHIP_TAG.key));
+/** The tags without the control tags (RESERVED_TAG_PREFIX): what the policy's `tags` is compared with. */
+export function withoutControlTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith(RESERVED_TAG_PREFIX)));
 }

@@ -56,14 +56,23 @@ export const RelayState = z
     "relayState is a URL such as https://console.aws.amazon.com/ec2/",
   );
 
+/**
+ * Tag keys under this prefix are control tags, never a policy's content: the tool's ownership tag and
+ * the tags only an administrator sets (`okta-aws-lifecycle:assignable`, `okta-aws-lifecycle:management-account`,
+ * infra/runtime-contract.ts). A repair removing them would strip an administrator's decision (and, in
+ * AWS, be refused by the role's tag conditions), so the policy may not declare them.
+ */
+export const RESERVED_TAG_PREFIX = "okta-aws-lifecycle:";
+
 /** The permission set's tags (sso-admin model TagList: at most 75; TagKey 1-128, TagValue 0-256). */
 export const PermissionSetTags = z
   .record(
     z
       .string()
-      .regex(
-        /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
-        "a tag key is 1-128 letters, digits, spaces or _.:/=+-@",
+      .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "a tag key is 1-128 letters, digits, spaces or _.:/=+-@")
+      .refine(
+        (key) => !key.startsWith(RESERVED_TAG_PREFIX),
+        `tag keys starting ${RESERVED_TAG_PREFIX} are the tool's and an administrator's control tags: use another key`,
       ),
     z
       .string()

@@ -184,8 +184,12 @@ describe("judgePermissionSetDrift", () => {
     });
   });
 
-  it("the ownership tag the tool created the set with is neither drift nor removed", () => {
-    const owned = { "okta-aws-lifecycle:managed": "true" };
+  it("control tags (the tool's ownership tag, an administrator's assignable tag) are neither drift nor removed", () => {
+    const owned = {
+      "okta-aws-lifecycle:managed": "true",
+      "okta-aws-lifecycle:assignable": "true",
+      "okta-aws-lifecycle:management-account": "true",
+    };
     const asDeclared = judgePermissionSetDrift(
       declared({ tags: { owner: "platform" } }),
       observed({ tags: { owner: "platform", ...owned } }),
@@ -198,7 +202,7 @@ describe("judgePermissionSetDrift", () => {
     );
     expect(edited.fields).toEqual(["tags"]);
     expect(edited.repair.tags).toEqual({ set: { owner: "platform" }, remove: ["extra"] });
-    expect(edited.diff).not.toContain("okta-aws-lifecycle:managed");
+    expect(edited.diff).not.toContain("okta-aws-lifecycle:");
   });
 
   it("repairs the session duration, description, relay state, boundary and tags", () => {

@@ -56,6 +56,16 @@ describe("permission set content in the policy", () => {
     expect(result.policy.permissionSetDrift).toBe("report");
   });
 
+  it("refuses a declared tag under the control prefix okta-aws-lifecycle:, naming the key and the fix", () => {
+    const errors = brief(
+      withDeveloperAccess('tags: { "okta-aws-lifecycle:assignable": "true", owner: platform }'),
+    );
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]?.[1])).toContain("tags");
+    expect(errors.flat().join(" ")).toContain("okta-aws-lifecycle:");
+    expect(errors.flat().join(" ")).toContain("use another key");
+  });
+
   it("an entry with only a session duration declares no content (it is only assigned)", () => {
     const result = loadPolicy(withDeveloperAccess("sessionDuration: PT4H"), "policy.yaml");
     expect(result.ok && declaresContent(result.policy.permissionSets.DeveloperAccess ?? {})).toBe(false);
