@@ -173,7 +173,7 @@ function arns(f: PermissionFacts) {
 }
 
 const SCP_TYPE = { "organizations:PolicyType": "SERVICE_CONTROL_POLICY" };
-const { assignable, managementAccount } = RUNTIME_CONTRACT.permissionSetTags;
+const { assignable, managementAccount, managed } = RUNTIME_CONTRACT.permissionSetTags;
 const taggedWith = (tag: { key: string; value: string }) => ({
   StringEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value },
 });
@@ -911,13 +911,27 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
           wildcard: `${PERMISSION_SETS_WHY} The policy declares sets the tool creates after deploy.`,
         },
         {
-          // The tool may create and tag declared sets, but never with the tags that make a set assignable
-          // or mark it for the management account: those stay an administrator's decision.
-          sid: "CreateAndTagDeclaredPermissionSets",
-          actions: ["sso:CreatePermissionSet", "sso:TagResource", "sso:UntagResource"],
+          // The tool may create declared sets, but never with the tags that make a set assignable or mark
+          // it for the management account: those stay an administrator's decision. A created set carries
+          // the ownership tag (okta-aws-lifecycle:managed), which only creation may set.
+          sid: "CreateDeclaredPermissionSets",
+          actions: ["sso:CreatePermissionSet"],
           resources: [a.instance, a.permissionSets],
           conditions: {
             "ForAllValues:StringNotEquals": { "aws:TagKeys": [assignable.key, managementAccount.key] },
+          },
+          wildcard: `${PERMISSION_SETS_WHY} The policy declares sets the tool creates after deploy.`,
+        },
+        {
+          // Tag repairs on existing sets: never the control tags, and never the ownership tag, so the tool
+          // cannot claim (tag) a set someone else made, nor disown (untag) one it created (issue 18).
+          sid: "TagDeclaredPermissionSets",
+          actions: ["sso:TagResource", "sso:UntagResource"],
+          resources: [a.instance, a.permissionSets],
+          conditions: {
+            "ForAllValues:StringNotEquals": {
+              "aws:TagKeys": [assignable.key, managementAccount.key, managed.key],
+            },
           },
           wildcard: `${PERMISSION_SETS_WHY} The policy declares sets the tool creates after deploy.`,
         },

@@ -946,7 +946,7 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
     }
   });
 
-  it("lets the estate plan step write declared permission-set content but never tag a set assignable", async () => {
+  it("lets the estate plan step write declared permission-set content but never tag a set assignable nor (un)tag it owned", async () => {
     // Prepare
     const role = ESTATE_TASK_ROLES.planEstateRun;
     const { assignable, managementAccount, managed } = RUNTIME_CONTRACT.permissionSetTags;
@@ -960,6 +960,10 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
       tagAssignable: await allows(role, "sso:TagResource", permissionSet, tagKeys(assignable.key)),
       tagManagement: await allows(role, "sso:TagResource", permissionSet, tagKeys(managementAccount.key)),
       untagAssignable: await allows(role, "sso:UntagResource", permissionSet, tagKeys(assignable.key)),
+      // Only creation sets the ownership tag: no claiming a set someone else made, no disowning one.
+      tagOwned: await allows(role, "sso:TagResource", permissionSet, createdWith(managed.key)),
+      untagOwned: await allows(role, "sso:UntagResource", permissionSet, tagKeys(managed.key)),
+      untagOwnKey: await allows(role, "sso:UntagResource", permissionSet, tagKeys("team")),
       deleteSet: await allows(role, "sso:DeletePermissionSet", permissionSet),
       // A set the tool creates carries its ownership tag; it may not create one already assignable.
       createOwned: await allows(role, "sso:CreatePermissionSet", permissionSet, createdWith(managed.key)),
@@ -980,6 +984,9 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
       tagAssignable: false,
       tagManagement: false,
       untagAssignable: false,
+      tagOwned: false,
+      untagOwned: false,
+      untagOwnKey: true,
       deleteSet: false,
     });
   });
