@@ -1,4 +1,5 @@
 import { type DenyStatement, isToolStatement } from "./deny-statement.ts";
+import { storedStatements } from "./stored-statements.ts";
 
 /*
  * A Deny statement covers a set of atoms: (user, role pattern or every role, issued-before instant or
@@ -59,15 +60,8 @@ const field = (value: unknown, key: string): unknown =>
  * like a Deny the tool writes, covers nothing (a hand-edited document is repaired, not trusted).
  */
 export function policyAtoms(policyText: string): Set<string> {
-  let policy: unknown;
-  try {
-    policy = JSON.parse(policyText);
-  } catch {
-    return new Set();
-  }
-  const statement = field(policy, "Statement");
   const atoms = new Set<string>();
-  for (const s of Array.isArray(statement) ? statement : [statement]) {
+  for (const s of storedStatements(policyText)) {
     if (!isToolStatement(s) || field(s, "Effect") !== "Deny") continue;
     const condition = field(s, "Condition");
     for (const value of asList(field(field(condition, "StringLike"), "aws:userid")))

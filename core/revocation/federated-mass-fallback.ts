@@ -6,6 +6,7 @@ import {
   federatedStatementAtoms,
 } from "./federated-denies.ts";
 import { fallbackInstant } from "./mass-fallback.ts";
+import { storedStatements } from "./stored-statements.ts";
 
 /*
  * The O(1) fallback for leavers' federated-session Denies that fit in no SCP (issues 16 and 17): one
@@ -125,14 +126,8 @@ export function federatedFallbackCovers(
   roleArns: readonly string[],
   instant: string,
 ): boolean {
-  let policy: { Statement?: unknown };
-  try {
-    policy = JSON.parse(policyText);
-  } catch {
-    return false;
-  }
-  const statements = Array.isArray(policy?.Statement) ? policy.Statement : [policy?.Statement];
-  return statements.some((s: Partial<FederatedMassFallbackStatement> | undefined) => {
+  return storedStatements(policyText).some((statement) => {
+    const s = statement as Partial<FederatedMassFallbackStatement> | undefined;
     const t = s?.Condition?.DateLessThan?.["aws:TokenIssueTime"];
     const patterns = s?.Condition?.ArnLike?.["aws:PrincipalArn"];
     return (

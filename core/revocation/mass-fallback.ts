@@ -2,6 +2,7 @@ import type { DenyEntry } from "../estate.ts";
 import { statementAtoms } from "./deny-atoms.ts";
 import type { DenyStatement } from "./deny-statement.ts";
 import { TOOL_SID_PREFIX } from "./deny-statement.ts";
+import { storedStatements } from "./stored-statements.ts";
 
 /*
  * The O(1) fallback for Denies that fit in no SCP (issue 17): one statement denying every Identity
@@ -118,14 +119,8 @@ export function planMassFallback(
  * (T at or after it). Lenient: what is not JSON or not shaped like the fallback covers nothing.
  */
 export function fallbackCovers(policyText: string, instant: string): boolean {
-  let policy: { Statement?: unknown };
-  try {
-    policy = JSON.parse(policyText);
-  } catch {
-    return false;
-  }
-  const statements = Array.isArray(policy?.Statement) ? policy.Statement : [policy?.Statement];
-  return statements.some((s: Partial<MassFallbackStatement> | undefined) => {
+  return storedStatements(policyText).some((statement) => {
+    const s = statement as Partial<MassFallbackStatement> | undefined;
     const t = s?.Condition?.DateLessThan?.["aws:TokenIssueTime"];
     return (
       s?.Sid === MASS_FALLBACK_SID &&
