@@ -6,7 +6,7 @@ import type { ResolvedRule } from "./resolve-rules.ts";
 
 /** The Okta profile attributes an ABAC-scoped permission set needs, by attribute key. */
 export function abacAttributesOf(
-  policy: Policy,
+  policy: Pick<Policy, "abac" | "permissionSets">,
   permissionSet: string,
 ): { key: string; oktaAttribute: string }[] {
   const keys = policy.permissionSets[permissionSet]?.abac?.attributes ?? [];

@@ -20,7 +20,7 @@ const refers = (ref: PolicyGroupRef, group: UserGroup) =>
  * worded and keyed as the estate run's so the two runs report the same thing. A leaver is not judged.
  */
 export function judgeUserAbacAttributes(
-  policy: Policy,
+  policy: Pick<Policy, "rules" | "abac" | "permissionSets">,
   user: OktaUser,
   groups: readonly UserGroup[],
 ): Finding[] {

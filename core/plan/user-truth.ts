@@ -53,6 +53,11 @@ export interface UserTruth {
     groups: UserOktaGroup[];
     /** The session-tag attributes' current values (policy.sessionTagAttributes). */
     sessionTags?: Record<string, string | null>;
+    /**
+     * The Okta profile attributes the policy's `abac` section feeds principal tags from, as Okta has
+     * them (core/plan/judge-user-abac-attributes.ts). Absent: no `abac` section, or an older run.
+     */
+    abacAttributes?: Record<string, string | null>;
   };
   /** Session-tag values recorded by the previous run for this user; absent the first time. */
   previousSessionTags?: Record<string, string | null>;

@@ -1,6 +1,8 @@
 import { checkUserRunPlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
+import { judgeUserAbacAttributes } from "../../core/plan/judge-user-abac-attributes.ts";
 import { planCompromiseSignal } from "../../core/plan/plan-compromise.ts";
 import { planUserRun, type UserRunPlan } from "../../core/plan/plan-user-run.ts";
+import type { UserTruth } from "../../core/plan/user-truth.ts";
 import { COMPROMISE_SIGNALS_OFF } from "../../core/policy/compromise-signals.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { need, type UserRunState } from "./run-state.ts";
@@ -14,9 +16,11 @@ export interface PlanTaskDeps {
   sessionTagAttributes: readonly string[];
   /**
    * The policy's rules and ownership, read again to check the plan before the workflow applies it, and
-   * its compromise signals (absent: all off).
+   * its compromise signals (absent: all off), and its `abac` section and permission sets (which are
+   * ABAC-scoped; absent: no ABAC check).
    */
-  policy: Pick<Policy, "rules" | "ownership"> & Partial<Pick<Policy, "compromiseSignals">>;
+  policy: Pick<Policy, "rules" | "ownership"> &
+    Partial<Pick<Policy, "compromiseSignals" | "abac" | "permissionSets">>;
   now: () => string;
 }
 
@@ -54,6 +58,32 @@ export function planUserRunTask(deps: PlanTaskDeps) {
     });
     const violations = checkUserRunPlanScope(plan, deps.policy, truth);
     if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);
-    return { ...plan, runId: state.runId, startedAt: now };
+    return {
+      ...plan,
+      findings: [...plan.findings, ...abacFindings(deps.policy, state, truth)],
+      runId: state.runId,
+      startedAt: now,
+    };
   };
+}
+
+/**
+ * A joiner or mover whose Okta profile lacks an attribute an ABAC-scoped set of their groups compares
+ * (issue 18): the estate run's `abac-attribute-missing` finding, reported by the user run too.
+ */
+function abacFindings(policy: PlanTaskDeps["policy"], state: UserRunState, truth: UserTruth) {
+  const { okta } = truth;
+  if (policy.abac === undefined || !okta.found || okta.login === null || okta.status === null) return [];
+  const user = {
+    id: state.user.id,
+    login: okta.login,
+    status: okta.status,
+    transitioningToStatus: okta.transitioningToStatus ?? null,
+    profile: okta.abacAttributes ?? {},
+  };
+  return judgeUserAbacAttributes(
+    { rules: policy.rules, abac: policy.abac, permissionSets: policy.permissionSets ?? {} },
+    user,
+    okta.groups,
+  );
 }

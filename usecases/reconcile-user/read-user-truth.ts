@@ -15,8 +15,11 @@ import { resolveIdentityCenterUser } from "./resolve-identity-center-user.ts";
 import type { UserRunState } from "./run-state.ts";
 
 export interface ReadUserTruthDeps {
-  /** The policy's rules: the groups they name are resolved in Okta by id (policyOktaGroups). */
-  policy: Pick<Policy, "rules">;
+  /**
+   * The policy's rules: the groups they name are resolved in Okta by id (policyOktaGroups); its `abac`
+   * section names the Okta profile attributes the plan checks (judge-user-abac-attributes.ts).
+   */
+  policy: Pick<Policy, "rules"> & Partial<Pick<Policy, "abac">>;
   /** Okta profile attributes that flow into session tags (policy.sessionTagAttributes). */
   sessionTagAttributes: readonly string[];
   sessionTags: SessionTagStore;
@@ -140,6 +143,16 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         sessionTags: Object.fromEntries(
           deps.sessionTagAttributes.map((k) => [k, oktaUser?.profile?.[k] ?? null]),
         ),
+        ...(deps.policy.abac
+          ? {
+              abacAttributes: Object.fromEntries(
+                deps.policy.abac.attributes.map((a) => [
+                  a.oktaAttribute,
+                  oktaUser?.profile?.[a.oktaAttribute] ?? null,
+                ]),
+              ),
+            }
+          : {}),
       },
       identityCenter: {
         instanceArn: deps.instanceArn,

@@ -58,10 +58,11 @@ export interface UserReconcileDeps {
   membershipSync: boolean;
   /**
    * The policy's rules and ownership: the plan step checks its plan against them
-   * (core/plan/check-plan-scope.ts); its compromise signals (core/plan/plan-compromise.ts).
+   * (core/plan/check-plan-scope.ts); its compromise signals (core/plan/plan-compromise.ts); its `abac`
+   * section and permission sets, for the missing-attribute finding (judge-user-abac-attributes.ts).
    */
   policy: Pick<Policy, "rules" | "ownership"> &
-    Partial<Pick<Policy, "compromiseSignals" | "revocation" | "credentials">>;
+    Partial<Pick<Policy, "compromiseSignals" | "revocation" | "credentials" | "abac" | "permissionSets">>;
   /**
    * What a leaver's credentials outside Identity Center are read and ended with (issue 16), used when
    * the policy has a `credentials` section. Absent: the credential tasks record that they were not wired.
