@@ -58,6 +58,8 @@ export type FindingKind =
    * content could not be read or repaired (core/plan/plan-permission-set-content.ts).
    */
   | "permission-set-drift"
+  /** A set the tool created that the policy dropped, still in use: deleted by a later run (core/plan/plan-permission-set-deletions.ts; not wired yet). */
+  | "permission-set-delete-pending"
   | "unknown-target"
   | "okta-group-unresolved"
   | "okta-group-ambiguous"
@@ -122,7 +124,9 @@ export type GuardKind =
   | "max-privileged-accounts"
   | "max-rule-widening"
   /** The ABAC canary proof failed for a permission set (core/plan/abac-canary.ts): never overridden. */
-  | "abac-canary";
+  | "abac-canary"
+  /** More permission sets to delete than the limit (core/plan/plan-permission-set-deletions.ts; not wired into a run yet, issue 18). */
+  | "max-permission-set-deletes";
 
 export interface GuardViolation {
   guard: GuardKind;
