@@ -176,7 +176,13 @@ describe("OrganizationsAdapter.writeRevocationScps", () => {
     // Act
     const result = await adapter.writeRevocationScps([leaver(icUserId(1))], { slots });
     // Assess
-    expect(result).toEqual({ policyIds: [slots[0]], overflow: [], fallback: null, uncovered: [] });
+    expect(result).toEqual({
+      policyIds: [slots[0]],
+      overflow: [],
+      fallback: null,
+      federatedFallback: null,
+      uncovered: [],
+    });
     expect(deniedUsers(holding(org, slots))).toEqual(new Set([icUserId(1)]));
     expect(contents(org, slots)[1]).toBe(REVOCATION_SCP_PLACEHOLDER);
     expect(org.state.policiesOn("r-ab12")).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
@@ -222,7 +228,13 @@ describe("OrganizationsAdapter.writeRevocationScps", () => {
     // Act
     const result = await adapter.writeRevocationScps([], { slots });
     // Assess
-    expect(result).toEqual({ policyIds: [], overflow: [], fallback: null, uncovered: [] });
+    expect(result).toEqual({
+      policyIds: [],
+      overflow: [],
+      fallback: null,
+      federatedFallback: null,
+      uncovered: [],
+    });
     expect(contents(org, slots)).toEqual(slots.map(() => REVOCATION_SCP_PLACEHOLDER));
     expect(org.state.policiesOn("r-ab12")).toEqual([FULL_AWS_ACCESS_ID, ...slots]);
     expect(org.callCounts().DetachPolicy ?? 0).toBe(0);

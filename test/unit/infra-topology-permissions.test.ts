@@ -171,7 +171,9 @@ describe("infra/permissions by topology (issue 15, Topologies 1 and 2)", () => {
       otherRole: false,
       otherProvider: false,
       batchCreateRole: true,
-      planCreateRole: false,
+      // The plan task re-provisions repaired permission sets (issue 18, one ALL_PROVISIONED_ACCOUNTS
+      // call), which reaches the management account's reserved SSO roles too.
+      planCreateRole: true,
       applyDeniesIam: false,
       assume: false,
     });
