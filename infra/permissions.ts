@@ -381,6 +381,28 @@ function managementAccountProvisioning(p: string, managementAccountId: string): 
   ];
 }
 
+/**
+ * Re-provisioning permission sets in every account they are provisioned to (one ALL_PROVISIONED_ACCOUNTS
+ * call), polling it, and the IAM actions that takes in the management account.
+ */
+function reprovisionEverywhere(f: PermissionFacts): Grant[] {
+  const a = arns(f);
+  return [
+    {
+      sid: "ReprovisionPermissionSets",
+      actions: ["sso:ProvisionPermissionSet"],
+      resources: [a.instance, a.permissionSets, a.allAccounts],
+      wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
+    },
+    {
+      sid: "PollProvisioning",
+      actions: ["sso:DescribePermissionSetProvisioningStatus"],
+      resources: [a.instance],
+    },
+    ...provisioningInManagementAccount(f),
+  ];
+}
+
 /** In a management-account deployment, the caller's IAM actions provisioning there takes; else none. */
 function provisioningInManagementAccount(f: PermissionFacts): Grant[] {
   return f.topology === "management" ? managementAccountProvisioning(f.partition, f.managementAccountId) : [];
@@ -935,18 +957,8 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
           },
           wildcard: `${PERMISSION_SETS_WHY} The policy declares sets the tool creates after deploy.`,
         },
-        {
-          sid: "ReprovisionRepairedPermissionSets",
-          actions: ["sso:ProvisionPermissionSet"],
-          resources: [a.instance, a.permissionSets, a.allAccounts],
-          wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
-        },
-        {
-          sid: "PollRepairProvisioning",
-          actions: ["sso:DescribePermissionSetProvisioningStatus"],
-          resources: [a.instance],
-        },
-        ...provisioningInManagementAccount(f),
+        // Repaired permission sets are re-provisioned where they are (issue 18).
+        ...reprovisionEverywhere(f),
         ...estateRunScratch(f, ["s3:PutObject"]),
         ...readAccessPolicy(f),
         shareSsoAdminBudget(f),
@@ -956,18 +968,7 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
       return [
         ...estateRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
         ...denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]),
-        {
-          sid: "ReprovisionPermissionSets",
-          actions: ["sso:ProvisionPermissionSet"],
-          resources: [a.instance, a.permissionSets, a.allAccounts],
-          wildcard: `${ACCOUNTS_WHY} ${PERMISSION_SETS_WHY}`,
-        },
-        {
-          sid: "PollProvisioning",
-          actions: ["sso:DescribePermissionSetProvisioningStatus"],
-          resources: [a.instance],
-        },
-        ...provisioningInManagementAccount(f),
+        ...reprovisionEverywhere(f),
         // The enforcement reads the policy's revocation.massFallback (functions/estate-reconcile/handler.ts).
         ...readAccessPolicy(f),
         shareSsoAdminBudget(f),
