@@ -85,7 +85,13 @@ describe("OrganizationsAdapter: policy writes retry Organizations' conflicts", (
     const written = await adapter.writeRevocationScps([leaver(JANE)], { slots });
 
     // Assess
-    expect(written).toEqual({ policyIds: slots, overflow: [], fallback: null, uncovered: [] });
+    expect(written).toEqual({
+      policyIds: slots,
+      overflow: [],
+      fallback: null,
+      federatedFallback: null,
+      uncovered: [],
+    });
     expect(org.state.policies.get(slots[0] as string)?.content).toContain(JANE);
     expect(org.snapshot().calls.UpdatePolicy).toBe(3);
     expect(waits).toEqual([200, 400]);
