@@ -10,11 +10,11 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { Plan } from "../../core/plan/plan.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
-import { createAbacCanaryProver } from "../../local/runtime/abac-canary-prover.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
 import { type ConnectOptions, connect } from "../connect.ts";
 import { formatGuardrailPlan } from "../guardrail-plan.ts";
+import { localAbacCanaryProver } from "../local-abac-canary-prover.ts";
 import { formatPermissionSetContent, permissionSetContentStep } from "../permission-set-content-step.ts";
 import { slotOptions } from "../revocation-scp-slot-source.ts";
 import { addScpQuotaFlags, parseScpQuotaFlags, type ScpQuotaFlags } from "../scp-quota-flags.ts";
@@ -120,6 +120,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
         )
       : undefined;
   let started = false;
+  const abacCanary = await localAbacCanaryProver();
   const result = await reconcileEstate(
     {
       policy,
@@ -128,7 +129,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       identityCenter: c.identityCenter,
       ledger,
       // The CLI runs on a person's machine, where the IAM policy simulator may run (not bundled into Lambda).
-      abacCanary: createAbacCanaryProver(),
+      ...(abacCanary === undefined ? {} : { abacCanary }),
       enforce: {
         ledger,
         lock,
