@@ -7,6 +7,7 @@ import { z } from "zod";
 import { EvidenceBucket } from "../../adapters/evidence-store.ts";
 import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
+import { credentialsEnded } from "../../core/evidence/long-lived-credentials.ts";
 import type { UserRunRecord } from "../../core/evidence/record.ts";
 import { timeToRevoke } from "../../core/evidence/time-to-revoke.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
@@ -110,6 +111,12 @@ export async function runDemo(
   const record = JSON.parse(await evidence.get(key)) as UserRunRecord;
   const t = timeToRevoke(record);
   const left = await ic.listUserGroupMemberships(icUserId);
+  // Credentials outside Identity Center (policy `credentials:`): IAM users, keys, passwords, federated sessions.
+  const ended = credentialsEnded(record);
+  const credentialLines = ended.map(
+    (account) =>
+      `\n    ${account.accountId === "organization" ? "every member account (SCP)" : account.accountId}: ${account.credentials.join(", ")}`,
+  );
   const passed = record.body.verification?.details.filter((d) => d.passed).length ?? 0;
   const checks = record.body.verification?.details.length ?? 0;
   out(`
@@ -117,6 +124,7 @@ Done. Okta published the event at ${record.body.timings.oktaPublished}.
   Deny in force (revocation SCP attached)          ${t.toDenyInForceMs ?? "?"} ms after Okta's event
   Every assignment and membership removed           ${t.toAccessRemovedMs ?? "?"} ms after Okta's event
   Memberships left in Identity Center               ${left.length}
+  Credentials outside Identity Center ended         ${ended.length === 0 ? "none (no credentials: section, or none held)" : `in ${ended.length} places:${credentialLines.join("")}`}
   Verification                                      ${passed}/${checks} checks passed (policy evaluation per account)
   Evidence record                                   s3://${e.evidence.bucket}/${key}
                                                     ${e.evidence.endpoint}/${e.evidence.bucket}/${key}
