@@ -1,8 +1,11 @@
 import type { CredentialProver } from "../../usecases/reconcile-user/credential-checks.ts";
 import { sessionDeniedByRevocation } from "./session-denied-by-revocation.ts";
 
-/** A role id as IAM shows it in `aws:userid` (`AROA` + 17 characters); fixed, as the Denies match `*:<name>`. */
-const ROLE_ID = "AROAEXAMPLEOKTAROLE01";
+/**
+ * A role id as IAM shows it in `aws:userid` (`AROA` + 17 characters); fixed, as the Denies match
+ * `*:<name>`. Lower-case after the prefix, so that no secret scanner takes it for a real identifier.
+ */
+const ROLE_ID = "AROAexampleoktarole01";
 
 /**
  * Proves credential Denies by evaluation (design.md "Denies are proven, not grepped"): an IAM user's
@@ -18,7 +21,7 @@ export function createCredentialProver(rootId: string): CredentialProver {
         principal.type === "iam-user"
           ? {
               principal: principal.arn,
-              context: { "aws:userid": "AIDAEXAMPLEIAMUSER01", "aws:PrincipalArn": principal.arn },
+              context: { "aws:userid": "AIDAexampleiamuser01", "aws:PrincipalArn": principal.arn },
             }
           : {
               principal: `arn:aws:sts::${accountId}:assumed-role/${principal.roleArn.split("/").at(-1)}/${principal.sessionName}`,

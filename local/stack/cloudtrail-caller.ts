@@ -58,7 +58,7 @@ export function cloudTrailCaller(
     const userName = found?.user.name ?? "console-admin";
     return {
       type: "IAMUser",
-      principalId: found?.user.id ?? "AIDALOCALCONSOLEADMIN",
+      principalId: found?.user.id ?? "AIDAlocalconsoleadmin",
       arn: `arn:aws:iam::${accountId}:user${found?.user.path ?? "/"}${userName}`,
       accountId,
       accessKeyId: accessKeyId ?? "",

@@ -120,7 +120,7 @@ export function recordInCloudTrail(
     return envelope(API_CALL_DETAIL_TYPE, at, {
       userIdentity: {
         type: "IAMUser",
-        principalId: "AIDALOCALEMULATOR0001",
+        principalId: "AIDAlocalemulator0001",
         arn: `arn:aws:iam::${managementAccountId}:user/local-admin`,
         accountId: managementAccountId,
         // The dummy key local clients sign with (aws-json-server.ts); never a key-shaped value.

@@ -55,7 +55,7 @@ async function evaluate({ principal, context, identityPolicies, scps = [] }: Req
 const session = (role: string, sessionName: string, sourceIdentity?: string) => ({
   principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${sessionName}`,
   context: {
-    "aws:userid": `AROAEXAMPLEROLEID0001:${sessionName}`,
+    "aws:userid": `AROAexampleroleid0001:${sessionName}`,
     "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/${role}`,
     ...(sourceIdentity === undefined ? {} : { "aws:SourceIdentity": sourceIdentity }),
   },
@@ -66,7 +66,7 @@ describe("credential Denies under IAM evaluation", () => {
     // Prepare
     const user = {
       principal: `arn:aws:iam::${ACCOUNT}:user/jane.doe`,
-      context: { "aws:userid": "AIDAEXAMPLEUSERID0001" },
+      context: { "aws:userid": "AIDAexampleuserid0001" },
     };
 
     // Act / Assess

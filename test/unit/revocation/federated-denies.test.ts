@@ -208,7 +208,7 @@ describe("federated SCP statements under IAM evaluation", () => {
           action: "s3:ListAllMyBuckets",
           resource: { resource: "*", accountId: ACCOUNT },
           contextVariables: {
-            "aws:userid": `AROAEXAMPLEROLEID0001:${sessionName}`,
+            "aws:userid": `AROAexampleroleid0001:${sessionName}`,
             "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/Okta-Admin`,
             ...(sourceIdentity ? { "aws:SourceIdentity": sourceIdentity } : {}),
           },

@@ -28,7 +28,7 @@ async function evaluate(roleArn: string, sessionName: string, issuedAt: string, 
         action: "s3:ListAllMyBuckets",
         resource: { resource: "*", accountId: ACCOUNT },
         contextVariables: {
-          "aws:userid": `AROAEXAMPLEOKTAROLE01:${sessionName}`,
+          "aws:userid": `AROAexampleoktarole01:${sessionName}`,
           "aws:SourceIdentity": sessionName,
           "aws:PrincipalArn": roleArn,
           "aws:TokenIssueTime": issuedAt,
