@@ -24,6 +24,10 @@ export class IamIds {
   sessionAccessKeyId = () => `ASIA${this.draw(UPPER_ALNUM, 16)}`;
   /** 40 characters, as AWS secret access keys are. */
   secretAccessKey = () => this.draw(SECRET_ALPHABET, 40);
-  sessionToken = () => `IQoJb3JpZ2luX2VjE${this.draw(SECRET_ALPHABET, 180)}`;
+  /**
+   * An opaque string, as the STS model's `tokenType` is; marked as the emulator's own rather than
+   * imitating a real token's prefix, so nothing here reads as a real AWS session token.
+   */
+  sessionToken = () => `oal-local-session-${this.draw(SECRET_ALPHABET, 180)}`;
   uuid = () => [8, 4, 4, 4, 12].map((length) => this.draw("0123456789abcdef", length)).join("-");
 }
