@@ -610,18 +610,27 @@ function identityCenterUserReads(f: PermissionFacts): Grant[] {
   ];
 }
 
-/** A user run's scratch objects (`work/user/<run id>/...`, usecases/reconcile-user/run-scratch.ts). */
-function userRunScratch(f: PermissionFacts, actions: ("s3:GetObject" | "s3:PutObject")[]): Grant[] {
+/** A run's scratch objects in the work bucket (`work/<kind>/<run id>/...`), only under its kind's prefix. */
+function runScratch(
+  f: PermissionFacts,
+  kind: "user" | "estate",
+  sid: string,
+  actions: ("s3:GetObject" | "s3:PutObject")[],
+): Grant[] {
   if (!f.workBucket) return [];
   return [
     {
-      sid: "UseRunScratch",
+      sid,
       actions,
-      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}user/*`],
-      wildcard: "Run scratch objects are keyed per run (`work/user/<run id>/...`); only that prefix.",
+      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}${kind}/*`],
+      wildcard: `Run scratch objects are keyed per run (\`work/${kind}/<run id>/...\`); only that prefix.`,
     },
   ];
 }
+
+/** A user run's scratch objects (usecases/reconcile-user/run-scratch.ts). */
+const userRunScratch = (f: PermissionFacts, actions: ("s3:GetObject" | "s3:PutObject")[]) =>
+  runScratch(f, "user", "UseRunScratch", actions);
 
 /** The permissions of one user-reconcile Task function. */
 function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
@@ -807,18 +816,9 @@ export const ESTATE_TASK_ROLES = {
 } as const satisfies Record<EstateReconcileTask, string>;
 export type EstateTaskRoleKey = (typeof ESTATE_TASK_ROLES)[EstateReconcileTask];
 
-/** The estate run's scratch objects (`work/estate/<run id>/...`, usecases/reconcile-estate/tasks.ts). */
-function estateRunScratch(f: PermissionFacts, actions: ("s3:GetObject" | "s3:PutObject")[]): Grant[] {
-  if (!f.workBucket) return [];
-  return [
-    {
-      sid: "UseEstateRunScratch",
-      actions,
-      resources: [`arn:${f.partition}:s3:::${f.workBucket}/${RUNTIME_CONTRACT.workPrefix}estate/*`],
-      wildcard: "Run scratch objects are keyed per run (`work/estate/<run id>/...`); only that prefix.",
-    },
-  ];
-}
+/** The estate run's scratch objects (usecases/reconcile-estate/tasks.ts). */
+const estateRunScratch = (f: PermissionFacts, actions: ("s3:GetObject" | "s3:PutObject")[]) =>
+  runScratch(f, "estate", "UseEstateRunScratch", actions);
 
 /**
  * What one estate task calls (usecases/reconcile-estate/tasks.ts). Only `planEstateRun` reads Okta,
