@@ -177,6 +177,15 @@ export const Guards = z
       .int("use a whole number of accounts, e.g. 10")
       .min(0, "use 0 or more")
       .default(10),
+    /**
+     * Most permission sets one run may delete: sets the tool created (ownership tag) that the policy no
+     * longer declares (core/plan/plan-permission-set-deletions.ts). @default 1
+     */
+    maxPermissionSetDeletes: z
+      .number()
+      .int("use a whole number of permission sets, e.g. 1")
+      .min(0, "use 0 (no permission set deleted without --allow-deletes) or more")
+      .default(1),
   })
   .strict();
 
@@ -258,6 +267,7 @@ export const PolicyDocument = z
       maxPrivilegedAccounts: 3,
       maxNewAssignments: 100,
       maxRuleWidening: 10,
+      maxPermissionSetDeletes: 1,
     }),
     /** Attributes for access control and missing-attribute handling (docs/policy.md, ABAC). @default unset */
     abac: AbacPolicy.optional(),

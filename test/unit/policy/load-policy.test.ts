@@ -52,6 +52,7 @@ describe("loadPolicy: the example policy", () => {
       maxPrivilegedAccounts: 3,
       maxNewAssignments: 100,
       maxRuleWidening: 10,
+      maxPermissionSetDeletes: 1,
     });
   });
 
@@ -88,6 +89,7 @@ describe("loadPolicy: the example policy", () => {
           maxPrivilegedAccounts: 3,
           maxNewAssignments: 100,
           maxRuleWidening: 10,
+          maxPermissionSetDeletes: 1,
         },
         compromiseSignals: {
           mfaReset: "ignore",
@@ -496,7 +498,7 @@ describe("loadPolicy: schema errors", () => {
         column: 3,
         path: "guards.dryRun",
         message: "unknown key 'dryRun'",
-        fix: "remove it; keys allowed here: abortOnEmptyGroup, maxDeletePercent, maxDeletes, maxNewAssignments, maxPrivilegedAccounts, maxRuleWidening",
+        fix: "remove it; keys allowed here: abortOnEmptyGroup, maxDeletePercent, maxDeletes, maxNewAssignments, maxPermissionSetDeletes, maxPrivilegedAccounts, maxRuleWidening",
       }),
     ]);
   });
@@ -713,6 +715,21 @@ describe("loadPolicy: schema errors", () => {
       [3, 32, "malformed sessionDuration 'PT13H'", "sessionDuration is PT1H to PT12H"],
       [10, 23, "maxDeletes is -1; the minimum is 0", "use 0 (no deletions at all) or more"],
       [10, 45, "maxDeletePercent is -5; the minimum is 0", "use a percentage from 0 to 100"],
+    ]);
+  });
+
+  it("names guards.maxPermissionSetDeletes and its fix when it is negative", () => {
+    // Act
+    const errors = errorsOf(yaml(...HEADER, ...ONE_RULE, "guards:", "  maxPermissionSetDeletes: -1"));
+
+    // Assess
+    expect(errors).toEqual([
+      expect.objectContaining({
+        line: 12,
+        path: "guards.maxPermissionSetDeletes",
+        message: "maxPermissionSetDeletes is -1; the minimum is 0",
+        fix: "use 0 (no permission set deleted without --allow-deletes) or more",
+      }),
     ]);
   });
 
