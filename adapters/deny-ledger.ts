@@ -1,9 +1,11 @@
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { DenyEntry } from "../core/estate.ts";
 import { queryPartition, type StateTable } from "./state-table.ts";
 
 const PK = "deny";
+/** The ledger's change counter lives outside the Deny partition, so listing Denies never sees it. */
+const SEQUENCE_KEY = { pk: "revocation", sk: "ledger-sequence" };
 
 const denyEntrySchema = z.object({
   userId: z.string().min(1),
@@ -33,6 +35,8 @@ export interface LedgerDeny {
 /**
  * The Deny ledger: the Denies the tool has put in force, with their expiry. SCPs and inline
  * policies are rendered from it, so the ledger (not the policy text) is the source of truth.
+ * A writer that changes it then `advance`s its sequence: a rendering that read the sequence before
+ * listing the ledger holds every change made up to that number (usecases/reconcile-user/enforce-denies.ts).
  */
 export class DenyLedger {
   private readonly table: StateTable;
@@ -40,8 +44,9 @@ export class DenyLedger {
     this.table = table;
   }
 
+  /** Every Deny recorded, read consistently: a rendering must hold each change made before it listed. */
   async list(): Promise<LedgerDeny[]> {
-    const items = await queryPartition(this.table, PK);
+    const items = await queryPartition(this.table, PK, () => {}, true);
     return items.map((item) => ({
       denyId: String(item.sk),
       deny: denyEntrySchema.parse(item.deny) as DenyEntry,
@@ -63,5 +68,28 @@ export class DenyLedger {
     await this.table.doc.send(
       new DeleteCommand({ TableName: this.table.tableName, Key: { pk: PK, sk: denyId } }),
     );
+  }
+
+  /** Marks the changes this writer made: returns the ledger's new sequence number (an atomic counter). */
+  async advance(): Promise<number> {
+    const { Attributes } = await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: SEQUENCE_KEY,
+        UpdateExpression: "ADD #seq :one",
+        ExpressionAttributeNames: { "#seq": "seq" },
+        ExpressionAttributeValues: { ":one": 1 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return z.number().int().parse(Attributes?.seq);
+  }
+
+  /** The ledger's sequence number now (0 before any change was marked). */
+  async sequence(): Promise<number> {
+    const { Item } = await this.table.doc.send(
+      new GetCommand({ TableName: this.table.tableName, Key: SEQUENCE_KEY, ConsistentRead: true }),
+    );
+    return Item === undefined ? 0 : z.number().int().parse(Item.seq);
   }
 }

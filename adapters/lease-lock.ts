@@ -43,19 +43,39 @@ export class LeaseLock {
   }
 
   /** Runs `work` holding the lease `name`. */
-  async withLease<T>(name: string, work: () => Promise<T>): Promise<T> {
+  withLease<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.withLeaseUnless(name, async () => undefined, work);
+  }
+
+  /**
+   * Runs `work` holding the lease `name`, unless `settled` answers first: it is asked before each
+   * attempt to take the lease and once more when taken, so a waiter whose work another holder did
+   * meanwhile (a burst's Denies carried by one write) returns that answer without waiting its turn.
+   */
+  async withLeaseUnless<T>(
+    name: string,
+    settled: () => Promise<T | undefined>,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const owner = randomUUID();
-    await this.acquire(name, owner);
+    const early = await this.acquire(name, owner, settled);
+    if (early.settled) return early.value;
     try {
-      return await work();
+      return (await settled()) ?? (await work());
     } finally {
       await this.release(name, owner);
     }
   }
 
-  private async acquire(name: string, owner: string): Promise<void> {
+  private async acquire<T>(
+    name: string,
+    owner: string,
+    settled: () => Promise<T | undefined>,
+  ): Promise<{ settled: true; value: T } | { settled: false }> {
     const deadline = this.now() + this.waitMs;
     for (;;) {
+      const value = await settled();
+      if (value !== undefined) return { settled: true, value };
       const now = this.now();
       try {
         await this.table.doc.send(
@@ -72,7 +92,7 @@ export class LeaseLock {
             ExpressionAttributeValues: { ":now": now },
           }),
         );
-        return;
+        return { settled: false };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }

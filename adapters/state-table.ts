@@ -14,12 +14,15 @@ export const STATE_TABLE_KEYS = { partitionKey: "pk", sortKey: "sk" } as const;
 
 /**
  * Every item of one partition, following LastEvaluatedKey (a Query page holds at most 1 MB);
- * `onPage` sees each page, for callers that count their round trips.
+ * `onPage` sees each page, for callers that count their round trips. `consistent` asks for a
+ * strongly consistent read (DynamoDB Query's ConsistentRead), for readers that must see every write
+ * that finished before they started.
  */
 export async function queryPartition(
   table: StateTable,
   pk: string,
   onPage: () => void = () => {},
+  consistent = false,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -29,6 +32,7 @@ export async function queryPartition(
         TableName: table.tableName,
         KeyConditionExpression: "pk = :pk",
         ExpressionAttributeValues: { ":pk": pk },
+        ...(consistent ? { ConsistentRead: true } : {}),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );

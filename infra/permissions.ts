@@ -249,6 +249,7 @@ const {
   identityLinks,
   locks,
   pollerCursor,
+  revocationWrites,
   sessionTags,
   sharedBudgets,
 } = RUNTIME_CONTRACT.statePartitions;
@@ -537,6 +538,13 @@ function denyEnforcement(f: PermissionFacts, ledgerActions: string[]): Grant[] {
     statePartition(f, "UseDenyLedger", ledgerActions, [denyLedger]),
     // adapters/lease-lock.ts: one revocation writer at a time.
     statePartition(f, "HoldRevocationLease", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [locks]),
+    // The ledger's change counter and the last write's record (a write carried a burst's Denies).
+    statePartition(
+      f,
+      "ShareRevocationWrites",
+      ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      [revocationWrites],
+    ),
     ...writeRevocationScps(f),
     ...managementAccountInlinePolicies(f, true),
     ...assumeManagementComponent(f),

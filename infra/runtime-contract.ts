@@ -36,6 +36,11 @@ export const RUNTIME_CONTRACT = {
     estateWindows: "estate-windows",
     /** adapters/lease-lock.ts: the lease that serializes the revocation writers. */
     locks: "locks",
+    /**
+     * adapters/deny-ledger.ts's change counter and adapters/revocation-write-marker.ts's last write:
+     * a burst of leavers' Denies carried by one SCP write.
+     */
+    revocationWrites: "revocation",
     /** adapters/identity-links.ts: Okta user id -> Identity Center user, found while Okta answered. */
     identityLinks: "identity-link",
     /** adapters/shared-call-budget.ts `BUDGET_PARTITION`: the sso-admin token bucket the functions share. */

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { iamPolicyGrammar } from "../../adapters/iam-policy-grammar.ts";
 import { LeaseLock } from "../../adapters/lease-lock.ts";
+import { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import type { Plan } from "../../core/plan/plan.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
@@ -107,6 +108,9 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
           throw new PolicyFileError("enforcing Denies needs --state-table");
         },
       } as unknown as LeaseLock);
+  const marker = c.table
+    ? new RevocationWriteMarker(c.table)
+    : ({ read: async () => undefined, record: async () => {} } as unknown as RevocationWriteMarker);
   // Declared permission-set content first: a set the policy adds must exist before its rules are assigned.
   const content = await permissionSetContentStep(policy, c, apply);
   const organization = await c.organizations.readOrganization();
@@ -133,6 +137,7 @@ async function run(options: EstateCommandOptions, apply: boolean): Promise<numbe
       enforce: {
         ledger,
         lock,
+        marker,
         scps: c.organizations.revocationScpPort({
           targetId: organization.rootId,
           ...slotOptions(c.revocationScps),

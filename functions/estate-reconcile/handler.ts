@@ -27,6 +27,7 @@ import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import type { OktaAdapter } from "../../adapters/okta.ts";
 import { CredentialsGuardrailSlot } from "../../adapters/organizations/credentials-guardrail-slot.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import { SharedCallBudget } from "../../adapters/shared-call-budget.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { DEFAULT_ESTATE_COALESCING } from "../../core/dispatch/estate-window.ts";
@@ -129,6 +130,7 @@ async function build() {
     enforce: {
       ledger,
       lock: new LeaseLock(table),
+      marker: new RevocationWriteMarker(table),
       scps: organizations.revocationScpPort({ slots: config.REVOCATION_SCP_IDS }),
       massFallback: async () =>
         (await readPolicy(config.POLICY_LOCATION, { s3: () => s3 })).revocation.massFallback,

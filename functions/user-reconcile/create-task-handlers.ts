@@ -17,6 +17,7 @@ import { LeaseLock } from "../../adapters/lease-lock.ts";
 import { OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { durationMs } from "../../core/duration.ts";
@@ -146,6 +147,7 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       scps: organizations.revocationScpPort({ slots: config.REVOCATION_SCP_IDS }),
       ledger: new DenyLedger(table),
       lock: new LeaseLock(table),
+      marker: new RevocationWriteMarker(table),
       evidence: new EvidenceStore({
         s3: c.s3,
         bucket: config.EVIDENCE_BUCKET,

@@ -30,6 +30,7 @@ import { ALL_OKTA_SCOPES, OKTA_SCOPES } from "../../adapters/okta/scopes.ts";
 import { OktaAdapter } from "../../adapters/okta.ts";
 import { CredentialsGuardrail } from "../../adapters/organizations/credentials-guardrail.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
+import { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { durationMs } from "../../core/duration.ts";
@@ -429,6 +430,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const table = { doc: storage.doc, tableName: TABLES.state };
   const ledger = new DenyLedger(table);
   const lock = new LeaseLock(table);
+  const marker = new RevocationWriteMarker(table);
   // The manifests' signing key: a fresh key pair per start (in AWS, a KMS asymmetric key).
   const evidenceSigner = LocalEvidenceSigner.generate();
   const evidence = new EvidenceStore({ s3: storage.s3, bucket: BUCKET, table, signer: evidenceSigner });
@@ -469,6 +471,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     },
     identityCenter,
     lock,
+    marker,
     scps: revocationScps,
     ledger,
     evidence,
@@ -671,6 +674,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const enforceDeps = {
     ledger,
     lock,
+    marker,
     scps: revocationScps,
     identityCenter,
     instanceArn: identityCenterEmulator.instanceArn,

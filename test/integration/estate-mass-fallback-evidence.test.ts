@@ -48,6 +48,7 @@ function memoryLedger(): DenyLedger {
   const entries = new Map<string, DenyEntry>();
   return {
     list: async () => [...entries].map(([denyId, deny]) => ({ denyId, deny })),
+    sequence: async () => 0,
     add: async (deny: DenyEntry) => {
       entries.set(denyKey(deny), deny);
     },
@@ -76,6 +77,7 @@ async function estateDenyWrite(massFallback: MassFallbackMode) {
     enforce: {
       ledger,
       lock: { withLease: (_name: string, work: () => Promise<unknown>) => work() } as unknown as LeaseLock,
+      marker: { read: async () => undefined, record: async () => {} } as never,
       scps: organizations.revocationScpPort({ slots }),
       identityCenter: {} as never,
       instanceArn: "arn:aws:sso:::instance/ssoins-1",

@@ -67,4 +67,32 @@ describe("the lease that serializes revocation writers (dynalite)", () => {
     await expect(lock.withLease("crashed", async () => "taken over")).resolves.toBe("taken over");
     await expect(lock.withLease("live", async () => "never")).rejects.toBeInstanceOf(LeaseBusyError);
   });
+
+  it("lets a waiter whose work the holder did return that answer without taking the lease", async () => {
+    // Prepare: a holder doing the waiter's work too (a write that carries every recorded Deny)
+    const lock = new LeaseLock(table, { pollMs: 5, waitMs: 2_000 });
+    let done: string | undefined;
+    let waiterWorked = false;
+    const holder = lock.withLease("carry", async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      done = "written by the holder";
+      return "holder";
+    });
+    await new Promise((r) => setTimeout(r, 20));
+
+    // Act
+    const waiter = lock.withLeaseUnless(
+      "carry",
+      async () => done,
+      async () => {
+        waiterWorked = true;
+        return "waiter wrote";
+      },
+    );
+
+    // Assess
+    await expect(holder).resolves.toBe("holder");
+    await expect(waiter).resolves.toBe("written by the holder");
+    expect(waiterWorked).toBe(false);
+  });
 });

@@ -14,6 +14,7 @@ import {
   REVOCATION_SCP_MARKER,
   REVOCATION_SCP_PLACEHOLDER,
 } from "../../adapters/organizations.ts";
+import { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import { STATE_TABLE_KEYS } from "../../adapters/state-table.ts";
 import { SystemLogCursor } from "../../adapters/system-log-cursor.ts";
@@ -894,7 +895,7 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
       doc: {
         send: async (command: { input: (typeof sent)[number] }) => {
           sent.push(command.input);
-          return {};
+          return { Attributes: { seq: 1 } }; // the ledger counter's answer; the other reads find nothing
         },
       },
     } as never;
@@ -906,6 +907,10 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
     await new IdentityLinks(table).get("00u1");
     await new CoalescedEvents(table).list("run-1");
     await new LeaseLock(table).withLease("revocation", async () => {});
+    await new DenyLedger(table).advance();
+    await new DenyLedger(table).sequence();
+    await new RevocationWriteMarker(table).read();
+    await new RevocationWriteMarker(table).record({ seq: 1, runId: "r", at: "t", result: {} });
     await new DailyManifests({ s3: {} as never, bucket: "b", table }).index("2026-11-23" as never, {
       key: "v1/runs/2026/11/23/000000000-r.json",
       sequence: 0,
@@ -926,6 +931,10 @@ describe("infra/runtime-contract: the values infra and the runtime must agree on
       p.coalescedEvents,
       p.locks,
       p.locks,
+      p.revocationWrites,
+      p.revocationWrites,
+      p.revocationWrites,
+      p.revocationWrites,
       p.evidenceChain,
     ]);
   });

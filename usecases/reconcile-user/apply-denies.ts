@@ -4,7 +4,8 @@ import { type DenyApplied, need, type UserRunState } from "./run-state.ts";
 
 /**
  * Task ApplyDeny: records the run's Denies in the ledger (and removes the ones it lifts), then puts
- * the ledger in force before anything else changes.
+ * the ledger in force before anything else changes, or finds that a write made meanwhile by another
+ * run already did (`carriedBy`: a burst of leavers shares writes).
  */
 export function applyDenies(deps: EnforceDeniesDeps) {
   return async (state: UserRunState): Promise<DenyApplied> => {
@@ -16,7 +17,8 @@ export function applyDenies(deps: EnforceDeniesDeps) {
       for (const entry of await deps.ledger.list())
         if (lifting.has(denyKey(entry.deny))) await deps.ledger.remove(entry.denyId);
     }
-    const enforced = await enforceDenies(deps, { runId: state.runId });
+    const ledgerSeq = await deps.ledger.advance();
+    const enforced = await enforceDenies(deps, { runId: state.runId, ledgerSeq });
     return {
       ...(denyIds.length > 0 ? { denyIds } : {}),
       inForceAt: enforced.at,
@@ -28,6 +30,7 @@ export function applyDenies(deps: EnforceDeniesDeps) {
       managementProvisioning: enforced.managementProvisioning,
       skipped: enforced.skipped,
       ...(enforced.scpCapacity ? { scpCapacity: enforced.scpCapacity } : {}),
+      ...(enforced.carriedBy ? { carriedBy: enforced.carriedBy } : {}),
     };
   };
 }

@@ -1,5 +1,6 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { LeaseLock } from "../../adapters/lease-lock.ts";
+import type { RevocationWrite, RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
@@ -24,6 +25,8 @@ export interface EnforceDeniesDeps {
   ledger: DenyLedger;
   /** Serializes the revocation writers of concurrent runs (the `revocation` lease). */
   lock: LeaseLock;
+  /** The ledger sequence last put in force: a run whose Denies a later write carried skips its own. */
+  marker: RevocationWriteMarker;
   scps: RevocationScpPort;
   identityCenter: IdentityCenterUserPort;
   instanceArn: string;
@@ -53,36 +56,62 @@ export interface SkippedPlacement {
  * that concern it, by priority: core/revocation/fit-inline-denies.ts), and returns the re-provisions
  * that put the inline change in force, with what could not be placed. Used both to add and to lift a
  * Deny: the result is always the ledger.
+ *
+ * `ledgerSeq` is the sequence the caller's ledger changes got (DenyLedger.advance). With it, a run
+ * whose changes a finished write already held returns that write's result (`carriedBy`) instead of
+ * writing: in a burst of leavers one write carries every Deny recorded while the previous one ran, so
+ * N leavers cost a few SCP writes rather than N queued one after another. Without it (an estate run,
+ * which also lets expired Denies go), the run always writes.
  */
-export async function enforceDenies(deps: EnforceDeniesDeps, context: { runId?: string } = {}) {
+export async function enforceDenies(
+  deps: EnforceDeniesDeps,
+  context: { runId?: string; ledgerSeq?: number } = {},
+): Promise<Enforced> {
+  const runId = context.runId ?? "run";
   // Runs for different users enforce at the same time and each writes the whole set: the lease keeps
-  // one writer at a time, and each writer renders the ledger it reads under the lease, so it holds
-  // every Deny recorded before it (a run records its Deny before enforcing). Within the lease, write
-  // again if the ledger changed meanwhile: a run may have recorded a Deny while this one wrote.
-  return deps.lock.withLease("revocation", () => enforceUnderLease(deps, context.runId ?? "run"));
+  // one writer at a time, and each writer renders the ledger it lists under the lease after reading
+  // its sequence, so it holds every change marked up to that number.
+  const write = () => enforceUnderLease(deps, runId);
+  const { ledgerSeq } = context;
+  if (ledgerSeq === undefined) return deps.lock.withLease("revocation", write);
+  return deps.lock.withLeaseUnless("revocation", () => carried(deps, ledgerSeq), write);
 }
 
-async function enforceUnderLease(deps: EnforceDeniesDeps, runId: string) {
-  let written = "";
-  let result: Pass = emptyPass();
-  for (let round = 0; round < 5; round++) {
-    const now = deps.now();
-    const inForce = (await deps.ledger.list()).map((l) => l.deny).filter((d) => denyInForce(d, now));
-    const key = JSON.stringify(inForce);
-    if (key === written) break;
-    const pass = await writeDenies(deps, inForce, runId);
-    result = {
-      ...pass,
-      reprovisions: dedupe([...result.reprovisions, ...pass.reprovisions]),
-      managementProvisioning: [...result.managementProvisioning, ...pass.managementProvisioning],
-    };
-    written = key;
-  }
-  return { ...result, at: deps.now() };
+/** What an enforcement achieved; `carriedBy` names the write that held this run's changes. */
+export type Enforced = Pass & {
+  at: string;
+  carriedBy?: { runId: string; seq: number };
+};
+
+/** The last write's result when it held the ledger up to `ledgerSeq`. */
+async function carried(deps: EnforceDeniesDeps, ledgerSeq: number): Promise<Enforced | undefined> {
+  const last = await deps.marker.read();
+  if (last === undefined || last.seq < ledgerSeq) return undefined;
+  // The writer's run makes the re-provisions its write asked for; this run has none of its own.
+  return {
+    ...(last.result as Pass),
+    reprovisions: [],
+    managementProvisioning: [],
+    at: last.at,
+    carriedBy: { runId: last.runId, seq: last.seq },
+  };
 }
 
-function dedupe(reprovisions: Reprovision[]): Reprovision[] {
-  return [...new Map(reprovisions.map((r) => [`${r.PermissionSetArn}|${r.TargetId}`, r])).values()];
+async function enforceUnderLease(deps: EnforceDeniesDeps, runId: string): Promise<Enforced> {
+  const seq = await deps.ledger.sequence();
+  const now = deps.now();
+  const inForce = (await deps.ledger.list()).map((l) => l.deny).filter((d) => denyInForce(d, now));
+  const pass = await writeDenies(deps, inForce, runId);
+  const at = deps.now();
+  // The re-provisions stay with this run (its workflow makes them); a carried run reports the rest.
+  const write: RevocationWrite = {
+    seq,
+    runId,
+    at,
+    result: { ...pass, reprovisions: [], managementProvisioning: [] },
+  };
+  await deps.marker.record(write);
+  return { ...pass, at };
 }
 
 /** What one write of the ledger achieved, and what it could not place. */

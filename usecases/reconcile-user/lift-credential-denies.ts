@@ -41,7 +41,8 @@ export function liftCredentialDenies(deps: LiftCredentialDeniesDeps) {
     if (credentials === undefined || summary?.scratchKey === undefined || summary.liftAt === undefined)
       return { skipped: "no credential Deny to lift" };
     for (const denyId of summary.denyIds) await deps.ledger.remove(denyId);
-    if (summary.denyIds.length > 0) await enforceDenies(deps.enforce, { runId: state.runId });
+    if (summary.denyIds.length > 0)
+      await enforceDenies(deps.enforce, { runId: state.runId, ledgerSeq: await deps.ledger.advance() });
     const record = await deps.scratch.get<CredentialRunRecord>(summary.scratchKey);
     const lifted: CredentialLift["lifted"] = [];
     for (const deny of record.roleDenies) {

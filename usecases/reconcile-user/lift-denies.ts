@@ -5,7 +5,8 @@ import { need, type UserRunState } from "./run-state.ts";
 export function liftDenies(deps: EnforceDeniesDeps) {
   return async (state: UserRunState) => {
     for (const denyId of need(need(state.deny, "deny").denyIds, "deny ids")) await deps.ledger.remove(denyId);
-    const enforced = await enforceDenies(deps, { runId: state.runId });
+    const ledgerSeq = await deps.ledger.advance();
+    const enforced = await enforceDenies(deps, { runId: state.runId, ledgerSeq });
     return {
       liftedAt: enforced.at,
       reprovisions: enforced.reprovisions,

@@ -216,7 +216,8 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
         roleArns: action.roleArns,
       });
       denyIds.push(await deps.ledger.add(entry));
-      const enforced = await enforceDenies(deps.enforce, { runId: state.runId });
+      const ledgerSeq = await deps.ledger.advance();
+      const enforced = await enforceDenies(deps.enforce, { runId: state.runId, ledgerSeq });
       const uncovered = enforced.scpCapacity?.uncovered?.includes(entry.userId) === true;
       scpCapacity = enforced.scpCapacity;
       const fallback = enforced.scpCapacity?.federatedFallback;

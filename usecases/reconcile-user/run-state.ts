@@ -89,6 +89,11 @@ export interface DenyApplied {
   skipped?: { placement: "scp" | "management-account"; reason: string }[];
   /** Present when the Denies overflowed the SCPs or their size limit was hit (findings, alarms). */
   scpCapacity?: ScpCapacity;
+  /**
+   * Another run's write held this run's Denies (a burst shares writes): its run and the ledger
+   * sequence it rendered. `inForceAt` is when that write finished.
+   */
+  carriedBy?: { runId: string; seq: number };
 }
 
 export interface Verification {

@@ -3,6 +3,7 @@ import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { EvidenceStore } from "../../adapters/evidence-store.ts";
 import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { LeaseLock } from "../../adapters/lease-lock.ts";
+import type { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
 import type { OktaUser, Organization } from "../../core/estate.ts";
 import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
@@ -48,6 +49,8 @@ export interface UserReconcileDeps {
   ledger: DenyLedger;
   /** Serializes the revocation writers of concurrent runs. */
   lock: LeaseLock;
+  /** The ledger sequence last put in force (a burst's Denies carried by one write). */
+  marker: RevocationWriteMarker;
   evidence: EvidenceStore;
   instanceArn: string;
   identityStoreId: string;
@@ -108,6 +111,7 @@ export function userReconcileTasks(
   const enforce = {
     ledger: deps.ledger,
     lock: deps.lock,
+    marker: deps.marker,
     scps: deps.scps,
     identityCenter: deps.identityCenter,
     instanceArn: deps.instanceArn,

@@ -74,6 +74,8 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
                 d.scope === "all" ? "all" : `${d.scope.permissionSetName}:${d.scope.accountIds.join(",")}`,
               reason: d.reason,
               scps: denyWrite.scpPolicyIds.join(","),
+              // The write of another run of the same burst that held this Deny (it wrote once for all).
+              ...(denyWrite.carriedBy ? { carriedByRun: denyWrite.carriedBy.runId } : {}),
             },
             requestId: null,
             status: "SUCCEEDED",

@@ -37,8 +37,9 @@ function identityCenter(provisioned: string[], calls: string[]) {
 
 const enforce = (provisioned: string[], calls: string[]) =>
   enforceDenies({
-    ledger: { list: async () => [{ denyId: "d-1", deny: leaver }] } as never,
+    ledger: { list: async () => [{ denyId: "d-1", deny: leaver }], sequence: async () => 1 } as never,
     lock: { withLease: (_name: string, fn: () => Promise<unknown>) => fn() } as never,
+    marker: { read: async () => undefined, record: async () => {} } as never,
     scps: {
       writeRevocationScps: async () => ({ policyIds: ["p-slot0001"], overflow: [] }),
       listRevocationScps: async () => [],

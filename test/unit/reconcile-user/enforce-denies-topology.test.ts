@@ -46,8 +46,9 @@ function managementAccount(calls: string[]): ManagementAccountPort {
 
 function deps(overrides: Partial<EnforceDeniesDeps>, scpError?: Error): EnforceDeniesDeps {
   return {
-    ledger: { list: async () => [{ denyId: "d-1", deny: leaver }] } as never,
+    ledger: { list: async () => [{ denyId: "d-1", deny: leaver }], sequence: async () => 1 } as never,
     lock: { withLease: (_name: string, fn: () => Promise<unknown>) => fn() } as never,
+    marker: { read: async () => undefined, record: async () => {} } as never,
     scps: {
       writeRevocationScps: async () => {
         if (scpError) throw scpError;

@@ -92,11 +92,18 @@ function world(options: {
       lifted.push(`${account.accountId}/${roleName}/${policyName}`);
     },
   };
+  let sequence = 0;
   const enforce = {
     ledger: {
       list: async () => [...ledger].map(([denyId, deny]): LedgerDeny => ({ denyId, deny })),
+      sequence: async () => sequence,
     } as never,
-    lock: { withLease: (_: string, fn: () => Promise<unknown>) => fn() } as never,
+    lock: {
+      withLease: (_: string, fn: () => Promise<unknown>) => fn(),
+      withLeaseUnless: async (_: string, settled: () => Promise<unknown>, fn: () => Promise<unknown>) =>
+        (await settled()) ?? fn(),
+    } as never,
+    marker: { read: async () => undefined, record: async () => {} } as never,
     scps: {
       writeRevocationScps: async (denies: readonly DenyEntry[]) => {
         const fit = fitRevocationScps(denies, { maxChars: 5120, maxPolicies: 4, massFallback: "ask" });
@@ -129,6 +136,7 @@ function world(options: {
         return `${deny.userId}#${deny.createdAt}`;
       },
       remove: async (id: string) => void ledger.delete(id),
+      advance: async () => ++sequence,
     } as never,
     enforce,
     prover: createCredentialProver("r-root"),
