@@ -59,6 +59,8 @@ export class SharedCallBudget {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private seen: Bucket | undefined;
+  /** When this process last announced a revocation (epoch ms): one write per half quiet window. */
+  private announcedAt = Number.NEGATIVE_INFINITY;
   /** DynamoDB requests made, for benchmarks and tests (calls per token batch). */
   requests = 0;
 
@@ -76,6 +78,32 @@ export class SharedCallBudget {
   /** The budget as one priority sees it: what ThrottleBudget's `shared` option takes. */
   for(priority: BudgetPriority): { take: (count: number) => Promise<void> } {
     return { take: (count) => this.take(priority, count) };
+  }
+
+  /**
+   * Says a leaver's run is revoking now, without taking tokens: estate runs wait `revocationQuietMs`
+   * from now, while the run's own calls (Step Functions SDK tasks that no function paces) follow.
+   * At most one write per half window per process, and none when another process announced as late.
+   */
+  async announceRevocation(): Promise<void> {
+    const now = this.now();
+    if (now - this.announcedAt < this.quietMs / 2) return;
+    this.announcedAt = now;
+    this.requests++;
+    try {
+      await this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: this.key(),
+          UpdateExpression: "SET revocationUntil = :until",
+          ConditionExpression: "attribute_not_exists(revocationUntil) OR revocationUntil < :soon",
+          ExpressionAttributeValues: { ":until": now + this.quietMs, ":soon": now + this.quietMs / 2 },
+        }),
+      );
+      this.seen = undefined;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   /** Waits until `count` tokens can be taken at `priority`, and takes them. */
@@ -125,7 +153,14 @@ export class SharedCallBudget {
     const { Item } = await this.table.doc.send(
       new GetCommand({ TableName: this.table.tableName, Key: this.key(), ConsistentRead: true }),
     );
-    if (!Item) return { tokens: this.capacity, at: this.now(), revocationUntil: 0, stored: false };
+    // An item an announcement created holds no tokens yet: a full bucket, as before any take.
+    if (Item?.tokens === undefined)
+      return {
+        tokens: this.capacity,
+        at: this.now(),
+        revocationUntil: Number(Item?.revocationUntil ?? 0),
+        stored: false,
+      };
     return {
       tokens: Number(Item.tokens),
       at: Number(Item.at),
@@ -145,7 +180,7 @@ export class SharedCallBudget {
           UpdateExpression: "SET #tokens = :tokens, #at = :at, revocationUntil = :until",
           ConditionExpression: seen.stored
             ? "#at = :seenAt AND #tokens = :seenTokens"
-            : "attribute_not_exists(pk)",
+            : "attribute_not_exists(#tokens)",
           ExpressionAttributeNames: { "#at": "at", "#tokens": "tokens" },
           ExpressionAttributeValues: {
             ":tokens": next.tokens,
@@ -157,12 +192,15 @@ export class SharedCallBudget {
       );
       return true;
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === "ConditionalCheckFailedException"
-      )
-        return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   }
+}
+
+function isConditionFailed(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as Error).name === "ConditionalCheckFailedException"
+  );
 }

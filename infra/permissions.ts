@@ -669,7 +669,11 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
       return userRunScratch(f, ["s3:GetObject", "s3:PutObject"]);
     case "applyDenies":
       // Adds this run's Denies and removes the ones the user's regained access lifts.
-      return denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]);
+      // A revoking run announces itself on the shared sso-admin budget: estate runs hold off meanwhile.
+      return [
+        ...denyEnforcement(f, ["dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem"]),
+        shareSsoAdminBudget(f),
+      ];
     case "liftDenies":
       return denyEnforcement(f, ["dynamodb:DeleteItem", "dynamodb:Query"]);
     case "revokeCredentials":

@@ -19,6 +19,7 @@ import { OktaAdapter } from "../../adapters/okta.ts";
 import { OrganizationsAdapter } from "../../adapters/organizations.ts";
 import { RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
 import { SessionTagStore } from "../../adapters/session-tag-store.ts";
+import { SharedCallBudget } from "../../adapters/shared-call-budget.ts";
 import { WorkStore } from "../../adapters/work-store.ts";
 import { durationMs } from "../../core/duration.ts";
 import { userNameMappingOf } from "../../core/identity/user-name-format.ts";
@@ -148,6 +149,8 @@ export function createUserReconcileHandlers(deps: UserReconcileHandlerDeps): Use
       ledger: new DenyLedger(table),
       lock: new LeaseLock(table),
       marker: new RevocationWriteMarker(table),
+      // Estate runs draw from this budget; a revoking run's announcement holds them off (issue 17).
+      revocationPriority: new SharedCallBudget(table),
       evidence: new EvidenceStore({
         s3: c.s3,
         bucket: config.EVIDENCE_BUCKET,

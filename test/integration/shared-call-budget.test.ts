@@ -144,6 +144,26 @@ describe("a shared sso-admin budget (dynalite)", () => {
     expect(clock.now() - leaverAt).toBeGreaterThanOrEqual(10_000);
   });
 
+  it("a leaver run that announces itself holds estate runs off without spending tokens, once per half window", async () => {
+    // Prepare: a fresh budget no process has taken from yet
+    const clock = fakeClock();
+    const options = { name: "shared-6", callsPerSecond: 20, reserve: 2, revocationQuietMs: 10_000, ...clock };
+    const estate = new SharedCallBudget(table, options);
+    const leaver = new SharedCallBudget(table, options);
+
+    // Act: the leaver's ApplyDeny announces twice in a row; then the estate run takes
+    await leaver.announceRevocation();
+    await leaver.announceRevocation();
+    const announcedAt = clock.now();
+    await estate.take("estate", 18);
+
+    // Assess: one write for two announcements; the estate run waited the window out, then found the
+    // bucket full (the announcement took nothing)
+    expect(leaver.requests).toBe(1);
+    expect(clock.now() - announcedAt).toBeGreaterThanOrEqual(10_000);
+    expect(clock.now() - announcedAt).toBeLessThan(10_500);
+  });
+
   it("refuses a take no bucket could ever grant, naming the share", async () => {
     const budget = new SharedCallBudget(table, { name: "shared-5", callsPerSecond: 20, reserve: 5 });
     await expect(budget.take("estate", 16)).rejects.toThrow(

@@ -51,6 +51,12 @@ export interface UserReconcileDeps {
   lock: LeaseLock;
   /** The ledger sequence last put in force (a burst's Denies carried by one write). */
   marker: RevocationWriteMarker;
+  /**
+   * The sso-admin budget the deployed functions share (adapters/shared-call-budget.ts): a revoking
+   * run announces itself there so estate runs hold off while its deletions run. Absent locally,
+   * where one process paces every run.
+   */
+  revocationPriority?: { announceRevocation(): Promise<void> };
   evidence: EvidenceStore;
   instanceArn: string;
   identityStoreId: string;
@@ -145,7 +151,10 @@ export function userReconcileTasks(
     readUserTruth: async (state: UserRunState) => offloadTruth(scratch, state.runId, await read(state)),
     planUserRun: async (state: UserRunState) =>
       offloadPlan(scratch, await plan(await hydrate(scratch, state))),
-    applyDenies: applyDenies(enforce),
+    applyDenies: async (state: UserRunState) => {
+      if (state.plan?.decision === "revoke") await deps.revocationPriority?.announceRevocation();
+      return applyDenies(enforce)(state);
+    },
     loadAssignmentDeletions: loadAssignmentDeletions(scratch, {
       managementAccountId: deps.managementAccountId,
       ...(deps.managementAccess ? { access: deps.managementAccess } : {}),
