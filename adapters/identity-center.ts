@@ -27,6 +27,7 @@ import {
   CreateAccountAssignmentCommand,
   DeleteAccountAssignmentCommand,
   DeleteInlinePolicyFromPermissionSetCommand,
+  DeletePermissionSetCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   DescribePermissionSetCommand,
@@ -37,6 +38,7 @@ import {
   ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsCommand,
   ListPermissionSetsProvisionedToAccountCommand,
+  ListTagsForResourceCommand,
   type ProvisioningStatus,
   ProvisionPermissionSetCommand,
   PutInlinePolicyToPermissionSetCommand,
@@ -53,8 +55,10 @@ import type {
   ProvisionedPair,
 } from "../core/estate.ts";
 import { ownAssignments } from "../core/plan/own-assignments.ts";
+import type { ObservedPermissionSetContent } from "../core/plan/permission-set-content.ts";
 import type { IdentityCenterUserIdentity, IdentityCenterUserPort } from "../core/ports.ts";
 import { collectPages } from "./identity-center/collect-pages.ts";
+import { PermissionSetContentAdapter } from "./identity-center/permission-set-content.ts";
 import * as schema from "./identity-center/response-schemas.ts";
 import { isUniquenessConflict } from "./identity-center/retryable-errors.ts";
 import { parseResponse } from "./identity-center/unexpected-response-error.ts";
@@ -356,6 +360,60 @@ export class IdentityCenterAdapter implements IdentityCenterUserPort {
       });
     }
     return sets.sort(byKey((s) => s.name));
+  }
+
+  /**
+   * A permission set's tags (ListTagsForResource with the set as ResourceArn, paged: one call per set
+   * for up to 50 tags, the service's page size when none is given).
+   */
+  async listPermissionSetTags(permissionSetArn: string): Promise<Record<string, string>> {
+    const tags = await collectPages("ListTagsForResource", async (NextToken) => {
+      const output = await this.ssoAdmin.send(
+        new ListTagsForResourceCommand({
+          InstanceArn: this.instanceArn,
+          ResourceArn: permissionSetArn,
+          NextToken,
+        }),
+      );
+      const page = parseResponse("ListTagsForResource", schema.tagsPage, output);
+      return { items: page.Tags, nextToken: page.NextToken };
+    });
+    return Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
+  }
+
+  /** What a permission set is (attributes, policies, boundary, tags): read before it is deleted, for evidence. */
+  async readPermissionSetContent(permissionSetArn: string): Promise<ObservedPermissionSetContent> {
+    return new PermissionSetContentAdapter({
+      ssoAdmin: this.ssoAdmin,
+      instanceArn: this.instanceArn,
+      ...(this.pageSize === undefined ? {} : { pageSize: this.pageSize }),
+    }).read(permissionSetArn);
+  }
+
+  /**
+   * DeletePermissionSet. AWS refuses with ConflictException while the set is assigned or provisioned
+   * anywhere, or still being deprovisioned (local/emulators/identity-center/permission-set-operations.ts cites it).
+   */
+  async deletePermissionSet(permissionSetArn: string): Promise<void> {
+    await this.ssoAdmin.send(
+      new DeletePermissionSetCommand({ InstanceArn: this.instanceArn, PermissionSetArn: permissionSetArn }),
+    );
+  }
+
+  /** Whether a permission set exists: DescribePermissionSet, ResourceNotFoundException meaning it does not. */
+  async permissionSetExists(permissionSetArn: string): Promise<boolean> {
+    try {
+      await this.ssoAdmin.send(
+        new DescribePermissionSetCommand({
+          InstanceArn: this.instanceArn,
+          PermissionSetArn: permissionSetArn,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === "ResourceNotFoundException") return false;
+      throw error;
+    }
   }
 
   /**

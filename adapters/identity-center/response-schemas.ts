@@ -29,6 +29,11 @@ export const assignmentsPage = z.object({
 });
 
 export const arnsPage = z.object({ PermissionSets: z.array(id).default([]), NextToken: nextToken });
+/** ListTagsForResource: a tag's Value may be empty (sso-admin model: TagValue, length 0-256). */
+export const tagsPage = z.object({
+  Tags: z.array(z.object({ Key: z.string().min(1), Value: z.string() })).default([]),
+  NextToken: nextToken,
+});
 
 export const accountIdsPage = z.object({ AccountIds: z.array(id).default([]), NextToken: nextToken });
 

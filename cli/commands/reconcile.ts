@@ -74,7 +74,9 @@ export function formatPlan(plan: Plan, where: string, names: Map<string, string>
             ? `user ${name(a.deny.userId)} (${a.deny.reason})`
             : a.kind === "permission-set.reprovision"
               ? `${name(a.permissionSetArn)} @ ${a.target.type === "AWS_ACCOUNT" ? name(a.target.accountId) : `every account it is provisioned to (${a.target.outdatedAccountIds.length} outdated)`}${a.cause === "revocation" ? " (revocation upkeep)" : ""}`
-              : `user ${name(a.userId)} in group ${name(a.groupId)}`;
+              : a.kind === "permission-set.delete"
+                ? `${a.name} (${a.permissionSetArn})`
+                : `user ${name(a.userId)} in group ${name(a.groupId)}`;
       lines.push(`           ${d}`);
     }
     if (items.length > 5) lines.push(`           ... and ${items.length - 5} more`);

@@ -134,6 +134,13 @@ export const actionOutcomeSchema = z.strictObject({
    * necessary, an expired Deny lifted), never counted as drift. Absent for every other change.
    */
   cause: z.literal("revocation").optional(),
+  /**
+   * What the target was just before the action, as read (a deleted permission set's attributes,
+   * policies, boundary and tags). Absent for actions whose plan entry says it all.
+   */
+  before: z.record(z.string(), z.unknown()).optional(),
+  /** What the read-back found after the action (a deleted permission set: `{ exists: false }`). Absent likewise. */
+  after: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** The read-back after applying: does Identity Center now match the plan? */

@@ -10,6 +10,7 @@ import type { PlanAction } from "./plan.ts";
 export function applyPlan(state: IdentityCenterState, actions: readonly PlanAction[]): IdentityCenterState {
   const next: IdentityCenterState = {
     ...state,
+    permissionSets: [...state.permissionSets],
     memberships: [...state.memberships],
     assignments: [...state.assignments],
     denies: [...state.denies],
@@ -32,6 +33,9 @@ export function applyPlan(state: IdentityCenterState, actions: readonly PlanActi
         }
         break;
       }
+      case "permission-set.delete":
+        next.permissionSets = next.permissionSets.filter((p) => p.arn !== action.permissionSetArn);
+        break;
       case "assignment.delete":
         next.assignments = next.assignments.filter(
           (a) => assignmentKey(a) !== assignmentKey(action.assignment),

@@ -4,7 +4,8 @@ import type { Finding, PlanAction, PlanActionKind } from "./plan.ts";
 
 /**
  * Revocations first: Denies (adds and lifts go into the same policy write) and the re-provisions
- * that put them in force, then deletions, then grants.
+ * that put them in force, then deletions (a permission set after assignments: AWS refuses to delete
+ * one still assigned), then grants.
  */
 const PHASE: Record<PlanActionKind, number> = {
   "deny.add": 0,
@@ -12,8 +13,9 @@ const PHASE: Record<PlanActionKind, number> = {
   "permission-set.reprovision": 2,
   "assignment.delete": 3,
   "membership.remove": 4,
-  "assignment.create": 5,
-  "membership.add": 6,
+  "permission-set.delete": 5,
+  "assignment.create": 6,
+  "membership.add": 7,
 };
 
 function sortKey(a: PlanAction): string {
@@ -24,6 +26,8 @@ function sortKey(a: PlanAction): string {
     case "permission-set.reprovision":
       // `*` sorts before any account id: a set's all-accounts call comes before single accounts.
       return `${a.target.type === "AWS_ACCOUNT" ? a.target.accountId : "*"}|${a.permissionSetArn}`;
+    case "permission-set.delete":
+      return a.permissionSetArn;
     case "assignment.delete":
     case "assignment.create":
       return assignmentKey(a.assignment);

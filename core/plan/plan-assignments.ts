@@ -37,17 +37,25 @@ export function desiredAssignments(
   return desired;
 }
 
+/** Why an assignment of a set the tool created and the policy dropped is deleted. */
+export const DROPPED_PERMISSION_SET =
+  "its permission set was created by this tool and the policy no longer declares it";
+
 /**
  * Group assignments to create and delete so Identity Center equals the policy for what it owns;
  * unowned group assignments and direct user assignments of active users become findings, and an
  * assignment whose principal the identity store no longer holds is reported and deleted.
- * (Leavers' direct assignments are planned with the leaver, not here.)
+ * Every assignment of a permission set in `droppedPermissionSetArns` (the tool created it, the policy
+ * dropped it: core/plan/plan-permission-set-deletions.ts) is owned, a direct user assignment too, so
+ * that the set can be deleted once unassigned. (Leavers' direct assignments are planned with the
+ * leaver, not here.)
  */
 export function planAssignments(
   policy: Policy,
   rules: readonly ResolvedRule[],
   identityCenter: IdentityCenterState,
   leaverUserIds: ReadonlySet<string>,
+  droppedPermissionSetArns: ReadonlySet<string> = new Set(),
 ): AssignmentPlan {
   const declaredArns = new Set(
     identityCenter.permissionSets.filter((p) => p.name in policy.permissionSets).map((p) => p.arn),
@@ -75,7 +83,7 @@ export function planAssignments(
       findings.push(unconfirmedOrphanFinding(identityCenter, assignment));
     } else if (status === "orphaned") {
       // Its principal is gone: it grants nothing, and AWS's 404 for its deletion counts as done.
-      const owned = ownsOrphan(assignment);
+      const owned = ownsOrphan(assignment) || droppedPermissionSetArns.has(assignment.permissionSetArn);
       findings.push(orphanedAssignmentFinding(assignment, owned));
       if (owned)
         actions.push({
@@ -90,13 +98,19 @@ export function planAssignments(
         message: `User ${assignment.principalId} is assigned directly on ${assignment.accountId}; grant access through a group.`,
         subject,
       });
-      if (policy.ownership.directUserAssignments === "delete") {
+      if (droppedPermissionSetArns.has(assignment.permissionSetArn)) {
+        actions.push({ kind: "assignment.delete", assignment, why: DROPPED_PERMISSION_SET });
+      } else if (policy.ownership.directUserAssignments === "delete") {
         actions.push({
           kind: "assignment.delete",
           assignment,
           why: "direct user assignment (policy: delete)",
         });
       }
+    } else if (droppedPermissionSetArns.has(assignment.permissionSetArn)) {
+      // No rule can name an undeclared set, so none of its assignments is desired.
+      managedAssignmentCount++;
+      actions.push({ kind: "assignment.delete", assignment, why: DROPPED_PERMISSION_SET });
     } else if (owns(assignment)) {
       managedAssignmentCount++;
       if (!desired.has(assignmentKey(assignment))) {

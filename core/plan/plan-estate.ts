@@ -10,6 +10,10 @@ import { checkGuards } from "./guards.ts";
 import { orderActions, orderFindings } from "./order-actions.ts";
 import type { Plan, PlanAction } from "./plan.ts";
 import { planAssignments } from "./plan-assignments.ts";
+import {
+  type PermissionSetOwnershipRead,
+  planPermissionSetDeletionsOf,
+} from "./plan-permission-set-deletions.ts";
 import { placeDenies } from "./plan-revocation-placement.ts";
 import { leaverUserIds, planUsers } from "./plan-users.ts";
 import { resolveRules } from "./resolve-rules.ts";
@@ -28,6 +32,11 @@ export interface PlanInput {
   managesManagementAccount?: boolean;
   /** The ABAC canary proof's answers (core/plan/abac-canary.ts). @default not run: a finding if the policy has ABAC-scoped sets */
   abacCanary?: AbacCanaryResult;
+  /**
+   * Permission sets' tags and the dropped owned sets' provisioning (core/plan/plan-permission-set-deletions.ts).
+   * @default not read: no permission set is deleted
+   */
+  permissionSetOwnership?: PermissionSetOwnershipRead;
 }
 
 /**
@@ -43,7 +52,15 @@ export function planEstate(input: PlanInput): Plan {
     durationMs(policy.revocation.hold),
     ...ic.permissionSets.map((p) => durationMs(p.sessionDuration)),
   );
-  const planned = planAssignments(policy, resolution.rules, ic, leaverUserIds(policy, okta, ic));
+  // Sets the tool created that the policy dropped: their assignments are owned, the unused ones deleted.
+  const setDeletions = planPermissionSetDeletionsOf(policy, ic, input.permissionSetOwnership);
+  const planned = planAssignments(
+    policy,
+    resolution.rules,
+    ic,
+    leaverUserIds(policy, okta, ic),
+    new Set(setDeletions.droppedArns),
+  );
   // Members without an attribute an ABAC-scoped set uses: findings, and withheld creations.
   const abac = judgeAbacAttributes(policy, okta, resolution.rules, planned.actions);
   const assignments = { ...planned, actions: abac.actions };
@@ -65,7 +82,7 @@ export function planEstate(input: PlanInput): Plan {
     placeDenies(
       policy,
       ic,
-      [...users.actions, ...assignments.actions, ...expired],
+      [...users.actions, ...assignments.actions, ...expired, ...setDeletions.deletions],
       input.managesManagementAccount === undefined
         ? {}
         : { managesManagementAccount: input.managesManagementAccount },
@@ -87,6 +104,7 @@ export function planEstate(input: PlanInput): Plan {
   const canary = judgeAbacCanary(policy, input.abacCanary);
   const violations = [
     ...deleteViolations,
+    ...setDeletions.violations,
     ...canary.violations,
     ...checkGrantGuards({
       policy,
@@ -104,6 +122,7 @@ export function planEstate(input: PlanInput): Plan {
       ...assignments.findings,
       ...abac.findings,
       ...canary.findings,
+      ...setDeletions.findings,
       ...unnamedEntryFindings(ic.unnamed),
     ]),
     managedAssignmentCount: assignments.managedAssignmentCount,

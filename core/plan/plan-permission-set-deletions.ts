@@ -1,5 +1,7 @@
+import type { IdentityCenterState } from "../estate.ts";
+import type { Policy } from "../policy/schema.ts";
 import { PERMISSION_SET_OWNERSHIP_TAG } from "./permission-set-ownership-tag.ts";
-import type { Finding, GuardViolation } from "./plan.ts";
+import type { Finding, GuardViolation, PlanAction } from "./plan.ts";
 
 /** A permission set as the estate run read it, with its tags (every set, declared or not). */
 export interface PermissionSetWithTags {
@@ -14,16 +16,61 @@ export interface PermissionSetUse {
   provisionedAccounts: number;
 }
 
-export interface PermissionSetDeletion {
-  kind: "permission-set.delete";
-  name: string;
-  permissionSetArn: string;
-}
+export type PermissionSetDeletion = Extract<PlanAction, { kind: "permission-set.delete" }>;
 
 export interface PermissionSetDeletionPlan {
+  /**
+   * Every set the tool created that the policy no longer declares, deleted now or pending, sorted:
+   * their assignments are owned (core/plan/plan-assignments.ts deletes them).
+   */
+  droppedArns: string[];
   deletions: PermissionSetDeletion[];
   findings: Finding[];
   violations: GuardViolation[];
+}
+
+/**
+ * What an estate run read to judge permission-set deletions (a full run: reconcile-estate.ts), as plain
+ * JSON (the deployed plan task stores it). `tags`: every set's tags by ARN (a set left out is never
+ * deleted, and its assignments are owned as before); `provisionedAccounts`: for each set the tool
+ * created that the policy dropped, the accounts it is provisioned to (ListAccountsForProvisionedPermissionSet,
+ * every account whatever its status); a set left out there is pending as unread.
+ */
+export interface PermissionSetOwnershipRead {
+  tags: Record<string, Record<string, string>>;
+  provisionedAccounts: Record<string, number>;
+}
+
+/**
+ * planPermissionSetDeletions over an estate read: the sets whose tags were read, and as each dropped
+ * set's use its assignments in the read (`identityCenter.assignments`) and the accounts it is
+ * provisioned to. Without a read (a scoped run, or a caller that did not read tags), nothing.
+ */
+export function planPermissionSetDeletionsOf(
+  policy: Policy,
+  identityCenter: Pick<IdentityCenterState, "permissionSets" | "assignments">,
+  read: PermissionSetOwnershipRead | undefined,
+): PermissionSetDeletionPlan {
+  if (read === undefined) return { droppedArns: [], deletions: [], findings: [], violations: [] };
+  const sets = identityCenter.permissionSets.flatMap((p) => {
+    const tags = read.tags[p.arn];
+    return tags === undefined ? [] : [{ arn: p.arn, name: p.name, tags }];
+  });
+  const use = new Map(
+    Object.entries(read.provisionedAccounts).map(([arn, provisionedAccounts]) => [
+      arn,
+      {
+        assignments: identityCenter.assignments.filter((a) => a.permissionSetArn === arn).length,
+        provisionedAccounts,
+      },
+    ]),
+  );
+  return planPermissionSetDeletions({
+    declaredNames: new Set(Object.keys(policy.permissionSets)),
+    sets,
+    use,
+    maxPermissionSetDeletes: policy.guards.maxPermissionSetDeletes,
+  });
 }
 
 /** Whether the tool created this set: only the ownership tag says so (core/plan/permission-set-ownership-tag.ts). */
@@ -38,8 +85,10 @@ export function isOwnedPermissionSet(set: PermissionSetWithTags): boolean {
  * runs: this run deletes its assignments (they are owned) and reports `permission-set-delete-pending`;
  * a later run, finding it unassigned and unprovisioned, deletes it. A set whose use could not be read
  * is pending too: nothing is deleted on a guess. More deletions than `maxPermissionSetDeletes` is the
- * `max-permission-set-deletes` guard. Pure and deterministic: by name. Not wired into the estate run
- * yet (issue 18): no permission set is deleted today (docs/policy.md).
+ * `max-permission-set-deletes` guard. A set provisioned to accounts where it has no assignment
+ * (ProvisionPermissionSet alone does that) stays pending with a finding that says so: sso-admin has no
+ * call that deprovisions a set, AWS does it only when the last assignment in an account is deleted, so
+ * a person decides. Pure and deterministic: by name.
  */
 export function planPermissionSetDeletions(input: {
   declaredNames: ReadonlySet<string>;
@@ -58,15 +107,11 @@ export function planPermissionSetDeletions(input: {
       deletions.push({ kind: "permission-set.delete", name: set.name, permissionSetArn: set.arn });
       continue;
     }
-    const why =
-      use === undefined
-        ? "its assignments could not be read"
-        : `it still has ${use.assignments} assignments and is provisioned to ${use.provisionedAccounts} accounts`;
     findings.push({
       kind: "permission-set-delete-pending",
       message:
         `permission set '${set.name}' was created by this tool and the policy no longer declares it, ` +
-        `but ${why}: its assignments are deleted first and the set by a later run`,
+        `but ${pendingReason(use)}`,
       subject: { permissionSet: set.name, permissionSetArn: set.arn },
     });
   }
@@ -82,5 +127,22 @@ export function planPermissionSetDeletions(input: {
           },
         ]
       : [];
-  return { deletions, findings, violations };
+  return { droppedArns: dropped.map((set) => set.arn).sort(), deletions, findings, violations };
+}
+
+/** Why a dropped set is not deleted in this run, and what happens next. */
+function pendingReason(use: PermissionSetUse | undefined): string {
+  if (use === undefined)
+    return "its assignments could not be read: its assignments are deleted first and the set by a later run";
+  if (use.assignments === 0)
+    return (
+      `it is provisioned to ${use.provisionedAccounts} accounts without an assignment there, and sso-admin ` +
+      "has no call that deprovisions a set (AWS does it when an account's last assignment is deleted): " +
+      "it is left in place; remove it from those accounts by hand (or assign and unassign it there), " +
+      "then a later run deletes it"
+    );
+  return (
+    `it still has ${use.assignments} assignments and is provisioned to ${use.provisionedAccounts} accounts: ` +
+    "its assignments are deleted first and the set by a later run"
+  );
 }

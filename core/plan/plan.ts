@@ -22,6 +22,11 @@ export type PlanAction =
     }
   | { kind: "assignment.delete"; assignment: Assignment; why: string }
   | { kind: "membership.remove"; groupId: string; userId: string; why: string }
+  /**
+   * A permission set the tool created that the policy no longer declares, unassigned and provisioned
+   * nowhere (core/plan/plan-permission-set-deletions.ts): DeletePermissionSet.
+   */
+  | { kind: "permission-set.delete"; permissionSetArn: string; name: string }
   | { kind: "assignment.create"; assignment: Assignment; rule: string }
   | { kind: "membership.add"; groupId: string; userId: string; why: string };
 
@@ -58,7 +63,7 @@ export type FindingKind =
    * content could not be read or repaired (core/plan/plan-permission-set-content.ts).
    */
   | "permission-set-drift"
-  /** A set the tool created that the policy dropped, still in use: deleted by a later run (core/plan/plan-permission-set-deletions.ts; not wired yet). */
+  /** A set the tool created that the policy dropped, still in use (or its use unread): deleted by a later run (core/plan/plan-permission-set-deletions.ts). */
   | "permission-set-delete-pending"
   | "unknown-target"
   | "okta-group-unresolved"
@@ -125,7 +130,7 @@ export type GuardKind =
   | "max-rule-widening"
   /** The ABAC canary proof failed for a permission set (core/plan/abac-canary.ts): never overridden. */
   | "abac-canary"
-  /** More permission sets to delete than the limit (core/plan/plan-permission-set-deletions.ts; not wired into a run yet, issue 18). */
+  /** More permission sets to delete than guards.maxPermissionSetDeletes (core/plan/plan-permission-set-deletions.ts): `--allow-deletes` overrides it. */
   | "max-permission-set-deletes";
 
 export interface GuardViolation {
@@ -147,4 +152,9 @@ export interface Plan {
 /** Deletions, as the guards count them. */
 export function countDeletes(actions: readonly PlanAction[]): number {
   return actions.filter((a) => a.kind === "assignment.delete" || a.kind === "membership.remove").length;
+}
+
+/** Permission sets deleted, as guards.maxPermissionSetDeletes counts them. */
+export function countPermissionSetDeletes(actions: readonly PlanAction[]): number {
+  return actions.filter((a) => a.kind === "permission-set.delete").length;
 }

@@ -31,6 +31,9 @@ export type ExecutorIdentityCenter = Pick<
   | "createMembership"
   | "deleteMembership"
   | "listUserGroupMemberships"
+  | "readPermissionSetContent"
+  | "deletePermissionSet"
+  | "permissionSetExists"
 >;
 
 export interface PlanExecutorDeps {
@@ -56,6 +59,22 @@ const RETRYABLE = new Set([
   "InternalServerException",
   "TooManyRequestsException",
 ]);
+
+/**
+ * DeletePermissionSet's ConflictException means the set is in use (assigned, provisioned, or being
+ * deprovisioned: local/emulators/identity-center/permission-set-operations.ts cites it): not retried
+ * within the run, the set stays pending for the next one.
+ */
+const DELETE_PERMISSION_SET_RETRYABLE = new Set(
+  [...RETRYABLE].filter((name) => name !== "ConflictException"),
+);
+
+/** The note of a permission-set deletion AWS refused as in use (ConflictException). */
+export const PERMISSION_SET_STILL_IN_USE = "still in use (ConflictException): a later run deletes it";
+
+/** The note of a permission-set deletion whose set was already gone. */
+export const PERMISSION_SET_ALREADY_DELETED =
+  "already deleted: DescribePermissionSet answered ResourceNotFoundException";
 
 /** The budget's lock key of all-accounts re-provisions (they are run one at a time). */
 const ALL_PROVISIONED_ACCOUNTS = "ALL_PROVISIONED_ACCOUNTS";
@@ -100,6 +119,8 @@ function target(action: PlanAction): Record<string, string> {
     case "membership.add":
     case "membership.remove":
       return { groupId: action.groupId, userId: action.userId };
+    case "permission-set.delete":
+      return { permissionSet: action.name, permissionSetArn: action.permissionSetArn };
   }
 }
 
@@ -228,9 +249,11 @@ export class PlanExecutor {
         ),
       );
     }
-    // Deletions before grants; within a phase, everything runs concurrently through the budget.
+    // Deletions before grants (permission sets after assignments: AWS refuses to delete one still
+    // assigned); within a phase, everything runs concurrently through the budget.
     for (const phase of [
       ["assignment.delete", "membership.remove"],
+      ["permission-set.delete"],
       ["assignment.create", "membership.add"],
     ]) {
       await Promise.all(
@@ -278,6 +301,8 @@ export class PlanExecutor {
           );
           if (membership) await ic.deleteMembership(membership.membershipId);
         });
+      case "permission-set.delete":
+        return this.deletePermissionSet(a);
       default:
         throw new Error(`${a.kind} is applied with the Deny write`);
     }
@@ -314,6 +339,65 @@ export class PlanExecutor {
     }
   }
 
+  /**
+   * Deletes a permission set the plan found unused: reads what it is (evidence `before`), calls
+   * DeletePermissionSet and reads it back (`after`: DescribePermissionSet's ResourceNotFoundException).
+   * A ConflictException means it is in use again (assigned or provisioned since the plan read it):
+   * SKIPPED with a note, reported as permission-set-delete-pending, never retried here (the next run
+   * judges it again). A set already gone counts as deleted. Any other error fails this action alone.
+   */
+  private async deletePermissionSet(
+    a: Extract<PlanAction, { kind: "permission-set.delete" }>,
+  ): Promise<ActionOutcome> {
+    const ic = this.deps.identityCenter;
+    const arn = a.permissionSetArn;
+    const startedAt = this.deps.now();
+    const attemptsBefore = this.attempts;
+    let before: Record<string, unknown> | undefined;
+    const outcome = (
+      status: ActionOutcome["status"],
+      fields: { error?: string; note?: string; after?: Record<string, unknown> },
+    ): ActionOutcome => ({
+      kind: a.kind,
+      target: target(a),
+      requestId: null,
+      status,
+      error: fields.error ?? null,
+      ...(fields.note === undefined ? {} : { note: fields.note }),
+      startedAt,
+      finishedAt: this.deps.now(),
+      attempts: this.attempts - attemptsBefore,
+      ...(before === undefined ? {} : { before }),
+      ...(fields.after === undefined ? {} : { after: fields.after }),
+    });
+    try {
+      before = { name: a.name, ...(await this.call(() => ic.readPermissionSetContent(arn))) };
+      await this.call(() => ic.deletePermissionSet(arn), DELETE_PERMISSION_SET_RETRYABLE);
+    } catch (error) {
+      const e = error as Error;
+      if (e.name === "ResourceNotFoundException")
+        return outcome("SUCCEEDED", { note: PERMISSION_SET_ALREADY_DELETED, after: { exists: false } });
+      if (e.name === "ConflictException")
+        return outcome("SKIPPED", { note: `${PERMISSION_SET_STILL_IN_USE}: ${e.message}` });
+      return outcome("FAILED", { error: `${e.name}: ${e.message}` });
+    }
+    try {
+      const exists = await this.call(() => ic.permissionSetExists(arn));
+      return exists
+        ? outcome("FAILED", {
+            error: "read back: DescribePermissionSet still finds the set after DeletePermissionSet",
+            after: { exists: true },
+          })
+        : outcome("SUCCEEDED", {
+            note: "read back: DescribePermissionSet answers ResourceNotFoundException",
+            after: { exists: false },
+          });
+    } catch (error) {
+      const e = error as Error;
+      return outcome("FAILED", { error: `deleted, but the read-back failed: ${e.name}: ${e.message}` });
+    }
+  }
+
   /** An action left out by design, with why. */
   private skipped(kind: string, t: Record<string, string>, why: string): ActionOutcome {
     const at = this.deps.now();
@@ -331,7 +415,7 @@ export class PlanExecutor {
   }
 
   /** One call with retries on throttling, conflicts and 5xx (the paced client spaces the calls). */
-  private async call<T>(work: () => Promise<T>): Promise<T> {
+  private async call<T>(work: () => Promise<T>, retryable: ReadonlySet<string> = RETRYABLE): Promise<T> {
     const max = this.deps.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       this.attempts++;
@@ -339,7 +423,7 @@ export class PlanExecutor {
         return await work();
       } catch (error) {
         const name = (error as Error).name;
-        if (!RETRYABLE.has(name) || attempt >= max) throw error;
+        if (!retryable.has(name) || attempt >= max) throw error;
         await this.sleep(Math.random() * Math.min(20_000, 250 * 2 ** attempt)); // FULL jitter
       }
     }

@@ -16,8 +16,10 @@ import type { Policy } from "../../core/policy/schema.ts";
 import type { EnforceDeniesDeps } from "../reconcile-user/enforce-denies.ts";
 import { confirmOrphans } from "./confirm-orphans.ts";
 import { permissionSetContentEvidence } from "./permission-set-content-evidence.ts";
+import { permissionSetDeletionFindings } from "./permission-set-deletion-findings.ts";
 import { PlanExecutor } from "./plan-executor.ts";
 import { proveAbacCanary } from "./prove-abac-canary.ts";
+import { readPermissionSetOwnership } from "./read-permission-set-ownership.ts";
 import type { PermissionSetContentRun } from "./reconcile-permission-set-content.ts";
 import { recordIdentityLinks } from "./record-identity-links.ts";
 import type { ThrottleBudget } from "./throttle-budget.ts";
@@ -86,9 +88,10 @@ async function readOrganizationFor(deps: EstateReconcileDeps, scope: EstateScope
 /**
  * Reads the estate's truth with the fewest calls: the organization, Okta's users and the policy's
  * groups with their members, and Identity Center's provisioned (account, permission set) pairs only.
- * A scoped run (core/plan/estate-scope.ts) reads the organization's structure and its accounts' tags,
- * and only its pairs' assignments; Okta and the identity store are read whole, as the planner judges
- * a pair's principals against them.
+ * A full run also reads every permission set's tags (readPermissionSetOwnership). A scoped run
+ * (core/plan/estate-scope.ts) reads the organization's structure and its accounts' tags, and only its
+ * pairs' assignments; Okta and the identity store are read whole, as the planner judges a pair's
+ * principals against them.
  */
 export async function readEstate(deps: EstateReconcileDeps, scope?: EstateScope): Promise<PlanInput> {
   const organization = await readOrganizationFor(deps, scope);
@@ -107,6 +110,12 @@ export async function readEstate(deps: EstateReconcileDeps, scope?: EstateScope)
     deps.ledger.list(),
   ]);
   const principalCheck = await confirmOrphans(deps.principals, identityCenter, deps.principalCheckBudget);
+  // Permission sets the tool created and the policy dropped (issue 18): a full run only. A scoped run
+  // reads a few pairs after one edit; reading every set's tags would cost it one call per set, and the
+  // next full run deletes what it would have.
+  const permissionSetOwnership = scope
+    ? undefined
+    : await readPermissionSetOwnership(deps.identityCenter, deps.policy, identityCenter.permissionSets);
   const input: PlanInput = {
     policy: deps.policy,
     okta,
@@ -118,6 +127,7 @@ export async function readEstate(deps: EstateReconcileDeps, scope?: EstateScope)
     // component (kind "component"), and may not provision there itself: a permission set provisioned
     // there is never re-provisioned to all its accounts from here (plan-revocation-placement.ts).
     managesManagementAccount: (deps.enforce.managementAccess?.kind ?? "direct") === "direct",
+    ...(permissionSetOwnership ? { permissionSetOwnership } : {}),
   };
   return deps.abacCanary ? { ...input, abacCanary: await proveAbacCanary(deps.abacCanary, input) } : input;
 }
@@ -301,9 +311,12 @@ export async function writeEstateEvidenceRecords(
       },
       plan: {
         actions: [...(content?.actions ?? []), ...plan.actions],
-        findings: [...(content?.findings ?? []), ...plan.findings, ...(run.denyFindings ?? [])].map((f) => ({
-          ...f,
-        })),
+        findings: [
+          ...(content?.findings ?? []),
+          ...plan.findings,
+          ...(run.denyFindings ?? []),
+          ...permissionSetDeletionFindings(outcomes),
+        ].map((f) => ({ ...f })),
         blockedReason,
       },
       actions: [...(content?.outcomes ?? []), ...outcomes],

@@ -51,7 +51,12 @@ export interface EstateRunState extends EstateRunInput {
   };
 }
 
-const DELETES = new Set<PlanAction["kind"]>(["assignment.delete", "membership.remove"]);
+/** Deletions, run in the delete batches (a permission set's after assignments, by the plan's order). */
+const DELETES = new Set<PlanAction["kind"]>([
+  "assignment.delete",
+  "membership.remove",
+  "permission-set.delete",
+]);
 const CREATES = new Set<PlanAction["kind"]>(["assignment.create", "membership.add"]);
 const batches = (n: number) => Array.from({ length: Math.ceil(n / BATCH_SIZE) }, (_, i) => i);
 const outcomesKey = (planKey: string, name: string) =>
