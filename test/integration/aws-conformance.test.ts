@@ -364,6 +364,28 @@ describe("AWS conformance: sso-admin", () => {
           TargetId: ACCOUNT,
         }),
       );
+      // The set is being provisioned (and assigned): AWS refuses to delete it (the emulator cites why).
+      await send(
+        c,
+        new ssoAdmin.DeletePermissionSetCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: permissionSetArn,
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.DeletePermissionSetCommand({
+          InstanceArn: instanceArn,
+          PermissionSetArn: unknownPermissionSet,
+        }),
+      );
+      await send(
+        c,
+        new ssoAdmin.ListTagsForResourceCommand({
+          InstanceArn: instanceArn,
+          ResourceArn: unknownPermissionSet,
+        }),
+      );
       ic.limits.latencyMs = 5;
       ic.faults.throttleRate = 1;
       await send(c, new ssoAdmin.ListInstancesCommand({}));
@@ -386,6 +408,9 @@ describe("AWS conformance: sso-admin", () => {
       "ListAccountsForProvisionedPermissionSet 404 ResourceNotFoundException",
       "ProvisionPermissionSet 200",
       "ProvisionPermissionSet 409 ConflictException",
+      "DeletePermissionSet 409 ConflictException",
+      "DeletePermissionSet 404 ResourceNotFoundException",
+      "ListTagsForResource 404 ResourceNotFoundException",
       "ListInstances 429 ThrottlingException",
       "ListInstances 500 InternalServerException",
     ]);
@@ -474,7 +499,16 @@ describe("AWS conformance: sso-admin permission-set content", () => {
       "GetInlinePolicyForPermissionSet 200: GetInlinePolicyForPermissionSetResponse/InlinePolicy must NOT have fewer than 1 characters",
       'GetInlinePolicyForPermissionSet 200: GetInlinePolicyForPermissionSetResponse/InlinePolicy must match pattern "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"',
     ]);
-    await send(c, new ssoAdmin.DeletePermissionSetCommand(target));
+    // Unassigned and provisioned nowhere: deleted, and gone when read again.
+    const deleted = await answersOf(async () => {
+      await send(c, new ssoAdmin.DeletePermissionSetCommand(target));
+      await send(c, new ssoAdmin.DescribePermissionSetCommand(target));
+    });
+    expect(deleted.problems).toEqual([]);
+    expect(deleted.outcomes).toEqual([
+      "DeletePermissionSet 200",
+      "DescribePermissionSet 404 ResourceNotFoundException",
+    ]);
   });
 
   it("refuses bad content with the modelled errors, and reads an absent boundary as the switch says", async () => {
