@@ -1,44 +1,40 @@
-import type { Assignment } from "../../core/estate.ts";
-
-/** How long a group's listing serves the leaver runs of a burst. @default 60 s (a layoff's window) */
-export const LEAVER_GROUP_ASSIGNMENTS_TTL_MS = 60_000;
+/** How long a read serves the leaver runs of a burst. @default 60 s (a layoff's window) */
+export const LEAVER_BURST_READ_TTL_MS = 60_000;
 
 /**
- * A group's assignments as leaver runs read them: listed once per group per window and shared by every
- * run of the process (a warm Lambda's, or the local runtime's), concurrent asks awaiting one listing.
- * A leaver's run deletes only the user's own assignments and memberships (core/plan/plan-user-run.ts):
- * the group's list only names the accounts affected and the sessions verification proves denied, so a
- * listing up to one window old does no harm, while listing a group assigned on an OU of 1,000 accounts
- * page by page for each of 1,000 leavers is tens of thousands of sso-admin calls (issue 17). Movers and
- * joiners, whose plans do act on group assignments, keep reading them fresh.
+ * Reads that every leaver run of a burst shares: each key is read once per window and served to
+ * every run of the process (a warm Lambda's, or the local runtime's), concurrent asks awaiting one
+ * read. A leaver's run deletes only the user's own assignments and memberships
+ * (core/plan/plan-user-run.ts), and reads those fresh. What it shares only names things:
+ * - a group's assignments name the accounts affected and the sessions verification proves denied;
+ *   listing a group assigned on an OU of 1,000 accounts for each of 1,000 leavers is tens of thousands
+ *   of sso-admin calls (issue 17);
+ * - the permission-set catalogue (1 + one DescribePermissionSet per set) and the Identity Center
+ *   groups name the leaver's assignments and memberships in the plan and evidence. A set created in
+ *   the last minute shows by ARN; the Deny covers every session whatever the name.
+ * So data up to one window old does no harm, while every run reading it again spends the account's
+ * 20 calls a second before the Denies. Movers and joiners, whose plans act on these, read them fresh.
  */
-export class LeaverGroupAssignments {
-  private readonly listings = new Map<string, { at: number; list: Promise<Assignment[]> }>();
-
-  private readonly list: (groupId: string) => Promise<Assignment[]>;
+export class LeaverBurstReads<T> {
+  private readonly reads = new Map<string, { at: number; value: Promise<T> }>();
   private readonly nowMs: () => number;
   private readonly ttlMs: number;
 
-  constructor(
-    list: (groupId: string) => Promise<Assignment[]>,
-    nowMs: () => number,
-    ttlMs = LEAVER_GROUP_ASSIGNMENTS_TTL_MS,
-  ) {
-    this.list = list;
+  constructor(nowMs: () => number, ttlMs = LEAVER_BURST_READ_TTL_MS) {
     this.nowMs = nowMs;
     this.ttlMs = ttlMs;
   }
 
-  get(groupId: string): Promise<Assignment[]> {
+  get(key: string, read: () => Promise<T>): Promise<T> {
     const now = this.nowMs();
-    const held = this.listings.get(groupId);
-    if (held && now - held.at < this.ttlMs) return held.list;
-    const list = this.list(groupId);
-    this.listings.set(groupId, { at: now, list });
-    // A failed listing is not kept: the next run (or the task's retry) asks again.
-    list.catch(() => {
-      if (this.listings.get(groupId)?.list === list) this.listings.delete(groupId);
+    const held = this.reads.get(key);
+    if (held && now - held.at < this.ttlMs) return held.value;
+    const value = read();
+    this.reads.set(key, { at: now, value });
+    // A failed read is not kept: the next run (or the task's retry) asks again.
+    value.catch(() => {
+      if (this.reads.get(key)?.value === value) this.reads.delete(key);
     });
-    return list;
+    return value;
   }
 }

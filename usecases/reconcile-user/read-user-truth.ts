@@ -1,7 +1,7 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { IdentityLinks } from "../../adapters/identity-links.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
-import type { Assignment } from "../../core/estate.ts";
+import type { Assignment, IcGroup, IcPermissionSet } from "../../core/estate.ts";
 import type { IdentityResolution } from "../../core/identity/identity-resolution.ts";
 import { lostLeaverResolution } from "../../core/identity/lost-leaver.ts";
 import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
@@ -10,7 +10,7 @@ import { isLeaver } from "../../core/plan/plan-users.ts";
 import type { PolicyOktaGroup, UserOktaGroup, UserTruth } from "../../core/plan/user-truth.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { IdentityCenterUserPort, OktaUserPort } from "../../core/ports.ts";
-import { LeaverGroupAssignments } from "./leaver-group-assignments.ts";
+import { LeaverBurstReads } from "./leaver-burst-reads.ts";
 import { resolveIdentityCenterUser } from "./resolve-identity-center-user.ts";
 import type { UserRunState } from "./run-state.ts";
 
@@ -35,8 +35,8 @@ export interface ReadUserTruthDeps {
   instanceArn: string;
   identityStoreId: string;
   now: () => string;
-  /** How long a group's listing serves leaver runs (leaver-group-assignments.ts). @default 60 s */
-  leaverGroupAssignmentsTtlMs?: number;
+  /** How long a read serves the leaver runs of a burst (leaver-burst-reads.ts). @default 60 s */
+  leaverBurstReadTtlMs?: number;
 }
 
 /**
@@ -45,12 +45,13 @@ export interface ReadUserTruthDeps {
  * and the event's login never chooses the Identity Center user (resolve-identity-center-user.ts).
  */
 export function readUserTruth(deps: ReadUserTruthDeps) {
-  // One per process: every leaver run of a burst shares a group's listing.
-  const leaverGroupAssignments = new LeaverGroupAssignments(
-    (g) => deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP"),
-    () => Date.parse(deps.now()),
-    deps.leaverGroupAssignmentsTtlMs,
-  );
+  // One per process: every leaver run of a burst shares a group's listing and the catalogues.
+  const nowMs = () => Date.parse(deps.now());
+  const groupAssignments = new LeaverBurstReads<Assignment[]>(nowMs, deps.leaverBurstReadTtlMs);
+  const catalogue = {
+    groups: new LeaverBurstReads<IcGroup[]>(nowMs, deps.leaverBurstReadTtlMs),
+    permissionSets: new LeaverBurstReads<IcPermissionSet[]>(nowMs, deps.leaverBurstReadTtlMs),
+  };
   return async (state: UserRunState): Promise<UserTruth> => {
     const oktaReadAt = deps.now();
     const answered = await deps.okta.getUser(state.user.id);
@@ -67,9 +68,12 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     const userId = resolution.outcome === "resolved" ? resolution.userId : null;
     let memberships: UserTruth["identityCenter"]["memberships"] = [];
     let directAssignments: Assignment[] = [];
+    const leaver = oktaUser === null || isLeaver(oktaUser);
+    const listGroups = () => deps.identityCenter.listGroups();
+    const listPermissionSets = () => deps.identityCenter.listPermissionSets();
     const [icGroups, permissionSets, previousSessionTags] = await Promise.all([
-      deps.identityCenter.listGroups(),
-      deps.identityCenter.listPermissionSets(),
+      leaver ? catalogue.groups.get("groups", listGroups) : listGroups(),
+      leaver ? catalogue.permissionSets.get("permission-sets", listPermissionSets) : listPermissionSets(),
       deps.sessionTags.get(state.user.id),
     ]);
     const icGroupsByName = Object.fromEntries(icGroups.map((g) => [g.displayName, g.groupId]));
@@ -100,15 +104,16 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         icGroupsByName[n] ? [icGroupsByName[n]] : [],
       ),
     ]);
-    const leaver = oktaUser === null || isLeaver(oktaUser);
-    const groupAssignments = Object.fromEntries(
+    const listedGroupAssignments = Object.fromEntries(
       await Promise.all(
         [...relevant].map(
           async (g) =>
             [
               g,
               leaver
-                ? await leaverGroupAssignments.get(g)
+                ? await groupAssignments.get(g, () =>
+                    deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP"),
+                  )
                 : await deps.identityCenter.listAssignmentsForPrincipal(g, "GROUP"),
             ] as const,
         ),
@@ -162,12 +167,12 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         resolution: judged,
         memberships,
         directAssignments,
-        groupAssignments: Object.entries(groupAssignments).flatMap(([g, list]) =>
+        groupAssignments: Object.entries(listedGroupAssignments).flatMap(([g, list]) =>
           memberOf.has(g) ? list : [],
         ),
         denies,
       },
-      groupAssignments,
+      groupAssignments: listedGroupAssignments,
       policyGroups,
       icGroupsByName,
       permissionSetNames: Object.fromEntries(permissionSets.map((p) => [p.arn, p.name])),

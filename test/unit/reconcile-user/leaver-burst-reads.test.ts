@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Assignment } from "../../../core/estate.ts";
-import { LeaverGroupAssignments } from "../../../usecases/reconcile-user/leaver-group-assignments.ts";
+import { LeaverBurstReads } from "../../../usecases/reconcile-user/leaver-burst-reads.ts";
 
 const assignment = (accountId: string): Assignment => ({
   accountId,
@@ -9,45 +9,44 @@ const assignment = (accountId: string): Assignment => ({
   principalId: "g-1",
 });
 
-describe("LeaverGroupAssignments", () => {
-  it("lists a group once per window for every run that asks, concurrent asks included", async () => {
+describe("LeaverBurstReads", () => {
+  it("reads a key once per window for every run that asks, concurrent asks included", async () => {
     // Prepare
     const asked: string[] = [];
     let now = 0;
-    const shared = new LeaverGroupAssignments(
-      async (g) => {
-        asked.push(g);
-        return [assignment("111111111111")];
-      },
-      () => now,
-      60_000,
-    );
+    const shared = new LeaverBurstReads<Assignment[]>(() => now, 60_000);
+    const list = (g: string) => async () => {
+      asked.push(g);
+      return [assignment("111111111111")];
+    };
     // Act
-    const first = await Promise.all([shared.get("g-1"), shared.get("g-1"), shared.get("g-2")]);
+    const first = await Promise.all([
+      shared.get("g-1", list("g-1")),
+      shared.get("g-1", list("g-1")),
+      shared.get("g-2", list("g-2")),
+    ]);
     now = 59_999;
-    await shared.get("g-1");
+    await shared.get("g-1", list("g-1"));
     now = 60_000;
-    const later = await shared.get("g-1");
+    const later = await shared.get("g-1", list("g-1"));
     // Assess
     expect(first[0]).toEqual([assignment("111111111111")]);
     expect(later).toEqual([assignment("111111111111")]);
     expect(asked).toEqual(["g-1", "g-2", "g-1"]);
   });
 
-  it("does not keep a failed listing: the next ask lists again", async () => {
+  it("does not keep a failed read: the next ask reads again", async () => {
     // Prepare
     let calls = 0;
-    const shared = new LeaverGroupAssignments(
-      async () => {
-        calls++;
-        if (calls === 1) throw new Error("ThrottlingException");
-        return [assignment("222222222222")];
-      },
-      () => 0,
-    );
+    const shared = new LeaverBurstReads<Assignment[]>(() => 0);
+    const list = async () => {
+      calls++;
+      if (calls === 1) throw new Error("ThrottlingException");
+      return [assignment("222222222222")];
+    };
     // Act / Assess
-    await expect(shared.get("g-1")).rejects.toThrow("ThrottlingException");
-    await expect(shared.get("g-1")).resolves.toEqual([assignment("222222222222")]);
+    await expect(shared.get("g-1", list)).rejects.toThrow("ThrottlingException");
+    await expect(shared.get("g-1", list)).resolves.toEqual([assignment("222222222222")]);
     expect(calls).toBe(2);
   });
 });

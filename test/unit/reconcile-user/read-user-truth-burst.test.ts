@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import type { OktaUser } from "../../../core/estate.ts";
+import { readUserTruth } from "../../../usecases/reconcile-user/read-user-truth.ts";
+import type { UserRunState } from "../../../usecases/reconcile-user/run-state.ts";
+
+const NOW = "2026-12-07T06:30:00.000Z";
+const SET = "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111";
+
+/** ReadTruth over fakes that count Identity Center's reads; `status` per Okta user id. */
+function harness(status: Record<string, OktaUser["status"]>) {
+  const calls: string[] = [];
+  const read = readUserTruth({
+    policy: { rules: [] },
+    sessionTagAttributes: [],
+    sessionTags: { get: async () => null } as never,
+    okta: {
+      getUser: async (id: string) => ({ id, login: `${id}@example.com`, status: status[id] ?? "ACTIVE" }),
+      listUserGroups: async () => [{ id: "00g1", name: "aws-team" }],
+      findGroupsByName: async () => [],
+      findGroupById: async () => null,
+    } as never,
+    identityCenter: {
+      findUserIdByUserName: async (name: string) => `ic-${name}`,
+      describeUser: async (userId: string) => ({ userId, externalIds: [] }),
+      listGroups: async () => {
+        calls.push("ListGroups");
+        return [{ groupId: "g-1", displayName: "aws-team" }];
+      },
+      listPermissionSets: async () => {
+        calls.push("ListPermissionSets");
+        return [{ arn: SET, name: "DeveloperAccess", sessionDuration: "PT1H" }];
+      },
+      listUserGroupMemberships: async () => [{ groupId: "g-1", membershipId: "m-1" }],
+      listAssignmentsForPrincipal: async (principalId: string, type: string) => {
+        calls.push(`ListAccountAssignmentsForPrincipal ${type}`);
+        return type === "GROUP"
+          ? [{ accountId: "111111111111", permissionSetArn: SET, principalType: "GROUP", principalId }]
+          : [];
+      },
+    } as never,
+    ledger: { list: async () => [] } as never,
+    links: { get: async () => null, put: async () => {} } as never,
+    externalIdIssuer: undefined,
+    userNames: { format: "oktaUsername" },
+    instanceArn: "arn:aws:sso:::instance/ssoins-1111111111111111",
+    identityStoreId: "d-1111111111",
+    now: () => NOW,
+  });
+  const run = (id: string) =>
+    read({
+      runId: `run-${id}`,
+      user: { id },
+      trigger: { event: { subject: "user" } },
+    } as unknown as UserRunState);
+  return { calls, run };
+}
+
+describe("ReadTruth in a burst of leavers", () => {
+  it("leaver runs share the catalogues and a group's listing; their own assignments are read fresh", async () => {
+    // Prepare
+    const { calls, run } = harness({ "00u1": "DEPROVISIONED", "00u2": "DEPROVISIONED", "00u3": "SUSPENDED" });
+
+    // Act: three leavers at once
+    const truths = await Promise.all([run("00u1"), run("00u2"), run("00u3")]);
+
+    // Assess: one read of each shared thing, one direct-assignment read per leaver
+    expect(calls.filter((c) => c === "ListPermissionSets")).toHaveLength(1);
+    expect(calls.filter((c) => c === "ListGroups")).toHaveLength(1);
+    expect(calls.filter((c) => c.endsWith("GROUP"))).toHaveLength(1);
+    expect(calls.filter((c) => c.endsWith("USER"))).toHaveLength(3);
+    for (const truth of truths) {
+      expect(truth.permissionSetNames).toEqual({ [SET]: "DeveloperAccess" });
+      expect(truth.identityCenter.groupAssignments).toHaveLength(1);
+    }
+  });
+
+  it("a mover's run reads everything fresh, leavers' reads notwithstanding", async () => {
+    // Prepare
+    const { calls, run } = harness({ "00u1": "DEPROVISIONED" });
+    await run("00u1");
+    calls.length = 0;
+
+    // Act: two active users' runs
+    await run("00u4");
+    await run("00u5");
+
+    // Assess
+    expect(calls.filter((c) => c === "ListPermissionSets")).toHaveLength(2);
+    expect(calls.filter((c) => c === "ListGroups")).toHaveLength(2);
+    expect(calls.filter((c) => c.endsWith("GROUP"))).toHaveLength(2);
+  });
+});
