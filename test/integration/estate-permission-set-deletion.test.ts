@@ -68,7 +68,9 @@ describe("estate runs delete the permission sets the tool created and the policy
     const first = await reconcile();
     const afterFirst = ic.snapshot();
     const second = await reconcile();
+    ic.resetCallCounts();
     const third = await reconcile();
+    const thirdCalls = ic.snapshot().calls.ssoAdmin;
 
     // Assess: run 1 deleted Retired's assignment (owned) and said the set is pending
     expect(first.plan.status).toBe("ready");
@@ -112,6 +114,12 @@ describe("estate runs delete the permission sets the tool created and the policy
     expect(setArns()).toContain(byHand);
     expect(ic.snapshot().assignments.filter((a) => a.permissionSetArn === byHand)).toHaveLength(1);
     expect(third.plan.actions).toEqual([]);
+    // cost: one ListTagsForResource per set, and nothing more once no dropped set is left
+    expect(thirdCalls.ListTagsForResource).toBe(ic.snapshot().permissionSets.length);
+    expect(thirdCalls.DeletePermissionSet ?? 0).toBe(0);
+    console.info(
+      `permission-set deletion reads: ${thirdCalls.ListTagsForResource} ListTagsForResource for ${ic.snapshot().permissionSets.length} sets in a full run`,
+    );
   });
 
   it("blocks two set deletions at the default limit of 1, in evidence; --allow-deletes 2 lifts it", async () => {
