@@ -1,6 +1,7 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce, denyKey } from "../../core/plan/deny-key.ts";
+import type { UserTruth } from "../../core/plan/user-truth.ts";
 import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
 import { atomKey, policyAtoms, statementAtoms } from "../../core/revocation/deny-atoms.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
@@ -131,25 +132,27 @@ export function verifyUserRun(deps: VerifyDeps) {
     }
     if (deps.prover) {
       const names = new Map((await deps.identityCenter.listPermissionSets()).map((p) => [p.arn, p.name]));
-      const pairs = new Map<string, { accountId: string; permissionSetArn: string }>();
-      for (const a of [...truth.identityCenter.directAssignments, ...truth.identityCenter.groupAssignments]) {
-        pairs.set(`${a.accountId}|${a.permissionSetArn}`, a);
-      }
-      for (const { accountId, permissionSetArn } of pairs.values()) {
-        const permissionSetName = names.get(permissionSetArn) ?? permissionSetArn;
+      // The sessions a leaver still holds were issued before the Deny (Okta had deactivated them).
+      const tokenIssuedAt = deniedAt
+        ? { tokenIssuedAt: new Date(Date.parse(deniedAt) - 1000).toISOString() }
+        : {};
+      for (const proof of denyProofs(truth, deps.managementAccountId)) {
+        const permissionSetName = names.get(proof.permissionSetArn) ?? proof.permissionSetArn;
+        const management = proof.accountIds[0] === deps.managementAccountId;
         const denied = await deps.prover.isDenied({
           userId,
-          accountId,
+          accountId: proof.accountIds[0] as string,
           permissionSetName,
-          scps: accountId === deps.managementAccountId ? [] : scpTexts,
-          inline: accountId === deps.managementAccountId ? inline : [],
-          // The sessions a leaver still holds were issued before the Deny (Okta had deactivated them).
-          ...(deniedAt ? { tokenIssuedAt: new Date(Date.parse(deniedAt) - 1000).toISOString() } : {}),
+          scps: management ? [] : scpTexts,
+          inline: management ? inline : [],
+          ...tokenIssuedAt,
         });
         skipped(
-          `a ${permissionSetName} session in ${accountId} is denied (policy evaluation)`,
+          proof.accountIds.length === 1
+            ? `a ${permissionSetName} session in ${proof.accountIds[0]} is denied (policy evaluation)`
+            : `a ${permissionSetName} session in each of ${proof.accountIds.length} member accounts is denied (policy evaluation in ${proof.accountIds[0]}; the revocation SCPs apply to every member account from the root)`,
           denied,
-          accountId === deps.managementAccountId ? managementDenySkipped : undefined,
+          management ? managementDenySkipped : undefined,
         );
       }
     }
@@ -193,4 +196,32 @@ async function verifyAdjustment(
       ),
     );
   return { passed: details.every((d) => d.passed), verifiedAt: deps.now(), details };
+}
+
+/**
+ * The proofs a leaver's read-back evaluates: every member account sees the same revocation SCPs (at
+ * the root) and no inline policy, so one evaluation per permission set stands for all of them (the
+ * account is only the role ARN's, which no Deny names; evaluating each of 1,000 accounts for each of
+ * 1,000 leavers was the local layoff's bottleneck). The management account, where the Deny is inline
+ * in each set, is proved on its own.
+ */
+function denyProofs(
+  truth: UserTruth,
+  managementAccountId: string | undefined,
+): { permissionSetArn: string; accountIds: string[] }[] {
+  const bySet = new Map<string, Set<string>>();
+  const proofs: { permissionSetArn: string; accountIds: string[] }[] = [];
+  for (const a of [...truth.identityCenter.directAssignments, ...truth.identityCenter.groupAssignments]) {
+    if (a.accountId === managementAccountId) {
+      if (!proofs.some((p) => p.permissionSetArn === a.permissionSetArn && p.accountIds[0] === a.accountId))
+        proofs.push({ permissionSetArn: a.permissionSetArn, accountIds: [a.accountId] });
+      continue;
+    }
+    const accounts = bySet.get(a.permissionSetArn) ?? new Set<string>();
+    accounts.add(a.accountId);
+    bySet.set(a.permissionSetArn, accounts);
+  }
+  for (const [permissionSetArn, accounts] of bySet)
+    proofs.push({ permissionSetArn, accountIds: [...accounts].sort() });
+  return proofs;
 }
