@@ -254,6 +254,15 @@ const {
   sharedBudgets,
 } = RUNTIME_CONTRACT.statePartitions;
 
+/** What a permission set holds, read to judge its content (issue 18) and kept as evidence before a deletion. */
+const PERMISSION_SET_CONTENT_READS = [
+  "sso:ListManagedPoliciesInPermissionSet",
+  "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+  "sso:GetInlinePolicyForPermissionSet",
+  "sso:GetPermissionsBoundaryForPermissionSet",
+  "sso:ListTagsForResource",
+];
+
 /** Reading the revocation SCP slots and the root they are attached to. */
 function readRevocationScps(f: PermissionFacts): Grant[] {
   const a = arns(f);
@@ -919,13 +928,7 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         // permission-set content is read, created or repaired, and re-provisioned (issue 18).
         {
           sid: "ReadPermissionSetContent",
-          actions: [
-            "sso:ListManagedPoliciesInPermissionSet",
-            "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
-            "sso:GetInlinePolicyForPermissionSet",
-            "sso:GetPermissionsBoundaryForPermissionSet",
-            "sso:ListTagsForResource",
-          ],
+          actions: PERMISSION_SET_CONTENT_READS,
           resources: [a.instance, a.permissionSets],
           wildcard: PERMISSION_SETS_WHY,
         },
@@ -1015,14 +1018,7 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         // the evidence before it is deleted, and read back after (DescribePermissionSet).
         {
           sid: "ReadPermissionSetsBeforeDeletion",
-          actions: [
-            "sso:DescribePermissionSet",
-            "sso:ListManagedPoliciesInPermissionSet",
-            "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
-            "sso:GetInlinePolicyForPermissionSet",
-            "sso:GetPermissionsBoundaryForPermissionSet",
-            "sso:ListTagsForResource",
-          ],
+          actions: ["sso:DescribePermissionSet", ...PERMISSION_SET_CONTENT_READS],
           resources: [a.instance, a.permissionSets],
           wildcard: PERMISSION_SETS_WHY,
         },
