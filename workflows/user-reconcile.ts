@@ -81,6 +81,9 @@ const task = (resource: string, resultPath: string, next: string): TaskState => 
   Next: next,
 });
 
+/** The states between a run's start and its Deny in force: the local runtime runs them first. */
+export const USER_RECONCILE_DENY_PATH: ReadonlySet<string> = new Set(["ReadTruth", "Plan", "ApplyDeny"]);
+
 /**
  * user-reconcile: read the user's truth, plan, and (for a leaver) put the Deny in force first, then
  * remove every assignment and membership, clear Okta sessions, read back to verify, write evidence,

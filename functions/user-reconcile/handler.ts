@@ -20,8 +20,9 @@ const config = readConfig(userReconcileConfigSchema);
 const oktaAuth = readConfig(oktaAuthEnvSchema);
 const oktaSources = new Map<string, () => Promise<OktaAdapter>>();
 
-// sso-admin shares ~20 TPS across the instance: let the SDK back off a little before the workflow does.
-const retries = { maxAttempts: 5 };
+// sso-admin shares ~20 TPS across the instance: let the SDK back off before the workflow does, and
+// (adaptive mode) slow this instance's sends after a throttle rather than spend the budget on retries.
+const retries = { maxAttempts: 5, retryMode: "adaptive" };
 let clients: UserReconcileClients | undefined;
 const awsClients = () => {
   clients ??= {

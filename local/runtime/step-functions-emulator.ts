@@ -19,6 +19,8 @@ export interface LocalStateMachine {
   waitOverridesMs?: Record<string, number>;
   /** Every Task state's retry interval, in ms, instead of the definition's backoff (local shortening). */
   retryIntervalMs?: number;
+  /** Task states that take a free task slot before the others waiting (task-concurrency.ts). */
+  urgentStates?: ReadonlySet<string>;
 }
 
 /**
@@ -172,7 +174,7 @@ export function createStepFunctionsEmulator(
     };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, resource] of taskStates(machine.definition.States)) {
-      const lambda = taskSlots.around(machine.lambdas[resource]);
+      const lambda = taskSlots.around(machine.lambdas[resource], machine.urgentStates?.has(stateName));
       const call =
         lambda === undefined
           ? sdkTask(resource)

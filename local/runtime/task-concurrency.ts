@@ -14,12 +14,15 @@ export const DEFAULT_MAX_CONCURRENT_TASKS = Math.max(4, 2 * availableParallelism
  * parallel sandboxes; on one machine the interpreter would otherwise start every task of every run at
  * once. A waiting task has not been invoked yet, so nothing times out for waiting: a slow machine is
  * slower, never lossy. Executions themselves start at once, as StartExecution does in AWS; a run in a
- * Wait state holds no slot (a layoff's leavers hold their Denies side by side).
+ * Wait state holds no slot (a layoff's leavers hold their Denies side by side). Urgent tasks (a
+ * leaver's path to the Deny) take a free slot before the others waiting: in AWS nothing waits for a
+ * slot, so a Deny must not wait here behind a burst's read-backs either.
  */
 export class TaskConcurrency {
   readonly limit: number;
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Waiting invocations, urgent ones first, each kind in arrival order. */
+  private readonly waiting: { urgent: (() => void)[]; other: (() => void)[] } = { urgent: [], other: [] };
   /** The most invocations seen running at once. */
   peak = 0;
   /** Invocations that had to wait for a slot. */
@@ -32,10 +35,13 @@ export class TaskConcurrency {
   }
 
   /** `handler`, invoked only when a slot is free; undefined stays undefined (an SDK task). */
-  around<I, O>(handler: ((input: I) => Promise<O>) | undefined): ((input: I) => Promise<O>) | undefined {
+  around<I, O>(
+    handler: ((input: I) => Promise<O>) | undefined,
+    urgent = false,
+  ): ((input: I) => Promise<O>) | undefined {
     if (handler === undefined) return undefined;
     return async (input) => {
-      await this.acquire();
+      await this.acquire(urgent);
       try {
         return await handler(input);
       } finally {
@@ -44,10 +50,10 @@ export class TaskConcurrency {
     };
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(urgent: boolean): Promise<void> {
     if (this.running >= this.limit) {
       this.queued++;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve) => this.waiting[urgent ? "urgent" : "other"].push(resolve));
     } else {
       this.running++;
     }
@@ -55,7 +61,7 @@ export class TaskConcurrency {
   }
 
   private release(): void {
-    const next = this.waiting.shift();
+    const next = this.waiting.urgent.shift() ?? this.waiting.other.shift();
     // The slot passes straight to the next in line.
     if (next) next();
     else this.running--;

@@ -59,6 +59,7 @@ import {
   estateReconcileDefinition,
 } from "../../workflows/estate-reconcile.ts";
 import {
+  USER_RECONCILE_DENY_PATH,
   USER_RECONCILE_TASKS,
   type UserReconcileResources,
   userReconcileDefinition,
@@ -401,13 +402,28 @@ export async function startLocalStack(options: LocalStackOptions) {
     state: () => stateProvider(),
     page: () => pageProvider(),
   });
-  // The stack's functions and tasks sign as the account they run in (local-topology.ts).
-  const aws = { ...localClientConfig(gateway.url), credentials: localTopology.credentials, maxAttempts: 3 };
+  // The stack's functions and tasks sign as the account they run in (local-topology.ts). Adaptive
+  // retries: each client slows down on ThrottlingException instead of spending the 20 TPS on retries.
+  const aws = {
+    ...localClientConfig(gateway.url),
+    credentials: localTopology.credentials,
+    maxAttempts: 3,
+    retryMode: "adaptive",
+  };
   const ssoAdmin = new SSOAdminClient(aws);
   const identityStore = new IdentitystoreClient(aws);
   const identityCenter = new IdentityCenterAdapter({
     ssoAdmin,
     identityStore,
+    instanceArn: identityCenterEmulator.instanceArn,
+    identityStoreId: identityCenterEmulator.identityStoreId,
+  });
+  // The user runs' Deny path calls through its own clients: each SDK client's adaptive retry mode keeps
+  // its own rate limiter, so a burst's read-backs and deletions never queue ahead of a leaver's Deny
+  // (in AWS each task runs in its own Lambda instance with its own clients).
+  const denyPathIdentityCenter = new IdentityCenterAdapter({
+    ssoAdmin: new SSOAdminClient(aws),
+    identityStore: new IdentitystoreClient(aws),
     instanceArn: identityCenterEmulator.instanceArn,
     identityStoreId: identityCenterEmulator.identityStoreId,
   });
@@ -470,6 +486,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       clearUserSessions: (id) => oktaSessions.clearUserSessions(id),
     },
     identityCenter,
+    denyPathIdentityCenter,
     lock,
     marker,
     scps: revocationScps,
@@ -554,6 +571,8 @@ export async function startLocalStack(options: LocalStackOptions) {
     ),
     waitOverridesMs,
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+    // A leaver's path to the Deny goes first when the machine's task slots are all taken.
+    urgentStates: USER_RECONCILE_DENY_PATH,
   });
 
   const ingress = new IngressLedger();

@@ -45,6 +45,12 @@ import { writeUserEvidence } from "./write-user-evidence.ts";
 export interface UserReconcileDeps {
   okta: OktaUserPort;
   identityCenter: IdentityCenterUserPort;
+  /**
+   * What the Deny path (ReadTruth, ApplyDeny) calls Identity Center through, when apart from the rest
+   * of the run: in one process (the local runtime) its own SDK clients and rate limiter, so a burst's
+   * read-backs and deletions never queue ahead of a leaver's Deny. @default identityCenter
+   */
+  denyPathIdentityCenter?: IdentityCenterUserPort;
   scps: RevocationScpPort;
   ledger: DenyLedger;
   /** Serializes the revocation writers of concurrent runs. */
@@ -132,7 +138,10 @@ export function userReconcileTasks(
     <T>(task: (state: UserRunState) => Promise<T>) =>
     async (state: UserRunState) =>
       task(await hydrate(scratch, state));
-  const read = readUserTruth(deps);
+  // The Deny path's own lane (a burst's read-backs queue apart from it).
+  const denyPath = deps.denyPathIdentityCenter ?? deps.identityCenter;
+  const denyPathEnforce = { ...enforce, identityCenter: denyPath };
+  const read = readUserTruth({ ...deps, identityCenter: denyPath });
   const plan = planUserRunTask(deps);
   const verify = verifyUserRun({ ...enforce, ...(deps.prover ? { prover: deps.prover } : {}) });
   const ports = deps.credentialPorts;
@@ -153,7 +162,7 @@ export function userReconcileTasks(
       offloadPlan(scratch, await plan(await hydrate(scratch, state))),
     applyDenies: async (state: UserRunState) => {
       if (state.plan?.decision === "revoke") await deps.revocationPriority?.announceRevocation();
-      return applyDenies(enforce)(state);
+      return applyDenies(denyPathEnforce)(state);
     },
     loadAssignmentDeletions: loadAssignmentDeletions(scratch, {
       managementAccountId: deps.managementAccountId,

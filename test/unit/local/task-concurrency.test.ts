@@ -5,6 +5,11 @@ import {
   withAwsTaskTimeouts,
 } from "../../../local/runtime/task-timeout-default.ts";
 import type { StateMachineDefinition } from "../../../workflows/asl.ts";
+import {
+  USER_RECONCILE_DENY_PATH,
+  USER_RECONCILE_TASKS,
+  userReconcileDefinition,
+} from "../../../workflows/user-reconcile.ts";
 
 describe("local/runtime/task-concurrency", () => {
   it("runs at most `limit` handlers at once and starts the waiting ones in arrival order", async () => {
@@ -31,6 +36,36 @@ describe("local/runtime/task-concurrency", () => {
     expect(slots.peak).toBe(2);
     expect(slots.queued).toBe(7);
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it("gives a free slot to the urgent tasks waiting before the others, each kind in arrival order", async () => {
+    // Prepare: one slot, held while three ordinary and two urgent tasks queue
+    const slots = new TaskConcurrency(1);
+    const started: string[] = [];
+    const work = (name: string) => async () => {
+      started.push(name);
+      await new Promise((r) => setTimeout(r, 2));
+    };
+    const holder = slots.around(work("holder"))?.(undefined);
+
+    // Act
+    const queued = [
+      slots.around(work("verify-1"))?.(undefined),
+      slots.around(work("deny-1"), true)?.(undefined),
+      slots.around(work("verify-2"))?.(undefined),
+      slots.around(work("deny-2"), true)?.(undefined),
+    ];
+    await Promise.all([holder, ...queued]);
+
+    // Assess
+    expect(started).toEqual(["holder", "deny-1", "deny-2", "verify-1", "verify-2"]);
+  });
+
+  it("names the user runs' Deny path among the workflow's task states", () => {
+    const states = userReconcileDefinition(
+      Object.fromEntries(USER_RECONCILE_TASKS.map((t) => [t, `arn:${t}`])) as never,
+    ).States;
+    for (const name of USER_RECONCILE_DENY_PATH) expect(states[name]?.Type, name).toBe("Task");
   });
 
   it("frees the slot when a handler throws", async () => {
