@@ -174,24 +174,59 @@ try {
   );
   console.log(`${LEAVERS} deactivations sent in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  // Each leaver's run record (the run name carries the Okta id); one listing a second for all of them.
+  // Each leaver's run record (the run name carries the Okta id): a listing every 5 s, new keys matched
+  // once (listing and matching every key each second starved the runs of the process's one thread).
   const records = new Map<string, string>();
+  const pending = new Set(leavers);
+  // The operations that grew most since the last report.
+  let lastCalls: Record<string, number> = {};
+  const busiest = (now: Record<string, number>) => {
+    const grew = Object.entries(now)
+      .map(([op, n]) => [op, n - (lastCalls[op] ?? 0)] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3);
+    lastCalls = { ...now };
+    return grew.map(([op, n]) => `${op} +${n}`).join(", ");
+  };
+  const matched = new Set<string>();
   const deadline = Date.now() + TIMEOUT_MS;
   let lastReport = 0;
+  let lastCount = 0;
+  let lastProgress = Date.now();
   while (records.size < LEAVERS && Date.now() < deadline) {
     const keys = (await stack.adapters.evidence.list("v1/runs/")).filter((k) => k.endsWith(".run.json"));
-    for (const id of leavers) {
-      if (records.has(id)) continue;
-      const key = keys.find((k) => k.includes(id));
-      if (key) records.set(id, key);
+    for (const key of keys) {
+      if (matched.has(key)) continue;
+      matched.add(key);
+      for (const id of pending)
+        if (key.includes(id)) {
+          records.set(id, key);
+          pending.delete(id);
+          break;
+        }
     }
     if (Date.now() - lastReport > 30_000) {
       lastReport = Date.now();
+      const slots = stack.stepFunctions.taskConcurrency.load();
+      const { calls: sofar, throttled: held } = ic.snapshot();
+      const failedSoFar = stack.stepFunctions.executions().filter((e) => e.status === "FAILED").length;
       console.log(
-        `  ${records.size}/${LEAVERS} run records after ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+        `  ${records.size}/${LEAVERS} run records after ${((Date.now() - t0) / 1000).toFixed(0)} s, ${failedSoFar} runs failed ` +
+          `(tasks running ${slots.running} ${JSON.stringify(slots.byState)}, waiting ${slots.urgent} urgent + ${slots.other}; ` +
+          `sso-admin calls ${sum(sofar.ssoAdmin)}, ${sum(held.ssoAdmin)} throttled, busiest ${busiest(sofar.ssoAdmin)})`,
       );
     }
-    if (records.size < LEAVERS) await new Promise((r) => setTimeout(r, 1000));
+    // Nothing left to run and no record for a minute: the missing runs ended without one (the failed
+    // ones are reported below); waiting for the timeout would only delay the figures.
+    const slots = stack.stepFunctions.taskConcurrency.load();
+    if (records.size > lastCount || slots.running + slots.urgent + slots.other > 0) {
+      lastCount = records.size;
+      lastProgress = Date.now();
+    } else if (Date.now() - lastProgress > 60_000) {
+      console.log(`  no run record for 60 s with no task left: stopping at ${records.size}/${LEAVERS}`);
+      break;
+    }
+    if (records.size < LEAVERS) await new Promise((r) => setTimeout(r, 5000));
   }
   const { calls, throttled } = ic.snapshot();
   const ssoAdminCalls = sum(calls.ssoAdmin);

@@ -135,6 +135,8 @@ export function createStepFunctionsEmulator(
   const createdAt = Date.now() / 1000;
   const start = (machine: LocalStateMachine, name: string, input: string): ExecutionRecord => {
     const executionArn = `${machine.arn.replace(":stateMachine:", ":execution:")}:${name}`;
+    // Its tasks wait for a slot by this (task-concurrency.ts: the oldest execution's first).
+    const startedAt = Date.now();
     const events: HistoryEventRecord[] = [];
     const record = (type: string, details: Record<string, unknown>) =>
       events.push({
@@ -174,7 +176,11 @@ export function createStepFunctionsEmulator(
     };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, resource] of taskStates(machine.definition.States)) {
-      const lambda = taskSlots.around(machine.lambdas[resource], machine.urgentStates?.has(stateName));
+      const lambda = taskSlots.around(machine.lambdas[resource], {
+        urgent: machine.urgentStates?.has(stateName) ?? false,
+        label: stateName,
+        rank: startedAt,
+      });
       const call =
         lambda === undefined
           ? sdkTask(resource)

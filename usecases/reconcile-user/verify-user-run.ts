@@ -131,7 +131,12 @@ export function verifyUserRun(deps: VerifyDeps) {
       }
     }
     if (deps.prover) {
-      const names = new Map((await deps.identityCenter.listPermissionSets()).map((p) => [p.arn, p.name]));
+      // The names ReadTruth read (one listing a burst shares), else a listing of this run's own.
+      const names = new Map(
+        truth.permissionSetNames !== undefined
+          ? Object.entries(truth.permissionSetNames)
+          : (await deps.identityCenter.listPermissionSets()).map((p) => [p.arn, p.name]),
+      );
       // The sessions a leaver still holds were issued before the Deny (Okta had deactivated them).
       const tokenIssuedAt = deniedAt
         ? { tokenIssuedAt: new Date(Date.parse(deniedAt) - 1000).toISOString() }

@@ -51,14 +51,43 @@ describe("local/runtime/task-concurrency", () => {
     // Act
     const queued = [
       slots.around(work("verify-1"))?.(undefined),
-      slots.around(work("deny-1"), true)?.(undefined),
+      slots.around(work("deny-1"), { urgent: true })?.(undefined),
       slots.around(work("verify-2"))?.(undefined),
-      slots.around(work("deny-2"), true)?.(undefined),
+      slots.around(work("deny-2"), { urgent: true })?.(undefined),
     ];
     await Promise.all([holder, ...queued]);
 
     // Assess
     expect(started).toEqual(["holder", "deny-1", "deny-2", "verify-1", "verify-2"]);
+  });
+
+  it("gives the other waiting tasks a slot by their execution's age, oldest first, then arrival", async () => {
+    // Prepare: one slot, held while tasks of three executions (started at 30, 10 and 20) queue
+    const slots = new TaskConcurrency(1);
+    const started: string[] = [];
+    const work = (name: string) => async () => {
+      started.push(name);
+      await new Promise((r) => setTimeout(r, 2));
+    };
+    const holder = slots.around(work("holder"))?.(undefined);
+
+    // Act
+    const queued = [
+      slots.around(work("new run, first task"), { rank: 30 })?.(undefined),
+      slots.around(work("old run, verify"), { rank: 10 })?.(undefined),
+      slots.around(work("middle run"), { rank: 20 })?.(undefined),
+      slots.around(work("old run, evidence"), { rank: 10 })?.(undefined),
+    ];
+    await Promise.all([holder, ...queued]);
+
+    // Assess
+    expect(started).toEqual([
+      "holder",
+      "old run, verify",
+      "old run, evidence",
+      "middle run",
+      "new run, first task",
+    ]);
   });
 
   it("names the user runs' Deny path among the workflow's task states", () => {
