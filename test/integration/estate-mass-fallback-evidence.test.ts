@@ -116,6 +116,7 @@ describe("estate run: the mass fallback in evidence", () => {
     const input = {
       okta: { groups: [], users: [] },
       identityCenter: {
+        permissionSets: [],
         assignments: [],
         memberships: [],
         users: [],
