@@ -51,6 +51,11 @@ export interface UserTruth {
     transitioningToStatus?: OktaUserStatus | null;
     login: string | null;
     groups: UserOktaGroup[];
+    /**
+     * false: the user's Okta groups were not read (`groups` is empty) because a leaver whom Identity
+     * Center holds loses everything whatever their groups (read-user-truth.ts). @default true
+     */
+    groupsRead?: boolean;
     /** The session-tag attributes' current values (policy.sessionTagAttributes). */
     sessionTags?: Record<string, string | null>;
     /**

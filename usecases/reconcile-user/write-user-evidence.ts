@@ -133,7 +133,8 @@ export function writeUserEvidence(deps: WriteEvidenceDeps) {
         truth: {
           okta: {
             userStatus: truth.okta.found ? truth.okta.status : null,
-            groups: truth.okta.groups.map((g) => g.name),
+            // Absent when not read: a leaver's groups decide nothing (read-user-truth.ts).
+            ...(truth.okta.groupsRead === false ? {} : { groups: truth.okta.groups.map((g) => g.name) }),
           },
           identityCenter: {
             userId: truth.identityCenter.userId,

@@ -7,20 +7,27 @@ const NOW = "2026-12-07T06:30:00.000Z";
 const SET = "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111";
 
 /** ReadTruth over fakes that count Identity Center's reads; `status` per Okta user id. */
-function harness(status: Record<string, OktaUser["status"]>) {
+function harness(status: Record<string, OktaUser["status"]>, inIdentityCenter = (_id: string) => true) {
   const calls: string[] = [];
   const read = readUserTruth({
     policy: { rules: [] },
     sessionTagAttributes: [],
     sessionTags: { get: async () => null } as never,
     okta: {
-      getUser: async (id: string) => ({ id, login: `${id}@example.com`, status: status[id] ?? "ACTIVE" }),
-      listUserGroups: async () => [{ id: "00g1", name: "aws-team" }],
+      getUser: async (id: string) => {
+        calls.push(`okta getUser ${id}`);
+        return { id, login: `${id}@example.com`, status: status[id] ?? "ACTIVE" };
+      },
+      listUserGroups: async (id: string) => {
+        calls.push(`okta listUserGroups ${id}`);
+        return [{ id: "00g1", name: "aws-team" }];
+      },
       findGroupsByName: async () => [],
       findGroupById: async () => null,
     } as never,
     identityCenter: {
-      findUserIdByUserName: async (name: string) => `ic-${name}`,
+      findUserIdByUserName: async (name: string) =>
+        inIdentityCenter(name.split("@")[0] ?? name) ? `ic-${name}` : null,
       describeUser: async (userId: string) => ({ userId, externalIds: [] }),
       listGroups: async () => {
         calls.push("ListGroups");
@@ -88,5 +95,48 @@ describe("ReadTruth in a burst of leavers", () => {
     expect(calls.filter((c) => c === "ListPermissionSets")).toHaveLength(2);
     expect(calls.filter((c) => c === "ListGroups")).toHaveLength(2);
     expect(calls.filter((c) => c.endsWith("GROUP"))).toHaveLength(2);
+  });
+
+  it("a leaver whom Identity Center holds costs one Okta call (their status); their groups are not read", async () => {
+    // Prepare
+    const { calls, run } = harness({ "00u1": "DEPROVISIONED", "00u2": "SUSPENDED" });
+
+    // Act
+    const truths = await Promise.all([run("00u1"), run("00u2")]);
+
+    // Assess
+    expect(calls.filter((c) => c.startsWith("okta "))).toEqual(["okta getUser 00u1", "okta getUser 00u2"]);
+    for (const truth of truths) {
+      expect(truth.okta.groupsRead).toBe(false);
+      expect(truth.identityCenter.userId).not.toBeNull();
+    }
+  });
+
+  it("a deactivated user Identity Center does not hold: their groups are read to judge a lost leaver", async () => {
+    // Prepare: 00u1 is gone from Identity Center, though in a group it holds (aws-team)
+    const { calls, run } = harness({ "00u1": "DEPROVISIONED" }, (id) => id !== "00u1");
+
+    // Act
+    const truth = await run("00u1");
+
+    // Assess
+    expect(calls).toContain("okta listUserGroups 00u1");
+    expect(truth.okta.groupsRead).toBeUndefined();
+    expect(truth.identityCenter.resolution?.outcome).toBe("unresolved");
+  });
+
+  it("an active user's groups are read with their status", async () => {
+    // Prepare
+    const { calls, run } = harness({});
+
+    // Act
+    const truth = await run("00u4");
+
+    // Assess
+    expect(calls.filter((c) => c.startsWith("okta "))).toEqual([
+      "okta getUser 00u4",
+      "okta listUserGroups 00u4",
+    ]);
+    expect(truth.okta.groups.map((g) => g.name)).toEqual(["aws-team"]);
   });
 });
