@@ -214,6 +214,8 @@ export class EvidenceBucket {
 
 /** How long one append tries to claim a chain position before it lets the workflow retry it. */
 const CLAIM_BUDGET_MS = 15_000;
+/** The longest pause of a background writer: before it claims, and after each lost race. */
+const BACKGROUND_BACKOFF_MS = 3_000;
 
 /** Too many concurrent writers for one append's attempts: transient, the workflow retries it. */
 export class ChainContentionError extends Error {
@@ -263,7 +265,7 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     try {
       const claimed =
         (await this.findClaim(writerKey)) ??
-        (await this.claim(draft, writerKey, options.priority === "background"));
+        (await this.claimInTurn(draft, writerKey, options.priority === "background"));
       const day = dayOfRecordKey(claimed.key) as Day;
       // Indexed before it is stored: a record claimed but never stored is then listed by the manifest,
       // and `evidence verify` names it as missing instead of the chain silently skipping it.
@@ -347,9 +349,23 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     };
   }
 
+  /**
+   * This process's claims, one at a time: its writers would only race each other for the next
+   * position, each losing round costing a head read and a refused write (the local stack runs every
+   * run in one process: a 1,000-leaver layoff lost 19 records to that contention). Other processes
+   * (concurrent Lambda invocations) still race, and back off as below.
+   */
+  private claims: Promise<unknown> = Promise.resolve();
+
+  private async claimInTurn(draft: EvidenceDraft, writerKey: string, background: boolean) {
+    if (background) await new Promise((r) => setTimeout(r, Math.random() * BACKGROUND_BACKOFF_MS));
+    const turn = this.claims.then(() => this.claim(draft, writerKey, background));
+    this.claims = turn.catch(() => undefined);
+    return turn;
+  }
+
   private async claim(draft: EvidenceDraft, writerKey: string, background: boolean) {
-    const maxBackoffMs = background ? 3_000 : 250;
-    if (background) await new Promise((r) => setTimeout(r, Math.random() * maxBackoffMs));
+    const maxBackoffMs = background ? BACKGROUND_BACKOFF_MS : 250;
     // Bounded in time too: a task must end well inside its Lambda timeout; the workflow retries it.
     const giveUpAt = Date.now() + CLAIM_BUDGET_MS;
     for (let attempt = 0; attempt < 50 && Date.now() < giveUpAt; attempt++) {

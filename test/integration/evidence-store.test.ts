@@ -51,6 +51,52 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     expect(verifyChain(records)).toMatchObject({ ok: true, problems: [] });
   });
 
+  it("takes one process's appends in turn: 60 at once lose no race; a second process's still never fork", async () => {
+    // Prepare: two stores (two processes) on one chain, one counting the claims DynamoDB refused
+    let refused = 0;
+    const counting = {
+      send: async (command: Parameters<typeof servers.doc.send>[0]) => {
+        try {
+          return await servers.doc.send(command);
+        } catch (error) {
+          if ((error as Error).name === "ConditionalCheckFailedException") refused += 1;
+          throw error;
+        }
+      },
+    };
+    const busy = new EvidenceStore({
+      s3: servers.s3,
+      bucket: "evidence",
+      table: { doc: counting as never, tableName: "state" },
+    });
+    const other = new EvidenceStore({
+      s3: servers.s3,
+      bucket: "evidence",
+      table: { doc: servers.doc, tableName: "state" },
+    });
+
+    // Act: 60 appends from one, and 10 from the other at the same time
+    const alone = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => busy.append(draft(`t${i}`), `writer-t${i}`)),
+    );
+    const refusedAlone = refused;
+    const raced = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => busy.append(draft(`u${i}`), `writer-u${i}`)),
+      ...Array.from({ length: 10 }, (_, i) => other.append(draft(`v${i}`), `writer-v${i}`)),
+    ]);
+
+    // Assess
+    expect(refusedAlone).toBe(0);
+    const sequences = [...alone, ...raced].map((s) => s.sequence);
+    expect(new Set(sequences).size).toBe(90);
+    const keys = await store.list("v1/snapshots/");
+    const records = await Promise.all(
+      keys.map(async (key) => ({ key, record: JSON.parse(await store.get(key)) })),
+    );
+    records.sort((a, b) => a.record.sequence - b.record.sequence);
+    expect(verifyChain(records)).toMatchObject({ ok: true, problems: [] });
+  });
+
   it("stores a retried write once: the same writer key returns the record it already claimed", async () => {
     const first = await store.append(draft("retry"), "writer-retry");
     const again = await store.append(draft("retry", "2026-03-04T05:06:08.000Z"), "writer-retry");
