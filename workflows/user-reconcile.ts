@@ -54,12 +54,14 @@ const TASK_RETRY: Retrier = {
 };
 
 /**
- * The read-only tasks (ReadTruth, Verify) outlast a burst's throttling: in a layoff hundreds of runs
- * share sso-admin's ~20 TPS, and a read that stays throttled through TASK_RETRY's six tries failed the
- * run before it had done anything (issue 17: 49 of 250 runs, `readUserTruth: Rate exceeded`). A read
- * changes nothing, so waiting longer (up to about 12 minutes in all) only makes a run slower.
+ * The tasks that are safe to wait for outlast a burst: the read-only ones (ReadTruth, Verify), since in
+ * a layoff hundreds of runs share sso-admin's ~20 TPS, and a read that stays throttled through
+ * TASK_RETRY's six tries failed the run before it had done anything (issue 17: 49 of 250 runs,
+ * `readUserTruth: Rate exceeded`); and WriteEvidence, since the evidence chain takes one record at a
+ * time and a retried write returns the record it already claimed (19 of 1,000 runs lost their record
+ * to chain contention). Waiting longer (up to about 12 minutes in all) only makes a run slower.
  */
-export const READ_TASK_RETRY: Retrier = {
+export const PATIENT_TASK_RETRY: Retrier = {
   ErrorEquals: ["DependencyUnavailableError"],
   IntervalSeconds: 2,
   BackoffRate: 2,
@@ -68,9 +70,9 @@ export const READ_TASK_RETRY: Retrier = {
   JitterStrategy: "FULL",
 };
 
-const readTask = (resource: string, resultPath: string, next: string): TaskState => ({
+const patientTask = (resource: string, resultPath: string, next: string): TaskState => ({
   ...task(resource, resultPath, next),
-  Retry: [READ_TASK_RETRY, TASK_RETRY],
+  Retry: [PATIENT_TASK_RETRY, TASK_RETRY],
 });
 
 const task = (resource: string, resultPath: string, next: string): TaskState => ({
@@ -101,7 +103,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         Default: "ReadTruth",
       },
       AwaitWindowEnd: { Type: "Wait", TimestampPath: "$.notBefore", Next: "ReadTruth" },
-      ReadTruth: readTask(r.readUserTruth, "$.truth", "Plan"),
+      ReadTruth: patientTask(r.readUserTruth, "$.truth", "Plan"),
       Plan: task(r.planUserRun, "$.plan", "Decide"),
       Decide: {
         Type: "Choice",
@@ -234,8 +236,8 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ...task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.oktaSessionsError", Next: "Verify" }],
       },
-      Verify: readTask(r.verifyUserRun, "$.verification", "WriteEvidence"),
-      WriteEvidence: task(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
+      Verify: patientTask(r.verifyUserRun, "$.verification", "WriteEvidence"),
+      WriteEvidence: patientTask(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),
       HoldOrFinish: {
         Type: "Choice",
         Choices: [
