@@ -265,7 +265,7 @@ try {
   // Why runs failed, grouped by error and the cause's first 160 characters (ids stripped).
   const failureCauses: Record<string, number> = {};
   for (const e of failed) {
-    const why = `${e.error ?? "?"}: ${(e.cause ?? "").replace(/[0-9a-f]{8,}|\d{6,}/gi, "#").slice(0, 160)}`;
+    const why = `${e.error ?? "?"}: ${(e.cause ?? "").replace(/\buser-\S+|[0-9a-f]{8,}|\d{6,}/gi, "#").slice(0, 160)}`;
     failureCauses[why] = (failureCauses[why] ?? 0) + 1;
   }
   const scps = (await stack.adapters.organizations.listRevocationScps()).map((s) => s.content);
