@@ -39,6 +39,8 @@ export interface PermissionSetDeletionPlan {
 export interface PermissionSetOwnershipRead {
   tags: Record<string, Record<string, string>>;
   provisionedAccounts: Record<string, number>;
+  /** The sets whose tags could not be read, by ARN: why (the error). Absent: none. */
+  unreadTags?: Record<string, string>;
 }
 
 /**
@@ -65,11 +67,36 @@ export function planPermissionSetDeletionsOf(
       },
     ]),
   );
-  return planPermissionSetDeletions({
+  const plan = planPermissionSetDeletions({
     declaredNames: new Set(Object.keys(policy.permissionSets)),
     sets,
     use,
     maxPermissionSetDeletes: policy.guards.maxPermissionSetDeletes,
+  });
+  return { ...plan, findings: [...unreadTagFindings(identityCenter.permissionSets, read), ...plan.findings] };
+}
+
+/**
+ * A set whose tags could not be read is never deleted, which is safe but must not be silent: if the
+ * policy dropped a set the tool created, it stays until a run can read its tags.
+ */
+function unreadTagFindings(
+  permissionSets: readonly { arn: string; name: string }[],
+  read: PermissionSetOwnershipRead,
+): Finding[] {
+  return permissionSets.flatMap((p) => {
+    const why = read.unreadTags?.[p.arn];
+    if (why === undefined) return [];
+    return [
+      {
+        kind: "permission-set-tags-unread" as const,
+        message:
+          `the tags of permission set '${p.name}' could not be read (${why}), so the run cannot tell whether ` +
+          "the tool created it: it is not deleted in this run even if the policy dropped it. Check the role may " +
+          "call sso:ListTagsForResource on it (README permissions table); a later full run judges it again.",
+        subject: { permissionSet: p.name, permissionSetArn: p.arn },
+      },
+    ];
   });
 }
 

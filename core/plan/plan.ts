@@ -65,6 +65,8 @@ export type FindingKind =
   | "permission-set-drift"
   /** A set the tool created that the policy dropped, still in use (or its use unread): deleted by a later run (core/plan/plan-permission-set-deletions.ts). */
   | "permission-set-delete-pending"
+  /** A set whose tags a full run could not read: if the tool created it, it is not deleted on a guess (usecases/reconcile-estate/read-permission-set-ownership.ts). */
+  | "permission-set-tags-unread"
   | "unknown-target"
   | "okta-group-unresolved"
   | "okta-group-ambiguous"

@@ -18,7 +18,8 @@ export type PermissionSetOwnershipPorts = Pick<
  * most 50 tags), then, only for each set carrying the ownership tag that the policy no longer
  * declares, the accounts it is provisioned to (two ListAccountsForProvisionedPermissionSet, every
  * account whatever its status). A set whose tags cannot be read (other than transiently) is left out,
- * so it is never deleted; a dropped set whose provisioning cannot be read is pending as unread.
+ * so it is never deleted, and named in `unreadTags` (a finding); a dropped set whose provisioning
+ * cannot be read is pending as unread.
  * Transient errors are thrown for the caller to retry.
  */
 export async function readPermissionSetOwnership(
@@ -29,20 +30,24 @@ export async function readPermissionSetOwnership(
   const read: PermissionSetOwnershipRead = { tags: {}, provisionedAccounts: {} };
   for (const set of permissionSets) {
     const tags = await leftOutUnlessTransient(() => identityCenter.listPermissionSetTags(set.arn));
-    if (tags === undefined) continue;
-    read.tags[set.arn] = tags;
-    if (set.name in policy.permissionSets || !isOwnedPermissionSet({ ...set, tags })) continue;
+    if ("failed" in tags) {
+      read.unreadTags = { ...read.unreadTags, [set.arn]: tags.failed };
+      continue;
+    }
+    read.tags[set.arn] = tags.value;
+    if (set.name in policy.permissionSets || !isOwnedPermissionSet({ ...set, tags: tags.value })) continue;
     const accounts = await leftOutUnlessTransient(() => identityCenter.listAccountsProvisionedWith(set.arn));
-    if (accounts !== undefined) read.provisionedAccounts[set.arn] = accounts.length;
+    if ("value" in accounts) read.provisionedAccounts[set.arn] = accounts.value.length;
   }
   return read;
 }
 
-async function leftOutUnlessTransient<T>(read: () => Promise<T>): Promise<T | undefined> {
+async function leftOutUnlessTransient<T>(read: () => Promise<T>): Promise<{ value: T } | { failed: string }> {
   try {
-    return await read();
+    return { value: await read() };
   } catch (error) {
     if (isTransient(error)) throw error;
-    return undefined;
+    const e = error as { name?: string; message?: string };
+    return { failed: `${e.name ?? "Error"}: ${e.message ?? String(error)}` };
   }
 }

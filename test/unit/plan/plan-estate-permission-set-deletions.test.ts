@@ -184,6 +184,32 @@ describe("planPermissionSetDeletionsOf", () => {
       ["NoUse", expect.stringContaining("its assignments could not be read")],
     ]);
   });
+
+  it("names a set whose tags could not be read in a finding, and deletes nothing of it", () => {
+    // Prepare: the tag read of an owned, dropped set was refused
+    const identityCenter = {
+      permissionSets: [{ arn: arn("refused"), name: "Refused", sessionDuration: "PT1H" }],
+      assignments: [],
+    };
+
+    // Act
+    const plan = planPermissionSetDeletionsOf(estate().policy, identityCenter, {
+      tags: {},
+      provisionedAccounts: {},
+      unreadTags: { [arn("refused")]: "AccessDeniedException: not authorized" },
+    });
+
+    // Assess
+    expect(plan.deletions).toEqual([]);
+    expect(plan.droppedArns).toEqual([]);
+    expect(plan.findings).toEqual([
+      {
+        kind: "permission-set-tags-unread",
+        message: expect.stringContaining("AccessDeniedException: not authorized"),
+        subject: { permissionSet: "Refused", permissionSetArn: arn("refused") },
+      },
+    ]);
+  });
 });
 
 describe("permission-set.delete in the plan's order and its reference semantics", () => {
