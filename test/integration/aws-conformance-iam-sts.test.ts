@@ -281,6 +281,81 @@ describe("AWS conformance: IAM revocation writes", () => {
   });
 });
 
+describe("AWS conformance: IAM customer managed policies", () => {
+  it("CreatePolicy, GetPolicy, DeletePolicy: created and read by ARN; a taken name, a bad document, an unknown or malformed ARN", async () => {
+    const arn = `arn:aws:iam::${MEMBER}:policy/team/payments-boundary`;
+    let created: Record<string, unknown> | undefined;
+    let read: Record<string, unknown> | undefined;
+    const { problems, outcomes } = await answersOf(async () => {
+      const create = { PolicyName: "payments-boundary", Path: "/team/", PolicyDocument: DENY };
+      created = (await send(member.iam, new iam.CreatePolicyCommand(create))).output?.Policy as never;
+      // Names are unique in the account whatever the path and case (CreatePolicy, PolicyName).
+      await send(
+        member.iam,
+        new iam.CreatePolicyCommand({ ...create, PolicyName: "Payments-Boundary", Path: "/" }),
+      );
+      await send(
+        member.iam,
+        new iam.CreatePolicyCommand({ ...create, PolicyName: "other", PolicyDocument: "{not json" }),
+      );
+      await send(member.iam, new iam.CreatePolicyCommand({ ...create, PolicyName: "other", Path: "team" }));
+      read = (await send(member.iam, new iam.GetPolicyCommand({ PolicyArn: arn }))).output?.Policy as never;
+      // The same name under another path is another ARN: not found.
+      await send(
+        member.iam,
+        new iam.GetPolicyCommand({ PolicyArn: `arn:aws:iam::${MEMBER}:policy/payments-boundary` }),
+      );
+      await send(member.iam, new iam.GetPolicyCommand({ PolicyArn: "arn:aws:iam::not-an-account:role/x" }));
+      await send(member.iam, new iam.DeletePolicyCommand({ PolicyArn: arn }));
+      await send(member.iam, new iam.GetPolicyCommand({ PolicyArn: arn }));
+      await send(member.iam, new iam.DeletePolicyCommand({ PolicyArn: arn }));
+    });
+
+    expect(problems).toEqual([]);
+    expect(outcomes).toEqual([
+      "CreatePolicy 200",
+      "CreatePolicy 409",
+      "CreatePolicy 400",
+      "CreatePolicy 400",
+      "GetPolicy 200",
+      "GetPolicy 404",
+      "GetPolicy 400",
+      "DeletePolicy 200",
+      "GetPolicy 404",
+      "DeletePolicy 404",
+    ]);
+    expect(created).toEqual(read);
+    expect(read).toEqual(
+      expect.objectContaining({
+        PolicyName: "payments-boundary",
+        Path: "/team/",
+        Arn: arn,
+        PolicyId: expect.stringMatching(/^ANPA[A-Z2-7]{16}$/),
+        DefaultVersionId: "v1",
+        IsAttachable: true,
+      }),
+    );
+  });
+
+  it("GetPolicy: an error names its code, and another account's policy is refused", async () => {
+    emulator.seed.managedPolicy({ accountId: OTHER, name: "elsewhere", document: DENY });
+    const errors: string[] = [];
+    const { problems, outcomes } = await answersOf(async () => {
+      for (const PolicyArn of [
+        `arn:aws:iam::${MEMBER}:policy/absent`,
+        `arn:aws:iam::${OTHER}:policy/elsewhere`,
+      ]) {
+        const answer = await send(member.iam, new iam.GetPolicyCommand({ PolicyArn }));
+        errors.push(answer.error?.name ?? "none");
+      }
+    });
+
+    expect(problems).toEqual([]);
+    expect(outcomes).toEqual(["GetPolicy 404", "GetPolicy 403"]);
+    expect(errors).toEqual(["NoSuchEntityException", "AccessDenied"]);
+  });
+});
+
 describe("AWS conformance: IAM policy simulator", () => {
   it("SimulateCustomPolicy: decisions per action and resource, missing context keys, paging, bad input", async () => {
     const TEAM_ONLY = JSON.stringify({

@@ -20,6 +20,8 @@ export const RULES = {
   policyName: { pattern: "[\\w+=,.@-]+", min: 1, max: 128 },
   accessKeyId: { pattern: "[\\w]+", min: 16, max: 128 },
   serialNumber: { pattern: "[\\w+=/:,.@-]+", min: 9, max: 256 },
+  /** policyPathType (CreatePolicy's Path). */
+  policyPath: { pattern: "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/", min: 1, max: 512 },
   path: { pattern: "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)", min: 1, max: 512 },
   roleSessionName: { pattern: "[\\w+=,.@-]*", min: 2, max: 64 },
   externalId: { pattern: "[\\w+=,.@:\\/-]*", min: 2, max: 1224 },

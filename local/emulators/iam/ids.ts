@@ -1,6 +1,6 @@
 /**
  * IAM unique ids as AWS shapes them (IAM User Guide, "IAM identifiers", unique identifier prefixes):
- * `AIDA` users, `AROA` roles, `AKIA` long-term access keys, `ASIA` temporary (STS) access keys, each
+ * `AIDA` users, `AROA` roles, `ANPA` managed policies, `AKIA` long-term access keys, `ASIA` temporary (STS) access keys, each
  * followed by 16 upper-case letters or digits. Drawn from the emulator's seeded random source.
  */
 import { drawText, type RandomSource } from "../identity-center/seeded-random.ts";
@@ -20,6 +20,7 @@ export class IamIds {
 
   userId = () => `AIDA${this.draw(UPPER_ALNUM, 16)}`;
   roleId = () => `AROA${this.draw(UPPER_ALNUM, 16)}`;
+  policyId = () => `ANPA${this.draw(UPPER_ALNUM, 16)}`;
   accessKeyId = () => `AKIA${this.draw(UPPER_ALNUM, 16)}`;
   sessionAccessKeyId = () => `ASIA${this.draw(UPPER_ALNUM, 16)}`;
   /** 40 characters, as AWS secret access keys are. */

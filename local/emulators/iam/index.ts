@@ -21,6 +21,7 @@ import { credentialReportOperations } from "./credential-report-operations.ts";
 import { IAM_ERROR_STATUSES, STS_ERROR_STATUSES } from "./errors.ts";
 import { IamIds } from "./ids.ts";
 import { inlinePolicyOperations } from "./inline-policy-operations.ts";
+import { managedPolicyOperations } from "./managed-policy-operations.ts";
 import { type OrganizationMembership, provisionOrganizationAccessRole } from "./organization-access-role.ts";
 import { addRole, roleOperations } from "./role-operations.ts";
 import { samlProviderOperations } from "./saml-provider-operations.ts";
@@ -33,7 +34,14 @@ import { userOperations } from "./user-operations.ts";
 
 export type { Caller } from "./caller.ts";
 export { ORGANIZATION_ACCESS_ROLE, type OrganizationMembership } from "./organization-access-role.ts";
-export type { IamSeedHelpers, SeedAccessKey, SeedRole, SeedSamlProvider, SeedUser } from "./seed.ts";
+export type {
+  IamSeedHelpers,
+  SeedAccessKey,
+  SeedManagedPolicy,
+  SeedRole,
+  SeedSamlProvider,
+  SeedUser,
+} from "./seed.ts";
 export { IamState } from "./state.ts";
 
 export const IAM_VERSION = "2010-05-08";
@@ -115,6 +123,7 @@ export function createIamEmulator(options: IamEmulatorOptions): IamEmulator {
       ...accessKeyOperations(ctx),
       ...signInOperations(ctx),
       ...inlinePolicyOperations(ctx),
+      ...managedPolicyOperations(ctx),
       ...roleOperations(ctx),
       ...samlProviderOperations(ctx),
       ...credentialReportOperations(ctx, () => limits.credentialReportMs),

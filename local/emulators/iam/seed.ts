@@ -1,10 +1,11 @@
 /**
  * Puts IAM entities in directly: no API calls, no callers, no call counts. What the demo estate and
  * tests need that the API cannot make: access keys with a past creation date and last use, MFA
- * devices, SAML providers. Quotas and name rules still hold (a seed AWS could not hold is refused).
+ * devices, SAML providers, customer managed policies. Quotas and name rules still hold (a seed AWS could not hold is refused).
  */
 import { entityAlreadyExists } from "./errors.ts";
 import type { IamIds } from "./ids.ts";
+import { addManagedPolicy, managedPolicyArn } from "./managed-policy-operations.ts";
 import { checkAggregateSize, checkPolicyDocument, USER_POLICY_SIZE } from "./policy-document.ts";
 import { addRole } from "./role-operations.ts";
 import { roleArn, samlProviderArn, userArn } from "./shapes.ts";
@@ -49,6 +50,15 @@ export interface SeedRole {
   inlinePolicies?: Record<string, PolicyText>;
 }
 
+export interface SeedManagedPolicy {
+  accountId: string;
+  name: string;
+  /** @default "/" */
+  path?: string;
+  document: PolicyText;
+  description?: string;
+}
+
 export interface SeedSamlProvider {
   accountId: string;
   name: string;
@@ -65,6 +75,8 @@ export interface IamSeedHelpers {
   accessKey(key: SeedAccessKey): { accessKeyId: string; secretAccessKey: string };
   /** Adds a role; returns its ARN. */
   role(role: SeedRole): string;
+  /** Adds a customer managed policy (CreatePolicy's checks); returns its ARN. */
+  managedPolicy(policy: SeedManagedPolicy): string;
   /** Adds a SAML provider; returns its ARN. */
   samlProvider(provider: SeedSamlProvider): string;
 }
@@ -158,6 +170,16 @@ export function createIamSeedHelpers(state: IamState, ids: IamIds, now: () => nu
         record.inlinePolicies.set(name, text(policy));
       }
       return roleArn(role.accountId, record);
+    },
+    managedPolicy(policy) {
+      const account = state.account(policy.accountId);
+      const record = addManagedPolicy({ ids, now }, account, {
+        name: policy.name,
+        document: text(policy.document),
+        path: policy.path,
+        description: policy.description,
+      });
+      return managedPolicyArn(policy.accountId, record);
     },
     samlProvider(provider) {
       const account = state.account(provider.accountId);

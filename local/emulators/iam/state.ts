@@ -1,6 +1,7 @@
 /**
  * The IAM emulator's world: per account, its users (with access keys, login profile, MFA devices,
- * inline policies, tags), roles (trust policy, inline policies, tags) and SAML providers; across
+ * inline policies, tags), roles (trust policy, inline policies, tags), customer managed policies and
+ * SAML providers; across
  * accounts, the temporary credentials STS issued. IAM names are unique regardless of case ("User
  * names are not distinguished by case", IAM API Reference, CreateUser; the same for roles), so
  * each map is keyed by the lower-cased name and keeps the name as created.
@@ -63,6 +64,17 @@ export interface SamlProviderRecord {
   tags: Map<string, string>;
 }
 
+/** A customer managed policy (one version: IAM's default version `v1`; versions are not modelled). */
+export interface ManagedPolicyRecord {
+  name: string;
+  id: string;
+  path: string;
+  document: string;
+  description?: string;
+  createdAt: Date;
+  tags: Map<string, string>;
+}
+
 /** Credentials AssumeRole issued: the access key id a later request is signed with. */
 export interface SessionRecord {
   accessKeyId: string;
@@ -89,6 +101,8 @@ export class AccountIam {
   credentialReport?: CredentialReportRecord;
   readonly roles = new Map<string, RoleRecord>();
   readonly samlProviders = new Map<string, SamlProviderRecord>();
+  /** Customer managed policies by lower-cased name (names are unique per account whatever the path). */
+  readonly policies = new Map<string, ManagedPolicyRecord>();
   readonly accountId: string;
   constructor(accountId: string) {
     this.accountId = accountId;
