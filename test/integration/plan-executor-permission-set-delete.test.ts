@@ -5,21 +5,15 @@
  * after one DeletePermissionSet (never retried within the run); a set already gone counts as deleted;
  * any other error fails that action alone.
  */
-import { IdentitystoreClient } from "@aws-sdk/client-identitystore";
-import { SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterEach, describe, expect, it } from "vitest";
 import { PermissionSetContentAdapter } from "../../adapters/identity-center/permission-set-content.ts";
-import { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
 import type { PlanAction } from "../../core/plan/plan.ts";
-import { localClientConfig, startAwsJsonServer } from "../../local/emulators/aws-json-server.ts";
-import { createIdentityCenterEmulator } from "../../local/emulators/identity-center/index.ts";
 import { permissionSetDeletionFindings } from "../../usecases/reconcile-estate/permission-set-deletion-findings.ts";
 import {
   PERMISSION_SET_ALREADY_DELETED,
   PERMISSION_SET_STILL_IN_USE,
-  PlanExecutor,
 } from "../../usecases/reconcile-estate/plan-executor.ts";
-import { ThrottleBudget } from "../../usecases/reconcile-estate/throttle-budget.ts";
+import { executorWithoutDenies, identityCenterOnLoopback } from "../support/identity-center-on-loopback.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,30 +23,12 @@ afterEach(async () => {
 const OWNED = { "okta-aws-lifecycle:managed": "true" };
 
 async function setUp() {
-  const ic = createIdentityCenterEmulator({ limits: { latencyMs: 0, identityStoreTps: 0, ssoAdminTps: 0 } });
-  const server = await startAwsJsonServer(ic.services);
-  const ssoAdmin = new SSOAdminClient(localClientConfig(server.endpoint));
-  const identityStore = new IdentitystoreClient(localClientConfig(server.endpoint));
-  cleanups.push(async () => {
-    ssoAdmin.destroy();
-    identityStore.destroy();
-    await server.close();
+  const { ic, ssoAdmin, adapter, close } = await identityCenterOnLoopback({
+    limits: { latencyMs: 0, identityStoreTps: 0, ssoAdminTps: 0 },
   });
+  cleanups.push(close);
   const content = new PermissionSetContentAdapter({ ssoAdmin, instanceArn: ic.instanceArn });
-  const executor = new PlanExecutor({
-    identityCenter: new IdentityCenterAdapter({
-      ssoAdmin,
-      identityStore,
-      instanceArn: ic.instanceArn,
-      identityStoreId: ic.identityStoreId,
-    }),
-    ledger: {} as never, // no Deny in these plans
-    enforce: {} as never,
-    budget: new ThrottleBudget({ callsPerSecond: 1_000 }),
-    now: () => "2026-12-07T00:00:00.000Z",
-    sleep: async () => {},
-  });
-  return { ic, content, executor };
+  return { ic, content, executor: executorWithoutDenies(adapter) };
 }
 
 const deletion = (name: string, permissionSetArn: string): PlanAction => ({
