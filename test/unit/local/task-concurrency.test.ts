@@ -11,6 +11,18 @@ import {
   userReconcileDefinition,
 } from "../../../workflows/user-reconcile.ts";
 
+/** One slot, held by a task named "holder" for 2 ms; `started` lists the tasks in the order they ran. */
+function oneHeldSlot() {
+  const slots = new TaskConcurrency(1);
+  const started: string[] = [];
+  const work = (name: string) => async () => {
+    started.push(name);
+    await new Promise((r) => setTimeout(r, 2));
+  };
+  const holder = slots.around(work("holder"))?.(undefined);
+  return { slots, started, work, holder };
+}
+
 describe("local/runtime/task-concurrency", () => {
   it("runs at most `limit` handlers at once and starts the waiting ones in arrival order", async () => {
     // Prepare
@@ -40,13 +52,7 @@ describe("local/runtime/task-concurrency", () => {
 
   it("gives a free slot to the urgent tasks waiting before the others, each kind in arrival order", async () => {
     // Prepare: one slot, held while three ordinary and two urgent tasks queue
-    const slots = new TaskConcurrency(1);
-    const started: string[] = [];
-    const work = (name: string) => async () => {
-      started.push(name);
-      await new Promise((r) => setTimeout(r, 2));
-    };
-    const holder = slots.around(work("holder"))?.(undefined);
+    const { slots, started, work, holder } = oneHeldSlot();
 
     // Act
     const queued = [
@@ -63,13 +69,7 @@ describe("local/runtime/task-concurrency", () => {
 
   it("gives the other waiting tasks a slot by their execution's age, oldest first, then arrival", async () => {
     // Prepare: one slot, held while tasks of three executions (started at 30, 10 and 20) queue
-    const slots = new TaskConcurrency(1);
-    const started: string[] = [];
-    const work = (name: string) => async () => {
-      started.push(name);
-      await new Promise((r) => setTimeout(r, 2));
-    };
-    const holder = slots.around(work("holder"))?.(undefined);
+    const { slots, started, work, holder } = oneHeldSlot();
 
     // Act
     const queued = [
