@@ -63,6 +63,13 @@ export type FindingKind =
    * content could not be read or repaired (core/plan/plan-permission-set-content.ts).
    */
   | "permission-set-drift"
+  /**
+   * A declared set references a customer managed policy (or boundary) that an account it reaches does
+   * not hold: provisioning the set there fails (core/plan/customer-managed-policy-checks.ts).
+   */
+  | "customer-managed-policy-missing"
+  /** An account where those policies could not be looked up (role not assumable, IAM refused GetPolicy). */
+  | "customer-managed-policy-unchecked"
   /** A set the tool created that the policy dropped, still in use (or its use unread): deleted by a later run (core/plan/plan-permission-set-deletions.ts). */
   | "permission-set-delete-pending"
   /** A set whose tags a full run could not read: if the tool created it, it is not deleted on a guess (usecases/reconcile-estate/read-permission-set-ownership.ts). */
