@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { StateTable } from "./state-table.ts";
 
 /** The state table's partition of shared budgets (one item per budget). */
@@ -89,21 +89,14 @@ export class SharedCallBudget {
     const now = this.now();
     if (now - this.announcedAt < this.quietMs / 2) return;
     this.announcedAt = now;
-    this.requests++;
-    try {
-      await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: this.key(),
-          UpdateExpression: "SET revocationUntil = :until",
-          ConditionExpression: "attribute_not_exists(revocationUntil) OR revocationUntil < :soon",
-          ExpressionAttributeValues: { ":until": now + this.quietMs, ":soon": now + this.quietMs / 2 },
-        }),
-      );
+    if (
+      await this.update({
+        UpdateExpression: "SET revocationUntil = :until",
+        ConditionExpression: "attribute_not_exists(revocationUntil) OR revocationUntil < :soon",
+        ExpressionAttributeValues: { ":until": now + this.quietMs, ":soon": now + this.quietMs / 2 },
+      })
+    )
       this.seen = undefined;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
   }
 
   /** Waits until `count` tokens can be taken at `priority`, and takes them. */
@@ -171,24 +164,32 @@ export class SharedCallBudget {
 
   /** Writes `next` only if the item is still `seen`; false when another process moved it first. */
   private async write(seen: Bucket, next: Bucket): Promise<boolean> {
+    return this.update({
+      UpdateExpression: "SET #tokens = :tokens, #at = :at, revocationUntil = :until",
+      ConditionExpression: seen.stored
+        ? "#at = :seenAt AND #tokens = :seenTokens"
+        : "attribute_not_exists(#tokens)",
+      ExpressionAttributeNames: { "#at": "at", "#tokens": "tokens" },
+      ExpressionAttributeValues: {
+        ":tokens": next.tokens,
+        ":at": next.at,
+        ":until": next.revocationUntil,
+        ...(seen.stored ? { ":seenAt": seen.at, ":seenTokens": seen.tokens } : {}),
+      },
+    });
+  }
+
+  /** One conditional update of the bucket item: false when its condition failed (another process moved it). */
+  private async update(
+    expression: Pick<
+      UpdateCommandInput,
+      "UpdateExpression" | "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<boolean> {
     this.requests++;
     try {
       await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.tableName,
-          Key: this.key(),
-          UpdateExpression: "SET #tokens = :tokens, #at = :at, revocationUntil = :until",
-          ConditionExpression: seen.stored
-            ? "#at = :seenAt AND #tokens = :seenTokens"
-            : "attribute_not_exists(#tokens)",
-          ExpressionAttributeNames: { "#at": "at", "#tokens": "tokens" },
-          ExpressionAttributeValues: {
-            ":tokens": next.tokens,
-            ":at": next.at,
-            ":until": next.revocationUntil,
-            ...(seen.stored ? { ":seenAt": seen.at, ":seenTokens": seen.tokens } : {}),
-          },
-        }),
+        new UpdateCommand({ TableName: this.table.tableName, Key: this.key(), ...expression }),
       );
       return true;
     } catch (error) {
