@@ -70,3 +70,8 @@ export const assumeRole = z.object({
     { error: required },
   ),
 });
+
+/** GetPolicy's `Policy` (model `Policy`): only that it names the policy asked for is relied on. */
+export const getPolicy = z.object({
+  Policy: z.object({ Arn: text, PolicyName: text }, { error: required }),
+});

@@ -11,7 +11,10 @@ export interface AccountRoles {
  * The roles to assume in an account: an account outside the Organization may name its own (each name
  * it leaves out is `memberRoleName`'s) and an external id; every other account uses `memberRoleName`.
  */
-export function accountRoles(credentials: CredentialsPolicySection, accountId: string): AccountRoles {
+export function accountRoles(
+  credentials: Pick<CredentialsPolicySection, "accounts" | "memberRoleName">,
+  accountId: string,
+): AccountRoles {
   const outside = credentials.accounts.find((account) => account.id === accountId);
   const roles: AccountRoles = {
     discovery: outside?.roleName?.discovery ?? credentials.memberRoleName.discovery,

@@ -35,10 +35,12 @@ export type AccountPolicyAnswer =
 function declaredReferences(
   decl: Policy["permissionSets"][string],
 ): { policy: PolicyReference; usedAs: CustomerManagedPolicyUse["usedAs"] }[] {
-  const refs = (decl.customerManagedPolicies ?? []).map((ref) => ({
-    policy: { name: ref.name, path: ref.path },
-    usedAs: "customer-managed-policy" as const,
-  }));
+  const refs = (decl.customerManagedPolicies ?? []).map(
+    (ref): { policy: PolicyReference; usedAs: CustomerManagedPolicyUse["usedAs"] } => ({
+      policy: { name: ref.name, path: ref.path },
+      usedAs: "customer-managed-policy",
+    }),
+  );
   const boundary = decl.permissionsBoundary;
   if (boundary !== undefined && typeof boundary !== "string")
     refs.push({ policy: { name: boundary.name, path: boundary.path }, usedAs: "permissions-boundary" });
@@ -50,20 +52,19 @@ const compare = (a: string, b: string) => Number(a > b) - Number(a < b);
 /**
  * Every (declared set, account, customer managed policy) to check: the sets the policy declares with
  * customer managed references, in each account of `pairs` (the provisioned pairs and the plan's new
- * assignments) whose set is one of them. `only` (set names) narrows it to some sets. Unique, sorted by
+ * assignments) whose set is one of them. Unique, sorted by
  * account, set, then policy (a policy used both ways: the reference before the boundary, as declared).
  */
 export function customerManagedPolicyUses(input: {
   policy: Policy;
   permissionSets: readonly IcPermissionSet[];
   pairs: readonly { accountId: string; permissionSetArn: string }[];
-  only?: readonly string[];
 }): CustomerManagedPolicyUse[] {
   const byArn = new Map(input.permissionSets.map((set) => [set.arn, set.name]));
   const uses = new Map<string, CustomerManagedPolicyUse>();
   for (const pair of input.pairs) {
     const name = byArn.get(pair.permissionSetArn);
-    if (name === undefined || (input.only !== undefined && !input.only.includes(name))) continue;
+    if (name === undefined) continue;
     const decl = input.policy.permissionSets[name];
     if (decl === undefined) continue;
     for (const ref of declaredReferences(decl)) {

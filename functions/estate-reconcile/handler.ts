@@ -13,6 +13,7 @@ import { z } from "zod";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { IamCustomerManagedPolicyLookup } from "../../adapters/iam/customer-managed-policy-lookup.ts";
 import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
 import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
@@ -165,6 +166,8 @@ async function build() {
       }).pace(new SSOAdminClient(retries)),
       instanceArn: config.INSTANCE_ARN,
     }),
+    // Each account a declared set reaches holds its customer managed policies (GetPolicy, discovery role).
+    customerManagedPolicies: new IamCustomerManagedPolicyLookup({ sessions }),
     credentials: {
       okta: { listUsers: async () => (await oktaSource()).listUsers() },
       discovery: new IamCredentialDiscovery({ sessions }),

@@ -9,6 +9,7 @@ import { CoalescedEvents } from "../../adapters/coalesced-events.ts";
 import { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { EstateWindows } from "../../adapters/estate-windows.ts";
 import { EvidenceStore } from "../../adapters/evidence-store.ts";
+import { IamCustomerManagedPolicyLookup } from "../../adapters/iam/customer-managed-policy-lookup.ts";
 import { IamCredentialDiscovery } from "../../adapters/iam/iam-credential-discovery.ts";
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
 import { IamCredentialRevocation, revocationClients } from "../../adapters/iam/revoke-credentials.ts";
@@ -750,6 +751,11 @@ export async function startLocalStack(options: LocalStackOptions) {
       coalescing: { windowMs: options.estateCoalesceWindowMs ?? 1_000, settleMs: 100 },
     },
     credentials: estateCredentialPorts,
+    // Customer managed policies of declared sets, looked up in each account they reach (GetPolicy).
+    customerManagedPolicies: new IamCustomerManagedPolicyLookup({
+      sessions: credentialSessions,
+      connection: iamConnection,
+    }),
     // Declared permission-set content is judged and repaired by every estate run (issue 18).
     permissionSetContent: new PermissionSetContentAdapter({
       ssoAdmin: new SSOAdminClient(aws),

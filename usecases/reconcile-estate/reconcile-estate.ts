@@ -280,6 +280,11 @@ export async function writeEstateEvidenceRecords(
      * and its read-back is the record's verification.
      */
     permissionSetContent?: PermissionSetContentRun;
+    /**
+     * Customer managed policies missing in, or not checkable in, the accounts declared sets reach
+     * (check-customer-managed-policies.ts): recorded after the content step's findings.
+     */
+    customerManagedPolicyFindings?: readonly Finding[];
   },
 ): Promise<StoredEvidence[]> {
   if (!deps.evidence) return [];
@@ -313,6 +318,7 @@ export async function writeEstateEvidenceRecords(
         actions: [...(content?.actions ?? []), ...plan.actions],
         findings: [
           ...(content?.findings ?? []),
+          ...(run.customerManagedPolicyFindings ?? []),
           ...plan.findings,
           ...(run.denyFindings ?? []),
           ...permissionSetDeletionFindings(outcomes),

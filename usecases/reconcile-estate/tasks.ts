@@ -10,6 +10,11 @@ import type { Policy } from "../../core/policy/schema.ts";
 import type { EstateReconcileTask } from "../../workflows/estate-reconcile.ts";
 import { ESTATE_MAP_CONCURRENCY } from "../../workflows/estate-reconcile.ts";
 import { retryableTasks } from "../shared/dependency-unavailable.ts";
+import {
+  type CustomerManagedPolicyCheck,
+  type CustomerManagedPolicyLookup,
+  checkCustomerManagedPolicies,
+} from "./check-customer-managed-policies.ts";
 import { type CoalesceEstateRunDeps, coalesceEstateRun } from "./coalesce-estate-run.ts";
 import { type CredentialSweepPorts, sweepEstateCredentialsTask } from "./credential-sweep-task.ts";
 import { type EstateRunSignal, estateRunSignals } from "./estate-run-signals.ts";
@@ -36,6 +41,8 @@ interface StoredPlan {
   /** The permission-set content step run before the read (absent without its adapter). */
   permissionSetContent?: PermissionSetContentRun;
   plan: ReturnType<typeof planEstate>;
+  /** The customer managed policy check after the plan (absent without its lookup). */
+  customerManagedPolicies?: CustomerManagedPolicyCheck;
   runStarted: string;
   /** A scoped run's scope (core/plan/estate-scope.ts); absent for a whole-estate run. */
   scope?: EstateScope;
@@ -88,6 +95,11 @@ export function estateReconcileTasks(
      * the run judges no declared content (the CLI's `reconcile` still does).
      */
     permissionSetContent?: Pick<PermissionSetContentAdapter, "read" | "create" | "apply">;
+    /**
+     * Asks member accounts' IAM for the customer managed policies declared sets reference
+     * (adapters/iam/customer-managed-policy-lookup.ts). Absent: not checked.
+     */
+    customerManagedPolicies?: CustomerManagedPolicyLookup;
   },
 ): Record<EstateReconcileTask, (state: unknown) => Promise<unknown>> {
   const load = (key: string) => deps.work.get<StoredPlan>(key);
@@ -146,11 +158,36 @@ export function estateReconcileTasks(
       // A second reading of the policy: grants outside it fail the step before any batch applies.
       const violations = checkEstatePlanScope(plan.actions, input);
       if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);
+      // Every account a declared set reaches must hold the customer managed policies it references:
+      // the provisioned pairs and the ones the plan assigns (a scoped run: its own pairs and sets).
+      const customerManagedPolicies = deps.customerManagedPolicies
+        ? await checkCustomerManagedPolicies(
+            { lookup: deps.customerManagedPolicies, runId: state.runId },
+            {
+              policy,
+              organization: input.organization,
+              identityCenter: input.identityCenter,
+              plannedAssignments: plan.actions.flatMap((a) =>
+                a.kind === "assignment.create" ? [a.assignment] : [],
+              ),
+              ...(scope
+                ? {
+                    inScope: (accountId: string, permissionSetArn: string) =>
+                      scope.permissionSetArns.includes(permissionSetArn) ||
+                      scope.pairs.some(
+                        (p) => p.accountId === accountId && p.permissionSetArn === permissionSetArn,
+                      ),
+                  }
+                : {}),
+            },
+          )
+        : undefined;
       const planKey = `work/estate/${state.runId}/plan.json`;
       await deps.work.put(planKey, {
         input,
         plan,
         ...(permissionSetContent ? { permissionSetContent } : {}),
+        ...(customerManagedPolicies ? { customerManagedPolicies } : {}),
         runStarted,
         ...(scope ? { scope } : {}),
       } satisfies StoredPlan);
@@ -219,6 +256,9 @@ export function estateReconcileTasks(
           snapshot: stored.scope === undefined,
           denyFindings,
           ...(stored.permissionSetContent ? { permissionSetContent: stored.permissionSetContent } : {}),
+          ...(stored.customerManagedPolicies
+            ? { customerManagedPolicyFindings: stored.customerManagedPolicies.findings }
+            : {}),
         },
       );
       for (const signal of estateRunSignals(denyFindings)) deps.signal?.(signal, state.runId);

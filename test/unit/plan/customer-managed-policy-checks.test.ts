@@ -51,6 +51,8 @@ describe("customerManagedPolicyUses", () => {
         pair(A, "arn:ps-assigned"),
         pair(A, "arn:ps-undeclared"),
         pair(A, "arn:ps-deleted-since"),
+        // Provisioned and newly assigned: one use.
+        pair(A, "arn:ps-deploy"),
       ],
     });
 
@@ -62,17 +64,6 @@ describe("customerManagedPolicyUses", () => {
       `${A} Deploy /shared/logs customer-managed-policy`,
       `${B} Logs /shared/logs customer-managed-policy`,
     ]);
-  });
-
-  it("a scoped run checks only its sets", () => {
-    const uses = customerManagedPolicyUses({
-      policy: policy(),
-      permissionSets: SETS,
-      pairs: [pair(A, "arn:ps-deploy"), pair(B, "arn:ps-logs")],
-      only: ["Logs"],
-    });
-
-    expect(uses.map((u) => u.permissionSet)).toEqual(["Logs"]);
   });
 });
 

@@ -1,0 +1,88 @@
+import { mapLimited } from "../../adapters/iam/map-limited.ts";
+import { accountRoles } from "../../core/credentials/account-roles.ts";
+import type { IdentityCenterState, Organization } from "../../core/estate.ts";
+import {
+  type AccountPolicyAnswer,
+  accountPolicyChecks,
+  customerManagedPolicyFindings,
+  customerManagedPolicyUses,
+} from "../../core/plan/customer-managed-policy-checks.ts";
+import type { PolicyReference } from "../../core/plan/permission-set-content.ts";
+import type { Finding } from "../../core/plan/plan.ts";
+import { DEFAULT_MEMBER_ROLE_NAMES } from "../../core/policy/credentials-policy.ts";
+import type { Policy } from "../../core/policy/schema.ts";
+import type { CredentialAccount } from "../../core/ports.ts";
+
+/** Asks one account's IAM which of `policies` it lacks (adapters/iam/customer-managed-policy-lookup.ts). */
+export interface CustomerManagedPolicyLookup {
+  missingIn(
+    account: CredentialAccount,
+    policies: readonly PolicyReference[],
+    context: { runId: string },
+  ): Promise<AccountPolicyAnswer>;
+}
+
+/** What the check did: its findings, and how many accounts and GetPolicy lookups it took. */
+export interface CustomerManagedPolicyCheck {
+  findings: Finding[];
+  accounts: number;
+  lookups: number;
+}
+
+/**
+ * The account as the member roles reach it: the policy's `credentials` role names (and an outside
+ * account's own), the shipped defaults without a credentials section.
+ */
+function memberAccount(policy: Policy, organization: Pick<Organization, "accounts">, accountId: string) {
+  const roles = policy.credentials ?? { accounts: [], memberRoleName: DEFAULT_MEMBER_ROLE_NAMES };
+  const inside = organization.accounts.find((account) => account.id === accountId);
+  const outside = roles.accounts.find((account) => account.id === accountId);
+  return {
+    accountId,
+    name: inside?.name ?? outside?.name ?? accountId,
+    inOrganization: outside === undefined,
+    roles: accountRoles(roles, accountId),
+  } satisfies CredentialAccount;
+}
+
+/**
+ * Checks that every account a declared permission set reaches holds the customer managed policies
+ * (and customer managed boundary) it references (docs/policy.md, "Customer managed policies in every
+ * account"): the reached accounts are the set's provisioned pairs and the plan's new assignments,
+ * narrowed by `inScope` in a scoped run. One GetPolicy per (account, policy) however many sets share
+ * it; `accountConcurrency` accounts at once. One account that cannot be asked is a finding of its own
+ * (customer-managed-policy-unchecked); the others are still checked.
+ */
+export async function checkCustomerManagedPolicies(
+  deps: { lookup: CustomerManagedPolicyLookup; runId: string; accountConcurrency?: number },
+  input: {
+    policy: Policy;
+    organization: Pick<Organization, "accounts">;
+    identityCenter: Pick<IdentityCenterState, "permissionSets" | "provisioned">;
+    /** The plan's new assignments (assignment.create): creating one provisions the set there. */
+    plannedAssignments: readonly { accountId: string; permissionSetArn: string }[];
+    /** A scoped run's pairs and sets (core/plan/estate-scope.ts). @default every pair */
+    inScope?: (accountId: string, permissionSetArn: string) => boolean;
+  },
+): Promise<CustomerManagedPolicyCheck> {
+  const inScope = input.inScope ?? (() => true);
+  const pairs = [...input.identityCenter.provisioned, ...input.plannedAssignments].filter((pair) =>
+    inScope(pair.accountId, pair.permissionSetArn),
+  );
+  const uses = customerManagedPolicyUses({
+    policy: input.policy,
+    permissionSets: input.identityCenter.permissionSets,
+    pairs,
+  });
+  const checks = accountPolicyChecks(uses);
+  const answers = await mapLimited(checks, deps.accountConcurrency ?? 8, (check) =>
+    deps.lookup.missingIn(memberAccount(input.policy, input.organization, check.accountId), check.policies, {
+      runId: deps.runId,
+    }),
+  );
+  return {
+    findings: customerManagedPolicyFindings(uses, answers),
+    accounts: checks.length,
+    lookups: checks.reduce((sum, check) => sum + check.policies.length, 0),
+  };
+}
