@@ -4,9 +4,11 @@
  * infra/templates/member-roles.json (infra/member-roles-template.ts) and simulated by
  * test/unit/infra-member-roles.test.ts.
  *
- * - discovery: read-only, exactly the calls adapters/iam/iam-credential-discovery.ts makes. ListUsers,
- *   ListRoles and ListSAMLProviders are authorized on no resource (Service Authorization Reference, IAM:
- *   no resource type), hence `*`; the per-user reads on the account's users.
+ * - discovery: read-only, exactly the calls adapters/iam/iam-credential-discovery.ts makes, and the
+ *   GetPolicy of adapters/iam/customer-managed-policy-lookup.ts (does the account hold the customer
+ *   managed policies a permission set references). ListUsers, ListRoles and ListSAMLProviders are
+ *   authorized on no resource (Service Authorization Reference, IAM: no resource type), hence `*`; the
+ *   per-user reads on the account's users; GetPolicy on the account's policies (resource type `policy`).
  * - revocation: what a leaver's revocation writes (core/credentials/plan-credential-revocation.ts) and the
  *   reads that verify it. Writing inline policies is powerful (an Allow written there would grant), so
  *   the role may never write its own or the discovery role's policies (an explicit Deny), and only the
@@ -24,12 +26,17 @@ export interface MemberAccountFacts {
 const USERS_WHY =
   "Every IAM user of the account: a leaver's may have any name (mapped by tag or naming rule).";
 const ROLES_WHY = "Every role that trusts the account's SAML provider: discovered at run time, any name.";
+const POLICIES_WHY =
+  "Any customer managed policy a permission set references, by any path and name the access policy declares.";
 const NO_RESOURCE_WHY = "IAM authorizes these list calls on no resource (Service Authorization Reference).";
 
 const iamArn = (f: MemberAccountFacts, resource: string) =>
   `arn:${f.partition}:iam::${f.accountId}:${resource}`;
 
-/** The discovery role: the reads of adapters/iam/iam-credential-discovery.ts, nothing else. */
+/**
+ * The discovery role: the reads of adapters/iam/iam-credential-discovery.ts and
+ * adapters/iam/customer-managed-policy-lookup.ts, nothing else.
+ */
 export function discoveryRoleGrants(f: MemberAccountFacts): Grant[] {
   return [
     {
@@ -49,6 +56,12 @@ export function discoveryRoleGrants(f: MemberAccountFacts): Grant[] {
       ],
       resources: [iamArn(f, "user/*")],
       wildcard: USERS_WHY,
+    },
+    {
+      sid: "ReadCustomerManagedPolicies",
+      actions: ["iam:GetPolicy"],
+      resources: [iamArn(f, "policy/*")],
+      wildcard: POLICIES_WHY,
     },
   ];
 }

