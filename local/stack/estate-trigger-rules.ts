@@ -7,7 +7,9 @@
  *   starts the estate state machine through the Step Functions API with the trigger's transformed input
  *   (no execution name: EventBridge's Step Functions target lets Step Functions name the execution).
  * - Identity Center's CloudTrail events go to the default bus of the stack's region, where the Identity
- *   Center triggers start scoped estate runs (identityCenterEventsBus).
+ *   Center triggers start scoped estate runs (identityCenterEventsBus); as delegated administrator, a
+ *   change made from the management account goes to that account's default bus, whose management
+ *   component forwards it to the lifecycle bus (managementAccountEventsBus).
  * The policy trigger (S3 "Object Created" of the policy object) has no local counterpart: the local
  * policy is a file, and `stack.setPolicy` starts its policy-change run directly.
  */
@@ -15,6 +17,7 @@ import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { resourceNames } from "../../infra/names.ts";
 import { organizationsForwardingPattern } from "../../infra/organizations-events.ts";
 import { estateEventTriggers } from "../../workflows/estate-triggers.ts";
+import { identityCenterForwardingPatterns } from "../../workflows/identity-center-triggers.ts";
 import {
   type BusRule,
   createEventBusEmulator,
@@ -89,4 +92,27 @@ export function organizationsEventsBus(lifecycleBus: EventBusEmulator): EventBus
       target: async (event) => lifecycleBus.publish(event),
     },
   ]);
+}
+
+/**
+ * Delegated administrator: the management account's default bus of the home region, where CloudTrail
+ * delivers the Identity Center changes made from the management account (cloudtrail-events.ts
+ * `accountOf`). With the management component installed, its two forwarding rules
+ * (infra/management-component-template.ts, identityCenterForwardingPatterns) publish them, unchanged,
+ * on the stack's lifecycle bus, where the `-fwd` triggers start the scoped runs; without the component
+ * (`lifecycleBus` undefined) nothing forwards them, and the daily full read is what catches them.
+ */
+export function managementAccountEventsBus(lifecycleBus: EventBusEmulator | undefined): EventBusEmulator {
+  const patterns = identityCenterForwardingPatterns(LOCAL_ROLE_PATH);
+  const forward = (name: string, pattern: BusRule["pattern"]): BusRule => ({
+    name,
+    pattern,
+    target: async (event) => lifecycleBus?.publish(event),
+  });
+  return createEventBusEmulator(
+    "default",
+    lifecycleBus === undefined
+      ? []
+      : [forward("forward-sso-events", patterns.other), forward("forward-sso-events-role", patterns.role)],
+  );
 }

@@ -94,6 +94,7 @@ import {
   estateTriggerRules,
   identityCenterEventsBus,
   LOCAL_ROLE_PATH,
+  managementAccountEventsBus,
   organizationsEventsBus,
 } from "./estate-trigger-rules.ts";
 import { startGateway } from "./gateway.ts";
@@ -268,6 +269,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   // Identity Center's CloudTrail events reach the default bus of the stack's region (bound below), with
   // the caller as CloudTrail names it (cloudtrail-caller.ts, bound once the IAM emulator exists).
   let identityCenterEvents: EventBusEmulator | undefined;
+  // Delegated administrator: the management account's default bus, for changes made from there.
+  let managementAccountEvents: EventBusEmulator | undefined;
   let ssoCaller: (accessKeyId: string | undefined) => Record<string, unknown> = () => ({});
   let ssoAccountId = managementAccountId;
   const identityCenterEmulator: IdentityCenterEmulator = createIdentityCenterEmulator({
@@ -278,7 +281,12 @@ export async function startLocalStack(options: LocalStackOptions) {
       },
       region: "us-east-1",
       callerIdentity: (key) => ssoCaller(key),
-      listener: (event) => identityCenterEvents?.publish(event),
+      accountOf: (key) => callerAccount(key) ?? ssoAccountId,
+      listener: (event) =>
+        (topology === "delegated-admin" && event.account === managementAccountId
+          ? managementAccountEvents
+          : identityCenterEvents
+        )?.publish(event),
     },
     ...(topology === "delegated-admin"
       ? { delegatedAdministration: { managementAccountId, accountOf: (key) => callerAccount(key) } }
@@ -600,6 +608,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     ...estateTriggerRules({ sfn: new SFNClient(aws), estateReconcileArn: ESTATE_RECONCILE_ARN, log }),
   ]);
   organizationsEvents = organizationsEventsBus(bus);
+  managementAccountEvents = managementAccountEventsBus(localTopology.component?.installed ? bus : undefined);
   identityCenterEvents = identityCenterEventsBus({
     sfn: new SFNClient(aws),
     estateReconcileArn: ESTATE_RECONCILE_ARN,
@@ -931,6 +940,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         await channels.idle();
         await scim.idle();
         await identityCenterEvents?.idle();
+        await managementAccountEvents?.idle();
         await bus.idle();
       }
     },
@@ -941,6 +951,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         await channels.idle();
         await scim.idle();
         await identityCenterEvents?.idle();
+        await managementAccountEvents?.idle();
         await bus.idle();
         await stepFunctions.idle();
       }

@@ -49,6 +49,13 @@ export type SsoCloudTrailEvent = EventBridgeEvent<"AWS API Call via CloudTrail",
 export interface SsoCloudTrailOptions {
   /** The account the calls are made in (the instance's administration account). */
   accountId: string;
+  /**
+   * The account a call signed with this key is made in, when it is not `accountId`: CloudTrail records
+   * a call in the account of the caller (`recipientAccountId`; CloudTrail User Guide, "CloudTrail
+   * record contents"), so with a delegated administrator, a change made from the management account
+   * is recorded, and delivered to EventBridge, in the management account. Unset or undefined: `accountId`.
+   */
+  accountOf?: (accessKeyId: string | undefined) => string | undefined;
   /** The instance's home region. */
   region: string;
   /** The CloudTrail `userIdentity` of whoever signed with this access key. */
@@ -72,6 +79,7 @@ export function recordSsoInCloudTrail(
     outcome: { response: unknown } | { error: AwsServiceError },
   ): SsoCloudTrailEvent => {
     const at = isoSeconds(now());
+    const account = options.accountOf?.(accessKeyId) ?? options.accountId;
     const response = "response" in outcome ? outcome.response : undefined;
     const empty = response == null || (typeof response === "object" && Object.keys(response).length === 0);
     return {
@@ -79,7 +87,7 @@ export function recordSsoInCloudTrail(
       id: randomUUID(),
       "detail-type": "AWS API Call via CloudTrail",
       source: "aws.sso",
-      account: options.accountId,
+      account,
       time: at,
       region: options.region,
       resources: [],
@@ -100,7 +108,7 @@ export function recordSsoInCloudTrail(
         readOnly: false,
         eventType: "AwsApiCall",
         managementEvent: true,
-        recipientAccountId: options.accountId,
+        recipientAccountId: account,
         eventCategory: "Management",
       },
     };
