@@ -32,7 +32,7 @@ export type AccountPolicyAnswer =
   | { accountId: string; problem: CredentialAccountProblem };
 
 /** A set's customer managed references, the boundary last, as the policy declares them. */
-function declaredReferences(
+export function customerManagedReferences(
   decl: Policy["permissionSets"][string],
 ): { policy: PolicyReference; usedAs: CustomerManagedPolicyUse["usedAs"] }[] {
   const refs = (decl.customerManagedPolicies ?? []).map(
@@ -67,7 +67,7 @@ export function customerManagedPolicyUses(input: {
     if (name === undefined) continue;
     const decl = input.policy.permissionSets[name];
     if (decl === undefined) continue;
-    for (const ref of declaredReferences(decl)) {
+    for (const ref of customerManagedReferences(decl)) {
       const use = { permissionSet: name, accountId: pair.accountId, ...ref };
       uses.set([pair.accountId, name, referenceKey(ref.policy), ref.usedAs].join("\n"), use);
     }

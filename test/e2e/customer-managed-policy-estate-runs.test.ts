@@ -3,12 +3,15 @@
  * demo policy with one set (ReadOnly) also referencing a customer managed policy; each account the
  * set is provisioned to holds it, so a whole-estate run records no finding about it; once it is deleted
  * in one account, the next run's evidence names exactly that account, the set and the policy. Each
- * account is asked once per run (one GetPolicy per account and policy).
+ * account is asked once per run (one GetPolicy per account and policy). A run scoped to one set's
+ * console edit checks that set only.
  */
+import { PutInlinePolicyToPermissionSetCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
-import type { LocalStack } from "../../local/stack/local-stack.ts";
+import { ESTATE_RECONCILE_ARN, type LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
 const SET = "ReadOnly";
@@ -42,6 +45,9 @@ describe("estate runs check that accounts hold the customer managed policies dec
   afterAll(async () => {
     await stack?.stop();
   });
+
+  const estateRuns = () =>
+    stack.stepFunctions.executions().filter((e) => e.stateMachineArn === ESTATE_RECONCILE_ARN);
 
   const findingsOf = async (runId: string) => {
     const key = (await stack.adapters.evidence.list("v1/runs/")).find((k) =>
@@ -86,5 +92,45 @@ describe("estate runs check that accounts hold the customer managed policies dec
     expect(findings[0]?.message).toContain(
       `create the IAM policy ${POLICY.path}${POLICY.name} in account ${gone}`,
     );
+  }, 120_000);
+
+  it("a run scoped to one set's console edit checks that set only", async () => {
+    // A person at the console: any key but the stack's own starts a scoped run (local/stack/cloudtrail-caller.ts).
+    const person = new SSOAdminClient({
+      ...localClientConfig(stack.url),
+      credentials: { accessKeyId: "console-admin", secretAccessKey: "console-admin" },
+    });
+    const sets = stack.emulators.identityCenter.snapshot().permissionSets;
+    const edit = async (name: string) => {
+      const arn = sets.find((p) => p.name === name)?.arn;
+      stack.emulators.iam.resetCallCounts();
+      const before = estateRuns().length;
+      await person.send(
+        new PutInlinePolicyToPermissionSetCommand({
+          InstanceArn: stack.emulators.identityCenter.instanceArn,
+          PermissionSetArn: arn,
+          InlinePolicy: JSON.stringify(DOCUMENT),
+        }),
+      );
+      await stack.idle();
+      const runs = estateRuns().slice(before);
+      expect(runs.map((r) => r.status)).toEqual(["SUCCEEDED"]);
+      return {
+        findings: await findingsOf(JSON.parse(String(runs[0]?.input)).runId),
+        getPolicy: stack.emulators.iam.callCounts()["iam:GetPolicy"] ?? 0,
+      };
+    };
+    try {
+      // Another set, without customer managed policies: nothing asked.
+      expect(await edit("SecurityAudit")).toEqual({ findings: [], getPolicy: 0 });
+      // The set itself: each of its accounts asked, the deleted policy still missing in one.
+      const own = await edit(SET);
+      expect(own.getPolicy).toBe(accounts.length);
+      expect(own.findings.map((f) => `${f.kind} ${f.subject.accountId}`)).toEqual([
+        `customer-managed-policy-missing ${accounts[0]}`,
+      ]);
+    } finally {
+      person.destroy();
+    }
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { IamCustomerManagedPolicyLookup } from "../../adapters/iam/customer-managed-policy-lookup.ts";
 import { MemberAccountSessions } from "../../adapters/iam/member-account-sessions.ts";
 import type { OrgAccount } from "../../core/estate.ts";
+import type { EstateScope } from "../../core/plan/estate-scope.ts";
 import { loadPolicy } from "../../core/policy/load-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import { localClientConfig, type RunningServer } from "../../local/emulators/aws-json-server.ts";
@@ -107,17 +108,22 @@ const check = (
   provisioned: ReturnType<typeof pair>[],
   options: {
     plannedAssignments?: { accountId: string; permissionSetArn: string }[];
-    inScope?: (accountId: string, arn: string) => boolean;
+    scope?: EstateScope;
   } = {},
 ) =>
   checkCustomerManagedPolicies(
-    { lookup, runId: `run-${run}` },
+    {
+      lookup,
+      // A scoped run lists its sets' accounts (sso-admin); here, from the same pairs.
+      accountsProvisionedWith: async (arn) => provisioned.filter((p) => p.permissionSetArn === arn),
+      runId: `run-${run}`,
+    },
     {
       policy: policy(),
       organization,
       identityCenter: { permissionSets: SETS, provisioned },
       plannedAssignments: options.plannedAssignments ?? [],
-      ...(options.inScope ? { inScope: options.inScope } : {}),
+      ...(options.scope ? { scope: options.scope } : {}),
     },
   );
 
@@ -175,12 +181,22 @@ describe("checkCustomerManagedPolicies against the IAM emulator", () => {
     expect(emulator.callCounts()).toEqual({ "sts:AssumeRole": 3, "iam:GetPolicy": 3 });
   });
 
-  it("a scoped run asks only for its own sets and pairs", async () => {
-    const result = await check([pair(A, "arn:ps-deploy"), pair(B, "arn:ps-deploy"), pair(B, "arn:ps-logs")], {
-      inScope: (_, arn) => arn === "arn:ps-logs",
-    });
+  it("a scoped run asks only for its own pairs, and for its own sets in every account they are provisioned to", async () => {
+    const result = await check(
+      [pair(A, "arn:ps-deploy"), pair(B, "arn:ps-deploy"), pair(B, "arn:ps-logs"), pair(C, "arn:ps-logs")],
+      {
+        plannedAssignments: [{ accountId: C, permissionSetArn: "arn:ps-deploy" }],
+        scope: {
+          permissionSetArns: ["arn:ps-logs"],
+          pairs: [{ accountId: B, permissionSetArn: "arn:ps-deploy" }],
+        },
+      },
+    );
 
-    expect(result.findings).toEqual([]);
-    expect(emulator.callCounts()).toEqual({ "sts:AssumeRole": 1, "iam:GetPolicy": 1 });
+    // Logs in B and C (deploy), the pair Deploy in B (deploy, boundary); not Deploy in A or C.
+    expect(result.findings.map((f) => `${f.subject.permissionSet} ${f.subject.accountId}`)).toEqual([
+      `Deploy ${B}`,
+    ]);
+    expect(emulator.callCounts()).toEqual({ "sts:AssumeRole": 2, "iam:GetPolicy": 3 });
   });
 });

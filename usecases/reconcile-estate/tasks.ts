@@ -162,7 +162,11 @@ export function estateReconcileTasks(
       // the provisioned pairs and the ones the plan assigns (a scoped run: its own pairs and sets).
       const customerManagedPolicies = deps.customerManagedPolicies
         ? await checkCustomerManagedPolicies(
-            { lookup: deps.customerManagedPolicies, runId: state.runId },
+            {
+              lookup: deps.customerManagedPolicies,
+              accountsProvisionedWith: (arn) => deps.identityCenter.listAccountsProvisionedWith(arn),
+              runId: state.runId,
+            },
             {
               policy,
               organization: input.organization,
@@ -170,15 +174,7 @@ export function estateReconcileTasks(
               plannedAssignments: plan.actions.flatMap((a) =>
                 a.kind === "assignment.create" ? [a.assignment] : [],
               ),
-              ...(scope
-                ? {
-                    inScope: (accountId: string, permissionSetArn: string) =>
-                      scope.permissionSetArns.includes(permissionSetArn) ||
-                      scope.pairs.some(
-                        (p) => p.accountId === accountId && p.permissionSetArn === permissionSetArn,
-                      ),
-                  }
-                : {}),
+              ...(scope ? { scope } : {}),
             },
           )
         : undefined;
