@@ -974,6 +974,9 @@ function estateTask(f: PermissionFacts, task: EstateReconcileTask): Grant[] {
         },
         // Repaired permission sets are re-provisioned where they are (issue 18).
         ...reprovisionEverywhere(f),
+        // usecases/reconcile-estate/check-customer-managed-policies.ts: GetPolicy in each account a
+        // declared set reaches, through the account's discovery role (issue 18): that role only.
+        assumeMemberRoleGrant(f.partition, ["discovery"]),
         ...estateRunScratch(f, ["s3:PutObject"]),
         ...readAccessPolicy(f),
         shareSsoAdminBudget(f),
