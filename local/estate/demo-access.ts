@@ -46,6 +46,25 @@ export const DEMO_PERMISSION_SETS: readonly EstatePermissionSetData[] = [
         },
       ],
     },
+    // The platform team's guardrails, a customer managed policy every account holds (a StackSet puts it
+    // there): the estate run checks each account the set reaches has it (docs/policy.md).
+    customerManagedPolicies: [
+      {
+        name: "DeveloperGuardrails",
+        path: "/platform/",
+        document: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "KeepAuditTrails",
+              Effect: "Deny",
+              Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "guardduty:DeleteDetector"],
+              Resource: "*",
+            },
+          ],
+        },
+      },
+    ],
   },
   {
     name: "PlatformAdmin",

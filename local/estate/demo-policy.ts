@@ -55,6 +55,7 @@ export function demoPolicyYaml(
           // Declared in full (docs/policy.md, Permission sets as code): plan compares them with Identity Center.
           managedPolicies: set.managedPolicies === undefined ? undefined : [...set.managedPolicies],
           inlinePolicy: set.inlinePolicy,
+          customerManagedPolicies: set.customerManagedPolicies?.map((p) => ({ name: p.name, path: p.path })),
           abac: DEMO_ABAC_SCOPED[set.name],
           privileged: (DEMO_PRIVILEGED as readonly string[]).includes(set.name) ? true : undefined,
         },

@@ -11,7 +11,7 @@ export interface AccountAssignmentByName {
 }
 
 /** The estate's organization in the read model core reasons about. */
-export function estateOrganization(estate: EstateFile): Organization {
+export function estateOrganization(estate: Pick<EstateFile, "organization">): Organization {
   const { organization } = estate;
   return {
     rootId: organization.rootId,
@@ -32,7 +32,9 @@ export function estateOrganization(estate: EstateFile): Organization {
  * accounts only, each triple once, sorted by account, group and permission set. It resolves targets
  * the way the access policy does (core/policy/resolve-targets.ts).
  */
-export function expandAssignments(estate: EstateFile): AccountAssignmentByName[] {
+export function expandAssignments(
+  estate: Pick<EstateFile, "organization" | "identityCenter">,
+): AccountAssignmentByName[] {
   const org = estateOrganization(estate);
   const byKey = new Map<string, AccountAssignmentByName>();
   for (const { group, permissionSet, accounts, ous } of estate.identityCenter.assignments) {

@@ -257,6 +257,26 @@ const ManagedPolicyArn = z
     "an AWS managed policy ARN looks like arn:aws:iam::aws:policy/ReadOnlyAccess",
   );
 
+/**
+ * A customer managed policy a permission set references: every account the set is assigned in holds
+ * it, with this document (as a StackSet would put it there), so provisioning the set succeeds.
+ */
+export const EstateCustomerManagedPolicy = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, "a policy name is 1-128 of [A-Za-z0-9+=,.@_-]")
+      .describe("The IAM policy's name."),
+    /** @default / */
+    path: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9.,+@=_-]+)*\/$/, "a policy path starts and ends with '/', e.g. / or /team/")
+      .default("/")
+      .describe("The IAM policy's path, / (default) or /like/this/."),
+    document: EstateIamPolicy.describe("The policy document each account holds."),
+  })
+  .strict();
+
 /** A permission set of the Identity Center instance. */
 export const EstatePermissionSet = z
   .object({
@@ -276,6 +296,12 @@ export const EstatePermissionSet = z
     inlinePolicy: EstateIamPolicy.optional().describe(
       "The inline policy, as a JSON object (at most 10,240 non-whitespace characters).",
     ),
+    customerManagedPolicies: z
+      .array(EstateCustomerManagedPolicy)
+      .optional()
+      .describe(
+        "Customer managed policies the set references; the IAM of every account it is assigned in holds each.",
+      ),
   })
   .strict();
 

@@ -44,6 +44,14 @@ export function seedAwsEmulators(
         ...(ps.description ? { description: ps.description } : {}),
         ...(ps.inlinePolicy ? { inlinePolicy: JSON.stringify(ps.inlinePolicy) } : {}),
         managedPolicyArns: ps.managedPolicies ?? [],
+        ...(ps.customerManagedPolicies
+          ? {
+              customerManagedPolicies: ps.customerManagedPolicies.map((p) => ({
+                name: p.name,
+                path: p.path ?? "/",
+              })),
+            }
+          : {}),
       }),
     );
   }

@@ -4,6 +4,7 @@ import {
   DEFAULT_MEMBER_ROLE_NAMES,
 } from "../../core/policy/credentials-policy.ts";
 import type { IamEmulator } from "../emulators/iam/index.ts";
+import { expandAssignments } from "../estate/expand-assignments.ts";
 import type { EstateFile } from "../estate/schema.ts";
 
 /** The SAML audience AWS sign-in requires in a federated role's trust (IAM User Guide, "Creating a role for SAML 2.0 federation"). */
@@ -16,11 +17,12 @@ const SAML_AUDIENCE = "https://signin.aws.amazon.com/saml";
  * in, with the account's external id when the policy gives one; then the estate's IAM users (tags,
  * console password, MFA devices, access keys with their age and last use), SAML providers, and the
  * roles that trust them (`sts:AssumeRoleWithSAML`, the audience condition Okta's AWS Account
- * Federation app sets up).
+ * Federation app sets up). Each customer managed policy a permission set references is put in every
+ * account the set is assigned in, as the StackSet a real estate would use puts it there.
  */
 export function seedIamEstate(
   iam: IamEmulator,
-  estate: Pick<EstateFile, "organization" | "iam">,
+  estate: Pick<EstateFile, "organization" | "iam" | "identityCenter">,
   options: { toolAccountId: string; credentials?: CredentialsPolicySection | undefined },
 ): void {
   const seed = iam.seed;
@@ -47,6 +49,16 @@ export function seedIamEstate(
     };
     for (const name of new Set([roles.discovery, roles.revocation])) {
       seed.role({ accountId, name, trustPolicy, description: "okta-aws-lifecycle member role (StackSet)" });
+    }
+  }
+  const sets = new Map(estate.identityCenter.permissionSets.map((set) => [set.name, set]));
+  const seeded = new Set<string>();
+  for (const { accountId, permissionSet } of expandAssignments(estate)) {
+    for (const policy of sets.get(permissionSet)?.customerManagedPolicies ?? []) {
+      const key = `${accountId}\n${policy.name}`;
+      if (seeded.has(key)) continue;
+      seeded.add(key);
+      seed.managedPolicy({ accountId, name: policy.name, path: policy.path, document: policy.document });
     }
   }
   const world = estate.iam;

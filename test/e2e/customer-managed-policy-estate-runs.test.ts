@@ -1,25 +1,23 @@
 /**
  * The estate workflow's customer managed policy check (issue 18), end to end on the local stack: the
- * demo policy with one set (ReadOnly) also referencing a customer managed policy; each account the
- * set is provisioned to holds it, so a whole-estate run records no finding about it; once it is deleted
- * in one account, the next run's evidence names exactly that account, the set and the policy. Each
- * account is asked once per run (one GetPolicy per account and policy). A run scoped to one set's
- * console edit checks that set only.
+ * demo estate's DeveloperAccess references the customer managed policy /platform/DeveloperGuardrails,
+ * which the demo puts in every account the set is assigned in, so a whole-estate run on a fresh stack
+ * records no finding about it; once it is deleted in one account, the next run's evidence names exactly
+ * that account, the set and the policy. Each account is asked once per run (one GetPolicy per account
+ * and policy). A run scoped to one set's console edit checks that set only.
  */
 import { PutInlinePolicyToPermissionSetCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
-import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SET = "ReadOnly";
-const POLICY = { name: "read-only-guardrails", path: "/okta-aws-lifecycle/" };
-const DOCUMENT = {
+const SET = "DeveloperAccess";
+const POLICY = { name: "DeveloperGuardrails", path: "/platform/" };
+const EDIT = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Deny", Action: "s3:PutObject", Resource: "*" }],
-};
+});
 
 interface EstateRecord {
   body: { plan: { findings: { kind: string; message: string; subject: Record<string, string> }[] } };
@@ -30,17 +28,10 @@ describe("estate runs check that accounts hold the customer managed policies dec
   let accounts: string[];
 
   beforeAll(async () => {
-    const doc = parseDocument(demoPolicyYaml());
-    doc.setIn(["permissionSets", SET, "customerManagedPolicies"], [POLICY]);
-    stack = await startTestStack("Bearer customer-managed-policy-estate-runs", {
-      pollMs: 5,
-      policyYaml: doc.toString(),
-    });
+    stack = await startTestStack("Bearer customer-managed-policy-estate-runs", { pollMs: 5 });
     const ic = stack.emulators.identityCenter.snapshot();
     const arn = ic.permissionSets.find((p) => p.name === SET)?.arn;
     accounts = ic.provisioned.filter((p) => p.permissionSetArn === arn).map((p) => p.accountId);
-    for (const accountId of accounts)
-      stack.emulators.iam.seed.managedPolicy({ accountId, ...POLICY, document: DOCUMENT });
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -58,7 +49,7 @@ describe("estate runs check that accounts hold the customer managed policies dec
     return record.body.plan.findings.filter((f) => f.kind.startsWith("customer-managed-policy-"));
   };
 
-  it("present in every account the set is provisioned to: no finding, one GetPolicy per account", async () => {
+  it("a fresh demo stack: present in every account the set is provisioned to, no finding, one GetPolicy per account", async () => {
     expect(accounts.length).toBeGreaterThan(1);
     stack.emulators.iam.resetCallCounts();
 
@@ -71,8 +62,8 @@ describe("estate runs check that accounts hold the customer managed policies dec
 
   it("deleted in one account: exactly one finding, naming that account, the set and the policy", async () => {
     const [gone] = accounts;
-    if (gone === undefined) throw new Error("ReadOnly is provisioned nowhere in the demo estate");
-    stack.emulators.iam.state.account(gone).policies.delete(POLICY.name);
+    if (gone === undefined) throw new Error(`${SET} is provisioned nowhere in the demo estate`);
+    stack.emulators.iam.state.account(gone).policies.delete(POLICY.name.toLowerCase());
 
     const run = await stack.runEstateReconcile("estate-cmp-missing");
 
@@ -109,7 +100,7 @@ describe("estate runs check that accounts hold the customer managed policies dec
         new PutInlinePolicyToPermissionSetCommand({
           InstanceArn: stack.emulators.identityCenter.instanceArn,
           PermissionSetArn: arn,
-          InlinePolicy: JSON.stringify(DOCUMENT),
+          InlinePolicy: EDIT,
         }),
       );
       await stack.idle();

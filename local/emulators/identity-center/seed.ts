@@ -18,6 +18,8 @@ export interface SeedPermissionSet {
   description?: string;
   inlinePolicy?: string;
   managedPolicyArns?: string[];
+  /** Customer managed policy references (path defaults to "/"). @default none */
+  customerManagedPolicies?: { name: string; path?: string }[];
 }
 
 export interface SeedUser {
@@ -76,6 +78,14 @@ export function createSeedHelpers(state: EmulatorState, ids: IdFactory, now: () 
           Name: policyArn.slice(policyArn.lastIndexOf("/") + 1),
           Arn: policyArn,
         })),
+        ...(input.customerManagedPolicies?.length
+          ? {
+              customerManagedPolicies: input.customerManagedPolicies.map((ref) => ({
+                Name: ref.name,
+                Path: ref.path ?? "/",
+              })),
+            }
+          : {}),
         version: 1,
       });
       return arn;
