@@ -8,6 +8,7 @@
  */
 import { PutInlinePolicyToPermissionSetCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -46,6 +47,8 @@ describe("estate runs check that accounts hold the customer managed policies dec
     );
     if (!key) throw new Error(`no evidence record for run ${runId}`);
     const record: EstateRecord = JSON.parse(await stack.adapters.evidence.get(key));
+    // The findings travel in the estate record's own schema.
+    expect(parseEvidenceRecord(record).success).toBe(true);
     return record.body.plan.findings.filter((f) => f.kind.startsWith("customer-managed-policy-"));
   };
 
