@@ -181,6 +181,32 @@ describe("checkCustomerManagedPolicies against the IAM emulator", () => {
     expect(emulator.callCounts()).toEqual({ "sts:AssumeRole": 3, "iam:GetPolicy": 3 });
   });
 
+  it("IAM refusing GetPolicy makes the account unchecked (discovery-role-denied), never missing", async () => {
+    // Signed as A's discovery role while asking about B's policies: IAM refuses another account's policy.
+    const config = localClientConfig(server.endpoint);
+    const sessions = new MemberAccountSessions({ sts: new STSClient(config) });
+    const crossed = new IamCustomerManagedPolicyLookup({
+      sessions: {
+        credentials: (request) => sessions.credentials({ ...request, accountId: A }),
+      } as MemberAccountSessions,
+      connection: { endpoint: server.endpoint, region: config.region as string },
+    });
+    const member = {
+      accountId: B,
+      name: "b",
+      inOrganization: true,
+      roles: { discovery: DISCOVERY, revocation: "r" },
+    };
+
+    const answer = await crossed.missingIn(member, [{ name: "deploy", path: "/" }], { runId: `run-${run}` });
+
+    expect(answer).toEqual({
+      accountId: B,
+      problem: expect.objectContaining({ accountId: B, code: "discovery-role-denied" }),
+    });
+    expect(emulator.callCounts()["iam:GetPolicy"]).toBe(1);
+  });
+
   it("a scoped run asks only for its own pairs, and for its own sets in every account they are provisioned to", async () => {
     const result = await check(
       [pair(A, "arn:ps-deploy"), pair(B, "arn:ps-deploy"), pair(B, "arn:ps-logs"), pair(C, "arn:ps-logs")],
