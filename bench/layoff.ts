@@ -7,6 +7,7 @@
 // Run: npm run bench -- layoff [--accounts N] [--users M] [--leavers K] [--window-seconds S]
 //      [--max-concurrent-tasks T] [--timeout-minutes W]
 //      (default 1000 / 10000 / 1000 / 60; writes bench/results/layoff.json)
+import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { MASS_FALLBACK_SID } from "../core/revocation/mass-fallback.ts";
@@ -134,8 +135,9 @@ try {
   });
   // The layoff comes from HR (an HR-driven import, Okta Workflows or an admin): another principal than
   // the tool's token, so the deactivations spend their own share of Okta's per-token rate limits.
+  // Its token is made for this run: never a committed literal that reads like a credential.
   const hr = okta.tokens.add({
-    token: "bench-layoff-hr-system-token",
+    token: randomBytes(24).toString("base64url"),
     id: "00Tbenchlayoffhr0000",
     creator: { id: "00ubenchlayoffhr0000", login: "hr-system@example.com", displayName: "HR system" },
     roles: [{ type: "SUPER_ADMIN" }],
