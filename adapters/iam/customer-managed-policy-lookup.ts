@@ -7,12 +7,13 @@
  * account unchecked with the problem and its fix (account-problem.ts), never a crash and never "missing".
  * An account's lookups run one at a time (IAM throttles per account).
  */
-import { GetPolicyCommand, IAMClient, NoSuchEntityException } from "@aws-sdk/client-iam";
+import { GetPolicyCommand, NoSuchEntityException } from "@aws-sdk/client-iam";
 import type { AccountPolicyAnswer } from "../../core/plan/customer-managed-policy-checks.ts";
 import type { PolicyReference } from "../../core/plan/permission-set-content.ts";
 import type { CredentialAccount } from "../../core/ports.ts";
 import { accountProblem } from "./account-problem.ts";
 import type { MemberAccountSessions } from "./member-account-sessions.ts";
+import { type IamConnection, memberIamClient } from "./member-iam-client.ts";
 import { getPolicy } from "./response-schemas.ts";
 import { parseIamResponse } from "./unexpected-response-error.ts";
 
@@ -22,7 +23,7 @@ export interface IamCustomerManagedPolicyLookupOptions {
    * Where the IAM clients connect (the local stack: its gateway), and their retries.
    * @default AWS's IAM endpoint in us-east-1, the SDK's standard retries
    */
-  connection?: { endpoint?: string; region?: string; maxAttempts?: number };
+  connection?: IamConnection;
   /** The ARN partition of the accounts (`aws-us-gov`, `aws-cn`). @default "aws" */
   partition?: string;
 }
@@ -44,21 +45,14 @@ export class IamCustomerManagedPolicyLookup {
     policies: readonly PolicyReference[],
     context: { runId: string },
   ): Promise<AccountPolicyAnswer> {
-    const roleName = account.roles.discovery;
     try {
-      const credentials = await this.options.sessions.credentials({
-        accountId: account.accountId,
-        roleName,
-        externalId: account.roles.externalId,
-        runId: context.runId,
-      });
-      const { endpoint, region, maxAttempts } = this.options.connection ?? {};
-      const iam = new IAMClient({
-        region: region ?? "us-east-1",
-        credentials,
-        ...(endpoint === undefined ? {} : { endpoint }),
-        ...(maxAttempts === undefined ? {} : { maxAttempts }),
-      });
+      const iam = await memberIamClient(
+        this.options.sessions,
+        this.options.connection ?? {},
+        account,
+        "discovery",
+        context.runId,
+      );
       try {
         const missing: PolicyReference[] = [];
         for (const policy of policies) {
@@ -79,7 +73,10 @@ export class IamCustomerManagedPolicyLookup {
         iam.destroy();
       }
     } catch (error) {
-      return { accountId: account.accountId, problem: accountProblem(account, roleName, error) };
+      return {
+        accountId: account.accountId,
+        problem: accountProblem(account, account.roles.discovery, error),
+      };
     }
   }
 }

@@ -12,7 +12,7 @@
 import {
   GetAccessKeyLastUsedCommand,
   GetLoginProfileCommand,
-  IAMClient,
+  type IAMClient,
   ListSAMLProvidersCommand,
   NoSuchEntityException,
   paginateListAccessKeys,
@@ -31,7 +31,8 @@ import type {
 } from "../../core/ports.ts";
 import { accountProblem } from "./account-problem.ts";
 import { mapLimited } from "./map-limited.ts";
-import type { MemberAccountSessions, MemberSessionCredentials } from "./member-account-sessions.ts";
+import type { MemberAccountSessions } from "./member-account-sessions.ts";
+import { type IamConnection, memberIamClient } from "./member-iam-client.ts";
 import {
   getAccessKeyLastUsed,
   listAccessKeysPage,
@@ -50,7 +51,7 @@ export interface IamCredentialDiscoveryOptions {
    * Where the IAM clients connect (the local stack: its gateway), and their retries.
    * @default AWS's IAM endpoint in us-east-1, the SDK's standard retries
    */
-  connection?: { endpoint?: string; region?: string; maxAttempts?: number };
+  connection?: IamConnection;
   /** @default 8 */
   accountConcurrency?: number;
   /** @default 4 */
@@ -85,13 +86,13 @@ export class IamCredentialDiscovery implements CredentialDiscoveryPort {
   }
 
   private async readAccount(account: CredentialAccount, runId: string): Promise<AccountCredentials> {
-    const credentials = await this.options.sessions.credentials({
-      accountId: account.accountId,
-      roleName: account.roles.discovery,
-      externalId: account.roles.externalId,
+    const iam = await memberIamClient(
+      this.options.sessions,
+      this.options.connection ?? {},
+      account,
+      "discovery",
       runId,
-    });
-    const iam = this.iamClient(credentials);
+    );
     try {
       const listed = [];
       for await (const page of paginateListUsers({ client: iam }, {})) {
@@ -110,16 +111,6 @@ export class IamCredentialDiscovery implements CredentialDiscoveryPort {
     } finally {
       iam.destroy();
     }
-  }
-
-  private iamClient(credentials: MemberSessionCredentials): IAMClient {
-    const { endpoint, region, maxAttempts } = this.options.connection ?? {};
-    return new IAMClient({
-      region: region ?? "us-east-1",
-      credentials,
-      ...(endpoint === undefined ? {} : { endpoint }),
-      ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    });
   }
 }
 

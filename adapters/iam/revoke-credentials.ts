@@ -5,7 +5,7 @@ import {
   GetLoginProfileCommand,
   GetRolePolicyCommand,
   GetUserPolicyCommand,
-  IAMClient,
+  type IAMClient,
   ListAccessKeysCommand,
   ListMFADevicesCommand,
   PutRolePolicyCommand,
@@ -15,6 +15,7 @@ import {
 import type { CredentialAction } from "../../core/credentials/credential-action.ts";
 import type { CredentialAccount, CredentialRevocationPort } from "../../core/ports.ts";
 import type { MemberAccountSessions } from "./member-account-sessions.ts";
+import { type IamConnection, memberIamClient } from "./member-iam-client.ts";
 
 /*
  * The IAM writes that end a leaver's credentials (IAM API Reference: PutUserPolicy, UpdateAccessKey,
@@ -28,29 +29,21 @@ import type { MemberAccountSessions } from "./member-account-sessions.ts";
 export type RevocationClientFactory = (account: CredentialAccount, runId: string) => Promise<IAMClient>;
 
 /**
- * Revocation-role clients from the sessions discovery also uses (member-account-sessions.ts: one
- * AssumeRole per account, role and run, with the account's external id). A role it cannot assume
- * throws AssumeMemberRoleError, which account-problem.ts turns into the account's finding.
+ * Revocation-role clients from the sessions discovery also uses (member-iam-client.ts), with 5 tries
+ * unless `connection` says otherwise.
  */
 export function revocationClients(
   sessions: MemberAccountSessions,
-  connection: { endpoint?: string; region?: string; maxAttempts?: number } = {},
+  connection: IamConnection = {},
 ): RevocationClientFactory {
-  return async (account, runId) => {
-    const credentials = await sessions.credentials({
-      accountId: account.accountId,
-      roleName: account.roles.revocation,
-      externalId: account.roles.externalId,
+  return (account, runId) =>
+    memberIamClient(
+      sessions,
+      { ...connection, maxAttempts: connection.maxAttempts ?? 5 },
+      account,
+      "revocation",
       runId,
-    });
-    const { endpoint, region, maxAttempts } = connection;
-    return new IAMClient({
-      region: region ?? "us-east-1",
-      credentials,
-      maxAttempts: maxAttempts ?? 5,
-      ...(endpoint === undefined ? {} : { endpoint }),
-    });
-  };
+    );
 }
 
 type ApplyResult = Awaited<ReturnType<CredentialRevocationPort["apply"]>>[number];
