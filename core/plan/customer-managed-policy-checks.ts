@@ -1,3 +1,4 @@
+import { compareText } from "../credentials/compare-text.ts";
 import type { IcPermissionSet } from "../estate.ts";
 import type { Policy } from "../policy/schema.ts";
 import type { CredentialAccountProblem } from "../ports.ts";
@@ -47,8 +48,6 @@ export function customerManagedReferences(
   return refs;
 }
 
-const compare = (a: string, b: string) => Number(a > b) - Number(a < b);
-
 /**
  * Every (declared set, account, customer managed policy) to check: the sets the policy declares with
  * customer managed references, in each account of `pairs` (the provisioned pairs and the plan's new
@@ -74,9 +73,9 @@ export function customerManagedPolicyUses(input: {
   }
   return [...uses.values()].sort(
     (a, b) =>
-      compare(a.accountId, b.accountId) ||
-      compare(a.permissionSet, b.permissionSet) ||
-      compare(referenceKey(a.policy), referenceKey(b.policy)),
+      compareText(a.accountId, b.accountId) ||
+      compareText(a.permissionSet, b.permissionSet) ||
+      compareText(referenceKey(a.policy), referenceKey(b.policy)),
   );
 }
 
@@ -89,10 +88,10 @@ export function accountPolicyChecks(uses: readonly CustomerManagedPolicyUse[]): 
     byAccount.set(use.accountId, policies);
   }
   return [...byAccount.entries()]
-    .sort(([a], [b]) => compare(a, b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([accountId, policies]) => ({
       accountId,
-      policies: [...policies.entries()].sort(([a], [b]) => compare(a, b)).map(([, policy]) => policy),
+      policies: [...policies.entries()].sort(([a], [b]) => compareText(a, b)).map(([, policy]) => policy),
     }));
 }
 
@@ -115,17 +114,18 @@ export function customerManagedPolicyFindings(
     const answer = answerOf.get(use.accountId);
     if (answer === undefined || "problem" in answer) continue;
     if (!answer.missing.some((ref) => referenceKey(ref) === referenceKey(use.policy))) continue;
-    const as = use.usedAs === "permissions-boundary" ? "as its permissions boundary" : "";
+    const as = use.usedAs === "permissions-boundary" ? " as its permissions boundary" : "";
+    const fix = missingPolicyFix(use);
     findings.push({
       kind: "customer-managed-policy-missing",
-      message: `permission set ${use.permissionSet} references the customer managed policy ${referenceKey(use.policy)}${as ? ` ${as}` : ""}, which account ${use.accountId} does not hold: provisioning ${use.permissionSet} to ${use.accountId} fails until it exists. Fix: ${missingPolicyFix(use)}`,
+      message: `permission set ${use.permissionSet} references the customer managed policy ${referenceKey(use.policy)}${as}, which account ${use.accountId} does not hold: provisioning ${use.permissionSet} to ${use.accountId} fails until it exists. Fix: ${fix}`,
       subject: {
         permissionSet: use.permissionSet,
         accountId: use.accountId,
         policyName: use.policy.name,
         policyPath: use.policy.path,
         usedAs: use.usedAs,
-        fix: missingPolicyFix(use),
+        fix,
       },
     });
   }
