@@ -1,5 +1,4 @@
 import { mapLimited } from "../../adapters/iam/map-limited.ts";
-import { accountRoles } from "../../core/credentials/account-roles.ts";
 import type { IdentityCenterState, Organization } from "../../core/estate.ts";
 import {
   type AccountPolicyAnswer,
@@ -14,6 +13,7 @@ import type { Finding } from "../../core/plan/plan.ts";
 import { DEFAULT_MEMBER_ROLE_NAMES } from "../../core/policy/credentials-policy.ts";
 import type { Policy } from "../../core/policy/schema.ts";
 import type { CredentialAccount } from "../../core/ports.ts";
+import { credentialAccount } from "./credential-accounts.ts";
 
 /** Asks one account's IAM which of `policies` it lacks (adapters/iam/customer-managed-policy-lookup.ts). */
 export interface CustomerManagedPolicyLookup {
@@ -32,22 +32,6 @@ export interface CustomerManagedPolicyCheck {
   findings: Finding[];
   accounts: number;
   lookups: number;
-}
-
-/**
- * The account as the member roles reach it: the policy's `credentials` role names (and an outside
- * account's own), the shipped defaults without a credentials section.
- */
-function memberAccount(policy: Policy, organization: Pick<Organization, "accounts">, accountId: string) {
-  const roles = policy.credentials ?? { accounts: [], memberRoleName: DEFAULT_MEMBER_ROLE_NAMES };
-  const inside = organization.accounts.find((account) => account.id === accountId);
-  const outside = roles.accounts.find((account) => account.id === accountId);
-  return {
-    accountId,
-    name: inside?.name ?? outside?.name ?? accountId,
-    inOrganization: outside === undefined,
-    roles: accountRoles(roles, accountId),
-  } satisfies CredentialAccount;
 }
 
 /**
@@ -86,10 +70,16 @@ export async function checkCustomerManagedPolicies(
     pairs,
   });
   const checks = accountPolicyChecks(uses);
+  // The policy's member roles; the shipped names without a credentials section.
+  const memberRoles = input.policy.credentials ?? { accounts: [], memberRoleName: DEFAULT_MEMBER_ROLE_NAMES };
   const answers = await mapLimited(checks, deps.accountConcurrency ?? 8, (check) =>
-    deps.lookup.missingIn(memberAccount(input.policy, input.organization, check.accountId), check.policies, {
-      runId: deps.runId,
-    }),
+    deps.lookup.missingIn(
+      credentialAccount(input.organization, memberRoles, check.accountId),
+      check.policies,
+      {
+        runId: deps.runId,
+      },
+    ),
   );
   return {
     findings: customerManagedPolicyFindings(uses, answers),
