@@ -5,6 +5,8 @@
  * Reference, AssumeRole), so the message names every cause. An answer that never came (no HTTP status:
  * a refused connection, a timeout) or a 5xx is the account being unreachable; the next run retries.
  */
+
+import { errorText } from "../../core/error-text.ts";
 import type { CredentialAccount, CredentialAccountProblem } from "../../core/ports.ts";
 import { AssumeMemberRoleError } from "./member-account-sessions.ts";
 
@@ -18,11 +20,6 @@ interface SdkError {
   message?: string;
   $metadata?: { httpStatusCode?: number };
 }
-
-const describe = (error: unknown) => {
-  const e = error as SdkError;
-  return `${e.name ?? "Error"}: ${e.message ?? String(error)}`;
-};
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -72,7 +69,7 @@ export function accountProblem(
       return {
         ...base,
         code: "account-unreachable",
-        message: `${where}: STS could not be reached to assume ${error.roleArn} (${describe(cause)})`,
+        message: `${where}: STS could not be reached to assume ${error.roleArn} (${errorText(cause)})`,
         fix: "check the network path from the tool to STS (VPC endpoint, proxy, the region enabled); the next run tries again",
       };
     }
@@ -87,7 +84,7 @@ export function accountProblem(
     return {
       ...base,
       code: "discovery-role-denied",
-      message: `${where}: the role ${roleName} was assumed but IAM refused a read (${describe(error)})`,
+      message: `${where}: the role ${roleName} was assumed but IAM refused a read (${errorText(error)})`,
       fix: "update the role to the current infra/templates/member-roles.json (the StackSet, or the stack deployed by hand): its read-only policy lists every call discovery makes",
     };
   }
@@ -95,14 +92,14 @@ export function accountProblem(
     return {
       ...base,
       code: "account-unreachable",
-      message: `${where}: IAM could not be reached (${describe(error)})`,
+      message: `${where}: IAM could not be reached (${errorText(error)})`,
       fix: "check the network path from the tool to IAM; the next run tries again",
     };
   }
   return {
     ...base,
     code: "discovery-failed",
-    message: `${where}: reading IAM failed (${describe(error)})`,
+    message: `${where}: reading IAM failed (${errorText(error)})`,
     fix: "the next run tries again; if it keeps failing, the message says which answer could not be read",
   };
 }

@@ -13,6 +13,7 @@ import {
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
 import type { CredentialAction } from "../../core/credentials/credential-action.ts";
+import { errorText } from "../../core/error-text.ts";
 import type { CredentialAccount, CredentialRevocationPort } from "../../core/ports.ts";
 import type { MemberAccountSessions } from "./member-account-sessions.ts";
 import { type IamConnection, memberIamClient } from "./member-iam-client.ts";
@@ -90,11 +91,10 @@ export class IamCredentialRevocation implements CredentialRevocationPort {
             : { action, status: "FAILED", error: "the read-back does not show the change" },
         );
       } catch (error) {
-        const e = error as { name?: string; message?: string };
         results.push({
           action,
           status: "FAILED",
-          error: `${e.name ?? "Error"}: ${e.message ?? String(error)}`,
+          error: errorText(error),
         });
       }
     }

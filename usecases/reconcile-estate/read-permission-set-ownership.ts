@@ -1,4 +1,5 @@
 import type { IdentityCenterAdapter } from "../../adapters/identity-center.ts";
+import { errorText } from "../../core/error-text.ts";
 import type { IcPermissionSet } from "../../core/estate.ts";
 import {
   isOwnedPermissionSet,
@@ -47,7 +48,6 @@ async function leftOutUnlessTransient<T>(read: () => Promise<T>): Promise<{ valu
     return { value: await read() };
   } catch (error) {
     if (isTransient(error)) throw error;
-    const e = error as { name?: string; message?: string };
-    return { failed: `${e.name ?? "Error"}: ${e.message ?? String(error)}` };
+    return { failed: errorText(error) };
   }
 }

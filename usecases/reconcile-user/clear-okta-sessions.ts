@@ -1,3 +1,4 @@
+import { errorText } from "../../core/error-text.ts";
 import type { OktaUserPort } from "../../core/ports.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
 import { need, type UserRunState } from "./run-state.ts";
@@ -16,8 +17,7 @@ export function clearOktaSessions(deps: { okta: OktaUserPort; now: () => string 
       await deps.okta.clearUserSessions(state.user.id);
     } catch (error) {
       if (isTransient(error)) throw error;
-      const e = error as { name?: string; message?: string };
-      return { failed: `${e.name ?? "Error"}: ${e.message ?? String(error)}` };
+      return { failed: errorText(error) };
     }
     return { clearedAt: deps.now() };
   };

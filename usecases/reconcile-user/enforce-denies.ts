@@ -1,6 +1,7 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import type { LeaseLock } from "../../adapters/lease-lock.ts";
 import type { RevocationWrite, RevocationWriteMarker } from "../../adapters/revocation-write-marker.ts";
+import { errorText } from "../../core/error-text.ts";
 import type { DenyEntry } from "../../core/estate.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
 import type { IdentityCenterUserPort, RevocationScpPort } from "../../core/ports.ts";
@@ -264,7 +265,6 @@ async function placeOrReport(
     await place();
   } catch (error) {
     if (isTransient(error)) throw error;
-    const e = error as { name?: string; message?: string };
-    pass.failures.push({ placement, target, error: `${e.name ?? "Error"}: ${e.message ?? String(error)}` });
+    pass.failures.push({ placement, target, error: errorText(error) });
   }
 }

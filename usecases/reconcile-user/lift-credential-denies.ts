@@ -1,5 +1,6 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
 import { accountRoles } from "../../core/credentials/account-roles.ts";
+import { errorText } from "../../core/error-text.ts";
 import type { CredentialsPolicySection } from "../../core/policy/credentials-policy.ts";
 import type { CredentialRevocationPort } from "../../core/ports.ts";
 import { isTransient } from "../shared/dependency-unavailable.ts";
@@ -58,11 +59,10 @@ export function liftCredentialDenies(deps: LiftCredentialDeniesDeps) {
         lifted.push({ ...withoutLiftAt(deny), status: "SUCCEEDED" });
       } catch (error) {
         if (isTransient(error)) throw error;
-        const e = error as { name?: string; message?: string };
         lifted.push({
           ...withoutLiftAt(deny),
           status: "FAILED",
-          error: `${e.name ?? "Error"}: ${e.message ?? String(error)}`,
+          error: errorText(error),
         });
       }
     }

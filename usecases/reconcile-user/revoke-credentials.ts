@@ -9,6 +9,7 @@ import {
 import type { IamUser, OktaPerson } from "../../core/credentials/iam-user.ts";
 import { mapIamUsers } from "../../core/credentials/map-iam-users.ts";
 import { planCredentialRevocation } from "../../core/credentials/plan-credential-revocation.ts";
+import { errorText } from "../../core/error-text.ts";
 import type { OktaUser, Organization } from "../../core/estate.ts";
 import type { ActionOutcome } from "../../core/evidence/record.ts";
 import type { CredentialsPolicySection } from "../../core/policy/credentials-policy.ts";
@@ -113,11 +114,6 @@ export interface CredentialRunSummary {
 
 export const credentialScratchKey = (runId: string) => scratchKey(runId, "credentials");
 
-const describe = (error: unknown) => {
-  const e = error as { name?: string; message?: string };
-  return `${e.name ?? "Error"}: ${e.message ?? String(error)}`;
-};
-
 const genericProblem = (
   account: CredentialAccount,
   roleName: string,
@@ -125,7 +121,7 @@ const genericProblem = (
 ): CredentialAccountProblem => ({
   accountId: account.accountId,
   code: "revocation-failed",
-  message: `${account.name} (${account.accountId}): nothing could be changed through ${roleName} (${describe(error)})`,
+  message: `${account.name} (${account.accountId}): nothing could be changed through ${roleName} (${errorText(error)})`,
   fix: "check the revocation role in this account (docs/credentials.md); the next run tries again",
 });
 
@@ -164,7 +160,7 @@ export function revokeCredentials(deps: RevokeCredentialsDeps) {
       problems.push({
         accountId: "organization",
         code: "organization-unreadable",
-        message: `the Organization's accounts could not be listed (${describe(error)}): only credentials.accounts were read`,
+        message: `the Organization's accounts could not be listed (${errorText(error)}): only credentials.accounts were read`,
         fix: "check organizations:ListAccounts for the user-reconcile role; the next run reads them",
       });
     }
@@ -326,7 +322,7 @@ async function checkFederationApp(
     return federationAppFindings({ leaver, assigned: await deps.assignedApps(leaver.id), oktaAppId });
   } catch (error) {
     if (isTransient(error)) throw error;
-    return [federationAppUnreadable(leaver, describe(error))];
+    return [federationAppUnreadable(leaver, errorText(error))];
   }
 }
 
