@@ -59,16 +59,14 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     const oktaUser = answered !== null && answered.id === state.user.id ? answered : null;
     const leaver = oktaUser === null || isLeaver(oktaUser);
     // Whom to act on comes from Okta's answer or the pipeline's records, never from the event.
-    const resolving = resolveIdentityCenterUser(deps, state.user.id, oktaUser);
-    const listGroupsOf = (u: typeof oktaUser) => (u ? deps.okta.listUserGroups(u.id) : Promise.resolve([]));
+    const resolve = () => resolveIdentityCenterUser(deps, state.user.id, oktaUser);
+    const readGroups = () => (oktaUser ? deps.okta.listUserGroups(oktaUser.id) : Promise.resolve([]));
     // A leaver loses everything whatever their groups, so their Okta groups are read only to judge a
     // user Identity Center no longer holds (lost-leaver.ts): the Deny of a layoff waits on one call of
     // the token's share of Okta's /users/{id} limit per leaver, not two.
-    const [resolution, groups] = leaver
-      ? await resolving.then(
-          async (r) => [r, r.outcome === "absent" ? await listGroupsOf(oktaUser) : null] as const,
-        )
-      : await Promise.all([resolving, listGroupsOf(oktaUser)]);
+    let [resolution, groups] = leaver ? [await resolve(), []] : await Promise.all([resolve(), readGroups()]);
+    const groupsRead = !leaver || resolution.outcome === "absent";
+    if (leaver && groupsRead) groups = await readGroups();
     const login = oktaUser?.login ?? null;
     if (oktaUser === null && resolution.outcome !== "resolved")
       return unresolvedTruth(deps, resolution, oktaReadAt);
@@ -88,7 +86,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
       ? lostLeaverResolution(
           resolution,
           oktaUser,
-          (groups ?? []).map((g) => g.name),
+          groups.map((g) => g.name),
           new Set(icGroups.map((g) => g.displayName)),
         )
       : resolution;
@@ -106,7 +104,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     const left = event.subject === "user" && event.group?.name ? [event.group.name] : [];
     const relevant = new Set([
       ...memberships.map((m) => m.groupId),
-      ...[...(groups ?? []).map((g) => g.name), ...left].flatMap((n) =>
+      ...[...groups.map((g) => g.name), ...left].flatMap((n) =>
         icGroupsByName[n] ? [icGroupsByName[n]] : [],
       ),
     ]);
@@ -129,8 +127,8 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     const policyGroups =
       oktaUser === null || leaver
         ? []
-        : await policyOktaGroups(deps, groups ?? [], [
-            ...(groups ?? []).map((g) => g.name),
+        : await policyOktaGroups(deps, groups, [
+            ...groups.map((g) => g.name),
             ...memberships.flatMap((m) => (m.groupName === null ? [] : [m.groupName])),
             ...left,
           ]);
@@ -150,8 +148,8 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
         status: oktaUser?.status ?? null,
         transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
         login,
-        groups: (groups ?? []).map(userOktaGroup),
-        ...(groups === null ? { groupsRead: false } : {}),
+        groups: groups.map(userOktaGroup),
+        ...(groupsRead ? {} : { groupsRead: false }),
         sessionTags: Object.fromEntries(
           deps.sessionTagAttributes.map((k) => [k, oktaUser?.profile?.[k] ?? null]),
         ),
