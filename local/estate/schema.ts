@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CustomerManagedPolicyRef } from "../../core/policy/permission-set-content.ts";
 
 /**
  * The estate file: one JSON document describing the whole world the local stack emulates (the AWS
@@ -261,21 +262,12 @@ const ManagedPolicyArn = z
  * A customer managed policy a permission set references: every account the set is assigned in holds
  * it, with this document (as a StackSet would put it there), so provisioning the set succeeds.
  */
-export const EstateCustomerManagedPolicy = z
-  .object({
-    name: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, "a policy name is 1-128 of [A-Za-z0-9+=,.@_-]")
-      .describe("The IAM policy's name."),
-    /** @default / */
-    path: z
-      .string()
-      .regex(/^(\/[A-Za-z0-9.,+@=_-]+)*\/$/, "a policy path starts and ends with '/', e.g. / or /team/")
-      .default("/")
-      .describe("The IAM policy's path, / (default) or /like/this/."),
-    document: EstateIamPolicy.describe("The policy document each account holds."),
-  })
-  .strict();
+export const EstateCustomerManagedPolicy = CustomerManagedPolicyRef.extend({
+  // The name and path rules are the access policy's reference's (IAM's): one definition for both files.
+  name: CustomerManagedPolicyRef.shape.name.describe("The IAM policy's name."),
+  path: CustomerManagedPolicyRef.shape.path.describe("The IAM policy's path, / (default) or /like/this/."),
+  document: EstateIamPolicy.describe("The policy document each account holds."),
+}).strict();
 
 /** A permission set of the Identity Center instance. */
 export const EstatePermissionSet = z
