@@ -46,10 +46,7 @@ export function seedAwsEmulators(
         managedPolicyArns: ps.managedPolicies ?? [],
         ...(ps.customerManagedPolicies
           ? {
-              customerManagedPolicies: ps.customerManagedPolicies.map((p) => ({
-                name: p.name,
-                path: p.path ?? "/",
-              })),
+              customerManagedPolicies: ps.customerManagedPolicies.map(({ name, path }) => ({ name, path })),
             }
           : {}),
       }),
