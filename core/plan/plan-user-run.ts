@@ -57,6 +57,14 @@ export interface UserRunPlan {
   holdSeconds: number;
   /** The same plan as core actions, for evidence. */
   actions: PlanAction[];
+  /**
+   * A leaver's Deny-first plan (truth `accessRead: false`): the Identity Center user the pipeline's
+   * record named. The workflow reads the whole truth after the Deny and plans again
+   * (core/plan/merge-deny-first-plan.ts). Absent otherwise.
+   */
+  deniedFirstAs?: string;
+  /** A plan made after a Deny-first pass whose Denies or lifts changed: applied again. */
+  reapplyDeny?: boolean;
 }
 
 export interface UserRunOptions {

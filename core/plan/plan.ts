@@ -7,7 +7,8 @@ export type PlanAction =
       kind: "deny.lift";
       deny: DenyEntry;
       inlinePermissionSetArns: string[];
-      why: "expired" | "access-regained";
+      /** identity-conflict: a Deny-first run's recorded user belongs to another Okta user (merge-deny-first-plan.ts). */
+      why: "expired" | "access-regained" | "identity-conflict";
     }
   | {
       kind: "permission-set.reprovision";
@@ -84,6 +85,8 @@ export type FindingKind =
   | "identity-unresolved"
   | "identity-conflict"
   | "identity-unmatched"
+  /** A leaver denied first by the pipeline's record, which the whole read did not confirm (merge-deny-first-plan.ts). */
+  | "identity-link-stale"
   | "deny-dropped"
   /** A Deny placement left out by design: SCPs disabled, or no management component (core/topology.ts). */
   | "deny-placement-skipped"

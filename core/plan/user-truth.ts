@@ -1,4 +1,4 @@
-import type { Assignment, DenyEntry, OktaUserStatus } from "../estate.ts";
+import type { Assignment, DenyEntry, OktaUser, OktaUserStatus } from "../estate.ts";
 import type { IdentityResolution } from "../identity/identity-resolution.ts";
 
 /** Okta's group types (management spec, `GroupType`): `APP_GROUP`s are imported from AD or LDAP. */
@@ -56,6 +56,12 @@ export interface UserTruth {
      * Center holds loses everything whatever their groups (read-user-truth.ts). @default true
      */
     groupsRead?: boolean;
+    /**
+     * A Deny-first read's Okta answer (`identityCenter.accessRead: false`), which the whole read after
+     * the Deny reuses: one Okta call per leaver, whose share of Okta's rate limit a layoff's Denies
+     * wait on. Absent otherwise (and when Okta answered 404).
+     */
+    answer?: OktaUser;
     /** The session-tag attributes' current values (policy.sessionTagAttributes). */
     sessionTags?: Record<string, string | null>;
     /**
@@ -95,5 +101,18 @@ export interface UserTruth {
     groupAssignments: Assignment[];
     /** Denies in force against the user (from the deny ledger). */
     denies: DenyEntry[];
+    /**
+     * false: a leaver's Deny-first read (read-user-truth.ts): the Identity Center user is the one the
+     * pipeline recorded for this Okta user, and nothing else was read from Identity Center, so
+     * `memberships`, `directAssignments` and `groupAssignments` are empty until the workflow reads
+     * them again after the Deny. @default true
+     */
+    accessRead?: boolean;
+    /**
+     * The whole read after a Deny-first pass found another Identity Center user than the record
+     * named: what the identity store says of the recorded one (its external id names this Okta user,
+     * another one, nothing readable; or it is gone). Absent otherwise.
+     */
+    recordedUser?: { userId: string; verdict: "matches" | "other-user" | "unknown" | "deleted" };
   };
 }
