@@ -117,7 +117,7 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
       // clear, verification or evidence: the run goes on and is recorded (and alarmed) as partial.
       ApplyDeny: {
         ...task(r.applyDenies, "$.deny", "ReprovisionForDeny"),
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.denyError", Next: "CredentialsOrNot" }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.denyError", Next: "AccessReadOrNot" }],
       },
       ReprovisionForDeny: {
         Type: "Map",
@@ -126,7 +126,28 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         MaxConcurrency: 1,
         ItemProcessor: provisionProcessor("DenyProvision"),
         ResultPath: "$.denyProvisioning",
-        Next: "CredentialsOrNot",
+        Next: "AccessReadOrNot",
+      },
+      // A leaver the pipeline holds a record of was denied before their access was read (the Deny-first
+      // plan names the recorded user): read the whole truth now and plan again; that plan never names
+      // one, so this runs once (merge-deny-first-plan.ts, which always sets reapplyDeny).
+      AccessReadOrNot: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.plan.deniedFirstAs", IsPresent: true, Next: "ReadAccess" }],
+        Default: "CredentialsOrNot",
+      },
+      ReadAccess: patientTask(r.readUserTruth, "$.truth", "PlanAccess"),
+      PlanAccess: task(r.planUserRun, "$.plan", "ReapplyOrNot"),
+      // The whole truth changed the Denies (another user than the record, a conflict, a reactivation):
+      // applied again, once (the whole truth is read now, so AccessReadOrNot goes on).
+      ReapplyOrNot: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.plan.reapplyDeny", BooleanEquals: true, Next: "ApplyDeny" },
+          { Variable: "$.plan.decision", StringEquals: "revoke", Next: "CredentialsOrNot" },
+          { Variable: "$.plan.decision", StringEquals: "adjust", Next: "CredentialsOrNot" },
+        ],
+        Default: "WriteEvidence",
       },
       // A leaver's IAM users, keys and federated sessions (issue 16), after the Identity Center Deny and
       // before the deletions; the task does nothing without the policy's credentials section.

@@ -900,7 +900,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       tasks: stepFunctions.faults,
       evidence: storage.bucketOutage(BUCKET),
     }),
-    adapters: { identityCenter, organizations, okta: oktaAdapter, ledger, evidence },
+    adapters: { identityCenter, organizations, okta: oktaAdapter, ledger, evidence, links: estateLinks },
     /** How often each alarmed signal fired (what CloudWatch alarms on in AWS: infra/alarms.ts). */
     signals: signals as Readonly<Partial<Record<UserRunSignal, number>>>,
     storage,

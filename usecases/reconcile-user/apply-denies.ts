@@ -10,17 +10,25 @@ import { type DenyApplied, need, type UserRunState } from "./run-state.ts";
 export function applyDenies(deps: EnforceDeniesDeps) {
   return async (state: UserRunState): Promise<DenyApplied> => {
     const plan = need(state.plan, "plan");
-    const denyIds: string[] = [];
+    // Applied again after a Deny-first pass (merge-deny-first-plan.ts): the run keeps lifting, after the
+    // hold, the Denies its first write added, unless this plan lifts them now. A Deny added again keeps
+    // its id (the ledger keys it by user, reason, scope and instant).
+    const denyIds = [...(state.deny?.denyIds ?? [])];
     for (const deny of plan.denies) denyIds.push(await deps.ledger.add(deny));
+    const liftedIds = new Set<string>();
     if (plan.lifts.length > 0) {
       const lifting = new Set(plan.lifts.map(denyKey));
       for (const entry of await deps.ledger.list())
-        if (lifting.has(denyKey(entry.deny))) await deps.ledger.remove(entry.denyId);
+        if (lifting.has(denyKey(entry.deny))) {
+          await deps.ledger.remove(entry.denyId);
+          liftedIds.add(entry.denyId);
+        }
     }
+    const held = [...new Set(denyIds)].filter((id) => !liftedIds.has(id));
     const ledgerSeq = await deps.ledger.advance();
     const enforced = await enforceDenies(deps, { runId: state.runId, ledgerSeq });
     return {
-      ...(denyIds.length > 0 ? { denyIds } : {}),
+      ...(held.length > 0 ? { denyIds: held } : {}),
       inForceAt: enforced.at,
       scpPolicyIds: enforced.scpPolicyIds,
       overflow: enforced.overflow,

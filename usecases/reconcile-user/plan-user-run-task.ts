@@ -1,5 +1,6 @@
 import { checkUserRunPlanScope, PlanOutsidePolicyError } from "../../core/plan/check-plan-scope.ts";
 import { judgeUserAbacAttributes } from "../../core/plan/judge-user-abac-attributes.ts";
+import { mergeDenyFirstPlan } from "../../core/plan/merge-deny-first-plan.ts";
 import { planCompromiseSignal } from "../../core/plan/plan-compromise.ts";
 import { planUserRun, type UserRunPlan } from "../../core/plan/plan-user-run.ts";
 import type { UserTruth } from "../../core/plan/user-truth.ts";
@@ -58,12 +59,17 @@ export function planUserRunTask(deps: PlanTaskDeps) {
     });
     const violations = checkUserRunPlanScope(plan, deps.policy, truth);
     if (violations.length > 0) throw new PlanOutsidePolicyError(state.runId, violations);
-    return {
-      ...plan,
-      findings: [...plan.findings, ...abacFindings(deps.policy, state, truth)],
-      runId: state.runId,
-      startedAt: now,
-    };
+    const checked = { ...plan, findings: [...plan.findings, ...abacFindings(deps.policy, state, truth)] };
+    const userId = truth.identityCenter.userId;
+    // A leaver denied first (read-user-truth.ts): this is the Deny-first plan, or the one after it.
+    if (truth.identityCenter.accessRead === false && userId !== null)
+      return { ...checked, deniedFirstAs: userId, runId: state.runId, startedAt: now };
+    const first = state.plan;
+    const deniedFirstAs = first?.deniedFirstAs;
+    if (first === undefined || deniedFirstAs === undefined)
+      return { ...checked, runId: state.runId, startedAt: now };
+    const merged = mergeDenyFirstPlan(first, checked, truth, deniedFirstAs);
+    return { ...merged, runId: state.runId, startedAt: first.startedAt };
   };
 }
 

@@ -1,8 +1,8 @@
 import type { DenyLedger } from "../../adapters/deny-ledger.ts";
-import type { IdentityLinks } from "../../adapters/identity-links.ts";
+import type { IdentityLink, IdentityLinks } from "../../adapters/identity-links.ts";
 import type { SessionTagStore } from "../../adapters/session-tag-store.ts";
-import type { Assignment, IcGroup, IcPermissionSet } from "../../core/estate.ts";
-import type { IdentityResolution } from "../../core/identity/identity-resolution.ts";
+import type { Assignment, IcGroup, IcPermissionSet, OktaUser } from "../../core/estate.ts";
+import { externalIdVerdict, type IdentityResolution } from "../../core/identity/identity-resolution.ts";
 import { lostLeaverResolution } from "../../core/identity/lost-leaver.ts";
 import type { UserNameMapping } from "../../core/identity/user-name-format.ts";
 import { denyInForce } from "../../core/plan/deny-key.ts";
@@ -53,11 +53,20 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     permissionSets: new LeaverBurstReads<IcPermissionSet[]>(nowMs, deps.leaverBurstReadTtlMs),
   };
   return async (state: UserRunState): Promise<UserTruth> => {
-    const oktaReadAt = deps.now();
-    const answered = await deps.okta.getUser(state.user.id);
+    // After a Deny-first read, Okta's answer of seconds ago stands: a reactivation since is its own event.
+    const earlier = state.truth?.identityCenter.accessRead === false ? state.truth.okta : undefined;
+    const oktaReadAt = earlier?.readAt ?? deps.now();
+    const answered = earlier ? (earlier.answer ?? null) : await deps.okta.getUser(state.user.id);
     // Okta's GET /users/{id} also accepts a login: an answer for another id is not this user's.
     const oktaUser = answered !== null && answered.id === state.user.id ? answered : null;
     const leaver = oktaUser === null || isLeaver(oktaUser);
+    // A leaver the pipeline holds a record of is denied before Identity Center is read at all: the
+    // Deny needs only the user id, and in a layoff each identity-store read ahead of it queues behind
+    // the store's 50 TPS. The workflow reads the whole truth after the Deny (state.truth is then set).
+    if (leaver && state.truth === undefined) {
+      const link = await deps.links.get(state.user.id);
+      if (link !== null) return denyFirstTruth(deps, oktaUser, link, oktaReadAt);
+    }
     // Whom to act on comes from Okta's answer or the pipeline's records, never from the event.
     const resolve = () => resolveIdentityCenterUser(deps, state.user.id, oktaUser);
     const readGroups = () => (oktaUser ? deps.okta.listUserGroups(oktaUser.id) : Promise.resolve([]));
@@ -132,6 +141,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
             ...memberships.flatMap((m) => (m.groupName === null ? [] : [m.groupName])),
             ...left,
           ]);
+    const recordedUser = await recordedUserVerdict(deps, state, userId);
     const memberOf = new Set(memberships.map((m) => m.groupId));
     const now = deps.now();
     const denies =
@@ -176,6 +186,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
           memberOf.has(g) ? list : [],
         ),
         denies,
+        ...(recordedUser ? { recordedUser } : {}),
       },
       groupAssignments: listedGroupAssignments,
       policyGroups,
@@ -183,6 +194,77 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
       permissionSetNames: Object.fromEntries(permissionSets.map((p) => [p.arn, p.name])),
       ...(previousSessionTags ? { previousSessionTags } : {}),
     };
+  };
+}
+
+/**
+ * A leaver's truth for the Deny alone: Okta's answer (a leaver, or 404), the Identity Center user the
+ * pipeline recorded for this Okta user id when Okta's answer backed it (adapters/identity-links.ts),
+ * and the Denies in force against them; no access (`accessRead: false`). The event names no one here:
+ * the record is keyed by the id Okta answered for. The full read after the Deny resolves the user again
+ * and confirms the record (core/plan/merge-deny-first-plan.ts).
+ */
+async function denyFirstTruth(
+  deps: ReadUserTruthDeps,
+  oktaUser: OktaUser | null,
+  link: IdentityLink,
+  oktaReadAt: string,
+): Promise<UserTruth> {
+  const userId = link.identityCenterUserId;
+  const now = deps.now();
+  const denies = (await deps.ledger.list())
+    .map((l) => l.deny)
+    .filter((d) => d.userId === userId && denyInForce(d, now));
+  return {
+    observedAt: now,
+    okta: {
+      readAt: oktaReadAt,
+      found: oktaUser !== null,
+      status: oktaUser?.status ?? null,
+      transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
+      login: oktaUser?.login ?? null,
+      groups: [],
+      groupsRead: false,
+      sessionTags: {},
+      ...(oktaUser ? { answer: oktaUser } : {}),
+    },
+    identityCenter: {
+      instanceArn: deps.instanceArn,
+      identityStoreId: deps.identityStoreId,
+      userId,
+      userName: oktaUser?.login ?? null,
+      resolution: {
+        outcome: "resolved",
+        userId,
+        via: "link",
+        detail: `Identity Center user ${userId}: the pipeline recorded it for this Okta user (${link.oktaLogin}, ${link.linkedAt}); denied first, then confirmed by the full read`,
+      },
+      memberships: [],
+      directAssignments: [],
+      groupAssignments: [],
+      denies,
+      accessRead: false,
+    },
+  };
+}
+
+/**
+ * After a Deny-first pass whose record named another Identity Center user than the whole read found:
+ * whether that user is someone else's (its external id names another Okta user), so that its Deny is
+ * lifted (core/plan/merge-deny-first-plan.ts). One identity-store read, only then.
+ */
+async function recordedUserVerdict(
+  deps: ReadUserTruthDeps,
+  state: UserRunState,
+  found: string | null,
+): Promise<UserTruth["identityCenter"]["recordedUser"]> {
+  const recorded = state.plan?.deniedFirstAs;
+  if (recorded === undefined || recorded === found) return undefined;
+  const identity = await deps.identityCenter.describeUser(recorded);
+  return {
+    userId: recorded,
+    verdict:
+      identity === null ? "deleted" : externalIdVerdict(identity, state.user.id, deps.externalIdIssuer),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OktaUser } from "../../../core/estate.ts";
+import type { UserTruth } from "../../../core/plan/user-truth.ts";
 import { readUserTruth } from "../../../usecases/reconcile-user/read-user-truth.ts";
 import type { UserRunState } from "../../../usecases/reconcile-user/run-state.ts";
 
@@ -7,7 +8,11 @@ const NOW = "2026-12-07T06:30:00.000Z";
 const SET = "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111";
 
 /** ReadTruth over fakes that count Identity Center's reads; `status` per Okta user id. */
-function harness(status: Record<string, OktaUser["status"]>, inIdentityCenter = (_id: string) => true) {
+function harness(
+  status: Record<string, OktaUser["status"]>,
+  inIdentityCenter = (_id: string) => true,
+  linked: Record<string, string> = {},
+) {
   const calls: string[] = [];
   const read = readUserTruth({
     policy: { rules: [] },
@@ -26,9 +31,14 @@ function harness(status: Record<string, OktaUser["status"]>, inIdentityCenter = 
       findGroupById: async () => null,
     } as never,
     identityCenter: {
-      findUserIdByUserName: async (name: string) =>
-        inIdentityCenter(name.split("@")[0] ?? name) ? `ic-${name}` : null,
-      describeUser: async (userId: string) => ({ userId, externalIds: [] }),
+      findUserIdByUserName: async (name: string) => {
+        calls.push("GetUserId");
+        return inIdentityCenter(name.split("@")[0] ?? name) ? `ic-${name}` : null;
+      },
+      describeUser: async (userId: string) => {
+        calls.push("DescribeUser");
+        return { userId, externalIds: [] };
+      },
       listGroups: async () => {
         calls.push("ListGroups");
         return [{ groupId: "g-1", displayName: "aws-team" }];
@@ -37,7 +47,10 @@ function harness(status: Record<string, OktaUser["status"]>, inIdentityCenter = 
         calls.push("ListPermissionSets");
         return [{ arn: SET, name: "DeveloperAccess", sessionDuration: "PT1H" }];
       },
-      listUserGroupMemberships: async () => [{ groupId: "g-1", membershipId: "m-1" }],
+      listUserGroupMemberships: async () => {
+        calls.push("ListGroupMembershipsForMember");
+        return [{ groupId: "g-1", membershipId: "m-1" }];
+      },
       listAssignmentsForPrincipal: async (principalId: string, type: string) => {
         calls.push(`ListAccountAssignmentsForPrincipal ${type}`);
         return type === "GROUP"
@@ -46,18 +59,30 @@ function harness(status: Record<string, OktaUser["status"]>, inIdentityCenter = 
       },
     } as never,
     ledger: { list: async () => [] } as never,
-    links: { get: async () => null, put: async () => {} } as never,
+    links: {
+      get: async (id: string) =>
+        linked[id] === undefined
+          ? null
+          : {
+              oktaUserId: id,
+              identityCenterUserId: linked[id],
+              oktaLogin: `${id}@example.com`,
+              linkedAt: NOW,
+            },
+      put: async () => {},
+    } as never,
     externalIdIssuer: undefined,
     userNames: { format: "oktaUsername" },
     instanceArn: "arn:aws:sso:::instance/ssoins-1111111111111111",
     identityStoreId: "d-1111111111",
     now: () => NOW,
   });
-  const run = (id: string) =>
+  const run = (id: string, earlier?: UserTruth) =>
     read({
       runId: `run-${id}`,
       user: { id },
       trigger: { event: { subject: "user" } },
+      ...(earlier ? { truth: earlier, plan: { deniedFirstAs: String(earlier.identityCenter.userId) } } : {}),
     } as unknown as UserRunState);
   return { calls, run };
 }
@@ -138,5 +163,57 @@ describe("ReadTruth in a burst of leavers", () => {
       "okta listUserGroups 00u4",
     ]);
     expect(truth.okta.groups.map((g) => g.name)).toEqual(["aws-team"]);
+  });
+
+  it("a leaver the pipeline recorded is denied on the record first: one Okta call, nothing read from Identity Center", async () => {
+    // Prepare
+    const { calls, run } = harness({ "00u1": "DEPROVISIONED" }, () => true, { "00u1": "ic-recorded" });
+
+    // Act
+    const truth = await run("00u1");
+
+    // Assess
+    expect(calls).toEqual(["okta getUser 00u1"]);
+    expect(truth.identityCenter).toMatchObject({
+      userId: "ic-recorded",
+      accessRead: false,
+      memberships: [],
+      directAssignments: [],
+      resolution: { outcome: "resolved", via: "link", userId: "ic-recorded" },
+    });
+    expect(truth.okta).toMatchObject({ found: true, status: "DEPROVISIONED", groupsRead: false });
+  });
+
+  it("after the Deny the same leaver's truth is read whole, and the record does not choose the user", async () => {
+    // Prepare
+    const { calls, run } = harness({ "00u1": "DEPROVISIONED" }, () => true, { "00u1": "ic-recorded" });
+    const first = await run("00u1");
+    calls.length = 0;
+
+    // Act
+    const truth = await run("00u1", first);
+
+    // Assess: Okta's answer of the first read stands; resolved by the login it gave, and the access read
+    expect(calls.filter((c) => c.startsWith("okta "))).toEqual([]);
+    expect(calls).toEqual(
+      expect.arrayContaining(["GetUserId", "DescribeUser", "ListGroupMembershipsForMember"]),
+    );
+    expect(truth.identityCenter.accessRead).toBeUndefined();
+    expect(truth.identityCenter.userId).toBe("ic-00u1@example.com");
+    expect(truth.identityCenter.memberships).toHaveLength(1);
+    // the record named another user: the identity store is asked whose it is (here: nothing readable)
+    expect(truth.identityCenter.recordedUser).toEqual({ userId: "ic-recorded", verdict: "unknown" });
+  });
+
+  it("an active user's record never shortens their read", async () => {
+    // Prepare
+    const { calls, run } = harness({}, () => true, { "00u4": "ic-recorded" });
+
+    // Act
+    const truth = await run("00u4");
+
+    // Assess
+    expect(truth.identityCenter.accessRead).toBeUndefined();
+    expect(calls).toContain("ListGroupMembershipsForMember");
   });
 });
