@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { identityLinksToRecord } from "../core/identity/estate-identity-links.ts";
 import { MASS_FALLBACK_SID } from "../core/revocation/mass-fallback.ts";
 import { EstateFile } from "../local/estate/schema.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
@@ -126,6 +127,27 @@ try {
   const okta = stack.emulators.okta;
   const ic = stack.emulators.identityCenter;
   await stack.idle();
+  // A settled estate: its estate runs have recorded each user's identity link, which lets a leaver be
+  // denied before their access is read (usecases/reconcile-user/read-user-truth.ts). Recorded with the
+  // estate run's own step, without the full read of 1,000 accounts that comes with it.
+  const links = identityLinksToRecord(
+    stack.policy,
+    {
+      users: okta.state.users().map((u) => ({
+        id: u.id,
+        login: String(u.profile.login),
+        status: u.status,
+        profile: Object.fromEntries(
+          Object.entries(u.profile).map(([k, v]) => [k, typeof v === "string" ? v : null]),
+        ),
+      })),
+    },
+    { users: ic.snapshot().users.map((u) => ({ userId: u.userId, userName: String(u.userName) })) },
+    [],
+    new Date().toISOString(),
+  );
+  await stack.adapters.links.putMany(links);
+  console.log(`identity links recorded as an estate run records them: ${links.length}`);
   ic.resetCallCounts();
   const leavers = Array.from({ length: LEAVERS }, (_, i) => {
     // Spread over the user list, so every group loses some.
