@@ -157,7 +157,9 @@ export function userReconcileTasks(
     denyIds: [],
   });
   return retryableTasks("user-reconcile", {
-    readUserTruth: async (state: UserRunState) => offloadTruth(scratch, state.runId, await read(state)),
+    // After a Deny-first pass (ReadAccess) the read reuses that pass's Okta answer, kept in scratch.
+    readUserTruth: async (state: UserRunState) =>
+      offloadTruth(scratch, state.runId, await read(await hydrate(scratch, state))),
     planUserRun: async (state: UserRunState) =>
       offloadPlan(scratch, await plan(await hydrate(scratch, state))),
     applyDenies: async (state: UserRunState) => {
