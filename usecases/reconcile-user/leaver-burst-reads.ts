@@ -25,10 +25,14 @@ export class LeaverBurstReads<T> {
     this.ttlMs = ttlMs;
   }
 
-  get(key: string, read: () => Promise<T>): Promise<T> {
+  /**
+   * `notBeforeMs`: serve only a read that started then or later (a read-back must not predate what it
+   * checks, e.g. the write that put the run's Deny in force).
+   */
+  get(key: string, read: () => Promise<T>, notBeforeMs = Number.NEGATIVE_INFINITY): Promise<T> {
     const now = this.nowMs();
     const held = this.reads.get(key);
-    if (held && now - held.at < this.ttlMs) return held.value;
+    if (held && now - held.at < this.ttlMs && held.at >= notBeforeMs) return held.value;
     const value = read();
     this.reads.set(key, { at: now, value });
     // A failed read is not kept: the next run (or the task's retry) asks again.

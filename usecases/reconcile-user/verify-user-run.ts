@@ -6,6 +6,7 @@ import type { DenyProver, IdentityCenterUserPort, RevocationScpPort } from "../.
 import { atomKey, policyAtoms, statementAtoms } from "../../core/revocation/deny-atoms.ts";
 import { denyStatements } from "../../core/revocation/deny-statements.ts";
 import { fallbackCovers } from "../../core/revocation/mass-fallback.ts";
+import { LeaverBurstReads } from "./leaver-burst-reads.ts";
 import { need, type UserRunState, type Verification } from "./run-state.ts";
 import { settledOutcomes } from "./settled-outcome.ts";
 
@@ -43,6 +44,14 @@ function enforced(deny: DenyEntry, documents: readonly string[]): boolean {
  * recorded as skipped and does not.
  */
 export function verifyUserRun(deps: VerifyDeps) {
+  // The management account's Deny placements, read back once for the leaver runs of a burst whose
+  // Denies were in force before the read started (leaver-burst-reads.ts): 2 sso-admin calls each of
+  // 1,000 leavers were half the account's 20 calls a second in a layoff (issue 17).
+  const nowMs = () => Date.parse(deps.now());
+  const provisionedReads = new LeaverBurstReads<
+    Awaited<ReturnType<IdentityCenterUserPort["listProvisionedPermissionSets"]>>
+  >(nowMs);
+  const inlineReads = new LeaverBurstReads<string | null>(nowMs);
   return async (state: UserRunState): Promise<Verification> => {
     const truth = need(state.truth, "truth");
     const userId = need(truth.identityCenter.userId ?? undefined, "Identity Center user id");
@@ -118,10 +127,21 @@ export function verifyUserRun(deps: VerifyDeps) {
     );
 
     const inline: string[] = [];
-    if (deps.managementAccountId !== undefined) {
-      const provisioned = await deps.identityCenter.listProvisionedPermissionSets(deps.managementAccountId);
+    const managementAccountId = deps.managementAccountId;
+    if (managementAccountId !== undefined) {
+      const inForceAt = state.deny?.inForceAt;
+      const afterDeny = inForceAt === undefined ? Date.parse(now) : Date.parse(inForceAt);
+      const provisioned = await provisionedReads.get(
+        managementAccountId,
+        () => deps.identityCenter.listProvisionedPermissionSets(managementAccountId),
+        afterDeny,
+      );
       for (const p of provisioned) {
-        const text = await deps.identityCenter.getInlinePolicy(p.permissionSetArn);
+        const text = await inlineReads.get(
+          p.permissionSetArn,
+          () => deps.identityCenter.getInlinePolicy(p.permissionSetArn),
+          afterDeny,
+        );
         if (text) inline.push(text);
         skipped(
           `Deny inline in ${p.permissionSetArn} (management account)`,

@@ -49,4 +49,20 @@ describe("LeaverBurstReads", () => {
     await expect(shared.get("g-1", list)).resolves.toEqual([assignment("222222222222")]);
     expect(calls).toBe(2);
   });
+
+  it("serves a read-back only to runs whose change came before the read started", async () => {
+    // Prepare
+    let now = 1_000;
+    let reads = 0;
+    const shared = new LeaverBurstReads<number>(() => now);
+    const read = async () => ++reads;
+    // Act: a read at 1,000 s; a Deny in force at 900 and one at 1,500 ask for it at 2,000
+    const first = await shared.get("inline", read, 900);
+    now = 2_000;
+    const earlierDeny = await shared.get("inline", read, 900);
+    const laterDeny = await shared.get("inline", read, 1_500);
+    const afterThat = await shared.get("inline", read, 1_500);
+    // Assess
+    expect([first, earlierDeny, laterDeny, afterThat]).toEqual([1, 1, 2, 2]);
+  });
 });
