@@ -357,11 +357,41 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
    */
   private claims: Promise<unknown> = Promise.resolve();
 
+  /**
+   * The last position this process claimed: its next claim tries the position after it without
+   * reading the head (two consistent reads, and a walk while the head lags), and reads the head only
+   * when another process took that position meanwhile.
+   */
+  private claimedHead: ChainHead | null = null;
+
   private async claimInTurn(draft: EvidenceDraft, writerKey: string, background: boolean) {
     if (background) await new Promise((r) => setTimeout(r, Math.random() * BACKGROUND_BACKOFF_MS));
     const turn = this.claims.then(() => this.claim(draft, writerKey, background));
     this.claims = turn.catch(() => undefined);
-    return turn;
+    const claimed = await turn;
+    // After the turn: the claim item is the truth (it names the writer), and these only speed up a
+    // retried append (findClaim) and other processes' head reads.
+    await Promise.all([
+      this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { pk: CHAIN, sk: `writer#${writerKey}`, sequence: claimed.sequence },
+        }),
+      ),
+      this.table.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.table.tableName,
+            Key: { pk: CHAIN, sk: "head" },
+            UpdateExpression: "SET #s = :s, #h = :h",
+            ConditionExpression: "attribute_not_exists(#s) OR #s < :s",
+            ExpressionAttributeNames: { "#s": "sequence", "#h": "hash" },
+            ExpressionAttributeValues: { ":s": claimed.sequence, ":h": claimed.hash },
+          }),
+        )
+        .catch(() => undefined), // a later record already moved the head: fine
+    ]);
+    return claimed;
   }
 
   private async claim(draft: EvidenceDraft, writerKey: string, background: boolean) {
@@ -369,7 +399,7 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     // Bounded in time too: a task must end well inside its Lambda timeout; the workflow retries it.
     const giveUpAt = Date.now() + CLAIM_BUDGET_MS;
     for (let attempt = 0; attempt < 50 && Date.now() < giveUpAt; attempt++) {
-      const head = await this.head();
+      const head = attempt === 0 && this.claimedHead !== null ? this.claimedHead : await this.head();
       const { record, head: next } = appendToChain(head, draft);
       const body = canonicalize(record);
       const key = evidenceKey(record);
@@ -395,24 +425,7 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(maxBackoffMs, 5 * 2 ** attempt)));
         continue;
       }
-      await this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: { pk: CHAIN, sk: `writer#${writerKey}`, sequence: next.sequence },
-        }),
-      );
-      await this.table.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.table.tableName,
-            Key: { pk: CHAIN, sk: "head" },
-            UpdateExpression: "SET #s = :s, #h = :h",
-            ConditionExpression: "attribute_not_exists(#s) OR #s < :s",
-            ExpressionAttributeNames: { "#s": "sequence", "#h": "hash" },
-            ExpressionAttributeValues: { ":s": next.sequence, ":h": next.hash },
-          }),
-        )
-        .catch(() => undefined); // a later record already moved the head: fine
+      this.claimedHead = next;
       return { key, body, hash: next.hash, sequence: next.sequence, previousHash: record.previousHash };
     }
     throw new ChainContentionError(
