@@ -57,6 +57,39 @@ export class LeaseLock {
     settled: () => Promise<T | undefined>,
     work: () => Promise<T>,
   ): Promise<T> {
+    // Waiters of one process wait on its own holder, not on the table: a layoff's runs in the local
+    // runtime (or a warm Lambda's) polled the lease and the write marker ten times a second each, 65 at
+    // once, while one write ran. One of them contends for the lease once the holder is done.
+    const deadline = this.now() + this.waitMs;
+    for (let held = this.holders.get(name); held !== undefined; held = this.holders.get(name)) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise((r) => {
+        timer = setTimeout(r, Math.max(0, deadline - this.now()));
+      });
+      await Promise.race([held.catch(() => undefined), waited]);
+      clearTimeout(timer);
+      const value = await settled();
+      if (value !== undefined) return value;
+      if (this.now() >= deadline)
+        throw new LeaseBusyError(`the ${name} lease stayed taken for ${this.waitMs} ms`);
+    }
+    const mine = this.takeAndWork(name, settled, work);
+    this.holders.set(name, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.holders.get(name) === mine) this.holders.delete(name);
+    }
+  }
+
+  /** The work of this process that holds or is taking each lease (see withLeaseUnless). */
+  private readonly holders = new Map<string, Promise<unknown>>();
+
+  private async takeAndWork<T>(
+    name: string,
+    settled: () => Promise<T | undefined>,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const owner = randomUUID();
     const early = await this.acquire(name, owner, settled);
     if (early.settled) return early.value;

@@ -95,4 +95,37 @@ describe("the lease that serializes revocation writers (dynalite)", () => {
     await expect(waiter).resolves.toBe("written by the holder");
     expect(waiterWorked).toBe(false);
   });
+
+  it("waiters of one process wait on its holder, not on the table, and one write ends their wait", async () => {
+    // Prepare: a holder writing for 200 ms; the table calls the lock makes are counted
+    let calls = 0;
+    const counting = {
+      doc: { send: (command: never) => (calls++, table.doc.send(command)) } as never,
+      tableName: table.tableName,
+    };
+    const lock = new LeaseLock(counting, { pollMs: 5, waitMs: 2_000 });
+    let written = false;
+    const holder = lock.withLease("in-process", async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      written = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const before = calls;
+
+    // Act: 20 waiters whose work the holder's write does
+    const waiters = Array.from({ length: 20 }, () =>
+      lock.withLeaseUnless(
+        "in-process",
+        async () => (written ? "carried" : undefined),
+        async () => "wrote",
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const whileHeld = calls - before;
+    await holder;
+
+    // Assess: no table call while the holder worked (polling at 5 ms would be hundreds), none wrote
+    expect(whileHeld).toBe(0);
+    expect(await Promise.all(waiters)).toEqual(Array(20).fill("carried"));
+  });
 });
