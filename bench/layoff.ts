@@ -266,6 +266,7 @@ try {
   let firstEvent = Number.POSITIVE_INFINITY;
   let lastRemoved = 0;
   let verified = 0;
+  const unverifiedChecks: Record<string, number> = {};
   let fallbackFinding = false;
   const runIds = new Set<string>();
   for (const key of records.values()) {
@@ -278,6 +279,12 @@ try {
     if (t.runStarted && t.denyInForce) planToDeny.push(Date.parse(t.denyInForce) - Date.parse(t.runStarted));
     if (t.accessRemoved) lastRemoved = Math.max(lastRemoved, Date.parse(t.accessRemoved));
     if (record.body.verification?.passed) verified++;
+    // What a read-back could not confirm, by check (ids stripped), so an unverified run is explained.
+    for (const d of record.body.verification?.details ?? [])
+      if (!d.passed && d.skipped === undefined) {
+        const check = `${d.check}${d.detail ? ` (${d.detail})` : ""}`.replace(/[0-9a-f]{8,}|\d{6,}/gi, "#");
+        unverifiedChecks[check] = (unverifiedChecks[check] ?? 0) + 1;
+      }
     if ((record.body.plan?.findings ?? []).some((f: { kind: string }) => f.kind === "mass-fallback"))
       fallbackFinding = true;
     runIds.add(record.runId);
@@ -340,6 +347,7 @@ try {
     failureCauses,
     evidenceRecords: records.size,
     verified,
+    unverifiedChecks,
     scpChars: scps.map((c) => c.length),
     inlineChars: inline.map((c) => c.length),
     ssoAdminCalls,
@@ -379,6 +387,10 @@ try {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5))
     console.log(`  failed x${count}: ${why}`);
+  for (const [check, count] of Object.entries(unverifiedChecks)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5))
+    console.log(`  not verified x${count}: ${check}`);
   console.log(
     `calls per leaver: sso-admin ${result.ssoAdminCallsPerLeaver.toFixed(1)} (${result.ssoAdminThrottled} of ${ssoAdminCalls} throttled), identity-store ${result.identityStoreCallsPerLeaver.toFixed(1)}`,
   );
