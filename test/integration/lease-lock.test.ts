@@ -100,7 +100,12 @@ describe("the lease that serializes revocation writers (dynalite)", () => {
     // Prepare: a holder writing for 200 ms; the table calls the lock makes are counted
     let calls = 0;
     const counting = {
-      doc: { send: (command: never) => (calls++, table.doc.send(command)) } as never,
+      doc: {
+        send: (command: never) => {
+          calls++;
+          return table.doc.send(command);
+        },
+      } as never,
       tableName: table.tableName,
     };
     const lock = new LeaseLock(counting, { pollMs: 5, waitMs: 2_000 });
