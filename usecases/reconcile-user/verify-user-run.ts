@@ -94,7 +94,9 @@ export function verifyUserRun(deps: VerifyDeps) {
     // grant nobody anything, and the Deny below covers the sessions the user still holds.
     const deleted =
       truth.identityCenter.resolution?.outcome === "resolved" && truth.identityCenter.resolution.deleted;
-    const userGone = deleted || (await deps.identityCenter.describeUser(userId)) === null;
+    // Asked only when an assignment is still listed: with none there is nothing for it to excuse.
+    const userGone =
+      deleted || (direct.length > 0 && (await deps.identityCenter.describeUser(userId)) === null);
     const wasSkipped = (a: { accountId: string; permissionSetArn: string }) =>
       skippedDeletions.find((d) => d.accountId === a.accountId && d.permissionSetArn === a.permissionSetArn);
     const remaining = direct.filter((a) => wasSkipped(a) === undefined);

@@ -22,7 +22,10 @@ function harness() {
     identityCenter: {
       listUserGroupMemberships: async () => [],
       listAssignmentsForPrincipal: async () => [],
-      describeUser: async (userId: string) => ({ userId, externalIds: [] }),
+      describeUser: async (userId: string) => {
+        calls.push("DescribeUser");
+        return { userId, externalIds: [] };
+      },
       listProvisionedPermissionSets: async () => {
         calls.push("ListPermissionSetsProvisionedToAccount");
         return [{ permissionSetArn: SET, outdated: false }];
@@ -74,7 +77,8 @@ describe("Verify in a burst of leavers", () => {
     h.at("2026-12-07T12:00:30.000Z");
     const later = await h.verify(h.state("u-4", "2026-12-07T12:00:20.000Z"));
 
-    // Assess: one read-back for the three, one more for the fourth; every run proves its own Deny
+    // Assess: one read-back for the three, one more for the fourth; every run proves its own Deny; with
+    // no assignment left listed, nobody asks whether the user still exists
     expect(h.calls).toEqual([
       "ListPermissionSetsProvisionedToAccount",
       "GetInlinePolicyForPermissionSet",
