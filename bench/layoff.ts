@@ -267,6 +267,7 @@ try {
   let lastRemoved = 0;
   let verified = 0;
   const unverifiedChecks: Record<string, number> = {};
+  const failedActions: Record<string, number> = {};
   let fallbackFinding = false;
   const runIds = new Set<string>();
   for (const key of records.values()) {
@@ -279,6 +280,12 @@ try {
     if (t.runStarted && t.denyInForce) planToDeny.push(Date.parse(t.denyInForce) - Date.parse(t.runStarted));
     if (t.accessRemoved) lastRemoved = Math.max(lastRemoved, Date.parse(t.accessRemoved));
     if (record.body.verification?.passed) verified++;
+    // Operations that failed, by kind and error (ids stripped): what made a read-back fail.
+    for (const a of record.body.actions ?? [])
+      if (a.status === "FAILED") {
+        const why = `${a.kind}: ${a.error ?? "?"}`.replace(/[0-9a-f]{8,}|\d{6,}/gi, "#").slice(0, 200);
+        failedActions[why] = (failedActions[why] ?? 0) + 1;
+      }
     // What a read-back could not confirm, by check (ids stripped), so an unverified run is explained.
     for (const d of record.body.verification?.details ?? [])
       if (!d.passed && d.skipped === undefined) {
@@ -348,6 +355,7 @@ try {
     evidenceRecords: records.size,
     verified,
     unverifiedChecks,
+    failedActions,
     scpChars: scps.map((c) => c.length),
     inlineChars: inline.map((c) => c.length),
     ssoAdminCalls,
@@ -391,6 +399,10 @@ try {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5))
     console.log(`  not verified x${count}: ${check}`);
+  for (const [why, count] of Object.entries(failedActions)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5))
+    console.log(`  operation failed x${count}: ${why}`);
   console.log(
     `calls per leaver: sso-admin ${result.ssoAdminCallsPerLeaver.toFixed(1)} (${result.ssoAdminThrottled} of ${ssoAdminCalls} throttled), identity-store ${result.identityStoreCallsPerLeaver.toFixed(1)}`,
   );

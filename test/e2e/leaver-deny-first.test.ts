@@ -11,6 +11,15 @@ const GONE_USER_ID = "90670000-0000-4000-8000-00000000dead";
 const icUserId = (stack: LocalStack, login: string) =>
   String(stack.emulators.identityCenter.snapshot().users.find((u) => u.userName === login)?.userId);
 
+/** Makes the pipeline's identity link of `login` name `identityCenterUserId` (a wrong record). */
+const recordLink = (stack: LocalStack, login: string, identityCenterUserId: string) =>
+  stack.adapters.links.put({
+    oktaUserId: String(stack.emulators.okta.state.user(login)?.id),
+    identityCenterUserId,
+    oktaLogin: login,
+    linkedAt: new Date().toISOString(),
+  });
+
 /** Deactivates `login` in Okta and returns the run's evidence record. */
 async function leave(stack: LocalStack, login: string) {
   const oktaId = String(stack.emulators.okta.state.user(login)?.id);
@@ -79,14 +88,8 @@ describe("a leaver denied first on the pipeline's record, end to end on the loca
   it("a record naming a user the store no longer holds: that id and the user the read finds are both denied", async () => {
     // Prepare
     const login = "john.smith@example.com";
-    const oktaId = String(stack.emulators.okta.state.user(login)?.id);
     const userId = icUserId(stack, login);
-    await stack.adapters.links.put({
-      oktaUserId: oktaId,
-      identityCenterUserId: GONE_USER_ID,
-      oktaLogin: login,
-      linkedAt: new Date().toISOString(),
-    });
+    await recordLink(stack, login, GONE_USER_ID);
 
     // Act
     const record = await leave(stack, login);
@@ -108,15 +111,9 @@ describe("a leaver denied first on the pipeline's record, end to end on the loca
   it("a record naming another Okta user's Identity Center user: that user's Deny is lifted, the leaver stays denied", async () => {
     // Prepare: Wei's record names Priya's Identity Center user (her external id is her Okta id)
     const login = "wei.chen@example.com";
-    const oktaId = String(stack.emulators.okta.state.user(login)?.id);
     const userId = icUserId(stack, login);
     const bystander = icUserId(stack, "priya.patel@example.com");
-    await stack.adapters.links.put({
-      oktaUserId: oktaId,
-      identityCenterUserId: bystander,
-      oktaLogin: login,
-      linkedAt: new Date().toISOString(),
-    });
+    await recordLink(stack, login, bystander);
 
     // Act
     const record = await leave(stack, login);

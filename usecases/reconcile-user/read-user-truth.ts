@@ -144,12 +144,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     const recordedUser = await recordedUserVerdict(deps, state, userId);
     const memberOf = new Set(memberships.map((m) => m.groupId));
     const now = deps.now();
-    const denies =
-      userId === null
-        ? []
-        : (await deps.ledger.list())
-            .map((l) => l.deny)
-            .filter((d) => d.userId === userId && denyInForce(d, now));
+    const denies = userId === null ? [] : await deniesInForce(deps, userId, now);
     return {
       observedAt: now,
       okta: {
@@ -197,6 +192,13 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
   };
 }
 
+/** The ledger's Denies against `userId` that still hold at `now`. */
+async function deniesInForce(deps: ReadUserTruthDeps, userId: string, now: string) {
+  return (await deps.ledger.list())
+    .map((l) => l.deny)
+    .filter((d) => d.userId === userId && denyInForce(d, now));
+}
+
 /**
  * A leaver's truth for the Deny alone: Okta's answer (a leaver, or 404), the Identity Center user the
  * pipeline recorded for this Okta user id when Okta's answer backed it (adapters/identity-links.ts),
@@ -212,9 +214,7 @@ async function denyFirstTruth(
 ): Promise<UserTruth> {
   const userId = link.identityCenterUserId;
   const now = deps.now();
-  const denies = (await deps.ledger.list())
-    .map((l) => l.deny)
-    .filter((d) => d.userId === userId && denyInForce(d, now));
+  const denies = await deniesInForce(deps, userId, now);
   return {
     observedAt: now,
     okta: {
