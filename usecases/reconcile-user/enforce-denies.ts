@@ -162,6 +162,17 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
   const pass = emptyPass();
   const asked = typeof deps.massFallback === "function" ? await deps.massFallback() : deps.massFallback;
   const mode = asked ?? "ask";
+  // Member accounts (SCPs) and the management account (inline) at once: neither covers the other's
+  // sessions, and each write of a burst's Denies is what the next burst of runs waits for.
+  await Promise.all([
+    placeScps(deps, pass, inForce, mode),
+    placeManagementInline(deps, pass, inForce, runId, mode),
+  ]);
+  return pass;
+}
+
+/** The Denies in force into the revocation SCPs (member accounts). */
+async function placeScps(deps: EnforceDeniesDeps, pass: Pass, inForce: DenyEntry[], mode: MassFallbackMode) {
   await placeOrReport(pass, "scp", "revocation SCPs", async () => {
     try {
       const scp = await deps.scps.writeRevocationScps(inForce, { massFallback: mode });
@@ -170,6 +181,7 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
       const uncovered = scp.uncovered ?? [];
       if (scp.fallback || scp.federatedFallback || uncovered.length > 0 || scp.limitHit)
         pass.scpCapacity = {
+          ...pass.scpCapacity,
           ...(scp.fallback ? { massFallback: scp.fallback } : {}),
           ...(scp.federatedFallback ? { federatedFallback: scp.federatedFallback } : {}),
           ...(uncovered.length > 0 ? { uncovered } : {}),
@@ -180,8 +192,18 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
       pass.skipped.push({ placement: "scp", reason: SCPS_DISABLED });
     }
   });
+}
+
+/** The Denies in force inline in every permission set provisioned to the management account. */
+async function placeManagementInline(
+  deps: EnforceDeniesDeps,
+  pass: Pass,
+  inForce: DenyEntry[],
+  runId: string,
+  mode: MassFallbackMode,
+): Promise<void> {
   const accountId = deps.managementAccountId;
-  if (accountId === undefined) return pass;
+  if (accountId === undefined) return;
   const access = deps.managementAccess ?? { kind: "direct" };
   let management: ManagementAccountPort | undefined;
   if (access.kind === "component") {
@@ -194,7 +216,7 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
           ? error
           : new ManagementComponentUnavailableError(access.roleArn, { cause: error });
       pass.skipped.push({ placement: "management-account", reason: unavailable.message });
-      return pass;
+      return;
     }
   }
   const ic = management ?? deps.identityCenter;
@@ -238,7 +260,6 @@ async function writeDenies(deps: EnforceDeniesDeps, inForce: DenyEntry[], runId:
     );
     pass.reprovisions = [];
   }
-  return pass;
 }
 
 /** Re-provisions one set to the management account and polls it to the end (about a second in AWS). */

@@ -35,13 +35,18 @@ function identityCenter(provisioned: string[], calls: string[]) {
   };
 }
 
-const enforce = (provisioned: string[], calls: string[]) =>
+const enforce = (provisioned: string[], calls: string[], scpWriteMs = 0) =>
   enforceDenies({
     ledger: { list: async () => [{ denyId: "d-1", deny: leaver }], sequence: async () => 1 } as never,
     lock: { withLease: (_name: string, fn: () => Promise<unknown>) => fn() } as never,
     marker: { read: async () => undefined, record: async () => {} } as never,
     scps: {
-      writeRevocationScps: async () => ({ policyIds: ["p-slot0001"], overflow: [] }),
+      writeRevocationScps: async () => {
+        calls.push("SCP write started");
+        await new Promise((r) => setTimeout(r, scpWriteMs));
+        calls.push("SCP write done");
+        return { policyIds: ["p-slot0001"], overflow: [] };
+      },
       listRevocationScps: async () => [],
     },
     identityCenter: identityCenter(provisioned, calls) as never,
@@ -56,7 +61,7 @@ describe("enforceDenies: sso-admin calls per Deny write", () => {
     const calls: string[] = [];
     const result = await enforce([], calls);
     // Assess
-    expect(calls).toEqual(["ListPermissionSetsProvisionedToAccount"]);
+    expect(calls.filter((c) => !c.startsWith("SCP"))).toEqual(["ListPermissionSetsProvisionedToAccount"]);
     expect(result.reprovisions).toEqual([]);
   });
 
@@ -65,11 +70,20 @@ describe("enforceDenies: sso-admin calls per Deny write", () => {
     const calls: string[] = [];
     const result = await enforce([SET], calls);
     // Assess
-    expect(calls).toEqual([
+    expect(calls.filter((c) => !c.startsWith("SCP"))).toEqual([
       "ListPermissionSetsProvisionedToAccount",
       "ListPermissionSets",
       "PutInlinePolicyToPermissionSet",
     ]);
     expect(result.reprovisions.map((r) => r.PermissionSetArn)).toEqual([SET]);
+  });
+
+  it("writes the management account's inline Denies while the SCP write is under way, not after it", async () => {
+    // Act
+    const calls: string[] = [];
+    await enforce([SET], calls, 50);
+    // Assess
+    expect(calls.indexOf("PutInlinePolicyToPermissionSet")).toBeLessThan(calls.indexOf("SCP write done"));
+    expect(calls).toContain("SCP write started");
   });
 });
