@@ -131,7 +131,7 @@ export class OrganizationsAdapter {
       {
         client: this.client,
         slots: await this.slots(options),
-        targetId: options.targetId ?? (await findRootId(this.client)),
+        targetId: options.targetId ?? (await this.rootId()),
         maxPolicyChars: this.maxPolicyChars,
         maxPoliciesPerTarget: this.maxPoliciesPerTarget,
         conflictRetry: this.conflictRetry,
@@ -143,7 +143,7 @@ export class OrganizationsAdapter {
 
   /** The slots attached to the target that hold Denies (not the placeholder), in order, with their content. */
   async listRevocationScps(options: RevocationScpOptions = {}): Promise<RevocationScp[]> {
-    const targetId = options.targetId ?? (await findRootId(this.client));
+    const targetId = options.targetId ?? (await this.rootId());
     const slots = await this.slots(options);
     const attached = new Set(await attachedPolicyIds(this.client, targetId));
     const scps: RevocationScp[] = [];
@@ -152,6 +152,19 @@ export class OrganizationsAdapter {
       if (content !== REVOCATION_SCP_PLACEHOLDER) scps.push({ policyId, name, content });
     }
     return scps;
+  }
+
+  /** The organization's root (it never changes): asked once per process, not on every Deny write. */
+  private root: Promise<string> | undefined;
+  private rootId(): Promise<string> {
+    if (this.root === undefined) {
+      const asked = findRootId(this.client);
+      this.root = asked;
+      asked.catch(() => {
+        if (this.root === asked) this.root = undefined;
+      });
+    }
+    return this.root;
   }
 
   private async slots(options: RevocationScpOptions): Promise<readonly string[]> {

@@ -224,8 +224,9 @@ async function writeAtSize(
   });
   const { documents, overflow } = fit;
 
-  const stored = new Map<string, string>();
-  for (const id of usable) stored.set(id, (await describeSlot(client, id)).content);
+  const stored = new Map(
+    await Promise.all(usable.map(async (id) => [id, (await describeSlot(client, id)).content] as const)),
+  );
   const inForce = usable.map((id) => (attached.has(id) ? (stored.get(id) as string) : null));
   const next = usable.map((_, slot) => documents[slot] ?? REVOCATION_SCP_PLACEHOLDER);
 

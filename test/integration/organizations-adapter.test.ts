@@ -191,6 +191,18 @@ describe("OrganizationsAdapter.writeRevocationScps", () => {
     expect(writes(org.callCounts())).toBe(1);
   });
 
+  it("asks for the organization's root once, however many Deny writes follow (the root never changes)", async () => {
+    // Prepare
+    const { org, adapter } = await start();
+    const slots = seedSlots(org, 2);
+    // Act: three writes and a read, none told the target
+    for (let i = 1; i <= 3; i++) await adapter.writeRevocationScps([leaver(icUserId(i))], { slots });
+    await adapter.listRevocationScps({ slots });
+    // Assess
+    expect(org.callCounts().ListRoots).toBe(1);
+    expect(deniedUsers(holding(org, slots))).toEqual(new Set([icUserId(3)]));
+  });
+
   it("shards 300 leavers over 4 slots, each within 5,120 characters, without overflow", async () => {
     // Prepare
     const { org, adapter } = await start();
