@@ -8,10 +8,9 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { canonicalize } from "../core/evidence/canonical-json.ts";
 import type { KeptChainHead } from "../core/evidence/chain-head.ts";
 import type { DeleteMarker } from "../core/evidence/delete-markers.ts";
-import { appendToChain, type ChainHead, sha256Hex } from "../core/evidence/hash-chain.ts";
+import { type ChainHead, type PreparedDraft, prepareDraft, sha256Hex } from "../core/evidence/hash-chain.ts";
 import { type Day, dayOfRecordKey, evidenceKey } from "../core/evidence/layout.ts";
 import type { EvidenceDraft, SnapshotObject, SnapshotRow } from "../core/evidence/record.ts";
 import type { EvidenceSigner } from "../core/ports.ts";
@@ -365,8 +364,10 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
   private claimedHead: ChainHead | null = null;
 
   private async claimInTurn(draft: EvidenceDraft, writerKey: string, background: boolean) {
+    // Validated and serialized before the turn: in it, a claim only links, hashes and writes.
+    const prepared = prepareDraft(draft);
     if (background) await new Promise((r) => setTimeout(r, Math.random() * BACKGROUND_BACKOFF_MS));
-    const turn = this.claims.then(() => this.claim(draft, writerKey, background));
+    const turn = this.claims.then(() => this.claim(prepared, writerKey, background));
     this.claims = turn.catch(() => undefined);
     const claimed = await turn;
     // After the turn: the claim item is the truth (it names the writer), and these only speed up a
@@ -394,14 +395,13 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     return claimed;
   }
 
-  private async claim(draft: EvidenceDraft, writerKey: string, background: boolean) {
+  private async claim(draft: PreparedDraft, writerKey: string, background: boolean) {
     const maxBackoffMs = background ? BACKGROUND_BACKOFF_MS : 250;
     // Bounded in time too: a task must end well inside its Lambda timeout; the workflow retries it.
     const giveUpAt = Date.now() + CLAIM_BUDGET_MS;
     for (let attempt = 0; attempt < 50 && Date.now() < giveUpAt; attempt++) {
       const head = attempt === 0 && this.claimedHead !== null ? this.claimedHead : await this.head();
-      const { record, head: next } = appendToChain(head, draft);
-      const body = canonicalize(record);
+      const { record, head: next, canonical: body } = draft.link(head);
       const key = evidenceKey(record);
       try {
         await this.table.doc.send(
@@ -411,7 +411,7 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
               pk: CHAIN,
               sk: `record#${pad(next.sequence)}`,
               key,
-              hash: sha256Hex(body),
+              hash: next.hash,
               writerKey,
               ...recoverableBody(body),
             },

@@ -66,6 +66,17 @@ export function canonicalize(value: unknown): string {
   return result.json;
 }
 
+/**
+ * `canonicalize` of a value found at `path` inside a larger one (a record's member serialized on its
+ * own): an error names the whole path.
+ * @throws CanonicalJsonError when `value` holds something JSON cannot represent.
+ */
+export function canonicalizeAt(value: unknown, path: readonly (string | number)[]): string {
+  const out = serialize(value, [...path], new Set());
+  if (typeof out !== "string") throw out;
+  return out;
+}
+
 /** Like `canonicalize`, but returns the error instead of throwing it (for verifiers reading untrusted data). */
 export function tryCanonicalize(value: unknown): CanonicalJsonResult {
   const out = serialize(value, [], new Set());

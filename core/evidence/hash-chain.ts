@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { canonicalize } from "./canonical-json.ts";
+import { canonicalize, canonicalizeAt } from "./canonical-json.ts";
 import {
   type EvidenceDraft,
   type EvidenceRecord,
   InvalidEvidenceRecordError,
   parseEvidenceRecord,
+  sha256HexSchema,
 } from "./record.ts";
 
 /*
@@ -46,15 +47,62 @@ export function appendToChain(
   head: ChainHead | null,
   draft: EvidenceDraft,
 ): { record: EvidenceRecord; head: ChainHead } {
-  const sequence = head === null ? 0 : head.sequence + 1;
-  const candidate = { ...draft, sequence, previousHash: head?.hash ?? null };
-  const parsed = parseEvidenceRecord(candidate);
+  const { record, head: next } = prepareDraft(draft).link(head);
+  return { record, head: next };
+}
+
+/** A draft validated and serialized once, to be linked to whichever head the chain has by then. */
+export interface PreparedDraft {
+  /**
+   * The record at the position after `head`, its new head and its canonical JSON (what is stored and
+   * hashed). Cheap: a writer that loses a race for the position links again.
+   * @throws InvalidEvidenceRecordError when `head` is not a chain head (a malformed hash).
+   */
+  link(head: ChainHead | null): { record: EvidenceRecord; head: ChainHead; canonical: string };
+}
+
+/**
+ * Validates `draft` and serializes its members once, so that linking it (taking a position in the
+ * chain, which writers do one at a time) only adds the two chain fields, joins the text and hashes it.
+ * The schema ties the chain fields to the rest only through "a null previousHash is sequence 0", so
+ * the draft is validated as a first record and `link` checks the chain fields it adds.
+ * @throws InvalidEvidenceRecordError when the draft does not match the schema.
+ * @throws CanonicalJsonError when a free-form part holds a value JSON cannot represent.
+ */
+export function prepareDraft(draft: EvidenceDraft): PreparedDraft {
+  const parsed = parseEvidenceRecord({ ...draft, sequence: 0, previousHash: null });
   if (!parsed.success) throw new InvalidEvidenceRecordError(parsed.errors);
-  // The validated input, not zod's copy: zod rebuilds free-form objects and drops a `__proto__` key
-  // (it sets the prototype instead), which would silently change what gets hashed. No schema part
-  // transforms or defaults, so a value that passes is already an EvidenceRecord.
-  const record = candidate as EvidenceRecord;
-  return { record, head: { hash: hashRecord(record), sequence } };
+  const members = Object.entries(draft)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, canonicalizeAt(value, [key])] as const);
+  return {
+    link(head) {
+      const sequence = head === null ? 0 : head.sequence + 1;
+      const previousHash = head?.hash ?? null;
+      const linked = sha256HexSchema.nullable().safeParse(previousHash);
+      if (!linked.success || !Number.isSafeInteger(sequence))
+        throw new InvalidEvidenceRecordError([
+          {
+            path: "previousHash",
+            message: `the chain head is malformed: ${String(previousHash)} at ${sequence}`,
+          },
+        ]);
+      // The validated input, not zod's copy: zod rebuilds free-form objects and drops a `__proto__`
+      // key (it sets the prototype instead), which would silently change what gets hashed. No schema
+      // part transforms or defaults, so a value that passes is already an EvidenceRecord.
+      const record = { ...draft, sequence, previousHash } as EvidenceRecord;
+      // canonicalize(record), from the parts: properties in UTF-16 code unit order (canonical-json.ts).
+      const canonical = `{${[
+        ...members,
+        ["previousHash", canonicalize(previousHash)] as const,
+        ["sequence", canonicalize(sequence)] as const,
+      ]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, text]) => `${JSON.stringify(key)}:${text}`)
+        .join(",")}}`;
+      return { record, head: { hash: sha256Hex(canonical), sequence }, canonical };
+    },
+  };
 }
 
 /** Chains drafts in order after `previous` (or from a new chain when `null`). Pure. */

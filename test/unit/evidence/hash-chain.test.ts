@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CanonicalJsonError, canonicalize } from "../../../core/evidence/canonical-json.ts";
 import {
@@ -6,6 +7,7 @@ import {
   chainRecords,
   hashJson,
   hashRecord,
+  prepareDraft,
   sha256Hex,
 } from "../../../core/evidence/hash-chain.ts";
 import { type EvidenceDraft, InvalidEvidenceRecordError } from "../../../core/evidence/record.ts";
@@ -105,5 +107,42 @@ describe("chainRecords", () => {
 
   it("returns nothing for no drafts", () => {
     expect(chainRecords([], { hash: "1".repeat(64), sequence: 3 })).toEqual([]);
+  });
+});
+
+describe("prepareDraft", () => {
+  it("links to any head exactly as canonicalizing the whole record would, free-form content included", () => {
+    const head = fc.option(
+      fc.record({
+        sequence: fc.nat({ max: 1_000_000 }),
+        hash: fc.stringMatching(/^[0-9a-f]{64}$/),
+      }),
+      { nil: null },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), head, head, (free, first, second) => {
+        // Prepare: one draft, linked to two heads (a writer that lost a race links again)
+        const draft = userRunDraft();
+        draft.body.truth.identityCenter = { free } as never;
+        const prepared = prepareDraft(draft);
+        for (const h of [first, second]) {
+          // Act
+          const linked = prepared.link(h);
+          // Assess
+          expect(linked.canonical).toBe(canonicalize(linked.record));
+          expect(linked.head).toEqual({
+            hash: hashRecord(linked.record),
+            sequence: h === null ? 0 : h.sequence + 1,
+          });
+          expect(linked).toMatchObject(appendToChain(h, draft));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses a malformed head: nothing is linked to a hash that is not one", () => {
+    const prepared = prepareDraft(userRunDraft());
+    expect(() => prepared.link({ sequence: 4, hash: "not-a-digest" })).toThrow(InvalidEvidenceRecordError);
   });
 });
