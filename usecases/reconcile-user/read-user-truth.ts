@@ -148,11 +148,7 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
     return {
       observedAt: now,
       okta: {
-        readAt: oktaReadAt,
-        found: oktaUser !== null,
-        status: oktaUser?.status ?? null,
-        transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
-        login,
+        ...oktaAnswer(oktaUser, oktaReadAt),
         groups: groups.map(userOktaGroup),
         ...(groupsRead ? {} : { groupsRead: false }),
         sessionTags: Object.fromEntries(
@@ -192,6 +188,15 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
   };
 }
 
+/** What Okta answered about the user (`null`: 404), as the truth records it. */
+const oktaAnswer = (oktaUser: OktaUser | null, readAt: string) => ({
+  readAt,
+  found: oktaUser !== null,
+  status: oktaUser?.status ?? null,
+  transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
+  login: oktaUser?.login ?? null,
+});
+
 /** The ledger's Denies against `userId` that still hold at `now`. */
 async function deniesInForce(deps: ReadUserTruthDeps, userId: string, now: string) {
   return (await deps.ledger.list())
@@ -218,11 +223,7 @@ async function denyFirstTruth(
   return {
     observedAt: now,
     okta: {
-      readAt: oktaReadAt,
-      found: oktaUser !== null,
-      status: oktaUser?.status ?? null,
-      transitioningToStatus: oktaUser?.transitioningToStatus ?? null,
-      login: oktaUser?.login ?? null,
+      ...oktaAnswer(oktaUser, oktaReadAt),
       groups: [],
       groupsRead: false,
       sessionTags: {},
