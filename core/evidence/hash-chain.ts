@@ -97,7 +97,8 @@ export function prepareDraft(draft: EvidenceDraft): PreparedDraft {
         ["previousHash", canonicalize(previousHash)] as const,
         ["sequence", canonicalize(sequence)] as const,
       ]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        // Property names are unique, so no two compare equal.
+        .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([key, text]) => `${JSON.stringify(key)}:${text}`)
         .join(",")}}`;
       return { record, head: { hash: sha256Hex(canonical), sequence }, canonical };
