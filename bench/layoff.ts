@@ -55,7 +55,8 @@ const SSO_ADMIN_TPS = 20;
 const IDENTITY_STORE_TPS = 50;
 /** Users per group: every user is in one group, each group holds DeveloperAccess on every workload account. */
 const GROUPS = Math.max(1, Math.ceil(USERS / 500));
-const SECRET = "Bearer bench-layoff-secret";
+/** The hook's Authorization value, made per run: never a committed literal that reads like a credential. */
+const SECRET = `Bearer ${randomBytes(24).toString("base64url")}`;
 
 const login = (i: number) => `user${String(i).padStart(5, "0")}@example.com`;
 
