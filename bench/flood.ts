@@ -5,8 +5,9 @@
 // Run: npm run bench -- flood   (writes bench/results/flood.json)
 import { mkdir, writeFile } from "node:fs/promises";
 import { startLocalStack } from "../local/stack/local-stack.ts";
+import { benchHookSecret } from "./hook-secret.ts";
 
-const SECRET = "Bearer bench-flood-hook-secret";
+const SECRET = benchHookSecret();
 const PER_DELIVERY = 100;
 const LEAVER = "jane.doe@example.com";
 

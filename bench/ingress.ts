@@ -33,9 +33,10 @@ import { countSdkRequests } from "../local/runtime/sdk-request-counter.ts";
 import { startStorageServers } from "../local/runtime/storage-servers.ts";
 import { startGateway } from "../local/stack/gateway.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
+import { benchHookSecret } from "./hook-secret.ts";
 
 process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
-const SECRET = "Bearer bench-ingress-secret";
+const SECRET = benchHookSecret();
 const BATCHES = [1, 10, 100] as const;
 const deactivate = JSON.parse(
   readFileSync(

@@ -14,6 +14,7 @@ import { identityLinksToRecord } from "../core/identity/estate-identity-links.ts
 import { MASS_FALLBACK_SID } from "../core/revocation/mass-fallback.ts";
 import { EstateFile } from "../local/estate/schema.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
+import { benchHookSecret } from "./hook-secret.ts";
 
 const { values } = parseArgs({
   allowPositionals: true, // `npm run bench -- layoff ...` passes the benchmark's name first
@@ -55,8 +56,7 @@ const SSO_ADMIN_TPS = 20;
 const IDENTITY_STORE_TPS = 50;
 /** Users per group: every user is in one group, each group holds DeveloperAccess on every workload account. */
 const GROUPS = Math.max(1, Math.ceil(USERS / 500));
-/** The hook's Authorization value, made per run: never a committed literal that reads like a credential. */
-const SECRET = `Bearer ${randomBytes(24).toString("base64url")}`;
+const SECRET = benchHookSecret();
 
 const login = (i: number) => `user${String(i).padStart(5, "0")}@example.com`;
 
