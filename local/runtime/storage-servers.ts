@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
-import { startDynamoDbFrontend } from "./dynamodb-partiql-batch.ts";
+import { startDynamoDbFrontend } from "./dynamodb-frontend.ts";
 import type { ConditionalWriteGuard } from "./s3-conditional-writes.ts";
 import { type S3Outage, startS3OutageProxy } from "./s3-outage-proxy.ts";
 
@@ -49,9 +49,9 @@ export interface StorageOptions {
 
 /**
  * The evidence bucket on s3rver (the real S3 protocol; no Object Lock) and the DynamoDB tables
- * (idempotency, state) on dynalite (behind a front that answers PartiQL BatchExecuteStatement
- * INSERTs, dynamodb-partiql-batch.ts), on loopback, created as infra/ creates them. S3 clients reach s3rver
- * through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown, and
+ * (idempotency, state) on dynalite (behind a front that answers what dynalite lacks: PartiQL
+ * BatchExecuteStatement INSERTs and TransactWriteItems, dynamodb-frontend.ts), on loopback, created
+ * as infra/ creates them. S3 clients reach s3rver through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown, and
  * which enforces `If-None-Match: *` as S3 does (s3rver would overwrite), for every bucket.
  */
 export async function startStorageServers(options: StorageOptions): Promise<StorageServers> {
@@ -65,7 +65,7 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
   });
   const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(0, "127.0.0.1", resolve));
-  // dynalite behind a front that answers PartiQL BatchExecuteStatement INSERTs (dynamodb-partiql-batch.ts).
+  // dynalite behind a front that answers what it lacks (dynamodb-frontend.ts).
   const dynamoFront = await startDynamoDbFrontend({
     port: options.dynamoPort,
     upstream: `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`,
