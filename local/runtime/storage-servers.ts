@@ -51,8 +51,8 @@ export interface StorageOptions {
  * The evidence bucket on s3rver (the real S3 protocol; no Object Lock) and the DynamoDB tables
  * (idempotency, state) on dynalite (behind a front that answers what dynalite lacks: PartiQL
  * BatchExecuteStatement INSERTs and TransactWriteItems, dynamodb-frontend.ts), on loopback, created
- * as infra/ creates them. S3 clients reach s3rver through a pass-through proxy whose per-bucket `bucketOutage(bucket)` switch answers 503 SlowDown, and
- * which enforces `If-None-Match: *` as S3 does (s3rver would overwrite), for every bucket.
+ * as infra/ creates them. S3 clients reach s3rver through a pass-through proxy whose per-bucket
+ * `bucketOutage(bucket)` switch answers 503 SlowDown, and which enforces `If-None-Match: *` as S3 does (s3rver would overwrite), for every bucket.
  */
 export async function startStorageServers(options: StorageOptions): Promise<StorageServers> {
   const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), "okta-aws-lifecycle-s3-")));
