@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { canonicalize } from "../core/evidence/canonical-json.ts";
 import { sha256Hex } from "../core/evidence/hash-chain.ts";
 import { type Day, dayOfManifestKey, MANIFEST_PREFIX, manifestKey } from "../core/evidence/layout.ts";
@@ -12,6 +12,7 @@ import {
 } from "../core/evidence/manifest.ts";
 import { addDays, dayOfInstant } from "../core/evidence/period.ts";
 import type { EvidenceSigner } from "../core/ports.ts";
+import { CHAIN, getChainItem, pad } from "./evidence-chain-table.ts";
 import { listKeys } from "./list-keys.ts";
 import type { StateTable } from "./state-table.ts";
 
@@ -34,13 +35,10 @@ export class ManifestWriteError extends Error {
   override name = "DependencyUnavailableError";
 }
 
-/** The evidence chain's partition of the state table (the sequencer's claims live there too). */
-const CHAIN = "chain";
 /** The item that says which days are closed (see `DailyManifests`). */
 const CLOSING = "manifests";
 /** Rounds of "write, then check nothing changed underneath" before giving up (the workflow retries). */
 const MAX_ROUNDS = 20;
-const pad = (n: number) => String(n).padStart(10, "0");
 /** The default interval between two manifests of the open day. */
 export const DEFAULT_MANIFEST_INTERVAL_MS = 5_000;
 
@@ -277,11 +275,8 @@ export class DailyManifests {
     return [...days].sort();
   }
 
-  async #item(sk: string) {
-    const result = await this.#table.doc.send(
-      new GetCommand({ TableName: this.#table.tableName, Key: { pk: CHAIN, sk }, ConsistentRead: true }),
-    );
-    return result.Item;
+  #item(sk: string) {
+    return getChainItem(this.#table, sk);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createGzip, gunzipSync, gzipSync } from "node:zlib";
+import { createGzip, gunzipSync } from "node:zlib";
 import {
   GetObjectCommand,
   ListObjectVersionsCommand,
@@ -7,18 +7,21 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { KeptChainHead } from "../core/evidence/chain-head.ts";
 import type { DeleteMarker } from "../core/evidence/delete-markers.ts";
-import { type ChainHead, type PreparedDraft, prepareDraft, sha256Hex } from "../core/evidence/hash-chain.ts";
-import { type Day, dayOfRecordKey, evidenceKey } from "../core/evidence/layout.ts";
+import { prepareDraft, sha256Hex } from "../core/evidence/hash-chain.ts";
+import { type Day, dayOfRecordKey } from "../core/evidence/layout.ts";
 import type { EvidenceDraft, SnapshotObject, SnapshotRow } from "../core/evidence/record.ts";
 import type { EvidenceSigner } from "../core/ports.ts";
 import { type ClosedDays, DailyManifests, type WrittenManifest } from "./daily-manifests.ts";
+import { BACKGROUND_BACKOFF_MS, ChainClaims } from "./evidence-chain-claims.ts";
+import { CHAIN, getChainItem, pad, walkChainHead } from "./evidence-chain-table.ts";
 import { listKeys } from "./list-keys.ts";
 import type { StateTable } from "./state-table.ts";
 
 export { evidenceKey } from "../core/evidence/layout.ts";
+export { ChainContentionError } from "./evidence-chain-claims.ts";
 
 /** Where a record landed in the bucket and the chain. */
 export interface StoredEvidence {
@@ -32,49 +35,10 @@ export class EvidenceWriteError extends Error {
   override name = "DependencyUnavailableError";
 }
 
-const CHAIN = "chain";
-/** DynamoDB items hold at most 400 KB; keep the compressed body in the claim only below this. */
-const MAX_CLAIMED_BODY_BYTES = 300_000;
-
-/**
- * The gzipped record kept with its chain claim, so a retried write stores exactly the record the
- * chain already links to. A record too large for an item (a huge snapshot) is not kept: if its S3
- * write never succeeds, `evidence verify` reports the gap at its sequence.
- */
-function recoverableBody(body: string): { body?: Uint8Array } {
-  const zipped = gzipSync(body);
-  return zipped.byteLength <= MAX_CLAIMED_BODY_BYTES ? { body: zipped } : {};
-}
-const pad = (n: number) => String(n).padStart(10, "0");
-
 /** Where `evidence verify` reads the chain head kept in DynamoDB. */
 export interface ChainHeadSource {
   /** The last record the chain claims; `null` for an empty chain. */
   readChainHead(): Promise<KeptChainHead | null>;
-}
-
-async function getChainItem(table: StateTable, sk: string) {
-  const result = await table.doc.send(
-    new GetCommand({ TableName: table.tableName, Key: { pk: CHAIN, sk }, ConsistentRead: true }),
-  );
-  return result.Item;
-}
-
-/**
- * The chain's end: the cached `head` item, then the `record#<sequence>` claims after it (a crashed
- * writer may have claimed without moving the head). Claims are the truth: evidence writers may add
- * them but hold no `dynamodb:DeleteItem` on the chain partition.
- */
-async function walkChainHead(table: StateTable): Promise<ChainHead | null> {
-  const cached = await getChainItem(table, "head");
-  let head: ChainHead | null = cached
-    ? { sequence: Number(cached.sequence), hash: String(cached.hash) }
-    : null;
-  for (;;) {
-    const next = await getChainItem(table, `record#${pad(head === null ? 0 : head.sequence + 1)}`);
-    if (!next) return head;
-    head = { sequence: head === null ? 0 : head.sequence + 1, hash: String(next.hash) };
-  }
 }
 
 /** Reads the chain head kept in the state table (read-only: what an auditor's `evidence verify` needs). */
@@ -211,20 +175,11 @@ export class EvidenceBucket {
   }
 }
 
-/** How long one append tries to claim a chain position before it lets the workflow retry it. */
-const CLAIM_BUDGET_MS = 15_000;
-/** The longest pause of a background writer: before it claims, and after each lost race. */
-const BACKGROUND_BACKOFF_MS = 3_000;
-
-/** Too many concurrent writers for one append's attempts: transient, the workflow retries it. */
-export class ChainContentionError extends Error {
-  override name = "ChainContentionError";
-}
-
 /**
  * Appends evidence records to the hash chain and stores each as canonical JSON in the evidence
  * bucket. The chain is sequenced in DynamoDB: a record claims `record#<sequence>` with a conditional
- * write, so concurrent runs never fork the chain; a retried write (same `writerKey`) stores the record
+ * write, so concurrent runs never fork the chain (evidence-chain-claims.ts: a process's writers claim
+ * in groups); a retried write (same `writerKey`) stores the record
  * it already claimed instead of appending a second one. The chain head (`head`: sequence and hash of
  * the last record) is kept there too, and `evidence verify` checks the bucket against it. With a
  * `signer`, each append then lets the manifests catch up (daily-manifests.ts): the open day's manifest
@@ -234,6 +189,8 @@ export class ChainContentionError extends Error {
 export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
   private readonly table: StateTable;
   private readonly manifests: DailyManifests;
+  /** This process's chain claims, in groups (evidence-chain-claims.ts). */
+  private readonly claims: ChainClaims;
 
   constructor(options: {
     s3: S3Client;
@@ -249,6 +206,7 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     super(options);
     this.table = options.table;
     this.manifests = new DailyManifests(options);
+    this.claims = new ChainClaims(options.table);
   }
 
   /**
@@ -348,93 +306,10 @@ export class EvidenceStore extends EvidenceBucket implements ChainHeadSource {
     };
   }
 
-  /**
-   * This process's claims, one at a time: its writers would only race each other for the next
-   * position, each losing round costing a head read and a refused write (the local stack runs every
-   * run in one process: a 1,000-leaver layoff lost 19 records to that contention). Other processes
-   * (concurrent Lambda invocations) still race, and back off as below.
-   */
-  private claims: Promise<unknown> = Promise.resolve();
-
-  /**
-   * The last position this process claimed: its next claim tries the position after it without
-   * reading the head (two consistent reads, and a walk while the head lags), and reads the head only
-   * when another process took that position meanwhile.
-   */
-  private claimedHead: ChainHead | null = null;
-
   private async claimInTurn(draft: EvidenceDraft, writerKey: string, background: boolean) {
-    // Validated and serialized before the turn: in it, a claim only links, hashes and writes.
+    // Validated and serialized before the claim: a claim only links, hashes and writes.
     const prepared = prepareDraft(draft);
     if (background) await new Promise((r) => setTimeout(r, Math.random() * BACKGROUND_BACKOFF_MS));
-    const turn = this.claims.then(() => this.claim(prepared, writerKey, background));
-    this.claims = turn.catch(() => undefined);
-    const claimed = await turn;
-    // After the turn: the claim item is the truth (it names the writer), and these only speed up a
-    // retried append (findClaim) and other processes' head reads.
-    await Promise.all([
-      this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: { pk: CHAIN, sk: `writer#${writerKey}`, sequence: claimed.sequence },
-        }),
-      ),
-      this.table.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.table.tableName,
-            Key: { pk: CHAIN, sk: "head" },
-            UpdateExpression: "SET #s = :s, #h = :h",
-            ConditionExpression: "attribute_not_exists(#s) OR #s < :s",
-            ExpressionAttributeNames: { "#s": "sequence", "#h": "hash" },
-            ExpressionAttributeValues: { ":s": claimed.sequence, ":h": claimed.hash },
-          }),
-        )
-        .catch(() => undefined), // a later record already moved the head: fine
-    ]);
-    return claimed;
-  }
-
-  private async claim(draft: PreparedDraft, writerKey: string, background: boolean) {
-    const maxBackoffMs = background ? BACKGROUND_BACKOFF_MS : 250;
-    // Bounded in time too: a task must end well inside its Lambda timeout; the workflow retries it.
-    const giveUpAt = Date.now() + CLAIM_BUDGET_MS;
-    for (let attempt = 0; attempt < 50 && Date.now() < giveUpAt; attempt++) {
-      const head = attempt === 0 && this.claimedHead !== null ? this.claimedHead : await this.head();
-      const { record, head: next, canonical: body } = draft.link(head);
-      const key = evidenceKey(record);
-      try {
-        await this.table.doc.send(
-          new PutCommand({
-            TableName: this.table.tableName,
-            Item: {
-              pk: CHAIN,
-              sk: `record#${pad(next.sequence)}`,
-              key,
-              hash: next.hash,
-              writerKey,
-              ...recoverableBody(body),
-            },
-            ConditionExpression: "attribute_not_exists(sk)",
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-        // Another run took it. Back off with full jitter: a burst of runs (a flood of events, a layoff)
-        // retrying at once would otherwise re-read the head in lockstep and starve each other.
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(maxBackoffMs, 5 * 2 ** attempt)));
-        continue;
-      }
-      this.claimedHead = next;
-      return { key, body, hash: next.hash, sequence: next.sequence, previousHash: record.previousHash };
-    }
-    throw new ChainContentionError(
-      `could not claim a chain position within ${CLAIM_BUDGET_MS} ms or 50 attempts (too many concurrent writers)`,
-    );
-  }
-
-  /** The chain's end, helping a crashed writer's claim along: the claimed records are the truth. */
-  private async head(): Promise<ChainHead | null> {
-    return walkChainHead(this.table);
+    return this.claims.claim(prepared, writerKey, background);
   }
 }

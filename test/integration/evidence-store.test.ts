@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EvidenceStore, EvidenceWriteError, evidenceKey } from "../../adapters/evidence-store.ts";
 import { sha256Hex } from "../../core/evidence/hash-chain.ts";
@@ -51,17 +53,24 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     expect(verifyChain(records)).toMatchObject({ ok: true, problems: [] });
   });
 
-  it("takes one process's appends in turn: 60 at once lose no race; a second process's still never fork", async () => {
+  it("claims one process's appends in groups: 60 at once lose no race and take a few writes; a second process's still never fork", async () => {
     // Prepare: two stores (two processes) on one chain, one counting the claims DynamoDB refused
     let refused = 0;
     let reads = 0;
+    let claimWrites = 0;
     const counting = {
       send: async (command: Parameters<typeof servers.doc.send>[0]) => {
         if (command.constructor.name === "GetCommand") reads += 1;
+        const input = command.input as { Item?: { sk?: string } };
+        if (command.constructor.name === "TransactWriteCommand") claimWrites += 1;
+        if (command.constructor.name === "PutCommand" && input.Item?.sk?.startsWith("record#"))
+          claimWrites += 1;
         try {
           return await servers.doc.send(command);
         } catch (error) {
-          if ((error as Error).name === "ConditionalCheckFailedException") refused += 1;
+          const name = (error as Error).name;
+          if (name === "ConditionalCheckFailedException" || name === "TransactionCanceledException")
+            refused += 1;
           throw error;
         }
       },
@@ -83,6 +92,7 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     );
     const refusedAlone = refused;
     const readsAlone = reads;
+    const claimWritesAlone = claimWrites;
     const raced = await Promise.all([
       ...Array.from({ length: 20 }, (_, i) => busy.append(draft(`u${i}`), `writer-u${i}`)),
       ...Array.from({ length: 10 }, (_, i) => other.append(draft(`v${i}`), `writer-v${i}`)),
@@ -93,6 +103,8 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     // each append asks once whether its writer already claimed (a retry); the chain's head is read
     // once, then each claim takes the position after this process's last one
     expect(readsAlone).toBeLessThanOrEqual(60 + 2);
+    // the writers that wait while a claim is in flight are claimed together, in one transaction
+    expect(claimWritesAlone).toBeLessThanOrEqual(10);
     const sequences = [...alone, ...raced].map((s) => s.sequence);
     expect(new Set(sequences).size).toBe(90);
     const keys = await store.list("v1/snapshots/");
@@ -101,6 +113,50 @@ describe("EvidenceStore against s3rver + dynalite", () => {
     );
     records.sort((a, b) => a.record.sequence - b.record.sequence);
     expect(verifyChain(records)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it("splits a group that would pass a transaction's 4 MB: 30 records of 250 KB each are all claimed, each kept in its claim", async () => {
+    // Prepare: bodies that do not compress, just under the size kept with a claim
+    const big = (i: number): EvidenceDraft => ({
+      schemaVersion: 1,
+      recordId: `big${i}`,
+      runId: `run-big${i}`,
+      kind: "snapshot",
+      createdAt: "2026-03-04T05:06:07.089Z",
+      body: {
+        rows: Array.from({ length: 1_000 }, () => ({
+          userId: randomBytes(90).toString("base64"),
+          userName: randomBytes(90).toString("base64"),
+          groupName: "g",
+          permissionSetName: "p",
+          accountId: "111122223333",
+        })),
+      },
+    });
+    const bigStore = new EvidenceStore({
+      s3: servers.s3,
+      bucket: "evidence",
+      table: { doc: servers.doc, tableName: "state" },
+    });
+
+    // Act
+    const stored = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => bigStore.append(big(i), `writer-big${i}`)),
+    );
+
+    // Assess: every record claimed once, and each claim keeps its record (a retry can store it again)
+    expect(new Set(stored.map((s) => s.sequence)).size).toBe(30);
+    const claims = await Promise.all(
+      stored.map((s) =>
+        servers.doc.send(
+          new GetCommand({
+            TableName: "state",
+            Key: { pk: "chain", sk: `record#${String(s.sequence).padStart(10, "0")}` },
+          }),
+        ),
+      ),
+    );
+    expect(claims.every((c) => c.Item?.body !== undefined)).toBe(true);
   });
 
   it("stores a retried write once: the same writer key returns the record it already claimed", async () => {
