@@ -13,10 +13,13 @@ import { settledOutcomes } from "./settled-outcome.ts";
  * Keeps a user run's state payload small whatever the user holds. Step Functions allows 256 KiB per
  * state input, output and task result (States.DataLimitExceeded past it), and a user's truth, plan,
  * deletion outcomes and read-back grow with their assignments (a leaver with 1,000 direct assignments
- * planned 576 KB). So the truth, the plan and the read-back's details live in the run's scratch space
- * (`work/user/<run id>/...`, the work bucket), the state carries their key and what the workflow's
- * Choice and Map states read, the assignment deletions run in batches loaded from scratch, and each
- * batch's outcomes go back there. A task gets the full state back through {@link hydrate}.
+ * planned 576 KB). So a truth, plan or read-back larger than {@link INLINE_LIMIT_BYTES} lives in the
+ * run's scratch space (`work/user/<run id>/...`, the work bucket), the state carries its key and what
+ * the workflow's Choice and Map states read, the assignment deletions run in batches loaded from
+ * scratch, and each batch's outcomes go back there. A task gets the full state back through
+ * {@link hydrate}. A small one stays in the state: most users hold a few groups, and a round trip to
+ * the bucket for every piece in every task was most of a leaver run's calls (22 S3 requests a leaver;
+ * in a layoff, the local stack's S3 stood in line behind them).
  */
 export interface RunScratch {
   put(key: string, value: unknown): Promise<void>;
@@ -27,6 +30,14 @@ export interface RunScratch {
 export const DELETION_BATCH_SIZE = 100;
 
 export const scratchKey = (runId: string, name: string) => `work/user/${runId}/${name}.json`;
+
+/**
+ * The largest truth, plan or read-back kept in the state itself (JSON bytes). Three of them at the
+ * limit, with the rest of a run's state, stay far below the 256 KiB payload quota.
+ */
+export const INLINE_LIMIT_BYTES = 16 * 1024;
+
+const fitsInline = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8") <= INLINE_LIMIT_BYTES;
 
 /** The state's stand-in for the offloaded truth. */
 export interface OffloadedTruth {
@@ -55,17 +66,28 @@ export interface DeletionBatchSummary {
 
 type FullPlan = NonNullable<UserRunState["plan"]>;
 
+/** The truth as the state carries it: itself when small, else its key in scratch. */
 export async function offloadTruth(
   scratch: RunScratch,
   runId: string,
   truth: UserTruth,
-): Promise<OffloadedTruth> {
+): Promise<UserTruth | OffloadedTruth> {
+  if (fitsInline(truth)) return truth;
   const key = scratchKey(runId, "truth");
   await scratch.put(key, truth);
   return { scratchKey: key };
 }
 
-export async function offloadPlan(scratch: RunScratch, plan: FullPlan): Promise<CompactPlan> {
+/** A plan small enough, with no assignment deletion to load in batches, as the state carries it. */
+export type InlinePlan = FullPlan & { assignmentDeletionCount: 0; deletionBatches: [] };
+
+/**
+ * The plan as the state carries it: itself when small and without assignment deletions (the deletion
+ * batches load the plan from scratch), else compact, its lists in scratch.
+ */
+export async function offloadPlan(scratch: RunScratch, plan: FullPlan): Promise<CompactPlan | InlinePlan> {
+  if (plan.assignmentDeletions.length === 0 && fitsInline(plan))
+    return { ...plan, assignmentDeletionCount: 0, deletionBatches: [] };
   const key = scratchKey(plan.runId, "plan");
   await scratch.put(key, plan);
   const { assignmentDeletions, actions: _actions, accountsAffected: _accounts, ...rest } = plan;
@@ -79,14 +101,15 @@ export async function offloadPlan(scratch: RunScratch, plan: FullPlan): Promise<
 }
 
 /**
- * The read-back's verdict in the state; its details (one check per account the user had access to)
- * in scratch.
+ * The read-back as the state carries it: itself when small, else its verdict in the state and its
+ * details (one check per account the user had access to) in scratch.
  */
 export async function offloadVerification(
   scratch: RunScratch,
   runId: string,
   verification: Verification,
-): Promise<Pick<Verification, "passed" | "verifiedAt"> & { scratchKey: string }> {
+): Promise<Verification | (Pick<Verification, "passed" | "verifiedAt"> & { scratchKey: string })> {
+  if (fitsInline(verification)) return verification;
   const key = scratchKey(runId, "verification");
   await scratch.put(key, verification);
   return { passed: verification.passed, verifiedAt: verification.verifiedAt, scratchKey: key };

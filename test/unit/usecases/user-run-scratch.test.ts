@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AssignmentDeletion } from "../../../core/plan/plan-user-run.ts";
 import {
+  type CompactPlan,
   DELETION_BATCH_SIZE,
   hydrate,
+  INLINE_LIMIT_BYTES,
   loadAssignmentDeletions,
   offloadPlan,
   offloadTruth,
+  offloadVerification,
   type RunScratch,
   recordAssignmentDeletions,
 } from "../../../usecases/reconcile-user/run-scratch.ts";
@@ -53,11 +56,17 @@ describe("a user run's scratch space", () => {
     // Prepare
     const scratch = memoryScratch();
     const full = plan(2_500);
-    const truth = { okta: { found: true }, identityCenter: { userId: "ic-jane" } } as never;
+    const bigTruth = {
+      okta: {
+        found: true,
+        groups: Array.from({ length: 2_000 }, (_, i) => ({ id: `g${i}`, name: `group ${i}` })),
+      },
+      identityCenter: { userId: "ic-jane" },
+    } as never;
 
     // Act: the workflow's view of the run
-    const compact = await offloadPlan(scratch, full);
-    const offloadedTruth = await offloadTruth(scratch, "run-1", truth);
+    const compact = (await offloadPlan(scratch, full)) as CompactPlan;
+    const offloadedTruth = await offloadTruth(scratch, "run-1", bigTruth);
     const summaries = [];
     for (const batch of compact.deletionBatches) {
       const { items } = await loadAssignmentDeletions(scratch)({ planKey: compact.scratchKey, batch });
@@ -73,11 +82,59 @@ describe("a user run's scratch space", () => {
     expect(compact.assignmentDeletionCount).toBe(2_500);
     expect(JSON.stringify(state).length).toBeLessThan(8_000);
     expect(hydrated.plan).toEqual(full);
-    expect(hydrated.truth).toEqual(truth);
+    expect(offloadedTruth).toEqual({ scratchKey: "work/user/run-1/truth.json" });
+    expect(hydrated.truth).toEqual(bigTruth);
     expect(hydrated.deletions?.map((o) => o.accountId)).toEqual(
       full.assignmentDeletions.map((d) => d.TargetId),
     );
     expect(scratch.keys()).toContain("work/user/run-1/deletions-24.json");
+  });
+
+  it("keeps a small truth, plan and read-back in the state: no scratch request, and every task still gets them", async () => {
+    // Prepare
+    const scratch = memoryScratch();
+    const small = plan(0);
+    const truth = { okta: { found: true }, identityCenter: { userId: "ic-jane" } } as never;
+    const verification = { passed: true, verifiedAt: "2026-06-01T12:00:05.000Z", details: [] };
+
+    // Act
+    const state = {
+      runId: "run-3",
+      truth: await offloadTruth(scratch, "run-3", truth),
+      plan: await offloadPlan(scratch, small),
+      verification: await offloadVerification(scratch, "run-3", verification),
+    } as unknown as UserRunState;
+    const hydrated = await hydrate(scratch, state);
+
+    // Assess
+    expect(scratch.keys()).toEqual([]);
+    expect((state.plan as unknown as CompactPlan).deletionBatches).toEqual([]);
+    expect(hydrated.truth).toEqual(truth);
+    expect(hydrated.plan).toMatchObject(small);
+    expect(hydrated.verification).toEqual(verification);
+  });
+
+  it("offloads a plan with assignment deletions however small: the deletion batches load it from scratch", async () => {
+    const scratch = memoryScratch();
+    const compact = (await offloadPlan(scratch, plan(1))) as CompactPlan;
+    expect(compact.scratchKey).toBe("work/user/run-1/plan.json");
+    expect(scratch.keys()).toEqual(["work/user/run-1/plan.json"]);
+  });
+
+  it("offloads a read-back larger than the inline limit, keeping its verdict in the state", async () => {
+    const scratch = memoryScratch();
+    const details = Array.from({ length: 400 }, (_, i) => ({
+      check: `account ${i} has no assignment left`,
+      passed: true,
+    }));
+    const verification = { passed: true, verifiedAt: "2026-06-01T12:00:05.000Z", details };
+    const offloaded = await offloadVerification(scratch, "run-4", verification as never);
+    expect(JSON.stringify(verification).length).toBeGreaterThan(INLINE_LIMIT_BYTES);
+    expect(offloaded).toEqual({
+      passed: true,
+      verifiedAt: verification.verifiedAt,
+      scratchKey: "work/user/run-4/verification.json",
+    });
   });
 
   it("leaves a state that carries everything inline as it is", async () => {
