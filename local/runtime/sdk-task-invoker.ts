@@ -26,6 +26,32 @@ export class UnsupportedTaskResourceError extends Error {
   override name = "UnsupportedTaskResourceError";
 }
 
+/** Attempts of one SDK call whose loopback connection failed before any answer. */
+export const LOOPBACK_ATTEMPTS = 3;
+
+/**
+ * Sends a command, again when the local loopback connection failed before the emulator answered (a
+ * reset or a timeout of the laptop's own socket, as a loaded machine sees: no HTTP status at all).
+ * That failure is the local stack's transport, not an answer of the service: Step Functions makes
+ * its service integrations' calls itself and names only the service's errors `<Service>.<Exception>`,
+ * the names a definition's Retry and Catch match. A service's answer (any HTTP status: a throttle, a
+ * conflict) is never repeated here; the definition's Retry decides.
+ */
+async function sendOverLoopback(
+  client: { send(command: unknown): Promise<unknown> },
+  command: () => unknown,
+) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.send(command());
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status !== undefined || attempt >= LOOPBACK_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 export type SdkTaskInvoker = (resource: string, parameters: unknown) => Promise<unknown>;
 
 export interface SdkTaskInvokerOptions {
@@ -60,10 +86,10 @@ export function createSdkTaskInvoker(
       clients.set(service, client);
     }
     try {
-      const { $metadata: _metadata, ...output } = (await client.send(new Command(parameters))) as Record<
-        string,
-        unknown
-      >;
+      const { $metadata: _metadata, ...output } = (await sendOverLoopback(
+        client,
+        () => new Command(parameters),
+      )) as Record<string, unknown>;
       return output;
     } catch (error) {
       const e = error as Error;
