@@ -68,7 +68,9 @@ export function readUserTruth(deps: ReadUserTruthDeps) {
       if (link !== null) return denyFirstTruth(deps, oktaUser, link, oktaReadAt);
     }
     // Whom to act on comes from Okta's answer or the pipeline's records, never from the event.
-    const resolve = () => resolveIdentityCenterUser(deps, state.user.id, oktaUser);
+    const deniedFirstAs = state.plan?.deniedFirstAs;
+    const resolve = () =>
+      resolveIdentityCenterUser(deps, state.user.id, oktaUser, deniedFirstAs ? { deniedFirstAs } : {});
     const readGroups = () => (oktaUser ? deps.okta.listUserGroups(oktaUser.id) : Promise.resolve([]));
     // A leaver loses everything whatever their groups, so their Okta groups are read only to judge a
     // user Identity Center no longer holds (lost-leaver.ts): the Deny of a layoff waits on one call of

@@ -11,7 +11,7 @@ import {
   type UserNameMapping,
 } from "../../core/identity/user-name-format.ts";
 import { isLeaver } from "../../core/plan/plan-users.ts";
-import type { IdentityCenterUserPort } from "../../core/ports.ts";
+import type { IdentityCenterUserIdentity, IdentityCenterUserPort } from "../../core/ports.ts";
 
 export interface ResolveIdentityDeps {
   identityCenter: IdentityCenterUserPort;
@@ -45,6 +45,10 @@ export async function resolveIdentityCenterUser(
   deps: ResolveIdentityDeps,
   oktaUserId: string,
   oktaUser: OktaUser | null,
+  options: {
+    /** The Identity Center user a Deny-first pass denied (the pipeline's record): confirmed first. */
+    deniedFirstAs?: string;
+  } = {},
 ): Promise<IdentityResolution> {
   const issuer = deps.externalIdIssuer;
   const byExternalId = async () =>
@@ -67,9 +71,14 @@ export async function resolveIdentityCenterUser(
   // A leaver's Identity Center user may be gone already (SCIM deletes it, `scimDeactivation: delete`):
   // its live sessions still carry its id, so a deleted candidate still resolves for a leaver.
   const leaver = isLeaver(oktaUser);
-  let resolution: IdentityResolution | null = null;
-  const external = await byExternalId();
-  if (external !== null) resolution = resolved(external, "external-id");
+  let resolution =
+    options.deniedFirstAs === undefined
+      ? null
+      : await confirmDeniedFirst(deps, oktaUserId, oktaUser, options.deniedFirstAs);
+  if (resolution === null) {
+    const external = await byExternalId();
+    if (external !== null) resolution = resolved(external, "external-id");
+  }
   const userName = identityCenterUserName(oktaUser, deps.userNames);
   if (resolution === null && userName !== null) {
     const byName = await deps.identityCenter.findUserIdByUserName(userName);
@@ -91,6 +100,33 @@ export async function resolveIdentityCenterUser(
       linkedAt: deps.now(),
     });
   return resolution;
+}
+
+/**
+ * After a Deny-first pass: the user denied first, with one read (`DescribeUser`), when what the identity
+ * store says of it shows it is the user the search would find first: it carries this Okta user's
+ * external id (external ids are unique in the store: `GetUserId` answers one user for one), or, with no
+ * issuer configured, its user name is the one Okta's answer gives (user names are unique too), judged
+ * by its external id as the search judges a user found by name. Anything else (deleted, renamed, no
+ * external id while an issuer is configured): `null`, and the whole search runs. In a layoff this is
+ * one identity-store call per leaver fewer than the search (`GetUserId`, then `DescribeUser`).
+ */
+async function confirmDeniedFirst(
+  deps: ResolveIdentityDeps,
+  oktaUserId: string,
+  oktaUser: OktaUser,
+  userId: string,
+): Promise<IdentityResolution | null> {
+  const identity = await deps.identityCenter.describeUser(userId);
+  if (identity === null) return null;
+  const issuer = deps.externalIdIssuer;
+  if (issuer !== undefined)
+    return identity.externalIds.some((e) => e.issuer === issuer && e.id === oktaUserId)
+      ? resolved(userId, "external-id")
+      : null;
+  const userName = identityCenterUserName(oktaUser, deps.userNames);
+  if (userName === null || identity.userName !== userName) return null;
+  return judgedByExternalId(deps, oktaUserId, identity, "login");
 }
 
 function resolved(userId: string, via: ResolvedVia): IdentityResolution {
@@ -125,6 +161,17 @@ async function checkCandidate(
     };
   if (identity === null)
     return { outcome: "absent", detail: `Identity Center user ${userId} no longer exists` };
+  return judgedByExternalId(deps, oktaUserId, identity, via);
+}
+
+/** A candidate that exists is this Okta user's unless its external id names another Okta user. */
+function judgedByExternalId(
+  deps: ResolveIdentityDeps,
+  oktaUserId: string,
+  identity: IdentityCenterUserIdentity,
+  via: "login" | "link",
+): IdentityResolution {
+  const userId = identity.userId;
   if (externalIdVerdict(identity, oktaUserId, deps.externalIdIssuer) === "other-user") {
     const others = identity.externalIds.map((e) => `${e.issuer}:${e.id}`).join(", ");
     return {

@@ -12,6 +12,11 @@ function harness(
   status: Record<string, OktaUser["status"]>,
   inIdentityCenter = (_id: string) => true,
   linked: Record<string, string> = {},
+  store: {
+    /** What DescribeUser answers per Identity Center user id (default: no user name, no external id). */
+    identities?: Record<string, { userName: string | null; externalIds: { issuer: string; id: string }[] }>;
+    externalIdIssuer?: string;
+  } = {},
 ) {
   const calls: string[] = [];
   const read = readUserTruth({
@@ -37,7 +42,11 @@ function harness(
       },
       describeUser: async (userId: string) => {
         calls.push("DescribeUser");
-        return { userId, externalIds: [] };
+        return { userId, userName: null, externalIds: [], ...store.identities?.[userId] };
+      },
+      findUserIdByExternalId: async () => {
+        calls.push("GetUserId");
+        return null;
       },
       listGroups: async () => {
         calls.push("ListGroups");
@@ -71,7 +80,7 @@ function harness(
             },
       put: async () => {},
     } as never,
-    externalIdIssuer: undefined,
+    externalIdIssuer: store.externalIdIssuer,
     userNames: { format: "oktaUsername" },
     instanceArn: "arn:aws:sso:::instance/ssoins-1111111111111111",
     identityStoreId: "d-1111111111",
@@ -203,6 +212,88 @@ describe("ReadTruth in a burst of leavers", () => {
     expect(truth.identityCenter.memberships).toHaveLength(1);
     // the record named another user: the identity store is asked whose it is (here: nothing readable)
     expect(truth.identityCenter.recordedUser).toEqual({ userId: "ic-recorded", verdict: "unknown" });
+  });
+
+  it("after the Deny, a record the identity store confirms costs one DescribeUser: its user name is the one Okta's answer gives", async () => {
+    // Prepare
+    const { calls, run } = harness(
+      { "00u1": "DEPROVISIONED" },
+      () => true,
+      { "00u1": "ic-recorded" },
+      {
+        identities: { "ic-recorded": { userName: "00u1@example.com", externalIds: [] } },
+      },
+    );
+    const first = await run("00u1");
+    calls.length = 0;
+
+    // Act
+    const truth = await run("00u1", first);
+
+    // Assess: the same user the search by name would find, with one read instead of two
+    expect(calls.filter((c) => c === "GetUserId")).toEqual([]);
+    expect(calls.filter((c) => c === "DescribeUser")).toHaveLength(1);
+    expect(truth.identityCenter.resolution).toMatchObject({
+      outcome: "resolved",
+      via: "login",
+      userId: "ic-recorded",
+    });
+    expect(truth.identityCenter.recordedUser).toBeUndefined();
+  });
+
+  it("after the Deny, a confirmed record whose external id names another Okta user is a conflict, as the search would judge it", async () => {
+    // Prepare
+    const { run } = harness(
+      { "00u1": "DEPROVISIONED" },
+      () => true,
+      { "00u1": "ic-recorded" },
+      {
+        identities: {
+          "ic-recorded": {
+            userName: "00u1@example.com",
+            externalIds: [{ issuer: "okta", id: "00uOtherOtherOther12" }],
+          },
+        },
+      },
+    );
+    const first = await run("00u1");
+
+    // Act
+    const truth = await run("00u1", first);
+
+    // Assess
+    expect(truth.identityCenter.resolution).toMatchObject({ outcome: "conflict", userId: "ic-recorded" });
+  });
+
+  it("after the Deny, with an issuer, the record is confirmed by this Okta user's external id, and searched for without it", async () => {
+    // Prepare
+    const identities = {
+      "ic-a": { userName: "00u1@example.com", externalIds: [{ issuer: "okta", id: "00u1" }] },
+      "ic-b": { userName: "00u2@example.com", externalIds: [] },
+    };
+    const { calls, run } = harness(
+      { "00u1": "DEPROVISIONED", "00u2": "DEPROVISIONED" },
+      () => true,
+      { "00u1": "ic-a", "00u2": "ic-b" },
+      { identities, externalIdIssuer: "okta" },
+    );
+    const [first1, first2] = await Promise.all([run("00u1"), run("00u2")]);
+    calls.length = 0;
+
+    // Act
+    const confirmed = await run("00u1", first1);
+    const confirmedCalls = calls.filter((c) => c === "GetUserId").length;
+    const searched = await run("00u2", first2);
+
+    // Assess
+    expect(confirmed.identityCenter.resolution).toMatchObject({
+      outcome: "resolved",
+      via: "external-id",
+      userId: "ic-a",
+    });
+    expect(confirmedCalls).toBe(0);
+    expect(calls.filter((c) => c === "GetUserId").length).toBeGreaterThan(0);
+    expect(searched.identityCenter.resolution).toMatchObject({ outcome: "resolved" });
   });
 
   it("an active user's record never shortens their read", async () => {
