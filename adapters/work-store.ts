@@ -21,12 +21,13 @@ export class WorkStore {
     this.bucket = options.bucket;
   }
 
-  async put(key: string, value: unknown): Promise<void> {
+  /** Stores `value` as JSON (`json`: its JSON text when the caller made it already). */
+  async put(key: string, value: unknown, json = JSON.stringify(value)): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        Body: await gzipAsync(JSON.stringify(value)),
+        Body: await gzipAsync(json),
         ContentType: "application/json",
         ContentEncoding: "gzip",
       }),

@@ -22,7 +22,8 @@ import { settledOutcomes } from "./settled-outcome.ts";
  * in a layoff, the local stack's S3 stood in line behind them).
  */
 export interface RunScratch {
-  put(key: string, value: unknown): Promise<void>;
+  /** Stores `value`; `json`, when given, is its JSON text already made (large values are not serialized twice). */
+  put(key: string, value: unknown, json?: string): Promise<void>;
   get<T>(key: string): Promise<T>;
 }
 
@@ -37,7 +38,11 @@ export const scratchKey = (runId: string, name: string) => `work/user/${runId}/$
  */
 export const INLINE_LIMIT_BYTES = 16 * 1024;
 
-const fitsInline = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8") <= INLINE_LIMIT_BYTES;
+/** The value's JSON when it is too large to stay in the state; `null` when it fits. */
+function tooLargeJson(value: unknown): string | null {
+  const json = JSON.stringify(value);
+  return Buffer.byteLength(json, "utf8") <= INLINE_LIMIT_BYTES ? null : json;
+}
 
 /** The state's stand-in for the offloaded truth. */
 export interface OffloadedTruth {
@@ -72,9 +77,10 @@ export async function offloadTruth(
   runId: string,
   truth: UserTruth,
 ): Promise<UserTruth | OffloadedTruth> {
-  if (fitsInline(truth)) return truth;
+  const json = tooLargeJson(truth);
+  if (json === null) return truth;
   const key = scratchKey(runId, "truth");
-  await scratch.put(key, truth);
+  await scratch.put(key, truth, json);
   return { scratchKey: key };
 }
 
@@ -86,10 +92,11 @@ export type InlinePlan = FullPlan & { assignmentDeletionCount: 0; deletionBatche
  * batches load the plan from scratch), else compact, its lists in scratch.
  */
 export async function offloadPlan(scratch: RunScratch, plan: FullPlan): Promise<CompactPlan | InlinePlan> {
-  if (plan.assignmentDeletions.length === 0 && fitsInline(plan))
+  const json = tooLargeJson(plan);
+  if (plan.assignmentDeletions.length === 0 && json === null)
     return { ...plan, assignmentDeletionCount: 0, deletionBatches: [] };
   const key = scratchKey(plan.runId, "plan");
-  await scratch.put(key, plan);
+  await scratch.put(key, plan, json ?? undefined);
   const { assignmentDeletions, actions: _actions, accountsAffected: _accounts, ...rest } = plan;
   const batches = Math.ceil(assignmentDeletions.length / DELETION_BATCH_SIZE);
   return {
@@ -109,9 +116,10 @@ export async function offloadVerification(
   runId: string,
   verification: Verification,
 ): Promise<Verification | (Pick<Verification, "passed" | "verifiedAt"> & { scratchKey: string })> {
-  if (fitsInline(verification)) return verification;
+  const json = tooLargeJson(verification);
+  if (json === null) return verification;
   const key = scratchKey(runId, "verification");
-  await scratch.put(key, verification);
+  await scratch.put(key, verification, json);
   return { passed: verification.passed, verifiedAt: verification.verifiedAt, scratchKey: key };
 }
 

@@ -108,12 +108,16 @@ function assignmentsForPrincipal(
   principalId: string,
 ): AssignmentRecord[] {
   const { state } = ctx;
-  const principals = new Set([`${principalType}|${principalId}`]);
+  // By type, so that scanning a large estate's assignments builds no key per assignment.
+  const ids = { USER: new Set<string>(), GROUP: new Set<string>() };
+  if (principalType === "USER" || principalType === "GROUP") ids[principalType].add(principalId);
   if (principalType === "USER" && ctx.behaviour.listForPrincipalIncludesInherited) {
-    for (const m of state.memberships.values())
-      if (m.userId === principalId) principals.add(`GROUP|${m.groupId}`);
+    for (const m of state.memberships.values()) if (m.userId === principalId) ids.GROUP.add(m.groupId);
   }
-  return [...state.assignments.values()].filter((a) => principals.has(`${a.principalType}|${a.principalId}`));
+  const result: AssignmentRecord[] = [];
+  for (const a of state.assignments.values())
+    if ((a.principalType === "USER" ? ids.USER : ids.GROUP).has(a.principalId)) result.push(a);
+  return result;
 }
 
 /** Describe<Kind>Status: `requestMember` names the request id member. */
