@@ -660,7 +660,8 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
       return userRunScratch(f, ["s3:PutObject"]);
     case "readUserTruth":
       return [
-        ...userRunScratch(f, ["s3:PutObject"]),
+        // After a Deny-first pass the whole read gets that pass's truth and plan back from scratch.
+        ...userRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
         readOktaToken(f),
         ...identityCenterUserReads(f),
         {
@@ -706,7 +707,8 @@ function userTask(f: PermissionFacts, task: UserTaskName): Grant[] {
       return [readOktaToken(f), ...userRunScratch(f, ["s3:GetObject"])];
     case "verifyUserRun":
       return [
-        ...userRunScratch(f, ["s3:GetObject"]),
+        // Reads the truth and plan back; a read-back too large for the state goes to scratch.
+        ...userRunScratch(f, ["s3:GetObject", "s3:PutObject"]),
         {
           sid: "ReadRemainingMemberships",
           actions: ["identitystore:ListGroupMembershipsForMember"],

@@ -443,6 +443,45 @@ describe("infra/permissions: what each role may do, by policy simulation", () =>
     });
   });
 
+  it("lets every task that gets a run's scratch back read it, and every task that may offload to it write it", async () => {
+    // Prepare: usecases/reconcile-user/tasks.ts: who hydrates the state, and who offloads a part of it
+    const reads = [
+      "readUserTruth",
+      "planUserRun",
+      "revokeCredentials",
+      "loadAssignmentDeletions",
+      "clearOktaSessions",
+      "verifyUserRun",
+      "writeUserEvidence",
+      "liftCredentialDenies",
+    ] as const;
+    const writes = [
+      "readUserTruth",
+      "planUserRun",
+      "revokeCredentials",
+      "recordAssignmentDeletions",
+      "verifyUserRun",
+    ] as const;
+    const object = `arn:aws:s3:::${facts.workBucket}/work/user/run-1/truth.json`;
+
+    // Act
+    const denied = [
+      ...(await Promise.all(
+        reads.map(async (t) =>
+          (await allows(USER_TASK_FUNCTIONS[t], "s3:GetObject", object)) ? [] : [`${t} get`],
+        ),
+      )),
+      ...(await Promise.all(
+        writes.map(async (t) =>
+          (await allows(USER_TASK_FUNCTIONS[t], "s3:PutObject", object)) ? [] : [`${t} put`],
+        ),
+      )),
+    ].flat();
+
+    // Assess
+    expect(denied).toEqual([]);
+  });
+
   it("lets dispatch start only user-reconcile", async () => {
     // Prepare
     const machine = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
