@@ -15,6 +15,7 @@ import {
 } from "./errors.ts";
 import { linkTarget } from "./link-header.ts";
 import { describeMissingPermission } from "./permissions.ts";
+import { RateLimitHeadroom } from "./rate-limit-headroom.ts";
 import { oktaErrorBodySchema } from "./schemas.ts";
 import type { ServiceAppCredentials } from "./service-app-auth.ts";
 
@@ -69,6 +70,8 @@ export const RATE_LIMIT_RESET_MARGIN_MS = 100;
 /** Waiting when a 429 carries no usable reset header. */
 const FALLBACK_RATE_LIMIT_WAIT_MS = 1000;
 const MAX_BACKOFF_MS = 10_000;
+/** Checks a low-priority request makes for room in its bucket before it goes anyway. */
+const MAX_HEADROOM_CHECKS = 20;
 
 /**
  * One Okta org over HTTPS with SSWS or OAuth (service app, DPoP) auth, a 401 retried with a new token
@@ -107,9 +110,43 @@ export class OktaHttpClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** A request whose answer carries no body the caller needs (204 or `{}`). */
-  async send(method: Method, pathOrUrl: string, body?: unknown): Promise<void> {
+  /**
+   * A request whose answer carries no body the caller needs (204 or `{}`). A `low` priority request
+   * (a session clear) first waits until the rate-limit bucket has room beyond what the other calls
+   * may need (okta/rate-limit-headroom.ts).
+   */
+  async send(
+    method: Method,
+    pathOrUrl: string,
+    body?: unknown,
+    options: { priority?: "normal" | "low" } = {},
+  ): Promise<void> {
+    if (options.priority === "low") await this.awaitHeadroom(method, pathOrUrl);
     await this.exchange(method, pathOrUrl, body);
+  }
+
+  /** What this client heard of Okta's rate-limit buckets (every answer's headers). */
+  private readonly headroom = new RateLimitHeadroom();
+
+  /**
+   * Waits while the bucket of `pathOrUrl` is needed by other calls (a few checks: the waits are
+   * computed from the headers, so each check is one sleep). A wait that would not fit in the time the
+   * caller has left throws OktaRateLimitError at once: the workflow retries the task later.
+   */
+  private async awaitHeadroom(method: Method, pathOrUrl: string): Promise<void> {
+    const url = this.trusted(pathOrUrl, method);
+    const path = new URL(url).pathname;
+    for (let check = 0; check < MAX_HEADROOM_CHECKS; check++) {
+      const wait = this.headroom.lowPriorityWait(path, this.now());
+      if (wait === 0) return;
+      const left = this.remainingTimeMs();
+      if (wait > left)
+        throw new OktaRateLimitError(
+          `${method} ${url} yields to the calls that revoke access: waiting ${wait} ms for room in its rate limit would not fit in the ${Math.max(0, Math.floor(left))} ms left: retry later`,
+          { method, url, attempts: 0, resetAt: null, waitMs: wait },
+        );
+      await this.sleep(wait);
+    }
   }
 
   /** A request whose JSON body must match `schema`. */
@@ -196,6 +233,13 @@ export class OktaHttpClient {
         });
       }
       this.auth.observe?.(response);
+      const oktaDate = Date.parse(response.headers.get("date") ?? "");
+      this.headroom.observe(
+        new URL(url).pathname,
+        response.headers,
+        this.now(),
+        Number.isFinite(oktaDate) ? oktaDate : undefined,
+      );
       if (response.ok) return { response, text, url };
       if (response.status === 401 && authRetries < 2 && this.auth.rejected(response)) {
         authRetries += 1;

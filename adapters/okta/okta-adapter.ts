@@ -211,9 +211,14 @@ export class OktaAdapter implements OktaUserPort {
     return { users, groups };
   }
 
-  /** Ends the user's Okta sessions (not their AWS sessions: that takes the Deny). */
+  /**
+   * Ends the user's Okta sessions (not their AWS sessions: that takes the Deny). Low priority: it shares
+   * the `/api/v1/users/{id}` bucket with the reads that decide whom to revoke, and yields to them.
+   */
   async clearUserSessions(userId: string): Promise<void> {
-    await this.http.send("DELETE", `/api/v1/users/${encodeURIComponent(userId)}/sessions`);
+    await this.http.send("DELETE", `/api/v1/users/${encodeURIComponent(userId)}/sessions`, undefined, {
+      priority: "low",
+    });
   }
 
   /** Runs a lifecycle operation; Okta's status rules answer 400/403 (`OktaRequestRejectedError`). */

@@ -8,14 +8,9 @@
  * the concurrency limit they "report the concurrent values".
  */
 
-/** The endpoint families the emulator meters separately, named by Okta's path templates. */
-export type RateLimitFamily =
-  | "/api/v1/users"
-  | "/api/v1/users/{id}"
-  | "/api/v1/groups"
-  | "/api/v1/logs"
-  | "/api/v1/eventHooks"
-  | "/api/v1";
+import { type RateLimitFamily, rateLimitFamily } from "../../../core/okta/rate-limit-family.ts";
+
+export { type RateLimitFamily, rateLimitFamily };
 
 /**
  * Requests per minute per family. Configurable: tests shrink a family to exercise 429 handling.
@@ -31,16 +26,6 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitFamily, number>> = {
 };
 
 const WINDOW_MS = 60_000;
-
-/** The family a request path is metered under. */
-export function rateLimitFamily(path: string): RateLimitFamily {
-  if (path === "/api/v1/logs") return "/api/v1/logs";
-  if (path === "/api/v1/users") return "/api/v1/users";
-  if (path.startsWith("/api/v1/users/")) return "/api/v1/users/{id}";
-  if (path === "/api/v1/groups" || path.startsWith("/api/v1/groups/")) return "/api/v1/groups";
-  if (path === "/api/v1/eventHooks" || path.startsWith("/api/v1/eventHooks/")) return "/api/v1/eventHooks";
-  return "/api/v1";
-}
 
 /** The outcome of metering one request, with the values of the three headers. */
 export interface RateLimitDecision {
