@@ -1,15 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
-import { startDynamoDbFrontend } from "./dynamodb-frontend.ts";
+import { startLocalDynamoDb } from "./dynamodb-worker.ts";
 import type { ConditionalWriteGuard } from "./s3-conditional-writes.ts";
 import { type S3Outage, startS3OutageProxy } from "./s3-outage-proxy.ts";
 
@@ -63,13 +61,8 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
     port: options.s3Port,
     upstream: `http://127.0.0.1:${s3Address.port}`,
   });
-  const dynamoServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => dynamoServer.listen(0, "127.0.0.1", resolve));
-  // dynalite behind a front that answers what it lacks (dynamodb-frontend.ts).
-  const dynamoFront = await startDynamoDbFrontend({
-    port: options.dynamoPort,
-    upstream: `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`,
-  });
+  // dynalite behind a front that answers what it lacks (dynamodb-frontend.ts), on its own thread.
+  const dynamoFront = await startLocalDynamoDb(options.dynamoPort);
 
   const s3Endpoint = s3Proxy.endpoint;
   const dynamoEndpoint = dynamoFront.endpoint;
@@ -114,7 +107,6 @@ export async function startStorageServers(options: StorageOptions): Promise<Stor
       dynamo.destroy();
       await s3Proxy.close();
       await dynamoFront.close();
-      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
       await s3rver.close();
       if (!options.directory) await rm(directory, { recursive: true, force: true });
     },
