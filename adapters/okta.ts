@@ -7,6 +7,7 @@ export { RATE_LIMIT_RESET_MARGIN_MS } from "./okta/http-client.ts";
 export { eventTypeFilter } from "./okta/lifecycle-filter.ts";
 export { linkTarget } from "./okta/link-header.ts";
 export {
+  CLEAR_SESSIONS_MAX_WAIT_MS,
   OktaAdapter,
   type OktaAdapterOptions,
   type OktaGroupRef,

@@ -253,8 +253,10 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ResultPath: "$.additions",
         Next: "ClearOktaSessions",
       },
+      // Patient: a clear yields Okta's rate limit to the reads that revoke, and waits out a long wait
+      // for room in the retry, holding no Lambda (adapters/okta/rate-limit-headroom.ts).
       ClearOktaSessions: {
-        ...task(r.clearOktaSessions, "$.oktaSessions", "Verify"),
+        ...patientTask(r.clearOktaSessions, "$.oktaSessions", "Verify"),
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.oktaSessionsError", Next: "Verify" }],
       },
       Verify: patientTask(r.verifyUserRun, "$.verification", "WriteEvidence"),

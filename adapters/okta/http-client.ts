@@ -119,9 +119,14 @@ export class OktaHttpClient {
     method: Method,
     pathOrUrl: string,
     body?: unknown,
-    options: { priority?: "normal" | "low" } = {},
+    options: {
+      priority?: "normal" | "low";
+      /** The longest a low-priority request waits here for room; a longer wait is the caller's. */
+      maxHeadroomWaitMs?: number;
+    } = {},
   ): Promise<void> {
-    if (options.priority === "low") await this.awaitHeadroom(method, pathOrUrl);
+    if (options.priority === "low")
+      await this.awaitHeadroom(method, pathOrUrl, options.maxHeadroomWaitMs ?? Number.POSITIVE_INFINITY);
     await this.exchange(method, pathOrUrl, body);
   }
 
@@ -130,19 +135,19 @@ export class OktaHttpClient {
 
   /**
    * Waits while the bucket of `pathOrUrl` is needed by other calls (a few checks: the waits are
-   * computed from the headers, so each check is one sleep). A wait that would not fit in the time the
-   * caller has left throws OktaRateLimitError at once: the workflow retries the task later.
+   * computed from the headers, so each check is one sleep). A wait longer than `maxWaitMs`, or than
+   * the time the caller has left, throws OktaRateLimitError at once: the workflow retries the task later.
    */
-  private async awaitHeadroom(method: Method, pathOrUrl: string): Promise<void> {
+  private async awaitHeadroom(method: Method, pathOrUrl: string, maxWaitMs: number): Promise<void> {
     const url = this.trusted(pathOrUrl, method);
     const path = new URL(url).pathname;
     for (let check = 0; check < MAX_HEADROOM_CHECKS; check++) {
       const wait = this.headroom.lowPriorityWait(path, this.now());
       if (wait === 0) return;
-      const left = this.remainingTimeMs();
+      const left = Math.min(this.remainingTimeMs(), maxWaitMs);
       if (wait > left)
         throw new OktaRateLimitError(
-          `${method} ${url} yields to the calls that revoke access: waiting ${wait} ms for room in its rate limit would not fit in the ${Math.max(0, Math.floor(left))} ms left: retry later`,
+          `${method} ${url} yields to the calls that revoke access: room in its rate limit comes in ${wait} ms, longer than the ${Math.max(0, Math.floor(left))} ms it may wait here: retry later`,
           { method, url, attempts: 0, resetAt: null, waitMs: wait },
         );
       await this.sleep(wait);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OktaAdapter, OktaRateLimitError } from "../../../adapters/okta.ts";
+import { CLEAR_SESSIONS_MAX_WAIT_MS, OktaAdapter, OktaRateLimitError } from "../../../adapters/okta.ts";
 import { isTransient } from "../../../usecases/shared/dependency-unavailable.ts";
 
 const ORG = "https://acme.okta.com";
@@ -51,19 +51,35 @@ describe("OktaAdapter.clearUserSessions: yields the /api/v1/users/{id} bucket to
     expect(okta.slept).toEqual([]);
   });
 
-  it("waits, when the last answer left only what the others may need, until there is room", async () => {
-    // Prepare: after the first clear, 1 of 10 calls is left with 30 s to go
-    const okta = fakeOkta(() => 1);
+  it("waits briefly for room when it comes within the clear's wait", async () => {
+    // Prepare: after the first clear, 5 of 10 calls are left with 30 s to go: room in a moment
+    const okta = fakeOkta(() => 5);
     const adapter = new OktaAdapter(okta.options);
     await adapter.clearUserSessions("00u1");
 
     // Act
     await adapter.clearUserSessions("00u2");
 
-    // Assess: sent once the reserve (10 pro rata) fell under 1: 6 s before the reset
+    // Assess
     expect(okta.sent).toHaveLength(2);
-    expect(okta.sent[1]?.at).toBeGreaterThanOrEqual(RESET - 6_000);
-    expect(okta.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(24_000);
+    expect(okta.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(CLEAR_SESSIONS_MAX_WAIT_MS);
+  });
+
+  it("hands a longer wait back to the workflow: a transient OktaRateLimitError, nothing sent", async () => {
+    // Prepare: after the first clear, 1 of 10 calls is left with 30 s to go: room only 6 s before the reset
+    const okta = fakeOkta(() => 1);
+    const adapter = new OktaAdapter(okta.options);
+    await adapter.clearUserSessions("00u1");
+
+    // Act
+    const error = await adapter.clearUserSessions("00u2").catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(OktaRateLimitError);
+    expect(isTransient(error)).toBe(true);
+    expect((error as OktaRateLimitError).waitMs).toBeGreaterThan(23_000);
+    expect(okta.sent).toHaveLength(1);
+    expect(okta.slept).toEqual([]);
   });
 
   it("throws a transient OktaRateLimitError, sending nothing, when the wait would not fit the time left", async () => {
