@@ -70,6 +70,36 @@ describe("adapters/okta/rate-limit-headroom: low-priority calls yield to the oth
     expect(granted).toBe(900 - Math.floor((1_000 * 40) / 60));
   });
 
+  it("lets low-priority calls take what is left once the reports show the others have stopped (a tenth of the pace kept)", () => {
+    // Prepare: 40 s left, 500 of 1,000 left, and 2 s later still 500: nobody else is calling
+    const headroom = new RateLimitHeadroom();
+    const reset = Date.parse("2026-12-07T18:01:00.000Z");
+    headroom.observe(READ, headers(1_000, 500, reset), T0);
+    headroom.observe(READ, headers(1_000, 500, reset), T0 + 2_000);
+
+    // Act
+    let granted = 0;
+    while (headroom.lowPriorityWait(PATH, T0 + 2_000) === 0) granted += 1;
+
+    // Assess: all but a tenth of the limit's pace for the 38 s left
+    expect(granted).toBe(500 - Math.floor((0.1 * 1_000 * 38) / 60));
+  });
+
+  it("keeps the limit's whole pace in reserve while the reports show the others calling at it", () => {
+    // Prepare: 40 s left; 17 calls of others a second (1,000 a minute)
+    const headroom = new RateLimitHeadroom();
+    const reset = Date.parse("2026-12-07T18:01:00.000Z");
+    headroom.observe(READ, headers(1_000, 700, reset), T0);
+    headroom.observe(READ, headers(1_000, 683, reset), T0 + 1_000);
+
+    // Act
+    let granted = 0;
+    while (headroom.lowPriorityWait(PATH, T0 + 1_000) === 0) granted += 1;
+
+    // Assess: 683 left against 39 s at 1,000 a minute (650)
+    expect(granted).toBe(683 - Math.floor((1_000 * 39) / 60));
+  });
+
   it("reads a reset on Okta's clock against its Date, not this process's clock", () => {
     // Prepare: Okta's clock is 20 s ahead; by it, 40 s are left; by ours, the reset looks a minute away
     const headroom = new RateLimitHeadroom();
