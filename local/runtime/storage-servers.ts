@@ -1,15 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import S3rver from "s3rver";
 import { localClientConfig } from "../emulators/aws-json-server.ts";
 import { startLocalDynamoDb } from "./dynamodb-worker.ts";
 import type { ConditionalWriteGuard } from "./s3-conditional-writes.ts";
 import { type S3Outage, startS3OutageProxy } from "./s3-outage-proxy.ts";
+import { startLocalS3rver } from "./s3rver-worker.ts";
 
 /** s3rver's fixed credentials, path-style addressing. */
 export function s3ClientConfig(endpoint: string) {
@@ -50,17 +49,14 @@ export interface StorageOptions {
  * (idempotency, state) on dynalite (behind a front that answers what dynalite lacks: PartiQL
  * BatchExecuteStatement INSERTs and TransactWriteItems, dynamodb-frontend.ts), on loopback, created
  * as infra/ creates them. S3 clients reach s3rver through a pass-through proxy whose per-bucket
- * `bucketOutage(bucket)` switch answers 503 SlowDown, and which enforces `If-None-Match: *` as S3 does (s3rver would overwrite), for every bucket.
+ * `bucketOutage(bucket)` switch answers 503 SlowDown, and which enforces `If-None-Match: *` as S3
+ * does (s3rver would overwrite), for every bucket. dynalite and s3rver each run on a worker thread.
  */
 export async function startStorageServers(options: StorageOptions): Promise<StorageServers> {
   const directory = options.directory ?? (await mkdtemp(path.join(tmpdir(), "okta-aws-lifecycle-s3-")));
-  // s3rver on a free port behind the outage proxy, which takes the S3 port clients are given.
-  const s3rver = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
-  const s3Address = (await s3rver.run()) as AddressInfo;
-  const s3Proxy = await startS3OutageProxy({
-    port: options.s3Port,
-    upstream: `http://127.0.0.1:${s3Address.port}`,
-  });
+  // s3rver on a free port (its own thread) behind the outage proxy, which takes the clients' S3 port.
+  const s3rver = await startLocalS3rver(directory);
+  const s3Proxy = await startS3OutageProxy({ port: options.s3Port, upstream: s3rver.endpoint });
   // dynalite behind a front that answers what it lacks (dynamodb-frontend.ts), on its own thread.
   const dynamoFront = await startLocalDynamoDb(options.dynamoPort);
 
