@@ -167,11 +167,15 @@ try {
   });
   // The tool's calls Okta admitted, per endpoint family: its share of each bucket bounds them.
   const oktaAdmitted = new Map<string, number>();
+  // ...and those it refused (429): a refused read waits for the next minute window, Deny and all.
+  const oktaThrottled = new Map<string, number>();
   const take = okta.rateLimits.take.bind(okta.rateLimits);
   okta.rateLimits.take = (family, nowMs, principal) => {
     const decision = take(family, nowMs, principal);
-    if (decision.allowed && principal !== undefined && principal !== hr.id)
-      oktaAdmitted.set(family, (oktaAdmitted.get(family) ?? 0) + 1);
+    if (principal !== undefined && principal !== hr.id) {
+      const counts = decision.allowed ? oktaAdmitted : oktaThrottled;
+      counts.set(family, (counts.get(family) ?? 0) + 1);
+    }
     return decision;
   };
   // Deactivate through the API, evenly within the window; a 429 is retried after Okta's reset.
@@ -198,6 +202,10 @@ try {
     }),
   );
   console.log(`${LEAVERS} deactivations sent in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // How busy the identity store was while the events arrived (the bound assumes it busy throughout).
+  const windowSnapshot = ic.snapshot();
+  const identityStoreInWindow =
+    sum(windowSnapshot.calls.identityStore) - sum(windowSnapshot.throttled.identityStore);
 
   // Each leaver's run record (the run name carries the Okta id): a listing every 5 s, new keys matched
   // once (listing and matching every key each second starved the runs of the process's one thread).
@@ -370,6 +378,8 @@ try {
     ssoAdminCallsByOperation: calls.ssoAdmin,
     ssoAdminThrottled: sum(throttled.ssoAdmin),
     identityStoreCallsByOperation: calls.identityStore,
+    identityStoreAdmittedInWindow: identityStoreInWindow,
+    oktaThrottledByFamily: Object.fromEntries(oktaThrottled),
   };
   const ok = (pass: boolean) => (pass ? "ok" : "MISSED");
   console.log(
@@ -385,6 +395,11 @@ try {
       `${identityStoreAdmitted} admitted identity-store calls / ${IDENTITY_STORE_TPS} TPS, ` +
       `Okta ${oktaBound[0]}: ${oktaAdmitted.get(oktaBound[0]) ?? 0} calls at the token's ` +
       `${oktaBound[0] === "none" ? 0 : okta.rateLimits.principalLimit(oktaBound[0] as Parameters<typeof okta.rateLimits.principalLimit>[0])}/min); ratio ${result.ratio.toFixed(2)} (target <= 1.25: ${ok(result.ratio <= 1.25)})`,
+  );
+  console.log(
+    `  identity store during the ${spreadSeconds} s window: ${identityStoreInWindow} calls admitted, ` +
+      `${((100 * identityStoreInWindow) / (IDENTITY_STORE_TPS * spreadSeconds)).toFixed(0)}% of its ${IDENTITY_STORE_TPS} TPS; ` +
+      `the tool's Okta calls refused (429): ${oktaThrottled.size === 0 ? "none" : JSON.stringify(Object.fromEntries(oktaThrottled))}`,
   );
   console.log(
     `SCPs: ${scps.length} slot(s) of ${result.scpChars.join(", ")} characters; inline policies: ${inline.length ? result.inlineChars.join(", ") : "none"}; fallback ${fallbackUsed ? "USED" : "not needed"}`,
