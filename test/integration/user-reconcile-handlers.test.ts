@@ -18,7 +18,7 @@ import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
 import { type LocalStack, startLocalStack, WORK_BUCKET } from "../../local/stack/local-stack.ts";
 import { TIME_TO_REVOKE_METRIC } from "../../usecases/reconcile-user/revocation-timing.ts";
-import { hydrate } from "../../usecases/reconcile-user/run-scratch.ts";
+import { hydrate, INLINE_LIMIT_BYTES } from "../../usecases/reconcile-user/run-scratch.ts";
 import type { UserRunState } from "../../usecases/reconcile-user/run-state.ts";
 
 /**
@@ -159,11 +159,15 @@ describe("user-reconcile Lambda handlers built from the deployed environment", (
     const deny = { inForceAt: new Date().toISOString(), scpPolicyIds: [], overflow: 0, reprovisions: [] };
     const stored = (await handlers.writeUserEvidence({ ...state, deny })) as { key: string };
 
-    // Assess: the state carries the plan's verdict; the truth and the full plan are in the run's scratch
-    expect(state.truth).toEqual({ scratchKey: "work/user/user-handlers-test-leaver/truth.json" });
+    // Assess: the state carries the plan's verdict; the truth is in the run's scratch exactly when it is
+    // larger than the state keeps inline (run-scratch.ts), and every later task gets it back whole
     expect(state.plan?.decision).toBe("revoke");
     expect(state.plan?.holdSeconds).toBe(43_200);
     const full = await hydrate(new WorkStore({ s3: stack.storage.s3, bucket: WORK_BUCKET }), state);
+    const large = Buffer.byteLength(JSON.stringify(full.truth), "utf8") > INLINE_LIMIT_BYTES;
+    expect(state.truth).toEqual(
+      large ? { scratchKey: "work/user/user-handlers-test-leaver/truth.json" } : full.truth,
+    );
     expect(full.truth?.okta.status).toBe("DEPROVISIONED");
     expect(full.truth?.identityCenter.userId).toBeTruthy();
     expect(stored.key).toMatch(/^v1\/runs\/.*user-handlers-test-leaver\.run\.json$/);
