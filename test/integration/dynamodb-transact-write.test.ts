@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   DynamoDBClient,
   GetItemCommand,
@@ -110,7 +111,7 @@ describe("local/runtime/dynamodb-transact-write: TransactWriteItems in front of 
 
   it("answers a repeated client token without writing again, and refuses the token with other parameters", async () => {
     // Prepare
-    const token = "tx-token-1";
+    const token = randomUUID();
     await client.send(
       new TransactWriteItemsCommand({ TransactItems: [claim("d1")], ClientRequestToken: token }),
     );

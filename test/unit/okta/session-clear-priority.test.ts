@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CLEAR_SESSIONS_MAX_WAIT_MS, OktaAdapter, OktaRateLimitError } from "../../../adapters/okta.ts";
 import { isTransient } from "../../../usecases/shared/dependency-unavailable.ts";
@@ -25,7 +26,8 @@ function fakeOkta(remaining: () => number) {
   };
   const options = {
     orgUrl: ORG,
-    token: "test-token",
+    // Made per run: a committed literal would read like a credential.
+    token: randomBytes(16).toString("hex"),
     fetch,
     now: () => now,
     sleep: async (ms: number) => {
