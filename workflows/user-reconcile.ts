@@ -253,11 +253,22 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
         ResultPath: "$.additions",
         Next: "ClearOktaSessions",
       },
-      // Patient: a clear yields Okta's rate limit to the reads that revoke, and waits out a long wait
-      // for room in the retry, holding no Lambda (adapters/okta/rate-limit-headroom.ts).
+      // A clear yields Okta's rate limit to the reads that revoke (adapters/okta/rate-limit-headroom.ts):
+      // it hands back how long until room comes, and waits exactly that here, holding no Lambda.
       ClearOktaSessions: {
-        ...patientTask(r.clearOktaSessions, "$.oktaSessions", "Verify"),
+        ...patientTask(r.clearOktaSessions, "$.oktaSessions", "OktaRoomOrVerify"),
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.oktaSessionsError", Next: "Verify" }],
+      },
+      OktaRoomOrVerify: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.oktaSessions.waitSeconds", IsPresent: true, Next: "AwaitOktaRoom" }],
+        Default: "Verify",
+      },
+      AwaitOktaRoom: {
+        Type: "Wait",
+        Comment: "Until the clear's Okta bucket has room beyond the reads' share (at most 15 minutes in all).",
+        SecondsPath: "$.oktaSessions.waitSeconds",
+        Next: "ClearOktaSessions",
       },
       Verify: patientTask(r.verifyUserRun, "$.verification", "WriteEvidence"),
       WriteEvidence: patientTask(r.writeUserEvidence, "$.evidence", "HoldOrFinish"),

@@ -66,8 +66,13 @@ const PAGE = { users: 200, groups: 200, members: 1000, logs: 1000 } as const;
 /** A paginated listing that never ends is a bug or a hostile server: stop well past any real org. */
 const MAX_PAGES = 10_000;
 
-/** The longest a session clear waits in its Lambda for room in Okta's rate limit. */
-export const CLEAR_SESSIONS_MAX_WAIT_MS = 2_000;
+/**
+ * The longest a session clear waits in its Lambda for room in Okta's rate limit: none. Any wait goes
+ * back to the workflow, which sleeps exactly that long holding no Lambda (usecases/reconcile-user/
+ * clear-okta-sessions.ts). Measured on the layoff benchmark: a clear that slept in its task held a
+ * local task slot (up to 88 of 100) while the leavers' reads and removals waited for one.
+ */
+export const CLEAR_SESSIONS_MAX_WAIT_MS = 0;
 
 /**
  * Okta's Management API as the pipeline needs it: users, groups, memberships, lifecycle operations,
@@ -218,7 +223,7 @@ export class OktaAdapter implements OktaUserPort {
    * Ends the user's Okta sessions (not their AWS sessions: that takes the Deny). Low priority: it shares
    * the `/api/v1/users/{id}` bucket with the reads that decide whom to revoke, and yields to them. It
    * waits here at most {@link CLEAR_SESSIONS_MAX_WAIT_MS}; a longer wait throws the transient
-   * OktaRateLimitError, and the workflow's retry waits instead, holding no Lambda.
+   * OktaRateLimitError with the wait (`waitMs`) having sent nothing, and the workflow waits instead.
    */
   async clearUserSessions(userId: string): Promise<void> {
     await this.http.send("DELETE", `/api/v1/users/${encodeURIComponent(userId)}/sessions`, undefined, {

@@ -27,7 +27,7 @@ import { type CredentialChecks, type CredentialProver, checkCredentials } from "
 import { type EnforceDeniesDeps, enforceDenies } from "./enforce-denies.ts";
 import type { RunScratch } from "./run-scratch.ts";
 import { scratchKey } from "./run-scratch.ts";
-import { need, type ScpCapacity, type UserRunState } from "./run-state.ts";
+import { need, type ScpCapacity, type UserRunHead } from "./run-state.ts";
 
 export interface RevokeCredentialsDeps {
   /** policy `credentials`; absent: the task does nothing. */
@@ -134,7 +134,7 @@ const genericProblem = (
  * One account failing is a problem for that account; the others complete.
  */
 export function revokeCredentials(deps: RevokeCredentialsDeps) {
-  return async (state: UserRunState): Promise<CredentialRunSummary> => {
+  return async (state: UserRunHead): Promise<CredentialRunSummary> => {
     const none = (skipped: string): CredentialRunSummary => ({
       skipped,
       ended: 0,
@@ -334,7 +334,7 @@ function liftAtOf(actions: readonly CredentialAction[]): string | undefined {
 }
 
 /** The leaver as Okta has them now; a person Okta deleted is known by the run's login alone. */
-function leaverPerson(state: UserRunState, people: readonly OktaUser[]): OktaPerson {
+function leaverPerson(state: UserRunHead, people: readonly OktaUser[]): OktaPerson {
   const found = people.find((p) => p.id === state.user.id);
   if (found) return oktaPerson(found);
   const login = state.truth?.okta.login ?? state.user.login ?? state.user.id;

@@ -106,6 +106,14 @@ export interface Verification {
   details: { check: string; passed: boolean; detail?: string; skipped?: string }[];
 }
 
+/**
+ * The state as a task that needs only who the Okta user is gets it: the truth may be its stand-in in
+ * the state (run-scratch.ts `OffloadedTruth`), which carries these facts, not the whole truth.
+ */
+export type UserRunHead = Omit<UserRunState, "truth"> & {
+  truth?: { okta: Pick<UserTruth["okta"], "found" | "login"> };
+};
+
 /** The user-reconcile state as it flows through the workflow; each step adds its ResultPath. */
 export interface UserRunState extends UserReconcileInput {
   truth?: UserTruth;
@@ -117,7 +125,14 @@ export interface UserRunState extends UserReconcileInput {
   skippedDeletions?: SkippedDeletion[];
   removals?: OperationOutcome[];
   additions?: OperationOutcome[];
-  oktaSessions?: { clearedAt?: string; skipped?: string; failed?: string };
+  /** ClearOktaSessions: cleared, skipped, refused, or yielding to the reads (the workflow waits `waitSeconds`). */
+  oktaSessions?: {
+    clearedAt?: string;
+    skipped?: string;
+    failed?: string;
+    waitSeconds?: number;
+    yieldingSince?: string;
+  };
   /** The error of a Deny write that failed even after retries (the workflow's Catch); the run went on. */
   denyError?: { Error?: string; Cause?: string };
   /** The error of an Okta session clear that failed even after retries (the workflow's Catch). */

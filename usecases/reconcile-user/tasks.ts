@@ -37,8 +37,9 @@ import {
   offloadVerification,
   type RunScratch,
   recordAssignmentDeletions,
+  withTruthHead,
 } from "./run-scratch.ts";
-import type { UserRunState } from "./run-state.ts";
+import type { UserRunHead, UserRunState } from "./run-state.ts";
 import { verifyUserRun } from "./verify-user-run.ts";
 import { writeUserEvidence } from "./write-user-evidence.ts";
 
@@ -138,6 +139,11 @@ export function userReconcileTasks(
     <T>(task: (state: UserRunState) => Promise<T>) =>
     async (state: UserRunState) =>
       task(await hydrate(scratch, state));
+  // Tasks that read only the truth's Okta facts take them from its stand-in: no read of the whole truth.
+  const withHead =
+    <T>(task: (state: UserRunHead) => Promise<T>) =>
+    async (state: UserRunState) =>
+      task(await withTruthHead(scratch, state));
   // The Deny path's own lane (a burst's read-backs queue apart from it).
   const denyPath = deps.denyPathIdentityCenter ?? deps.identityCenter;
   const denyPathEnforce = { ...enforce, identityCenter: denyPath };
@@ -171,7 +177,7 @@ export function userReconcileTasks(
       ...(deps.managementAccess ? { access: deps.managementAccess } : {}),
     }) as (state: unknown) => Promise<unknown>,
     recordAssignmentDeletions: recordAssignmentDeletions(scratch) as (state: unknown) => Promise<unknown>,
-    clearOktaSessions: hydrated(clearOktaSessions(deps)),
+    clearOktaSessions: withHead(clearOktaSessions(deps)),
     verifyUserRun: async (state: UserRunState) =>
       offloadVerification(scratch, state.runId, await verify(await hydrate(scratch, state))),
     writeUserEvidence: hydrated(
@@ -185,7 +191,7 @@ export function userReconcileTasks(
     ),
     liftDenies: liftDenies(enforce),
     revokeCredentials: ports
-      ? hydrated(
+      ? withHead(
           revokeCredentials({
             credentials,
             hold: deps.policy.revocation?.hold ?? `PT${Math.ceil(deps.holdMs / 1000)}S`,

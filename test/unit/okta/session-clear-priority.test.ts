@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CLEAR_SESSIONS_MAX_WAIT_MS, OktaAdapter, OktaRateLimitError } from "../../../adapters/okta.ts";
+import { OktaAdapter, OktaRateLimitError } from "../../../adapters/okta.ts";
 import { isTransient } from "../../../usecases/shared/dependency-unavailable.ts";
 
 const ORG = "https://acme.okta.com";
@@ -53,18 +53,21 @@ describe("OktaAdapter.clearUserSessions: yields the /api/v1/users/{id} bucket to
     expect(okta.slept).toEqual([]);
   });
 
-  it("waits briefly for room when it comes within the clear's wait", async () => {
+  it("never sleeps in its Lambda: even a short wait goes back to the workflow, with its length", async () => {
     // Prepare: after the first clear, 5 of 10 calls are left with 30 s to go: room in a moment
     const okta = fakeOkta(() => 5);
     const adapter = new OktaAdapter(okta.options);
     await adapter.clearUserSessions("00u1");
 
     // Act
-    await adapter.clearUserSessions("00u2");
+    const error = await adapter.clearUserSessions("00u2").catch((e: unknown) => e);
 
     // Assess
-    expect(okta.sent).toHaveLength(2);
-    expect(okta.slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(CLEAR_SESSIONS_MAX_WAIT_MS);
+    expect(error).toBeInstanceOf(OktaRateLimitError);
+    expect((error as OktaRateLimitError).waitMs).toBeGreaterThan(0);
+    expect((error as OktaRateLimitError).waitMs).toBeLessThan(23_000);
+    expect(okta.sent).toHaveLength(1);
+    expect(okta.slept).toEqual([]);
   });
 
   it("hands a longer wait back to the workflow: a transient OktaRateLimitError, nothing sent", async () => {

@@ -11,6 +11,7 @@ import {
   offloadVerification,
   type RunScratch,
   recordAssignmentDeletions,
+  withTruthHead,
 } from "../../../usecases/reconcile-user/run-scratch.ts";
 import type { UserRunState } from "../../../usecases/reconcile-user/run-state.ts";
 
@@ -59,6 +60,7 @@ describe("a user run's scratch space", () => {
     const bigTruth = {
       okta: {
         found: true,
+        login: "jane@example.com",
         groups: Array.from({ length: 2_000 }, (_, i) => ({ id: `g${i}`, name: `group ${i}` })),
       },
       identityCenter: { userId: "ic-jane" },
@@ -82,7 +84,10 @@ describe("a user run's scratch space", () => {
     expect(compact.assignmentDeletionCount).toBe(2_500);
     expect(JSON.stringify(state).length).toBeLessThan(8_000);
     expect(hydrated.plan).toEqual(full);
-    expect(offloadedTruth).toEqual({ scratchKey: "work/user/run-1/truth.json" });
+    expect(offloadedTruth).toEqual({
+      scratchKey: "work/user/run-1/truth.json",
+      okta: { found: true, login: "jane@example.com" },
+    });
     expect(hydrated.truth).toEqual(bigTruth);
     expect(hydrated.deletions?.map((o) => o.accountId)).toEqual(
       full.assignmentDeletions.map((d) => d.TargetId),
@@ -144,5 +149,37 @@ describe("a user run's scratch space", () => {
       deletions: [{ status: "FAILED" }],
     } as unknown as UserRunState;
     expect(await hydrate(memoryScratch(), state)).toEqual(state);
+  });
+
+  it("gives a task that reads only the Okta facts the truth's stand-in: no read of the whole truth", async () => {
+    // Prepare: a truth too large for the state, and a stand-in from before it carried the Okta facts
+    const scratch = memoryScratch();
+    const reads: string[] = [];
+    const counting: RunScratch = {
+      put: scratch.put,
+      get: (key) => {
+        reads.push(key);
+        return scratch.get(key);
+      },
+    };
+    const bigTruth = {
+      okta: { found: false, login: null, groups: Array.from({ length: 2_000 }, (_, i) => ({ id: `g${i}` })) },
+    } as never;
+    const standIn = await offloadTruth(counting, "run-5", bigTruth);
+    const older = {
+      runId: "run-5",
+      truth: { scratchKey: "work/user/run-5/truth.json" },
+    } as unknown as UserRunState;
+
+    // Act
+    const head = await withTruthHead(counting, { runId: "run-5", truth: standIn } as unknown as UserRunState);
+    const readsForHead = reads.length;
+    const olderHead = await withTruthHead(counting, older);
+
+    // Assess
+    expect(head.truth?.okta).toEqual({ found: false, login: null });
+    expect(readsForHead).toBe(0);
+    expect(olderHead.truth?.okta.found).toBe(false);
+    expect(reads).toEqual(["work/user/run-5/truth.json"]);
   });
 });
