@@ -16,8 +16,6 @@ interface Seen {
   remaining: number;
   /** When the window resets, on this process's clock. */
   resetAtMs: number;
-  /** When `remaining` was reported (this process's clock); absent in a window nothing was heard of yet. */
-  reportedAtMs?: number;
   /** The start of the current sample of the others' pace: when, what was left, what was let go since. */
   sample?: { atMs: number; remaining: number; granted: number };
   /** The others' calls per millisecond, as the reports show them; unknown until two reports. */
@@ -32,8 +30,7 @@ interface Seen {
  * path's reads (`GET /api/v1/users/{id}`), which arrive at up to the token's whole share: a clear that
  * takes the last of a window's calls sends a leaver's read to a 429 and a wait of up to a minute.
  *
- * A low-priority call goes only while the calls left (the last report, less what the others have
- * called since at their pace) exceed a reserve for the others until the reset:
+ * A low-priority call goes only while the calls left exceed a reserve for the others until the reset:
  * at their pace as the reports show it (what the remaining count lost that this process did not spend),
  * with a margin, at least a tenth of the limit's pace, and at most the limit's pace (all they could
  * use). Until the others' pace is known, the reserve is the limit's pace. So the low-priority calls use
@@ -64,7 +61,6 @@ export class RateLimitHeadroom {
       limit,
       remaining,
       resetAtMs,
-      reportedAtMs: localNowMs,
       ...(before?.demandPerMs === undefined ? {} : { demandPerMs: before.demandPerMs }),
     };
     const sample = sameWindow ? before?.sample : undefined;
@@ -90,29 +86,20 @@ export class RateLimitHeadroom {
     if (nowMs >= seen.resetAtMs) {
       seen.resetAtMs += Math.ceil((nowMs - seen.resetAtMs + 1) / WINDOW_MS) * WINDOW_MS;
       seen.remaining = seen.limit;
-      delete seen.reportedAtMs;
       delete seen.sample;
     }
+    // The reserve shrinks linearly to the reset: calls left > reserve <=> now > reset - left / slope.
     const pace = seen.limit / WINDOW_MS;
     const slope =
       seen.demandPerMs === undefined
         ? pace
         : Math.min(pace, Math.max(MIN_RESERVE_SHARE * pace, DEMAND_MARGIN * seen.demandPerMs));
-    // The others kept calling since the report: what is left now, at their pace. A clear deferred
-    // for seconds wakes with no fresher answer than the one it yielded on (measured: 11 calls refused
-    // in a layoff before this). In a window nothing was heard of, nothing is projected, so the calls
-    // go at the reserve's pace and learn.
-    const demand = seen.reportedAtMs === undefined ? 0 : (seen.demandPerMs ?? 0);
-    const left = seen.remaining - demand * (nowMs - (seen.reportedAtMs ?? nowMs));
-    // The reserve shrinks linearly to the reset; the room over it grows by (slope - demand) a ms.
-    const room = left - slope * (seen.resetAtMs - nowMs);
-    if (room > 0) {
+    const roomAt = seen.resetAtMs - Math.max(0, seen.remaining) / slope;
+    if (nowMs > roomAt) {
       seen.remaining -= 1;
       if (seen.sample) seen.sample.granted += 1;
       return 0;
     }
-    const growth = slope - demand;
-    const roomAt = growth > 0 ? Math.min(seen.resetAtMs, nowMs - room / growth) : seen.resetAtMs;
     return Math.ceil(roomAt - nowMs) + 1;
   }
 }
