@@ -3,6 +3,13 @@ import { type RateLimitFamily, rateLimitFamily } from "../../core/okta/rate-limi
 /** Okta's rate-limit window: one minute (developer.okta.com "Rate limits"). */
 const WINDOW_MS = 60_000;
 
+/**
+ * A view older than this may be far off: the others kept calling since. One low-priority call goes to
+ * refresh it, and the others wait {@link PROBE_ANSWER_MS} for its answer.
+ */
+const STALE_AFTER_MS = 1_000;
+const PROBE_ANSWER_MS = 1_000;
+
 /** Reports at least this far apart make a sample of the others' pace (concurrent answers are noisy). */
 const MIN_SAMPLE_MS = 1_000;
 /** The others' pace is kept with this much margin... */
@@ -16,6 +23,10 @@ interface Seen {
   remaining: number;
   /** When the window resets, on this process's clock. */
   resetAtMs: number;
+  /** When the last report came (this process's clock); absent in a window nothing was heard of yet. */
+  reportedAtMs?: number;
+  /** A call let go to refresh a stale view: the others wait for its answer until then. */
+  probeUntilMs?: number;
   /** The start of the current sample of the others' pace: when, what was left, what was let go since. */
   sample?: { atMs: number; remaining: number; granted: number };
   /** The others' calls per millisecond, as the reports show them; unknown until two reports. */
@@ -35,7 +46,9 @@ interface Seen {
  * with a margin, at least a tenth of the limit's pace, and at most the limit's pace (all they could
  * use). Until the others' pace is known, the reserve is the limit's pace. So the low-priority calls use
  * what the others leave: paced while the reads come, all at once when they have stopped. With nothing
- * heard yet (a new process) a call goes, and learns. The headers may report the token's share or the
+ * heard yet (a new process) a call goes, and learns; with nothing heard for a second (the calls were
+ * deferred, and the others may have used the room since), one call goes and the rest wait for its
+ * answer. The headers may report the token's share or the
  * org's bucket (Okta does not say which; the emulator switches `principalHeaders`): either way a clear
  * waits rather than competes, and a window that is over is taken as a fresh one.
  */
@@ -61,6 +74,7 @@ export class RateLimitHeadroom {
       limit,
       remaining,
       resetAtMs,
+      reportedAtMs: localNowMs,
       ...(before?.demandPerMs === undefined ? {} : { demandPerMs: before.demandPerMs }),
     };
     const sample = sameWindow ? before?.sample : undefined;
@@ -86,8 +100,15 @@ export class RateLimitHeadroom {
     if (nowMs >= seen.resetAtMs) {
       seen.resetAtMs += Math.ceil((nowMs - seen.resetAtMs + 1) / WINDOW_MS) * WINDOW_MS;
       seen.remaining = seen.limit;
+      delete seen.reportedAtMs;
       delete seen.sample;
     }
+    // A stale view: one call refreshes it while the others wait for its answer (a herd of clears
+    // deferred to one moment would otherwise all go on the view they yielded on, and take the calls
+    // the reads made since: 11 reads refused in one layoff).
+    const stale = seen.reportedAtMs === undefined || nowMs - seen.reportedAtMs > STALE_AFTER_MS;
+    if (stale && seen.probeUntilMs !== undefined && nowMs < seen.probeUntilMs)
+      return seen.probeUntilMs - nowMs;
     // The reserve shrinks linearly to the reset: calls left > reserve <=> now > reset - left / slope.
     const pace = seen.limit / WINDOW_MS;
     const slope =
@@ -98,6 +119,7 @@ export class RateLimitHeadroom {
     if (nowMs > roomAt) {
       seen.remaining -= 1;
       if (seen.sample) seen.sample.granted += 1;
+      if (stale) seen.probeUntilMs = nowMs + PROBE_ANSWER_MS;
       return 0;
     }
     return Math.ceil(roomAt - nowMs) + 1;

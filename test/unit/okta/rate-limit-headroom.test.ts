@@ -34,6 +34,8 @@ function simulate(limit: number, remaining: number, readsPerSecond: number) {
     if (wait === 0) {
       granted += 1;
       left -= 1;
+      // its answer, as every call gets one
+      headroom.observe(PATH, headers(limit, left, reset), now);
     } else now += Math.min(wait, 1000 / Math.max(1, readsPerSecond));
   }
   return { granted, left };
@@ -98,6 +100,27 @@ describe("adapters/okta/rate-limit-headroom: low-priority calls yield to the oth
 
     // Assess: 683 left against 39 s at 1,000 a minute (650)
     expect(granted).toBe(683 - Math.floor((1_000 * 39) / 60));
+  });
+
+  it("on a view seconds old lets one call go and the rest wait for its answer, then the room its answer shows", () => {
+    // Prepare: the others at 17 calls a second; the last answer 5 s ago said 683 of 1,000 left, 39 s to go
+    const headroom = new RateLimitHeadroom();
+    const reset = Date.parse("2026-12-07T18:01:00.000Z");
+    headroom.observe(READ, headers(1_000, 700, reset), T0);
+    headroom.observe(READ, headers(1_000, 683, reset), T0 + 1_000);
+
+    // Act: a herd of 100 deferred calls wakes at once, before any answer
+    const herd = Array.from({ length: 100 }, () => headroom.lowPriorityWait(PATH, T0 + 6_000));
+    // the one call's answer: the others called 85 times since the last one
+    headroom.observe(PATH, headers(1_000, 597, reset), T0 + 6_200);
+    let granted = 0;
+    while (headroom.lowPriorityWait(PATH, T0 + 7_000) === 0) granted += 1;
+
+    // Assess: one went (the stale view would have let all 100 go); then 597 against 33 s at the limit's pace
+    expect(herd.filter((w) => w === 0)).toHaveLength(1);
+    expect(Math.min(...herd.filter((w) => w > 0))).toBeGreaterThan(0);
+    expect(Math.max(...herd)).toBeLessThanOrEqual(1_000);
+    expect(granted).toBe(597 - Math.floor((1_000 * 33) / 60));
   });
 
   it("reads a reset on Okta's clock against its Date, not this process's clock", () => {
