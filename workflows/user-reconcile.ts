@@ -266,7 +266,8 @@ export function userReconcileDefinition(r: UserReconcileResources): StateMachine
       },
       AwaitOktaRoom: {
         Type: "Wait",
-        Comment: "Until the clear's Okta bucket has room beyond the reads' share (at most 15 minutes in all).",
+        Comment:
+          "Until the clear's Okta bucket has room beyond the reads' share (at most 15 minutes in all).",
         SecondsPath: "$.oktaSessions.waitSeconds",
         Next: "ClearOktaSessions",
       },
