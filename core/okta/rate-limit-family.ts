@@ -5,7 +5,8 @@
  * family. Every path under `/api/v1/users/{id}` (the user's sessions and lifecycle operations too) is
  * taken as that family: the page lists `/api/v1/users/{id}` and sends anything unlisted to the org's
  * rate-limit dashboard, so a sub-resource with a bucket of its own is possible; the client is right
- * either way (a call in its own bucket just finds more headroom).
+ * either way (a call in its own bucket just finds more headroom). The emulator meters the session
+ * clear under each reading (`sessionClearBucket`, local/emulators/okta/rate-limits.ts).
  */
 export type RateLimitFamily =
   | "/api/v1/users"

@@ -12,6 +12,14 @@ import { type RateLimitFamily, rateLimitFamily } from "../../../core/okta/rate-l
 
 export { type RateLimitFamily, rateLimitFamily };
 
+/** The bucket the `sessionClearBucket: "own"` switch meters `DELETE /api/v1/users/{id}/sessions` in. */
+export const SESSION_CLEAR_BUCKET = "/api/v1/users/{id}/sessions";
+
+/** A bucket the emulator meters: a family of Okta's list, or the session clear's own (a switch). */
+export type MeteredBucket = RateLimitFamily | typeof SESSION_CLEAR_BUCKET;
+
+const SESSIONS_PATH = /^\/api\/v1\/users\/[^/]+\/sessions$/;
+
 /**
  * Requests per minute per family. Configurable: tests shrink a family to exercise 429 handling.
  * @default users 600, users/{id} 2000, groups 500, logs 120, eventHooks 100, anything else 600
@@ -42,12 +50,18 @@ export interface RateLimitDecision {
  *   bucket ("Token and OAuth 2.0 app rate limits" does not say).
  * - `concurrencyReset`: the `X-Rate-Limit-Reset` of a concurrency 429, which "is only an estimate"
  *   ("Rate limit best practices"): the next second, or the end of the minute window.
+ * - `sessionClearBucket`: the bucket of `DELETE /api/v1/users/{id}/sessions`. "Management rate limits"
+ *   lists `/api/v1/users/{id}` and sends endpoints it does not list to the org's rate-limit dashboard:
+ *   the user's family (`users-id`), the catch-all `/api/v1` bucket (`default`), or a bucket of its own
+ *   (`own`, as large as the user's family) are all readings of that.
  */
 export interface RateLimitSwitches {
   /** @default "principal" */
   principalHeaders: "principal" | "org";
   /** @default "next-second" */
   concurrencyReset: "next-second" | "window-end";
+  /** @default "users-id" */
+  sessionClearBucket: "users-id" | "default" | "own";
 }
 
 /** Settings of a `RateLimiter`; every one can be changed at runtime. */
@@ -63,6 +77,7 @@ export const DEFAULT_RATE_LIMIT_SETTINGS: Readonly<RateLimitSettings> = {
   concurrencyLimit: 75,
   principalHeaders: "principal",
   concurrencyReset: "next-second",
+  sessionClearBucket: "users-id",
 };
 
 type Window = { start: number; used: number };
@@ -85,18 +100,30 @@ export class RateLimiter {
     this.settings = { ...DEFAULT_RATE_LIMIT_SETTINGS, ...settings };
   }
 
-  /** The requests a principal may make per window on a family: its share, at least one. */
-  principalLimit(family: RateLimitFamily): number {
-    return Math.max(1, Math.floor((this.limits[family] * this.settings.principalSharePercent) / 100));
+  /** The bucket a request is metered in: its family, or where the `sessionClearBucket` switch puts a clear. */
+  bucket(method: string, path: string): MeteredBucket {
+    if (method !== "DELETE" || !SESSIONS_PATH.test(path)) return rateLimitFamily(path);
+    const where = this.settings.sessionClearBucket;
+    return where === "own" ? SESSION_CLEAR_BUCKET : where === "default" ? "/api/v1" : "/api/v1/users/{id}";
   }
 
-  /** Counts one request of `family` at `nowMs`, by `principal` (a token or app id) when known. */
-  take(family: RateLimitFamily, nowMs: number, principal?: string): RateLimitDecision {
+  /** The requests per window of a bucket (the session clear's own is as large as the user's family). */
+  bucketLimit(bucket: MeteredBucket): number {
+    return this.limits[bucket === SESSION_CLEAR_BUCKET ? "/api/v1/users/{id}" : bucket];
+  }
+
+  /** The requests a principal may make per window on a bucket: its share, at least one. */
+  principalLimit(bucket: MeteredBucket): number {
+    return Math.max(1, Math.floor((this.bucketLimit(bucket) * this.settings.principalSharePercent) / 100));
+  }
+
+  /** Counts one request of `bucket` at `nowMs`, by `principal` (a token or app id) when known. */
+  take(bucket: MeteredBucket, nowMs: number, principal?: string): RateLimitDecision {
     const start = Math.floor(nowMs / WINDOW_MS) * WINDOW_MS;
-    const org = this.window(family, start);
-    const own = principal === undefined ? undefined : this.window(`${family} ${principal}`, start);
-    const limit = this.limits[family];
-    const ownLimit = this.principalLimit(family);
+    const org = this.window(bucket, start);
+    const own = principal === undefined ? undefined : this.window(`${bucket} ${principal}`, start);
+    const limit = this.bucketLimit(bucket);
+    const ownLimit = this.principalLimit(bucket);
     const allowed = org.used < limit && (own === undefined || own.used < ownLimit);
     if (allowed) {
       org.used += 1;

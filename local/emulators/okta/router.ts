@@ -12,12 +12,7 @@ import { baseUrlOf, clientIp, type Reply, readJsonBody, writeReply } from "./htt
 import type { RequestContext } from "./log-event-factory.ts";
 import { OAuthChallengeError } from "./oauth/scopes.ts";
 import type { Principal } from "./principals.ts";
-import {
-  type RateLimitDecision,
-  type RateLimiter,
-  rateLimitFamily,
-  rateLimitHeaders,
-} from "./rate-limits.ts";
+import { type RateLimitDecision, type RateLimiter, rateLimitHeaders } from "./rate-limits.ts";
 import type { OktaServices, Route } from "./routes/route.ts";
 
 /** The prefix the emulator owns on a shared server. */
@@ -69,7 +64,7 @@ export async function routeRequest(
       meter(busy);
       throw rateLimited();
     }
-    const family = rateLimitFamily(url.pathname);
+    const family = limiter.bucket(req.method ?? "GET", url.pathname);
     let caller: Principal;
     try {
       caller = await config.resolvePrincipal(req.headers.authorization, req, url);
