@@ -6,7 +6,9 @@
 // fallback was needed, runs failed and evidence records.
 // Run: npm run bench -- layoff [--accounts N] [--users M] [--leavers K] [--window-seconds S]
 //      [--max-concurrent-tasks T] [--timeout-minutes W]
-//      (default 1000 / 10000 / 1000 / 60; writes bench/results/layoff.json)
+//      [--okta-headers principal|org] [--okta-session-clear-bucket users-id|default|own]
+//      (default 1000 / 10000 / 1000 / 60; writes bench/results/layoff.json; the two Okta switches,
+//      docs/okta-behaviour.md, default to the emulator's)
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -27,8 +29,24 @@ const { values } = parseArgs({
     // Lambda runs a task per invocation (1,000 concurrent by default); the local runtime bounds them by
     // the machine's cores (local/runtime/task-concurrency.ts), which queues a layoff's runs.
     "max-concurrent-tasks": { type: "string" },
+    // What Okta's docs leave open about its rate limits (local/emulators/okta/rate-limits.ts)
+    "okta-headers": { type: "string", default: "principal" },
+    "okta-session-clear-bucket": { type: "string", default: "users-id" },
   },
 });
+const oneOf = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T => {
+  if (!allowed.includes(value as T)) {
+    console.error(`--${name}: "${value}" must be one of ${allowed.join(", ")}`);
+    process.exit(1);
+  }
+  return value as T;
+};
+const OKTA_HEADERS = oneOf("okta-headers", values["okta-headers"], ["principal", "org"] as const);
+const SESSION_CLEAR_BUCKET = oneOf("okta-session-clear-bucket", values["okta-session-clear-bucket"], [
+  "users-id",
+  "default",
+  "own",
+] as const);
 const whole = (name: string, value: string | undefined, min: number) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) {
@@ -110,7 +128,8 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
 
 const startedAt = performance.now();
 process.stdout.write(
-  `layoff: ${ACCOUNTS} accounts, ${USERS} users in ${GROUPS} groups, ${LEAVERS} leavers within ${WINDOW_MS / 1000} s; starting the stack... `,
+  `layoff: ${ACCOUNTS} accounts, ${USERS} users in ${GROUPS} groups, ${LEAVERS} leavers within ${WINDOW_MS / 1000} s ` +
+    `(Okta headers: ${OKTA_HEADERS}, session clears in ${SESSION_CLEAR_BUCKET}); starting the stack... `,
 );
 const stack = await startLocalStack({
   port: 0,
@@ -126,6 +145,8 @@ const stack = await startLocalStack({
 console.log(`up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 try {
   const okta = stack.emulators.okta;
+  okta.rateLimits.settings.principalHeaders = OKTA_HEADERS;
+  okta.rateLimits.settings.sessionClearBucket = SESSION_CLEAR_BUCKET;
   const ic = stack.emulators.identityCenter;
   await stack.idle();
   // A settled estate: its estate runs have recorded each user's identity link, which lets a leaver be
@@ -347,6 +368,7 @@ try {
     leavers: LEAVERS,
     windowSeconds: spreadSeconds,
     maxConcurrentTasks: MAX_CONCURRENT_TASKS ?? "default (local/runtime/task-concurrency.ts)",
+    oktaSwitches: { principalHeaders: OKTA_HEADERS, sessionClearBucket: SESSION_CLEAR_BUCKET },
     denyP50Ms: percentile(deny, 50),
     denyP99Ms: percentile(deny, 99),
     denyMaxMs: deny.at(-1) ?? Number.NaN,
