@@ -1,6 +1,9 @@
-import { StateMachine } from "aws-local-stepfunctions";
 import { describe, expect, it } from "vitest";
-import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../../../workflows/user-reconcile.ts";
+import {
+  LEAVER_RUN_INPUT,
+  leaverTaskAnswers,
+  userReconcileMachine,
+} from "../../support/scripted-user-run.ts";
 
 /*
  * The credential states of user-reconcile (issue 16), run by the local Step Functions runtime with
@@ -9,10 +12,6 @@ import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../../../workflow
  * with or without an Identity Center Deny.
  */
 
-const lambdaArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
-const definition = userReconcileDefinition(
-  Object.fromEntries(USER_RECONCILE_TASKS.map((t) => [t, lambdaArn(t)])) as never,
-);
 const TASK_STATES = [
   "ReadTruth",
   "Plan",
@@ -31,43 +30,28 @@ async function run(options: {
   denyIds: string[];
   credentials: () => unknown;
 }) {
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const machine = userReconcileMachine();
   const calls: string[] = [];
-  const answers: Record<string, () => unknown> = {
-    ReadTruth: () => ({ scratchKey: "truth" }),
-    Plan: () => ({
-      decision: options.decision,
-      scratchKey: "plan",
-      deletionBatches: [],
-      membershipRemovals: [],
-      membershipAdditions: [],
-      holdSeconds: 0,
-    }),
-    ApplyDeny: () => ({
-      ...(options.denyIds.length > 0 ? { denyIds: options.denyIds } : {}),
-      reprovisions: [],
-    }),
-    RevokeCredentials: options.credentials,
-    ClearOktaSessions: () => ({}),
-    Verify: () => ({ passed: true }),
-    WriteEvidence: () => ({ key: "run" }),
-    LiftCredentialDenies: () => ({ liftedAt: "2026-12-07T03:00:00.000Z", lifted: [] }),
-    LiftDeny: () => ({ reprovisions: [] }),
-    WriteLiftEvidence: () => ({ key: "lift" }),
-  };
+  const answers = leaverTaskAnswers(
+    {
+      ApplyDeny: () => ({
+        ...(options.denyIds.length > 0 ? { denyIds: options.denyIds } : {}),
+        reprovisions: [],
+      }),
+      RevokeCredentials: options.credentials,
+    },
+    options.decision,
+  );
   const handler = (state: string) => async () => {
     calls.push(state);
     return (answers[state] as () => unknown)();
   };
-  const execution = machine.run(
-    { runId: "run-1", user: { id: "00u1", login: "a@b.example" }, trigger: {} },
-    {
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(TASK_STATES.map((t) => [t, handler(t)])) as never,
-        retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((t) => [t, 0])),
-      },
+  const execution = machine.run(LEAVER_RUN_INPUT, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(TASK_STATES.map((t) => [t, handler(t)])) as never,
+      retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((t) => [t, 0])),
     },
-  );
+  });
   return { output: (await execution.result) as Record<string, unknown>, calls };
 }
 

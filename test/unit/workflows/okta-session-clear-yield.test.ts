@@ -1,6 +1,10 @@
-import { StateMachine } from "aws-local-stepfunctions";
 import { describe, expect, it } from "vitest";
-import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../../../workflows/user-reconcile.ts";
+import {
+  userReconcileTestDefinition as definition,
+  LEAVER_RUN_INPUT,
+  leaverTaskAnswers,
+  userReconcileMachine,
+} from "../../support/scripted-user-run.ts";
 
 /*
  * Issue 17: a session clear yields Okta's `/api/v1/users/{id}` bucket to the leavers' reads. When room
@@ -10,31 +14,14 @@ import { USER_RECONCILE_TASKS, userReconcileDefinition } from "../../../workflow
  * scripted tasks and the waits set to zero.
  */
 
-const lambdaArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
-const definition = userReconcileDefinition(
-  Object.fromEntries(USER_RECONCILE_TASKS.map((t) => [t, lambdaArn(t)])) as never,
-);
-
 /** A leaver's run whose ClearOktaSessions answers `clears` in turn; what each task was given, in order. */
 async function run(clears: Record<string, unknown>[]) {
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const machine = userReconcileMachine();
   const calls: { state: string; input: Record<string, unknown> }[] = [];
-  const answers: Record<string, () => unknown> = {
-    ReadTruth: () => ({ scratchKey: "truth" }),
-    Plan: () => ({
-      decision: "revoke",
-      scratchKey: "plan",
-      deletionBatches: [],
-      membershipRemovals: [],
-      membershipAdditions: [],
-      holdSeconds: 0,
-    }),
+  const answers = leaverTaskAnswers({
     ApplyDeny: () => ({ denyIds: [], reprovisions: [] }),
-    RevokeCredentials: () => ({ denyIds: [] }),
     ClearOktaSessions: () => clears.shift() ?? { clearedAt: "2026-12-07T21:00:00.000Z" },
-    Verify: () => ({ passed: true }),
-    WriteEvidence: () => ({ key: "run" }),
-  };
+  });
   const handlers = Object.fromEntries(
     Object.entries(answers).map(([state, answer]) => [
       state,
@@ -44,10 +31,9 @@ async function run(clears: Record<string, unknown>[]) {
       },
     ]),
   );
-  await machine.run(
-    { runId: "run-1", user: { id: "00u1", login: "a@b.example" }, trigger: {} },
-    { overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: { AwaitOktaRoom: 0 } } },
-  ).result;
+  await machine.run(LEAVER_RUN_INPUT, {
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: { AwaitOktaRoom: 0 } },
+  }).result;
   return calls;
 }
 

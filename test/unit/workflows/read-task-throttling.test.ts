@@ -1,10 +1,10 @@
-import { StateMachine } from "aws-local-stepfunctions";
 import { describe, expect, it } from "vitest";
+import { PATIENT_TASK_RETRY } from "../../../workflows/user-reconcile.ts";
 import {
-  PATIENT_TASK_RETRY,
-  USER_RECONCILE_TASKS,
-  userReconcileDefinition,
-} from "../../../workflows/user-reconcile.ts";
+  LEAVER_RUN_INPUT,
+  leaverTaskAnswers,
+  userReconcileMachine,
+} from "../../support/scripted-user-run.ts";
 
 /*
  * Issue 17: in a layoff hundreds of runs share sso-admin's ~20 TPS, and a ReadTruth throttled through
@@ -15,10 +15,6 @@ import {
  * runtime with scripted tasks and the retry intervals set to zero.
  */
 
-const lambdaArn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
-const definition = userReconcileDefinition(
-  Object.fromEntries(USER_RECONCILE_TASKS.map((t) => [t, lambdaArn(t)])) as never,
-);
 const TASK_STATES = [
   "ReadTruth",
   "Plan",
@@ -38,28 +34,10 @@ class DependencyUnavailableError extends Error {
 
 /** Runs a leaver's run whose ReadTruth, Verify and WriteEvidence fail as unavailable `throttled` times each first. */
 async function run(throttled: number) {
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const machine = userReconcileMachine();
   const calls: string[] = [];
   const left: Record<string, number> = { ReadTruth: throttled, Verify: throttled, WriteEvidence: throttled };
-  const answers: Record<string, () => unknown> = {
-    ReadTruth: () => ({ scratchKey: "truth" }),
-    Plan: () => ({
-      decision: "revoke",
-      scratchKey: "plan",
-      deletionBatches: [],
-      membershipRemovals: [],
-      membershipAdditions: [],
-      holdSeconds: 0,
-    }),
-    ApplyDeny: () => ({ denyIds: ["d-1"], reprovisions: [] }),
-    RevokeCredentials: () => ({ denyIds: [] }),
-    ClearOktaSessions: () => ({}),
-    Verify: () => ({ passed: true }),
-    WriteEvidence: () => ({ key: "run" }),
-    LiftCredentialDenies: () => ({ liftedAt: "2026-12-07T03:00:00.000Z", lifted: [] }),
-    LiftDeny: () => ({ reprovisions: [] }),
-    WriteLiftEvidence: () => ({ key: "lift" }),
-  };
+  const answers = leaverTaskAnswers();
   const handler = (state: string) => async () => {
     calls.push(state);
     if ((left[state] ?? 0) > 0) {
@@ -68,15 +46,12 @@ async function run(throttled: number) {
     }
     return (answers[state] as () => unknown)();
   };
-  const execution = machine.run(
-    { runId: "run-1", user: { id: "00u1", login: "a@b.example" }, trigger: {} },
-    {
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(TASK_STATES.map((t) => [t, handler(t)])) as never,
-        retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((t) => [t, 0])),
-      },
+  const execution = machine.run(LEAVER_RUN_INPUT, {
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(TASK_STATES.map((t) => [t, handler(t)])) as never,
+      retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((t) => [t, 0])),
     },
-  );
+  });
   const output = await execution.result.then(
     (o) => ({ failed: false as const, output: o as Record<string, unknown> }),
     (error: Error) => ({ failed: true as const, error }),
