@@ -140,8 +140,10 @@ describe("Okta API Services app (private_key_jwt, DPoP)", () => {
   });
 
   it("a .manage scope allows the .read operations of the same resource", async () => {
-    const { adapter } = await withApp();
-    const client = adapter(["okta.users.manage"]);
+    // Mid-window on one clock: at a window's start the clear, low priority, yields to the read's pace
+    const now = Date.UTC(2026, 11, 7, 21, 0, 30);
+    const { adapter } = await withApp({ clock: () => now });
+    const client = adapter(["okta.users.manage"], { now: () => now });
     expect((await client.getUser("00ujane"))?.login).toBe("jane@example.com");
     await expect(client.clearUserSessions("00ujane")).resolves.toBeUndefined();
   });
