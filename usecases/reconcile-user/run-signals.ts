@@ -69,6 +69,8 @@ export function userRunSignals(state: UserRunState): UserRunSignal[] {
     state.denyError !== undefined ||
     (state.deny?.failures ?? []).length > 0 ||
     state.oktaSessions?.failed !== undefined ||
+    // A clear that failed even after the workflow's waits and retries (its Catch), as a refused one.
+    state.oktaSessionsError !== undefined ||
     deletions.failed ||
     // A leaver's credential outside Identity Center not ended (issue 16), or the whole step failed.
     state.credentialsError !== undefined ||
