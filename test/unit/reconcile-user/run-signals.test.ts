@@ -32,3 +32,20 @@ describe("run signals of the credential step (issue 16)", () => {
     expect(userRunSignals(lifted)).toEqual([]);
   });
 });
+
+describe("run signals of the Okta session clear", () => {
+  it("a clear refused, or given up on after the workflow's waits and retries, makes the revocation partial (alarmed)", () => {
+    expect(
+      userRunSignals(leaverRun({ oktaSessions: { clearedAt: "2026-12-07T22:00:00.000Z" } })),
+    ).not.toContain(USER_RUN_SIGNAL_METRICS.partial);
+    expect(userRunSignals(leaverRun({ oktaSessions: { failed: "403 E0000006" } }))).toContain(
+      USER_RUN_SIGNAL_METRICS.partial,
+    );
+    // The Catch after 15 minutes of yielding and the patient retry: the last pass's wait is still there
+    const gaveUp = leaverRun({
+      oktaSessions: { waitSeconds: 30, yieldingSince: "2026-12-07T21:30:00.000Z" },
+      oktaSessionsError: { Error: "DependencyUnavailableError", Cause: "rate limit" },
+    });
+    expect(userRunSignals(gaveUp)).toContain(USER_RUN_SIGNAL_METRICS.partial);
+  });
+});
