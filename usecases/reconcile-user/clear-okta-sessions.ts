@@ -21,8 +21,9 @@ export const CLEAR_SESSIONS_MAX_YIELD_MS = 15 * 60_000;
  * When the client says room comes later than it may wait in the Lambda, having sent nothing, the task
  * returns that wait and the workflow's Wait state sleeps exactly so long, holding no Lambda, then asks
  * again: the clears take the room as it comes (a blind retry backoff of up to a minute left much of a
- * window's room unused). Whole seconds, rounded up, so a herd of clears deferred to one moment wakes
- * spread over the second after it rather than before it.
+ * window's room unused). Whole seconds (a Wait state's `SecondsPath` names a number of seconds:
+ * docs.aws.amazon.com/step-functions/latest/dg/state-wait.html), rounded up, so a herd of clears
+ * deferred to one moment wakes spread over the second after it rather than before it.
  */
 export function clearOktaSessions(deps: { okta: OktaUserPort; now: () => string }) {
   return async (state: UserRunHead): Promise<NonNullable<UserRunState["oktaSessions"]>> => {
