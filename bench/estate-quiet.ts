@@ -21,9 +21,9 @@ import {
 import { DEFAULT_ESTATE_COALESCING } from "../core/dispatch/estate-window.ts";
 import { localClientConfig } from "../local/emulators/aws-json-server.ts";
 import { EstateFile } from "../local/estate/schema.ts";
+import { randomHookSecret } from "../local/local-secrets.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack, startLocalStack } from "../local/stack/local-stack.ts";
 import { reconcileEstate } from "../usecases/reconcile-estate/reconcile-estate.ts";
-import { benchHookSecret } from "./hook-secret.ts";
 
 const TPS = 20; // the sso-admin budget in AWS
 const OPERATION_MS = 1_000; // an assignment operation takes about a second in AWS
@@ -141,7 +141,7 @@ async function quietHour(accounts: number, users: number) {
     port: 0,
     estate: settledEstate(accounts, users),
     policyYaml: POLICY,
-    hookSecret: benchHookSecret(),
+    hookSecret: randomHookSecret(),
     pollMs: 5,
   });
   try {
@@ -189,7 +189,7 @@ async function consoleEdits(accounts: number, users: number) {
     port: 0,
     estate: settledEstate(accounts, users),
     policyYaml: POLICY,
-    hookSecret: benchHookSecret(),
+    hookSecret: randomHookSecret(),
     latency: "aws",
     pollMs: OPERATION_MS,
     estateCoalesceWindowMs: DEFAULT_ESTATE_COALESCING.windowMs,

@@ -4,10 +4,10 @@
 // DynamoDB read, at most one identity-store read and no sso-admin call.
 // Run: npm run bench -- flood   (writes bench/results/flood.json)
 import { mkdir, writeFile } from "node:fs/promises";
+import { randomHookSecret } from "../local/local-secrets.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
-import { benchHookSecret } from "./hook-secret.ts";
 
-const SECRET = benchHookSecret();
+const SECRET = randomHookSecret();
 const PER_DELIVERY = 100;
 const LEAVER = "jane.doe@example.com";
 

@@ -27,16 +27,16 @@ import { LifecycleBus } from "../adapters/lifecycle-bus.ts";
 import { createOktaHookHandler } from "../functions/okta-hook/create-handler.ts";
 import { localClientConfig, startAwsJsonServer } from "../local/emulators/aws-json-server.ts";
 import { EstateFile } from "../local/estate/schema.ts";
+import { randomHookSecret } from "../local/local-secrets.ts";
 import { createEventBusEmulator } from "../local/runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../local/runtime/lambda-context.ts";
 import { countSdkRequests } from "../local/runtime/sdk-request-counter.ts";
 import { startStorageServers } from "../local/runtime/storage-servers.ts";
 import { startGateway } from "../local/stack/gateway.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
-import { benchHookSecret } from "./hook-secret.ts";
 
 process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
-const SECRET = benchHookSecret();
+const SECRET = randomHookSecret();
 const BATCHES = [1, 10, 100] as const;
 const deactivate = JSON.parse(
   readFileSync(

@@ -9,14 +9,13 @@
 //      [--okta-headers principal|org] [--okta-session-clear-bucket users-id|default|own]
 //      (default 1000 / 10000 / 1000 / 60; writes bench/results/layoff.json; the two Okta switches,
 //      docs/okta-behaviour.md, default to the emulator's)
-import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { identityLinksToRecord } from "../core/identity/estate-identity-links.ts";
 import { MASS_FALLBACK_SID } from "../core/revocation/mass-fallback.ts";
 import { EstateFile } from "../local/estate/schema.ts";
+import { randomHookSecret, randomOktaApiToken } from "../local/local-secrets.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
-import { benchHookSecret } from "./hook-secret.ts";
 
 const { values } = parseArgs({
   allowPositionals: true, // `npm run bench -- layoff ...` passes the benchmark's name first
@@ -74,7 +73,7 @@ const SSO_ADMIN_TPS = 20;
 const IDENTITY_STORE_TPS = 50;
 /** Users per group: every user is in one group, each group holds DeveloperAccess on every workload account. */
 const GROUPS = Math.max(1, Math.ceil(USERS / 500));
-const SECRET = benchHookSecret();
+const SECRET = randomHookSecret();
 
 const login = (i: number) => `user${String(i).padStart(5, "0")}@example.com`;
 
@@ -181,7 +180,7 @@ try {
   // the tool's token, so the deactivations spend their own share of Okta's per-token rate limits.
   // Its token is made for this run: never a committed literal that reads like a credential.
   const hr = okta.tokens.add({
-    token: randomBytes(24).toString("base64url"),
+    token: randomOktaApiToken(),
     id: "00Tbenchlayoffhr0000",
     creator: { id: "00ubenchlayoffhr0000", login: "hr-system@example.com", displayName: "HR system" },
     roles: [{ type: "SUPER_ADMIN" }],

@@ -3,9 +3,9 @@
 // Run: npm run bench -- leaver   (writes bench/results/leaver.json)
 import { mkdir, writeFile } from "node:fs/promises";
 import { EstateFile } from "../local/estate/schema.ts";
+import { randomHookSecret } from "../local/local-secrets.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
 import { MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS } from "../workflows/identity-center-operations.ts";
-import { benchHookSecret } from "./hook-secret.ts";
 
 /** Emulated latency of one assignment deletion (AWS: typically seconds). */
 const OPERATION_LATENCY_MS = 2_000;
@@ -64,7 +64,7 @@ async function measure(accounts: number): Promise<Case> {
     port: 0,
     estate,
     policyYaml: POLICY,
-    hookSecret: benchHookSecret(),
+    hookSecret: randomHookSecret(),
     holdSeconds: 3600,
     pollMs: POLL_MS,
     latency: "aws",

@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { EstateFile } from "../local/estate/schema.ts";
+import { randomHookSecret } from "../local/local-secrets.ts";
 import { startLocalStack } from "../local/stack/local-stack.ts";
 import { reconcileEstate } from "../usecases/reconcile-estate/reconcile-estate.ts";
 import { MAX_OUTSTANDING_ASSIGNMENT_OPERATIONS } from "../workflows/identity-center-operations.ts";
-import { benchHookSecret } from "./hook-secret.ts";
 
 const LATENCY_MS = 1_000; // an assignment operation takes about a second in AWS
 const POLL_MS = 1_000; // the deployed definition polls every second
@@ -86,7 +86,7 @@ async function measure(accounts: number, users: number): Promise<Case[]> {
     port: 0,
     estate: estate(accounts, users),
     policyYaml: POLICY,
-    hookSecret: benchHookSecret(),
+    hookSecret: randomHookSecret(),
     latency: "aws",
     pollMs: POLL_MS,
   });

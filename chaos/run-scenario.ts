@@ -4,6 +4,7 @@ import { loadPolicy } from "../core/policy/load-policy.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { OktaApiError } from "../local/emulators/okta/errors.ts";
 import { estateOrganization } from "../local/estate/expand-assignments.ts";
+import { randomHookSecret } from "../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../local/stack/local-stack.ts";
 import { CHAOS_USERS, chaosEstate, chaosPolicyYaml } from "./chaos-estate.ts";
 import {
@@ -51,7 +52,7 @@ export interface ScenarioResult {
   seconds: number;
 }
 
-const HOOK_SECRET = "Bearer chaos-hook-secret";
+const HOOK_SECRET = randomHookSecret();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {

@@ -8,12 +8,12 @@ import { parseAwsBehaviour } from "./emulators/aws-behaviour-switches.ts";
 import { demoPolicyYaml } from "./estate/demo-estate.ts";
 import { loadEstateFile } from "./estate/load-estate-file.ts";
 import { renderStatePage } from "./estate/state-page.ts";
+import { randomHookSecret } from "./local-secrets.ts";
 import { startLocalStack } from "./stack/local-stack.ts";
 import { localStateSnapshot } from "./stack/local-state-snapshot.ts";
 import type { LocalTopology } from "./stack/local-topology.ts";
 import { watchPolicyFile } from "./stack/policy-file-watch.ts";
 
-const DEFAULT_SECRET = "Bearer local-okta-hook-secret";
 const POLICY_FILE = ".local/policy.yaml";
 const ENDPOINTS_FILE = ".local/endpoints.json";
 
@@ -48,7 +48,8 @@ Options:
                       management-account Deny with a finding and the DenyPlacementsSkipped alarm)
   -h, --help          this help
 
-Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default printed).`;
+Environment: OKTA_HOOK_SECRET sets the Authorization value the hook expects (default: made at start,
+printed and written to .local/endpoints.json).`;
 
 const Args = z.object({
   port: z.coerce.number().int().min(1, "--port must be 1-65533").max(65533, "--port must be 1-65533"),
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
     port: v.port ?? process.env.PORT ?? 8787,
     holdSeconds: v["hold-seconds"] ?? 60,
     latency: v.latency ?? "fast",
-    hookSecret: process.env.OKTA_HOOK_SECRET ?? DEFAULT_SECRET,
+    hookSecret: process.env.OKTA_HOOK_SECRET ?? randomHookSecret(),
     reconcileEvery: v["reconcile-every"] ?? 60,
     oktaAuth: v["okta-auth"] ?? "ssws",
     topology: v.topology ?? "management",
@@ -166,8 +167,8 @@ okta-aws-lifecycle is running locally (${stack.estate.organization.accounts.leng
 
   State page        ${e.state.url.replace("/local/state", "/")}   (JSON: ${e.state.url})
   Event hook        ${e.hook.url}
-  Hook secret       Authorization: ${e.hook.secret}
-  Okta org          ${e.okta.orgUrl}   (Authorization: SSWS ${e.okta.apiToken})${
+  Hook secret       Authorization: ${e.hook.secret}   (${process.env.OKTA_HOOK_SECRET ? "OKTA_HOOK_SECRET" : "made at start"})
+  Okta org          ${e.okta.orgUrl}   (Authorization: SSWS ${e.okta.apiToken}, made at start)${
     e.okta.serviceApp
       ? `\n  Okta service app  client id ${e.okta.serviceApp.clientId} (the functions use OAuth with DPoP; private key in ${ENDPOINTS_FILE})`
       : ""

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Policy } from "../../core/policy/schema.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 
@@ -21,7 +22,7 @@ describe("ABAC and grant guards on the local stack", () => {
   const demoPolicy = () => structuredClone(stack.estateDeps("policy").policy);
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer abac-secret", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
   });
   afterAll(() => stack.stop());
 

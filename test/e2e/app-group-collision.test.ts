@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
@@ -30,7 +31,7 @@ describe("an APP_GROUP with the policy group's name grants nothing (issue 13)", 
   beforeAll(async () => {
     stack = await startLocalStack({
       port: 0,
-      hookSecret: "Bearer app-group-secret",
+      hookSecret: randomHookSecret(),
       holdSeconds: 600,
       pollMs: 5,
     });

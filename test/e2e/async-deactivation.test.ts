@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -9,7 +10,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * estate run.
  */
 
-const SECRET = "Bearer e2e-async-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 describe("Okta's asynchronous lifecycle: deactivation in progress, activation without a password", () => {

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import type { RequestContext } from "../../local/emulators/okta/log-event-factory.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
-const SECRET = "Bearer e2e-compromise-secret";
+const SECRET = randomHookSecret();
 const SOC_ADMIN = { id: "00u0soc0admin0000001", login: "soc.admin@example.com", displayName: "SOC Admin" };
 
 /** The Identity Center user id and the accounts the user reaches. */

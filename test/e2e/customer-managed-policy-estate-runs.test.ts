@@ -10,6 +10,7 @@ import { PutInlinePolicyToPermissionSetCommand, SSOAdminClient } from "@aws-sdk/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -29,7 +30,7 @@ describe("estate runs check that accounts hold the customer managed policies dec
   let accounts: string[];
 
   beforeAll(async () => {
-    stack = await startTestStack("Bearer customer-managed-policy-estate-runs", { pollMs: 5 });
+    stack = await startTestStack(randomHookSecret(), { pollMs: 5 });
     const ic = stack.emulators.identityCenter.snapshot();
     const arn = ic.permissionSets.find((p) => p.name === SET)?.arn;
     accounts = ic.provisioned.filter((p) => p.permissionSetArn === arn).map((p) => p.accountId);

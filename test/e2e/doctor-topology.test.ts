@@ -3,9 +3,10 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkTopology, type TopologyTarget } from "../../cli/doctor/topology-check.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack/local-stack.ts";
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 
 /** The doctor's topology target as it connects to a stack: with the credentials the stack signs with. */
 function targetOf(stack: LocalStack, overrides: Partial<TopologyTarget> = {}): TopologyTarget {

@@ -10,6 +10,7 @@ import { parseDocument } from "yaml";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
 const WINDOW_MS = 3_000;
@@ -21,7 +22,7 @@ describe("estate runs started by a burst of events", () => {
   beforeAll(async () => {
     stack = await startLocalStack({
       port: 0,
-      hookSecret: "Bearer coalescing-secret",
+      hookSecret: randomHookSecret(),
       pollMs: 5,
       estateCoalesceWindowMs: WINDOW_MS,
     });

@@ -1,6 +1,7 @@
 import { DeleteAccountAssignmentCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 
@@ -16,7 +17,7 @@ describe("estate reconcile on the local stack", () => {
     );
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer estate-secret", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
   });
   afterAll(() => stack.stop());
 
@@ -141,7 +142,7 @@ describe("estate reconcile on the local stack", () => {
 describe("the estate-reconcile workflow (Step Functions definition) on the local stack", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer estate-wf-secret", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
   });
   afterAll(() => stack.stop());
 

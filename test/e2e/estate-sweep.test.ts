@@ -10,6 +10,7 @@ import { renderReportHtml } from "../../core/evidence/report-html.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { DEMO_ACQUIRED } from "../../local/estate/demo-acquired.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -21,7 +22,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * credentials against target 0.
  */
 
-const SECRET = "Bearer e2e-sweep-secret";
+const SECRET = randomHookSecret();
 
 describe("the estate sweep on the demo estate", () => {
   let stack: LocalStack;

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 import { InvalidPolicyError } from "../../local/stack/policy-update.ts";
 import { createdAccount } from "../support/created-account.ts";
@@ -26,7 +27,7 @@ describe("estate triggers on the local stack", () => {
   let organizations: OrganizationsClient;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer estate-triggers-secret", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
     organizations = new OrganizationsClient(localClientConfig(stack.url));
   });
   afterAll(async () => {

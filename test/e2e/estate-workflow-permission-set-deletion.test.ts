@@ -10,6 +10,7 @@ import { PermissionSetContentAdapter } from "../../adapters/identity-center/perm
 import { type EstateRunRecord, parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { PERMISSION_SET_OWNERSHIP_TAG } from "../../core/plan/permission-set-ownership-tag.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
 const OWNED = { [PERMISSION_SET_OWNERSHIP_TAG.key]: PERMISSION_SET_OWNERSHIP_TAG.value };
@@ -28,7 +29,7 @@ describe("the estate-reconcile workflow deletes a dropped permission set the too
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer ps-deletion-wf", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
     ssoAdmin = new SSOAdminClient(localClientConfig(stack.url));
   });
   afterAll(async () => {

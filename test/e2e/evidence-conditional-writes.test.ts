@@ -1,5 +1,6 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -10,7 +11,7 @@ import { startTestStack } from "../support/test-stack.ts";
 describe("the local stack's evidence bucket", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startTestStack("Bearer e2e-conditional-writes");
+    stack = await startTestStack(randomHookSecret());
   });
   afterAll(() => stack?.stop());
 

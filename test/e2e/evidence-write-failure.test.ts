@@ -4,6 +4,7 @@ import { loadEvidencePeriod } from "../../adapters/evidence-reader.ts";
 import { sha256Hex } from "../../core/evidence/hash-chain.ts";
 import type { EvidenceDraft } from "../../core/evidence/record.ts";
 import { verifyEvidence } from "../../core/evidence/verify-evidence.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -15,7 +16,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * claim (with its body) is in DynamoDB and a retry with the same writer key stores exactly it.
  */
 
-const SECRET = "Bearer evidence-failure-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 describe("an evidence bucket that refuses writes", () => {

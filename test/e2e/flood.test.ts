@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook, oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -11,7 +12,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * the machine.)
  */
 
-const SECRET = "Bearer e2e-flood-hook-secret";
+const SECRET = randomHookSecret();
 const FLOOD = 300;
 const PER_DELIVERY = 100;
 

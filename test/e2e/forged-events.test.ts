@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook, oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -11,7 +12,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * undocumented question of what Okta's SCIM stores as the Identity Center user's external id.
  */
 
-const SECRET = "Bearer e2e-forged-hook-secret";
+const SECRET = randomHookSecret();
 const FAKE_ID = "00uDOESNOTEXIST000001";
 
 const deliver = (stack: LocalStack, events: unknown[]) => deliverToHook(stack, SECRET, events);

@@ -5,12 +5,13 @@
  * runtime measures every payload and fails a run past the quota as AWS does.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { PAYLOAD_LIMIT_BYTES } from "../../local/runtime/step-functions-emulator.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer heavy-user-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 const ASSIGNMENTS = 1_000;
 

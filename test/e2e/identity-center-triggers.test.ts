@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-sso-admin";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -23,7 +24,7 @@ describe("Identity Center changes made outside the tool start scoped estate runs
   let tool: SSOAdminClient;
 
   beforeAll(async () => {
-    stack = await startTestStack("Bearer identity-center-triggers", { pollMs: 5 });
+    stack = await startTestStack(randomHookSecret(), { pollMs: 5 });
     // A person at the console: any key but the stack's own (local/stack/cloudtrail-caller.ts).
     person = new SSOAdminClient({
       ...localClientConfig(stack.url),

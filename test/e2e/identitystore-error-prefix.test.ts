@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsBehaviourSwitches } from "../../local/emulators/aws-behaviour-switches.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { failNextCalls } from "../support/scripted-aws-failures.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-identitystore-prefix";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 /**

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-ingress-hook-secret-7d1f";
+const SECRET = randomHookSecret();
 const POLL_INTERVAL_MS = 1_000;
 
 async function deactivate(stack: LocalStack, login: string) {

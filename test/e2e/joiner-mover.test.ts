@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveRuleAccounts } from "../../core/policy/resolve-targets.ts";
 import type { AwsBehaviourSwitches } from "../../local/emulators/aws-behaviour-switches.ts";
 import { estateOrganization } from "../../local/estate/expand-assignments.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
@@ -63,7 +64,7 @@ describe.each(SWITCH_SETTINGS)("joiners and movers on the local stack (%s)", (_,
   beforeAll(async () => {
     stack = await startLocalStack({
       port: 0,
-      hookSecret: "Bearer joiner-secret",
+      hookSecret: randomHookSecret(),
       holdSeconds: 600,
       pollMs: 5,
       // Short coalescing windows keep the trailing runs of the burst test quick.

@@ -3,6 +3,7 @@ import type { DenyEntry } from "../../core/estate.ts";
 import { federatedDenyUserId } from "../../core/revocation/federated-denies.ts";
 import { demoLogin } from "../../local/estate/demo-named-users.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createCredentialProver } from "../../local/runtime/credential-prover.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
@@ -16,7 +17,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * leaver's session is denied (credential prover, iam-simulate), a session issued at T is not.
  */
 
-const SECRET = "Bearer e2e-layoff-federated-secret";
+const SECRET = randomHookSecret();
 const LEAVER = demoLogin("Maria", "Garcia");
 const MEMBER_ROLES = ["okta-aws-lifecycle-discovery", "okta-aws-lifecycle-revocation"];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../core/estate.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
@@ -12,7 +13,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * are in the Deny ledger when HR deactivates one more through Okta.
  */
 
-const SECRET = "Bearer e2e-layoff-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "ethan.nguyen@example.com";
 const ACCOUNT = "222222222222";
 

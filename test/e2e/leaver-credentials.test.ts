@@ -3,6 +3,7 @@ import { parseDocument } from "yaml";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { demoLogin } from "../../local/estate/demo-named-users.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -15,7 +16,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * while the rest of the run completes. The IAM world is seeded here, directly in the IAM emulator.
  */
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = demoLogin("Maria", "Garcia");
 const OUTSIDE = "800000000001"; // acquired-prod (demo policy: outside the Organization, external id)
 const LOST = "800000000099"; // listed in the policy, but no role was ever deployed there

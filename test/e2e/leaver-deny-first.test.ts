@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 /** An Identity Center user id the identity store does not hold (deleted and re-created, say). */
 const GONE_USER_ID = "90670000-0000-4000-8000-00000000dead";
 

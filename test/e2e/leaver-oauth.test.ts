@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-hook-secret-oauth";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 /** Accounts the user can still reach in Identity Center (directly or through groups). */

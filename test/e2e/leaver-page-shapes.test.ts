@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PageShape } from "../../local/emulators/page-shape.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
@@ -12,7 +13,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * so the run removes every membership and direct assignment and places the Deny.
  */
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 function icAccess(stack: LocalStack, userId: string | undefined) {

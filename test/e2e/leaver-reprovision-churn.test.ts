@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExportModel } from "../../core/evidence/export-model.ts";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer churn-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 /**

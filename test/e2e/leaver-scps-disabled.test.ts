@@ -2,11 +2,12 @@ import { ListRootsCommand, OrganizationsClient } from "@aws-sdk/client-organizat
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 /**

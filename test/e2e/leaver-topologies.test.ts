@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEvidenceRecord } from "../../core/evidence/record.ts";
 import { DEFAULT_MEMBER_ROLE_NAMES } from "../../core/policy/credentials-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack, LocalStackOptions } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 /** The inline policies of the permission sets provisioned to the management account, by set ARN. */

@@ -7,12 +7,13 @@ import {
   DEFAULT_AWS_BEHAVIOUR,
 } from "../../local/emulators/aws-behaviour-switches.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack/local-stack.ts";
 import { deliverToHook as deliver, oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 const okta = (stack: LocalStack, method: string, path: string, body?: unknown) =>

@@ -3,6 +3,9 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
+
+const START_SECRET = randomHookSecret();
 
 const START = path.resolve(import.meta.dirname, "../../local/start.ts");
 
@@ -42,7 +45,7 @@ describe("npm start (local/start.ts)", () => {
     // Act
     child = spawn(process.execPath, [START, "--port", String(port)], {
       cwd: dir,
-      env: { ...process.env, OKTA_HOOK_SECRET: "Bearer start-test-secret" },
+      env: { ...process.env, OKTA_HOOK_SECRET: START_SECRET },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const output = await waitForOutput(child, /Press Ctrl\+C to stop/);
@@ -53,7 +56,7 @@ describe("npm start (local/start.ts)", () => {
     // It holds the local signing key and the hook secret: readable by the owner only.
     expect((await stat(path.join(dir, ".local/endpoints.json"))).mode & 0o777).toBe(0o600);
     expect(endpoints).toMatchObject({
-      hook: { url: `http://127.0.0.1:${port}/okta/events`, secret: "Bearer start-test-secret" },
+      hook: { url: `http://127.0.0.1:${port}/okta/events`, secret: START_SECRET },
       okta: {
         orgUrl: `http://127.0.0.1:${port}`,
         apiToken: expect.any(String),

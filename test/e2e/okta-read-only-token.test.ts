@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
 /*
@@ -7,7 +8,7 @@ import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.
  * (403 E0000006) is in evidence, naming what the token lacks, and the run is a partial one.
  */
 
-const SECRET = "Bearer e2e-read-only-token-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 describe("a leaver run whose Okta token may not clear sessions", () => {

@@ -13,10 +13,11 @@ import { DEFAULT_DOCTOR_OPTIONS } from "../../cli/doctor/targets.ts";
 import { LIFECYCLE_EVENT_TYPES } from "../../core/okta/event-types.ts";
 import { localClientConfig, startAwsJsonServer } from "../../local/emulators/aws-json-server.ts";
 import { createSecretStoresEmulator } from "../../local/emulators/secret-stores.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
-const STACK_SECRET = "Bearer e2e-setup-hook-secret";
-const NEW_SECRET = "Bearer rotated-hook-secret-0123456789";
+const STACK_SECRET = randomHookSecret();
+const NEW_SECRET = randomHookSecret();
 
 let stack: LocalStack;
 let dir: string;

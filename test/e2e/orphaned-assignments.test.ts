@@ -7,6 +7,7 @@
 import { DeleteUserCommand, IdentitystoreClient } from "@aws-sdk/client-identitystore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 
@@ -21,7 +22,7 @@ describe.each(["fails-404", "succeeds"] as const)("orphaned assignments in estat
   beforeAll(async () => {
     stack = await startLocalStack({
       port: 0,
-      hookSecret: "Bearer orphans-secret",
+      hookSecret: randomHookSecret(),
       pollMs: 5,
       awsBehaviour: { orphanedAssignmentDeletion: value },
     });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { ESTATE_RECONCILE_ARN, type LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -41,7 +42,7 @@ describe("estate runs repair declared permission-set content", () => {
   beforeAll(async () => {
     const doc = parseDocument(demoPolicyYaml());
     doc.set("permissionSetDrift", "repair");
-    stack = await startTestStack("Bearer permission-set-drift-estate-runs", {
+    stack = await startTestStack(randomHookSecret(), {
       pollMs: 5,
       policyYaml: doc.toString(),
     });

@@ -15,6 +15,7 @@ import { parseDocument } from "yaml";
 import { buildProgram } from "../../cli/main.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
@@ -50,7 +51,7 @@ async function cli(...args: string[]): Promise<{ out: string; code: number }> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack("Bearer e2e-permission-set-drift");
+  stack = await startTestStack(randomHookSecret());
   dir = await mkdtemp(join(tmpdir(), "oal-ps-drift-"));
   endpoints = join(dir, "endpoints.json");
   await writeFile(endpoints, JSON.stringify(stack.endpoints));

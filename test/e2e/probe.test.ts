@@ -9,12 +9,13 @@ import {
   type AwsBehaviourSwitches,
   DEFAULT_AWS_BEHAVIOUR,
 } from "../../local/emulators/aws-behaviour-switches.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { failNextCalls } from "../support/scripted-aws-failures.ts";
 import { startTestStack } from "../support/test-stack.ts";
 
-const SECRET = "Bearer e2e-probe-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 const PREFIX = /^oal-probe-\d{14}/;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DenyEntry } from "../../core/estate.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createDenyProver } from "../../local/runtime/deny-prover.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
@@ -11,7 +12,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * the removals, the Okta session clear and the evidence. A reorg leaves exactly that many Denies.
  */
 
-const SECRET = "Bearer e2e-room-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "ethan.nguyen@example.com"; // PlatformAdmin everywhere, the management account included
 
 describe("a leaver after a reorg filled the management account's inline policies", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EstateFile } from "../../local/estate/schema.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -10,7 +11,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * Lambda tasks at once and queues the rest (local/runtime/task-concurrency.ts): slower, never lossy.
  */
 
-const SECRET = "Bearer e2e-backpressure-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVERS = 20;
 const logins = Array.from({ length: LEAVERS }, (_, i) => `leaver${i}@example.com`);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoEstate } from "../../local/estate/demo-estate.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-policy.ts";
 import type { EstateFile } from "../../local/estate/schema.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { oktaAdmin } from "../support/local-okta.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -12,7 +13,7 @@ import { startTestStack } from "../support/test-stack.ts";
  * Identity Center holds under another name, and never end "nothing to revoke" when it cannot tell.
  */
 
-const SECRET = "Bearer e2e-formats-hook-secret";
+const SECRET = randomHookSecret();
 const LEAVER = "jane.doe@example.com";
 
 type App = EstateFile["okta"]["identityCenterApp"];

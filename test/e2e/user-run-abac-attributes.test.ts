@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 
 /*
@@ -40,7 +41,7 @@ describe("user runs report a missing ABAC attribute on the local stack", () => {
     record.body.plan.findings.filter((f) => f.kind === "abac-attribute-missing");
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer user-abac-secret", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
   });
   afterAll(() => stack.stop());
 

@@ -14,6 +14,7 @@ import { type EstateRunRecord, parseEvidenceRecord } from "../../core/evidence/r
 import { PERMISSION_SET_OWNERSHIP_TAG } from "../../core/plan/permission-set-ownership-tag.ts";
 import { DROPPED_PERMISSION_SET } from "../../core/plan/plan-assignments.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack } from "../../local/stack/local-stack.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 
@@ -36,7 +37,7 @@ describe("estate runs delete the permission sets the tool created and the policy
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, hookSecret: "Bearer set-deletion", pollMs: 5 });
+    stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollMs: 5 });
     ssoAdmin = new SSOAdminClient(localClientConfig(stack.url));
     content = new PermissionSetContentAdapter({
       ssoAdmin,

@@ -8,11 +8,12 @@ import type { PublishOutcome } from "../../adapters/idempotent-publisher.ts";
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import { createOktaHookHandler, type OktaHookDeps } from "../../functions/okta-hook/create-handler.ts";
 import { HookSecretsUnavailableError, readHookSecrets } from "../../functions/okta-hook/hook-secrets.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { SinkLogger } from "../../local/runtime/sink-logger.ts";
 import { hookRequest } from "../support/hook-request.ts";
 
-const SECRET = "Bearer hardening-secret";
+const SECRET = randomHookSecret();
 const deactivate = JSON.parse(
   readFileSync(
     path.join(import.meta.dirname, "../fixtures/okta/docs/user-lifecycle-deactivate.logevent.json"),

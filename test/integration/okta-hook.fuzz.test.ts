@@ -16,13 +16,14 @@ import {
   type RunningServer,
   startAwsJsonServer,
 } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createEventBusEmulator } from "../../local/runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
 import { hookRequest } from "../support/hook-request.ts";
 import { appIdsArb, rawLogEventArb } from "../unit/okta/okta-arbitraries.ts";
 
-const SECRET = "Bearer fuzz-secret";
+const SECRET = randomHookSecret();
 
 const deactivate = JSON.parse(
   readFileSync(

@@ -13,12 +13,13 @@ import {
   type RunningServer,
   startAwsJsonServer,
 } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createEventBusEmulator } from "../../local/runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
 import { hookRequest } from "../support/hook-request.ts";
 
-const SECRET = "Bearer test-hook-secret";
+const SECRET = randomHookSecret();
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/okta", name), "utf8"));
 const deactivate = JSON.parse(

@@ -8,6 +8,7 @@ import type { PublishOutcome } from "../../adapters/idempotent-publisher.ts";
 import type { LifecycleBusDetail } from "../../adapters/lifecycle-bus.ts";
 import { createOktaHookHandler, type OktaHookDeps } from "../../functions/okta-hook/create-handler.ts";
 import { createOktaLogStreamHandler } from "../../functions/okta-logstream/create-handler.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import type { IngestDeps, IngestSummary } from "../../usecases/ingest/ingest-log-events.ts";
 import { pollSystemLog } from "../../usecases/ingest/poll-system-log.ts";
@@ -19,7 +20,7 @@ import { hookRequest } from "../support/hook-request.ts";
  * delivery or page; and an event dated in the future is flagged and dated when it was received.
  */
 
-const SECRET = "Bearer untrusted-text-secret";
+const SECRET = randomHookSecret();
 const NOW = "2026-01-01T00:10:00.000Z";
 const LONE = "\ud800";
 const fixture = (name: string) =>

@@ -14,6 +14,7 @@ import {
   type RunningServer,
   startAwsJsonServer,
 } from "../../local/emulators/aws-json-server.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { createEventBusEmulator } from "../../local/runtime/event-bus-emulator.ts";
 import { lambdaContext } from "../../local/runtime/lambda-context.ts";
 import { type StorageServers, startStorageServers } from "../../local/runtime/storage-servers.ts";
@@ -26,7 +27,7 @@ const streamed = JSON.parse(
     "utf8",
   ),
 );
-const SECRET = "Bearer logstream-test-secret";
+const SECRET = randomHookSecret();
 const withUuid = (uuid: string, published = new Date().toISOString()) => ({
   ...streamed,
   detail: { ...streamed.detail, uuid, published },

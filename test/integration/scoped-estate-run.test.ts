@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Assignment } from "../../core/estate.ts";
 import type { EstateScope } from "../../core/plan/estate-scope.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import type { LocalStack } from "../../local/stack/local-stack.ts";
 import { reconcileEstate } from "../../usecases/reconcile-estate/reconcile-estate.ts";
 import { startTestStack } from "../support/test-stack.ts";
@@ -14,7 +15,7 @@ import { startTestStack } from "../support/test-stack.ts";
 describe("a scoped estate run", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startTestStack("Bearer scoped-estate-run", { pollMs: 5 });
+    stack = await startTestStack(randomHookSecret(), { pollMs: 5 });
     // A settled estate first: whatever a scoped run does below is the scope's drift only.
     await reconcileEstate(stack.estateDeps("scoped-settle", { pollMs: 5 }), {
       apply: true,

@@ -16,6 +16,7 @@ import {
 } from "../../functions/user-reconcile/create-task-handlers.ts";
 import { localClientConfig } from "../../local/emulators/aws-json-server.ts";
 import { demoPolicyYaml } from "../../local/estate/demo-estate.ts";
+import { randomHookSecret } from "../../local/local-secrets.ts";
 import { type LocalStack, startLocalStack, WORK_BUCKET } from "../../local/stack/local-stack.ts";
 import { TIME_TO_REVOKE_METRIC } from "../../usecases/reconcile-user/revocation-timing.ts";
 import { hydrate, INLINE_LIMIT_BYTES } from "../../usecases/reconcile-user/run-scratch.ts";
@@ -75,7 +76,7 @@ function goneUserState(runId: string, at: string): UserRunState {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, hookSecret: "Bearer handlers-test-secret", pollIntervalMs: 0 });
+  stack = await startLocalStack({ port: 0, hookSecret: randomHookSecret(), pollIntervalMs: 0 });
   dir = await mkdtemp(join(tmpdir(), "oal-task-root-"));
   await writeFile(join(dir, "policy.yaml"), demoPolicyYaml());
   const config = configFor("file:policy.yaml");

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { OktaUserStatus } from "../../../core/estate.ts";
+import { randomOktaApiToken } from "../../local-secrets.ts";
 import type { AdminRole } from "./admin-roles.ts";
 import { DEFAULT_ANSWER_SWITCHES, type OktaAnswerSwitches } from "./answer-switches.ts";
 import { ChangeFeed, type ChangeListener } from "./changes.ts";
@@ -75,7 +76,7 @@ export interface EstateApp {
 
 /** Options of `createOktaEmulator`; every one has a default suited to the local stack. */
 export interface OktaEmulatorOptions {
-  /** The SSWS API token clients must send. @default "00local-okta-api-token" */
+  /** The SSWS API token clients must send. @default made per emulator (local/local-secrets.ts) */
   apiToken?: string;
   /** The admin the token belongs to (the LogEvent `actor`). @default id from the seed, admin@example.com, "Okta Admin" */
   admin?: Partial<OktaAdmin>;
@@ -83,7 +84,7 @@ export interface OktaEmulatorOptions {
   apiTokenRoles?: AdminRole[];
   /**
    * A second SSWS token, created by a Report Administrator (report-admin@example.com): it may read the
-   * System Log and nothing else. @default "00local-okta-report-admin-token"
+   * System Log and nothing else. @default made per emulator
    */
   reportAdminToken?: string;
   /** How long a deactivation takes to complete (operations.ts `deactivationMs`). @default 0 */
@@ -170,9 +171,9 @@ export function createOktaEmulator(options: OktaEmulatorOptions = {}): OktaEmula
     login: options.admin?.login ?? "admin@example.com",
     displayName: options.admin?.displayName ?? "Okta Admin",
   };
-  const apiToken = options.apiToken ?? "00local-okta-api-token";
+  const apiToken = options.apiToken ?? randomOktaApiToken();
   const tokenId = ids.objectId(ID_PREFIX.apiToken);
-  const reportAdminToken = options.reportAdminToken ?? "00local-okta-report-admin-token";
+  const reportAdminToken = options.reportAdminToken ?? randomOktaApiToken();
   const directory = new OktaDirectory(ids, nowIso);
   const log = new SystemLog(`okta-emulator-${seed}-${ids.token(16)}`);
   const changes = new ChangeFeed(onUnexpectedError);

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { OktaAdapter, OktaRateLimitError } from "../../../adapters/okta.ts";
+import { randomOktaApiToken } from "../../../local/local-secrets.ts";
 import { isTransient } from "../../../usecases/shared/dependency-unavailable.ts";
 
 const ORG = "https://acme.okta.com";
@@ -27,7 +27,7 @@ function fakeOkta(remaining: () => number) {
   const options = {
     orgUrl: ORG,
     // Made per run: a committed literal would read like a credential.
-    token: randomBytes(16).toString("hex"),
+    token: randomOktaApiToken(),
     fetch,
     now: () => now,
     sleep: async (ms: number) => {
