@@ -51,7 +51,7 @@ describe("npm start (local/start.ts)", () => {
     const output = await waitForOutput(child, /Press Ctrl\+C to stop/);
     // Assess
     expect(output).toContain(`http://127.0.0.1:${port}/okta/events`);
-    expect(output).toContain("Authorization: Bearer start-test-secret");
+    expect(output).toContain(`Authorization: ${START_SECRET}`);
     const endpoints = JSON.parse(await readFile(path.join(dir, ".local/endpoints.json"), "utf8"));
     // It holds the local signing key and the hook secret: readable by the owner only.
     expect((await stat(path.join(dir, ".local/endpoints.json"))).mode & 0o777).toBe(0o600);
